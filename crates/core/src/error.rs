@@ -1,0 +1,95 @@
+//! Bilingual messages: every error a user can cause says what was wrong and
+//! where, in Chinese and in English.
+
+use serde::Serialize;
+
+/// A message in both languages with a stable machine code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Msg {
+    pub code: String,
+    pub zh: String,
+    pub en: String,
+}
+
+impl Msg {
+    pub fn new(code: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Msg { code: code.to_string(), zh: zh.into(), en: en.into() }
+    }
+
+    /// The text in the given language (`"en"` or anything else for Chinese).
+    pub fn text(&self, lang: &str) -> &str {
+        if lang == "en" { &self.en } else { &self.zh }
+    }
+}
+
+/// A problem with one field of a form, one cell of an import, or one API field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    /// Row as the user sees it in Excel (header is row 1); `None` for forms.
+    pub row: Option<usize>,
+    /// The field or column name.
+    pub field: String,
+    /// The offending value, as given.
+    pub value: String,
+    pub msg: Msg,
+}
+
+impl FieldError {
+    pub fn new(field: &str, value: impl Into<String>, msg: Msg) -> Self {
+        FieldError { row: None, field: field.to_string(), value: value.into(), msg }
+    }
+
+    pub fn at_row(mut self, row: usize) -> Self {
+        self.row = Some(row);
+        self
+    }
+
+    pub fn required(field: &str) -> Self {
+        FieldError::new(field, "", Msg::new("required", "必填项不能为空", "is required"))
+    }
+
+    pub fn too_long(field: &str, value: &str, max: usize) -> Self {
+        FieldError::new(
+            field,
+            value,
+            Msg::new(
+                "too_long",
+                format!("不能超过 {max} 个字符"),
+                format!("must be at most {max} characters"),
+            ),
+        )
+    }
+}
+
+/// Checks a required text field: trimmed, non-empty, at most `max` characters.
+pub fn required_text(
+    field: &str,
+    value: &str,
+    max: usize,
+    errors: &mut Vec<FieldError>,
+) -> String {
+    let v = value.trim();
+    if v.is_empty() {
+        errors.push(FieldError::required(field));
+    } else if v.chars().count() > max {
+        errors.push(FieldError::too_long(field, v, max));
+    }
+    v.to_string()
+}
+
+/// Checks an optional text field; empty becomes `None`.
+pub fn optional_text(
+    field: &str,
+    value: &str,
+    max: usize,
+    errors: &mut Vec<FieldError>,
+) -> Option<String> {
+    let v = value.trim();
+    if v.is_empty() {
+        return None;
+    }
+    if v.chars().count() > max {
+        errors.push(FieldError::too_long(field, v, max));
+    }
+    Some(v.to_string())
+}

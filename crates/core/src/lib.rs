@@ -1,0 +1,13 @@
+//! The domain of designated assistance: types with their invariants and the
+//! rules that govern them. No I/O, no async, no SQL.
+
+pub mod area;
+pub mod coverage;
+pub mod error;
+pub mod plan;
+pub mod role;
+pub mod time;
+pub mod unit;
+pub mod user;
+
+pub use error::{FieldError, Msg};

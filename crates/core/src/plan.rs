@@ -1,0 +1,324 @@
+//! Pairing plans: their kinds, statuses, the legal workflow and the
+//! difference between two versions.
+
+use crate::role::Role;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PlanKind {
+    Overall,
+    Specific,
+}
+
+impl PlanKind {
+    pub fn parse(s: &str) -> Option<PlanKind> {
+        match s {
+            "overall" => Some(PlanKind::Overall),
+            "specific" => Some(PlanKind::Specific),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlanKind::Overall => "overall",
+            PlanKind::Specific => "specific",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PlanStatus {
+    Draft,
+    Consultation,
+    Submitted,
+    Returned,
+    Approved,
+    Active,
+    Superseded,
+}
+
+pub const ALL_PLAN_STATUSES: [PlanStatus; 7] = [
+    PlanStatus::Draft,
+    PlanStatus::Consultation,
+    PlanStatus::Submitted,
+    PlanStatus::Returned,
+    PlanStatus::Approved,
+    PlanStatus::Active,
+    PlanStatus::Superseded,
+];
+
+impl PlanStatus {
+    pub fn parse(s: &str) -> Option<PlanStatus> {
+        ALL_PLAN_STATUSES.into_iter().find(|p| p.as_str() == s)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlanStatus::Draft => "draft",
+            PlanStatus::Consultation => "consultation",
+            PlanStatus::Submitted => "submitted",
+            PlanStatus::Returned => "returned",
+            PlanStatus::Approved => "approved",
+            PlanStatus::Active => "active",
+            PlanStatus::Superseded => "superseded",
+        }
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            PlanStatus::Draft => "草稿",
+            PlanStatus::Consultation => "征求意见",
+            PlanStatus::Submitted => "审核中",
+            PlanStatus::Returned => "退回",
+            PlanStatus::Approved => "已通过",
+            PlanStatus::Active => "执行中",
+            PlanStatus::Superseded => "已替代",
+        }
+    }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            PlanStatus::Draft => "Draft",
+            PlanStatus::Consultation => "In consultation",
+            PlanStatus::Submitted => "Submitted",
+            PlanStatus::Returned => "Returned",
+            PlanStatus::Approved => "Approved",
+            PlanStatus::Active => "Active",
+            PlanStatus::Superseded => "Superseded",
+        }
+    }
+
+    /// Only drafts may be edited; everything later is fixed or needs a new version.
+    pub fn is_editable(self) -> bool {
+        self == PlanStatus::Draft
+    }
+
+    /// Approved and later plans are immutable; changes need a new version.
+    pub fn is_decided(self) -> bool {
+        matches!(self, PlanStatus::Approved | PlanStatus::Active | PlanStatus::Superseded)
+    }
+}
+
+/// One legal step of the workflow and the role that may take it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Transition {
+    pub from: PlanStatus,
+    pub to: PlanStatus,
+    pub role: Role,
+    /// A reason must be given (returning a plan).
+    pub needs_reason: bool,
+}
+
+/// The whole workflow. `superseded` is reached only by activating a later
+/// plan, never pressed by hand.
+pub const TRANSITIONS: [Transition; 7] = {
+    use PlanStatus::*;
+    const fn t(from: PlanStatus, to: PlanStatus, role: Role, needs_reason: bool) -> Transition {
+        Transition { from, to, role, needs_reason }
+    }
+    [
+        t(Draft, Consultation, Role::Office, false),
+        t(Consultation, Draft, Role::Office, false),
+        t(Consultation, Submitted, Role::Office, false),
+        t(Submitted, Approved, Role::Reviewer, false),
+        t(Submitted, Returned, Role::Reviewer, true),
+        t(Returned, Draft, Role::Office, false),
+        t(Approved, Active, Role::Office, false),
+    ]
+};
+
+/// The rule for going from `from` to `to`, if the workflow has one.
+pub fn transition(from: PlanStatus, to: PlanStatus) -> Option<Transition> {
+    TRANSITIONS.into_iter().find(|t| t.from == from && t.to == to)
+}
+
+/// The steps a role may take from a status (the buttons it sees).
+pub fn transitions_for(from: PlanStatus, role: Role) -> Vec<Transition> {
+    TRANSITIONS.into_iter().filter(|t| t.from == from && t.role == role).collect()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PairingRole {
+    Lead,
+    Member,
+}
+
+impl PairingRole {
+    pub fn parse(s: &str) -> Option<PairingRole> {
+        match s.trim() {
+            "lead" | "牵头" | "牵头单位" => Some(PairingRole::Lead),
+            "member" | "参与" | "成员" | "成员单位" => Some(PairingRole::Member),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PairingRole::Lead => "lead",
+            PairingRole::Member => "member",
+        }
+    }
+    pub fn zh(self) -> &'static str {
+        match self {
+            PairingRole::Lead => "牵头",
+            PairingRole::Member => "参与",
+        }
+    }
+}
+
+/// The part of a pairing that two versions of a plan are compared on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PairingTerms {
+    pub unit_id: i64,
+    pub county_code: String,
+    pub role: PairingRole,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PlanDiff {
+    pub added: Vec<PairingTerms>,
+    pub removed: Vec<PairingTerms>,
+    /// (before, after) for the same unit and county.
+    pub changed: Vec<(PairingTerms, PairingTerms)>,
+}
+
+impl PlanDiff {
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty()
+    }
+}
+
+/// Compares two versions' pairings, matched by unit and county.
+pub fn diff_pairings(before: &[PairingTerms], after: &[PairingTerms]) -> PlanDiff {
+    let key = |p: &PairingTerms| (p.unit_id, p.county_code.clone());
+    let mut diff = PlanDiff::default();
+    for b in before {
+        match after.iter().find(|a| key(a) == key(b)) {
+            None => diff.removed.push(b.clone()),
+            Some(a) if a != b => diff.changed.push((b.clone(), a.clone())),
+            Some(_) => {}
+        }
+    }
+    for a in after {
+        if !before.iter().any(|b| key(b) == key(a)) {
+            diff.added.push(a.clone());
+        }
+    }
+    diff
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use PlanStatus::*;
+
+    #[test]
+    fn legal_transitions_and_their_roles() {
+        assert_eq!(transition(Draft, Consultation).unwrap().role, Role::Office);
+        assert_eq!(transition(Submitted, Approved).unwrap().role, Role::Reviewer);
+        assert!(transition(Submitted, Returned).unwrap().needs_reason);
+        assert!(transition(Draft, Approved).is_none());
+        assert!(transition(Active, Superseded).is_none(), "superseding is automatic");
+        assert!(transition(Approved, Draft).is_none(), "approved plans are immutable");
+    }
+
+    #[test]
+    fn every_status_but_superseded_can_be_left() {
+        for s in ALL_PLAN_STATUSES {
+            let leaves = TRANSITIONS.iter().any(|t| t.from == s);
+            assert_eq!(leaves, !matches!(s, Active | Superseded), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn buttons_per_role() {
+        assert_eq!(transitions_for(Submitted, Role::Office), vec![]);
+        assert_eq!(transitions_for(Submitted, Role::Reviewer).len(), 2);
+        assert_eq!(transitions_for(Consultation, Role::Office).len(), 2);
+    }
+
+    fn p(unit: i64, county: &str, role: PairingRole, end: &str) -> PairingTerms {
+        PairingTerms {
+            unit_id: unit,
+            county_code: county.into(),
+            role,
+            start: NaiveDate::from_ymd_opt(2021, 1, 1).unwrap(),
+            end: end.parse().unwrap(),
+        }
+    }
+
+    #[test]
+    fn diff_finds_added_removed_and_changed() {
+        let before = vec![
+            p(1, "623023", PairingRole::Lead, "2025-12-31"),
+            p(2, "130125", PairingRole::Lead, "2025-12-31"),
+            p(3, "130126", PairingRole::Lead, "2025-12-31"),
+        ];
+        let after = vec![
+            p(1, "623023", PairingRole::Lead, "2025-12-31"),
+            p(2, "130125", PairingRole::Member, "2025-12-31"),
+            p(4, "130129", PairingRole::Lead, "2025-12-31"),
+        ];
+        let d = diff_pairings(&before, &after);
+        assert_eq!(d.added.len(), 1);
+        assert_eq!(d.added[0].unit_id, 4);
+        assert_eq!(d.removed.len(), 1);
+        assert_eq!(d.removed[0].unit_id, 3);
+        assert_eq!(d.changed.len(), 1);
+        assert_eq!(d.changed[0].1.role, PairingRole::Member);
+        assert!(diff_pairings(&before, &before).is_empty());
+    }
+}
+
+/// A pairing plan (定点扶贫方案), overall or specific.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Plan {
+    pub id: i64,
+    pub name: String,
+    pub kind: PlanKind,
+    /// The overall plan a specific plan is drawn from.
+    pub parent_id: Option<i64>,
+    /// The county list the plan must cover.
+    pub county_list: String,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub status: PlanStatus,
+    pub version: i64,
+    /// The version this one revises.
+    pub previous_id: Option<i64>,
+    pub note: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// One unit–county assignment inside a plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Pairing {
+    pub id: i64,
+    pub plan_id: i64,
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub county_code: String,
+    pub county_name: String,
+    pub role: PairingRole,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub note: Option<String>,
+}
+
+impl Pairing {
+    pub fn terms(&self) -> PairingTerms {
+        PairingTerms {
+            unit_id: self.unit_id,
+            county_code: self.county_code.clone(),
+            role: self.role,
+            start: self.start,
+            end: self.end,
+        }
+    }
+}

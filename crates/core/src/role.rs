@@ -1,0 +1,226 @@
+//! Roles, what each may do, and the scope of data each may see.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// System administrator: configuration and accounts, no personal data.
+    Admin,
+    /// Security administrator: roles and scopes.
+    Security,
+    /// Audit administrator: the audit log only.
+    Auditor,
+    /// Poverty alleviation office: drafts plans, runs the system.
+    Office,
+    /// Leading-group reviewer: approves or returns plans.
+    Reviewer,
+    /// Manager of one assisting unit.
+    Unit,
+    /// County officer.
+    County,
+    /// Seconded cadre of a unit, posted to a county.
+    Cadre,
+    /// Inspector: reads everything, writes findings.
+    Inspector,
+}
+
+pub const ALL_ROLES: [Role; 9] = [
+    Role::Admin,
+    Role::Security,
+    Role::Auditor,
+    Role::Office,
+    Role::Reviewer,
+    Role::Unit,
+    Role::County,
+    Role::Cadre,
+    Role::Inspector,
+];
+
+impl Role {
+    pub fn parse(s: &str) -> Option<Role> {
+        ALL_ROLES.into_iter().find(|r| r.as_str() == s)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Security => "security",
+            Role::Auditor => "auditor",
+            Role::Office => "office",
+            Role::Reviewer => "reviewer",
+            Role::Unit => "unit",
+            Role::County => "county",
+            Role::Cadre => "cadre",
+            Role::Inspector => "inspector",
+        }
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            Role::Admin => "系统管理员",
+            Role::Security => "安全管理员",
+            Role::Auditor => "审计管理员",
+            Role::Office => "扶贫办",
+            Role::Reviewer => "领导小组审核人",
+            Role::Unit => "帮扶单位",
+            Role::County => "县级用户",
+            Role::Cadre => "挂职干部",
+            Role::Inspector => "督查人员",
+        }
+    }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            Role::Admin => "System administrator",
+            Role::Security => "Security administrator",
+            Role::Auditor => "Audit administrator",
+            Role::Office => "Poverty alleviation office",
+            Role::Reviewer => "Leading-group reviewer",
+            Role::Unit => "Assisting unit",
+            Role::County => "County officer",
+            Role::Cadre => "Seconded cadre",
+            Role::Inspector => "Inspector",
+        }
+    }
+
+    pub fn needs_unit(self) -> bool {
+        matches!(self, Role::Unit | Role::Cadre)
+    }
+
+    pub fn needs_county(self) -> bool {
+        matches!(self, Role::County | Role::Cadre)
+    }
+
+    /// The three separated administrator duties (三权分立).
+    pub fn is_admin_duty(self) -> bool {
+        matches!(self, Role::Admin | Role::Security | Role::Auditor)
+    }
+
+    /// May this role do this action at all? (Scope limits *which* records.)
+    pub fn may(self, action: Action) -> bool {
+        use Action::*;
+        use Role::*;
+        match action {
+            ReadAreas => !matches!(self, Auditor),
+            EditAreas => matches!(self, Office),
+            ReadUnits => !matches!(self, Auditor),
+            EditUnits => matches!(self, Office | Unit),
+            CreateUnits => matches!(self, Office),
+            ReadPlans => matches!(self, Office | Reviewer | Inspector | Unit | County | Cadre),
+            EditPlans => matches!(self, Office),
+            ReviewPlans => matches!(self, Reviewer),
+            GiveFeedback => matches!(self, Unit),
+            ManageUsers => matches!(self, Admin | Security),
+            ReadAudit => matches!(self, Auditor),
+        }
+    }
+}
+
+/// What a user may try to do; the scope then narrows the records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    ReadAreas,
+    EditAreas,
+    ReadUnits,
+    EditUnits,
+    CreateUnits,
+    ReadPlans,
+    EditPlans,
+    ReviewPlans,
+    GiveFeedback,
+    ManageUsers,
+    ReadAudit,
+}
+
+/// Which records a user may see. The store filters every scoped read by it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// The whole country.
+    All,
+    /// One assisting unit's data.
+    Unit(i64),
+    /// One county's data.
+    County(String),
+    /// A seconded cadre: one unit's work in one county.
+    UnitCounty(i64, String),
+}
+
+impl Scope {
+    pub fn for_user(role: Role, unit_id: Option<i64>, county: Option<&str>) -> Option<Scope> {
+        match role {
+            Role::Unit => unit_id.map(Scope::Unit),
+            Role::County => county.map(|c| Scope::County(c.to_string())),
+            Role::Cadre => Some(Scope::UnitCounty(unit_id?, county?.to_string())),
+            _ => Some(Scope::All),
+        }
+    }
+
+    pub fn unit(&self) -> Option<i64> {
+        match self {
+            Scope::Unit(u) | Scope::UnitCounty(u, _) => Some(*u),
+            _ => None,
+        }
+    }
+
+    pub fn county(&self) -> Option<&str> {
+        match self {
+            Scope::County(c) | Scope::UnitCounty(_, c) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// Does this scope reach a pairing of `unit` with `county`?
+    pub fn reaches_pairing(&self, unit: i64, county: &str) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Unit(u) => *u == unit,
+            Scope::County(c) => c == county,
+            Scope::UnitCounty(u, c) => *u == unit && c == county,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_names_round_trip() {
+        for r in ALL_ROLES {
+            assert_eq!(Role::parse(r.as_str()), Some(r));
+        }
+        assert_eq!(Role::parse("root"), None);
+    }
+
+    #[test]
+    fn admin_duties_are_separated() {
+        assert!(!Role::Admin.may(Action::ReadAudit));
+        assert!(!Role::Security.may(Action::ReadAudit));
+        assert!(Role::Auditor.may(Action::ReadAudit));
+        assert!(!Role::Auditor.may(Action::ManageUsers));
+        assert!(!Role::Auditor.may(Action::ReadUnits));
+    }
+
+    #[test]
+    fn only_reviewer_reviews_and_only_office_edits_plans() {
+        for r in ALL_ROLES {
+            assert_eq!(r.may(Action::ReviewPlans), r == Role::Reviewer, "{r:?}");
+            assert_eq!(r.may(Action::EditPlans), r == Role::Office, "{r:?}");
+        }
+    }
+
+    #[test]
+    fn scoped_roles_need_their_scope() {
+        assert_eq!(Scope::for_user(Role::Unit, None, None), None);
+        assert_eq!(Scope::for_user(Role::Cadre, Some(1), None), None);
+        assert_eq!(
+            Scope::for_user(Role::Cadre, Some(1), Some("623023")),
+            Some(Scope::UnitCounty(1, "623023".into()))
+        );
+        assert_eq!(Scope::for_user(Role::Office, None, None), Some(Scope::All));
+        let s = Scope::Unit(3);
+        assert!(s.reaches_pairing(3, "623023"));
+        assert!(!s.reaches_pairing(4, "623023"));
+    }
+}

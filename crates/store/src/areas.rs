@@ -1,0 +1,205 @@
+//! Areas, county attributes and county lists. Areas are public facts: every
+//! signed-in role but the auditor may read them, so reads are not scoped.
+
+use crate::db::{Conn, Page, Result, Row, Value};
+use crate::params;
+use crate::reference::{KEY_2012, POOR_2014};
+use dingdian_core::area::{Area, CountyAttributes, Level, is_western_province};
+use dingdian_core::coverage::KeyCounty;
+
+#[derive(Debug, Clone, Default)]
+pub struct AreaFilter {
+    pub level: Option<Level>,
+    pub parent: Option<String>,
+    /// Province prefix (2 digits).
+    pub province: Option<String>,
+    /// Only key counties (or only others).
+    pub key: Option<bool>,
+    /// Name or code contains.
+    pub q: Option<String>,
+}
+
+const SELECT: &str = "SELECT a.code, a.name, a.level, a.parent_code, a.old_revolutionary, a.ethnic, a.border, \
+     a.contiguous_area, a.exit_year, \
+     EXISTS (SELECT 1 FROM county_list_members m WHERE m.county_code = a.code AND m.list_code = ?), \
+     EXISTS (SELECT 1 FROM county_list_members m WHERE m.county_code = a.code AND m.list_code = ?) \
+     FROM areas a";
+
+fn from_row(r: &Row) -> Area {
+    let code = r.str(0);
+    let level = Level::parse(&r.str(2)).unwrap_or(Level::Village);
+    let attributes = (level == Level::County).then(|| CountyAttributes {
+        old_revolutionary: r.bool(4),
+        ethnic: r.bool(5),
+        border: r.bool(6),
+        contiguous_area: r.opt_str(7),
+        exit_year: r.opt_i64(8).map(|y| y as i32),
+        key_county: r.bool(9),
+        poor_county: r.bool(10),
+    });
+    Area {
+        western: is_western_province(&code[..2.min(code.len())]),
+        code,
+        name: r.str(1),
+        level,
+        parent_code: r.opt_str(3),
+        attributes,
+    }
+}
+
+fn where_clause(f: &AreaFilter) -> (String, Vec<Value>) {
+    let mut sql = String::from(" WHERE 1 = 1");
+    let mut p: Vec<Value> = vec![KEY_2012.into(), POOR_2014.into()];
+    if let Some(l) = f.level {
+        sql.push_str(" AND a.level = ?");
+        p.push(l.as_str().into());
+    }
+    if let Some(parent) = &f.parent {
+        sql.push_str(" AND a.parent_code = ?");
+        p.push(parent.into());
+    }
+    if let Some(prov) = &f.province {
+        sql.push_str(" AND a.code LIKE ?");
+        p.push(format!("{prov}%").into());
+    }
+    if let Some(key) = f.key {
+        sql.push_str(if key { " AND " } else { " AND NOT " });
+        sql.push_str("EXISTS (SELECT 1 FROM county_list_members m WHERE m.county_code = a.code AND m.list_code = ?)");
+        p.push(KEY_2012.into());
+    }
+    if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        sql.push_str(" AND (a.name LIKE ? OR a.code LIKE ?)");
+        p.push(format!("%{q}%").into());
+        p.push(format!("{q}%").into());
+    }
+    (sql, p)
+}
+
+pub fn list(c: &mut dyn Conn, f: &AreaFilter, page: Page) -> Result<(Vec<Area>, i64)> {
+    let (w, mut p) = where_clause(f);
+    // The count needs only the filter's own parameters (not the two list codes of SELECT).
+    let total = c.query_i64(&format!("SELECT COUNT(*) FROM areas a{w}"), &p[2..])?;
+    p.push(page.limit().into());
+    p.push(page.offset().into());
+    let rows = c.query(&format!("{SELECT}{w} ORDER BY a.code LIMIT ? OFFSET ?"), &p)?;
+    Ok((rows.iter().map(from_row).collect(), total))
+}
+
+pub fn get(c: &mut dyn Conn, code: &str) -> Result<Option<Area>> {
+    let rows = c.query(&format!("{SELECT} WHERE a.code = ?"), params![KEY_2012, POOR_2014, code])?;
+    Ok(rows.first().map(from_row))
+}
+
+/// The area and its ancestors, nation-most first (for breadcrumbs).
+pub fn lineage(c: &mut dyn Conn, code: &str) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    let mut next = Some(code.to_string());
+    while let Some(code) = next {
+        match c.query_one("SELECT code, name, parent_code FROM areas WHERE code = ?", params![code])? {
+            Some(r) => {
+                out.push((r.str(0), r.str(1)));
+                next = r.opt_str(2);
+            }
+            None => break,
+        }
+    }
+    out.reverse();
+    Ok(out)
+}
+
+pub fn county_exists(c: &mut dyn Conn, code: &str) -> Result<bool> {
+    Ok(c.query_one("SELECT 1 FROM areas WHERE code = ? AND level = 'county'", params![code])?.is_some())
+}
+
+fn set_membership(c: &mut dyn Conn, list: &str, county: &str, member: bool) -> Result<()> {
+    if member {
+        c.execute(
+            "INSERT INTO county_list_members (list_code, county_code) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            params![list, county],
+        )?;
+    } else {
+        c.execute(
+            "DELETE FROM county_list_members WHERE list_code = ? AND county_code = ?",
+            params![list, county],
+        )?;
+    }
+    Ok(())
+}
+
+pub fn update_county(c: &mut dyn Conn, code: &str, a: &CountyAttributes) -> Result<()> {
+    c.execute(
+        "UPDATE areas SET old_revolutionary = ?, ethnic = ?, border = ?, contiguous_area = ?, exit_year = ? WHERE code = ?",
+        params![a.old_revolutionary, a.ethnic, a.border, a.contiguous_area.clone(), a.exit_year, code],
+    )?;
+    set_membership(c, KEY_2012, code, a.key_county)?;
+    set_membership(c, POOR_2014, code, a.poor_county)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountyList {
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub start_year: i64,
+    pub end_year: Option<i64>,
+    pub partial: bool,
+    pub note: Option<String>,
+    pub members: i64,
+}
+
+pub fn county_lists(c: &mut dyn Conn) -> Result<Vec<CountyList>> {
+    let rows = c.query(
+        "SELECT l.code, l.name_zh, l.name_en, l.start_year, l.end_year, l.partial, l.note, \
+         (SELECT COUNT(*) FROM county_list_members m WHERE m.list_code = l.code) \
+         FROM county_lists l ORDER BY l.start_year, l.code",
+        &[],
+    )?;
+    Ok(rows
+        .iter()
+        .map(|r| CountyList {
+            code: r.str(0),
+            name_zh: r.str(1),
+            name_en: r.str(2),
+            start_year: r.i64(3),
+            end_year: r.opt_i64(4),
+            partial: r.bool(5),
+            note: r.opt_str(6),
+            members: r.i64(7),
+        })
+        .collect())
+}
+
+pub fn county_list_exists(c: &mut dyn Conn, code: &str) -> Result<bool> {
+    Ok(c.query_one("SELECT 1 FROM county_lists WHERE code = ?", params![code])?.is_some())
+}
+
+/// Adds counties to a list (an import); returns how many were new.
+pub fn add_list_members(c: &mut dyn Conn, list: &str, counties: &[String]) -> Result<u64> {
+    let mut added = 0;
+    for county in counties {
+        added += c.execute(
+            "INSERT INTO county_list_members (list_code, county_code) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            params![list, county],
+        )?;
+    }
+    Ok(added)
+}
+
+/// The counties of a list, with what decides their coverage priority.
+pub fn list_members(c: &mut dyn Conn, list: &str) -> Result<Vec<KeyCounty>> {
+    let rows = c.query(
+        &format!("{SELECT} JOIN county_list_members lm ON lm.county_code = a.code WHERE lm.list_code = ? ORDER BY a.code"),
+        params![KEY_2012, POOR_2014, list],
+    )?;
+    Ok(rows
+        .iter()
+        .map(from_row)
+        .map(|a| KeyCounty { code: a.code, name: a.name, attributes: a.attributes.unwrap_or_default() })
+        .collect())
+}
+
+/// Province names by 2-digit code.
+pub fn province_names(c: &mut dyn Conn) -> Result<Vec<(String, String)>> {
+    let rows = c.query("SELECT code, name FROM areas WHERE level = 'province' ORDER BY code", &[])?;
+    Ok(rows.iter().map(|r| (r.str(0), r.str(1))).collect())
+}

@@ -1,0 +1,282 @@
+//! The portable core of the store: values, rows, a connection trait that
+//! both backends implement, and the pooled [`Store`].
+//!
+//! Repository SQL is written once with `?` placeholders; the PostgreSQL
+//! backend numbers them. Both dialects agree on `RETURNING`,
+//! `ON CONFLICT`, `TRUE`/`FALSE` and `CAST`, which is all we use.
+
+use crate::{migrate, postgres_backend, reference, sqlite_backend};
+use std::fmt;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(String),
+    Bool(bool),
+    Blob(Vec<u8>),
+}
+
+impl From<i64> for Value {
+    fn from(v: i64) -> Self {
+        Value::Int(v)
+    }
+}
+impl From<i32> for Value {
+    fn from(v: i32) -> Self {
+        Value::Int(v as i64)
+    }
+}
+impl From<bool> for Value {
+    fn from(v: bool) -> Self {
+        Value::Bool(v)
+    }
+}
+impl From<f64> for Value {
+    fn from(v: f64) -> Self {
+        Value::Real(v)
+    }
+}
+impl From<&str> for Value {
+    fn from(v: &str) -> Self {
+        Value::Text(v.to_string())
+    }
+}
+impl From<String> for Value {
+    fn from(v: String) -> Self {
+        Value::Text(v)
+    }
+}
+impl From<&String> for Value {
+    fn from(v: &String) -> Self {
+        Value::Text(v.clone())
+    }
+}
+impl From<Vec<u8>> for Value {
+    fn from(v: Vec<u8>) -> Self {
+        Value::Blob(v)
+    }
+}
+impl From<chrono::NaiveDate> for Value {
+    fn from(v: chrono::NaiveDate) -> Self {
+        Value::Text(v.format("%Y-%m-%d").to_string())
+    }
+}
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Self {
+        v.map(Into::into).unwrap_or(Value::Null)
+    }
+}
+
+/// Builds a `&[Value]` parameter list.
+#[macro_export]
+macro_rules! params {
+    ($($v:expr),* $(,)?) => { &[$($crate::Value::from($v)),*][..] };
+}
+
+/// One result row, read by column index. Accessors tolerate the
+/// representation differences of the two backends (booleans, integer widths).
+#[derive(Debug, Clone)]
+pub struct Row(pub Vec<Value>);
+
+impl Row {
+    pub fn opt_i64(&self, i: usize) -> Option<i64> {
+        match &self.0[i] {
+            Value::Int(v) => Some(*v),
+            Value::Bool(b) => Some(*b as i64),
+            Value::Real(f) => Some(*f as i64),
+            Value::Text(s) => s.parse().ok(),
+            _ => None,
+        }
+    }
+    pub fn i64(&self, i: usize) -> i64 {
+        self.opt_i64(i).unwrap_or(0)
+    }
+    pub fn opt_str(&self, i: usize) -> Option<String> {
+        match &self.0[i] {
+            Value::Text(s) => Some(s.clone()),
+            Value::Int(v) => Some(v.to_string()),
+            _ => None,
+        }
+    }
+    pub fn str(&self, i: usize) -> String {
+        self.opt_str(i).unwrap_or_default()
+    }
+    pub fn bool(&self, i: usize) -> bool {
+        match &self.0[i] {
+            Value::Bool(b) => *b,
+            Value::Int(v) => *v != 0,
+            _ => false,
+        }
+    }
+    pub fn opt_f64(&self, i: usize) -> Option<f64> {
+        match &self.0[i] {
+            Value::Real(f) => Some(*f),
+            Value::Int(v) => Some(*v as f64),
+            _ => None,
+        }
+    }
+    pub fn date(&self, i: usize) -> chrono::NaiveDate {
+        self.opt_date(i).unwrap_or_default()
+    }
+    pub fn opt_date(&self, i: usize) -> Option<chrono::NaiveDate> {
+        self.opt_str(i).and_then(|s| chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
+    }
+    pub fn blob(&self, i: usize) -> Vec<u8> {
+        match &self.0[i] {
+            Value::Blob(b) => b.clone(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreError {
+    /// A unique constraint refused the write.
+    Unique(String),
+    /// A referenced record does not exist.
+    ForeignKey(String),
+    /// The database could not be reached or failed.
+    Db(String),
+    /// The URL or configuration is wrong.
+    Config(String),
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreError::Unique(m) => write!(f, "unique constraint: {m}"),
+            StoreError::ForeignKey(m) => write!(f, "foreign key: {m}"),
+            StoreError::Db(m) => write!(f, "database: {m}"),
+            StoreError::Config(m) => write!(f, "configuration: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A connection inside a transaction. Both backends implement it.
+pub trait Conn {
+    fn backend(&self) -> Backend;
+    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>>;
+    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64>;
+    /// Runs several statements without parameters (migrations).
+    fn batch(&mut self, sql: &str) -> Result<()>;
+    /// The bulk path: many rows into one table, never a loop of single
+    /// statements over the wire.
+    fn insert_rows(&mut self, table: &str, columns: &[&str], rows: &[Vec<Value>]) -> Result<u64>;
+}
+
+impl dyn Conn + '_ {
+    pub fn query_one(&mut self, sql: &str, params: &[Value]) -> Result<Option<Row>> {
+        Ok(self.query(sql, params)?.into_iter().next())
+    }
+
+    pub fn query_i64(&mut self, sql: &str, params: &[Value]) -> Result<i64> {
+        Ok(self.query_one(sql, params)?.map(|r| r.i64(0)).unwrap_or(0))
+    }
+}
+
+/// A page of a list: 1-based page number and size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl Page {
+    pub const MAX_PER_PAGE: u32 = 500;
+
+    pub fn new(page: Option<u32>, per_page: Option<u32>) -> Page {
+        Page {
+            page: page.unwrap_or(1).max(1),
+            per_page: per_page.unwrap_or(50).clamp(1, Self::MAX_PER_PAGE),
+        }
+    }
+
+    /// Everything (exports).
+    pub fn all() -> Page {
+        Page { page: 1, per_page: u32::MAX }
+    }
+
+    pub fn limit(&self) -> i64 {
+        self.per_page as i64
+    }
+
+    pub fn offset(&self) -> i64 {
+        (self.page as i64 - 1) * self.per_page as i64
+    }
+}
+
+enum Pool {
+    Sqlite(r2d2::Pool<sqlite_backend::Manager>),
+    Postgres(r2d2::Pool<postgres_backend::Manager>),
+}
+
+/// The database, pooled and shared. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    pool: Arc<Pool>,
+}
+
+impl Store {
+    /// Opens `sqlite://PATH` or `postgres://…`, runs the migrations and loads
+    /// the reference data on first use.
+    pub fn open(url: &str) -> Result<Store> {
+        let pool = if let Some(path) = url.strip_prefix("sqlite://") {
+            Pool::Sqlite(sqlite_backend::pool(path)?)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Pool::Postgres(postgres_backend::pool(url)?)
+        } else {
+            return Err(StoreError::Config(format!(
+                "unsupported database URL {url:?}: use sqlite://PATH or postgres://user:pass@host:port/db"
+            )));
+        };
+        let store = Store { pool: Arc::new(pool) };
+        store.write(|c| {
+            migrate::run(c)?;
+            reference::load_if_empty(c)
+        })?;
+        Ok(store)
+    }
+
+    pub fn backend(&self) -> Backend {
+        match &*self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Runs `f` in a transaction that is committed when `f` returns `Ok`
+    /// and rolled back otherwise: nothing is ever half-written.
+    pub fn write<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&mut dyn Conn) -> Result<T, E>,
+    ) -> Result<T, E> {
+        match &*self.pool {
+            Pool::Sqlite(p) => sqlite_backend::in_transaction(p, true, f),
+            Pool::Postgres(p) => postgres_backend::in_transaction(p, false, f),
+        }
+    }
+
+    /// Runs `f` in a read-only transaction (one consistent snapshot).
+    pub fn read<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&mut dyn Conn) -> Result<T, E>,
+    ) -> Result<T, E> {
+        match &*self.pool {
+            Pool::Sqlite(p) => sqlite_backend::in_transaction(p, false, f),
+            Pool::Postgres(p) => postgres_backend::in_transaction(p, true, f),
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! The database. SQLite (a single file, the default) and PostgreSQL behind
+//! one API: [`Store`] hands out a [`Conn`] inside a transaction, and the
+//! repository modules write their SQL once against it. Every read that
+//! returns scoped data takes the caller's [`Scope`](dingdian_core::role::Scope).
+
+mod db;
+mod migrate;
+mod postgres_backend;
+mod sqlite_backend;
+
+pub mod areas;
+pub mod audit;
+pub mod plans;
+pub mod reference;
+pub mod sessions;
+pub mod units;
+pub mod users;
+
+pub use db::{Backend, Conn, Page, Row, Store, StoreError, Value};

@@ -1,0 +1,180 @@
+//! PostgreSQL: the production and scale-out engine.
+
+use crate::db::{Backend, Conn, Result, Row, StoreError, Value};
+use bytes::BytesMut;
+use postgres::error::SqlState;
+use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
+use postgres::NoTls;
+use r2d2_postgres::PostgresConnectionManager;
+use std::error::Error;
+use std::str::FromStr;
+
+pub type Manager = PostgresConnectionManager<NoTls>;
+
+pub fn pool(url: &str) -> Result<r2d2::Pool<Manager>> {
+    let config = postgres::Config::from_str(url)
+        .map_err(|e| StoreError::Config(format!("bad PostgreSQL URL: {e}")))?;
+    r2d2::Pool::builder()
+        .max_size(16)
+        .build(PostgresConnectionManager::new(config, NoTls))
+        .map_err(|e| StoreError::Db(format!("cannot connect to PostgreSQL: {e}")))
+}
+
+pub fn in_transaction<T, E: From<StoreError>>(
+    pool: &r2d2::Pool<Manager>,
+    read_only: bool,
+    f: impl FnOnce(&mut dyn Conn) -> Result<T, E>,
+) -> Result<T, E> {
+    let mut client = pool.get().map_err(|e| StoreError::Db(e.to_string()))?;
+    let mut tx = client.build_transaction().read_only(read_only).start().map_err(map_err)?;
+    let out = f(&mut PgConn { tx: &mut tx })?;
+    tx.commit().map_err(map_err)?;
+    Ok(out)
+}
+
+struct PgConn<'a, 'b> {
+    tx: &'a mut postgres::Transaction<'b>,
+}
+
+fn map_err(e: postgres::Error) -> StoreError {
+    match e.code() {
+        Some(c) if *c == SqlState::UNIQUE_VIOLATION => StoreError::Unique(e.to_string()),
+        Some(c) if *c == SqlState::FOREIGN_KEY_VIOLATION => StoreError::ForeignKey(e.to_string()),
+        _ => StoreError::Db(match e.as_db_error() {
+            Some(db) => db.message().to_string(),
+            None => e.to_string(),
+        }),
+    }
+}
+
+/// Numbers `?` placeholders as `$1, $2, …`, leaving quoted text alone.
+pub fn number_placeholders(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 16);
+    let mut n = 0;
+    let mut quoted = false;
+    for ch in sql.chars() {
+        match ch {
+            '\'' => {
+                quoted = !quoted;
+                out.push(ch);
+            }
+            '?' if !quoted => {
+                n += 1;
+                out.push('$');
+                out.push_str(&n.to_string());
+            }
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+impl ToSql for Value {
+    fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, Box<dyn Error + Sync + Send>> {
+        match self {
+            Value::Null => Ok(IsNull::Yes),
+            Value::Int(v) => match *ty {
+                Type::INT2 => (*v as i16).to_sql(ty, out),
+                Type::INT4 => (*v as i32).to_sql(ty, out),
+                Type::FLOAT8 => (*v as f64).to_sql(ty, out),
+                Type::BOOL => (*v != 0).to_sql(ty, out),
+                Type::TEXT | Type::VARCHAR => v.to_string().to_sql(ty, out),
+                _ => v.to_sql(ty, out),
+            },
+            Value::Real(v) => v.to_sql(ty, out),
+            Value::Text(s) => s.to_sql(ty, out),
+            Value::Bool(b) => match *ty {
+                Type::INT8 => (*b as i64).to_sql(ty, out),
+                _ => b.to_sql(ty, out),
+            },
+            Value::Blob(b) => b.to_sql(ty, out),
+        }
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    to_sql_checked!();
+}
+
+fn read_row(row: &postgres::Row) -> Row {
+    let mut out = Vec::with_capacity(row.len());
+    for (i, col) in row.columns().iter().enumerate() {
+        let v = match *col.type_() {
+            Type::INT8 => row.get::<_, Option<i64>>(i).map(Value::Int),
+            Type::INT4 => row.get::<_, Option<i32>>(i).map(|v| Value::Int(v as i64)),
+            Type::INT2 => row.get::<_, Option<i16>>(i).map(|v| Value::Int(v as i64)),
+            Type::BOOL => row.get::<_, Option<bool>>(i).map(Value::Bool),
+            Type::FLOAT8 => row.get::<_, Option<f64>>(i).map(Value::Real),
+            Type::FLOAT4 => row.get::<_, Option<f32>>(i).map(|v| Value::Real(v as f64)),
+            Type::BYTEA => row.get::<_, Option<Vec<u8>>>(i).map(Value::Blob),
+            _ => row.get::<_, Option<String>>(i).map(Value::Text),
+        };
+        out.push(v.unwrap_or(Value::Null));
+    }
+    Row(out)
+}
+
+fn refs(params: &[Value]) -> Vec<&(dyn ToSql + Sync)> {
+    params.iter().map(|p| p as &(dyn ToSql + Sync)).collect()
+}
+
+impl Conn for PgConn<'_, '_> {
+    fn backend(&self) -> Backend {
+        Backend::Postgres
+    }
+
+    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+        let rows = self.tx.query(&number_placeholders(sql), &refs(params)).map_err(map_err)?;
+        Ok(rows.iter().map(read_row).collect())
+    }
+
+    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64> {
+        self.tx.execute(&number_placeholders(sql), &refs(params)).map_err(map_err)
+    }
+
+    fn batch(&mut self, sql: &str) -> Result<()> {
+        self.tx.batch_execute(sql).map_err(map_err)
+    }
+
+    fn insert_rows(&mut self, table: &str, columns: &[&str], rows: &[Vec<Value>]) -> Result<u64> {
+        // Multi-row VALUES, kept under PostgreSQL's 65 535 parameters.
+        let per_chunk = (60_000 / columns.len().max(1)).clamp(1, 1000);
+        for chunk in rows.chunks(per_chunk) {
+            let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+            let mut n = 0;
+            for (r, _) in chunk.iter().enumerate() {
+                if r > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push('(');
+                for c in 0..columns.len() {
+                    if c > 0 {
+                        sql.push_str(", ");
+                    }
+                    n += 1;
+                    sql.push_str(&format!("${n}"));
+                }
+                sql.push(')');
+            }
+            let params: Vec<&(dyn ToSql + Sync)> =
+                chunk.iter().flatten().map(|p| p as &(dyn ToSql + Sync)).collect();
+            self.tx.execute(&sql, &params).map_err(map_err)?;
+        }
+        Ok(rows.len() as u64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::number_placeholders;
+
+    #[test]
+    fn numbers_placeholders_outside_quotes() {
+        assert_eq!(
+            number_placeholders("SELECT ? , '?' , ? WHERE a = '?x' AND b = ?"),
+            "SELECT $1 , '?' , $2 WHERE a = '?x' AND b = $3"
+        );
+    }
+}

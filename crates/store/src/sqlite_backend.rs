@@ -1,0 +1,134 @@
+//! SQLite: one file in WAL mode, a small pool of connections.
+
+use crate::db::{Backend, Conn, Result, Row, StoreError, Value};
+use rusqlite::types::{ToSqlOutput, ValueRef};
+use rusqlite::{ErrorCode, TransactionBehavior};
+
+pub struct Manager {
+    path: String,
+}
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = rusqlite::Connection;
+    type Error = rusqlite::Error;
+
+    fn connect(&self) -> Result<rusqlite::Connection, rusqlite::Error> {
+        let c = rusqlite::Connection::open(&self.path)?;
+        c.busy_timeout(std::time::Duration::from_secs(10))?;
+        c.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+        )?;
+        Ok(c)
+    }
+
+    fn is_valid(&self, c: &mut rusqlite::Connection) -> Result<(), rusqlite::Error> {
+        c.execute_batch("SELECT 1")
+    }
+
+    fn has_broken(&self, _: &mut rusqlite::Connection) -> bool {
+        false
+    }
+}
+
+pub fn pool(path: &str) -> Result<r2d2::Pool<Manager>> {
+    if path.is_empty() {
+        return Err(StoreError::Config("sqlite:// needs a file path".into()));
+    }
+    r2d2::Pool::builder()
+        .max_size(8)
+        .build(Manager { path: path.to_string() })
+        .map_err(|e| StoreError::Db(format!("cannot open SQLite database {path}: {e}")))
+}
+
+pub fn in_transaction<T, E: From<StoreError>>(
+    pool: &r2d2::Pool<Manager>,
+    write: bool,
+    f: impl FnOnce(&mut dyn Conn) -> Result<T, E>,
+) -> Result<T, E> {
+    let mut conn = pool.get().map_err(|e| StoreError::Db(e.to_string()))?;
+    // Writers take the lock up front so that two writers never deadlock on
+    // upgrading a read lock.
+    let behavior =
+        if write { TransactionBehavior::Immediate } else { TransactionBehavior::Deferred };
+    let tx = conn.transaction_with_behavior(behavior).map_err(map_err)?;
+    let mut c = SqliteConn { tx: &tx };
+    let out = f(&mut c)?;
+    tx.commit().map_err(map_err)?;
+    Ok(out)
+}
+
+struct SqliteConn<'a> {
+    tx: &'a rusqlite::Transaction<'a>,
+}
+
+impl rusqlite::ToSql for Value {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self {
+            Value::Null => ToSqlOutput::Borrowed(ValueRef::Null),
+            Value::Int(v) => ToSqlOutput::Borrowed(ValueRef::Integer(*v)),
+            Value::Real(v) => ToSqlOutput::Borrowed(ValueRef::Real(*v)),
+            Value::Text(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+            Value::Bool(b) => ToSqlOutput::Borrowed(ValueRef::Integer(*b as i64)),
+            Value::Blob(b) => ToSqlOutput::Borrowed(ValueRef::Blob(b)),
+        })
+    }
+}
+
+fn map_err(e: rusqlite::Error) -> StoreError {
+    if let rusqlite::Error::SqliteFailure(f, msg) = &e
+        && f.code == ErrorCode::ConstraintViolation
+    {
+        let m = msg.clone().unwrap_or_default();
+        // SQLITE_CONSTRAINT_FOREIGNKEY = 787
+        return if f.extended_code == 787 { StoreError::ForeignKey(m) } else { StoreError::Unique(m) };
+    }
+    StoreError::Db(e.to_string())
+}
+
+fn read_row(row: &rusqlite::Row<'_>, n: usize) -> rusqlite::Result<Row> {
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        out.push(match row.get_ref(i)? {
+            ValueRef::Null => Value::Null,
+            ValueRef::Integer(v) => Value::Int(v),
+            ValueRef::Real(v) => Value::Real(v),
+            ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+            ValueRef::Blob(b) => Value::Blob(b.to_vec()),
+        });
+    }
+    Ok(Row(out))
+}
+
+impl Conn for SqliteConn<'_> {
+    fn backend(&self) -> Backend {
+        Backend::Sqlite
+    }
+
+    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+        let mut stmt = self.tx.prepare_cached(sql).map_err(map_err)?;
+        let n = stmt.column_count();
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(params.iter()), |r| read_row(r, n))
+            .map_err(map_err)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(map_err)
+    }
+
+    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64> {
+        let mut stmt = self.tx.prepare_cached(sql).map_err(map_err)?;
+        stmt.execute(rusqlite::params_from_iter(params.iter())).map(|n| n as u64).map_err(map_err)
+    }
+
+    fn batch(&mut self, sql: &str) -> Result<()> {
+        self.tx.execute_batch(sql).map_err(map_err)
+    }
+
+    fn insert_rows(&mut self, table: &str, columns: &[&str], rows: &[Vec<Value>]) -> Result<u64> {
+        let marks = vec!["?"; columns.len()].join(", ");
+        let sql = format!("INSERT INTO {table} ({}) VALUES ({marks})", columns.join(", "));
+        let mut stmt = self.tx.prepare_cached(&sql).map_err(map_err)?;
+        for row in rows {
+            stmt.execute(rusqlite::params_from_iter(row.iter())).map_err(map_err)?;
+        }
+        Ok(rows.len() as u64)
+    }
+}
