@@ -1,0 +1,114 @@
+//! The use cases. Each public function is one thing a user does: it takes
+//! the acting user, checks permission and state, writes in one transaction
+//! and appends to the audit log. The web and the CLI both call these, so
+//! they cannot disagree.
+
+pub mod areas;
+pub mod auth;
+pub mod demo;
+mod error;
+pub mod plans;
+pub mod tabular;
+pub mod units;
+
+pub use dingdian_store::{Page, Store};
+pub use error::{AppError, Result};
+
+use dingdian_core::role::{Action, Role, Scope};
+use dingdian_core::user::User;
+use dingdian_core::{Msg, time};
+use dingdian_store::audit::{self, AuditRecord};
+use dingdian_store::Conn;
+
+/// The application: the store plus nothing else that holds state.
+#[derive(Clone)]
+pub struct App {
+    pub store: Store,
+}
+
+impl App {
+    pub fn open(database_url: &str) -> Result<App> {
+        Ok(App { store: Store::open(database_url)? })
+    }
+}
+
+/// Who is acting, with what role and scope, from where.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub scope: Scope,
+    pub lang: String,
+    pub address: Option<String>,
+}
+
+impl Actor {
+    /// A signed-in user; `None` when a scoped role lacks its unit or county.
+    pub fn from_user(u: &User, address: Option<String>) -> Option<Actor> {
+        Some(Actor {
+            user_id: Some(u.id),
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            role: u.role,
+            scope: u.scope()?,
+            lang: u.language.clone(),
+            address,
+        })
+    }
+
+    /// The operator at the command line, who holds the database file itself
+    /// and so acts as the office.
+    pub fn cli() -> Actor {
+        Actor {
+            user_id: None,
+            username: "cli".into(),
+            display_name: "命令行 / command line".into(),
+            role: Role::Office,
+            scope: Scope::All,
+            lang: "zh".into(),
+            address: None,
+        }
+    }
+
+    /// Refuses the action unless the role may take it.
+    pub fn require(&self, action: Action) -> Result<()> {
+        if self.role.may(action) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(Msg::new(
+                "forbidden",
+                format!("角色“{}”无权执行此操作", self.role.zh()),
+                format!("the role {} may not do this", self.role.as_str()),
+            )))
+        }
+    }
+}
+
+/// Appends one record to the audit log, inside the caller's transaction.
+pub(crate) fn audit(
+    c: &mut dyn Conn,
+    actor: &Actor,
+    action: &str,
+    object: (&str, &str),
+    outcome: &str,
+    detail: Option<String>,
+) -> Result<()> {
+    audit::append(
+        c,
+        &AuditRecord {
+            id: 0,
+            at: time::now_ts(),
+            user_id: actor.user_id,
+            username: Some(actor.username.clone()),
+            address: actor.address.clone(),
+            action: action.into(),
+            object_type: Some(object.0.into()),
+            object_id: Some(object.1.into()),
+            outcome: outcome.into(),
+            detail,
+        },
+    )?;
+    Ok(())
+}

@@ -203,3 +203,11 @@ pub fn province_names(c: &mut dyn Conn) -> Result<Vec<(String, String)>> {
     let rows = c.query("SELECT code, name FROM areas WHERE level = 'province' ORDER BY code", &[])?;
     Ok(rows.iter().map(|r| (r.str(0), r.str(1))).collect())
 }
+
+pub fn insert_county_list(c: &mut dyn Conn, l: &CountyList) -> Result<()> {
+    c.execute(
+        "INSERT INTO county_lists (code, name_zh, name_en, start_year, end_year, partial, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        params![l.code.clone(), l.name_zh.clone(), l.name_en.clone(), l.start_year, l.end_year, l.partial, l.note.clone()],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,345 @@
+//! Tables in and out: CSV (UTF-8 with or without BOM, or GBK/GB18030,
+//! told apart automatically) and xlsx files read into rows of text with
+//! their Excel row numbers; tables written to xlsx for every export.
+
+use crate::error::{AppError, Result};
+use dingdian_core::{FieldError, Msg};
+
+/// A sheet read from a file: header cells and the data rows, each with
+/// the row number the user sees in Excel (the header is row 1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    pub headers: Vec<String>,
+    pub rows: Vec<(usize, Vec<String>)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Auto,
+    Utf8,
+    Gbk,
+}
+
+impl Encoding {
+    pub fn parse(s: &str) -> Option<Encoding> {
+        match s.to_ascii_lowercase().as_str() {
+            "auto" => Some(Encoding::Auto),
+            "utf-8" | "utf8" => Some(Encoding::Utf8),
+            "gbk" | "gb18030" | "gb2312" => Some(Encoding::Gbk),
+            _ => None,
+        }
+    }
+}
+
+fn file_error(code: &str, zh: impl Into<String>, en: impl Into<String>) -> AppError {
+    AppError::Invalid(vec![FieldError::new("file", "", Msg::new(code, zh, en))])
+}
+
+/// Decodes CSV bytes. `Auto` takes UTF-8 when the bytes are valid UTF-8
+/// (a BOM is dropped) and GB18030 (a superset of GBK) otherwise.
+pub fn decode(bytes: &[u8], encoding: Encoding) -> Result<String> {
+    let utf8 = |b: &[u8]| -> Option<String> {
+        let b = b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b);
+        std::str::from_utf8(b).ok().map(str::to_string)
+    };
+    let gbk = |b: &[u8]| -> Option<String> {
+        let (text, _, had_errors) = encoding_rs::GB18030.decode(b);
+        (!had_errors).then(|| text.into_owned())
+    };
+    let text = match encoding {
+        Encoding::Utf8 => utf8(bytes),
+        Encoding::Gbk => gbk(bytes),
+        Encoding::Auto => utf8(bytes).or_else(|| gbk(bytes)),
+    };
+    text.ok_or_else(|| {
+        file_error(
+            "bad_encoding",
+            "文件编码无法识别：请保存为 UTF-8 或 GBK 编码的 CSV，或 xlsx",
+            "the file's encoding is not UTF-8 or GBK: save it as a UTF-8 or GBK CSV, or as xlsx",
+        )
+    })
+}
+
+fn is_xlsx(name: &str, bytes: &[u8]) -> bool {
+    name.to_ascii_lowercase().ends_with(".xlsx") || bytes.starts_with(b"PK\x03\x04")
+}
+
+/// Reads a CSV or xlsx file (by name and content). Cells are trimmed;
+/// rows that are entirely empty are skipped.
+pub fn read(name: &str, bytes: &[u8], encoding: Encoding) -> Result<Table> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(file_error("empty_file", "文件为空", "the file is empty"));
+    }
+    let lower = name.to_ascii_lowercase();
+    let mut table = if is_xlsx(name, bytes) {
+        read_xlsx(bytes)?
+    } else if lower.ends_with(".csv") || lower.ends_with(".txt") || !lower.contains('.') {
+        read_csv(&decode(bytes, encoding)?)?
+    } else {
+        return Err(file_error(
+            "bad_file_type",
+            "只接受 CSV（.csv）或 Excel（.xlsx）文件",
+            "only CSV (.csv) and Excel (.xlsx) files are accepted",
+        ));
+    };
+    table.rows.retain(|(_, cells)| cells.iter().any(|c| !c.is_empty()));
+    if table.headers.iter().all(|h| h.is_empty()) {
+        return Err(file_error("no_header", "第 1 行应为表头", "row 1 must be the header"));
+    }
+    Ok(table)
+}
+
+fn read_csv(text: &str) -> Result<Table> {
+    let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut headers = Vec::new();
+    let mut rows = Vec::new();
+    for (i, rec) in r.records().enumerate() {
+        let rec = rec.map_err(|e| {
+            file_error("bad_csv", format!("第 {} 行无法按 CSV 读取：{e}", i + 1), format!("row {} is not valid CSV: {e}", i + 1))
+        })?;
+        let cells: Vec<String> = rec.iter().map(|c| c.trim().to_string()).collect();
+        if i == 0 {
+            headers = cells;
+        } else {
+            rows.push((i + 1, cells));
+        }
+    }
+    Ok(Table { headers, rows })
+}
+
+fn read_xlsx(bytes: &[u8]) -> Result<Table> {
+    use calamine::{Data, Reader, Xlsx};
+    let bad = || file_error("bad_xlsx", "无法读取 Excel 文件（需为 .xlsx 格式）", "the Excel file cannot be read (it must be .xlsx)");
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|_| bad())?;
+    let range = book.worksheet_range_at(0).ok_or_else(bad)?.map_err(|_| bad())?;
+    let cell = |d: &Data| -> String {
+        match d {
+            Data::Empty => String::new(),
+            Data::String(s) => s.trim().to_string(),
+            Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+            Data::Float(f) => f.to_string(),
+            Data::Int(i) => i.to_string(),
+            Data::Bool(b) => b.to_string(),
+            Data::DateTime(dt) => match dt.as_datetime() {
+                Some(t) if t.time() == chrono::NaiveTime::MIN => t.date().format("%Y-%m-%d").to_string(),
+                Some(t) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
+                None => dt.to_string(),
+            },
+            Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+            Data::Error(e) => format!("#{e:?}"),
+        }
+    };
+    // Excel row numbers: the range may start below row 1.
+    let first_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
+    let first_col = range.start().map(|(_, c)| c as usize).unwrap_or(0);
+    let mut headers = Vec::new();
+    let mut rows = Vec::new();
+    for (i, r) in range.rows().enumerate() {
+        let mut cells: Vec<String> = vec![String::new(); first_col];
+        cells.extend(r.iter().map(cell));
+        let excel_row = first_row + i + 1;
+        if excel_row == 1 {
+            headers = cells;
+        } else {
+            rows.push((excel_row, cells));
+        }
+    }
+    Ok(Table { headers, rows })
+}
+
+/// One expected column: its English and Chinese names.
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    pub en: &'static str,
+    pub zh: &'static str,
+    pub required: bool,
+}
+
+/// Where each expected column stands in a table.
+#[derive(Debug, Clone)]
+pub struct ColumnMap {
+    idx: Vec<Option<usize>>,
+    columns: &'static [Column],
+}
+
+impl ColumnMap {
+    /// Matches headers by English or Chinese name in any order; unknown,
+    /// doubled and missing required columns are errors that name them.
+    pub fn new(headers: &[String], columns: &'static [Column], ignore_unknown: bool) -> Result<ColumnMap> {
+        let mut idx = vec![None; columns.len()];
+        let mut errors = Vec::new();
+        for (i, h) in headers.iter().enumerate() {
+            let h = h.trim().trim_start_matches('\u{feff}');
+            if h.is_empty() {
+                continue;
+            }
+            match columns.iter().position(|c| c.en.eq_ignore_ascii_case(h) || c.zh == h) {
+                Some(k) if idx[k].is_some() => errors.push(FieldError::new(
+                    h,
+                    h,
+                    Msg::new("duplicate_column", "表头中此列重复", "this column appears twice in the header"),
+                ).at_row(1)),
+                Some(k) => idx[k] = Some(i),
+                None if ignore_unknown => {}
+                None => errors.push(FieldError::new(
+                    h,
+                    h,
+                    Msg::new("unknown_column", "未知的列", "unknown column"),
+                ).at_row(1)),
+            }
+        }
+        for (k, c) in columns.iter().enumerate() {
+            if c.required && idx[k].is_none() {
+                errors.push(FieldError::new(
+                    c.en,
+                    "",
+                    Msg::new("missing_column", format!("缺少必需的列“{}”", c.zh), format!("the required column {} is missing", c.en)),
+                ).at_row(1));
+            }
+        }
+        if errors.is_empty() { Ok(ColumnMap { idx, columns }) } else { Err(AppError::Invalid(errors)) }
+    }
+
+    /// The cell of column `en` in `row` ("" when absent).
+    pub fn get<'a>(&self, row: &'a [String], en: &str) -> &'a str {
+        self.columns
+            .iter()
+            .position(|c| c.en == en)
+            .and_then(|k| self.idx[k])
+            .and_then(|i| row.get(i))
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+}
+
+/// A cell of an exported table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Int(i64),
+    Number(f64),
+    Empty,
+}
+
+impl From<&str> for Cell {
+    fn from(s: &str) -> Cell {
+        Cell::Text(s.to_string())
+    }
+}
+impl From<String> for Cell {
+    fn from(s: String) -> Cell {
+        Cell::Text(s)
+    }
+}
+impl From<i64> for Cell {
+    fn from(v: i64) -> Cell {
+        Cell::Int(v)
+    }
+}
+impl<T: Into<Cell>> From<Option<T>> for Cell {
+    fn from(v: Option<T>) -> Cell {
+        v.map(Into::into).unwrap_or(Cell::Empty)
+    }
+}
+
+/// Writes one sheet with a bold header row and frozen header to xlsx bytes.
+pub fn write_xlsx(sheet: &str, headers: &[String], rows: &[Vec<Cell>]) -> Result<Vec<u8>> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let fail = |e: rust_xlsxwriter::XlsxError| AppError::Store(dingdian_store::StoreError::Db(format!("xlsx: {e}")));
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name(sheet).map_err(fail)?;
+    let bold = Format::new().set_bold();
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, h, &bold).map_err(fail)?;
+        ws.set_column_width(c as u16, (h.chars().count() as f64 * 2.2).max(12.0)).map_err(fail)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, cell) in row.iter().enumerate() {
+            let c = c as u16;
+            match cell {
+                Cell::Text(s) => ws.write_string(r, c, s).map(|_| ()),
+                Cell::Int(v) => ws.write_number(r, c, *v as f64).map(|_| ()),
+                Cell::Number(v) => ws.write_number(r, c, *v).map(|_| ()),
+                Cell::Empty => Ok(()),
+            }
+            .map_err(fail)?;
+        }
+    }
+    ws.set_freeze_panes(1, 0).map_err(fail)?;
+    book.save_to_buffer().map_err(fail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const COLS: &[Column] = &[
+        Column { en: "name", zh: "名称", required: true },
+        Column { en: "kind", zh: "类型", required: false },
+    ];
+
+    #[test]
+    fn gbk_csv_is_detected_and_decoded() {
+        let (bytes, _, _) = encoding_rs::GBK.encode("名称,类型\n中共中央组织部,中央党政机关\n");
+        let t = read("units.csv", &bytes, Encoding::Auto).unwrap();
+        assert_eq!(t.headers, vec!["名称", "类型"]);
+        assert_eq!(t.rows, vec![(2, vec!["中共中央组织部".to_string(), "中央党政机关".to_string()])]);
+    }
+
+    #[test]
+    fn utf8_bom_and_crlf_are_accepted() {
+        let t = read("u.csv", "\u{feff}name,kind\r\n a , b \r\n\r\n".as_bytes(), Encoding::Auto).unwrap();
+        assert_eq!(t.headers, vec!["name", "kind"]);
+        assert_eq!(t.rows, vec![(2, vec!["a".to_string(), "b".to_string()])]);
+    }
+
+    #[test]
+    fn forced_utf8_refuses_gbk_bytes() {
+        let (bytes, _, _) = encoding_rs::GBK.encode("名称\n组织部\n");
+        assert!(matches!(read("u.csv", &bytes, Encoding::Utf8), Err(AppError::Invalid(_))));
+    }
+
+    #[test]
+    fn empty_and_foreign_files_are_refused() {
+        let code = |r: Result<Table>| match r {
+            Err(AppError::Invalid(e)) => e[0].msg.code.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(code(read("u.csv", b"", Encoding::Auto)), "empty_file");
+        assert_eq!(code(read("u.pdf", b"%PDF-1.4", Encoding::Auto)), "bad_file_type");
+        assert_eq!(code(read("u.xlsx", b"not a zip", Encoding::Auto)), "bad_xlsx");
+    }
+
+    #[test]
+    fn headers_map_by_either_language_and_errors_name_columns() {
+        let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let m = ColumnMap::new(&h(&["类型", "NAME"]), COLS, false).unwrap();
+        let row = h(&["中央党政机关", "组织部"]);
+        assert_eq!(m.get(&row, "name"), "组织部");
+        assert_eq!(m.get(&row, "kind"), "中央党政机关");
+        match ColumnMap::new(&h(&["kind", "colour"]), COLS, false) {
+            Err(AppError::Invalid(e)) => {
+                let codes: Vec<_> = e.iter().map(|e| (e.field.as_str(), e.msg.code.as_str())).collect();
+                assert_eq!(codes, vec![("colour", "unknown_column"), ("name", "missing_column")]);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(ColumnMap::new(&h(&["name", "colour"]), COLS, true).is_ok());
+    }
+
+    #[test]
+    fn xlsx_round_trips_through_writer_and_reader() {
+        let bytes = write_xlsx(
+            "units",
+            &["name".to_string(), "count".to_string()],
+            &[vec!["组织部".into(), Cell::Int(3)], vec![Cell::Empty, Cell::Int(4)]],
+        )
+        .unwrap();
+        let t = read("x.xlsx", &bytes, Encoding::Auto).unwrap();
+        assert_eq!(t.headers, vec!["name", "count"]);
+        assert_eq!(t.rows[0], (2, vec!["组织部".to_string(), "3".to_string()]));
+        assert_eq!(t.rows[1], (3, vec![String::new(), "4".to_string()]));
+    }
+}

@@ -1,0 +1,209 @@
+//! Test databases on both backends.
+//!
+//! SQLite: a template file is migrated and loaded with the reference data
+//! once per test process, then copied for each test.
+//!
+//! PostgreSQL: the server named by `DINGDIAN_TEST_POSTGRES`
+//! (`postgres://…/postgres`) or, without it, a throwaway cluster made with
+//! Debian's `initdb`/`pg_ctl` in a temporary folder, once per test process;
+//! a template database is migrated once and cloned for each test. A watchdog
+//! stops the cluster when the test process ends. If PostgreSQL is not
+//! installed the PostgreSQL half of each test is skipped, loudly — and under
+//! `CI` it fails instead.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
+
+pub use dingdian_store::Backend;
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// A fresh database for one test; cleaned up when dropped.
+pub struct TestDb {
+    pub url: String,
+    pub backend: Backend,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDb {
+    pub fn sqlite() -> TestDb {
+        let template = sqlite_template();
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("test.db");
+        std::fs::copy(template, &path).expect("copy template");
+        let wal = template.with_extension("db-wal");
+        if wal.exists() {
+            std::fs::copy(&wal, path.with_extension("db-wal")).expect("copy wal");
+        }
+        TestDb { url: format!("sqlite://{}", path.display()), backend: Backend::Sqlite, _dir: Some(dir) }
+    }
+
+    /// A fresh PostgreSQL database, or `None` (said loudly) when PostgreSQL
+    /// is not installed here. Panics under CI instead of skipping.
+    pub fn postgres() -> Option<TestDb> {
+        let Some(server) = postgres_server() else {
+            let msg = "PostgreSQL is not installed (no initdb under /usr/lib/postgresql and no DINGDIAN_TEST_POSTGRES): \
+                       the PostgreSQL half of this test was SKIPPED. Install Debian's `postgresql` package to run it.";
+            if std::env::var_os("CI").is_some() {
+                panic!("{msg} Under CI this is an error.");
+            }
+            eprintln!("\n!!!!!!!! {msg} !!!!!!!!\n");
+            return None;
+        };
+        let name = format!("t_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
+        let template = postgres_template(server);
+        let mut admin = postgres::Client::connect(&server.url("postgres"), postgres::NoTls).expect("connect to test server");
+        admin.batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {template}")).expect("create test database");
+        Some(TestDb { url: server.url(&name), backend: Backend::Postgres, _dir: None })
+    }
+}
+
+/// Runs `f` on a fresh database of each backend.
+pub fn on_both(f: impl Fn(&TestDb)) {
+    f(&TestDb::sqlite());
+    if let Some(db) = TestDb::postgres() {
+        f(&db);
+    }
+}
+
+fn sqlite_template() -> &'static Path {
+    static T: OnceLock<PathBuf> = OnceLock::new();
+    T.get_or_init(|| {
+        // Kept for the life of the process; removed by the OS temp cleaner.
+        let dir = tempfile::Builder::new().prefix("dingdian-template").tempdir().expect("temp dir").keep();
+        let path = dir.join("template.db");
+        let store = dingdian_store::Store::open(&format!("sqlite://{}", path.display())).expect("migrate template");
+        drop(store);
+        path
+    })
+}
+
+struct PgServer {
+    host: String,
+    port: u16,
+    user: String,
+}
+
+impl PgServer {
+    fn url(&self, db: &str) -> String {
+        format!("postgres://{}@{}:{}/{}", self.user, self.host, self.port, db)
+    }
+}
+
+fn postgres_server() -> Option<&'static PgServer> {
+    static S: OnceLock<Option<PgServer>> = OnceLock::new();
+    S.get_or_init(|| {
+        if let Ok(url) = std::env::var("DINGDIAN_TEST_POSTGRES") {
+            let cfg: postgres::Config = url.parse().expect("DINGDIAN_TEST_POSTGRES is a postgres:// URL");
+            let host = match cfg.get_hosts().first() {
+                Some(postgres::config::Host::Tcp(h)) => h.clone(),
+                _ => "127.0.0.1".into(),
+            };
+            return Some(PgServer {
+                host,
+                port: cfg.get_ports().first().copied().unwrap_or(5432),
+                user: cfg.get_user().unwrap_or("postgres").into(),
+            });
+        }
+        start_cluster()
+    })
+    .as_ref()
+}
+
+fn postgres_template(server: &PgServer) -> &'static str {
+    static T: Mutex<Option<&'static str>> = Mutex::new(None);
+    let mut t = T.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(name) = *t {
+        return name;
+    }
+    let name: &'static str = Box::leak(format!("tmpl_{}", std::process::id()).into_boxed_str());
+    let mut admin = postgres::Client::connect(&server.url("postgres"), postgres::NoTls).expect("connect to test server");
+    admin.batch_execute(&format!("CREATE DATABASE {name}")).expect("create template");
+    let store = dingdian_store::Store::open(&server.url(name)).expect("migrate template");
+    drop(store);
+    *t = Some(name);
+    name
+}
+
+fn find_pg_bin() -> Option<PathBuf> {
+    let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql").ok()?.flatten().map(|e| e.path().join("bin")).filter(|p| p.join("initdb").exists()).collect();
+    versions.sort();
+    versions.pop()
+}
+
+fn is_root() -> bool {
+    Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false)
+}
+
+/// Runs a PostgreSQL tool, as the `postgres` user when we are root
+/// (initdb refuses to run as root).
+fn pg_command(bin: &Path, tool: &str, root: bool) -> Command {
+    if root {
+        let mut c = Command::new("runuser");
+        c.args(["-u", "postgres", "--"]).arg(bin.join(tool));
+        c
+    } else {
+        Command::new(bin.join(tool))
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
+}
+
+fn start_cluster() -> Option<PgServer> {
+    let bin = find_pg_bin()?;
+    let root = is_root();
+    let dir = tempfile::Builder::new().prefix("dingdian-pg").tempdir().expect("temp dir").keep();
+    if root {
+        Command::new("chown").args(["-R", "postgres"]).arg(&dir).status().expect("chown");
+    }
+    let data = dir.join("data");
+    let out = pg_command(&bin, "initdb", root)
+        .arg("-D").arg(&data)
+        .args(["-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C"])
+        .output()
+        .expect("run initdb");
+    assert!(out.status.success(), "initdb failed: {}", String::from_utf8_lossy(&out.stderr));
+    let port = free_port();
+    let opts = format!("-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200", dir.display());
+    let out = pg_command(&bin, "pg_ctl", root)
+        .arg("-D").arg(&data)
+        .args(["-o", &opts, "-l"]).arg(dir.join("log"))
+        .args(["-w", "start"])
+        .output()
+        .expect("run pg_ctl");
+    assert!(
+        out.status.success(),
+        "pg_ctl start failed: {}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        std::fs::read_to_string(dir.join("log")).unwrap_or_default()
+    );
+    // Watchdog: stop the cluster and remove its folder when we exit.
+    let stop = format!(
+        "while kill -0 {pid} 2>/dev/null; do sleep 1; done; {runas}{pg_ctl} -D {data} -m immediate stop >/dev/null 2>&1; rm -rf {dir}",
+        pid = std::process::id(),
+        runas = if root { "runuser -u postgres -- " } else { "" },
+        pg_ctl = bin.join("pg_ctl").display(),
+        data = data.display(),
+        dir = dir.display(),
+    );
+    Command::new("sh").args(["-c", &stop]).stdin(std::process::Stdio::null()).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().expect("spawn watchdog");
+    Some(PgServer { host: "127.0.0.1".into(), port, user: "postgres".into() })
+}
+
+/// Declares each named `fn(&TestDb)` as two tests, `sqlite::NAME` and
+/// `postgres::NAME`, so a failure says which backend broke.
+#[macro_export]
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[test] fn $name() { let db = $crate::TestDb::sqlite(); super::$name(&db); } )*
+        }
+        mod postgres {
+            $( #[test] fn $name() { if let Some(db) = $crate::TestDb::postgres() { super::$name(&db); } } )*
+        }
+    };
+}
