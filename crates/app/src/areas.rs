@@ -7,18 +7,25 @@ use crate::{Actor, App, audit};
 use dingdian_core::area::{Area, CountyAttributes, Level};
 use dingdian_core::role::Action;
 use dingdian_core::{FieldError, Msg};
-use dingdian_store::areas::{self, AreaFilter, CountyList};
 use dingdian_store::Page;
+use dingdian_store::areas::{self, AreaFilter, CountyList};
 
 impl App {
-    pub fn list_areas(&self, actor: &Actor, f: &AreaFilter, page: Page) -> Result<(Vec<Area>, i64)> {
+    pub fn list_areas(
+        &self,
+        actor: &Actor,
+        f: &AreaFilter,
+        page: Page,
+    ) -> Result<(Vec<Area>, i64)> {
         actor.require(Action::ReadAreas)?;
         Ok(self.store.read(|c| areas::list(c, f, page))?)
     }
 
     pub fn get_area(&self, actor: &Actor, code: &str) -> Result<Area> {
         actor.require(Action::ReadAreas)?;
-        self.store.read(|c| areas::get(c, code))?.ok_or_else(|| AppError::not_found("区划", "area"))
+        self.store
+            .read(|c| areas::get(c, code))?
+            .ok_or_else(|| AppError::not_found("区划", "area"))
     }
 
     /// The area and its ancestors, nation-most first.
@@ -39,18 +46,45 @@ impl App {
         if let Some(y) = attrs.exit_year
             && !(2010..=2035).contains(&y)
         {
-            return Err(AppError::invalid("exit_year", y.to_string(), "bad_year", "摘帽年度应在 2010–2035 之间", "the exit year must lie between 2010 and 2035"));
+            return Err(AppError::invalid(
+                "exit_year",
+                y.to_string(),
+                "bad_year",
+                "摘帽年度应在 2010–2035 之间",
+                "the exit year must lie between 2010 and 2035",
+            ));
         }
-        if attrs.contiguous_area.as_deref().is_some_and(|a| a.chars().count() > 50) {
-            return Err(AppError::Invalid(vec![FieldError::too_long("contiguous_area", attrs.contiguous_area.as_deref().unwrap_or(""), 50)]));
+        if attrs
+            .contiguous_area
+            .as_deref()
+            .is_some_and(|a| a.chars().count() > 50)
+        {
+            return Err(AppError::Invalid(vec![FieldError::too_long(
+                "contiguous_area",
+                attrs.contiguous_area.as_deref().unwrap_or(""),
+                50,
+            )]));
         }
         self.store.write(|c| {
             let area = areas::get(c, code)?.ok_or_else(|| AppError::not_found("区划", "area"))?;
             if area.level != Level::County {
-                return Err(AppError::invalid("code", code, "not_county", "只有县级区划有这些属性", "only counties have these attributes"));
+                return Err(AppError::invalid(
+                    "code",
+                    code,
+                    "not_county",
+                    "只有县级区划有这些属性",
+                    "only counties have these attributes",
+                ));
             }
             areas::update_county(c, code, attrs)?;
-            audit(c, actor, "county.update", ("area", code), "success", Some(format!("{attrs:?}")))
+            audit(
+                c,
+                actor,
+                "county.update",
+                ("area", code),
+                "success",
+                Some(format!("{attrs:?}")),
+            )
         })
     }
 
@@ -60,38 +94,101 @@ impl App {
         actor.require(Action::EditAreas)?;
         let mut e = Vec::new();
         let code = l.code.trim();
-        if code.is_empty() || code.len() > 30 || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-            e.push(FieldError::new("code", code, Msg::new("bad_list_code", "名单代码只能包含字母、数字和 -，最长 30 位", "a list code holds only letters, digits and -, at most 30")));
+        if code.is_empty()
+            || code.len() > 30
+            || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
+            e.push(FieldError::new(
+                "code",
+                code,
+                Msg::new(
+                    "bad_list_code",
+                    "名单代码只能包含字母、数字和 -，最长 30 位",
+                    "a list code holds only letters, digits and -, at most 30",
+                ),
+            ));
         }
         let name_zh = dingdian_core::error::required_text("name_zh", &l.name_zh, 100, &mut e);
         let name_en = dingdian_core::error::required_text("name_en", &l.name_en, 100, &mut e);
         if !(2000..=2050).contains(&l.start_year) {
-            e.push(FieldError::new("start_year", l.start_year.to_string(), Msg::new("bad_year", "年度应在 2000–2050 之间", "the year must lie between 2000 and 2050")));
+            e.push(FieldError::new(
+                "start_year",
+                l.start_year.to_string(),
+                Msg::new(
+                    "bad_year",
+                    "年度应在 2000–2050 之间",
+                    "the year must lie between 2000 and 2050",
+                ),
+            ));
         }
         if l.end_year.is_some_and(|y| y < l.start_year) {
-            e.push(FieldError::new("end_year", l.end_year.unwrap_or(0).to_string(), Msg::new("end_before_start", "结束年度不能早于开始年度", "the end year must not come before the start year")));
+            e.push(FieldError::new(
+                "end_year",
+                l.end_year.unwrap_or(0).to_string(),
+                Msg::new(
+                    "end_before_start",
+                    "结束年度不能早于开始年度",
+                    "the end year must not come before the start year",
+                ),
+            ));
         }
         if !e.is_empty() {
             return Err(AppError::Invalid(e));
         }
         self.store.write(|c| {
             if areas::county_list_exists(c, code)? {
-                return Err(AppError::invalid("code", code, "duplicate_list", "已有同代码的县名单", "a county list with this code exists"));
+                return Err(AppError::invalid(
+                    "code",
+                    code,
+                    "duplicate_list",
+                    "已有同代码的县名单",
+                    "a county list with this code exists",
+                ));
             }
-            let list = CountyList { code: code.into(), name_zh, name_en, ..l.clone() };
+            let list = CountyList {
+                code: code.into(),
+                name_zh,
+                name_en,
+                ..l.clone()
+            };
             areas::insert_county_list(c, &list)?;
-            audit(c, actor, "county_list.create", ("county_list", code), "success", None)
+            audit(
+                c,
+                actor,
+                "county_list.create",
+                ("county_list", code),
+                "success",
+                None,
+            )
         })
     }
 
     /// Imports a list of counties (`code`/`区划代码`, optional `name`/`名称`)
     /// into a county list, all or nothing. Returns how many were added.
-    pub fn import_county_list(&self, actor: &Actor, list: &str, file_name: &str, bytes: &[u8]) -> Result<u64> {
+    pub fn import_county_list(
+        &self,
+        actor: &Actor,
+        list: &str,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Result<u64> {
         actor.require(Action::EditAreas)?;
         const COLUMNS: &[Column] = &[
-            Column { en: "code", zh: "区划代码", required: true },
-            Column { en: "name", zh: "名称", required: false },
-            Column { en: "province", zh: "省份", required: false },
+            Column {
+                en: "code",
+                zh: "区划代码",
+                required: true,
+            },
+            Column {
+                en: "name",
+                zh: "名称",
+                required: false,
+            },
+            Column {
+                en: "province",
+                zh: "省份",
+                required: false,
+            },
         ];
         let table = tabular::read(file_name, bytes, Encoding::Auto)?;
         let map = ColumnMap::new(&table.headers, COLUMNS, false)?;
@@ -104,7 +201,18 @@ impl App {
             for (row, cells) in &table.rows {
                 let code = map.get(cells, "code");
                 if !areas::county_exists(c, code)? {
-                    errors.push(FieldError::new("code", code, Msg::new("unknown_county", "不是已知的县级区划代码", "is not a known county code")).at_row(*row));
+                    errors.push(
+                        FieldError::new(
+                            "code",
+                            code,
+                            Msg::new(
+                                "unknown_county",
+                                "不是已知的县级区划代码",
+                                "is not a known county code",
+                            ),
+                        )
+                        .at_row(*row),
+                    );
                 } else {
                     codes.push(code.to_string());
                 }
@@ -113,7 +221,14 @@ impl App {
                 return Err(AppError::Invalid(errors));
             }
             let added = areas::add_list_members(c, list, &codes)?;
-            audit(c, actor, "county_list.import", ("county_list", list), "success", Some(format!("{added} added of {}", codes.len())))?;
+            audit(
+                c,
+                actor,
+                "county_list.import",
+                ("county_list", list),
+                "success",
+                Some(format!("{added} added of {}", codes.len())),
+            )?;
             Ok(added)
         })
     }

@@ -2,12 +2,14 @@
 
 use crate::error::{AppError, Result};
 use crate::{Actor, App, audit};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
 use dingdian_core::role::{Action, Role};
 use dingdian_core::user::{self, User};
 use dingdian_core::{FieldError, Msg, time};
-use dingdian_store::{Page, sessions, units, users, areas};
+use dingdian_store::{Page, areas, sessions, units, users};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -20,7 +22,13 @@ pub fn hash_password(password: &str) -> Result<String> {
 }
 
 fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok()).unwrap_or(false)
+    PasswordHash::new(hash)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
 }
 
 /// A real hash to verify against when the user name is unknown.
@@ -40,7 +48,11 @@ fn token_hash(token: &str) -> String {
 }
 
 fn bad_credentials() -> AppError {
-    AppError::Unauthorized(Msg::new("bad_credentials", "用户名或密码错误", "wrong user name or password"))
+    AppError::Unauthorized(Msg::new(
+        "bad_credentials",
+        "用户名或密码错误",
+        "wrong user name or password",
+    ))
 }
 
 /// What a successful sign-in hands out.
@@ -76,7 +88,13 @@ impl App {
     /// Signs in with user name and password. Failures are counted; the
     /// fifth in a row locks the account for 30 minutes. Every attempt is
     /// audited.
-    pub fn login(&self, username: &str, password: &str, kind: SessionKind, address: Option<String>) -> Result<SignedIn> {
+    pub fn login(
+        &self,
+        username: &str,
+        password: &str,
+        kind: SessionKind,
+        address: Option<String>,
+    ) -> Result<SignedIn> {
         let now = time::now_ts();
         let attempt = self.store.write(|c| -> Result<Attempt> {
             let anonymous = Actor {
@@ -133,42 +151,69 @@ impl App {
     /// unknown or idle past the timeout. Touches the session.
     pub fn authenticate(&self, token: &str, address: Option<String>) -> Result<(Actor, String)> {
         let now = time::now_ts();
-        let expired = || AppError::Unauthorized(Msg::new("unauthenticated", "未登录或登录已超时，请重新登录", "not signed in, or the session timed out: please sign in again"));
+        let expired = || {
+            AppError::Unauthorized(Msg::new(
+                "unauthenticated",
+                "未登录或登录已超时，请重新登录",
+                "not signed in, or the session timed out: please sign in again",
+            ))
+        };
         let h = token_hash(token);
-        self.store.write(|c| {
-            let Some(s) = sessions::get(c, &h)? else { return Err(expired()) };
+        // A timed-out session is deleted; the deletion must be committed, so
+        // that case answers `Ok(None)` from the transaction, not an error.
+        let out = self.store.write(|c| -> Result<Option<(Actor, String)>> {
+            let Some(s) = sessions::get(c, &h)? else {
+                return Ok(None);
+            };
             if now - s.last_seen_at > user::IDLE_TIMEOUT_SECONDS {
                 sessions::delete(c, &h)?;
-                return Err(expired());
+                return Ok(None);
             }
-            let u = users::by_id(c, s.user_id)?.filter(|u| u.active).ok_or_else(expired)?;
+            let u = users::by_id(c, s.user_id)?
+                .filter(|u| u.active)
+                .ok_or_else(expired)?;
             // Avoid a write on every request: touch at most once a minute.
             if now - s.last_seen_at >= 60 {
                 sessions::touch(c, &h, now)?;
             }
             let actor = Actor::from_user(&u, address).ok_or_else(|| {
-                AppError::Forbidden(Msg::new("no_scope", "此账号缺少单位或县的范围设置", "this account lacks its unit or county scope"))
+                AppError::Forbidden(Msg::new(
+                    "no_scope",
+                    "此账号缺少单位或县的范围设置",
+                    "this account lacks its unit or county scope",
+                ))
             })?;
-            Ok((actor, s.csrf_token))
-        })
+            Ok(Some((actor, s.csrf_token)))
+        })?;
+        out.ok_or_else(expired)
     }
 
     pub fn logout(&self, token: &str, actor: &Actor) -> Result<()> {
         self.store.write(|c| {
             sessions::delete(c, &token_hash(token))?;
-            audit(c, actor, "logout", ("user", &actor.username), "success", None)
+            audit(
+                c,
+                actor,
+                "logout",
+                ("user", &actor.username),
+                "success",
+                None,
+            )
         })
     }
 
     /// Test hook for the idle timeout: moves a session's last activity back.
     pub fn age_session(&self, token: &str, seconds: i64) -> Result<()> {
-        self.store.write(|c| sessions::touch(c, &token_hash(token), time::now_ts() - seconds).map_err(Into::into))
+        self.store.write(|c| {
+            sessions::touch(c, &token_hash(token), time::now_ts() - seconds).map_err(Into::into)
+        })
     }
 
     pub fn set_language(&self, actor: &Actor, lang: &str) -> Result<()> {
         let lang = if lang == "en" { "en" } else { "zh" };
         if let Some(id) = actor.user_id {
-            self.store.write(|c| users::set_language(c, id, lang).map_err(AppError::from))?;
+            self.store
+                .write(|c| users::set_language(c, id, lang).map_err(AppError::from))?;
         }
         Ok(())
     }
@@ -182,12 +227,28 @@ impl App {
         let username = n.username.trim();
         if username.is_empty() {
             e.push(FieldError::required("username"));
-        } else if username.len() > 50 || !username.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
-            e.push(FieldError::new("username", username, Msg::new("bad_username", "用户名只能包含字母、数字和 . _ -，最长 50 位", "a user name holds only letters, digits and . _ - (at most 50)")));
+        } else if username.len() > 50
+            || !username
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+        {
+            e.push(FieldError::new(
+                "username",
+                username,
+                Msg::new(
+                    "bad_username",
+                    "用户名只能包含字母、数字和 . _ -，最长 50 位",
+                    "a user name holds only letters, digits and . _ - (at most 50)",
+                ),
+            ));
         }
         let role = Role::parse(n.role.trim());
         if role.is_none() {
-            e.push(FieldError::new("role", n.role.trim(), Msg::new("unknown_role", "不是已知的角色", "is not a known role")));
+            e.push(FieldError::new(
+                "role",
+                n.role.trim(),
+                Msg::new("unknown_role", "不是已知的角色", "is not a known role"),
+            ));
         }
         if let Some(m) = user::password_problem(&n.password) {
             e.push(FieldError::new("password", "", m));
@@ -196,28 +257,68 @@ impl App {
             if let Some(r) = role {
                 if r.needs_unit() {
                     match n.unit_id {
-                        None => e.push(FieldError::new("unit", "", Msg::new("unit_required", "此角色必须指定单位", "this role needs a unit"))),
-                        Some(id) if !units::exists(c, id)? => e.push(FieldError::new("unit", id.to_string(), Msg::new("unknown_unit", "单位不存在", "no such unit"))),
+                        None => e.push(FieldError::new(
+                            "unit",
+                            "",
+                            Msg::new(
+                                "unit_required",
+                                "此角色必须指定单位",
+                                "this role needs a unit",
+                            ),
+                        )),
+                        Some(id) if !units::exists(c, id)? => e.push(FieldError::new(
+                            "unit",
+                            id.to_string(),
+                            Msg::new("unknown_unit", "单位不存在", "no such unit"),
+                        )),
                         _ => {}
                     }
                 }
                 if r.needs_county() {
                     match n.county_code.as_deref() {
-                        None | Some("") => e.push(FieldError::new("county", "", Msg::new("county_required", "此角色必须指定县", "this role needs a county"))),
-                        Some(code) if !areas::county_exists(c, code)? => e.push(FieldError::new("county", code, Msg::new("unknown_county", "不是已知的县级区划代码", "is not a known county code"))),
+                        None | Some("") => e.push(FieldError::new(
+                            "county",
+                            "",
+                            Msg::new(
+                                "county_required",
+                                "此角色必须指定县",
+                                "this role needs a county",
+                            ),
+                        )),
+                        Some(code) if !areas::county_exists(c, code)? => e.push(FieldError::new(
+                            "county",
+                            code,
+                            Msg::new(
+                                "unknown_county",
+                                "不是已知的县级区划代码",
+                                "is not a known county code",
+                            ),
+                        )),
                         _ => {}
                     }
                 }
             }
             if !username.is_empty() && users::by_username(c, username)?.is_some() {
-                e.push(FieldError::new("username", username, Msg::new("duplicate_username", "用户名已存在", "this user name is taken")));
+                e.push(FieldError::new(
+                    "username",
+                    username,
+                    Msg::new(
+                        "duplicate_username",
+                        "用户名已存在",
+                        "this user name is taken",
+                    ),
+                ));
             }
             if !e.is_empty() {
                 return Err(AppError::Invalid(std::mem::take(&mut e)));
             }
             let role = role.expect("checked");
             let hash = hash_password(&n.password)?;
-            let display = if n.display_name.trim().is_empty() { username } else { n.display_name.trim() };
+            let display = if n.display_name.trim().is_empty() {
+                username
+            } else {
+                n.display_name.trim()
+            };
             let id = users::insert(
                 c,
                 &users::NewUser {
@@ -230,13 +331,25 @@ impl App {
                 },
                 time::now_ts(),
             )?;
-            audit(c, actor, "user.create", ("user", username), "success", Some(format!("role={}", role.as_str())))?;
+            audit(
+                c,
+                actor,
+                "user.create",
+                ("user", username),
+                "success",
+                Some(format!("role={}", role.as_str())),
+            )?;
             Ok(id)
         })?;
         Ok(out)
     }
 
-    pub fn list_users(&self, actor: &Actor, q: Option<&str>, page: Page) -> Result<(Vec<User>, i64)> {
+    pub fn list_users(
+        &self,
+        actor: &Actor,
+        q: Option<&str>,
+        page: Page,
+    ) -> Result<(Vec<User>, i64)> {
         actor.require(Action::ManageUsers)?;
         Ok(self.store.read(|c| users::list(c, q, page))?)
     }

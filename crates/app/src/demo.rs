@@ -128,10 +128,26 @@ const UNITS: &[(&str, UnitKind)] = &[
 
 /// The periods of the overall plans: history, then the active one.
 const PERIODS: &[(&str, &str, &str)] = &[
-    ("中央单位定点扶贫结对方案（2010—2015年）", "2010-01-01", "2015-12-31"),
-    ("中央单位定点扶贫结对方案（2016—2020年）", "2016-01-01", "2020-12-31"),
-    ("中央单位定点帮扶结对方案（2021—2025年）", "2021-01-01", "2025-12-31"),
-    ("中央单位定点帮扶结对方案（2026—2030年）", "2026-01-01", "2030-12-31"),
+    (
+        "中央单位定点扶贫结对方案（2010—2015年）",
+        "2010-01-01",
+        "2015-12-31",
+    ),
+    (
+        "中央单位定点扶贫结对方案（2016—2020年）",
+        "2016-01-01",
+        "2020-12-31",
+    ),
+    (
+        "中央单位定点帮扶结对方案（2021—2025年）",
+        "2021-01-01",
+        "2025-12-31",
+    ),
+    (
+        "中央单位定点帮扶结对方案（2026—2030年）",
+        "2026-01-01",
+        "2030-12-31",
+    ),
 ];
 
 /// The pairing file of one period: every key county gets a lead unit, and
@@ -161,25 +177,40 @@ impl App {
     /// Loads the demo data once; returns false when it was already there.
     pub fn load_demo(&self) -> Result<bool> {
         let cli = Actor::cli();
-        if self.store.read(|c| units::find_by_name(c, SEED_UNIT))?.is_some() {
+        if self
+            .store
+            .read(|c| units::find_by_name(c, SEED_UNIT))?
+            .is_some()
+        {
             return Ok(false);
         }
         // Zhouqu is a national key county; the shipped list lacks Gansu.
         let mut zhouqu = self.get_area(&cli, ZHOUQU)?.attributes.unwrap_or_default();
-        zhouqu = CountyAttributes { key_county: true, ethnic: true, contiguous_area: Some("六盘山区".into()), ..zhouqu };
+        zhouqu = CountyAttributes {
+            key_county: true,
+            ethnic: true,
+            contiguous_area: Some("六盘山区".into()),
+            ..zhouqu
+        };
         self.update_county(&cli, ZHOUQU, &zhouqu)?;
 
         for (name, kind) in UNITS {
             let input = UnitInput {
                 name: name.to_string(),
                 kind: kind.as_str().into(),
-                department: Some("定点扶贫工作领导小组办公室").filter(|_| *kind == CentralOrgan).unwrap_or("扶贫工作办公室").into(),
+                department: Some("定点扶贫工作领导小组办公室")
+                    .filter(|_| *kind == CentralOrgan)
+                    .unwrap_or("扶贫工作办公室")
+                    .into(),
                 contact_phone: "010-6830 0000".into(),
                 ..Default::default()
             };
             self.create_unit(&cli, &input)?;
         }
-        let seed = self.store.read(|c| units::find_by_name(c, SEED_UNIT))?.expect("just created");
+        let seed = self
+            .store
+            .read(|c| units::find_by_name(c, SEED_UNIT))?
+            .expect("just created");
         let seed_input = UnitInput {
             name: SEED_UNIT.into(),
             kind: CentralOrgan.as_str().into(),
@@ -208,20 +239,33 @@ impl App {
         let reviewer = self.demo_actor("reviewer")?;
         let zzb = self.demo_actor("zzb")?;
 
-        let counties: Vec<String> = self.store.read(|c| areas::list_members(c, KEY_2012))?.into_iter().map(|k| k.code).collect();
-        let unit_names: Vec<String> = self.list_units(&cli, &Default::default(), Page::all())?.0.into_iter().map(|u| u.name).collect();
+        let counties: Vec<String> = self
+            .store
+            .read(|c| areas::list_members(c, KEY_2012))?
+            .into_iter()
+            .map(|k| k.code)
+            .collect();
+        let unit_names: Vec<String> = self
+            .list_units(&cli, &Default::default(), Page::all())?
+            .0
+            .into_iter()
+            .map(|u| u.name)
+            .collect();
 
         let mut last = None;
         for (i, (name, start, end)) in PERIODS.iter().enumerate() {
-            let id = self.create_plan(&office, &PlanInput {
-                name: name.to_string(),
-                kind: "overall".into(),
-                county_list: KEY_2012.into(),
-                period_start: start.to_string(),
-                period_end: end.to_string(),
-                note: "经国务院扶贫开发领导小组审定 / approved by the leading group".into(),
-                ..Default::default()
-            })?;
+            let id = self.create_plan(
+                &office,
+                &PlanInput {
+                    name: name.to_string(),
+                    kind: "overall".into(),
+                    county_list: KEY_2012.into(),
+                    period_start: start.to_string(),
+                    period_end: end.to_string(),
+                    note: "经国务院扶贫开发领导小组审定 / approved by the leading group".into(),
+                    ..Default::default()
+                },
+            )?;
             let csv = pairing_csv(&counties, &unit_names, i * 7);
             self.import_pairings(&office, id, "pairings.csv", csv.as_bytes(), Encoding::Utf8)?;
             self.transition_plan(&office, id, "consultation", None)?;
@@ -236,31 +280,61 @@ impl App {
         // A revision of the active plan, now in consultation: one county
         // gains a member unit, and the seed unit comments.
         let revision = self.new_plan_version(&office, active)?;
-        let extra = self.store.read(|c| units::find_by_name(c, "清华大学"))?.expect("demo unit");
-        self.add_pairing(&office, revision, &crate::plans::PairingInput {
-            unit_id: Some(extra),
-            county_code: ZHOUQU.into(),
-            role: "member".into(),
-            start: "2027-01-01".into(),
-            note: "教育帮扶 / education assistance".into(),
-            ..Default::default()
-        })?;
+        let extra = self
+            .store
+            .read(|c| units::find_by_name(c, "清华大学"))?
+            .expect("demo unit");
+        self.add_pairing(
+            &office,
+            revision,
+            &crate::plans::PairingInput {
+                unit_id: Some(extra),
+                county_code: ZHOUQU.into(),
+                role: "member".into(),
+                start: "2027-01-01".into(),
+                note: "教育帮扶 / education assistance".into(),
+                ..Default::default()
+            },
+        )?;
         self.transition_plan(&office, revision, "consultation", None)?;
-        self.give_feedback(&zzb, revision, "comment", "建议增加消费帮扶内容 / suggest adding consumption assistance")?;
+        self.give_feedback(
+            &zzb,
+            revision,
+            "comment",
+            "建议增加消费帮扶内容 / suggest adding consumption assistance",
+        )?;
 
         // A specific plan for the universities, drawn from the active plan.
         let universities: Vec<i64> = self
-            .list_units(&cli, &dingdian_store::units::UnitFilter { kind: Some(University), q: None }, Page::all())?
+            .list_units(
+                &cli,
+                &dingdian_store::units::UnitFilter {
+                    kind: Some(University),
+                    q: None,
+                },
+                Page::all(),
+            )?
             .0
             .into_iter()
             .map(|u| u.id)
             .collect();
-        self.derive_specific_plan(&office, active, "直属高校定点帮扶具体方案（2026—2030年）", &universities)?;
+        self.derive_specific_plan(
+            &office,
+            active,
+            "直属高校定点帮扶具体方案（2026—2030年）",
+            &universities,
+        )?;
         Ok(true)
     }
 
     fn demo_actor(&self, username: &str) -> Result<Actor> {
-        let u = self.store.read(|c| users::by_username(c, username))?.expect("demo user exists");
-        Ok(Actor::from_user(&u, None).unwrap_or_else(|| Actor { scope: Scope::All, ..Actor::cli() }))
+        let u = self
+            .store
+            .read(|c| users::by_username(c, username))?
+            .expect("demo user exists");
+        Ok(Actor::from_user(&u, None).unwrap_or_else(|| Actor {
+            scope: Scope::All,
+            ..Actor::cli()
+        }))
     }
 }

@@ -63,17 +63,31 @@ impl AppError {
     }
 
     pub fn not_found(what_zh: &str, what_en: &str) -> AppError {
-        AppError::NotFound(Msg::new("not_found", format!("{what_zh}不存在"), format!("no such {what_en}")))
+        AppError::NotFound(Msg::new(
+            "not_found",
+            format!("{what_zh}不存在"),
+            format!("no such {what_en}"),
+        ))
     }
 
-    pub fn invalid(field: &str, value: impl Into<String>, code: &str, zh: impl Into<String>, en: impl Into<String>) -> AppError {
+    pub fn invalid(
+        field: &str,
+        value: impl Into<String>,
+        code: &str,
+        zh: impl Into<String>,
+        en: impl Into<String>,
+    ) -> AppError {
         AppError::Invalid(vec![FieldError::new(field, value, Msg::new(code, zh, en))])
     }
 }
 
 /// "第 3 行 name：必填项不能为空" / "row 3, name: is required".
 pub fn describe_field_error(e: &FieldError, lang: &str) -> String {
-    let value = if e.value.is_empty() { String::new() } else { format!(" “{}”", e.value) };
+    let value = if e.value.is_empty() {
+        String::new()
+    } else {
+        format!(" “{}”", e.value)
+    };
     match (lang, e.row) {
         ("en", Some(r)) => format!("row {r}, {}{value}: {}", e.field, e.msg.en),
         ("en", None) => format!("{}{value}: {}", e.field, e.msg.en),

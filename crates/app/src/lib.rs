@@ -12,13 +12,13 @@ pub mod tabular;
 pub mod units;
 
 pub use dingdian_store::{Page, Store};
-pub use error::{AppError, Result};
+pub use error::{AppError, Result, describe_field_error as error_line};
 
 use dingdian_core::role::{Action, Role, Scope};
 use dingdian_core::user::User;
 use dingdian_core::{Msg, time};
-use dingdian_store::audit::{self, AuditRecord};
 use dingdian_store::Conn;
+use dingdian_store::audit::{self, AuditRecord};
 
 /// The application: the store plus nothing else that holds state.
 #[derive(Clone)]
@@ -28,7 +28,9 @@ pub struct App {
 
 impl App {
     pub fn open(database_url: &str) -> Result<App> {
-        Ok(App { store: Store::open(database_url)? })
+        Ok(App {
+            store: Store::open(database_url)?,
+        })
     }
 }
 
@@ -111,4 +113,17 @@ pub(crate) fn audit(
         },
     )?;
     Ok(())
+}
+
+impl App {
+    /// The audit log, newest first: for the auditor only.
+    pub fn list_audit(
+        &self,
+        actor: &Actor,
+        q: Option<&str>,
+        page: Page,
+    ) -> Result<(Vec<AuditRecord>, i64)> {
+        actor.require(Action::ReadAudit)?;
+        Ok(self.store.read(|c| audit::list(c, q, page))?)
+    }
 }

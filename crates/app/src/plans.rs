@@ -9,7 +9,10 @@ use dingdian_core::coverage::{self, Coverage, Validity};
 use dingdian_core::plan::{self, Pairing, PairingRole, Plan, PlanDiff, PlanKind, PlanStatus};
 use dingdian_core::role::{Action, Scope};
 use dingdian_core::{FieldError, Msg, time};
-use dingdian_store::plans::{self, CoverageException, Feedback, NewPairing, PairingFilter, PlanFields, PlanFilter, TransitionRecord};
+use dingdian_store::plans::{
+    self, CoverageException, Feedback, NewPairing, PairingFilter, PlanFields, PlanFilter,
+    TransitionRecord,
+};
 use dingdian_store::{Conn, Page, areas, units};
 use std::collections::HashMap;
 
@@ -63,13 +66,41 @@ pub struct ProvinceCoverage {
 
 /// Columns of the pairing import template and export.
 pub const PAIRING_COLUMNS: &[Column] = &[
-    Column { en: "unit", zh: "帮扶单位", required: true },
-    Column { en: "county_code", zh: "县级区划代码", required: true },
-    Column { en: "county_name", zh: "县名称", required: false },
-    Column { en: "role", zh: "角色", required: false },
-    Column { en: "start", zh: "开始日期", required: false },
-    Column { en: "end", zh: "结束日期", required: false },
-    Column { en: "note", zh: "备注", required: false },
+    Column {
+        en: "unit",
+        zh: "帮扶单位",
+        required: true,
+    },
+    Column {
+        en: "county_code",
+        zh: "县级区划代码",
+        required: true,
+    },
+    Column {
+        en: "county_name",
+        zh: "县名称",
+        required: false,
+    },
+    Column {
+        en: "role",
+        zh: "角色",
+        required: false,
+    },
+    Column {
+        en: "start",
+        zh: "开始日期",
+        required: false,
+    },
+    Column {
+        en: "end",
+        zh: "结束日期",
+        required: false,
+    },
+    Column {
+        en: "note",
+        zh: "备注",
+        required: false,
+    },
 ];
 
 fn plan_not_found() -> AppError {
@@ -79,8 +110,14 @@ fn plan_not_found() -> AppError {
 fn not_editable(p: &Plan) -> AppError {
     AppError::Conflict(Msg::new(
         "plan_not_editable",
-        format!("方案处于“{}”状态，不能修改；已通过的方案须另建新版本", p.status.zh()),
-        format!("the plan is {} and cannot be changed; an approved plan needs a new version", p.status.as_str()),
+        format!(
+            "方案处于“{}”状态，不能修改；已通过的方案须另建新版本",
+            p.status.zh()
+        ),
+        format!(
+            "the plan is {} and cannot be changed; an approved plan needs a new version",
+            p.status.as_str()
+        ),
     ))
 }
 
@@ -93,7 +130,15 @@ fn parse_date_field(field: &str, value: &str, e: &mut Vec<FieldError>) -> Option
     match time::parse_date(v) {
         Some(d) if (2000..=2050).contains(&chrono::Datelike::year(&d)) => Some(d),
         _ => {
-            e.push(FieldError::new(field, v, Msg::new("bad_date", "日期应为真实日期，格式 YYYY-MM-DD", "must be a real date as YYYY-MM-DD")));
+            e.push(FieldError::new(
+                field,
+                v,
+                Msg::new(
+                    "bad_date",
+                    "日期应为真实日期，格式 YYYY-MM-DD",
+                    "must be a real date as YYYY-MM-DD",
+                ),
+            ));
             None
         }
     }
@@ -103,25 +148,58 @@ impl PlanInput {
     fn parse(&self, c: &mut dyn Conn) -> Result<PlanFields> {
         let mut e = Vec::new();
         let name = dingdian_core::error::required_text("name", &self.name, 100, &mut e);
-        let kind = PlanKind::parse(self.kind.trim()).or_else(|| self.kind.trim().is_empty().then_some(PlanKind::Overall));
+        let kind = PlanKind::parse(self.kind.trim())
+            .or_else(|| self.kind.trim().is_empty().then_some(PlanKind::Overall));
         if kind.is_none() {
-            e.push(FieldError::new("kind", self.kind.trim(), Msg::new("bad_kind", "方案类型应为 overall（总体）或 specific（具体）", "must be overall or specific")));
+            e.push(FieldError::new(
+                "kind",
+                self.kind.trim(),
+                Msg::new(
+                    "bad_kind",
+                    "方案类型应为 overall（总体）或 specific（具体）",
+                    "must be overall or specific",
+                ),
+            ));
         }
         let start = parse_date_field("period_start", &self.period_start, &mut e);
         let end = parse_date_field("period_end", &self.period_end, &mut e);
         if let (Some(s), Some(en)) = (start, end)
             && s > en
         {
-            e.push(FieldError::new("period_end", self.period_end.trim(), Msg::new("end_before_start", "结束日期不能早于开始日期", "the end must not come before the start")));
+            e.push(FieldError::new(
+                "period_end",
+                self.period_end.trim(),
+                Msg::new(
+                    "end_before_start",
+                    "结束日期不能早于开始日期",
+                    "the end must not come before the start",
+                ),
+            ));
         }
-        let list = if self.county_list.trim().is_empty() { dingdian_store::reference::KEY_2012.to_string() } else { self.county_list.trim().to_string() };
+        let list = if self.county_list.trim().is_empty() {
+            dingdian_store::reference::KEY_2012.to_string()
+        } else {
+            self.county_list.trim().to_string()
+        };
         if !areas::county_list_exists(c, &list)? {
-            e.push(FieldError::new("county_list", list.as_str(), Msg::new("unknown_list", "县名单不存在", "no such county list")));
+            e.push(FieldError::new(
+                "county_list",
+                list.as_str(),
+                Msg::new("unknown_list", "县名单不存在", "no such county list"),
+            ));
         }
         let mut parent_id = None;
         if kind == Some(PlanKind::Specific) {
             match self.parent_id {
-                None => e.push(FieldError::new("parent_id", "", Msg::new("parent_required", "具体方案须指定所依据的总体方案", "a specific plan needs its overall plan"))),
+                None => e.push(FieldError::new(
+                    "parent_id",
+                    "",
+                    Msg::new(
+                        "parent_required",
+                        "具体方案须指定所依据的总体方案",
+                        "a specific plan needs its overall plan",
+                    ),
+                )),
                 Some(pid) => match plans::get(c, &Scope::All, pid)? {
                     Some(p) if p.kind == PlanKind::Overall => {
                         if let (Some(s), Some(en)) = (start, end)
@@ -135,7 +213,15 @@ impl PlanInput {
                         }
                         parent_id = Some(pid);
                     }
-                    _ => e.push(FieldError::new("parent_id", pid.to_string(), Msg::new("bad_parent", "不是已有的总体方案", "is not an existing overall plan"))),
+                    _ => e.push(FieldError::new(
+                        "parent_id",
+                        pid.to_string(),
+                        Msg::new(
+                            "bad_parent",
+                            "不是已有的总体方案",
+                            "is not an existing overall plan",
+                        ),
+                    )),
                 },
             }
         }
@@ -156,50 +242,128 @@ impl PlanInput {
 }
 
 /// Validates a pairing against the plan and what the plan already holds.
-fn check_pairing(c: &mut dyn Conn, plan: &Plan, input: &PairingInput, existing: &[Pairing]) -> Result<NewPairingOwned, Vec<FieldError>> {
+fn check_pairing(
+    c: &mut dyn Conn,
+    plan: &Plan,
+    input: &PairingInput,
+    existing: &[Pairing],
+) -> Result<NewPairingOwned, Vec<FieldError>> {
     let mut e = Vec::new();
     let db = |r: std::result::Result<bool, dingdian_store::StoreError>| r.unwrap_or(false);
     match input.unit_id {
         None => e.push(FieldError::required("unit_id")),
-        Some(id) if !db(units::exists(c, id)) => e.push(FieldError::new("unit_id", id.to_string(), Msg::new("unknown_unit", "单位不存在", "no such unit"))),
+        Some(id) if !db(units::exists(c, id)) => e.push(FieldError::new(
+            "unit_id",
+            id.to_string(),
+            Msg::new("unknown_unit", "单位不存在", "no such unit"),
+        )),
         _ => {}
     }
     let county = input.county_code.trim().to_string();
     if county.is_empty() {
         e.push(FieldError::required("county_code"));
     } else if !db(areas::county_exists(c, &county)) {
-        e.push(FieldError::new("county_code", county.as_str(), Msg::new("unknown_county", "不是已知的县级区划代码", "is not a known county code")));
+        e.push(FieldError::new(
+            "county_code",
+            county.as_str(),
+            Msg::new(
+                "unknown_county",
+                "不是已知的县级区划代码",
+                "is not a known county code",
+            ),
+        ));
     }
-    let role = if input.role.trim().is_empty() { Some(PairingRole::Member) } else { PairingRole::parse(&input.role) };
+    let role = if input.role.trim().is_empty() {
+        Some(PairingRole::Member)
+    } else {
+        PairingRole::parse(&input.role)
+    };
     if role.is_none() {
-        e.push(FieldError::new("role", input.role.trim(), Msg::new("bad_role", "角色应为 lead（牵头）或 member（参与）", "must be lead or member")));
+        e.push(FieldError::new(
+            "role",
+            input.role.trim(),
+            Msg::new(
+                "bad_role",
+                "角色应为 lead（牵头）或 member（参与）",
+                "must be lead or member",
+            ),
+        ));
     }
-    let start = if input.start.trim().is_empty() { Some(plan.period_start) } else { parse_date_field("start", &input.start, &mut e) };
-    let end = if input.end.trim().is_empty() { Some(plan.period_end) } else { parse_date_field("end", &input.end, &mut e) };
+    let start = if input.start.trim().is_empty() {
+        Some(plan.period_start)
+    } else {
+        parse_date_field("start", &input.start, &mut e)
+    };
+    let end = if input.end.trim().is_empty() {
+        Some(plan.period_end)
+    } else {
+        parse_date_field("end", &input.end, &mut e)
+    };
     if let (Some(s), Some(en)) = (start, end) {
         if s > en {
-            e.push(FieldError::new("end", en.to_string(), Msg::new("end_before_start", "结束日期不能早于开始日期", "the end must not come before the start")));
+            e.push(FieldError::new(
+                "end",
+                en.to_string(),
+                Msg::new(
+                    "end_before_start",
+                    "结束日期不能早于开始日期",
+                    "the end must not come before the start",
+                ),
+            ));
         } else if s < plan.period_start || en > plan.period_end {
-            e.push(FieldError::new("start", format!("{s} – {en}"), Msg::new(
-                "outside_period",
-                format!("结对期限须在方案期限（{} 至 {}）之内", plan.period_start, plan.period_end),
-                format!("a pairing must lie within the plan's period ({} to {})", plan.period_start, plan.period_end),
-            )));
+            e.push(FieldError::new(
+                "start",
+                format!("{s} – {en}"),
+                Msg::new(
+                    "outside_period",
+                    format!(
+                        "结对期限须在方案期限（{} 至 {}）之内",
+                        plan.period_start, plan.period_end
+                    ),
+                    format!(
+                        "a pairing must lie within the plan's period ({} to {})",
+                        plan.period_start, plan.period_end
+                    ),
+                ),
+            ));
         }
     }
     if let (Some(unit), true) = (input.unit_id, e.is_empty()) {
-        if existing.iter().any(|p| p.unit_id == unit && p.county_code == county) {
-            e.push(FieldError::new("county_code", county.as_str(), Msg::new("duplicate_pairing", "该单位与该县在本方案中已有结对", "this unit is already paired with this county in the plan")));
+        if existing
+            .iter()
+            .any(|p| p.unit_id == unit && p.county_code == county)
+        {
+            e.push(FieldError::new(
+                "county_code",
+                county.as_str(),
+                Msg::new(
+                    "duplicate_pairing",
+                    "该单位与该县在本方案中已有结对",
+                    "this unit is already paired with this county in the plan",
+                ),
+            ));
         }
         let (s, en) = (start.expect("checked"), end.expect("checked"));
         if role == Some(PairingRole::Lead)
-            && let Some(other) = existing.iter().find(|p| p.county_code == county && p.role == PairingRole::Lead && p.start <= en && s <= p.end)
+            && let Some(other) = existing.iter().find(|p| {
+                p.county_code == county
+                    && p.role == PairingRole::Lead
+                    && p.start <= en
+                    && s <= p.end
+            })
         {
-            e.push(FieldError::new("role", "lead", Msg::new(
-                "second_lead",
-                format!("该县同期已有牵头单位“{}”", other.unit_name),
-                format!("the county already has a lead unit for that time ({})", other.unit_name),
-            )));
+            e.push(FieldError::new(
+                "role",
+                "lead",
+                Msg::new(
+                    "second_lead",
+                    format!("该县同期已有牵头单位“{}”", other.unit_name),
+                    format!(
+                        "the county already has a lead unit for that time ({})",
+                        other.unit_name
+                    ),
+                ),
+            ));
         }
     }
     if !e.is_empty() {
@@ -273,10 +437,19 @@ fn compute_coverage(c: &mut dyn Conn, p: &Plan, on: Option<NaiveDate>) -> Result
     let pairings = plans::plan_pairings(c, &Scope::All, p.id)?;
     let mut by_county: HashMap<&str, Vec<Validity>> = HashMap::new();
     for pr in &pairings {
-        by_county.entry(pr.county_code.as_str()).or_default().push(Validity { start: pr.start, end: pr.end });
+        by_county
+            .entry(pr.county_code.as_str())
+            .or_default()
+            .push(Validity {
+                start: pr.start,
+                end: pr.end,
+            });
     }
     Ok(coverage::coverage(&counties, |k| {
-        let v = by_county.get(k.code.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+        let v = by_county
+            .get(k.code.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
         match on {
             Some(day) => coverage::covered_on(v, day),
             None => coverage::covered_throughout(v, p.period_start, p.period_end),
@@ -285,14 +458,21 @@ fn compute_coverage(c: &mut dyn Conn, p: &Plan, on: Option<NaiveDate>) -> Result
 }
 
 impl App {
-    pub fn list_plans(&self, actor: &Actor, f: &PlanFilter, page: Page) -> Result<(Vec<Plan>, i64)> {
+    pub fn list_plans(
+        &self,
+        actor: &Actor,
+        f: &PlanFilter,
+        page: Page,
+    ) -> Result<(Vec<Plan>, i64)> {
         actor.require(Action::ReadPlans)?;
         Ok(self.store.read(|c| plans::list(c, &actor.scope, f, page))?)
     }
 
     pub fn get_plan(&self, actor: &Actor, id: i64) -> Result<Plan> {
         actor.require(Action::ReadPlans)?;
-        self.store.read(|c| plans::get(c, &actor.scope, id))?.ok_or_else(plan_not_found)
+        self.store
+            .read(|c| plans::get(c, &actor.scope, id))?
+            .ok_or_else(plan_not_found)
     }
 
     pub fn plan_detail(&self, actor: &Actor, id: i64) -> Result<PlanDetail> {
@@ -301,11 +481,16 @@ impl App {
             let plan = plans::get(c, &actor.scope, id)?.ok_or_else(plan_not_found)?;
             let pairings = plans::plan_pairings(c, &actor.scope, id)?;
             let feedback = plans::feedback(c, &actor.scope, id)?;
-            let exceptions = if actor.scope == Scope::All { plans::exceptions(c, id)? } else { Vec::new() };
+            let exceptions = if actor.scope == Scope::All {
+                plans::exceptions(c, id)?
+            } else {
+                Vec::new()
+            };
             Ok(PlanDetail {
                 next: plan::transitions_for(plan.status, actor.role),
                 editable: actor.role.may(Action::EditPlans) && plan.status.is_editable(),
-                can_give_feedback: actor.role.may(Action::GiveFeedback) && plan.status == PlanStatus::Consultation,
+                can_give_feedback: actor.role.may(Action::GiveFeedback)
+                    && plan.status == PlanStatus::Consultation,
                 later_versions: plans::next_versions(c, id)?,
                 transitions: plans::transitions(c, id)?,
                 plan,
@@ -320,9 +505,25 @@ impl App {
         actor.require(Action::EditPlans)?;
         self.store.write(|c| {
             let f = input.parse(c)?;
-            let id = plans::insert(c, &f, 1, None, actor.user_id.unwrap_or(0), time::now_ts())?;
-            plans::record_transition(c, id, None, PlanStatus::Draft, actor.user_id, &actor.username, None, time::now_ts())?;
-            audit(c, actor, "plan.create", ("plan", &id.to_string()), "success", Some(f.name.clone()))?;
+            let id = plans::insert(c, &f, 1, None, actor.user_id, time::now_ts())?;
+            plans::record_transition(
+                c,
+                id,
+                None,
+                PlanStatus::Draft,
+                actor.user_id,
+                &actor.username,
+                None,
+                time::now_ts(),
+            )?;
+            audit(
+                c,
+                actor,
+                "plan.create",
+                ("plan", &id.to_string()),
+                "success",
+                Some(f.name.clone()),
+            )?;
             Ok(id)
         })
     }
@@ -340,12 +541,25 @@ impl App {
                 .filter(|pr| pr.start < f.period_start || pr.end > f.period_end)
                 .count();
             if outside > 0 {
-                return Err(AppError::invalid("period_start", format!("{} – {}", f.period_start, f.period_end), "pairings_outside",
+                return Err(AppError::invalid(
+                    "period_start",
+                    format!("{} – {}", f.period_start, f.period_end),
+                    "pairings_outside",
                     format!("有 {outside} 个结对超出新的期限，请先调整这些结对"),
-                    format!("{outside} pairings would lie outside the new period: adjust them first")));
+                    format!(
+                        "{outside} pairings would lie outside the new period: adjust them first"
+                    ),
+                ));
             }
             plans::update(c, id, &f, time::now_ts())?;
-            audit(c, actor, "plan.update", ("plan", &id.to_string()), "success", Some(f.name.clone()))
+            audit(
+                c,
+                actor,
+                "plan.update",
+                ("plan", &id.to_string()),
+                "success",
+                Some(f.name.clone()),
+            )
         })
     }
 
@@ -355,7 +569,19 @@ impl App {
             let existing = plans::plan_pairings(c, &Scope::All, plan_id)?;
             let n = check_pairing(c, &p, input, &existing).map_err(AppError::Invalid)?;
             let id = n.insert(c, plan_id)?;
-            audit(c, actor, "pairing.create", ("plan", &plan_id.to_string()), "success", Some(format!("unit {} – county {} ({})", n.unit_id, n.county_code, n.role.as_str())))?;
+            audit(
+                c,
+                actor,
+                "pairing.create",
+                ("plan", &plan_id.to_string()),
+                "success",
+                Some(format!(
+                    "unit {} – county {} ({})",
+                    n.unit_id,
+                    n.county_code,
+                    n.role.as_str()
+                )),
+            )?;
             Ok(id)
         })
     }
@@ -363,9 +589,18 @@ impl App {
     pub fn remove_pairing(&self, actor: &Actor, plan_id: i64, pairing_id: i64) -> Result<()> {
         self.store.write(|c| {
             editable_plan(c, actor, plan_id)?;
-            let pr = plans::get_pairing(c, pairing_id)?.filter(|p| p.plan_id == plan_id).ok_or_else(|| AppError::not_found("结对", "pairing"))?;
+            let pr = plans::get_pairing(c, pairing_id)?
+                .filter(|p| p.plan_id == plan_id)
+                .ok_or_else(|| AppError::not_found("结对", "pairing"))?;
             plans::delete_pairing(c, pairing_id)?;
-            audit(c, actor, "pairing.delete", ("plan", &plan_id.to_string()), "success", Some(format!("unit {} – county {}", pr.unit_id, pr.county_code)))
+            audit(
+                c,
+                actor,
+                "pairing.delete",
+                ("plan", &plan_id.to_string()),
+                "success",
+                Some(format!("unit {} – county {}", pr.unit_id, pr.county_code)),
+            )
         })
     }
 
@@ -373,10 +608,22 @@ impl App {
     /// the actor's role takes it, that a reason is given where one is
     /// needed, and (for submitting an overall plan) that every key county
     /// is covered throughout the period or has a recorded reason.
-    pub fn transition_plan(&self, actor: &Actor, id: i64, to: &str, reason: Option<&str>) -> Result<PlanStatus> {
+    pub fn transition_plan(
+        &self,
+        actor: &Actor,
+        id: i64,
+        to: &str,
+        reason: Option<&str>,
+    ) -> Result<PlanStatus> {
         actor.require(Action::ReadPlans)?;
         let Some(to) = PlanStatus::parse(to.trim()) else {
-            return Err(AppError::invalid("to", to, "bad_status", "不是已知的方案状态", "is not a known plan status"));
+            return Err(AppError::invalid(
+                "to",
+                to,
+                "bad_status",
+                "不是已知的方案状态",
+                "is not a known plan status",
+            ));
         };
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
         self.store.write(|c| {
@@ -419,7 +666,16 @@ impl App {
             plans::set_status(c, id, to, now)?;
             plans::record_transition(c, id, Some(p.status), to, actor.user_id, &actor.username, reason, now)?;
             if to == PlanStatus::Active {
-                for old in plans::overlapping(c, &p, PlanStatus::Active)? {
+                let mut replaced = plans::overlapping(c, &p, PlanStatus::Active)?;
+                // An earlier plan whose period is already over is history
+                // once a later one is in force. (One still running is left
+                // alone, so activating next period's plan early leaves no gap.)
+                let today = time::today();
+                let f = PlanFilter { status: Some(PlanStatus::Active), kind: Some(p.kind), q: None };
+                replaced.extend(plans::list(c, &Scope::All, &f, Page::all())?.0.into_iter().filter(|q| {
+                    q.id != p.id && q.parent_id == p.parent_id && q.period_end < p.period_start && q.period_end < today
+                }));
+                for old in replaced {
                     plans::set_status(c, old.id, PlanStatus::Superseded, now)?;
                     let why = format!("由方案 #{} 替代 / superseded by plan #{}", p.id, p.id);
                     plans::record_transition(c, old.id, Some(PlanStatus::Active), PlanStatus::Superseded, actor.user_id, &actor.username, Some(&why), now)?;
@@ -450,7 +706,7 @@ impl App {
                 note: p.note.clone(),
             };
             let now = time::now_ts();
-            let new_id = plans::insert(c, &f, p.version + 1, Some(p.id), actor.user_id.unwrap_or(0), now)?;
+            let new_id = plans::insert(c, &f, p.version + 1, Some(p.id), actor.user_id, now)?;
             plans::copy_pairings(c, p.id, new_id, None)?;
             plans::record_transition(c, new_id, None, PlanStatus::Draft, actor.user_id, &actor.username, Some(&format!("第 {} 版的修订 / revises version {}", p.version, p.version)), now)?;
             audit(c, actor, "plan.new_version", ("plan", &new_id.to_string()), "success", Some(format!("from plan {id}")))?;
@@ -460,13 +716,29 @@ impl App {
 
     /// Draws a specific plan from an overall plan for a group of units,
     /// taking their pairings with it.
-    pub fn derive_specific_plan(&self, actor: &Actor, overall_id: i64, name: &str, unit_ids: &[i64]) -> Result<i64> {
+    pub fn derive_specific_plan(
+        &self,
+        actor: &Actor,
+        overall_id: i64,
+        name: &str,
+        unit_ids: &[i64],
+    ) -> Result<i64> {
         actor.require(Action::EditPlans)?;
         if unit_ids.is_empty() {
-            return Err(AppError::Invalid(vec![FieldError::new("units", "", Msg::new("units_required", "请至少选择一个单位", "choose at least one unit"))]));
+            return Err(AppError::Invalid(vec![FieldError::new(
+                "units",
+                "",
+                Msg::new(
+                    "units_required",
+                    "请至少选择一个单位",
+                    "choose at least one unit",
+                ),
+            )]));
         }
         self.store.write(|c| {
-            let parent = plans::get(c, &Scope::All, overall_id)?.filter(|p| p.kind == PlanKind::Overall).ok_or_else(plan_not_found)?;
+            let parent = plans::get(c, &Scope::All, overall_id)?
+                .filter(|p| p.kind == PlanKind::Overall)
+                .ok_or_else(plan_not_found)?;
             let input = PlanInput {
                 name: name.into(),
                 kind: "specific".into(),
@@ -478,10 +750,29 @@ impl App {
             };
             let f = input.parse(c)?;
             let now = time::now_ts();
-            let id = plans::insert(c, &f, 1, None, actor.user_id.unwrap_or(0), now)?;
+            let id = plans::insert(c, &f, 1, None, actor.user_id, now)?;
             let copied = plans::copy_pairings(c, parent.id, id, Some(unit_ids))?;
-            plans::record_transition(c, id, None, PlanStatus::Draft, actor.user_id, &actor.username, Some(&format!("依据总体方案 #{} / drawn from overall plan #{}", parent.id, parent.id)), now)?;
-            audit(c, actor, "plan.derive", ("plan", &id.to_string()), "success", Some(format!("from plan {overall_id}, {copied} pairings")))?;
+            plans::record_transition(
+                c,
+                id,
+                None,
+                PlanStatus::Draft,
+                actor.user_id,
+                &actor.username,
+                Some(&format!(
+                    "依据总体方案 #{} / drawn from overall plan #{}",
+                    parent.id, parent.id
+                )),
+                now,
+            )?;
+            audit(
+                c,
+                actor,
+                "plan.derive",
+                ("plan", &id.to_string()),
+                "success",
+                Some(format!("from plan {overall_id}, {copied} pairings")),
+            )?;
             Ok(id)
         })
     }
@@ -491,28 +782,69 @@ impl App {
         actor.require(Action::GiveFeedback)?;
         let kind = match kind.trim() {
             "accept" | "comment" => kind.trim(),
-            other => return Err(AppError::invalid("kind", other, "bad_feedback", "意见类型应为 accept（同意）或 comment（提意见）", "must be accept or comment")),
+            other => {
+                return Err(AppError::invalid(
+                    "kind",
+                    other,
+                    "bad_feedback",
+                    "意见类型应为 accept（同意）或 comment（提意见）",
+                    "must be accept or comment",
+                ));
+            }
         };
         let text = text.trim();
         if kind == "comment" && text.is_empty() {
             return Err(AppError::Invalid(vec![FieldError::required("text")]));
         }
         if text.chars().count() > 2000 {
-            return Err(AppError::Invalid(vec![FieldError::too_long("text", text, 2000)]));
+            return Err(AppError::Invalid(vec![FieldError::too_long(
+                "text", text, 2000,
+            )]));
         }
-        let unit = actor.scope.unit().ok_or_else(|| AppError::Forbidden(Msg::new("no_scope", "此账号没有所属单位", "this account has no unit")))?;
+        let unit = actor.scope.unit().ok_or_else(|| {
+            AppError::Forbidden(Msg::new(
+                "no_scope",
+                "此账号没有所属单位",
+                "this account has no unit",
+            ))
+        })?;
         self.store.write(|c| {
             let p = plans::get(c, &actor.scope, plan_id)?.ok_or_else(plan_not_found)?;
             if p.status != PlanStatus::Consultation {
-                return Err(AppError::Conflict(Msg::new("not_in_consultation", "方案不在征求意见阶段", "the plan is not in consultation")));
+                return Err(AppError::Conflict(Msg::new(
+                    "not_in_consultation",
+                    "方案不在征求意见阶段",
+                    "the plan is not in consultation",
+                )));
             }
-            plans::insert_feedback(c, plan_id, unit, actor.user_id.unwrap_or(0), kind, Some(text).filter(|t| !t.is_empty()), time::now_ts())?;
-            audit(c, actor, "plan.feedback", ("plan", &plan_id.to_string()), "success", Some(kind.to_string()))
+            plans::insert_feedback(
+                c,
+                plan_id,
+                unit,
+                actor.user_id,
+                kind,
+                Some(text).filter(|t| !t.is_empty()),
+                time::now_ts(),
+            )?;
+            audit(
+                c,
+                actor,
+                "plan.feedback",
+                ("plan", &plan_id.to_string()),
+                "success",
+                Some(kind.to_string()),
+            )
         })
     }
 
     /// Records why a key county may stay uncovered in a plan.
-    pub fn record_coverage_exception(&self, actor: &Actor, plan_id: i64, county: &str, reason: &str) -> Result<()> {
+    pub fn record_coverage_exception(
+        &self,
+        actor: &Actor,
+        plan_id: i64,
+        county: &str,
+        reason: &str,
+    ) -> Result<()> {
         actor.require(Action::EditPlans)?;
         let reason = reason.trim();
         if reason.is_empty() {
@@ -523,16 +855,37 @@ impl App {
             if p.status.is_decided() || p.status == PlanStatus::Submitted {
                 return Err(not_editable(&p));
             }
-            if !areas::list_members(c, &p.county_list)?.iter().any(|k| k.code == county) {
-                return Err(AppError::invalid("county_code", county, "not_in_list", "该县不在方案所覆盖的县名单中", "this county is not on the plan's county list"));
+            if !areas::list_members(c, &p.county_list)?
+                .iter()
+                .any(|k| k.code == county)
+            {
+                return Err(AppError::invalid(
+                    "county_code",
+                    county,
+                    "not_in_list",
+                    "该县不在方案所覆盖的县名单中",
+                    "this county is not on the plan's county list",
+                ));
             }
-            plans::set_exception(c, plan_id, county, reason, actor.user_id.unwrap_or(0), time::now_ts())?;
-            audit(c, actor, "plan.coverage_exception", ("plan", &plan_id.to_string()), "success", Some(format!("{county}: {reason}")))
+            plans::set_exception(c, plan_id, county, reason, actor.user_id, time::now_ts())?;
+            audit(
+                c,
+                actor,
+                "plan.coverage_exception",
+                ("plan", &plan_id.to_string()),
+                "success",
+                Some(format!("{county}: {reason}")),
+            )
         })
     }
 
     /// Coverage of a plan on a day (today when not given).
-    pub fn plan_coverage(&self, actor: &Actor, plan_id: i64, on: Option<NaiveDate>) -> Result<Coverage> {
+    pub fn plan_coverage(
+        &self,
+        actor: &Actor,
+        plan_id: i64,
+        on: Option<NaiveDate>,
+    ) -> Result<Coverage> {
         actor.require(Action::ReadPlans)?;
         self.store.read(|c| {
             let p = plans::get(c, &actor.scope, plan_id)?.ok_or_else(plan_not_found)?;
@@ -540,8 +893,22 @@ impl App {
         })
     }
 
+    /// Coverage over the plan's whole period: what submission checks.
+    pub fn plan_period_coverage(&self, actor: &Actor, plan_id: i64) -> Result<Coverage> {
+        actor.require(Action::ReadPlans)?;
+        self.store.read(|c| {
+            let p = plans::get(c, &actor.scope, plan_id)?.ok_or_else(plan_not_found)?;
+            compute_coverage(c, &p, None)
+        })
+    }
+
     /// Coverage by province for the chart.
-    pub fn coverage_by_province(&self, actor: &Actor, plan_id: i64, on: Option<NaiveDate>) -> Result<Vec<ProvinceCoverage>> {
+    pub fn coverage_by_province(
+        &self,
+        actor: &Actor,
+        plan_id: i64,
+        on: Option<NaiveDate>,
+    ) -> Result<Vec<ProvinceCoverage>> {
         let cov = self.plan_coverage(actor, plan_id, on)?;
         self.store.read(|c| {
             let p = plans::get(c, &actor.scope, plan_id)?.ok_or_else(plan_not_found)?;
@@ -566,21 +933,40 @@ impl App {
     }
 
     /// The active overall plan whose period includes `on` (today by default).
-    pub fn current_overall_plan(&self, actor: &Actor, on: Option<NaiveDate>) -> Result<Option<Plan>> {
+    pub fn current_overall_plan(
+        &self,
+        actor: &Actor,
+        on: Option<NaiveDate>,
+    ) -> Result<Option<Plan>> {
         actor.require(Action::ReadPlans)?;
         let day = on.unwrap_or_else(time::today);
-        let f = PlanFilter { status: Some(PlanStatus::Active), kind: Some(PlanKind::Overall), q: None };
+        let f = PlanFilter {
+            status: Some(PlanStatus::Active),
+            kind: Some(PlanKind::Overall),
+            q: None,
+        };
         let (plans, _) = self.list_plans(actor, &f, Page::all())?;
-        Ok(plans.into_iter().find(|p| p.period_start <= day && day <= p.period_end))
+        Ok(plans
+            .into_iter()
+            .find(|p| p.period_start <= day && day <= p.period_end))
     }
 
     /// The difference between this version and the one it revises.
-    pub fn plan_diff(&self, actor: &Actor, id: i64) -> Result<Option<(Plan, PlanDiff, HashMap<i64, String>)>> {
+    #[allow(clippy::type_complexity)]
+    pub fn plan_diff(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> Result<Option<(Plan, PlanDiff, HashMap<i64, String>)>> {
         actor.require(Action::ReadPlans)?;
         self.store.read(|c| {
             let p = plans::get(c, &actor.scope, id)?.ok_or_else(plan_not_found)?;
-            let Some(prev_id) = p.previous_id else { return Ok(None) };
-            let Some(prev) = plans::get(c, &Scope::All, prev_id)? else { return Ok(None) };
+            let Some(prev_id) = p.previous_id else {
+                return Ok(None);
+            };
+            let Some(prev) = plans::get(c, &Scope::All, prev_id)? else {
+                return Ok(None);
+            };
             let before = plans::plan_pairings(c, &actor.scope, prev_id)?;
             let after = plans::plan_pairings(c, &actor.scope, id)?;
             let mut names: HashMap<i64, String> = HashMap::new();
@@ -593,9 +979,16 @@ impl App {
         })
     }
 
-    pub fn list_pairings(&self, actor: &Actor, f: &PairingFilter, page: Page) -> Result<(Vec<Pairing>, i64)> {
+    pub fn list_pairings(
+        &self,
+        actor: &Actor,
+        f: &PairingFilter,
+        page: Page,
+    ) -> Result<(Vec<Pairing>, i64)> {
         actor.require(Action::ReadPlans)?;
-        Ok(self.store.read(|c| plans::pairings(c, &actor.scope, f, page))?)
+        Ok(self
+            .store
+            .read(|c| plans::pairings(c, &actor.scope, f, page))?)
     }
 
     pub fn export_pairings(&self, actor: &Actor, f: &PairingFilter) -> Result<Vec<u8>> {
@@ -617,20 +1010,45 @@ impl App {
                 ]
             })
             .collect();
-        self.store.write(|c| audit(c, actor, "pairing.export", ("pairing", "*"), "success", Some(format!("{} rows", rows.len()))))?;
+        self.store.write(|c| {
+            audit(
+                c,
+                actor,
+                "pairing.export",
+                ("pairing", "*"),
+                "success",
+                Some(format!("{} rows", rows.len())),
+            )
+        })?;
         tabular::write_xlsx("pairings", &headers, &rows)
     }
 
     pub fn export_plans(&self, actor: &Actor, f: &PlanFilter) -> Result<Vec<u8>> {
         let (items, _) = self.list_plans(actor, f, Page::all())?;
-        let headers: Vec<String> = ["编号", "方案名称", "类型", "版本", "开始日期", "结束日期", "状态"].iter().map(|s| s.to_string()).collect();
+        let headers: Vec<String> = [
+            "编号",
+            "方案名称",
+            "类型",
+            "版本",
+            "开始日期",
+            "结束日期",
+            "状态",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         let rows: Vec<Vec<Cell>> = items
             .into_iter()
             .map(|p| {
                 vec![
                     p.id.into(),
                     p.name.into(),
-                    (if p.kind == PlanKind::Overall { "总体方案" } else { "具体方案" }).into(),
+                    (if p.kind == PlanKind::Overall {
+                        "总体方案"
+                    } else {
+                        "具体方案"
+                    })
+                    .into(),
                     p.version.into(),
                     p.period_start.to_string().into(),
                     p.period_end.to_string().into(),
@@ -638,13 +1056,29 @@ impl App {
                 ]
             })
             .collect();
-        self.store.write(|c| audit(c, actor, "plan.export", ("plan", "*"), "success", Some(format!("{} rows", rows.len()))))?;
+        self.store.write(|c| {
+            audit(
+                c,
+                actor,
+                "plan.export",
+                ("plan", "*"),
+                "success",
+                Some(format!("{} rows", rows.len())),
+            )
+        })?;
         tabular::write_xlsx("plans", &headers, &rows)
     }
 
     /// Imports pairings into a draft plan, all or nothing. The unit is
     /// named by its name or its number.
-    pub fn import_pairings(&self, actor: &Actor, plan_id: i64, file_name: &str, bytes: &[u8], encoding: Encoding) -> Result<usize> {
+    pub fn import_pairings(
+        &self,
+        actor: &Actor,
+        plan_id: i64,
+        file_name: &str,
+        bytes: &[u8],
+        encoding: Encoding,
+    ) -> Result<usize> {
         let table = tabular::read(file_name, bytes, encoding)?;
         let map = ColumnMap::new(&table.headers, PAIRING_COLUMNS, false)?;
         self.store.write(|c| {
@@ -659,7 +1093,18 @@ impl App {
                     Err(_) => units::find_by_name(c, unit)?,
                 };
                 if unit_id.is_none() {
-                    errors.push(FieldError::new("unit", unit, Msg::new("unknown_unit", "单位不存在（请先导入单位）", "no such unit (import the units first)")).at_row(*row));
+                    errors.push(
+                        FieldError::new(
+                            "unit",
+                            unit,
+                            Msg::new(
+                                "unknown_unit",
+                                "单位不存在（请先导入单位）",
+                                "no such unit (import the units first)",
+                            ),
+                        )
+                        .at_row(*row),
+                    );
                     continue;
                 }
                 let input = PairingInput {
@@ -679,7 +1124,11 @@ impl App {
                 }
             }
             if table.rows.is_empty() {
-                errors.push(FieldError::new("file", "", Msg::new("no_rows", "文件中没有数据行", "the file has no data rows")));
+                errors.push(FieldError::new(
+                    "file",
+                    "",
+                    Msg::new("no_rows", "文件中没有数据行", "the file has no data rows"),
+                ));
             }
             if !errors.is_empty() {
                 return Err(AppError::Invalid(errors));
@@ -687,7 +1136,14 @@ impl App {
             for n in &accepted {
                 n.insert(c, plan_id)?;
             }
-            audit(c, actor, "pairing.import", ("plan", &plan_id.to_string()), "success", Some(format!("{} pairings from {file_name}", accepted.len())))?;
+            audit(
+                c,
+                actor,
+                "pairing.import",
+                ("plan", &plan_id.to_string()),
+                "success",
+                Some(format!("{} pairings from {file_name}", accepted.len())),
+            )?;
             Ok(accepted.len())
         })
     }

@@ -82,26 +82,60 @@ pub fn read(name: &str, bytes: &[u8], encoding: Encoding) -> Result<Table> {
             "only CSV (.csv) and Excel (.xlsx) files are accepted",
         ));
     };
-    table.rows.retain(|(_, cells)| cells.iter().any(|c| !c.is_empty()));
+    table
+        .rows
+        .retain(|(_, cells)| cells.iter().any(|c| !c.is_empty()));
     if table.headers.iter().all(|h| h.is_empty()) {
-        return Err(file_error("no_header", "第 1 行应为表头", "row 1 must be the header"));
+        return Err(file_error(
+            "no_header",
+            "第 1 行应为表头",
+            "row 1 must be the header",
+        ));
     }
     Ok(table)
 }
 
 fn read_csv(text: &str) -> Result<Table> {
-    let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let mut headers = Vec::new();
     let mut rows = Vec::new();
+    // The reader skips blank lines, which Excel shows as rows, so rows are
+    // numbered by the line they start on, less the line breaks inside
+    // quoted cells before them (Excel shows such a record as one row).
+    let bytes = text.as_bytes();
+    let (mut scanned, mut line_breaks, mut inner_breaks) = (0, 0, 0);
     for (i, rec) in r.records().enumerate() {
         let rec = rec.map_err(|e| {
-            file_error("bad_csv", format!("第 {} 行无法按 CSV 读取：{e}", i + 1), format!("row {} is not valid CSV: {e}", i + 1))
+            file_error(
+                "bad_csv",
+                format!("第 {} 行无法按 CSV 读取：{e}", i + 1),
+                format!("row {} is not valid CSV: {e}", i + 1),
+            )
         })?;
+        // The position is where the reader resumed: before the line
+        // terminators and blank lines it then skipped.
+        let mut start = rec
+            .position()
+            .map_or(scanned, |p| p.byte() as usize)
+            .max(scanned);
+        while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        line_breaks += bytes[scanned..start]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        scanned = start;
+        let row = line_breaks + 1 - inner_breaks;
+        inner_breaks += rec.iter().map(|c| c.matches('\n').count()).sum::<usize>();
         let cells: Vec<String> = rec.iter().map(|c| c.trim().to_string()).collect();
         if i == 0 {
             headers = cells;
         } else {
-            rows.push((i + 1, cells));
+            rows.push((row, cells));
         }
     }
     Ok(Table { headers, rows })
@@ -109,9 +143,18 @@ fn read_csv(text: &str) -> Result<Table> {
 
 fn read_xlsx(bytes: &[u8]) -> Result<Table> {
     use calamine::{Data, Reader, Xlsx};
-    let bad = || file_error("bad_xlsx", "无法读取 Excel 文件（需为 .xlsx 格式）", "the Excel file cannot be read (it must be .xlsx)");
+    let bad = || {
+        file_error(
+            "bad_xlsx",
+            "无法读取 Excel 文件（需为 .xlsx 格式）",
+            "the Excel file cannot be read (it must be .xlsx)",
+        )
+    };
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|_| bad())?;
-    let range = book.worksheet_range_at(0).ok_or_else(bad)?.map_err(|_| bad())?;
+    let range = book
+        .worksheet_range_at(0)
+        .ok_or_else(bad)?
+        .map_err(|_| bad())?;
     let cell = |d: &Data| -> String {
         match d {
             Data::Empty => String::new(),
@@ -121,7 +164,9 @@ fn read_xlsx(bytes: &[u8]) -> Result<Table> {
             Data::Int(i) => i.to_string(),
             Data::Bool(b) => b.to_string(),
             Data::DateTime(dt) => match dt.as_datetime() {
-                Some(t) if t.time() == chrono::NaiveTime::MIN => t.date().format("%Y-%m-%d").to_string(),
+                Some(t) if t.time() == chrono::NaiveTime::MIN => {
+                    t.date().format("%Y-%m-%d").to_string()
+                }
                 Some(t) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
                 None => dt.to_string(),
             },
@@ -165,7 +210,11 @@ pub struct ColumnMap {
 impl ColumnMap {
     /// Matches headers by English or Chinese name in any order; unknown,
     /// doubled and missing required columns are errors that name them.
-    pub fn new(headers: &[String], columns: &'static [Column], ignore_unknown: bool) -> Result<ColumnMap> {
+    pub fn new(
+        headers: &[String],
+        columns: &'static [Column],
+        ignore_unknown: bool,
+    ) -> Result<ColumnMap> {
         let mut idx = vec![None; columns.len()];
         let mut errors = Vec::new();
         for (i, h) in headers.iter().enumerate() {
@@ -173,31 +222,55 @@ impl ColumnMap {
             if h.is_empty() {
                 continue;
             }
-            match columns.iter().position(|c| c.en.eq_ignore_ascii_case(h) || c.zh == h) {
-                Some(k) if idx[k].is_some() => errors.push(FieldError::new(
-                    h,
-                    h,
-                    Msg::new("duplicate_column", "表头中此列重复", "this column appears twice in the header"),
-                ).at_row(1)),
+            match columns
+                .iter()
+                .position(|c| c.en.eq_ignore_ascii_case(h) || c.zh == h)
+            {
+                Some(k) if idx[k].is_some() => errors.push(
+                    FieldError::new(
+                        h,
+                        h,
+                        Msg::new(
+                            "duplicate_column",
+                            "表头中此列重复",
+                            "this column appears twice in the header",
+                        ),
+                    )
+                    .at_row(1),
+                ),
                 Some(k) => idx[k] = Some(i),
                 None if ignore_unknown => {}
-                None => errors.push(FieldError::new(
-                    h,
-                    h,
-                    Msg::new("unknown_column", "未知的列", "unknown column"),
-                ).at_row(1)),
+                None => errors.push(
+                    FieldError::new(
+                        h,
+                        h,
+                        Msg::new("unknown_column", "未知的列", "unknown column"),
+                    )
+                    .at_row(1),
+                ),
             }
         }
         for (k, c) in columns.iter().enumerate() {
             if c.required && idx[k].is_none() {
-                errors.push(FieldError::new(
-                    c.en,
-                    "",
-                    Msg::new("missing_column", format!("缺少必需的列“{}”", c.zh), format!("the required column {} is missing", c.en)),
-                ).at_row(1));
+                errors.push(
+                    FieldError::new(
+                        c.en,
+                        "",
+                        Msg::new(
+                            "missing_column",
+                            format!("缺少必需的列“{}”", c.zh),
+                            format!("the required column {} is missing", c.en),
+                        ),
+                    )
+                    .at_row(1),
+                );
             }
         }
-        if errors.is_empty() { Ok(ColumnMap { idx, columns }) } else { Err(AppError::Invalid(errors)) }
+        if errors.is_empty() {
+            Ok(ColumnMap { idx, columns })
+        } else {
+            Err(AppError::Invalid(errors))
+        }
     }
 
     /// The cell of column `en` in `row` ("" when absent).
@@ -245,14 +318,18 @@ impl<T: Into<Cell>> From<Option<T>> for Cell {
 /// Writes one sheet with a bold header row and frozen header to xlsx bytes.
 pub fn write_xlsx(sheet: &str, headers: &[String], rows: &[Vec<Cell>]) -> Result<Vec<u8>> {
     use rust_xlsxwriter::{Format, Workbook};
-    let fail = |e: rust_xlsxwriter::XlsxError| AppError::Store(dingdian_store::StoreError::Db(format!("xlsx: {e}")));
+    let fail = |e: rust_xlsxwriter::XlsxError| {
+        AppError::Store(dingdian_store::StoreError::Db(format!("xlsx: {e}")))
+    };
     let mut book = Workbook::new();
     let ws = book.add_worksheet();
     ws.set_name(sheet).map_err(fail)?;
     let bold = Format::new().set_bold();
     for (c, h) in headers.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, h, &bold).map_err(fail)?;
-        ws.set_column_width(c as u16, (h.chars().count() as f64 * 2.2).max(12.0)).map_err(fail)?;
+        ws.write_string_with_format(0, c as u16, h, &bold)
+            .map_err(fail)?;
+        ws.set_column_width(c as u16, (h.chars().count() as f64 * 2.2).max(12.0))
+            .map_err(fail)?;
     }
     for (r, row) in rows.iter().enumerate() {
         let r = r as u32 + 1;
@@ -271,13 +348,34 @@ pub fn write_xlsx(sheet: &str, headers: &[String], rows: &[Vec<Cell>]) -> Result
     book.save_to_buffer().map_err(fail)
 }
 
+/// The first sheet of an xlsx file as UTF-8 CSV (for `--out FILE.csv`).
+pub fn xlsx_to_csv(xlsx: &[u8]) -> Result<Vec<u8>> {
+    let t = read_xlsx(xlsx)?;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let fail = |e: csv::Error| AppError::Store(dingdian_store::StoreError::Db(format!("csv: {e}")));
+    w.write_record(&t.headers).map_err(fail)?;
+    for (_, row) in &t.rows {
+        w.write_record(row).map_err(fail)?;
+    }
+    w.into_inner()
+        .map_err(|e| AppError::Store(dingdian_store::StoreError::Db(format!("csv: {e}"))))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     const COLS: &[Column] = &[
-        Column { en: "name", zh: "名称", required: true },
-        Column { en: "kind", zh: "类型", required: false },
+        Column {
+            en: "name",
+            zh: "名称",
+            required: true,
+        },
+        Column {
+            en: "kind",
+            zh: "类型",
+            required: false,
+        },
     ];
 
     #[test]
@@ -285,12 +383,23 @@ mod tests {
         let (bytes, _, _) = encoding_rs::GBK.encode("名称,类型\n中共中央组织部,中央党政机关\n");
         let t = read("units.csv", &bytes, Encoding::Auto).unwrap();
         assert_eq!(t.headers, vec!["名称", "类型"]);
-        assert_eq!(t.rows, vec![(2, vec!["中共中央组织部".to_string(), "中央党政机关".to_string()])]);
+        assert_eq!(
+            t.rows,
+            vec![(
+                2,
+                vec!["中共中央组织部".to_string(), "中央党政机关".to_string()]
+            )]
+        );
     }
 
     #[test]
     fn utf8_bom_and_crlf_are_accepted() {
-        let t = read("u.csv", "\u{feff}name,kind\r\n a , b \r\n\r\n".as_bytes(), Encoding::Auto).unwrap();
+        let t = read(
+            "u.csv",
+            "\u{feff}name,kind\r\n a , b \r\n\r\n".as_bytes(),
+            Encoding::Auto,
+        )
+        .unwrap();
         assert_eq!(t.headers, vec!["name", "kind"]);
         assert_eq!(t.rows, vec![(2, vec!["a".to_string(), "b".to_string()])]);
     }
@@ -298,7 +407,10 @@ mod tests {
     #[test]
     fn forced_utf8_refuses_gbk_bytes() {
         let (bytes, _, _) = encoding_rs::GBK.encode("名称\n组织部\n");
-        assert!(matches!(read("u.csv", &bytes, Encoding::Utf8), Err(AppError::Invalid(_))));
+        assert!(matches!(
+            read("u.csv", &bytes, Encoding::Utf8),
+            Err(AppError::Invalid(_))
+        ));
     }
 
     #[test]
@@ -308,8 +420,14 @@ mod tests {
             other => panic!("{other:?}"),
         };
         assert_eq!(code(read("u.csv", b"", Encoding::Auto)), "empty_file");
-        assert_eq!(code(read("u.pdf", b"%PDF-1.4", Encoding::Auto)), "bad_file_type");
-        assert_eq!(code(read("u.xlsx", b"not a zip", Encoding::Auto)), "bad_xlsx");
+        assert_eq!(
+            code(read("u.pdf", b"%PDF-1.4", Encoding::Auto)),
+            "bad_file_type"
+        );
+        assert_eq!(
+            code(read("u.xlsx", b"not a zip", Encoding::Auto)),
+            "bad_xlsx"
+        );
     }
 
     #[test]
@@ -321,8 +439,14 @@ mod tests {
         assert_eq!(m.get(&row, "kind"), "中央党政机关");
         match ColumnMap::new(&h(&["kind", "colour"]), COLS, false) {
             Err(AppError::Invalid(e)) => {
-                let codes: Vec<_> = e.iter().map(|e| (e.field.as_str(), e.msg.code.as_str())).collect();
-                assert_eq!(codes, vec![("colour", "unknown_column"), ("name", "missing_column")]);
+                let codes: Vec<_> = e
+                    .iter()
+                    .map(|e| (e.field.as_str(), e.msg.code.as_str()))
+                    .collect();
+                assert_eq!(
+                    codes,
+                    vec![("colour", "unknown_column"), ("name", "missing_column")]
+                );
             }
             other => panic!("{other:?}"),
         }
@@ -334,7 +458,10 @@ mod tests {
         let bytes = write_xlsx(
             "units",
             &["name".to_string(), "count".to_string()],
-            &[vec!["组织部".into(), Cell::Int(3)], vec![Cell::Empty, Cell::Int(4)]],
+            &[
+                vec!["组织部".into(), Cell::Int(3)],
+                vec![Cell::Empty, Cell::Int(4)],
+            ],
         )
         .unwrap();
         let t = read("x.xlsx", &bytes, Encoding::Auto).unwrap();

@@ -6,20 +6,56 @@ use crate::{Actor, App, audit};
 use dingdian_core::role::{Action, Scope};
 use dingdian_core::unit::{Unit, UnitInput};
 use dingdian_core::{FieldError, Msg, time};
-use dingdian_store::units::{self, UnitFilter};
 use dingdian_store::Page;
+use dingdian_store::units::{self, UnitFilter};
 
 /// The columns of the unit import template and export.
 pub const UNIT_COLUMNS: &[Column] = &[
-    Column { en: "name", zh: "单位名称", required: true },
-    Column { en: "kind", zh: "单位类型", required: true },
-    Column { en: "leader", zh: "分管领导", required: false },
-    Column { en: "department", zh: "分管部门", required: false },
-    Column { en: "contact_name", zh: "联系人", required: false },
-    Column { en: "contact_phone", zh: "联系电话", required: false },
-    Column { en: "contact_email", zh: "电子邮箱", required: false },
-    Column { en: "address", zh: "地址", required: false },
-    Column { en: "note", zh: "备注", required: false },
+    Column {
+        en: "name",
+        zh: "单位名称",
+        required: true,
+    },
+    Column {
+        en: "kind",
+        zh: "单位类型",
+        required: true,
+    },
+    Column {
+        en: "leader",
+        zh: "分管领导",
+        required: false,
+    },
+    Column {
+        en: "department",
+        zh: "分管部门",
+        required: false,
+    },
+    Column {
+        en: "contact_name",
+        zh: "联系人",
+        required: false,
+    },
+    Column {
+        en: "contact_phone",
+        zh: "联系电话",
+        required: false,
+    },
+    Column {
+        en: "contact_email",
+        zh: "电子邮箱",
+        required: false,
+    },
+    Column {
+        en: "address",
+        zh: "地址",
+        required: false,
+    },
+    Column {
+        en: "note",
+        zh: "备注",
+        required: false,
+    },
 ];
 
 /// What an import did.
@@ -30,11 +66,24 @@ pub struct UnitImport {
 }
 
 fn duplicate_name(name: &str) -> FieldError {
-    FieldError::new("name", name, Msg::new("duplicate_unit", "已有同名单位", "a unit with this name exists"))
+    FieldError::new(
+        "name",
+        name,
+        Msg::new(
+            "duplicate_unit",
+            "已有同名单位",
+            "a unit with this name exists",
+        ),
+    )
 }
 
 impl App {
-    pub fn list_units(&self, actor: &Actor, f: &UnitFilter, page: Page) -> Result<(Vec<Unit>, i64)> {
+    pub fn list_units(
+        &self,
+        actor: &Actor,
+        f: &UnitFilter,
+        page: Page,
+    ) -> Result<(Vec<Unit>, i64)> {
         actor.require(Action::ReadUnits)?;
         Ok(self.store.read(|c| units::list(c, &actor.scope, f, page))?)
     }
@@ -42,7 +91,9 @@ impl App {
     /// One unit; 404 when it does not exist or the scope does not reach it.
     pub fn get_unit(&self, actor: &Actor, id: i64) -> Result<Unit> {
         actor.require(Action::ReadUnits)?;
-        self.store.read(|c| units::get(c, &actor.scope, id))?.ok_or_else(|| AppError::not_found("单位", "unit"))
+        self.store
+            .read(|c| units::get(c, &actor.scope, id))?
+            .ok_or_else(|| AppError::not_found("单位", "unit"))
     }
 
     pub fn create_unit(&self, actor: &Actor, input: &UnitInput) -> Result<i64> {
@@ -53,7 +104,14 @@ impl App {
                 return Err(AppError::Invalid(vec![duplicate_name(&fields.name)]));
             }
             let id = units::insert(c, &fields, time::now_ts())?;
-            audit(c, actor, "unit.create", ("unit", &id.to_string()), "success", Some(fields.name.clone()))?;
+            audit(
+                c,
+                actor,
+                "unit.create",
+                ("unit", &id.to_string()),
+                "success",
+                Some(fields.name.clone()),
+            )?;
             Ok(id)
         })
     }
@@ -63,20 +121,37 @@ impl App {
         actor.require(Action::EditUnits)?;
         let fields = input.parse().map_err(AppError::Invalid)?;
         self.store.write(|c| {
-            let scope = if matches!(actor.scope, Scope::All) { Scope::All } else { Scope::Unit(actor.scope.unit().unwrap_or(-1)) };
+            let scope = if matches!(actor.scope, Scope::All) {
+                Scope::All
+            } else {
+                Scope::Unit(actor.scope.unit().unwrap_or(-1))
+            };
             units::get(c, &scope, id)?.ok_or_else(|| AppError::not_found("单位", "unit"))?;
             if units::find_by_name(c, &fields.name)?.is_some_and(|other| other != id) {
                 return Err(AppError::Invalid(vec![duplicate_name(&fields.name)]));
             }
             units::update(c, id, &fields, time::now_ts())?;
-            audit(c, actor, "unit.update", ("unit", &id.to_string()), "success", Some(fields.name.clone()))
+            audit(
+                c,
+                actor,
+                "unit.update",
+                ("unit", &id.to_string()),
+                "success",
+                Some(fields.name.clone()),
+            )
         })
     }
 
     /// Imports units from CSV or xlsx, all or nothing: every bad row is
     /// reported. A row naming an existing unit updates it; the same name
     /// twice in one file is an error.
-    pub fn import_units(&self, actor: &Actor, file_name: &str, bytes: &[u8], encoding: Encoding) -> Result<UnitImport> {
+    pub fn import_units(
+        &self,
+        actor: &Actor,
+        file_name: &str,
+        bytes: &[u8],
+        encoding: Encoding,
+    ) -> Result<UnitImport> {
         actor.require(Action::CreateUnits)?;
         let table = tabular::read(file_name, bytes, encoding)?;
         let map = ColumnMap::new(&table.headers, UNIT_COLUMNS, false)?;
@@ -99,8 +174,16 @@ impl App {
                 Ok(f) => {
                     if let Some(first) = seen.insert(f.name.clone(), *row) {
                         errors.push(
-                            FieldError::new("name", f.name.as_str(), Msg::new("duplicate_in_file", format!("与第 {first} 行重复"), format!("repeats row {first}")))
-                                .at_row(*row),
+                            FieldError::new(
+                                "name",
+                                f.name.as_str(),
+                                Msg::new(
+                                    "duplicate_in_file",
+                                    format!("与第 {first} 行重复"),
+                                    format!("repeats row {first}"),
+                                ),
+                            )
+                            .at_row(*row),
                         );
                     }
                     parsed.push(f);
@@ -109,7 +192,11 @@ impl App {
             }
         }
         if table.rows.is_empty() {
-            errors.push(FieldError::new("file", "", Msg::new("no_rows", "文件中没有数据行", "the file has no data rows")));
+            errors.push(FieldError::new(
+                "file",
+                "",
+                Msg::new("no_rows", "文件中没有数据行", "the file has no data rows"),
+            ));
         }
         if !errors.is_empty() {
             return Err(AppError::Invalid(errors));
@@ -129,7 +216,14 @@ impl App {
                     }
                 }
             }
-            audit(c, actor, "unit.import", ("file", file_name), "success", Some(format!("created {}, updated {}", out.created, out.updated)))?;
+            audit(
+                c,
+                actor,
+                "unit.import",
+                ("file", file_name),
+                "success",
+                Some(format!("created {}, updated {}", out.created, out.updated)),
+            )?;
             Ok(out)
         })
     }
@@ -154,7 +248,16 @@ impl App {
                 ]
             })
             .collect();
-        self.store.write(|c| audit(c, actor, "unit.export", ("unit", "*"), "success", Some(format!("{} rows", rows.len()))))?;
+        self.store.write(|c| {
+            audit(
+                c,
+                actor,
+                "unit.export",
+                ("unit", "*"),
+                "success",
+                Some(format!("{} rows", rows.len())),
+            )
+        })?;
         tabular::write_xlsx("units", &headers, &rows)
     }
 }

@@ -137,8 +137,9 @@ impl std::fmt::Display for AreaCode {
 }
 
 /// The western region (西部地区) by GB/T 2260 province prefix.
-pub const WESTERN_PROVINCES: [&str; 12] =
-    ["15", "45", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65"];
+pub const WESTERN_PROVINCES: [&str; 12] = [
+    "15", "45", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65",
+];
 
 pub fn is_western_province(prefix: &str) -> bool {
     WESTERN_PROVINCES.contains(&prefix)
@@ -173,8 +174,14 @@ mod tests {
         assert_eq!(AreaCode::parse("62").unwrap().level(), Level::Province);
         assert_eq!(AreaCode::parse("6230").unwrap().level(), Level::Prefecture);
         assert_eq!(AreaCode::parse("623023").unwrap().level(), Level::County);
-        assert_eq!(AreaCode::parse("623023100").unwrap().level(), Level::Township);
-        assert_eq!(AreaCode::parse("623023100001").unwrap().level(), Level::Village);
+        assert_eq!(
+            AreaCode::parse("623023100").unwrap().level(),
+            Level::Township
+        );
+        assert_eq!(
+            AreaCode::parse("623023100001").unwrap().level(),
+            Level::Village
+        );
         assert!(AreaCode::parse("62302").is_none());
         assert!(AreaCode::parse("62302a").is_none());
         assert!(AreaCode::parse("").is_none());
@@ -184,8 +191,18 @@ mod tests {
     fn parent_walks_up_the_hierarchy() {
         let v = AreaCode::parse("623023100001").unwrap();
         assert_eq!(v.parent().unwrap().as_str(), "623023100");
-        assert_eq!(AreaCode::parse("623023").unwrap().parent().unwrap().as_str(), "6230");
-        assert_eq!(AreaCode::parse("6230").unwrap().parent().unwrap().as_str(), "62");
+        assert_eq!(
+            AreaCode::parse("623023")
+                .unwrap()
+                .parent()
+                .unwrap()
+                .as_str(),
+            "6230"
+        );
+        assert_eq!(
+            AreaCode::parse("6230").unwrap().parent().unwrap().as_str(),
+            "62"
+        );
         assert!(AreaCode::parse("62").unwrap().parent().is_none());
     }
 

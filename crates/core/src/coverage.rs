@@ -90,7 +90,11 @@ where
         })
         .collect();
     uncovered.sort_by(|a, b| (a.priority, &a.code).cmp(&(b.priority, &b.code)));
-    Coverage { key_counties: counties.len(), covered: counties.len() - uncovered.len(), uncovered }
+    Coverage {
+        key_counties: counties.len(),
+        covered: counties.len() - uncovered.len(),
+        uncovered,
+    }
 }
 
 #[cfg(test)]
@@ -102,7 +106,10 @@ mod tests {
     }
 
     fn v(a: &str, b: &str) -> Validity {
-        Validity { start: d(a), end: d(b) }
+        Validity {
+            start: d(a),
+            end: d(b),
+        }
     }
 
     #[test]
@@ -119,14 +126,26 @@ mod tests {
         let (s, e) = (d("2021-01-01"), d("2025-12-31"));
         assert!(covered_throughout(&[v("2021-01-01", "2025-12-31")], s, e));
         // Two back-to-back pairings cover; the order given does not matter.
-        assert!(covered_throughout(&[v("2023-01-01", "2025-12-31"), v("2021-01-01", "2022-12-31")], s, e));
+        assert!(covered_throughout(
+            &[v("2023-01-01", "2025-12-31"), v("2021-01-01", "2022-12-31")],
+            s,
+            e
+        ));
         // A one-day gap does not.
-        assert!(!covered_throughout(&[v("2021-01-01", "2022-12-30"), v("2023-01-01", "2025-12-31")], s, e));
+        assert!(!covered_throughout(
+            &[v("2021-01-01", "2022-12-30"), v("2023-01-01", "2025-12-31")],
+            s,
+            e
+        ));
         // Starting late or ending early does not.
         assert!(!covered_throughout(&[v("2021-01-02", "2025-12-31")], s, e));
         assert!(!covered_throughout(&[v("2021-01-01", "2025-12-30")], s, e));
         // Overlaps are fine.
-        assert!(covered_throughout(&[v("2021-01-01", "2024-06-30"), v("2022-01-01", "2025-12-31")], s, e));
+        assert!(covered_throughout(
+            &[v("2021-01-01", "2024-06-30"), v("2022-01-01", "2025-12-31")],
+            s,
+            e
+        ));
         assert!(!covered_throughout(&[], s, e));
     }
 
@@ -135,7 +154,10 @@ mod tests {
         let county = |code: &str, ethnic: bool| KeyCounty {
             code: code.into(),
             name: code.into(),
-            attributes: CountyAttributes { ethnic, ..Default::default() },
+            attributes: CountyAttributes {
+                ethnic,
+                ..Default::default()
+            },
         };
         let counties = vec![
             county("130125", false),
@@ -146,7 +168,11 @@ mod tests {
         let c = coverage(&counties, |k| k.code == "130126");
         assert_eq!(c.key_counties, 4);
         assert_eq!(c.covered, 1);
-        let order: Vec<(&str, u8)> = c.uncovered.iter().map(|u| (u.code.as_str(), u.priority)).collect();
+        let order: Vec<(&str, u8)> = c
+            .uncovered
+            .iter()
+            .map(|u| (u.code.as_str(), u.priority))
+            .collect();
         assert_eq!(order, vec![("623023", 1), ("431129", 2), ("130125", 3)]);
     }
 }

@@ -13,7 +13,11 @@ pub struct Msg {
 
 impl Msg {
     pub fn new(code: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Msg { code: code.to_string(), zh: zh.into(), en: en.into() }
+        Msg {
+            code: code.to_string(),
+            zh: zh.into(),
+            en: en.into(),
+        }
     }
 
     /// The text in the given language (`"en"` or anything else for Chinese).
@@ -36,7 +40,12 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: &str, value: impl Into<String>, msg: Msg) -> Self {
-        FieldError { row: None, field: field.to_string(), value: value.into(), msg }
+        FieldError {
+            row: None,
+            field: field.to_string(),
+            value: value.into(),
+            msg,
+        }
     }
 
     pub fn at_row(mut self, row: usize) -> Self {
@@ -45,7 +54,11 @@ impl FieldError {
     }
 
     pub fn required(field: &str) -> Self {
-        FieldError::new(field, "", Msg::new("required", "必填项不能为空", "is required"))
+        FieldError::new(
+            field,
+            "",
+            Msg::new("required", "必填项不能为空", "is required"),
+        )
     }
 
     pub fn too_long(field: &str, value: &str, max: usize) -> Self {
@@ -62,12 +75,7 @@ impl FieldError {
 }
 
 /// Checks a required text field: trimmed, non-empty, at most `max` characters.
-pub fn required_text(
-    field: &str,
-    value: &str,
-    max: usize,
-    errors: &mut Vec<FieldError>,
-) -> String {
+pub fn required_text(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
     let v = value.trim();
     if v.is_empty() {
         errors.push(FieldError::required(field));

@@ -98,7 +98,10 @@ impl PlanStatus {
 
     /// Approved and later plans are immutable; changes need a new version.
     pub fn is_decided(self) -> bool {
-        matches!(self, PlanStatus::Approved | PlanStatus::Active | PlanStatus::Superseded)
+        matches!(
+            self,
+            PlanStatus::Approved | PlanStatus::Active | PlanStatus::Superseded
+        )
     }
 }
 
@@ -117,7 +120,12 @@ pub struct Transition {
 pub const TRANSITIONS: [Transition; 7] = {
     use PlanStatus::*;
     const fn t(from: PlanStatus, to: PlanStatus, role: Role, needs_reason: bool) -> Transition {
-        Transition { from, to, role, needs_reason }
+        Transition {
+            from,
+            to,
+            role,
+            needs_reason,
+        }
     }
     [
         t(Draft, Consultation, Role::Office, false),
@@ -132,12 +140,17 @@ pub const TRANSITIONS: [Transition; 7] = {
 
 /// The rule for going from `from` to `to`, if the workflow has one.
 pub fn transition(from: PlanStatus, to: PlanStatus) -> Option<Transition> {
-    TRANSITIONS.into_iter().find(|t| t.from == from && t.to == to)
+    TRANSITIONS
+        .into_iter()
+        .find(|t| t.from == from && t.to == to)
 }
 
 /// The steps a role may take from a status (the buttons it sees).
 pub fn transitions_for(from: PlanStatus, role: Role) -> Vec<Transition> {
-    TRANSITIONS.into_iter().filter(|t| t.from == from && t.role == role).collect()
+    TRANSITIONS
+        .into_iter()
+        .filter(|t| t.from == from && t.role == role)
+        .collect()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -220,11 +233,20 @@ mod tests {
     #[test]
     fn legal_transitions_and_their_roles() {
         assert_eq!(transition(Draft, Consultation).unwrap().role, Role::Office);
-        assert_eq!(transition(Submitted, Approved).unwrap().role, Role::Reviewer);
+        assert_eq!(
+            transition(Submitted, Approved).unwrap().role,
+            Role::Reviewer
+        );
         assert!(transition(Submitted, Returned).unwrap().needs_reason);
         assert!(transition(Draft, Approved).is_none());
-        assert!(transition(Active, Superseded).is_none(), "superseding is automatic");
-        assert!(transition(Approved, Draft).is_none(), "approved plans are immutable");
+        assert!(
+            transition(Active, Superseded).is_none(),
+            "superseding is automatic"
+        );
+        assert!(
+            transition(Approved, Draft).is_none(),
+            "approved plans are immutable"
+        );
     }
 
     #[test]

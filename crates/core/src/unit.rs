@@ -168,7 +168,11 @@ impl UnitInput {
                 e.push(FieldError::new(
                     "kind",
                     self.kind.trim(),
-                    Msg::new("unknown_kind", "不是已知的单位类型", "is not a known unit kind"),
+                    Msg::new(
+                        "unknown_kind",
+                        "不是已知的单位类型",
+                        "is not a known unit kind",
+                    ),
                 ));
                 None
             }
@@ -183,7 +187,11 @@ impl UnitInput {
             e.push(FieldError::new(
                 "contact_phone",
                 p.as_str(),
-                Msg::new("bad_phone", "电话号码只能包含数字、空格和 + - ( )", "a phone number may hold only digits, spaces and + - ( )"),
+                Msg::new(
+                    "bad_phone",
+                    "电话号码只能包含数字、空格和 + - ( )",
+                    "a phone number may hold only digits, spaces and + - ( )",
+                ),
             ));
         }
         let contact_email = optional_text("contact_email", &self.contact_email, 100, &mut e);
@@ -193,7 +201,11 @@ impl UnitInput {
             e.push(FieldError::new(
                 "contact_email",
                 m.as_str(),
-                Msg::new("bad_email", "电子邮箱格式不正确", "is not an e-mail address"),
+                Msg::new(
+                    "bad_email",
+                    "电子邮箱格式不正确",
+                    "is not an e-mail address",
+                ),
             ));
         }
         let address = optional_text("address", &self.address, 200, &mut e);
@@ -230,12 +242,19 @@ mod input_tests {
         };
         let errs = input.parse().unwrap_err();
         let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, vec!["name", "kind", "contact_phone", "contact_email"]);
+        assert_eq!(
+            fields,
+            vec!["name", "kind", "contact_phone", "contact_email"]
+        );
     }
 
     #[test]
     fn unit_input_trims_and_accepts_chinese_kind() {
-        let input = UnitInput { name: " 中共中央组织部 ".into(), kind: "中央党政机关".into(), ..Default::default() };
+        let input = UnitInput {
+            name: " 中共中央组织部 ".into(),
+            kind: "中央党政机关".into(),
+            ..Default::default()
+        };
         let u = input.parse().unwrap();
         assert_eq!(u.name, "中共中央组织部");
         assert_eq!(u.kind, UnitKind::CentralOrgan);

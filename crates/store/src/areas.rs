@@ -15,6 +15,8 @@ pub struct AreaFilter {
     pub province: Option<String>,
     /// Only key counties (or only others).
     pub key: Option<bool>,
+    /// Only members of this county list.
+    pub list: Option<String>,
     /// Name or code contains.
     pub q: Option<String>,
 }
@@ -67,6 +69,10 @@ fn where_clause(f: &AreaFilter) -> (String, Vec<Value>) {
         sql.push_str("EXISTS (SELECT 1 FROM county_list_members m WHERE m.county_code = a.code AND m.list_code = ?)");
         p.push(KEY_2012.into());
     }
+    if let Some(list) = &f.list {
+        sql.push_str(" AND EXISTS (SELECT 1 FROM county_list_members m WHERE m.county_code = a.code AND m.list_code = ?)");
+        p.push(list.into());
+    }
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         sql.push_str(" AND (a.name LIKE ? OR a.code LIKE ?)");
         p.push(format!("%{q}%").into());
@@ -86,7 +92,10 @@ pub fn list(c: &mut dyn Conn, f: &AreaFilter, page: Page) -> Result<(Vec<Area>, 
 }
 
 pub fn get(c: &mut dyn Conn, code: &str) -> Result<Option<Area>> {
-    let rows = c.query(&format!("{SELECT} WHERE a.code = ?"), params![KEY_2012, POOR_2014, code])?;
+    let rows = c.query(
+        &format!("{SELECT} WHERE a.code = ?"),
+        params![KEY_2012, POOR_2014, code],
+    )?;
     Ok(rows.first().map(from_row))
 }
 
@@ -95,7 +104,10 @@ pub fn lineage(c: &mut dyn Conn, code: &str) -> Result<Vec<(String, String)>> {
     let mut out = Vec::new();
     let mut next = Some(code.to_string());
     while let Some(code) = next {
-        match c.query_one("SELECT code, name, parent_code FROM areas WHERE code = ?", params![code])? {
+        match c.query_one(
+            "SELECT code, name, parent_code FROM areas WHERE code = ?",
+            params![code],
+        )? {
             Some(r) => {
                 out.push((r.str(0), r.str(1)));
                 next = r.opt_str(2);
@@ -108,7 +120,11 @@ pub fn lineage(c: &mut dyn Conn, code: &str) -> Result<Vec<(String, String)>> {
 }
 
 pub fn county_exists(c: &mut dyn Conn, code: &str) -> Result<bool> {
-    Ok(c.query_one("SELECT 1 FROM areas WHERE code = ? AND level = 'county'", params![code])?.is_some())
+    Ok(c.query_one(
+        "SELECT 1 FROM areas WHERE code = ? AND level = 'county'",
+        params![code],
+    )?
+    .is_some())
 }
 
 fn set_membership(c: &mut dyn Conn, list: &str, county: &str, member: bool) -> Result<()> {
@@ -170,7 +186,10 @@ pub fn county_lists(c: &mut dyn Conn) -> Result<Vec<CountyList>> {
 }
 
 pub fn county_list_exists(c: &mut dyn Conn, code: &str) -> Result<bool> {
-    Ok(c.query_one("SELECT 1 FROM county_lists WHERE code = ?", params![code])?.is_some())
+    Ok(
+        c.query_one("SELECT 1 FROM county_lists WHERE code = ?", params![code])?
+            .is_some(),
+    )
 }
 
 /// Adds counties to a list (an import); returns how many were new.
@@ -194,13 +213,20 @@ pub fn list_members(c: &mut dyn Conn, list: &str) -> Result<Vec<KeyCounty>> {
     Ok(rows
         .iter()
         .map(from_row)
-        .map(|a| KeyCounty { code: a.code, name: a.name, attributes: a.attributes.unwrap_or_default() })
+        .map(|a| KeyCounty {
+            code: a.code,
+            name: a.name,
+            attributes: a.attributes.unwrap_or_default(),
+        })
         .collect())
 }
 
 /// Province names by 2-digit code.
 pub fn province_names(c: &mut dyn Conn) -> Result<Vec<(String, String)>> {
-    let rows = c.query("SELECT code, name FROM areas WHERE level = 'province' ORDER BY code", &[])?;
+    let rows = c.query(
+        "SELECT code, name FROM areas WHERE level = 'province' ORDER BY code",
+        &[],
+    )?;
     Ok(rows.iter().map(|r| (r.str(0), r.str(1))).collect())
 }
 

@@ -37,8 +37,12 @@ pub fn append(c: &mut dyn Conn, r: &AuditRecord) -> Result<()> {
 
 pub fn list(c: &mut dyn Conn, q: Option<&str>, page: Page) -> Result<(Vec<AuditRecord>, i64)> {
     let like = format!("%{}%", q.unwrap_or("").trim());
-    let w = " WHERE action LIKE ? OR COALESCE(username, '') LIKE ? OR COALESCE(object_id, '') LIKE ?";
-    let total = c.query_i64(&format!("SELECT COUNT(*) FROM audit_log{w}"), params![like.clone(), like.clone(), like.clone()])?;
+    let w =
+        " WHERE action LIKE ? OR COALESCE(username, '') LIKE ? OR COALESCE(object_id, '') LIKE ?";
+    let total = c.query_i64(
+        &format!("SELECT COUNT(*) FROM audit_log{w}"),
+        params![like.clone(), like.clone(), like.clone()],
+    )?;
     let rows = c.query(
         &format!("SELECT id, at, user_id, username, address, action, object_type, object_id, outcome, detail FROM audit_log{w} ORDER BY id DESC LIMIT ? OFFSET ?"),
         params![like.clone(), like.clone(), like, page.limit(), page.offset()],

@@ -122,7 +122,8 @@ impl Row {
         self.opt_date(i).unwrap_or_default()
     }
     pub fn opt_date(&self, i: usize) -> Option<chrono::NaiveDate> {
-        self.opt_str(i).and_then(|s| chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
+        self.opt_str(i)
+            .and_then(|s| chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
     }
     pub fn blob(&self, i: usize) -> Vec<u8> {
         match &self.0[i] {
@@ -206,7 +207,10 @@ impl Page {
 
     /// Everything (exports).
     pub fn all() -> Page {
-        Page { page: 1, per_page: u32::MAX }
+        Page {
+            page: 1,
+            per_page: u32::MAX,
+        }
     }
 
     pub fn limit(&self) -> i64 {
@@ -242,7 +246,9 @@ impl Store {
                 "unsupported database URL {url:?}: use sqlite://PATH or postgres://user:pass@host:port/db"
             )));
         };
-        let store = Store { pool: Arc::new(pool) };
+        let store = Store {
+            pool: Arc::new(pool),
+        };
         store.write(|c| {
             migrate::run(c)?;
             reference::load_if_empty(c)

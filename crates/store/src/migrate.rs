@@ -4,8 +4,10 @@ use crate::db::{Backend, Conn, Result};
 use crate::params;
 
 const SQLITE: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_foundation.sql"))];
-const POSTGRES: &[(i64, &str)] =
-    &[(1, include_str!("../migrations/postgres/0001_foundation.sql"))];
+const POSTGRES: &[(i64, &str)] = &[(
+    1,
+    include_str!("../migrations/postgres/0001_foundation.sql"),
+)];
 
 pub fn run(c: &mut dyn Conn) -> Result<()> {
     let migrations = match c.backend() {
@@ -19,7 +21,10 @@ pub fn run(c: &mut dyn Conn) -> Result<()> {
     c.batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)",
     )?;
-    let done = c.query_i64("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", &[])?;
+    let done = c.query_i64(
+        "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+        &[],
+    )?;
     for (version, sql) in migrations.iter().filter(|(v, _)| *v > done) {
         c.batch(sql)?;
         c.execute(

@@ -75,7 +75,12 @@ fn plan_scope(scope: &Scope, p: &mut Vec<Value>) -> String {
     format!(" AND EXISTS (SELECT 1 FROM pairings pr WHERE pr.plan_id = p.id{cond})")
 }
 
-pub fn list(c: &mut dyn Conn, scope: &Scope, f: &PlanFilter, page: Page) -> Result<(Vec<Plan>, i64)> {
+pub fn list(
+    c: &mut dyn Conn,
+    scope: &Scope,
+    f: &PlanFilter,
+    page: Page,
+) -> Result<(Vec<Plan>, i64)> {
     let mut p = Vec::new();
     let mut w = String::from(" WHERE 1 = 1");
     w.push_str(&plan_scope(scope, &mut p));
@@ -104,11 +109,22 @@ pub fn list(c: &mut dyn Conn, scope: &Scope, f: &PlanFilter, page: Page) -> Resu
 pub fn get(c: &mut dyn Conn, scope: &Scope, id: i64) -> Result<Option<Plan>> {
     let mut p = vec![Value::from(id)];
     let w = plan_scope(scope, &mut p);
-    let rows = c.query(&format!("SELECT {PLAN_COLUMNS} FROM plans p WHERE p.id = ?{w}"), &p)?;
+    let rows = c.query(
+        &format!("SELECT {PLAN_COLUMNS} FROM plans p WHERE p.id = ?{w}"),
+        &p,
+    )?;
     Ok(rows.first().map(plan_from_row))
 }
 
-pub fn insert(c: &mut dyn Conn, f: &PlanFields, version: i64, previous_id: Option<i64>, user_id: i64, now: i64) -> Result<i64> {
+/// `created_by` is `None` for the operator at the command line, who is no account.
+pub fn insert(
+    c: &mut dyn Conn,
+    f: &PlanFields,
+    version: i64,
+    previous_id: Option<i64>,
+    created_by: Option<i64>,
+    now: i64,
+) -> Result<i64> {
     c.query_i64(
         "INSERT INTO plans (name, kind, parent_id, county_list, period_start, period_end, status, version, previous_id, note, created_by, created_at, updated_at) \
          VALUES (?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -122,7 +138,7 @@ pub fn insert(c: &mut dyn Conn, f: &PlanFields, version: i64, previous_id: Optio
             version,
             previous_id,
             f.note.clone(),
-            user_id,
+            created_by,
             now,
             now
         ],
@@ -138,31 +154,49 @@ pub fn update(c: &mut dyn Conn, id: i64, f: &PlanFields, now: i64) -> Result<()>
 }
 
 pub fn set_status(c: &mut dyn Conn, id: i64, status: PlanStatus, now: i64) -> Result<()> {
-    c.execute("UPDATE plans SET status = ?, updated_at = ? WHERE id = ?", params![status.as_str(), now, id])?;
+    c.execute(
+        "UPDATE plans SET status = ?, updated_at = ? WHERE id = ?",
+        params![status.as_str(), now, id],
+    )?;
     Ok(())
 }
 
 /// Plans of the same kind (and, for specific plans, the same parent) in
 /// `status` whose period overlaps `[start, end]`, other than `except`.
-pub fn overlapping(
-    c: &mut dyn Conn,
-    plan: &Plan,
-    status: PlanStatus,
-) -> Result<Vec<Plan>> {
+pub fn overlapping(c: &mut dyn Conn, plan: &Plan, status: PlanStatus) -> Result<Vec<Plan>> {
     let rows = c.query(
         &format!(
             "SELECT {PLAN_COLUMNS} FROM plans p WHERE p.status = ? AND p.kind = ? AND p.id <> ? \
              AND p.period_start <= ? AND p.period_end >= ? AND COALESCE(p.parent_id, 0) = ?"
         ),
-        params![status.as_str(), plan.kind.as_str(), plan.id, plan.period_end, plan.period_start, plan.parent_id.unwrap_or(0)],
+        params![
+            status.as_str(),
+            plan.kind.as_str(),
+            plan.id,
+            plan.period_end,
+            plan.period_start,
+            plan.parent_id.unwrap_or(0)
+        ],
     )?;
     Ok(rows.iter().map(plan_from_row).collect())
 }
 
 /// Later versions that revise this plan.
 pub fn next_versions(c: &mut dyn Conn, id: i64) -> Result<Vec<(i64, i64, PlanStatus)>> {
-    let rows = c.query("SELECT id, version, status FROM plans WHERE previous_id = ? ORDER BY id", params![id])?;
-    Ok(rows.iter().map(|r| (r.i64(0), r.i64(1), PlanStatus::parse(&r.str(2)).unwrap_or(PlanStatus::Draft))).collect())
+    let rows = c.query(
+        "SELECT id, version, status FROM plans WHERE previous_id = ? ORDER BY id",
+        params![id],
+    )?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            (
+                r.i64(0),
+                r.i64(1),
+                PlanStatus::parse(&r.str(2)).unwrap_or(PlanStatus::Draft),
+            )
+        })
+        .collect())
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -239,7 +273,12 @@ fn pairing_from_row(r: &Row) -> Pairing {
     }
 }
 
-pub fn pairings(c: &mut dyn Conn, scope: &Scope, f: &PairingFilter, page: Page) -> Result<(Vec<Pairing>, i64)> {
+pub fn pairings(
+    c: &mut dyn Conn,
+    scope: &Scope,
+    f: &PairingFilter,
+    page: Page,
+) -> Result<(Vec<Pairing>, i64)> {
     let mut p = Vec::new();
     let mut w = String::from(" WHERE 1 = 1");
     w.push_str(&pairing_scope(scope, &mut p));
@@ -261,7 +300,10 @@ pub fn pairings(c: &mut dyn Conn, scope: &Scope, f: &PairingFilter, page: Page) 
         p.push(day.into());
     }
     if !f.plan_statuses.is_empty() {
-        w.push_str(&format!(" AND p.status IN ({})", vec!["?"; f.plan_statuses.len()].join(", ")));
+        w.push_str(&format!(
+            " AND p.status IN ({})",
+            vec!["?"; f.plan_statuses.len()].join(", ")
+        ));
         p.extend(f.plan_statuses.iter().map(|s| Value::from(s.as_str())));
     }
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
@@ -284,7 +326,10 @@ pub fn pairings(c: &mut dyn Conn, scope: &Scope, f: &PairingFilter, page: Page) 
 
 /// All pairings of one plan the scope reaches.
 pub fn plan_pairings(c: &mut dyn Conn, scope: &Scope, plan_id: i64) -> Result<Vec<Pairing>> {
-    let f = PairingFilter { plan_id: Some(plan_id), ..Default::default() };
+    let f = PairingFilter {
+        plan_id: Some(plan_id),
+        ..Default::default()
+    };
     Ok(pairings(c, scope, &f, Page::all())?.0)
 }
 
@@ -311,11 +356,19 @@ pub fn insert_pairing(c: &mut dyn Conn, n: &NewPairing) -> Result<i64> {
 }
 
 /// Copies pairings into another plan (new versions, specific plans).
-pub fn copy_pairings(c: &mut dyn Conn, from_plan: i64, to_plan: i64, units: Option<&[i64]>) -> Result<u64> {
+pub fn copy_pairings(
+    c: &mut dyn Conn,
+    from_plan: i64,
+    to_plan: i64,
+    units: Option<&[i64]>,
+) -> Result<u64> {
     let mut p: Vec<Value> = vec![to_plan.into(), from_plan.into()];
     let mut w = String::new();
     if let Some(units) = units {
-        w = format!(" AND unit_id IN ({})", vec!["?"; units.len().max(1)].join(", "));
+        w = format!(
+            " AND unit_id IN ({})",
+            vec!["?"; units.len().max(1)].join(", ")
+        );
         if units.is_empty() {
             p.push(Value::Int(-1));
         }
@@ -344,7 +397,15 @@ pub struct Feedback {
     pub at: i64,
 }
 
-pub fn insert_feedback(c: &mut dyn Conn, plan_id: i64, unit_id: i64, user_id: i64, kind: &str, text: Option<&str>, now: i64) -> Result<()> {
+pub fn insert_feedback(
+    c: &mut dyn Conn,
+    plan_id: i64,
+    unit_id: i64,
+    user_id: Option<i64>,
+    kind: &str,
+    text: Option<&str>,
+    now: i64,
+) -> Result<()> {
     c.execute(
         "INSERT INTO plan_feedback (plan_id, unit_id, user_id, kind, text, at) VALUES (?, ?, ?, ?, ?, ?)",
         params![plan_id, unit_id, user_id, kind, text, now],
@@ -373,7 +434,13 @@ pub fn feedback(c: &mut dyn Conn, scope: &Scope, plan_id: i64) -> Result<Vec<Fee
     )?;
     Ok(rows
         .iter()
-        .map(|r| Feedback { unit_id: r.i64(0), unit_name: r.str(1), kind: r.str(2), text: r.opt_str(3), at: r.i64(4) })
+        .map(|r| Feedback {
+            unit_id: r.i64(0),
+            unit_name: r.str(1),
+            kind: r.str(2),
+            text: r.opt_str(3),
+            at: r.i64(4),
+        })
         .collect())
 }
 
@@ -384,7 +451,14 @@ pub struct CoverageException {
     pub at: i64,
 }
 
-pub fn set_exception(c: &mut dyn Conn, plan_id: i64, county: &str, reason: &str, user_id: i64, now: i64) -> Result<()> {
+pub fn set_exception(
+    c: &mut dyn Conn,
+    plan_id: i64,
+    county: &str,
+    reason: &str,
+    user_id: Option<i64>,
+    now: i64,
+) -> Result<()> {
     c.execute(
         "INSERT INTO coverage_exceptions (plan_id, county_code, reason, user_id, at) VALUES (?, ?, ?, ?, ?) \
          ON CONFLICT (plan_id, county_code) DO UPDATE SET reason = excluded.reason, user_id = excluded.user_id, at = excluded.at",
@@ -398,5 +472,12 @@ pub fn exceptions(c: &mut dyn Conn, plan_id: i64) -> Result<Vec<CoverageExceptio
         "SELECT county_code, reason, at FROM coverage_exceptions WHERE plan_id = ? ORDER BY county_code",
         params![plan_id],
     )?;
-    Ok(rows.iter().map(|r| CoverageException { county_code: r.str(0), reason: r.str(1), at: r.i64(2) }).collect())
+    Ok(rows
+        .iter()
+        .map(|r| CoverageException {
+            county_code: r.str(0),
+            reason: r.str(1),
+            at: r.i64(2),
+        })
+        .collect())
 }

@@ -2,9 +2,9 @@
 
 use crate::db::{Backend, Conn, Result, Row, StoreError, Value};
 use bytes::BytesMut;
+use postgres::NoTls;
 use postgres::error::SqlState;
 use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
-use postgres::NoTls;
 use r2d2_postgres::PostgresConnectionManager;
 use std::error::Error;
 use std::str::FromStr;
@@ -26,7 +26,11 @@ pub fn in_transaction<T, E: From<StoreError>>(
     f: impl FnOnce(&mut dyn Conn) -> Result<T, E>,
 ) -> Result<T, E> {
     let mut client = pool.get().map_err(|e| StoreError::Db(e.to_string()))?;
-    let mut tx = client.build_transaction().read_only(read_only).start().map_err(map_err)?;
+    let mut tx = client
+        .build_transaction()
+        .read_only(read_only)
+        .start()
+        .map_err(map_err)?;
     let out = f(&mut PgConn { tx: &mut tx })?;
     tx.commit().map_err(map_err)?;
     Ok(out)
@@ -70,7 +74,11 @@ pub fn number_placeholders(sql: &str) -> String {
 }
 
 impl ToSql for Value {
-    fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, Box<dyn Error + Sync + Send>> {
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut BytesMut,
+    ) -> Result<IsNull, Box<dyn Error + Sync + Send>> {
         match self {
             Value::Null => Ok(IsNull::Yes),
             Value::Int(v) => match *ty {
@@ -126,12 +134,17 @@ impl Conn for PgConn<'_, '_> {
     }
 
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
-        let rows = self.tx.query(&number_placeholders(sql), &refs(params)).map_err(map_err)?;
+        let rows = self
+            .tx
+            .query(&number_placeholders(sql), &refs(params))
+            .map_err(map_err)?;
         Ok(rows.iter().map(read_row).collect())
     }
 
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64> {
-        self.tx.execute(&number_placeholders(sql), &refs(params)).map_err(map_err)
+        self.tx
+            .execute(&number_placeholders(sql), &refs(params))
+            .map_err(map_err)
     }
 
     fn batch(&mut self, sql: &str) -> Result<()> {
@@ -158,8 +171,11 @@ impl Conn for PgConn<'_, '_> {
                 }
                 sql.push(')');
             }
-            let params: Vec<&(dyn ToSql + Sync)> =
-                chunk.iter().flatten().map(|p| p as &(dyn ToSql + Sync)).collect();
+            let params: Vec<&(dyn ToSql + Sync)> = chunk
+                .iter()
+                .flatten()
+                .map(|p| p as &(dyn ToSql + Sync))
+                .collect();
             self.tx.execute(&sql, &params).map_err(map_err)?;
         }
         Ok(rows.len() as u64)

@@ -19,7 +19,10 @@ pub const POOR_2014: &str = "poor-2014";
 /// Reads the columns `cols` (by header name) of an embedded CSV.
 fn read(csv_text: &str, cols: &[&str]) -> Result<Vec<Vec<String>>> {
     let mut r = csv::Reader::from_reader(csv_text.as_bytes());
-    let headers = r.headers().map_err(|e| StoreError::Config(e.to_string()))?.clone();
+    let headers = r
+        .headers()
+        .map_err(|e| StoreError::Config(e.to_string()))?
+        .clone();
     let idx: Vec<usize> = cols
         .iter()
         .map(|c| {
@@ -41,8 +44,17 @@ fn area_rows(csv_text: &str, parent_col: &str, level: &str) -> Result<Vec<Vec<Va
     Ok(read(csv_text, &["code", "name", parent_col])?
         .into_iter()
         .map(|r| {
-            let parent = if r[2].is_empty() { Value::Null } else { Value::from(&r[2]) };
-            vec![Value::from(&r[0]), Value::from(&r[1]), Value::from(level), parent]
+            let parent = if r[2].is_empty() {
+                Value::Null
+            } else {
+                Value::from(&r[2])
+            };
+            vec![
+                Value::from(&r[0]),
+                Value::from(&r[1]),
+                Value::from(level),
+                parent,
+            ]
         })
         .collect())
 }
@@ -54,13 +66,32 @@ pub fn load_if_empty(c: &mut dyn Conn) -> Result<()> {
     let cols = ["code", "name", "level", "parent_code"];
     let provinces: Vec<Vec<Value>> = read(PROVINCES, &["code", "name"])?
         .into_iter()
-        .map(|r| vec![Value::from(&r[0]), Value::from(&r[1]), "province".into(), Value::Null])
+        .map(|r| {
+            vec![
+                Value::from(&r[0]),
+                Value::from(&r[1]),
+                "province".into(),
+                Value::Null,
+            ]
+        })
         .collect();
     c.insert_rows("areas", &cols, &provinces)?;
-    c.insert_rows("areas", &cols, &area_rows(PREFECTURES, "provinceCode", "prefecture")?)?;
+    c.insert_rows(
+        "areas",
+        &cols,
+        &area_rows(PREFECTURES, "provinceCode", "prefecture")?,
+    )?;
     c.insert_rows("areas", &cols, &area_rows(COUNTIES, "cityCode", "county")?)?;
-    c.insert_rows("areas", &cols, &area_rows(TOWNSHIPS, "areaCode", "township")?)?;
-    c.insert_rows("areas", &cols, &area_rows(VILLAGES, "streetCode", "village")?)?;
+    c.insert_rows(
+        "areas",
+        &cols,
+        &area_rows(TOWNSHIPS, "areaCode", "township")?,
+    )?;
+    c.insert_rows(
+        "areas",
+        &cols,
+        &area_rows(VILLAGES, "streetCode", "village")?,
+    )?;
 
     c.execute(
         "INSERT INTO county_lists (code, name_zh, name_en, start_year, end_year, partial, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -90,6 +121,10 @@ pub fn load_if_empty(c: &mut dyn Conn) -> Result<()> {
         .into_iter()
         .map(|r| vec![Value::from(KEY_2012), Value::from(&r[0])])
         .collect();
-    c.insert_rows("county_list_members", &["list_code", "county_code"], &members)?;
+    c.insert_rows(
+        "county_list_members",
+        &["list_code", "county_code"],
+        &members,
+    )?;
     Ok(())
 }

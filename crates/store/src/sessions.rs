@@ -13,7 +13,15 @@ pub struct Session {
     pub last_seen_at: i64,
 }
 
-pub fn insert(c: &mut dyn Conn, token_hash: &str, user_id: i64, kind: &str, csrf: &str, address: Option<&str>, now: i64) -> Result<()> {
+pub fn insert(
+    c: &mut dyn Conn,
+    token_hash: &str,
+    user_id: i64,
+    kind: &str,
+    csrf: &str,
+    address: Option<&str>,
+    now: i64,
+) -> Result<()> {
     c.execute(
         "INSERT INTO sessions (token_hash, user_id, kind, csrf_token, created_at, last_seen_at, address) VALUES (?, ?, ?, ?, ?, ?, ?)",
         params![token_hash, user_id, kind, csrf, now, now, address],
@@ -31,16 +39,25 @@ pub fn get(c: &mut dyn Conn, token_hash: &str) -> Result<Option<Session>> {
 }
 
 pub fn touch(c: &mut dyn Conn, token_hash: &str, now: i64) -> Result<()> {
-    c.execute("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", params![now, token_hash])?;
+    c.execute(
+        "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?",
+        params![now, token_hash],
+    )?;
     Ok(())
 }
 
 pub fn delete(c: &mut dyn Conn, token_hash: &str) -> Result<()> {
-    c.execute("DELETE FROM sessions WHERE token_hash = ?", params![token_hash])?;
+    c.execute(
+        "DELETE FROM sessions WHERE token_hash = ?",
+        params![token_hash],
+    )?;
     Ok(())
 }
 
 /// Removes sessions idle since before `cutoff`.
 pub fn delete_idle(c: &mut dyn Conn, cutoff: i64) -> Result<u64> {
-    c.execute("DELETE FROM sessions WHERE last_seen_at < ?", params![cutoff])
+    c.execute(
+        "DELETE FROM sessions WHERE last_seen_at < ?",
+        params![cutoff],
+    )
 }

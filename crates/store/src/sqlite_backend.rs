@@ -36,7 +36,9 @@ pub fn pool(path: &str) -> Result<r2d2::Pool<Manager>> {
     }
     r2d2::Pool::builder()
         .max_size(8)
-        .build(Manager { path: path.to_string() })
+        .build(Manager {
+            path: path.to_string(),
+        })
         .map_err(|e| StoreError::Db(format!("cannot open SQLite database {path}: {e}")))
 }
 
@@ -48,8 +50,11 @@ pub fn in_transaction<T, E: From<StoreError>>(
     let mut conn = pool.get().map_err(|e| StoreError::Db(e.to_string()))?;
     // Writers take the lock up front so that two writers never deadlock on
     // upgrading a read lock.
-    let behavior =
-        if write { TransactionBehavior::Immediate } else { TransactionBehavior::Deferred };
+    let behavior = if write {
+        TransactionBehavior::Immediate
+    } else {
+        TransactionBehavior::Deferred
+    };
     let tx = conn.transaction_with_behavior(behavior).map_err(map_err)?;
     let mut c = SqliteConn { tx: &tx };
     let out = f(&mut c)?;
@@ -80,7 +85,11 @@ fn map_err(e: rusqlite::Error) -> StoreError {
     {
         let m = msg.clone().unwrap_or_default();
         // SQLITE_CONSTRAINT_FOREIGNKEY = 787
-        return if f.extended_code == 787 { StoreError::ForeignKey(m) } else { StoreError::Unique(m) };
+        return if f.extended_code == 787 {
+            StoreError::ForeignKey(m)
+        } else {
+            StoreError::Unique(m)
+        };
     }
     StoreError::Db(e.to_string())
 }
@@ -108,14 +117,18 @@ impl Conn for SqliteConn<'_> {
         let mut stmt = self.tx.prepare_cached(sql).map_err(map_err)?;
         let n = stmt.column_count();
         let rows = stmt
-            .query_map(rusqlite::params_from_iter(params.iter()), |r| read_row(r, n))
+            .query_map(rusqlite::params_from_iter(params.iter()), |r| {
+                read_row(r, n)
+            })
             .map_err(map_err)?;
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(map_err)
     }
 
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64> {
         let mut stmt = self.tx.prepare_cached(sql).map_err(map_err)?;
-        stmt.execute(rusqlite::params_from_iter(params.iter())).map(|n| n as u64).map_err(map_err)
+        stmt.execute(rusqlite::params_from_iter(params.iter()))
+            .map(|n| n as u64)
+            .map_err(map_err)
     }
 
     fn batch(&mut self, sql: &str) -> Result<()> {
@@ -124,10 +137,14 @@ impl Conn for SqliteConn<'_> {
 
     fn insert_rows(&mut self, table: &str, columns: &[&str], rows: &[Vec<Value>]) -> Result<u64> {
         let marks = vec!["?"; columns.len()].join(", ");
-        let sql = format!("INSERT INTO {table} ({}) VALUES ({marks})", columns.join(", "));
+        let sql = format!(
+            "INSERT INTO {table} ({}) VALUES ({marks})",
+            columns.join(", ")
+        );
         let mut stmt = self.tx.prepare_cached(&sql).map_err(map_err)?;
         for row in rows {
-            stmt.execute(rusqlite::params_from_iter(row.iter())).map_err(map_err)?;
+            stmt.execute(rusqlite::params_from_iter(row.iter()))
+                .map_err(map_err)?;
         }
         Ok(rows.len() as u64)
     }

@@ -39,12 +39,18 @@ fn scope_clause(scope: &Scope, p: &mut Vec<Value>) -> String {
         }
         Scope::County(county) => {
             p.push(county.into());
-            " AND EXISTS (SELECT 1 FROM pairings pr WHERE pr.unit_id = u.id AND pr.county_code = ?)".into()
+            " AND EXISTS (SELECT 1 FROM pairings pr WHERE pr.unit_id = u.id AND pr.county_code = ?)"
+                .into()
         }
     }
 }
 
-pub fn list(c: &mut dyn Conn, scope: &Scope, f: &UnitFilter, page: Page) -> Result<(Vec<Unit>, i64)> {
+pub fn list(
+    c: &mut dyn Conn,
+    scope: &Scope,
+    f: &UnitFilter,
+    page: Page,
+) -> Result<(Vec<Unit>, i64)> {
     let mut p = Vec::new();
     let mut w = String::from(" WHERE 1 = 1");
     w.push_str(&scope_clause(scope, &mut p));
@@ -60,7 +66,10 @@ pub fn list(c: &mut dyn Conn, scope: &Scope, f: &UnitFilter, page: Page) -> Resu
     let total = c.query_i64(&format!("SELECT COUNT(*) FROM units u{w}"), &p)?;
     p.push(page.limit().into());
     p.push(page.offset().into());
-    let rows = c.query(&format!("SELECT {COLUMNS} FROM units u{w} ORDER BY u.id LIMIT ? OFFSET ?"), &p)?;
+    let rows = c.query(
+        &format!("SELECT {COLUMNS} FROM units u{w} ORDER BY u.id LIMIT ? OFFSET ?"),
+        &p,
+    )?;
     Ok((rows.iter().map(from_row).collect(), total))
 }
 
@@ -68,16 +77,25 @@ pub fn list(c: &mut dyn Conn, scope: &Scope, f: &UnitFilter, page: Page) -> Resu
 pub fn get(c: &mut dyn Conn, scope: &Scope, id: i64) -> Result<Option<Unit>> {
     let mut p = vec![Value::from(id)];
     let w = scope_clause(scope, &mut p);
-    let rows = c.query(&format!("SELECT {COLUMNS} FROM units u WHERE u.id = ?{w}"), &p)?;
+    let rows = c.query(
+        &format!("SELECT {COLUMNS} FROM units u WHERE u.id = ?{w}"),
+        &p,
+    )?;
     Ok(rows.first().map(from_row))
 }
 
 pub fn find_by_name(c: &mut dyn Conn, name: &str) -> Result<Option<i64>> {
-    Ok(c.query_one("SELECT id FROM units WHERE name = ?", params![name])?.map(|r| r.i64(0)))
+    Ok(
+        c.query_one("SELECT id FROM units WHERE name = ?", params![name])?
+            .map(|r| r.i64(0)),
+    )
 }
 
 pub fn exists(c: &mut dyn Conn, id: i64) -> Result<bool> {
-    Ok(c.query_one("SELECT 1 FROM units WHERE id = ?", params![id])?.is_some())
+    Ok(
+        c.query_one("SELECT 1 FROM units WHERE id = ?", params![id])?
+            .is_some(),
+    )
 }
 
 fn values(u: &UnitFields) -> Vec<Value> {

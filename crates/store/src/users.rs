@@ -25,12 +25,18 @@ fn from_row(r: &Row) -> User {
 }
 
 pub fn by_username(c: &mut dyn Conn, username: &str) -> Result<Option<User>> {
-    let rows = c.query(&format!("SELECT {COLUMNS} FROM users WHERE username = ?"), params![username])?;
+    let rows = c.query(
+        &format!("SELECT {COLUMNS} FROM users WHERE username = ?"),
+        params![username],
+    )?;
     Ok(rows.first().map(from_row))
 }
 
 pub fn by_id(c: &mut dyn Conn, id: i64) -> Result<Option<User>> {
-    let rows = c.query(&format!("SELECT {COLUMNS} FROM users WHERE id = ?"), params![id])?;
+    let rows = c.query(
+        &format!("SELECT {COLUMNS} FROM users WHERE id = ?"),
+        params![id],
+    )?;
     Ok(rows.first().map(from_row))
 }
 
@@ -64,23 +70,40 @@ pub fn insert(c: &mut dyn Conn, u: &NewUser, now: i64) -> Result<i64> {
     )
 }
 
-pub fn record_failure(c: &mut dyn Conn, id: i64, failed: i64, locked_until: Option<i64>) -> Result<()> {
-    c.execute("UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?", params![failed, locked_until, id])?;
+pub fn record_failure(
+    c: &mut dyn Conn,
+    id: i64,
+    failed: i64,
+    locked_until: Option<i64>,
+) -> Result<()> {
+    c.execute(
+        "UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?",
+        params![failed, locked_until, id],
+    )?;
     Ok(())
 }
 
 pub fn record_success(c: &mut dyn Conn, id: i64) -> Result<()> {
-    c.execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?", params![id])?;
+    c.execute(
+        "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?",
+        params![id],
+    )?;
     Ok(())
 }
 
 pub fn set_language(c: &mut dyn Conn, id: i64, lang: &str) -> Result<()> {
-    c.execute("UPDATE users SET language = ? WHERE id = ?", params![lang, id])?;
+    c.execute(
+        "UPDATE users SET language = ? WHERE id = ?",
+        params![lang, id],
+    )?;
     Ok(())
 }
 
 pub fn set_active(c: &mut dyn Conn, id: i64, active: bool) -> Result<()> {
-    c.execute("UPDATE users SET active = ? WHERE id = ?", params![active, id])?;
+    c.execute(
+        "UPDATE users SET active = ? WHERE id = ?",
+        params![active, id],
+    )?;
     Ok(())
 }
 

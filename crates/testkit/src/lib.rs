@@ -37,7 +37,11 @@ impl TestDb {
         if wal.exists() {
             std::fs::copy(&wal, path.with_extension("db-wal")).expect("copy wal");
         }
-        TestDb { url: format!("sqlite://{}", path.display()), backend: Backend::Sqlite, _dir: Some(dir) }
+        TestDb {
+            url: format!("sqlite://{}", path.display()),
+            backend: Backend::Sqlite,
+            _dir: Some(dir),
+        }
     }
 
     /// A fresh PostgreSQL database, or `None` (said loudly) when PostgreSQL
@@ -52,11 +56,22 @@ impl TestDb {
             eprintln!("\n!!!!!!!! {msg} !!!!!!!!\n");
             return None;
         };
-        let name = format!("t_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
+        let name = format!(
+            "t_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::SeqCst)
+        );
         let template = postgres_template(server);
-        let mut admin = postgres::Client::connect(&server.url("postgres"), postgres::NoTls).expect("connect to test server");
-        admin.batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {template}")).expect("create test database");
-        Some(TestDb { url: server.url(&name), backend: Backend::Postgres, _dir: None })
+        let mut admin = postgres::Client::connect(&server.url("postgres"), postgres::NoTls)
+            .expect("connect to test server");
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
+            .expect("create test database");
+        Some(TestDb {
+            url: server.url(&name),
+            backend: Backend::Postgres,
+            _dir: None,
+        })
     }
 }
 
@@ -72,9 +87,14 @@ fn sqlite_template() -> &'static Path {
     static T: OnceLock<PathBuf> = OnceLock::new();
     T.get_or_init(|| {
         // Kept for the life of the process; removed by the OS temp cleaner.
-        let dir = tempfile::Builder::new().prefix("dingdian-template").tempdir().expect("temp dir").keep();
+        let dir = tempfile::Builder::new()
+            .prefix("dingdian-template")
+            .tempdir()
+            .expect("temp dir")
+            .keep();
         let path = dir.join("template.db");
-        let store = dingdian_store::Store::open(&format!("sqlite://{}", path.display())).expect("migrate template");
+        let store = dingdian_store::Store::open(&format!("sqlite://{}", path.display()))
+            .expect("migrate template");
         drop(store);
         path
     })
@@ -88,7 +108,10 @@ struct PgServer {
 
 impl PgServer {
     fn url(&self, db: &str) -> String {
-        format!("postgres://{}@{}:{}/{}", self.user, self.host, self.port, db)
+        format!(
+            "postgres://{}@{}:{}/{}",
+            self.user, self.host, self.port, db
+        )
     }
 }
 
@@ -96,7 +119,9 @@ fn postgres_server() -> Option<&'static PgServer> {
     static S: OnceLock<Option<PgServer>> = OnceLock::new();
     S.get_or_init(|| {
         if let Ok(url) = std::env::var("DINGDIAN_TEST_POSTGRES") {
-            let cfg: postgres::Config = url.parse().expect("DINGDIAN_TEST_POSTGRES is a postgres:// URL");
+            let cfg: postgres::Config = url
+                .parse()
+                .expect("DINGDIAN_TEST_POSTGRES is a postgres:// URL");
             let host = match cfg.get_hosts().first() {
                 Some(postgres::config::Host::Tcp(h)) => h.clone(),
                 _ => "127.0.0.1".into(),
@@ -119,8 +144,11 @@ fn postgres_template(server: &PgServer) -> &'static str {
         return name;
     }
     let name: &'static str = Box::leak(format!("tmpl_{}", std::process::id()).into_boxed_str());
-    let mut admin = postgres::Client::connect(&server.url("postgres"), postgres::NoTls).expect("connect to test server");
-    admin.batch_execute(&format!("CREATE DATABASE {name}")).expect("create template");
+    let mut admin = postgres::Client::connect(&server.url("postgres"), postgres::NoTls)
+        .expect("connect to test server");
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .expect("create template");
     let store = dingdian_store::Store::open(&server.url(name)).expect("migrate template");
     drop(store);
     *t = Some(name);
@@ -128,13 +156,22 @@ fn postgres_template(server: &PgServer) -> &'static str {
 }
 
 fn find_pg_bin() -> Option<PathBuf> {
-    let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql").ok()?.flatten().map(|e| e.path().join("bin")).filter(|p| p.join("initdb").exists()).collect();
+    let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()?
+        .flatten()
+        .map(|e| e.path().join("bin"))
+        .filter(|p| p.join("initdb").exists())
+        .collect();
     versions.sort();
     versions.pop()
 }
 
 fn is_root() -> bool {
-    Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false)
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
 }
 
 /// Runs a PostgreSQL tool, as the `postgres` user when we are root
@@ -150,28 +187,62 @@ fn pg_command(bin: &Path, tool: &str, root: bool) -> Command {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
 }
 
+// The watchdog is spawned and never waited for on purpose: it must outlive
+// the test process to stop the cluster after it.
+#[allow(clippy::zombie_processes)]
 fn start_cluster() -> Option<PgServer> {
     let bin = find_pg_bin()?;
     let root = is_root();
-    let dir = tempfile::Builder::new().prefix("dingdian-pg").tempdir().expect("temp dir").keep();
+    let dir = tempfile::Builder::new()
+        .prefix("dingdian-pg")
+        .tempdir()
+        .expect("temp dir")
+        .keep();
     if root {
-        Command::new("chown").args(["-R", "postgres"]).arg(&dir).status().expect("chown");
+        Command::new("chown")
+            .args(["-R", "postgres"])
+            .arg(&dir)
+            .status()
+            .expect("chown");
     }
     let data = dir.join("data");
     let out = pg_command(&bin, "initdb", root)
-        .arg("-D").arg(&data)
-        .args(["-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C"])
+        .arg("-D")
+        .arg(&data)
+        .args([
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "--no-sync",
+            "-E",
+            "UTF8",
+            "--locale=C",
+        ])
         .output()
         .expect("run initdb");
-    assert!(out.status.success(), "initdb failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "initdb failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let port = free_port();
-    let opts = format!("-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200", dir.display());
+    let opts = format!(
+        "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+        dir.display()
+    );
     let out = pg_command(&bin, "pg_ctl", root)
-        .arg("-D").arg(&data)
-        .args(["-o", &opts, "-l"]).arg(dir.join("log"))
+        .arg("-D")
+        .arg(&data)
+        .args(["-o", &opts, "-l"])
+        .arg(dir.join("log"))
         .args(["-w", "start"])
         .output()
         .expect("run pg_ctl");
@@ -190,8 +261,18 @@ fn start_cluster() -> Option<PgServer> {
         data = data.display(),
         dir = dir.display(),
     );
-    Command::new("sh").args(["-c", &stop]).stdin(std::process::Stdio::null()).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().expect("spawn watchdog");
-    Some(PgServer { host: "127.0.0.1".into(), port, user: "postgres".into() })
+    Command::new("sh")
+        .args(["-c", &stop])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn watchdog");
+    Some(PgServer {
+        host: "127.0.0.1".into(),
+        port,
+        user: "postgres".into(),
+    })
 }
 
 /// Declares each named `fn(&TestDb)` as two tests, `sqlite::NAME` and

@@ -1,0 +1,173 @@
+//! The demo data: loads once, and leaves a consistent picture — an active
+//! overall plan covering every key county today, the seed pairing of the
+//! Organization Department with Zhouqu, history, and one plan in
+//! consultation that the demo unit user sees. Loaded once per backend.
+
+mod common;
+
+use common::*;
+use dingdian_app::auth::SessionKind;
+use dingdian_app::demo::{DEMO_PASSWORD, DEMO_USERS, SEED_UNIT, ZHOUQU};
+use dingdian_app::{App, Page};
+use dingdian_core::plan::{PairingRole, PlanKind, PlanStatus};
+use dingdian_core::time;
+use dingdian_store::plans::{PairingFilter, PlanFilter};
+use dingdian_testkit::{TestDb, both_backends};
+
+both_backends!(demo_loads_once_and_is_consistent);
+
+fn plans_with(app: &App, status: PlanStatus) -> Vec<dingdian_core::plan::Plan> {
+    let f = PlanFilter {
+        status: Some(status),
+        ..Default::default()
+    };
+    app.list_plans(&office(), &f, Page::all()).unwrap().0
+}
+
+fn demo_loads_once_and_is_consistent(db: &TestDb) {
+    let app = open(db);
+    assert!(app.load_demo().unwrap(), "the first load loads");
+    let units = count(&app, "SELECT COUNT(*) FROM units");
+    let users = count(&app, "SELECT COUNT(*) FROM users");
+    let plans = count(&app, "SELECT COUNT(*) FROM plans");
+    let pairings = count(&app, "SELECT COUNT(*) FROM pairings");
+    assert!(units > 50, "{units} units");
+    assert_eq!(users, DEMO_USERS.len() as i64);
+    assert!(!app.load_demo().unwrap(), "the second load does nothing");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM units"), units);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM users"), users);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM plans"), plans);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM pairings"), pairings);
+
+    let office = actor(&app, "office");
+    let today = time::today();
+
+    // The active overall plan covers today and every key county on it.
+    let active = app
+        .current_overall_plan(&office, None)
+        .unwrap()
+        .expect("an active overall plan today");
+    assert_eq!(active.status, PlanStatus::Active);
+    assert_eq!(active.kind, PlanKind::Overall);
+    assert!(
+        active.period_start <= today && today <= active.period_end,
+        "{active:?} includes {today}"
+    );
+    let cov = app.plan_coverage(&office, active.id, Some(today)).unwrap();
+    assert!(cov.key_counties > 100, "{cov:?}");
+    assert_eq!(cov.covered, cov.key_counties);
+    assert!(cov.uncovered.is_empty(), "{:?}", cov.uncovered);
+    let list_size = count(
+        &app,
+        &format!(
+            "SELECT COUNT(*) FROM county_list_members WHERE list_code = '{}'",
+            active.county_list
+        ),
+    );
+    assert_eq!(cov.key_counties as i64, list_size);
+    let by_province = app
+        .coverage_by_province(&office, active.id, Some(today))
+        .unwrap();
+    assert!(
+        by_province.iter().all(|p| p.covered == p.key_counties),
+        "{by_province:?}"
+    );
+    assert!(
+        by_province.iter().any(|p| p.code == "62"),
+        "Gansu is on the list"
+    );
+
+    // Zhouqu is led by the Organization Department in the active plan.
+    let f = PairingFilter {
+        plan_id: Some(active.id),
+        county_code: Some(ZHOUQU.into()),
+        ..Default::default()
+    };
+    let zhouqu = app.list_pairings(&office, &f, Page::all()).unwrap().0;
+    let leads: Vec<&str> = zhouqu
+        .iter()
+        .filter(|p| p.role == PairingRole::Lead)
+        .map(|p| p.unit_name.as_str())
+        .collect();
+    assert_eq!(leads, vec![SEED_UNIT]);
+    assert!(zhouqu.iter().all(|p| p.start <= today && today <= p.end));
+    assert!(
+        app.get_area(&office, ZHOUQU)
+            .unwrap()
+            .attributes
+            .unwrap()
+            .key_county
+    );
+
+    // Exactly one plan is in consultation: a later version of the active one.
+    let consultation = plans_with(&app, PlanStatus::Consultation);
+    assert_eq!(consultation.len(), 1, "{consultation:?}");
+    let revision = &consultation[0];
+    assert_eq!(revision.previous_id, Some(active.id));
+    let (_, diff, _) = app
+        .plan_diff(&office, revision.id)
+        .unwrap()
+        .expect("a revision has a diff");
+    assert!(!diff.is_empty());
+
+    // Earlier overall plans are superseded, with the step recorded.
+    let overall = |p: &dingdian_core::plan::Plan| p.kind == PlanKind::Overall;
+    let superseded: Vec<_> = plans_with(&app, PlanStatus::Superseded)
+        .into_iter()
+        .filter(overall)
+        .collect();
+    assert!(!superseded.is_empty());
+    let earlier: Vec<_> = app
+        .list_plans(&office, &PlanFilter::default(), Page::all())
+        .unwrap()
+        .0
+        .into_iter()
+        .filter(|p| overall(p) && p.period_end < active.period_start)
+        .collect();
+    assert!(earlier.len() >= 2, "history: {earlier:?}");
+    for p in &earlier {
+        assert_eq!(p.status, PlanStatus::Superseded, "{p:?}");
+        let last = app
+            .plan_detail(&office, p.id)
+            .unwrap()
+            .transitions
+            .pop()
+            .unwrap();
+        assert_eq!(
+            (last.from, last.to),
+            (Some(PlanStatus::Active), PlanStatus::Superseded)
+        );
+    }
+    assert_eq!(
+        superseded.len(),
+        earlier.len(),
+        "only the earlier plans are superseded"
+    );
+    // Any other active overall plan is one whose period is still to come.
+    for p in plans_with(&app, PlanStatus::Active)
+        .into_iter()
+        .filter(overall)
+    {
+        assert!(p.id == active.id || p.period_start > today, "{p:?}");
+    }
+
+    // The demo unit user signs in and sees the consultation plan, with only
+    // its own pairings.
+    let signed = app
+        .login("zzb", DEMO_PASSWORD, SessionKind::Web, None)
+        .unwrap();
+    let (zzb, _) = app.authenticate(&signed.token, None).unwrap();
+    let seed = zzb.scope.unit().expect("a unit user");
+    let f = PlanFilter {
+        status: Some(PlanStatus::Consultation),
+        ..Default::default()
+    };
+    let (seen, total) = app.list_plans(&zzb, &f, Page::all()).unwrap();
+    assert_eq!(total, 1);
+    assert_eq!(seen[0].id, revision.id);
+    let detail = app.plan_detail(&zzb, revision.id).unwrap();
+    assert!(!detail.pairings.is_empty());
+    assert!(detail.pairings.iter().all(|p| p.unit_id == seed));
+    assert!(detail.can_give_feedback);
+    assert!(detail.feedback.iter().all(|f| f.unit_id == seed) && !detail.feedback.is_empty());
+}

@@ -1,0 +1,397 @@
+//! The `dingdian` command: serve the web and API, load the demo, manage
+//! accounts, import and export. Thin: every command calls the app layer.
+//!
+//! Exit codes: 0 success; 1 the input was invalid (nothing written);
+//! 2 usage error; 3 a failure of the system.
+
+use clap::{Args, Parser, Subcommand};
+use dingdian_app::tabular::Encoding;
+use dingdian_app::{Actor, App, AppError, auth::NewUserInput};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "dingdian",
+    version,
+    about = "定点扶贫信息系统 / designated assistance information system"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct Db {
+    /// Database URL: sqlite://PATH or postgres://user:pass@host:port/db
+    #[arg(
+        long,
+        global = true,
+        env = "DINGDIAN_DATABASE",
+        default_value = "sqlite://dingdian.db"
+    )]
+    database: String,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web UI and the API
+    Serve {
+        /// Address to listen on
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Load the demo data first if the database is empty, and print the demo logins
+        #[arg(long)]
+        demo: bool,
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Load the demo data (idempotent)
+    Demo {
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Manage accounts
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Import a file (CSV or xlsx)
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+    /// Export to a file (.xlsx or .csv, by the extension of --out)
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account; the password is read from standard input
+    Add {
+        #[arg(long)]
+        username: String,
+        /// admin, security, auditor, office, reviewer, unit, county, cadre or inspector
+        #[arg(long)]
+        role: String,
+        /// The unit (for the unit and cadre roles)
+        #[arg(long)]
+        unit: Option<i64>,
+        /// The county code (for the county and cadre roles)
+        #[arg(long)]
+        county: Option<String>,
+        /// Display name (default: the user name)
+        #[arg(long, default_value = "")]
+        name: String,
+        /// Read the password from standard input (required)
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        #[command(flatten)]
+        db: Db,
+    },
+}
+
+#[derive(Args, Clone)]
+struct ImportOpts {
+    /// The file to import
+    file: PathBuf,
+    /// auto, utf-8 or gbk (CSV only)
+    #[arg(long, default_value = "auto")]
+    encoding: String,
+    /// text or json
+    #[arg(long, default_value = "text")]
+    format: String,
+    #[command(flatten)]
+    db: Db,
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Assisting units (单位名称, 单位类型, 分管领导, 分管部门, 联系人, 联系电话, 电子邮箱, 地址, 备注)
+    Units(ImportOpts),
+    /// Pairings into a draft plan (帮扶单位, 县级区划代码, 角色, 开始日期, 结束日期, 备注)
+    Pairings {
+        /// The draft plan to import into
+        #[arg(long)]
+        plan: i64,
+        #[command(flatten)]
+        opts: ImportOpts,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// Assisting units, in the import format
+    Units {
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Pairings, of one plan or all
+    Pairings {
+        #[arg(long)]
+        plan: Option<i64>,
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Pairing plans
+    Plans {
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        db: Db,
+    },
+}
+
+/// How a command failed, and so its exit code.
+enum Failure {
+    Invalid(String),
+    System(String),
+}
+
+impl From<AppError> for Failure {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Store(s) => Failure::System(s.to_string()),
+            other => Failure::Invalid(format!("{}\n{}", other.message("zh"), other.message("en"))),
+        }
+    }
+}
+
+fn open(db: &Db) -> Result<App, Failure> {
+    App::open(&db.database).map_err(|e| {
+        Failure::System(format!(
+            "无法打开数据库 / cannot open the database {}: {e}",
+            db.database
+        ))
+    })
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>, Failure> {
+    std::fs::read(path).map_err(|e| {
+        Failure::Invalid(format!(
+            "无法读取文件 / cannot read {}: {e}",
+            path.display()
+        ))
+    })
+}
+
+fn print_demo_logins() {
+    println!(
+        "演示账号 / demo accounts (password 密码: {}):",
+        dingdian_app::demo::DEMO_PASSWORD
+    );
+    for (user, name, role) in dingdian_app::demo::DEMO_USERS {
+        println!("  {user:<10} {role:<10} {name}");
+    }
+}
+
+/// Prints an import's problems, one per line, in both languages.
+fn import_failure(e: AppError, format: &str) -> Failure {
+    if format == "json"
+        && let AppError::Invalid(errs) = &e
+    {
+        let errors: Vec<_> = errs
+            .iter()
+            .map(|f| serde_json::json!({ "row": f.row, "column": f.field, "value": f.value, "code": f.msg.code, "message": f.msg.zh, "message_en": f.msg.en }))
+            .collect();
+        println!(
+            "{}",
+            serde_json::json!({ "imported": 0, "rejected": errs.len(), "errors": errors })
+        );
+    }
+    if let AppError::Invalid(errs) = &e {
+        let lines: Vec<String> = errs
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} / {}",
+                    dingdian_app::error_line(f, "zh"),
+                    dingdian_app::error_line(f, "en")
+                )
+            })
+            .collect();
+        return Failure::Invalid(format!(
+            "导入失败，未写入任何数据 / import failed, nothing was written:\n{}",
+            lines.join("\n")
+        ));
+    }
+    e.into()
+}
+
+fn write_out(path: &Path, xlsx: Vec<u8>) -> Result<(), Failure> {
+    let bytes = match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("xlsx") => xlsx,
+        Some("csv") => dingdian_app::tabular::xlsx_to_csv(&xlsx)?,
+        _ => {
+            return Err(Failure::Invalid(
+                "输出文件须以 .xlsx 或 .csv 结尾 / --out must end in .xlsx or .csv".into(),
+            ));
+        }
+    };
+    std::fs::write(path, bytes)
+        .map_err(|e| Failure::System(format!("无法写入 / cannot write {}: {e}", path.display())))?;
+    eprintln!("已写入 / written: {}", path.display());
+    Ok(())
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Serve { addr, demo, db } => {
+            let app = open(&db)?;
+            if demo {
+                if app.load_demo()? {
+                    eprintln!("已载入演示数据 / demo data loaded");
+                }
+                print_demo_logins();
+            }
+            let rt = tokio::runtime::Runtime::new().map_err(|e| Failure::System(e.to_string()))?;
+            rt.block_on(async {
+                let listener = tokio::net::TcpListener::bind(&addr).await.map_err(|e| {
+                    Failure::System(format!("无法监听 / cannot listen on {addr}: {e}"))
+                })?;
+                println!(
+                    "dingdian 已启动 / listening on http://{}",
+                    listener
+                        .local_addr()
+                        .map(|a| a.to_string())
+                        .unwrap_or(addr.clone())
+                );
+                dingdian_web::serve(
+                    app,
+                    dingdian_web::WebConfig {
+                        secure_cookies: false,
+                        demo,
+                    },
+                    listener,
+                )
+                .await
+                .map_err(|e| Failure::System(e.to_string()))
+            })
+        }
+        Command::Demo { db } => {
+            let app = open(&db)?;
+            if app.load_demo()? {
+                println!("已载入演示数据 / demo data loaded");
+            } else {
+                println!("演示数据已存在 / demo data already present");
+            }
+            print_demo_logins();
+            Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    username,
+                    role,
+                    unit,
+                    county,
+                    name,
+                    password_stdin: _,
+                    db,
+                },
+        } => {
+            let mut password = String::new();
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .map_err(|e| Failure::System(e.to_string()))?;
+            let password = password.trim_end_matches(['\r', '\n']).to_string();
+            let app = open(&db)?;
+            let input = NewUserInput {
+                username: username.clone(),
+                display_name: name,
+                role,
+                unit_id: unit,
+                county_code: county,
+                password,
+            };
+            let id = app.create_user(&Actor::cli(), &input)?;
+            println!("已创建用户 / created user {username} (#{id})");
+            Ok(())
+        }
+        Command::Import { command } => {
+            let (opts, plan) = match command {
+                ImportCommand::Units(o) => (o, None),
+                ImportCommand::Pairings { plan, opts } => (opts, Some(plan)),
+            };
+            let encoding = Encoding::parse(&opts.encoding).ok_or_else(|| Failure::Invalid(format!("--encoding 应为 auto、utf-8 或 gbk / --encoding must be auto, utf-8 or gbk, not {}", opts.encoding)))?;
+            let bytes = read_file(&opts.file)?;
+            let name = opts
+                .file
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("file")
+                .to_string();
+            let app = open(&opts.db)?;
+            let summary = match plan {
+                None => app.import_units(&Actor::cli(), &name, &bytes, encoding).map(|r| serde_json::json!({ "created": r.created, "updated": r.updated, "rejected": 0, "errors": [] })),
+                Some(plan) => app.import_pairings(&Actor::cli(), plan, &name, &bytes, encoding).map(|n| serde_json::json!({ "pairings": n, "rejected": 0, "errors": [] })),
+            }
+            .map_err(|e| import_failure(e, &opts.format))?;
+            if opts.format == "json" {
+                println!("{summary}");
+            } else {
+                println!("导入成功 / imported: {summary}");
+            }
+            Ok(())
+        }
+        Command::Export { command } => match command {
+            ExportCommand::Units { out, db } => write_out(
+                &out,
+                open(&db)?.export_units(&Actor::cli(), &Default::default())?,
+            ),
+            ExportCommand::Pairings { plan, out, db } => {
+                let f = dingdian_store::plans::PairingFilter {
+                    plan_id: plan,
+                    ..Default::default()
+                };
+                write_out(&out, open(&db)?.export_pairings(&Actor::cli(), &f)?)
+            }
+            ExportCommand::Plans { out, db } => write_out(
+                &out,
+                open(&db)?.export_plans(&Actor::cli(), &Default::default())?,
+            ),
+        },
+    }
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("DINGDIAN_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Invalid(m)) => {
+            eprintln!("{m}");
+            ExitCode::from(1)
+        }
+        Err(Failure::System(m)) => {
+            eprintln!("系统错误 / system failure: {m}");
+            ExitCode::from(3)
+        }
+    }
+}

@@ -1,0 +1,606 @@
+//! The JSON API under `/api/v1`. The route table below is the one source
+//! of the router, the OpenAPI document and the route list tests walk.
+
+pub mod openapi;
+
+use crate::AppState;
+use crate::ctx::{ApiCtx, address, blocking};
+use crate::error::ApiError;
+use axum::Json;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, Request, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, get, post, put};
+use dingdian_app::auth::SessionKind;
+use dingdian_app::plans::{PairingInput, PlanInput};
+use dingdian_app::{AppError, Page};
+use dingdian_core::Msg;
+use dingdian_core::area::{Area, CountyAttributes, Level};
+use dingdian_core::plan::{PlanKind, PlanStatus};
+use dingdian_core::unit::{UnitInput, UnitKind};
+use dingdian_store::areas::AreaFilter;
+use dingdian_store::plans::{PairingFilter, PlanFilter};
+use dingdian_store::units::UnitFilter;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+/// One route of the API.
+pub struct Route {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub summary: &'static str,
+    /// Query parameters it understands.
+    pub query: &'static [&'static str],
+    /// Whether it needs a bearer token.
+    pub auth: bool,
+    /// The JSON body it takes (a schema name in the OpenAPI document).
+    pub body: Option<&'static str>,
+    /// What it answers (a schema name; lists are `{items, total}` of it).
+    pub answer: &'static str,
+    pub list: bool,
+}
+
+macro_rules! route {
+    ($m:literal, $p:literal, $s:literal, auth=$a:literal, query=[$($q:literal),*], body=$b:expr, answer=$ans:literal, list=$l:literal) => {
+        Route { method: $m, path: $p, summary: $s, query: &[$($q),*], auth: $a, body: $b, answer: $ans, list: $l }
+    };
+}
+
+/// Every route of the API, in the order of the document.
+pub const ROUTES: &[Route] = &[
+    route!(
+        "post",
+        "/login",
+        "Sign in; answers a bearer token",
+        auth = false,
+        query = [],
+        body = Some("Login"),
+        answer = "Token",
+        list = false
+    ),
+    route!(
+        "get",
+        "/health",
+        "Health check, without sign-in",
+        auth = false,
+        query = [],
+        body = None,
+        answer = "Health",
+        list = false
+    ),
+    route!(
+        "get",
+        "/areas",
+        "Areas by level, province, key-county flag or list",
+        auth = true,
+        query = [
+            "level", "key", "province", "parent", "list", "q", "page", "per_page"
+        ],
+        body = None,
+        answer = "Area",
+        list = true
+    ),
+    route!(
+        "get",
+        "/areas/{code}",
+        "One area with its county attributes",
+        auth = true,
+        query = [],
+        body = None,
+        answer = "Area",
+        list = false
+    ),
+    route!(
+        "put",
+        "/areas/{code}",
+        "Edit a county's attributes (office)",
+        auth = true,
+        query = [],
+        body = Some("CountyAttributes"),
+        answer = "Area",
+        list = false
+    ),
+    route!(
+        "get",
+        "/units",
+        "Assisting units the caller may see",
+        auth = true,
+        query = ["q", "kind", "page", "per_page"],
+        body = None,
+        answer = "Unit",
+        list = true
+    ),
+    route!(
+        "post",
+        "/units",
+        "Create an assisting unit (office)",
+        auth = true,
+        query = [],
+        body = Some("UnitInput"),
+        answer = "Unit",
+        list = false
+    ),
+    route!(
+        "get",
+        "/units/{id}",
+        "One assisting unit",
+        auth = true,
+        query = [],
+        body = None,
+        answer = "Unit",
+        list = false
+    ),
+    route!(
+        "put",
+        "/units/{id}",
+        "Edit an assisting unit (office, or the unit itself)",
+        auth = true,
+        query = [],
+        body = Some("UnitInput"),
+        answer = "Unit",
+        list = false
+    ),
+    route!(
+        "get",
+        "/plans",
+        "Pairing plans the caller may see",
+        auth = true,
+        query = ["status", "kind", "q", "page", "per_page"],
+        body = None,
+        answer = "Plan",
+        list = true
+    ),
+    route!(
+        "post",
+        "/plans",
+        "Create a draft pairing plan (office)",
+        auth = true,
+        query = [],
+        body = Some("PlanInput"),
+        answer = "Plan",
+        list = false
+    ),
+    route!(
+        "get",
+        "/plans/{id}",
+        "One pairing plan",
+        auth = true,
+        query = [],
+        body = None,
+        answer = "Plan",
+        list = false
+    ),
+    route!(
+        "post",
+        "/plans/{id}/transition",
+        "Move a plan along the workflow",
+        auth = true,
+        query = [],
+        body = Some("Transition"),
+        answer = "Plan",
+        list = false
+    ),
+    route!(
+        "get",
+        "/plans/{id}/coverage",
+        "Key counties the plan leaves without a pairing on a day (default today)",
+        auth = true,
+        query = ["on"],
+        body = None,
+        answer = "Coverage",
+        list = false
+    ),
+    route!(
+        "get",
+        "/plans/{id}/pairings",
+        "The pairings of a plan the caller may see",
+        auth = true,
+        query = [],
+        body = None,
+        answer = "Pairing",
+        list = true
+    ),
+    route!(
+        "post",
+        "/plans/{id}/pairings",
+        "Add a pairing to a draft plan (office)",
+        auth = true,
+        query = [],
+        body = Some("PairingInput"),
+        answer = "Pairing",
+        list = false
+    ),
+    route!(
+        "get",
+        "/pairings",
+        "Pairings by unit, county, plan and day",
+        auth = true,
+        query = [
+            "unit",
+            "county",
+            "plan",
+            "active_on",
+            "q",
+            "page",
+            "per_page"
+        ],
+        body = None,
+        answer = "Pairing",
+        list = true
+    ),
+    route!(
+        "get",
+        "/openapi.json",
+        "This document",
+        auth = false,
+        query = [],
+        body = None,
+        answer = "OpenApi",
+        list = false
+    ),
+];
+
+fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
+    match (method, path) {
+        ("post", "/login") => post(login),
+        ("get", "/health") => get(health),
+        ("get", "/areas") => get(list_areas),
+        ("get", "/areas/{code}") => get(get_area),
+        ("put", "/areas/{code}") => put(update_area),
+        ("get", "/units") => get(list_units),
+        ("post", "/units") => post(create_unit),
+        ("get", "/units/{id}") => get(get_unit),
+        ("put", "/units/{id}") => put(update_unit),
+        ("get", "/plans") => get(list_plans),
+        ("post", "/plans") => post(create_plan),
+        ("get", "/plans/{id}") => get(get_plan),
+        ("post", "/plans/{id}/transition") => post(transition_plan),
+        ("get", "/plans/{id}/coverage") => get(plan_coverage),
+        ("get", "/plans/{id}/pairings") => get(plan_pairings),
+        ("post", "/plans/{id}/pairings") => post(add_pairing),
+        ("get", "/pairings") => get(list_pairings),
+        ("get", "/openapi.json") => get(openapi_json),
+        _ => unreachable!("every route in ROUTES has a handler: {method} {path}"),
+    }
+}
+
+pub fn routes() -> Router<AppState> {
+    let mut r = Router::new();
+    for route in ROUTES {
+        r = r.route(route.path, handler(route.method, route.path));
+    }
+    r.fallback(|| async {
+        ApiError {
+            error: AppError::not_found("接口", "API route"),
+            lang: "zh".into(),
+        }
+    })
+}
+
+type ApiResult = Result<Response, ApiError>;
+
+fn ok<T: serde::Serialize>(v: T) -> ApiResult {
+    Ok(Json(v).into_response())
+}
+
+fn created<T: serde::Serialize>(v: T) -> ApiResult {
+    Ok((axum::http::StatusCode::CREATED, Json(v)).into_response())
+}
+
+fn list<T: serde::Serialize>(items: Vec<T>, total: i64) -> ApiResult {
+    ok(json!({ "items": items, "total": total }))
+}
+
+fn body<T: DeserializeOwned>(bytes: &Bytes, lang: &str) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes).map_err(|e| ApiError {
+        error: AppError::invalid(
+            "body",
+            "",
+            "bad_json",
+            format!("请求体不是有效的 JSON：{e}"),
+            format!("the body is not valid JSON of the expected shape: {e}"),
+        ),
+        lang: lang.to_string(),
+    })
+}
+
+fn page(q: &HashMap<String, String>) -> Page {
+    Page::new(
+        q.get("page").and_then(|p| p.parse().ok()),
+        q.get("per_page").and_then(|p| p.parse().ok()),
+    )
+}
+
+fn qv<'a>(q: &'a HashMap<String, String>, k: &str) -> Option<&'a str> {
+    q.get(k).map(|s| s.trim()).filter(|s| !s.is_empty())
+}
+
+/// A query value that must parse; a bad one is a 422 naming it.
+fn parsed<T>(
+    q: &HashMap<String, String>,
+    k: &str,
+    parse: impl Fn(&str) -> Option<T>,
+    lang: &str,
+) -> Result<Option<T>, ApiError> {
+    match qv(q, k) {
+        None => Ok(None),
+        Some(v) => parse(v).map(Some).ok_or_else(|| ApiError {
+            error: AppError::invalid(
+                k,
+                v,
+                "bad_parameter",
+                "参数值无效",
+                "is not a valid value for this parameter",
+            ),
+            lang: lang.to_string(),
+        }),
+    }
+}
+
+async fn run<T: Send + 'static>(
+    c: &ApiCtx,
+    f: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, ApiError> {
+    blocking(f).await.map_err(|e| c.err(e))
+}
+
+fn area_json(a: &Area) -> Value {
+    let at = a.attributes.clone();
+    json!({
+        "code": a.code, "name": a.name, "level": a.level, "parent_code": a.parent_code, "western": a.western,
+        "key_county": at.as_ref().map(|x| x.key_county), "poor_county": at.as_ref().map(|x| x.poor_county),
+        "old_revolutionary": at.as_ref().map(|x| x.old_revolutionary), "ethnic": at.as_ref().map(|x| x.ethnic),
+        "border": at.as_ref().map(|x| x.border), "contiguous_area": at.as_ref().and_then(|x| x.contiguous_area.clone()),
+        "exit_year": at.as_ref().and_then(|x| x.exit_year),
+    })
+}
+
+#[derive(serde::Deserialize)]
+struct LoginBody {
+    username: String,
+    password: String,
+}
+
+async fn login(State(state): State<AppState>, req: Request) -> ApiResult {
+    let (parts, b) = req.into_parts();
+    let lang = if parts
+        .headers
+        .get("accept-language")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .starts_with("en")
+    {
+        "en"
+    } else {
+        "zh"
+    };
+    let bytes = axum::body::to_bytes(b, 64 * 1024)
+        .await
+        .map_err(|e| ApiError {
+            error: AppError::invalid("body", "", "bad_body", e.to_string(), e.to_string()),
+            lang: lang.into(),
+        })?;
+    let input: LoginBody = body(&bytes, lang)?;
+    let app = state.app.clone();
+    let addr = address(&parts);
+    let s = blocking(move || app.login(&input.username, &input.password, SessionKind::Api, addr))
+        .await
+        .map_err(|error| ApiError {
+            error,
+            lang: lang.into(),
+        })?;
+    ok(
+        json!({ "token": s.token, "user": { "username": s.user.username, "role": s.user.role, "unit_id": s.user.unit_id, "county_code": s.user.county_code } }),
+    )
+}
+
+async fn health() -> ApiResult {
+    ok(json!({ "status": "ok" }))
+}
+
+async fn openapi_json() -> ApiResult {
+    ok(openapi::document())
+}
+
+async fn list_areas(
+    State(state): State<AppState>,
+    c: ApiCtx,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult {
+    let level = parsed(&q, "level", Level::parse, &c.lang)?.or(Some(Level::County));
+    let key = parsed(&q, "key", |v| v.parse::<bool>().ok(), &c.lang)?;
+    let f = AreaFilter {
+        level,
+        key,
+        parent: qv(&q, "parent").map(str::to_string),
+        province: qv(&q, "province").map(str::to_string),
+        list: qv(&q, "list").map(str::to_string),
+        q: qv(&q, "q").map(str::to_string),
+    };
+    let (app, actor, p) = (state.app.clone(), c.actor.clone(), page(&q));
+    let (items, total) = run(&c, move || app.list_areas(&actor, &f, p)).await?;
+    list(items.iter().map(area_json).collect(), total)
+}
+
+async fn get_area(State(state): State<AppState>, c: ApiCtx, Path(code): Path<String>) -> ApiResult {
+    let (app, actor) = (state.app.clone(), c.actor.clone());
+    let a = run(&c, move || app.get_area(&actor, &code)).await?;
+    ok(area_json(&a))
+}
+
+async fn update_area(
+    State(state): State<AppState>,
+    c: ApiCtx,
+    Path(code): Path<String>,
+    bytes: Bytes,
+) -> ApiResult {
+    let attrs: CountyAttributes = body(&bytes, &c.lang)?;
+    let (app, actor) = (state.app.clone(), c.actor.clone());
+    let a = run(&c, move || {
+        app.update_county(&actor, &code, &attrs)?;
+        app.get_area(&actor, &code)
+    })
+    .await?;
+    ok(area_json(&a))
+}
+
+async fn list_units(
+    State(state): State<AppState>,
+    c: ApiCtx,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult {
+    let kind = parsed(&q, "kind", UnitKind::parse, &c.lang)?;
+    let f = UnitFilter {
+        q: qv(&q, "q").map(str::to_string),
+        kind,
+    };
+    let (app, actor, p) = (state.app.clone(), c.actor.clone(), page(&q));
+    let (items, total) = run(&c, move || app.list_units(&actor, &f, p)).await?;
+    list(items, total)
+}
+
+async fn create_unit(State(state): State<AppState>, c: ApiCtx, bytes: Bytes) -> ApiResult {
+    let input: UnitInput = body(&bytes, &c.lang)?;
+    let (app, actor) = (state.app.clone(), c.actor.clone());
+    let u = run(&c, move || {
+        let id = app.create_unit(&actor, &input)?;
+        app.get_unit(&actor, id)
+    })
+    .await?;
+    created(u)
+}
+
+async fn get_unit(State(state): State<AppState>, c: ApiCtx, Path(id): Path<i64>) -> ApiResult {
+    let (app, actor) = (state.app.clone(), c.actor.clone());
+    ok(run(&c, move || app.get_unit(&actor, id)).await?)
+}
+
+async fn update_unit(
+    State(state): State<AppState>,
+    c: ApiCtx,
+    Path(id): Path<i64>,
+    bytes: Bytes,
+) -> ApiResult {
+    let input: UnitInput = body(&bytes, &c.lang)?;
+    let (app, actor) = (state.app.clone(), c.actor.clone());
+    let u = run(&c, move || {
+        app.update_unit(&actor, id, &input)?;
+        app.get_unit(&actor, id)
+    })
+    .await?;
+    ok(u)
+}
+
+async fn list_plans(
+    State(state): State<AppState>,
+    c: ApiCtx,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult {
+    let f = PlanFilter {
+        status: parsed(&q, "status", PlanStatus::parse, &c.lang)?,
+        kind: parsed(&q, "kind", PlanKind::parse, &c.lang)?,
+        q: qv(&q, "q").map(str::to_string),
+    };
+    let (app, actor, p) = (state.app.clone(), c.actor.clone(), page(&q));
+    let (items, total) = run(&c, move || app.list_plans(&actor, &f, p)).await?;
+    list(items, total)
+}
+
+async fn create_plan(State(state): State<AppState>, c: ApiCtx, bytes: Bytes) -> ApiResult {
+    let input: PlanInput = body(&bytes, &c.lang)?;
+    let (app, actor) = (state.app.clone(), c.actor.clone());
+    let p = run(&c, move || {
+        let id = app.create_plan(&actor, &input)?;
+        app.get_plan(&actor, id)
+    })
+    .await?;
+    created(p)
+}
+
+async fn get_plan(State(state): State<AppState>, c: ApiCtx, Path(id): Path<i64>) -> ApiResult {
+    let (app, actor) = (state.app.clone(), c.actor.clone());
+    ok(run(&c, move || app.get_plan(&actor, id)).await?)
+}
+
+#[derive(serde::Deserialize)]
+struct TransitionBody {
+    to: String,
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+async fn transition_plan(
+    State(state): State<AppState>,
+    c: ApiCtx,
+    Path(id): Path<i64>,
+    bytes: Bytes,
+) -> ApiResult {
+    let t: TransitionBody = body(&bytes, &c.lang)?;
+    let (app, actor) = (state.app.clone(), c.actor.clone());
+    let p = run(&c, move || {
+        app.transition_plan(&actor, id, &t.to, t.reason.as_deref())?;
+        app.get_plan(&actor, id)
+    })
+    .await?;
+    ok(p)
+}
+
+async fn plan_coverage(
+    State(state): State<AppState>,
+    c: ApiCtx,
+    Path(id): Path<i64>,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult {
+    let on = parsed(&q, "on", dingdian_core::time::parse_date, &c.lang)?;
+    let (app, actor) = (state.app.clone(), c.actor.clone());
+    ok(run(&c, move || app.plan_coverage(&actor, id, on)).await?)
+}
+
+async fn plan_pairings(State(state): State<AppState>, c: ApiCtx, Path(id): Path<i64>) -> ApiResult {
+    let (app, actor) = (state.app.clone(), c.actor.clone());
+    let items = run(&c, move || Ok(app.plan_detail(&actor, id)?.pairings)).await?;
+    let n = items.len() as i64;
+    list(items, n)
+}
+
+async fn add_pairing(
+    State(state): State<AppState>,
+    c: ApiCtx,
+    Path(id): Path<i64>,
+    bytes: Bytes,
+) -> ApiResult {
+    let input: PairingInput = body(&bytes, &c.lang)?;
+    let (app, actor) = (state.app.clone(), c.actor.clone());
+    let p = run(&c, move || {
+        let pid = app.add_pairing(&actor, id, &input)?;
+        app.plan_detail(&actor, id)?
+            .pairings
+            .into_iter()
+            .find(|p| p.id == pid)
+            .ok_or_else(|| {
+                AppError::Conflict(Msg::new("vanished", "结对已不存在", "the pairing vanished"))
+            })
+    })
+    .await?;
+    created(p)
+}
+
+async fn list_pairings(
+    State(state): State<AppState>,
+    c: ApiCtx,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult {
+    let f = PairingFilter {
+        unit_id: parsed(&q, "unit", |v| v.parse().ok(), &c.lang)?,
+        county_code: qv(&q, "county").map(str::to_string),
+        plan_id: parsed(&q, "plan", |v| v.parse().ok(), &c.lang)?,
+        active_on: parsed(&q, "active_on", dingdian_core::time::parse_date, &c.lang)?,
+        plan_statuses: Vec::new(),
+        q: qv(&q, "q").map(str::to_string),
+    };
+    let (app, actor, p) = (state.app.clone(), c.actor.clone(), page(&q));
+    let (items, total) = run(&c, move || app.list_pairings(&actor, &f, p)).await?;
+    list(items, total)
+}

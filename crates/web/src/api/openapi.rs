@@ -1,0 +1,117 @@
+//! The OpenAPI 3 document, built from the route table so that it cannot
+//! drift from the router.
+
+use super::ROUTES;
+use serde_json::{Map, Value, json};
+
+fn schemas() -> Value {
+    let s = |props: Value, required: &[&str]| json!({ "type": "object", "properties": props, "required": required });
+    let str_ = json!({ "type": "string" });
+    let int = json!({ "type": "integer", "format": "int64" });
+    let date = json!({ "type": "string", "format": "date" });
+    let opt = |v: &Value| json!({ "oneOf": [v, { "type": "null" }] });
+    let status = json!({ "type": "string", "enum": ["draft", "consultation", "submitted", "returned", "approved", "active", "superseded"] });
+    json!({
+        "Error": s(json!({ "error": s(json!({
+            "code": str_, "message": str_,
+            "fields": { "type": "array", "items": s(json!({ "row": opt(&int), "field": str_, "value": str_, "code": str_, "message": str_ }), &["field", "code", "message"]) }
+        }), &["code", "message"]) }), &["error"]),
+        "Login": s(json!({ "username": str_, "password": str_ }), &["username", "password"]),
+        "Token": s(json!({ "token": str_, "user": { "type": "object" } }), &["token"]),
+        "Health": s(json!({ "status": { "type": "string", "enum": ["ok"] } }), &["status"]),
+        "OpenApi": { "type": "object" },
+        "Area": s(json!({
+            "code": str_, "name": str_, "level": { "type": "string", "enum": ["province", "prefecture", "county", "township", "village"] },
+            "parent_code": opt(&str_), "western": { "type": "boolean" },
+            "key_county": { "type": ["boolean", "null"] }, "poor_county": { "type": ["boolean", "null"] },
+            "old_revolutionary": { "type": ["boolean", "null"] }, "ethnic": { "type": ["boolean", "null"] }, "border": { "type": ["boolean", "null"] },
+            "contiguous_area": opt(&str_), "exit_year": opt(&int)
+        }), &["code", "name", "level"]),
+        "CountyAttributes": s(json!({
+            "key_county": { "type": "boolean" }, "poor_county": { "type": "boolean" }, "old_revolutionary": { "type": "boolean" },
+            "ethnic": { "type": "boolean" }, "border": { "type": "boolean" }, "contiguous_area": opt(&str_), "exit_year": opt(&int)
+        }), &[]),
+        "Unit": s(json!({
+            "id": int, "name": str_, "kind": str_, "leader": opt(&str_), "department": opt(&str_), "contact_name": opt(&str_),
+            "contact_phone": opt(&str_), "contact_email": opt(&str_), "address": opt(&str_), "note": opt(&str_)
+        }), &["id", "name", "kind"]),
+        "UnitInput": s(json!({
+            "name": str_, "kind": { "type": "string", "description": "code, Chinese or English name of the unit kind" }, "leader": str_, "department": str_,
+            "contact_name": str_, "contact_phone": str_, "contact_email": str_, "address": str_, "note": str_
+        }), &["name", "kind"]),
+        "Plan": s(json!({
+            "id": int, "name": str_, "kind": { "type": "string", "enum": ["overall", "specific"] }, "parent_id": opt(&int),
+            "county_list": str_, "period_start": date, "period_end": date, "status": status, "version": int,
+            "previous_id": opt(&int), "note": opt(&str_), "created_at": int, "updated_at": int
+        }), &["id", "name", "kind", "period_start", "period_end", "status"]),
+        "PlanInput": s(json!({
+            "name": str_, "kind": { "type": "string", "enum": ["overall", "specific"] }, "parent_id": opt(&int),
+            "county_list": { "type": "string", "description": "default key-2012" }, "period_start": date, "period_end": date, "note": str_
+        }), &["name", "period_start", "period_end"]),
+        "Transition": s(json!({ "to": status, "reason": { "type": "string", "description": "required when returning" } }), &["to"]),
+        "Pairing": s(json!({
+            "id": int, "plan_id": int, "unit_id": int, "unit_name": str_, "county_code": str_, "county_name": str_,
+            "role": { "type": "string", "enum": ["lead", "member"] }, "start": date, "end": date, "note": opt(&str_)
+        }), &["unit_id", "county_code", "plan_id", "role", "start", "end"]),
+        "PairingInput": s(json!({
+            "unit_id": int, "county_code": str_, "role": { "type": "string", "enum": ["lead", "member"] },
+            "start": { "type": "string", "format": "date", "description": "default: the plan's start" },
+            "end": { "type": "string", "format": "date", "description": "default: the plan's end" }, "note": str_
+        }), &["unit_id", "county_code"]),
+        "Coverage": s(json!({
+            "key_counties": int, "covered": int,
+            "uncovered": { "type": "array", "items": s(json!({ "code": str_, "name": str_, "priority": { "type": "integer", "description": "1 western, 2 old revolutionary/ethnic/border, 3 other" } }), &["code", "name", "priority"]) }
+        }), &["key_counties", "covered", "uncovered"]),
+    })
+}
+
+pub fn document() -> Value {
+    let mut paths: Map<String, Value> = Map::new();
+    for r in ROUTES {
+        let mut params: Vec<Value> = r
+            .path
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string" } }))
+            .collect();
+        params.extend(r.query.iter().map(|q| json!({ "name": q, "in": "query", "required": false, "schema": { "type": "string" } })));
+        let item = if r.list {
+            json!({ "type": "object", "properties": { "items": { "type": "array", "items": { "$ref": format!("#/components/schemas/{}", r.answer) } }, "total": { "type": "integer" } }, "required": ["items", "total"] })
+        } else {
+            json!({ "$ref": format!("#/components/schemas/{}", r.answer) })
+        };
+        let error = json!({ "description": "error", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } });
+        let mut op = json!({
+            "summary": r.summary,
+            "operationId": format!("{}_{}", r.method, r.path.trim_start_matches('/').replace(['/', '{', '}', '.'], "_")),
+            "parameters": params,
+            "responses": {
+                "200": { "description": "success", "content": { "application/json": { "schema": item } } },
+                "401": error.clone(), "403": error.clone(), "404": error.clone(), "409": error.clone(), "422": error.clone()
+            }
+        });
+        if let Some(b) = r.body {
+            op["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{b}") } } } });
+        }
+        if !r.auth {
+            op["security"] = json!([]);
+        }
+        let entry = paths.entry(r.path.to_string()).or_insert_with(|| json!({}));
+        entry[r.method] = op;
+    }
+    json!({
+        "openapi": "3.0.3",
+        "info": {
+            "title": "dingdian API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "定点扶贫信息系统接口 / the designated assistance information system. Sign in with POST /login, then send `Authorization: Bearer TOKEN`. Lists answer {items, total} and take page and per_page. Errors answer {\"error\": {\"code\", \"message\", \"fields\"}}; send Accept-Language: en for English messages."
+        },
+        "servers": [{ "url": "/api/v1" }],
+        "components": {
+            "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" } },
+            "schemas": schemas()
+        },
+        "security": [{ "bearer": [] }],
+        "paths": paths,
+    })
+}

@@ -1,0 +1,194 @@
+//! Who is asking: the signed-in user behind a session cookie (pages) or a
+//! bearer token (API), with the language and the CSRF token of the session.
+
+use crate::AppState;
+use crate::error::ApiError;
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use dingdian_app::{Actor, AppError};
+use dingdian_core::Msg;
+use std::net::SocketAddr;
+
+pub const SESSION_COOKIE: &str = "dd_session";
+pub const LANG_COOKIE: &str = "dd_lang";
+pub const PRE_CSRF_COOKIE: &str = "dd_pre";
+
+pub fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+pub fn address(parts: &Parts) -> Option<String> {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+}
+
+/// The language of a request without a signed-in user: the cookie, then
+/// the browser's preference, then Chinese.
+pub fn guest_lang(parts: &Parts) -> String {
+    if let Some(l) = cookie(parts, LANG_COOKIE) {
+        return if l == "en" { "en" } else { "zh" }.into();
+    }
+    accept_lang(parts)
+}
+
+fn accept_lang(parts: &Parts) -> String {
+    let al = parts
+        .headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if al.trim_start().starts_with("en") {
+        "en".into()
+    } else {
+        "zh".into()
+    }
+}
+
+/// A signed-in page request.
+pub struct PageCtx {
+    pub actor: Actor,
+    pub csrf: String,
+    pub token: String,
+    pub lang: String,
+    pub path: String,
+}
+
+impl PageCtx {
+    /// Refuses a form whose CSRF token is not this session's.
+    pub fn check_csrf(&self, token: &str) -> Result<(), AppError> {
+        if !token.is_empty() && constant_time_eq(token.as_bytes(), self.csrf.as_bytes()) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(Msg::new(
+                "csrf",
+                "表单已失效（可能来自其他网站或页面已过期），请刷新页面后重试",
+                "the form has expired or did not come from this site: reload the page and try again",
+            )))
+        }
+    }
+}
+
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+impl FromRequestParts<AppState> for PageCtx {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let path = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "/".into());
+        let to_login = || {
+            let next = if parts.method == axum::http::Method::GET {
+                format!("?next={}", urlencoding::encode(&path))
+            } else {
+                String::new()
+            };
+            Redirect::to(&format!("/login{next}")).into_response()
+        };
+        let Some(token) = cookie(parts, SESSION_COOKIE).map(str::to_string) else {
+            return Err(to_login());
+        };
+        let app = state.app.clone();
+        let addr = address(parts);
+        let t = token.clone();
+        match tokio::task::spawn_blocking(move || app.authenticate(&t, addr)).await {
+            Ok(Ok((actor, csrf))) => {
+                let lang = actor.lang.clone();
+                Ok(PageCtx {
+                    actor,
+                    csrf,
+                    token,
+                    lang,
+                    path,
+                })
+            }
+            Ok(Err(AppError::Unauthorized(_))) => Err(to_login()),
+            Ok(Err(e)) => {
+                Err((crate::error::status(&e), e.message(&guest_lang(parts))).into_response())
+            }
+            Err(_) => Err(StatusCode::INTERNAL_SERVER_ERROR.into_response()),
+        }
+    }
+}
+
+/// A signed-in API request (bearer token).
+pub struct ApiCtx {
+    pub actor: Actor,
+    pub lang: String,
+}
+
+impl ApiCtx {
+    pub fn err(&self, error: AppError) -> ApiError {
+        ApiError {
+            error,
+            lang: self.lang.clone(),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for ApiCtx {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let lang = accept_lang(parts);
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(|t| t.trim().to_string());
+        let Some(token) = token else {
+            return Err(ApiError {
+                error: AppError::Unauthorized(Msg::new(
+                    "unauthenticated",
+                    "缺少访问令牌，请先登录",
+                    "no bearer token: sign in first",
+                )),
+                lang,
+            });
+        };
+        let app = state.app.clone();
+        let addr = address(parts);
+        match tokio::task::spawn_blocking(move || app.authenticate(&token, addr)).await {
+            Ok(Ok((actor, _))) => Ok(ApiCtx { actor, lang }),
+            Ok(Err(error)) => Err(ApiError { error, lang }),
+            Err(e) => Err(ApiError {
+                error: AppError::Store(dingdian_store::StoreError::Db(e.to_string())),
+                lang,
+            }),
+        }
+    }
+}
+
+/// Runs blocking app work off the async threads.
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| {
+        Err(AppError::Store(dingdian_store::StoreError::Db(format!(
+            "task failed: {e}"
+        ))))
+    })
+}

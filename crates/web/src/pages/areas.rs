@@ -1,0 +1,384 @@
+//! Areas, county attributes and county lists.
+
+use super::{
+    Query, area_crumbs, done, error_message, error_page, error_rows, field, field_errors, list_nav,
+    page_of, q, read_upload, wants_xlsx, xlsx_response,
+};
+use crate::AppState;
+use crate::ctx::{PageCtx, blocking};
+use crate::i18n::t;
+use crate::render;
+use axum::Router;
+use axum::extract::{Form, Multipart, Path, Query as Q, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use dingdian_app::tabular::{self, Cell};
+use dingdian_app::{AppError, Page};
+use dingdian_core::area::{CountyAttributes, Level};
+use dingdian_core::role::{Action, Scope};
+use dingdian_store::areas::{AreaFilter, CountyList};
+use dingdian_store::plans::PairingFilter;
+use minijinja::context;
+use std::collections::HashMap;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/areas", get(list))
+        .route("/areas/{code}", get(show).post(update))
+        .route("/county-lists", get(county_lists).post(create_county_list))
+        .route("/county-lists/{code}/import", post(import_county_list))
+}
+
+fn filter(query: &Query) -> AreaFilter {
+    AreaFilter {
+        level: Some(
+            q(query, "level")
+                .and_then(Level::parse)
+                .unwrap_or(Level::County),
+        ),
+        parent: q(query, "parent").map(str::to_string),
+        province: q(query, "province")
+            .filter(|p| p.len() == 2)
+            .map(str::to_string),
+        key: (q(query, "key") == Some("true")).then_some(true),
+        list: q(query, "list").map(str::to_string),
+        q: q(query, "q").map(str::to_string),
+    }
+}
+
+async fn list(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) -> Response {
+    let f = filter(&query);
+    let page = page_of(&query);
+    let app = state.app.clone();
+    let actor = pc.actor.clone();
+    let xlsx = wants_xlsx(&query);
+    let f2 = f.clone();
+    let result = blocking(move || {
+        let (items, total) = app.list_areas(&actor, &f2, if xlsx { Page::all() } else { page })?;
+        let provinces = app
+            .list_areas(
+                &actor,
+                &AreaFilter {
+                    level: Some(Level::Province),
+                    ..Default::default()
+                },
+                Page::all(),
+            )?
+            .0;
+        Ok((items, total, provinces))
+    })
+    .await;
+    let (items, total, provinces) = match result {
+        Ok(r) => r,
+        Err(e) => return error_page(&state, &pc, e).await,
+    };
+    if xlsx {
+        let headers: Vec<String> = [
+            "area_code",
+            "area_name",
+            "level",
+            "western",
+            "key_county",
+            "poor_county",
+            "old_revolutionary",
+            "ethnic",
+            "border",
+            "contiguous_area",
+            "exit_year",
+        ]
+        .iter()
+        .map(|k| t(&pc.lang, k))
+        .collect();
+        let yes = |b: bool| Cell::from(if b { t(&pc.lang, "yes") } else { String::new() });
+        let rows: Vec<Vec<Cell>> = items
+            .iter()
+            .map(|a| {
+                let at = a.attributes.clone().unwrap_or_default();
+                vec![
+                    a.code.clone().into(),
+                    a.name.clone().into(),
+                    t(&pc.lang, &format!("level_{}", a.level.as_str())).into(),
+                    yes(a.western),
+                    yes(at.key_county),
+                    yes(at.poor_county),
+                    yes(at.old_revolutionary),
+                    yes(at.ethnic),
+                    yes(at.border),
+                    at.contiguous_area.into(),
+                    at.exit_year.map(|y| y as i64).into(),
+                ]
+            })
+            .collect();
+        return match tabular::write_xlsx("areas", &headers, &rows) {
+            Ok(bytes) => xlsx_response("areas", bytes),
+            Err(e) => error_page(&state, &pc, e).await,
+        };
+    }
+    let provinces: Vec<(String, String)> =
+        provinces.into_iter().map(|a| (a.code, a.name)).collect();
+    let ctx = context! {
+        items,
+        provinces,
+        list => list_nav("/areas", &query, page, total, true),
+        partial_warning => f.key == Some(true) || f.list.as_deref() == Some(dingdian_store::reference::KEY_2012),
+        f => context! {
+            level => f.level.map(|l| l.as_str()),
+            province => f.province.clone().unwrap_or_default(),
+            key => if f.key == Some(true) { "true" } else { "" },
+            q => f.q.clone().unwrap_or_default(),
+        },
+    };
+    render::page(
+        &state,
+        &pc,
+        "areas.html",
+        &t(&pc.lang, "nav_areas"),
+        vec![],
+        ctx,
+    )
+    .await
+}
+
+async fn show_with(
+    state: &AppState,
+    pc: &PageCtx,
+    code: String,
+    query: &Query,
+    status: StatusCode,
+    error: Option<String>,
+) -> Response {
+    let app = state.app.clone();
+    let actor = pc.actor.clone();
+    let page = page_of(query);
+    let code2 = code.clone();
+    let result = blocking(move || {
+        let area = app.get_area(&actor, &code2)?;
+        let lineage = app.area_lineage(&actor, &code2)?;
+        let children = if area.level < Level::Village {
+            Some(app.list_areas(
+                &actor,
+                &AreaFilter {
+                    parent: Some(code2.clone()),
+                    level: None,
+                    ..Default::default()
+                },
+                page,
+            )?)
+        } else {
+            None
+        };
+        let pairings = if area.level == Level::County && actor.role.may(Action::ReadPlans) {
+            let f = PairingFilter {
+                county_code: Some(code2.clone()),
+                plan_statuses: vec![dingdian_core::plan::PlanStatus::Active],
+                ..Default::default()
+            };
+            Some(app.list_pairings(&actor, &f, Page::all())?.0)
+        } else {
+            None
+        };
+        Ok((area, lineage, children, pairings))
+    })
+    .await;
+    match result {
+        Ok((area, lineage, children, pairings)) => {
+            let (children, total) = children.unwrap_or_default();
+            let ctx = context! {
+                list => list_nav(&format!("/areas/{code}"), query, page, total, false),
+                can_edit => pc.actor.role.may(Action::EditAreas) && pc.actor.scope == Scope::All,
+                error,
+                area, children, pairings,
+            };
+            let crumbs = area_crumbs(&pc.lang, &lineage);
+            let title = lineage.last().map(|l| l.1.clone()).unwrap_or_default();
+            render::page_with_status(state, pc, status, "area.html", &title, crumbs, ctx).await
+        }
+        Err(e) => error_page(state, pc, e).await,
+    }
+}
+
+async fn show(
+    State(state): State<AppState>,
+    pc: PageCtx,
+    Path(code): Path<String>,
+    Q(query): Q<Query>,
+) -> Response {
+    show_with(&state, &pc, code, &query, StatusCode::OK, None).await
+}
+
+async fn update(
+    State(state): State<AppState>,
+    pc: PageCtx,
+    Path(code): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    if let Err(e) = pc.check_csrf(field(&form, "_csrf")) {
+        return error_page(&state, &pc, e).await;
+    }
+    let flag = |k: &str| field(&form, k) == "true";
+    let exit_year = field(&form, "exit_year").trim();
+    let parsed_year = if exit_year.is_empty() {
+        Ok(None)
+    } else {
+        exit_year.parse::<i32>().map(Some)
+    };
+    let Ok(exit_year_value) = parsed_year else {
+        let e = AppError::invalid(
+            "exit_year",
+            exit_year,
+            "bad_year",
+            "摘帽年度应为四位年份",
+            "the exit year must be a four-digit year",
+        );
+        return show_with(
+            &state,
+            &pc,
+            code,
+            &Query::new(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(e.message(&pc.lang)),
+        )
+        .await;
+    };
+    let attrs = CountyAttributes {
+        key_county: flag("key_county"),
+        poor_county: flag("poor_county"),
+        old_revolutionary: flag("old_revolutionary"),
+        ethnic: flag("ethnic"),
+        border: flag("border"),
+        contiguous_area: Some(field(&form, "contiguous_area").trim().to_string())
+            .filter(|s| !s.is_empty()),
+        exit_year: exit_year_value,
+    };
+    let app = state.app.clone();
+    let actor = pc.actor.clone();
+    let c = code.clone();
+    match blocking(move || app.update_county(&actor, &c, &attrs)).await {
+        Ok(()) => done(&format!("/areas/{code}"), "saved"),
+        Err(e @ AppError::Invalid(_)) => {
+            show_with(
+                &state,
+                &pc,
+                code,
+                &Query::new(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(e.message(&pc.lang)),
+            )
+            .await
+        }
+        Err(e) => error_page(&state, &pc, e).await,
+    }
+}
+
+async fn county_lists_page(
+    state: &AppState,
+    pc: &PageCtx,
+    status: StatusCode,
+    error: Option<AppError>,
+    form: HashMap<String, String>,
+) -> Response {
+    let app = state.app.clone();
+    let actor = pc.actor.clone();
+    match blocking(move || app.county_lists(&actor)).await {
+        Ok(lists) => {
+            let lists: Vec<_> = lists
+                .into_iter()
+                .map(|l| context! { code => l.code, name_zh => l.name_zh, name_en => l.name_en, start_year => l.start_year, end_year => l.end_year, partial => l.partial, note => l.note, members => l.members })
+                .collect();
+            let ctx = context! {
+                lists,
+                can_edit => pc.actor.role.may(Action::EditAreas),
+                error => error.as_ref().map(|e| error_message(e, &pc.lang)),
+                error_rows => error.as_ref().map(|e| error_rows(e, &pc.lang)).unwrap_or_default(),
+                errors => error.as_ref().map(|e| field_errors(e, &pc.lang)).unwrap_or_default(),
+                form,
+            };
+            render::page_with_status(
+                state,
+                pc,
+                status,
+                "county_lists.html",
+                &t(&pc.lang, "nav_county_lists"),
+                vec![],
+                ctx,
+            )
+            .await
+        }
+        Err(e) => error_page(state, pc, e).await,
+    }
+}
+
+async fn county_lists(State(state): State<AppState>, pc: PageCtx) -> Response {
+    county_lists_page(&state, &pc, StatusCode::OK, None, HashMap::new()).await
+}
+
+async fn create_county_list(
+    State(state): State<AppState>,
+    pc: PageCtx,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    if let Err(e) = pc.check_csrf(field(&form, "_csrf")) {
+        return error_page(&state, &pc, e).await;
+    }
+    let year = |k: &str| field(&form, k).trim().parse::<i64>().ok();
+    let list = CountyList {
+        code: field(&form, "code").into(),
+        name_zh: field(&form, "name_zh").into(),
+        name_en: field(&form, "name_en").into(),
+        start_year: year("start_year").unwrap_or(0),
+        end_year: year("end_year"),
+        partial: false,
+        note: None,
+        members: 0,
+    };
+    let app = state.app.clone();
+    let actor = pc.actor.clone();
+    match blocking(move || app.create_county_list(&actor, &list)).await {
+        Ok(()) => done("/county-lists", "created"),
+        Err(e @ AppError::Invalid(_)) => {
+            county_lists_page(&state, &pc, StatusCode::UNPROCESSABLE_ENTITY, Some(e), form).await
+        }
+        Err(e) => error_page(&state, &pc, e).await,
+    }
+}
+
+async fn import_county_list(
+    State(state): State<AppState>,
+    pc: PageCtx,
+    Path(code): Path<String>,
+    mp: Multipart,
+) -> Response {
+    let up = match read_upload(mp).await {
+        Ok(u) => u,
+        Err(e) => {
+            return county_lists_page(
+                &state,
+                &pc,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(e),
+                HashMap::new(),
+            )
+            .await;
+        }
+    };
+    if let Err(e) = pc.check_csrf(field(&up.fields, "_csrf")) {
+        return error_page(&state, &pc, e).await;
+    }
+    let app = state.app.clone();
+    let actor = pc.actor.clone();
+    match blocking(move || app.import_county_list(&actor, &code, &up.file_name, &up.bytes)).await {
+        Ok(_) => done("/county-lists", "imported"),
+        Err(e @ AppError::Invalid(_)) => {
+            county_lists_page(
+                &state,
+                &pc,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(e),
+                HashMap::new(),
+            )
+            .await
+        }
+        Err(e) => error_page(&state, &pc, e).await,
+    }
+}

@@ -1,0 +1,255 @@
+//! The HTML pages. Every list pages, searches and exports to xlsx; every
+//! form checks its CSRF token and shows errors under the fields.
+
+mod admin;
+mod areas;
+mod home;
+mod plans;
+mod session;
+mod units;
+
+use crate::AppState;
+use crate::ctx::PageCtx;
+use crate::render;
+use axum::Router;
+use axum::extract::Multipart;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use dingdian_app::AppError;
+use dingdian_app::Page;
+use minijinja::context;
+use serde::Serialize;
+use std::collections::HashMap;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/assets/style.css", get(style))
+        .merge(session::routes())
+        .merge(home::routes())
+        .merge(areas::routes())
+        .merge(units::routes())
+        .merge(plans::routes())
+        .merge(admin::routes())
+        .fallback(not_found)
+}
+
+async fn style() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../assets/style.css"),
+    )
+        .into_response()
+}
+
+async fn not_found() -> Response {
+    (StatusCode::NOT_FOUND, axum::response::Html("<!doctype html><meta charset=utf-8><title>404</title><h1>404</h1><p>页面不存在 / No such page. <a href=\"/\">工作台 / Start</a></p>")).into_response()
+}
+
+pub type Query = HashMap<String, String>;
+
+/// A query value, trimmed; empty counts as absent.
+pub fn q<'a>(query: &'a Query, key: &str) -> Option<&'a str> {
+    query.get(key).map(|s| s.trim()).filter(|s| !s.is_empty())
+}
+
+pub fn page_of(query: &Query) -> Page {
+    Page::new(
+        q(query, "page").and_then(|p| p.parse().ok()),
+        q(query, "per_page").and_then(|p| p.parse().ok()),
+    )
+}
+
+pub fn wants_xlsx(query: &Query) -> bool {
+    q(query, "format") == Some("xlsx")
+}
+
+/// Paging links that keep the filter.
+#[derive(Serialize)]
+pub struct ListNav {
+    pub total: i64,
+    pub page: u32,
+    pub pages: u32,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub export: Option<String>,
+}
+
+fn href(path: &str, query: &Query, set: &[(&str, String)]) -> String {
+    let mut pairs: Vec<(String, String)> = query
+        .iter()
+        .filter(|(k, v)| !v.is_empty() && !set.iter().any(|(s, _)| s == k) && k.as_str() != "done")
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    pairs.extend(set.iter().map(|(k, v)| (k.to_string(), v.clone())));
+    pairs.sort();
+    let qs: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", urlencoding::encode(k), urlencoding::encode(v)))
+        .collect();
+    if qs.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{}", qs.join("&"))
+    }
+}
+
+pub fn list_nav(path: &str, query: &Query, page: Page, total: i64, exportable: bool) -> ListNav {
+    let pages = ((total.max(0) as u64).div_ceil(page.per_page as u64)).max(1) as u32;
+    ListNav {
+        total,
+        page: page.page,
+        pages,
+        prev: (page.page > 1).then(|| href(path, query, &[("page", (page.page - 1).to_string())])),
+        next: (page.page < pages)
+            .then(|| href(path, query, &[("page", (page.page + 1).to_string())])),
+        export: exportable.then(|| href(path, query, &[("format", "xlsx".into())])),
+    }
+}
+
+pub fn xlsx_response(name: &str, bytes: Vec<u8>) -> Response {
+    let date = dingdian_core::time::today().format("%Y%m%d");
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}-{date}.xlsx\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// An error as a page inside the frame.
+pub async fn error_page(state: &AppState, pc: &PageCtx, e: AppError) -> Response {
+    if let AppError::Store(err) = &e {
+        tracing::error!("system failure: {err}");
+    }
+    let status = crate::error::status(&e);
+    let message = e.message(&pc.lang);
+    render::page_with_status(
+        state,
+        pc,
+        status,
+        "error.html",
+        &crate::i18n::t(&pc.lang, "error"),
+        vec![],
+        context! { message },
+    )
+    .await
+}
+
+/// Field errors keyed by field, for showing under each field.
+pub fn field_errors(e: &AppError, lang: &str) -> HashMap<String, String> {
+    match e {
+        AppError::Invalid(errs) => {
+            let mut m = HashMap::new();
+            for f in errs {
+                m.entry(f.field.clone())
+                    .or_insert_with(|| f.msg.text(lang).to_string());
+            }
+            m
+        }
+        _ => HashMap::new(),
+    }
+}
+
+/// Import errors as table rows (row, column, value, message).
+pub fn error_rows(e: &AppError, lang: &str) -> Vec<minijinja::Value> {
+    match e {
+        AppError::Invalid(errs) => errs
+            .iter()
+            .map(|f| context! { row => f.row, field => f.field.clone(), value => f.value.clone(), message => f.msg.text(lang) })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The message shown above a form or an import.
+pub fn error_message(e: &AppError, lang: &str) -> String {
+    match e {
+        AppError::Invalid(_) => crate::i18n::t(lang, "form_has_errors"),
+        other => other.message(lang),
+    }
+}
+
+/// A redirect after a successful POST, with the message key.
+pub fn done(to: &str, what: &str) -> Response {
+    let sep = if to.contains('?') { '&' } else { '?' };
+    Redirect::to(&format!("{to}{sep}done={what}")).into_response()
+}
+
+/// An uploaded file with the form's other fields.
+pub struct Upload {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+    pub fields: HashMap<String, String>,
+}
+
+pub async fn read_upload(mut mp: Multipart) -> Result<Upload, AppError> {
+    let bad = |m: String| {
+        AppError::invalid(
+            "file",
+            "",
+            "bad_upload",
+            format!("上传失败：{m}"),
+            format!("the upload failed: {m}"),
+        )
+    };
+    let mut up = Upload {
+        file_name: String::new(),
+        bytes: Vec::new(),
+        fields: HashMap::new(),
+    };
+    while let Some(field) = mp.next_field().await.map_err(|e| bad(e.to_string()))? {
+        let name = field.name().unwrap_or("").to_string();
+        if name == "file" {
+            up.file_name = field.file_name().unwrap_or("upload").to_string();
+            up.bytes = field
+                .bytes()
+                .await
+                .map_err(|e| bad(e.to_string()))?
+                .to_vec();
+        } else {
+            up.fields
+                .insert(name, field.text().await.map_err(|e| bad(e.to_string()))?);
+        }
+    }
+    if up.file_name.is_empty() {
+        return Err(AppError::Invalid(vec![
+            dingdian_core::FieldError::required("file"),
+        ]));
+    }
+    Ok(up)
+}
+
+/// A form field as text ("" when absent).
+pub fn field<'a>(form: &'a HashMap<String, String>, key: &str) -> &'a str {
+    form.get(key).map(String::as_str).unwrap_or("")
+}
+
+/// The lineage of an area as breadcrumbs, nation first.
+pub fn area_crumbs(lang: &str, lineage: &[(String, String)]) -> Vec<(String, String)> {
+    let mut crumbs = vec![(
+        "/areas?level=province".to_string(),
+        if lang == "en" {
+            "China".to_string()
+        } else {
+            "全国".to_string()
+        },
+    )];
+    crumbs.extend(
+        lineage
+            .iter()
+            .map(|(code, name)| (format!("/areas/{code}"), name.clone())),
+    );
+    crumbs
+}

@@ -1,0 +1,740 @@
+//! Pairing plans: list, create, edit, the workflow buttons, pairings,
+//! consultation, coverage exceptions, versions and their difference; the
+//! pairing list and the coverage page.
+
+use super::{
+    Query, done, error_message, error_page, error_rows, field, field_errors, list_nav, page_of, q,
+    read_upload, wants_xlsx, xlsx_response,
+};
+use crate::AppState;
+use crate::ctx::{PageCtx, blocking};
+use crate::i18n::t;
+use crate::render;
+use axum::Router;
+use axum::extract::{Multipart, Path, Query as Q, RawForm, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use dingdian_app::plans::{PAIRING_COLUMNS, PairingInput, PlanInput};
+use dingdian_app::tabular::{self, Encoding};
+use dingdian_app::{AppError, Page};
+use dingdian_core::plan::{ALL_PLAN_STATUSES, PlanKind, PlanStatus};
+use dingdian_core::role::{Action, Scope};
+use dingdian_store::plans::{PairingFilter, PlanFilter};
+use minijinja::context;
+use std::collections::HashMap;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/plans", get(list).post(create))
+        .route("/plans/new", get(new_form))
+        .route("/plans/template.xlsx", get(template))
+        .route("/plans/{id}", get(show))
+        .route("/plans/{id}/edit", get(edit_form).post(update))
+        .route("/plans/{id}/diff", get(diff))
+        .route("/plans/{id}/transition", post(transition))
+        .route("/plans/{id}/pairings", post(add_pairing))
+        .route("/plans/{id}/pairings/{pid}/delete", post(remove_pairing))
+        .route("/plans/{id}/import", post(import))
+        .route("/plans/{id}/feedback", post(feedback))
+        .route("/plans/{id}/exceptions", post(exception))
+        .route("/plans/{id}/version", post(new_version))
+        .route("/plans/{id}/derive", post(derive))
+        .route("/pairings", get(pairings))
+        .route("/coverage", get(coverage))
+}
+
+/// Form fields; `units` may repeat (a multiple select).
+fn parse_form(raw: &[u8]) -> (HashMap<String, String>, Vec<String>) {
+    let mut map = HashMap::new();
+    let mut units = Vec::new();
+    for pair in raw.split(|b| *b == b'&') {
+        let s = String::from_utf8_lossy(pair).replace('+', " ");
+        let (k, v) = s.split_once('=').unwrap_or((&s, ""));
+        let k = urlencoding::decode(k)
+            .map(|c| c.into_owned())
+            .unwrap_or_default();
+        let v = urlencoding::decode(v)
+            .map(|c| c.into_owned())
+            .unwrap_or_default();
+        if k == "units" {
+            units.push(v);
+        } else {
+            map.insert(k, v);
+        }
+    }
+    (map, units)
+}
+
+fn statuses() -> Vec<&'static str> {
+    ALL_PLAN_STATUSES.iter().map(|s| s.as_str()).collect()
+}
+
+fn plans_crumb(lang: &str) -> (String, String) {
+    ("/plans".into(), t(lang, "nav_plans"))
+}
+
+async fn list(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) -> Response {
+    let f = PlanFilter {
+        status: q(&query, "status").and_then(PlanStatus::parse),
+        kind: q(&query, "kind").and_then(PlanKind::parse),
+        q: q(&query, "q").map(str::to_string),
+    };
+    let page = page_of(&query);
+    let app = state.app.clone();
+    let actor = pc.actor.clone();
+    if wants_xlsx(&query) {
+        return match blocking(move || app.export_plans(&actor, &f)).await {
+            Ok(bytes) => xlsx_response("plans", bytes),
+            Err(e) => error_page(&state, &pc, e).await,
+        };
+    }
+    let f2 = f.clone();
+    match blocking(move || app.list_plans(&actor, &f2, page)).await {
+        Ok((items, total)) => {
+            let ctx = context! {
+                items,
+                statuses => statuses(),
+                can_create => pc.actor.role.may(Action::EditPlans),
+                list => list_nav("/plans", &query, page, total, true),
+                f => context! { q => f.q.unwrap_or_default(), status => f.status.map(|s| s.as_str()).unwrap_or(""), kind => f.kind.map(|k| k.as_str()).unwrap_or("") },
+            };
+            render::page(
+                &state,
+                &pc,
+                "plans.html",
+                &t(&pc.lang, "nav_plans"),
+                vec![],
+                ctx,
+            )
+            .await
+        }
+        Err(e) => error_page(&state, &pc, e).await,
+    }
+}
+
+/// The plan page, optionally with an error from a failed action on it.
+async fn show_with(
+    state: &AppState,
+    pc: &PageCtx,
+    id: i64,
+    status: StatusCode,
+    error: Option<AppError>,
+    form: HashMap<String, String>,
+) -> Response {
+    let app = state.app.clone();
+    let actor = pc.actor.clone();
+    let result = blocking(move || {
+        let d = app.plan_detail(&actor, id)?;
+        let units = if d.editable {
+            app.list_units(&actor, &Default::default(), Page::all())?.0
+        } else {
+            Vec::new()
+        };
+        let is_office = actor.role.may(Action::EditPlans) && actor.scope == Scope::All;
+        let coverage = if is_office && d.plan.kind == PlanKind::Overall {
+            if d.plan.status.is_decided() {
+                Some((app.plan_coverage(&actor, id, None)?, false))
+            } else {
+                Some((app.plan_period_coverage(&actor, id)?, true))
+            }
+        } else {
+            None
+        };
+        Ok((d, units, coverage))
+    })
+    .await;
+    let (d, units, coverage) = match result {
+        Ok(r) => r,
+        Err(e) => return error_page(state, pc, e).await,
+    };
+    let lang = pc.lang.as_str();
+    let buttons: Vec<_> = d
+        .next
+        .iter()
+        .map(|tr| context! { to => tr.to.as_str(), needs_reason => tr.needs_reason, irreversible => matches!(tr.to, PlanStatus::Approved | PlanStatus::Active) })
+        .collect();
+    let exceptions: HashMap<String, String> = d
+        .exceptions
+        .iter()
+        .map(|e| (e.county_code.clone(), e.reason.clone()))
+        .collect();
+    let mut plan_units: Vec<(i64, String)> = d
+        .pairings
+        .iter()
+        .map(|p| (p.unit_id, p.unit_name.clone()))
+        .collect();
+    plan_units.sort();
+    plan_units.dedup();
+    let is_office = pc.actor.role.may(Action::EditPlans);
+    let coverage_label = coverage.as_ref().map(|(_, throughout)| {
+        if *throughout {
+            format!("{} — {}", d.plan.period_start, d.plan.period_end)
+        } else {
+            dingdian_core::time::today().to_string()
+        }
+    });
+    let ctx = context! {
+        plan => d.plan.clone(),
+        pairings => d.pairings,
+        transitions => d.transitions.iter().map(|h| context! { from => h.from.map(|s| s.as_str()), to => h.to.as_str(), username => h.username.clone(), at => h.at, reason => h.reason.clone() }).collect::<Vec<_>>(),
+        feedback => d.feedback.iter().map(|f| context! { unit_name => f.unit_name.clone(), kind => f.kind.clone(), text => f.text.clone(), at => f.at }).collect::<Vec<_>>(),
+        exceptions,
+        buttons,
+        editable => d.editable,
+        can_give_feedback => d.can_give_feedback,
+        can_version => is_office && (d.plan.status.is_decided() || d.plan.status == PlanStatus::Returned),
+        can_derive => is_office && d.plan.kind == PlanKind::Overall && d.plan.status.is_decided(),
+        can_except => is_office && matches!(d.plan.status, PlanStatus::Draft | PlanStatus::Consultation | PlanStatus::Returned),
+        later_versions => d.later_versions.iter().map(|(i, v, s)| (i, v, s.as_str())).collect::<Vec<_>>(),
+        units => units.iter().map(|u| context! { id => u.id, name => u.name.clone() }).collect::<Vec<_>>(),
+        plan_units,
+        coverage => coverage.map(|(c, _)| c),
+        coverage_label,
+        scoped => pc.actor.scope != Scope::All,
+        error => error.as_ref().map(|e| error_message(e, lang)),
+        error_rows => error.as_ref().filter(|e| matches!(e, AppError::Invalid(v) if v.iter().any(|f| f.row.is_some()))).map(|e| error_rows(e, lang)).unwrap_or_default(),
+        errors => error.as_ref().map(|e| field_errors(e, lang)).unwrap_or_default(),
+        form,
+    };
+    let title = d.plan.name.clone();
+    let crumbs = vec![
+        plans_crumb(lang),
+        (String::new(), format!("#{} {}", d.plan.id, title)),
+    ];
+    render::page_with_status(state, pc, status, "plan.html", &title, crumbs, ctx).await
+}
+
+async fn show(State(state): State<AppState>, pc: PageCtx, Path(id): Path<i64>) -> Response {
+    show_with(&state, &pc, id, StatusCode::OK, None, HashMap::new()).await
+}
+
+/// After an action on a plan: back to the plan with a message, or the
+/// plan page again with the error (input kept).
+async fn after(
+    state: &AppState,
+    pc: &PageCtx,
+    id: i64,
+    result: Result<(), AppError>,
+    what: &str,
+    form: HashMap<String, String>,
+) -> Response {
+    match result {
+        Ok(()) => done(&format!("/plans/{id}"), what),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
+            let status = crate::error::status(&e);
+            show_with(state, pc, id, status, Some(e), form).await
+        }
+        Err(e) => error_page(state, pc, e).await,
+    }
+}
+
+async fn transition(
+    State(state): State<AppState>,
+    pc: PageCtx,
+    Path(id): Path<i64>,
+    RawForm(raw): RawForm,
+) -> Response {
+    let (form, _) = parse_form(&raw);
+    if let Err(e) = pc.check_csrf(field(&form, "_csrf")) {
+        return error_page(&state, &pc, e).await;
+    }
+    let to = field(&form, "to").to_string();
+    if matches!(
+        PlanStatus::parse(&to),
+        Some(PlanStatus::Approved | PlanStatus::Active)
+    ) && field(&form, "confirm") != "yes"
+    {
+        let e = AppError::invalid(
+            "confirm",
+            "",
+            "confirm_required",
+            "此操作不可撤销，请勾选“我已确认”",
+            "this cannot be undone: tick \"I confirm\"",
+        );
+        return show_with(
+            &state,
+            &pc,
+            id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(e),
+            form,
+        )
+        .await;
+    }
+    let reason = field(&form, "reason").to_string();
+    let app = state.app.clone();
+    let actor = pc.actor.clone();
+    let r = blocking(move || {
+        app.transition_plan(&actor, id, &to, Some(&reason))
+            .map(|_| ())
+    })
+    .await;
+    after(&state, &pc, id, r, "transition", form).await
+}
+
+async fn add_pairing(
+    State(state): State<AppState>,
+    pc: PageCtx,
+    Path(id): Path<i64>,
+    RawForm(raw): RawForm,
+) -> Response {
+    let (form, _) = parse_form(&raw);
+    if let Err(e) = pc.check_csrf(field(&form, "_csrf")) {
+        return error_page(&state, &pc, e).await;
+    }
+    let input = PairingInput {
+        unit_id: field(&form, "unit_id").trim().parse().ok(),
+        county_code: field(&form, "county_code").into(),
+        role: field(&form, "role").into(),
+        start: field(&form, "start").into(),
+        end: field(&form, "end").into(),
+        note: field(&form, "note").into(),
+    };
+    let app = state.app.clone();
+    let actor = pc.actor.clone();
+    let r = blocking(move || app.add_pairing(&actor, id, &input).map(|_| ())).await;
+    after(&state, &pc, id, r, "saved", form).await
+}
+
+async fn remove_pairing(
+    State(state): State<AppState>,
+    pc: PageCtx,
+    Path((id, pid)): Path<(i64, i64)>,
+    RawForm(raw): RawForm,
+) -> Response {
+    let (form, _) = parse_form(&raw);
+    if let Err(e) = pc.check_csrf(field(&form, "_csrf")) {
+        return error_page(&state, &pc, e).await;
+    }
+    let app = state.app.clone();
+    let actor = pc.actor.clone();
+    let r = blocking(move || app.remove_pairing(&actor, id, pid)).await;
+    after(&state, &pc, id, r, "deleted", HashMap::new()).await
+}
+
+async fn import(
+    State(state): State<AppState>,
+    pc: PageCtx,
+    Path(id): Path<i64>,
+    mp: Multipart,
+) -> Response {
+    let up = match read_upload(mp).await {
+        Ok(u) => u,
+        Err(e) => {
+            return show_with(
+                &state,
+                &pc,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(e),
+                HashMap::new(),
+            )
+            .await;
+        }
+    };
+    if let Err(e) = pc.check_csrf(field(&up.fields, "_csrf")) {
+        return error_page(&state, &pc, e).await;
+    }
+    let app = state.app.clone();
+    let actor = pc.actor.clone();
+    let r = blocking(move || {
+        app.import_pairings(&actor, id, &up.file_name, &up.bytes, Encoding::Auto)
+            .map(|_| ())
+    })
+    .await;
+    after(&state, &pc, id, r, "imported", HashMap::new()).await
+}
+
+async fn feedback(
+    State(state): State<AppState>,
+    pc: PageCtx,
+    Path(id): Path<i64>,
+    RawForm(raw): RawForm,
+) -> Response {
+    let (form, _) = parse_form(&raw);
+    if let Err(e) = pc.check_csrf(field(&form, "_csrf")) {
+        return error_page(&state, &pc, e).await;
+    }
+    let (kind, text) = (
+        field(&form, "kind").to_string(),
+        field(&form, "text").to_string(),
+    );
+    let app = state.app.clone();
+    let actor = pc.actor.clone();
+    let r = blocking(move || app.give_feedback(&actor, id, &kind, &text)).await;
+    after(&state, &pc, id, r, "feedback", HashMap::new()).await
+}
+
+async fn exception(
+    State(state): State<AppState>,
+    pc: PageCtx,
+    Path(id): Path<i64>,
+    RawForm(raw): RawForm,
+) -> Response {
+    let (form, _) = parse_form(&raw);
+    if let Err(e) = pc.check_csrf(field(&form, "_csrf")) {
+        return error_page(&state, &pc, e).await;
+    }
+    let (county, reason) = (
+        field(&form, "county_code").to_string(),
+        field(&form, "reason").to_string(),
+    );
+    let app = state.app.clone();
+    let actor = pc.actor.clone();
+    let r = blocking(move || app.record_coverage_exception(&actor, id, &county, &reason)).await;
+    after(&state, &pc, id, r, "saved", HashMap::new()).await
+}
+
+async fn new_version(
+    State(state): State<AppState>,
+    pc: PageCtx,
+    Path(id): Path<i64>,
+    RawForm(raw): RawForm,
+) -> Response {
+    let (form, _) = parse_form(&raw);
+    if let Err(e) = pc.check_csrf(field(&form, "_csrf")) {
+        return error_page(&state, &pc, e).await;
+    }
+    let app = state.app.clone();
+    let actor = pc.actor.clone();
+    match blocking(move || app.new_plan_version(&actor, id)).await {
+        Ok(new_id) => done(&format!("/plans/{new_id}"), "version"),
+        Err(e) => after(&state, &pc, id, Err(e), "", HashMap::new()).await,
+    }
+}
+
+async fn derive(
+    State(state): State<AppState>,
+    pc: PageCtx,
+    Path(id): Path<i64>,
+    RawForm(raw): RawForm,
+) -> Response {
+    let (form, units) = parse_form(&raw);
+    if let Err(e) = pc.check_csrf(field(&form, "_csrf")) {
+        return error_page(&state, &pc, e).await;
+    }
+    let units: Vec<i64> = units.iter().filter_map(|u| u.parse().ok()).collect();
+    let name = field(&form, "name").to_string();
+    let app = state.app.clone();
+    let actor = pc.actor.clone();
+    match blocking(move || app.derive_specific_plan(&actor, id, &name, &units)).await {
+        Ok(new_id) => done(&format!("/plans/{new_id}"), "created"),
+        Err(e) => after(&state, &pc, id, Err(e), "", form).await,
+    }
+}
+
+async fn form_page(
+    state: &AppState,
+    pc: &PageCtx,
+    status: StatusCode,
+    editing: Option<i64>,
+    form: HashMap<String, String>,
+    error: Option<AppError>,
+) -> Response {
+    let app = state.app.clone();
+    let actor = pc.actor.clone();
+    let data = blocking(move || {
+        actor.require(Action::EditPlans)?;
+        let lists = app.county_lists(&actor)?;
+        let overall = app
+            .list_plans(
+                &actor,
+                &PlanFilter {
+                    kind: Some(PlanKind::Overall),
+                    ..Default::default()
+                },
+                Page::all(),
+            )?
+            .0;
+        Ok((lists, overall))
+    })
+    .await;
+    let (lists, overall) = match data {
+        Ok(d) => d,
+        Err(e) => return error_page(state, pc, e).await,
+    };
+    let title = t(
+        &pc.lang,
+        if editing.is_some() {
+            "edit_plan"
+        } else {
+            "new_plan"
+        },
+    );
+    let (action, cancel) = match editing {
+        Some(id) => (format!("/plans/{id}/edit"), format!("/plans/{id}")),
+        None => ("/plans".to_string(), "/plans".to_string()),
+    };
+    let ctx = context! {
+        action, cancel, form,
+        creating => editing.is_none(),
+        lists => lists.iter().map(|l| context! { code => l.code.clone(), name_zh => l.name_zh.clone(), name_en => l.name_en.clone() }).collect::<Vec<_>>(),
+        overall_plans => overall,
+        errors => error.as_ref().map(|e| field_errors(e, &pc.lang)).unwrap_or_default(),
+    };
+    let crumbs = vec![plans_crumb(&pc.lang), (String::new(), title.clone())];
+    render::page_with_status(state, pc, status, "plan_form.html", &title, crumbs, ctx).await
+}
+
+async fn new_form(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) -> Response {
+    let mut form = HashMap::new();
+    form.insert(
+        "county_list".to_string(),
+        dingdian_store::reference::KEY_2012.to_string(),
+    );
+    if let Some(p) = q(&query, "parent") {
+        form.insert("kind".into(), "specific".into());
+        form.insert("parent_id".into(), p.into());
+    }
+    form_page(&state, &pc, StatusCode::OK, None, form, None).await
+}
+
+fn plan_input(form: &HashMap<String, String>) -> PlanInput {
+    PlanInput {
+        name: field(form, "name").into(),
+        kind: field(form, "kind").into(),
+        parent_id: field(form, "parent_id").trim().parse().ok(),
+        county_list: field(form, "county_list").into(),
+        period_start: field(form, "period_start").into(),
+        period_end: field(form, "period_end").into(),
+        note: field(form, "note").into(),
+    }
+}
+
+async fn create(State(state): State<AppState>, pc: PageCtx, RawForm(raw): RawForm) -> Response {
+    let (form, _) = parse_form(&raw);
+    if let Err(e) = pc.check_csrf(field(&form, "_csrf")) {
+        return error_page(&state, &pc, e).await;
+    }
+    let input = plan_input(&form);
+    let app = state.app.clone();
+    let actor = pc.actor.clone();
+    match blocking(move || app.create_plan(&actor, &input)).await {
+        Ok(id) => done(&format!("/plans/{id}"), "created"),
+        Err(e @ AppError::Invalid(_)) => {
+            form_page(
+                &state,
+                &pc,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                form,
+                Some(e),
+            )
+            .await
+        }
+        Err(e) => error_page(&state, &pc, e).await,
+    }
+}
+
+async fn edit_form(State(state): State<AppState>, pc: PageCtx, Path(id): Path<i64>) -> Response {
+    let app = state.app.clone();
+    let actor = pc.actor.clone();
+    match blocking(move || app.get_plan(&actor, id)).await {
+        Ok(p) => {
+            let mut form = HashMap::new();
+            form.insert("name".to_string(), p.name);
+            form.insert("county_list".to_string(), p.county_list);
+            form.insert("period_start".to_string(), p.period_start.to_string());
+            form.insert("period_end".to_string(), p.period_end.to_string());
+            form.insert("note".to_string(), p.note.unwrap_or_default());
+            form_page(&state, &pc, StatusCode::OK, Some(id), form, None).await
+        }
+        Err(e) => error_page(&state, &pc, e).await,
+    }
+}
+
+async fn update(
+    State(state): State<AppState>,
+    pc: PageCtx,
+    Path(id): Path<i64>,
+    RawForm(raw): RawForm,
+) -> Response {
+    let (form, _) = parse_form(&raw);
+    if let Err(e) = pc.check_csrf(field(&form, "_csrf")) {
+        return error_page(&state, &pc, e).await;
+    }
+    let input = plan_input(&form);
+    let app = state.app.clone();
+    let actor = pc.actor.clone();
+    match blocking(move || app.update_plan(&actor, id, &input)).await {
+        Ok(()) => done(&format!("/plans/{id}"), "saved"),
+        Err(e @ AppError::Invalid(_)) => {
+            form_page(
+                &state,
+                &pc,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(id),
+                form,
+                Some(e),
+            )
+            .await
+        }
+        Err(e) => after(&state, &pc, id, Err(e), "", HashMap::new()).await,
+    }
+}
+
+async fn diff(State(state): State<AppState>, pc: PageCtx, Path(id): Path<i64>) -> Response {
+    let app = state.app.clone();
+    let actor = pc.actor.clone();
+    let result =
+        blocking(move || Ok((app.get_plan(&actor, id)?, app.plan_diff(&actor, id)?))).await;
+    match result {
+        Ok((plan, Some((prev, d, names)))) => {
+            let names: HashMap<String, String> =
+                names.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+            let ctx = context! { plan => plan.clone(), prev, empty => d.is_empty(), added => d.added, removed => d.removed, changed => d.changed, names };
+            let crumbs = vec![
+                plans_crumb(&pc.lang),
+                (format!("/plans/{id}"), format!("#{id} {}", plan.name)),
+                (String::new(), t(&pc.lang, "diff_title")),
+            ];
+            render::page(
+                &state,
+                &pc,
+                "plan_diff.html",
+                &t(&pc.lang, "diff_title"),
+                crumbs,
+                ctx,
+            )
+            .await
+        }
+        Ok((_, None)) => {
+            error_page(
+                &state,
+                &pc,
+                AppError::not_found("上一版本", "previous version"),
+            )
+            .await
+        }
+        Err(e) => error_page(&state, &pc, e).await,
+    }
+}
+
+async fn template(State(state): State<AppState>, pc: PageCtx) -> Response {
+    let headers: Vec<String> = PAIRING_COLUMNS.iter().map(|c| c.zh.to_string()).collect();
+    let example = vec![vec![
+        "中共中央组织部".into(),
+        "623023".into(),
+        "舟曲县".into(),
+        "lead".into(),
+        "".into(),
+        "".into(),
+        "".into(),
+    ]];
+    match tabular::write_xlsx("pairings", &headers, &example) {
+        Ok(bytes) => xlsx_response("pairings-template", bytes),
+        Err(e) => error_page(&state, &pc, e).await,
+    }
+}
+
+async fn pairings(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) -> Response {
+    let f = PairingFilter {
+        plan_id: q(&query, "plan").and_then(|p| p.parse().ok()),
+        unit_id: q(&query, "unit").and_then(|p| p.parse().ok()),
+        county_code: q(&query, "county").map(str::to_string),
+        active_on: q(&query, "active_on").and_then(dingdian_core::time::parse_date),
+        plan_statuses: Vec::new(),
+        q: q(&query, "q").map(str::to_string),
+    };
+    let page = page_of(&query);
+    let app = state.app.clone();
+    let actor = pc.actor.clone();
+    if wants_xlsx(&query) {
+        return match blocking(move || app.export_pairings(&actor, &f)).await {
+            Ok(bytes) => xlsx_response("pairings", bytes),
+            Err(e) => error_page(&state, &pc, e).await,
+        };
+    }
+    let f2 = f.clone();
+    match blocking(move || {
+        Ok((
+            app.list_pairings(&actor, &f2, page)?,
+            app.list_plans(&actor, &PlanFilter::default(), Page::all())?
+                .0,
+        ))
+    })
+    .await
+    {
+        Ok(((items, total), plans)) => {
+            let ctx = context! {
+                items, plans,
+                list => list_nav("/pairings", &query, page, total, true),
+                f => context! {
+                    q => f.q.unwrap_or_default(),
+                    plan => f.plan_id.map(|p| p.to_string()).unwrap_or_default(),
+                    county => f.county_code.unwrap_or_default(),
+                    active_on => f.active_on.map(|d| d.to_string()).unwrap_or_default(),
+                },
+            };
+            render::page(
+                &state,
+                &pc,
+                "pairings.html",
+                &t(&pc.lang, "nav_pairings"),
+                vec![],
+                ctx,
+            )
+            .await
+        }
+        Err(e) => error_page(&state, &pc, e).await,
+    }
+}
+
+async fn coverage(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) -> Response {
+    let on = q(&query, "on").and_then(dingdian_core::time::parse_date);
+    let plan_id: Option<i64> = q(&query, "plan").and_then(|p| p.parse().ok());
+    let app = state.app.clone();
+    let actor = pc.actor.clone();
+    let lang = pc.lang.clone();
+    let result = blocking(move || {
+        let plans = app
+            .list_plans(
+                &actor,
+                &PlanFilter {
+                    kind: Some(PlanKind::Overall),
+                    ..Default::default()
+                },
+                Page::all(),
+            )?
+            .0;
+        let plan = match plan_id {
+            Some(id) => Some(app.get_plan(&actor, id)?),
+            None => app.current_overall_plan(&actor, on)?,
+        };
+        let data = match &plan {
+            Some(p) => Some((
+                app.plan_coverage(&actor, p.id, on)?,
+                super::home::coverage_chart(&app, &actor, p, &lang, on)?,
+            )),
+            None => None,
+        };
+        Ok((plans, plan, data))
+    })
+    .await;
+    match result {
+        Ok((plans, plan, data)) => {
+            let (coverage, chart) = data
+                .map(|(c, s)| (Some(c), Some(s)))
+                .unwrap_or((None, None));
+            let partial = plan
+                .as_ref()
+                .is_some_and(|p| p.county_list == dingdian_store::reference::KEY_2012);
+            let ctx = context! {
+                plans, plan, coverage, chart,
+                partial_warning => partial,
+                on => on.unwrap_or_else(dingdian_core::time::today).to_string(),
+            };
+            render::page(
+                &state,
+                &pc,
+                "coverage.html",
+                &t(&pc.lang, "coverage"),
+                vec![],
+                ctx,
+            )
+            .await
+        }
+        Err(e) => error_page(&state, &pc, e).await,
+    }
+}

@@ -1,0 +1,220 @@
+//! Sign-in, sign-out and the language switch.
+
+use crate::AppState;
+use crate::ctx::{self, LANG_COOKIE, PRE_CSRF_COOKIE, SESSION_COOKIE, constant_time_eq};
+use crate::render;
+use axum::Router;
+use axum::extract::{Form, FromRequest, FromRequestParts, Query, Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use dingdian_app::AppError;
+use dingdian_app::auth::SessionKind;
+use minijinja::context;
+use rand::RngCore;
+use std::collections::HashMap;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/lang", post(switch_language))
+}
+
+fn cookie(state: &AppState, name: &str, value: &str, max_age: Option<i64>) -> String {
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let age = max_age
+        .map(|a| format!("; Max-Age={a}"))
+        .unwrap_or_default();
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax{secure}{age}")
+}
+
+/// Only local paths, so a link cannot send a signed-in user elsewhere.
+fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
+        next
+    } else {
+        "/"
+    }
+}
+
+fn random_hex() -> String {
+    let mut b = [0u8; 24];
+    rand::thread_rng().fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+fn login_form(
+    state: &AppState,
+    lang: &str,
+    status: StatusCode,
+    next: &str,
+    username: &str,
+    error: Option<String>,
+) -> Response {
+    let pre = random_hex();
+    let ctx =
+        context! { lang, csrf => pre.clone(), next, username, error, demo => state.config.demo };
+    let mut res = render::render(state, status, "login.html", ctx);
+    if let Ok(v) = cookie(state, PRE_CSRF_COOKIE, &pre, None).parse() {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+async fn login_page(
+    State(state): State<AppState>,
+    Query(q): Query<HashMap<String, String>>,
+    req: Request,
+) -> Response {
+    let (parts, _) = req.into_parts();
+    let lang = ctx::guest_lang(&parts);
+    let next = q.get("next").map(String::as_str).unwrap_or("/");
+    login_form(&state, &lang, StatusCode::OK, safe_next(next), "", None)
+}
+
+async fn login(State(state): State<AppState>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let lang = ctx::guest_lang(&parts);
+    let Ok(Form(form)) = Form::<HashMap<String, String>>::from_request(
+        Request::from_parts(parts.clone(), body),
+        &state,
+    )
+    .await
+    else {
+        return login_form(
+            &state,
+            &lang,
+            StatusCode::BAD_REQUEST,
+            "/",
+            "",
+            Some("bad form".into()),
+        );
+    };
+    let get = |k: &str| form.get(k).cloned().unwrap_or_default();
+    let (username, password, next) = (get("username"), get("password"), get("next"));
+    let pre = ctx::cookie(&parts, PRE_CSRF_COOKIE).unwrap_or("");
+    if pre.is_empty() || !constant_time_eq(pre.as_bytes(), get("_csrf").as_bytes()) {
+        let msg = if lang == "en" {
+            "The sign-in form expired: please try again."
+        } else {
+            "登录表单已失效，请重新登录。"
+        };
+        return login_form(
+            &state,
+            &lang,
+            StatusCode::FORBIDDEN,
+            safe_next(&next),
+            &username,
+            Some(msg.into()),
+        );
+    }
+    let app = state.app.clone();
+    let addr = ctx::address(&parts);
+    let user = username.clone();
+    let result =
+        crate::ctx::blocking(move || app.login(&user, &password, SessionKind::Web, addr)).await;
+    match result {
+        Ok(s) => {
+            let mut res = Redirect::to(safe_next(&next)).into_response();
+            for c in [
+                cookie(&state, SESSION_COOKIE, &s.token, None),
+                cookie(&state, LANG_COOKIE, &s.user.language, Some(31_536_000)),
+                cookie(&state, PRE_CSRF_COOKIE, "", Some(0)),
+            ] {
+                if let Ok(v) = c.parse() {
+                    res.headers_mut().append(header::SET_COOKIE, v);
+                }
+            }
+            res
+        }
+        Err(e) => {
+            let status = crate::error::status(&e);
+            login_form(
+                &state,
+                &lang,
+                status,
+                safe_next(&next),
+                &username,
+                Some(e.message(&lang)),
+            )
+        }
+    }
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    pc: ctx::PageCtx,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    if let Err(e) = pc.check_csrf(form.get("_csrf").map(String::as_str).unwrap_or("")) {
+        return super::error_page(&state, &pc, e).await;
+    }
+    let app = state.app.clone();
+    let (token, actor) = (pc.token.clone(), pc.actor.clone());
+    if let Err(e) = crate::ctx::blocking(move || app.logout(&token, &actor)).await {
+        return super::error_page(&state, &pc, e).await;
+    }
+    let mut res = Redirect::to("/login").into_response();
+    if let Ok(v) = cookie(&state, SESSION_COOKIE, "", Some(0)).parse() {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+async fn switch_language(State(state): State<AppState>, req: Request) -> Response {
+    let (mut parts, body) = req.into_parts();
+    let Ok(Form(form)) = Form::<HashMap<String, String>>::from_request(
+        Request::from_parts(parts.clone(), body),
+        &state,
+    )
+    .await
+    else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    let to = if form.get("to").map(String::as_str) == Some("en") {
+        "en"
+    } else {
+        "zh"
+    };
+    let next = safe_next(form.get("next").map(String::as_str).unwrap_or("/")).to_string();
+    let token = form.get("_csrf").cloned().unwrap_or_default();
+    if ctx::cookie(&parts, SESSION_COOKIE).is_some() {
+        match ctx::PageCtx::from_request_parts(&mut parts, &state).await {
+            Ok(pc) => {
+                if let Err(e) = pc.check_csrf(&token) {
+                    return super::error_page(&state, &pc, e).await;
+                }
+                let app = state.app.clone();
+                let actor = pc.actor.clone();
+                if let Err(e) = crate::ctx::blocking(move || app.set_language(&actor, to)).await {
+                    return super::error_page(&state, &pc, e).await;
+                }
+            }
+            Err(res) => return res,
+        }
+    } else {
+        let pre = ctx::cookie(&parts, PRE_CSRF_COOKIE).unwrap_or("");
+        if pre.is_empty() || !constant_time_eq(pre.as_bytes(), token.as_bytes()) {
+            return (
+                StatusCode::FORBIDDEN,
+                AppError::Forbidden(dingdian_core::Msg::new(
+                    "csrf",
+                    "表单已失效",
+                    "the form expired",
+                ))
+                .message(to),
+            )
+                .into_response();
+        }
+    }
+    let mut res = Redirect::to(&next).into_response();
+    if let Ok(v) = cookie(&state, LANG_COOKIE, to, Some(31_536_000)).parse() {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}

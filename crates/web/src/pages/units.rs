@@ -1,0 +1,346 @@
+//! Assisting units: list, search, export, create, edit, import.
+
+use super::{
+    Query, done, error_message, error_page, error_rows, field, field_errors, list_nav, page_of, q,
+    read_upload, wants_xlsx, xlsx_response,
+};
+use crate::AppState;
+use crate::ctx::{PageCtx, blocking};
+use crate::i18n::t;
+use crate::render;
+use axum::Router;
+use axum::extract::{Form, Multipart, Path, Query as Q, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use dingdian_app::tabular::{self, Encoding};
+use dingdian_app::units::UNIT_COLUMNS;
+use dingdian_app::{AppError, Page};
+use dingdian_core::role::{Action, Scope};
+use dingdian_core::unit::{ALL_UNIT_KINDS, UnitInput, UnitKind};
+use dingdian_store::plans::PairingFilter;
+use dingdian_store::units::UnitFilter;
+use minijinja::context;
+use std::collections::HashMap;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/units", get(list).post(create))
+        .route("/units/new", get(new_form))
+        .route("/units/import", get(import_form).post(import))
+        .route("/units/template.xlsx", get(template))
+        .route("/units/{id}", get(show).post(update))
+        .route("/units/{id}/edit", get(edit_form))
+}
+
+fn kinds() -> Vec<&'static str> {
+    ALL_UNIT_KINDS.iter().map(|k| k.as_str()).collect()
+}
+
+async fn list(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) -> Response {
+    let f = UnitFilter {
+        q: q(&query, "q").map(str::to_string),
+        kind: q(&query, "kind").and_then(UnitKind::parse),
+    };
+    let page = page_of(&query);
+    let app = state.app.clone();
+    let actor = pc.actor.clone();
+    if wants_xlsx(&query) {
+        return match blocking(move || app.export_units(&actor, &f)).await {
+            Ok(bytes) => xlsx_response("units", bytes),
+            Err(e) => error_page(&state, &pc, e).await,
+        };
+    }
+    let f2 = f.clone();
+    match blocking(move || app.list_units(&actor, &f2, page)).await {
+        Ok((items, total)) => {
+            let ctx = context! {
+                items,
+                kinds => kinds(),
+                can_create => pc.actor.role.may(Action::CreateUnits),
+                list => list_nav("/units", &query, page, total, true),
+                f => context! { q => f.q.unwrap_or_default(), kind => f.kind.map(|k| k.as_str()).unwrap_or("") },
+            };
+            render::page(
+                &state,
+                &pc,
+                "units.html",
+                &t(&pc.lang, "nav_units"),
+                vec![],
+                ctx,
+            )
+            .await
+        }
+        Err(e) => error_page(&state, &pc, e).await,
+    }
+}
+
+async fn show(State(state): State<AppState>, pc: PageCtx, Path(id): Path<i64>) -> Response {
+    let app = state.app.clone();
+    let actor = pc.actor.clone();
+    let result = blocking(move || {
+        let unit = app.get_unit(&actor, id)?;
+        let pairings = if actor.role.may(Action::ReadPlans) {
+            let f = PairingFilter {
+                unit_id: Some(id),
+                plan_statuses: vec![dingdian_core::plan::PlanStatus::Active],
+                ..Default::default()
+            };
+            Some(app.list_pairings(&actor, &f, Page::all())?.0)
+        } else {
+            None
+        };
+        Ok((unit, pairings))
+    })
+    .await;
+    match result {
+        Ok((unit, pairings)) => {
+            let can_edit = pc.actor.role.may(Action::EditUnits)
+                && (pc.actor.scope == Scope::All || pc.actor.scope.unit() == Some(unit.id));
+            let title = unit.name.clone();
+            let crumbs = vec![
+                ("/units".into(), t(&pc.lang, "nav_units")),
+                (String::new(), title.clone()),
+            ];
+            render::page(
+                &state,
+                &pc,
+                "unit.html",
+                &title,
+                crumbs,
+                context! { unit, pairings, can_edit },
+            )
+            .await
+        }
+        Err(e) => error_page(&state, &pc, e).await,
+    }
+}
+
+fn form_of(u: &UnitInput) -> minijinja::Value {
+    minijinja::Value::from_serialize(u)
+}
+
+async fn form_page(
+    state: &AppState,
+    pc: &PageCtx,
+    status: StatusCode,
+    title: String,
+    action: String,
+    cancel: String,
+    input: &UnitInput,
+    error: Option<AppError>,
+) -> Response {
+    let errors = error
+        .as_ref()
+        .map(|e| field_errors(e, &pc.lang))
+        .unwrap_or_default();
+    let ctx = context! { action, cancel, form => form_of(input), errors, kinds => kinds() };
+    let crumbs = vec![
+        ("/units".into(), t(&pc.lang, "nav_units")),
+        (String::new(), title.clone()),
+    ];
+    render::page_with_status(state, pc, status, "unit_form.html", &title, crumbs, ctx).await
+}
+
+async fn new_form(State(state): State<AppState>, pc: PageCtx) -> Response {
+    if let Err(e) = pc.actor.require(Action::CreateUnits) {
+        return error_page(&state, &pc, e).await;
+    }
+    form_page(
+        &state,
+        &pc,
+        StatusCode::OK,
+        t(&pc.lang, "new_unit"),
+        "/units".into(),
+        "/units".into(),
+        &UnitInput::default(),
+        None,
+    )
+    .await
+}
+
+fn input_of(form: &HashMap<String, String>) -> UnitInput {
+    UnitInput {
+        name: field(form, "name").into(),
+        kind: field(form, "kind").into(),
+        leader: field(form, "leader").into(),
+        department: field(form, "department").into(),
+        contact_name: field(form, "contact_name").into(),
+        contact_phone: field(form, "contact_phone").into(),
+        contact_email: field(form, "contact_email").into(),
+        address: field(form, "address").into(),
+        note: field(form, "note").into(),
+    }
+}
+
+async fn create(
+    State(state): State<AppState>,
+    pc: PageCtx,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    if let Err(e) = pc.check_csrf(field(&form, "_csrf")) {
+        return error_page(&state, &pc, e).await;
+    }
+    let input = input_of(&form);
+    let app = state.app.clone();
+    let actor = pc.actor.clone();
+    let i2 = input.clone();
+    match blocking(move || app.create_unit(&actor, &i2)).await {
+        Ok(id) => done(&format!("/units/{id}"), "created"),
+        Err(e @ AppError::Invalid(_)) => {
+            form_page(
+                &state,
+                &pc,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                t(&pc.lang, "new_unit"),
+                "/units".into(),
+                "/units".into(),
+                &input,
+                Some(e),
+            )
+            .await
+        }
+        Err(e) => error_page(&state, &pc, e).await,
+    }
+}
+
+async fn edit_form(State(state): State<AppState>, pc: PageCtx, Path(id): Path<i64>) -> Response {
+    let app = state.app.clone();
+    let actor = pc.actor.clone();
+    match blocking(move || {
+        actor.require(Action::EditUnits)?;
+        app.get_unit(&actor, id)
+    })
+    .await
+    {
+        Ok(u) => {
+            let input = UnitInput {
+                name: u.name,
+                kind: u.kind.as_str().into(),
+                leader: u.leader.unwrap_or_default(),
+                department: u.department.unwrap_or_default(),
+                contact_name: u.contact_name.unwrap_or_default(),
+                contact_phone: u.contact_phone.unwrap_or_default(),
+                contact_email: u.contact_email.unwrap_or_default(),
+                address: u.address.unwrap_or_default(),
+                note: u.note.unwrap_or_default(),
+            };
+            form_page(
+                &state,
+                &pc,
+                StatusCode::OK,
+                t(&pc.lang, "edit_unit"),
+                format!("/units/{id}"),
+                format!("/units/{id}"),
+                &input,
+                None,
+            )
+            .await
+        }
+        Err(e) => error_page(&state, &pc, e).await,
+    }
+}
+
+async fn update(
+    State(state): State<AppState>,
+    pc: PageCtx,
+    Path(id): Path<i64>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    if let Err(e) = pc.check_csrf(field(&form, "_csrf")) {
+        return error_page(&state, &pc, e).await;
+    }
+    let input = input_of(&form);
+    let app = state.app.clone();
+    let actor = pc.actor.clone();
+    let i2 = input.clone();
+    match blocking(move || app.update_unit(&actor, id, &i2)).await {
+        Ok(()) => done(&format!("/units/{id}"), "saved"),
+        Err(e @ AppError::Invalid(_)) => {
+            form_page(
+                &state,
+                &pc,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                t(&pc.lang, "edit_unit"),
+                format!("/units/{id}"),
+                format!("/units/{id}"),
+                &input,
+                Some(e),
+            )
+            .await
+        }
+        Err(e) => error_page(&state, &pc, e).await,
+    }
+}
+
+async fn import_page(
+    state: &AppState,
+    pc: &PageCtx,
+    status: StatusCode,
+    error: Option<AppError>,
+) -> Response {
+    let ctx = context! {
+        error => error.as_ref().map(|e| error_message(e, &pc.lang)),
+        error_rows => error.as_ref().map(|e| error_rows(e, &pc.lang)).unwrap_or_default(),
+    };
+    let crumbs = vec![
+        ("/units".into(), t(&pc.lang, "nav_units")),
+        (String::new(), t(&pc.lang, "import_units")),
+    ];
+    render::page_with_status(
+        state,
+        pc,
+        status,
+        "unit_import.html",
+        &t(&pc.lang, "import_units"),
+        crumbs,
+        ctx,
+    )
+    .await
+}
+
+async fn import_form(State(state): State<AppState>, pc: PageCtx) -> Response {
+    if let Err(e) = pc.actor.require(Action::CreateUnits) {
+        return error_page(&state, &pc, e).await;
+    }
+    import_page(&state, &pc, StatusCode::OK, None).await
+}
+
+async fn import(State(state): State<AppState>, pc: PageCtx, mp: Multipart) -> Response {
+    let up = match read_upload(mp).await {
+        Ok(u) => u,
+        Err(e) => return import_page(&state, &pc, StatusCode::UNPROCESSABLE_ENTITY, Some(e)).await,
+    };
+    if let Err(e) = pc.check_csrf(field(&up.fields, "_csrf")) {
+        return error_page(&state, &pc, e).await;
+    }
+    let app = state.app.clone();
+    let actor = pc.actor.clone();
+    match blocking(move || app.import_units(&actor, &up.file_name, &up.bytes, Encoding::Auto)).await
+    {
+        Ok(_) => done("/units", "imported"),
+        Err(e @ AppError::Invalid(_)) => {
+            import_page(&state, &pc, StatusCode::UNPROCESSABLE_ENTITY, Some(e)).await
+        }
+        Err(e) => error_page(&state, &pc, e).await,
+    }
+}
+
+async fn template(State(state): State<AppState>, pc: PageCtx) -> Response {
+    let headers: Vec<String> = UNIT_COLUMNS.iter().map(|c| c.zh.to_string()).collect();
+    let example = vec![vec![
+        "中共中央组织部".into(),
+        "中央党政机关".into(),
+        "".into(),
+        "组织二局".into(),
+        "".into(),
+        "010-68300000".into(),
+        "".into(),
+        "".into(),
+        "".into(),
+    ]];
+    match tabular::write_xlsx("units", &headers, &example) {
+        Ok(bytes) => xlsx_response("units-template", bytes),
+        Err(e) => error_page(&state, &pc, e).await,
+    }
+}

@@ -1,0 +1,298 @@
+//! Templates (compiled into the binary) and the frame every page shares:
+//! top bar, menu by role, breadcrumbs, messages.
+
+use crate::AppState;
+use crate::ctx::PageCtx;
+use crate::i18n;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use dingdian_core::plan::PlanStatus;
+use dingdian_core::role::{Action, Role, Scope};
+use dingdian_core::unit::UnitKind;
+use minijinja::value::Kwargs;
+use minijinja::{Environment, State, Value, context};
+use serde::Serialize;
+
+pub const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("macros.html", include_str!("../templates/macros.html")),
+    ("login.html", include_str!("../templates/login.html")),
+    ("error.html", include_str!("../templates/error.html")),
+    ("home.html", include_str!("../templates/home.html")),
+    ("areas.html", include_str!("../templates/areas.html")),
+    ("area.html", include_str!("../templates/area.html")),
+    (
+        "county_lists.html",
+        include_str!("../templates/county_lists.html"),
+    ),
+    ("units.html", include_str!("../templates/units.html")),
+    ("unit.html", include_str!("../templates/unit.html")),
+    (
+        "unit_form.html",
+        include_str!("../templates/unit_form.html"),
+    ),
+    (
+        "unit_import.html",
+        include_str!("../templates/unit_import.html"),
+    ),
+    ("plans.html", include_str!("../templates/plans.html")),
+    ("plan.html", include_str!("../templates/plan.html")),
+    (
+        "plan_form.html",
+        include_str!("../templates/plan_form.html"),
+    ),
+    (
+        "plan_diff.html",
+        include_str!("../templates/plan_diff.html"),
+    ),
+    ("pairings.html", include_str!("../templates/pairings.html")),
+    ("coverage.html", include_str!("../templates/coverage.html")),
+    ("users.html", include_str!("../templates/users.html")),
+    ("audit.html", include_str!("../templates/audit.html")),
+];
+
+fn lang_of(state: &State) -> String {
+    state
+        .lookup("lang")
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_else(|| "zh".into())
+}
+
+/// `t("key", n=3)`: the message in the page's language, `{n}` filled in.
+fn t(state: &State, key: &str, kwargs: Kwargs) -> Result<String, minijinja::Error> {
+    let mut s = i18n::t(&lang_of(state), key);
+    for k in kwargs.args() {
+        let v: Value = kwargs.get(k)?;
+        s = s.replace(&format!("{{{k}}}"), &v.to_string());
+    }
+    Ok(s)
+}
+
+fn plan_status(state: &State, code: &str) -> String {
+    match PlanStatus::parse(code) {
+        Some(s) if lang_of(state) == "en" => s.en().into(),
+        Some(s) => s.zh().into(),
+        None => code.into(),
+    }
+}
+
+fn unit_kind(state: &State, code: &str) -> String {
+    match UnitKind::parse(code) {
+        Some(k) if lang_of(state) == "en" => k.en().into(),
+        Some(k) => k.zh().into(),
+        None => code.into(),
+    }
+}
+
+fn role_name(state: &State, code: &str) -> String {
+    match Role::parse(code) {
+        Some(r) if lang_of(state) == "en" => r.en().into(),
+        Some(r) => r.zh().into(),
+        None => code.into(),
+    }
+}
+
+pub fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    for (name, src) in TEMPLATES {
+        env.add_template(name, src).expect("templates compile");
+    }
+    env.add_function("t", t);
+    env.add_function("plan_status", plan_status);
+    env.add_function("unit_kind", unit_kind);
+    env.add_function("role_name", role_name);
+    env.add_filter("ts", |ts: i64| dingdian_core::time::show_ts(ts));
+    env.add_filter("num", |n: i64| crate::format::thousands(n));
+    env.add_filter("urlencode_q", |s: String| {
+        urlencoding::encode(&s).into_owned()
+    });
+    env
+}
+
+#[derive(Serialize)]
+struct NavItem {
+    href: &'static str,
+    label: String,
+    active: bool,
+}
+
+#[derive(Serialize)]
+struct NavGroup {
+    label: String,
+    items: Vec<NavItem>,
+}
+
+/// The menu by module, showing only what the role may open.
+fn nav(role: Role, lang: &str, path: &str) -> Vec<NavGroup> {
+    let item = |href: &'static str, key: &str| NavItem {
+        href,
+        label: i18n::t(lang, key),
+        active: if href == "/" {
+            path == "/" || path.starts_with("/?")
+        } else {
+            path.starts_with(href)
+        },
+    };
+    let mut groups = vec![NavGroup {
+        label: String::new(),
+        items: vec![item("/", "nav_home")],
+    }];
+    if role.may(Action::ReadPlans) {
+        groups.push(NavGroup {
+            label: i18n::t(lang, "nav_pairing"),
+            items: vec![
+                item("/plans", "nav_plans"),
+                item("/pairings", "nav_pairings"),
+                item("/coverage", "nav_coverage"),
+            ],
+        });
+    }
+    let mut base = Vec::new();
+    if role.may(Action::ReadUnits) {
+        base.push(item("/units", "nav_units"));
+    }
+    if role.may(Action::ReadAreas) {
+        base.push(item("/areas", "nav_areas"));
+        base.push(item("/county-lists", "nav_county_lists"));
+    }
+    if !base.is_empty() {
+        groups.push(NavGroup {
+            label: i18n::t(lang, "nav_base"),
+            items: base,
+        });
+    }
+    let mut admin = Vec::new();
+    if role.may(Action::ManageUsers) {
+        admin.push(item("/users", "nav_users"));
+    }
+    if role.may(Action::ReadAudit) {
+        admin.push(item("/audit", "nav_audit"));
+    }
+    if !admin.is_empty() {
+        groups.push(NavGroup {
+            label: i18n::t(lang, "nav_admin"),
+            items: admin,
+        });
+    }
+    groups
+}
+
+/// The scope shown in the top bar: the unit's and/or county's name.
+async fn scope_label(state: &AppState, scope: &Scope) -> String {
+    if *scope == Scope::All {
+        return String::new();
+    }
+    let app = state.app.clone();
+    let scope = scope.clone();
+    tokio::task::spawn_blocking(move || {
+        app.store
+            .read(|c| -> Result<String, dingdian_store::StoreError> {
+                let mut parts = Vec::new();
+                if let Some(u) = scope.unit() {
+                    parts.extend(dingdian_store::units::get(c, &Scope::All, u)?.map(|u| u.name));
+                }
+                if let Some(code) = scope.county() {
+                    parts.extend(dingdian_store::areas::get(c, code)?.map(|a| a.name));
+                }
+                Ok(parts.join(" · "))
+            })
+            .unwrap_or_default()
+    })
+    .await
+    .unwrap_or_default()
+}
+
+/// Renders a signed-in page inside the frame.
+pub async fn page(
+    state: &AppState,
+    pc: &PageCtx,
+    template: &str,
+    title: &str,
+    crumbs: Vec<(String, String)>,
+    extra: Value,
+) -> Response {
+    page_with_status(state, pc, StatusCode::OK, template, title, crumbs, extra).await
+}
+
+pub async fn page_with_status(
+    state: &AppState,
+    pc: &PageCtx,
+    status: StatusCode,
+    template: &str,
+    title: &str,
+    crumbs: Vec<(String, String)>,
+    extra: Value,
+) -> Response {
+    let lang = pc.lang.as_str();
+    let done = pc
+        .path
+        .split_once('?')
+        .and_then(|(_, q)| q.split('&').find_map(|kv| kv.strip_prefix("done=")));
+    let flash = done.map(|d| i18n::t(lang, &format!("done_{d}")));
+    let user = context! {
+        name => pc.actor.display_name.clone(),
+        username => pc.actor.username.clone(),
+        role => if lang == "en" { pc.actor.role.en() } else { pc.actor.role.zh() },
+        role_code => pc.actor.role.as_str(),
+        scope => scope_label(state, &pc.actor.scope).await,
+    };
+    let ctx = context! {
+        lang => lang,
+        csrf => pc.csrf.clone(),
+        path => pc.path.clone(),
+        title => title,
+        user => user,
+        nav => nav(pc.actor.role, lang, &pc.path),
+        crumbs => crumbs,
+        flash => flash,
+        ..extra
+    };
+    render(state, status, template, ctx)
+}
+
+pub fn render(state: &AppState, status: StatusCode, template: &str, ctx: Value) -> Response {
+    match state
+        .templates
+        .get_template(template)
+        .and_then(|t| t.render(ctx))
+    {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!("template {template}: {e:#}");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Html("<h1>500</h1><p>页面渲染失败 / the page failed to render</p>".to_string()),
+            )
+                .into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_template_compiles() {
+        let env = environment();
+        for (name, _) in TEMPLATES {
+            assert!(env.get_template(name).is_ok(), "{name}");
+        }
+    }
+
+    #[test]
+    fn menu_shows_only_what_the_role_may_open() {
+        let hrefs = |r: Role| {
+            nav(r, "zh", "/")
+                .into_iter()
+                .flat_map(|g| g.items)
+                .map(|i| i.href)
+                .collect::<Vec<_>>()
+        };
+        assert!(hrefs(Role::Auditor).contains(&"/audit"));
+        assert!(!hrefs(Role::Auditor).contains(&"/units"));
+        assert!(!hrefs(Role::Admin).contains(&"/plans"));
+        assert!(hrefs(Role::Office).contains(&"/plans"));
+        assert!(!hrefs(Role::Office).contains(&"/users"));
+    }
+}
