@@ -1,0 +1,763 @@
+//! The JSON API under `/api/v1`, driven in-process through the real router
+//! on SQLite and on PostgreSQL: sign-in and lockout, authentication of every
+//! route, the OpenAPI document against the route table, lists and paging,
+//! area filters, the plan fields and workflow, coverage, pairing filters,
+//! validation errors, languages and the absence of SQL in errors.
+
+mod common;
+
+use common::*;
+use dingdian_testkit::{TestDb, both_backends};
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+
+both_backends!(
+    login_answers_a_token_refuses_wrong_passwords_and_locks,
+    every_route_but_login_health_and_openapi_needs_a_token,
+    openapi_lists_exactly_the_route_table_and_every_route_answers,
+    lists_have_items_and_total_and_honour_paging,
+    areas_filter_by_level_key_flag_and_province,
+    plan_fields_workflow_coverage_and_pairing_filters,
+    bad_input_is_422_naming_the_field_in_the_callers_language,
+);
+
+/// `/plans/{id}` with the placeholders filled in.
+fn fill(path: &str, unit: i64, plan: i64, area: &str) -> String {
+    if path.starts_with("/units/") {
+        path.replace("{id}", &unit.to_string())
+    } else if path.starts_with("/plans/") {
+        path.replace("{id}", &plan.to_string())
+    } else {
+        path.replace("{code}", area)
+    }
+}
+
+/// No error answer may show SQL or database internals.
+#[track_caller]
+fn assert_no_sql(r: &Resp) {
+    let t = r.text().to_lowercase();
+    for bad in [
+        "select ",
+        "insert ",
+        "update ",
+        "delete from",
+        " from ",
+        " where ",
+        "sqlite",
+        "postgres",
+        "syntax error",
+        "constraint",
+        "rusqlite",
+        "panicked",
+    ] {
+        assert!(!t.contains(bad), "error answer shows {bad:?}: {t}");
+    }
+}
+
+fn login_body(username: &str, password: &str) -> Option<Value> {
+    Some(json!({ "username": username, "password": password }))
+}
+
+fn login_answers_a_token_refuses_wrong_passwords_and_locks(db: &TestDb) {
+    let web = Web::new(db);
+    user(&web.app, "office1", "office", None, None);
+    user(&web.app, "victim", "office", None, None);
+
+    // Success: a token that opens the other routes.
+    let r = web.api("post", "/login", None, login_body("office1", PASSWORD));
+    r.expect(200);
+    let j = r.json();
+    let token = j["token"].as_str().expect("token is a string");
+    assert!(token.len() >= 32, "a long random token: {token}");
+    assert_eq!(j["user"]["role"], "office");
+    web.get("/units", token).expect(200);
+    // Two sign-ins give two different tokens.
+    assert_ne!(web.token("office1", PASSWORD), token);
+
+    // Wrong password and unknown user look the same.
+    for (u, p) in [("office1", "Wrong@2026x"), ("nobody", PASSWORD)] {
+        let r = web.api("post", "/login", None, login_body(u, p));
+        r.expect(401);
+        assert_eq!(r.code(), "bad_credentials");
+        assert!(r.json()["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+        assert_no_sql(&r);
+    }
+    // A made-up token is refused.
+    let r = web.get("/units", "0123456789abcdef");
+    r.expect(401);
+    assert_eq!(r.code(), "unauthenticated");
+
+    // Five failures in a row lock the account: even the right password is
+    // then refused with 423.
+    for i in 0..5 {
+        let r = web.api("post", "/login", None, login_body("victim", "Wrong@2026x"));
+        assert_eq!(r.status.as_u16(), 401, "failure {i}: {}", r.text());
+        assert_eq!(r.code(), "bad_credentials");
+    }
+    let r = web.api("post", "/login", None, login_body("victim", PASSWORD));
+    r.expect(423);
+    assert_eq!(r.code(), "locked");
+    let r = web.api_with(
+        "post",
+        "/login",
+        None,
+        login_body("victim", PASSWORD),
+        &[("accept-language", "en")],
+    );
+    r.expect(423);
+    assert!(r.json()["error"]["message"].as_str().unwrap().contains("locked"));
+    // The other account is not affected.
+    web.token("office1", PASSWORD);
+
+    // A body that is not a login is invalid, not a server error.
+    let r = web.api_raw("post", "/login", None, Some(b"{\"username\":".to_vec()), &[]);
+    r.expect(422);
+    assert_eq!(r.fields(), vec!["body"]);
+    let r = web.api("post", "/login", None, Some(json!({ "username": "office1" })));
+    r.expect(422);
+    assert_eq!(r.code(), "invalid");
+}
+
+fn every_route_but_login_health_and_openapi_needs_a_token(db: &TestDb) {
+    let web = Web::new(db);
+    let open: BTreeSet<(&str, &str)> = dingdian_web::API_ROUTES
+        .iter()
+        .filter(|r| !r.auth)
+        .map(|r| (r.method, r.path))
+        .collect();
+    assert_eq!(
+        open,
+        BTreeSet::from([
+            ("get", "/health"),
+            ("get", "/openapi.json"),
+            ("post", "/login")
+        ])
+    );
+    for r in dingdian_web::API_ROUTES.iter().filter(|r| r.auth) {
+        let path = fill(r.path, 1, 1, ZHOUQU);
+        let body = r.body.map(|_| json!({}));
+        for token in [None, Some("not-a-token")] {
+            let res = web.api(r.method, &path, token, body.clone());
+            assert_eq!(
+                res.status.as_u16(),
+                401,
+                "{} {path} with token {token:?}: {}",
+                r.method,
+                res.text()
+            );
+            assert_eq!(res.code(), "unauthenticated", "{} {path}", r.method);
+            assert_no_sql(&res);
+        }
+        // "Bearer" with a different scheme is no token either.
+        let res = web.api_with(r.method, &path, None, body, &[("authorization", "Basic b2ZmaWNlOng=")]);
+        res.expect(401);
+    }
+
+    let r = web.api("get", "/health", None, None);
+    r.expect(200);
+    assert_eq!(r.json(), json!({ "status": "ok" }));
+    assert!(r.header("content-type").unwrap().starts_with("application/json"));
+    let r = web.api("get", "/openapi.json", None, None);
+    r.expect(200);
+    assert!(r.json()["openapi"].is_string());
+    // Login needs no token: a wrong password is a 401 of its own kind.
+    let r = web.api("post", "/login", None, login_body("nobody", PASSWORD));
+    r.expect(401);
+    assert_eq!(r.code(), "bad_credentials");
+}
+
+fn openapi_lists_exactly_the_route_table_and_every_route_answers(db: &TestDb) {
+    let web = Web::new(db);
+    let doc = web.api("get", "/openapi.json", None, None);
+    doc.expect(200);
+    let doc = doc.json();
+    assert_eq!(doc, dingdian_web::openapi_document(), "served = built");
+    assert!(
+        doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")),
+        "OpenAPI 3: {}",
+        doc["openapi"]
+    );
+    assert!(doc["info"]["title"].is_string() && doc["info"]["version"].is_string());
+    let paths = doc["paths"].as_object().expect("paths is an object");
+    let mut documented = BTreeSet::new();
+    let schemas = doc["components"]["schemas"]
+        .as_object()
+        .expect("component schemas");
+    for (path, item) in paths {
+        assert!(path.starts_with('/'), "{path}");
+        for (method, op) in item.as_object().expect("path item") {
+            documented.insert((method.clone(), path.clone()));
+            assert!(
+                op["summary"].as_str().is_some_and(|s| !s.is_empty()),
+                "{method} {path} has a summary"
+            );
+            assert!(op["responses"]["200"].is_object(), "{method} {path} answers");
+            // Every referenced schema exists.
+            for r in op.to_string().split("#/components/schemas/").skip(1) {
+                let name: String = r.chars().take_while(|c| c.is_alphanumeric()).collect();
+                assert!(schemas.contains_key(&name), "{method} {path} refers to {name}");
+            }
+            // Path parameters are declared.
+            for seg in path.split('/').filter(|s| s.starts_with('{')) {
+                let name = seg.trim_matches(|c| c == '{' || c == '}');
+                assert!(
+                    op["parameters"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|p| p["name"] == name && p["in"] == "path"),
+                    "{method} {path} declares {name}"
+                );
+            }
+        }
+    }
+    let table: BTreeSet<(String, String)> = dingdian_web::API_ROUTES
+        .iter()
+        .map(|r| (r.method.to_string(), r.path.to_string()))
+        .collect();
+    assert_eq!(documented, table, "the document lists exactly the route table");
+    for must in [
+        ("post", "/login"),
+        ("get", "/health"),
+        ("get", "/areas"),
+        ("get", "/units"),
+        ("post", "/units"),
+        ("get", "/units/{id}"),
+        ("get", "/plans"),
+        ("post", "/plans"),
+        ("get", "/plans/{id}"),
+        ("post", "/plans/{id}/transition"),
+        ("get", "/plans/{id}/coverage"),
+        ("get", "/pairings"),
+        ("get", "/openapi.json"),
+    ] {
+        assert!(
+            table.contains(&(must.0.to_string(), must.1.to_string())),
+            "interfaces.md route {must:?} is in the table"
+        );
+    }
+
+    // Every route answers (with a token and ids that exist).
+    county_list(&web.app);
+    let u = unit(&web.app, "路由测试单位");
+    let plan = full_plan(&web.app, "路由测试方案", u);
+    user(&web.app, "office1", "office", None, None);
+    let token = web.direct_token("office1", PASSWORD);
+    for r in dingdian_web::API_ROUTES {
+        let path = fill(r.path, u, plan, ZHOUQU);
+        let body = r.body.map(|_| json!({}));
+        let res = web.api(r.method, &path, Some(&token), body);
+        let s = res.status.as_u16();
+        assert!(
+            s != 404 && s != 405 && s < 500,
+            "{} {path} answers {s}: {}",
+            r.method,
+            res.text()
+        );
+        assert!(
+            res.header("content-type")
+                .is_some_and(|c| c.starts_with("application/json")),
+            "{} {path} answers JSON",
+            r.method
+        );
+    }
+    // A route not in the table is a JSON 404; a wrong method is 405.
+    let r = web.get("/nothing-here", &token);
+    r.expect(404);
+    assert_eq!(r.code(), "not_found");
+    assert_eq!(web.api("delete", "/units", Some(&token), None).status.as_u16(), 405);
+}
+
+fn lists_have_items_and_total_and_honour_paging(db: &TestDb) {
+    let web = Web::new(db);
+    county_list(&web.app);
+    let units: Vec<i64> = (1..=5)
+        .map(|i| unit(&web.app, &format!("分页测试单位{i}")))
+        .collect();
+    let plan = full_plan(&web.app, "分页测试方案", units[0]);
+    user(&web.app, "office1", "office", None, None);
+    let token = web.direct_token("office1", PASSWORD);
+
+    // Every list of the route table answers {items, total}.
+    for r in dingdian_web::API_ROUTES.iter().filter(|r| r.list) {
+        let path = fill(r.path, units[0], plan, ZHOUQU);
+        let res = web.get(&path, &token);
+        res.expect(200);
+        let j = res.json();
+        let items = j["items"].as_array().unwrap_or_else(|| panic!("{path}: items"));
+        let total = j["total"].as_i64().unwrap_or_else(|| panic!("{path}: total"));
+        assert!(total >= items.len() as i64, "{path}");
+        assert!(total > 0, "{path} lists something");
+    }
+
+    let ids = |r: &Resp| -> Vec<i64> {
+        r.json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["id"].as_i64().unwrap())
+            .collect()
+    };
+    let all = web.get("/units", &token);
+    all.expect(200);
+    assert_eq!(all.json()["total"], 5);
+    assert_eq!(ids(&all).len(), 5);
+    let p1 = web.get("/units?page=1&per_page=2", &token);
+    let p2 = web.get("/units?page=2&per_page=2", &token);
+    let p3 = web.get("/units?page=3&per_page=2", &token);
+    let p9 = web.get("/units?page=9&per_page=2", &token);
+    for (r, n) in [(&p1, 2), (&p2, 2), (&p3, 1), (&p9, 0)] {
+        r.expect(200);
+        assert_eq!(r.json()["total"], 5, "total is the whole count");
+        assert_eq!(ids(r).len(), n);
+    }
+    let mut seen: Vec<i64> = [ids(&p1), ids(&p2), ids(&p3)].concat();
+    assert_eq!(seen, ids(&all), "pages follow the list's order");
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 5, "pages do not overlap");
+    // A search narrows the total.
+    let q = web.get(
+        &format!("/units?q={}", urlencoding::encode("单位3")),
+        &token,
+    );
+    assert_eq!(q.json()["total"], 1);
+
+    // Areas and pairings page too.
+    let a = web.get("/areas?per_page=7&page=2", &token);
+    a.expect(200);
+    assert_eq!(a.json()["items"].as_array().unwrap().len(), 7);
+    assert!(a.json()["total"].as_i64().unwrap() > 14);
+    let pr = web.get(&format!("/pairings?plan={plan}&per_page=3"), &token);
+    assert_eq!(pr.json()["total"], 4);
+    assert_eq!(pr.json()["items"].as_array().unwrap().len(), 3);
+    // per_page is capped, not an error; a bad page number is ignored.
+    let big = web.get("/areas?per_page=100000", &token);
+    big.expect(200);
+    assert!(big.json()["items"].as_array().unwrap().len() <= 500);
+    web.get("/units?page=abc", &token).expect(200);
+}
+
+fn areas_filter_by_level_key_flag_and_province(db: &TestDb) {
+    let web = Web::new(db);
+    user(&web.app, "office1", "office", None, None);
+    let token = web.direct_token("office1", PASSWORD);
+
+    let r = web.get("/areas?level=county&key=true&province=13&per_page=500", &token);
+    r.expect(200);
+    let j = r.json();
+    let items = j["items"].as_array().unwrap();
+    let total = j["total"].as_i64().unwrap();
+    assert!(total > 0, "Hebei has key counties");
+    assert_eq!(items.len() as i64, total, "all on one page");
+    for a in items {
+        let code = a["code"].as_str().unwrap();
+        assert!(code.starts_with("13"), "Hebei only: {a}");
+        assert_eq!(a["level"], "county", "{a}");
+        assert_eq!(a["key_county"], true, "{a}");
+        assert_eq!(a["western"], false, "{a}");
+        assert!(a["name"].as_str().is_some_and(|n| !n.is_empty()));
+    }
+    // The key flag really filters: Hebei has more counties than key ones,
+    // and the others are all not key.
+    let hebei = web.get("/areas?level=county&province=13&per_page=1", &token);
+    assert!(hebei.json()["total"].as_i64().unwrap() > total);
+    let others = web.get("/areas?level=county&key=false&province=13&per_page=500", &token);
+    let others = others.json();
+    assert_eq!(
+        others["total"].as_i64().unwrap() + total,
+        hebei.json()["total"].as_i64().unwrap()
+    );
+    assert!(
+        others["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["key_county"] == false)
+    );
+    // Other provinces' key counties are elsewhere.
+    let hunan = web.get("/areas?level=county&key=true&province=43&per_page=500", &token);
+    let hunan = hunan.json();
+    assert!(
+        hunan["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["code"].as_str().unwrap().starts_with("43"))
+    );
+    // Provinces by level.
+    let prov = web.get("/areas?level=province&per_page=100", &token);
+    let prov = prov.json();
+    assert!(prov["total"].as_i64().unwrap() >= 31);
+    assert!(prov["items"].as_array().unwrap().iter().all(|a| a["level"] == "province"));
+    // One area.
+    let z = web.get(&format!("/areas/{ZHOUQU}"), &token);
+    z.expect(200);
+    assert_eq!(z.json()["code"], ZHOUQU);
+    assert_eq!(z.json()["western"], true);
+    web.get("/areas/999999", &token).expect(404);
+    // Bad filter values are named.
+    let bad = web.get("/areas?key=maybe", &token);
+    bad.expect(422);
+    assert_eq!(bad.fields(), vec!["key"]);
+    let bad = web.get("/areas?level=galaxy", &token);
+    bad.expect(422);
+    assert_eq!(bad.fields(), vec!["level"]);
+}
+
+/// The fields of a plan exactly as interfaces.md names them.
+#[track_caller]
+fn assert_plan_shape(p: &Value, status: &str) {
+    assert!(p["id"].as_i64().is_some(), "id: {p}");
+    assert!(p["name"].as_str().is_some(), "name: {p}");
+    assert!(
+        matches!(p["kind"].as_str(), Some("overall" | "specific")),
+        "kind: {p}"
+    );
+    for k in ["period_start", "period_end"] {
+        let d = p[k].as_str().unwrap_or_else(|| panic!("{k}: {p}"));
+        assert!(
+            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok(),
+            "{k} is YYYY-MM-DD: {d}"
+        );
+    }
+    assert_eq!(p["status"], status, "status: {p}");
+}
+
+fn plan_fields_workflow_coverage_and_pairing_filters(db: &TestDb) {
+    let web = Web::new(db);
+    let app = &web.app;
+    county_list(app);
+    let a = unit(app, "甲单位");
+    let b = unit(app, "乙单位");
+    let c = unit(app, "丙单位");
+    user(app, "office1", "office", None, None);
+    user(app, "reviewer1", "reviewer", None, None);
+    user(app, "unit_a", "unit", Some(a), None);
+    let office = web.direct_token("office1", PASSWORD);
+    let reviewer = web.direct_token("reviewer1", PASSWORD);
+    let unit_a = web.direct_token("unit_a", PASSWORD);
+
+    // Only the office drafts plans.
+    let input = json!({
+        "name": "接口测试总体方案", "kind": "overall", "county_list": LIST,
+        "period_start": START, "period_end": END
+    });
+    for t in [&reviewer, &unit_a] {
+        let r = web.post("/plans", t, input.clone());
+        r.expect(403);
+        assert_eq!(r.code(), "forbidden");
+    }
+    let r = web.post("/plans", &office, input);
+    r.expect(201);
+    let created = r.json();
+    assert_plan_shape(&created, "draft");
+    assert_eq!(created["kind"], "overall");
+    assert_eq!(created["period_start"], START);
+    assert_eq!(created["period_end"], END);
+    assert_eq!(created["name"], "接口测试总体方案");
+    let id = created["id"].as_i64().unwrap();
+    let got = web.get(&format!("/plans/{id}"), &office);
+    got.expect(200);
+    assert_eq!(got.json(), created, "GET answers what POST created");
+    web.get("/plans/987654", &office).expect(404);
+
+    // Pairings through the API.
+    let add = |body: Value| web.post(&format!("/plans/{id}/pairings"), &office, body);
+    for (u, county) in [(a, XINGTANG), (a, LINGSHOU)] {
+        add(json!({ "unit_id": u, "county_code": county, "role": "lead" })).expect(201);
+    }
+    let r = add(json!({ "unit_id": b, "county_code": JIANGHUA, "role": "lead", "start": START, "end": "2022-12-31" }));
+    r.expect(201);
+    let p = r.json();
+    assert_eq!(p["unit_id"], b);
+    assert_eq!(p["county_code"], JIANGHUA);
+    assert_eq!(p["plan_id"], id);
+    assert_eq!(p["role"], "lead");
+    assert_eq!(p["start"], START);
+    assert_eq!(p["end"], "2022-12-31");
+    // Only the office adds pairings.
+    let r = web.post(
+        &format!("/plans/{id}/pairings"),
+        &reviewer,
+        json!({ "unit_id": c, "county_code": ZHOUQU }),
+    );
+    r.expect(403);
+
+    // Coverage on a day: Zhouqu (western, priority 1) is open.
+    let cov = web.get(&format!("/plans/{id}/coverage?on=2022-06-01"), &office);
+    cov.expect(200);
+    let cj = cov.json();
+    let keys: BTreeSet<&str> = cj.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, BTreeSet::from(["key_counties", "covered", "uncovered"]));
+    assert_eq!(cj["key_counties"], 4);
+    assert_eq!(cj["covered"], 3);
+    let open = cj["uncovered"].as_array().unwrap();
+    assert_eq!(open.len(), 1);
+    let keys: BTreeSet<&str> = open[0].as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, BTreeSet::from(["code", "name", "priority"]));
+    assert_eq!(open[0]["code"], ZHOUQU);
+    assert_eq!(open[0]["name"], "舟曲县");
+    assert_eq!(open[0]["priority"], 1);
+    // Later Jianghua's pairing has ended too; the western county comes first.
+    let cov = web.get(&format!("/plans/{id}/coverage?on=2023-06-01"), &office).json();
+    assert_eq!(cov["covered"], 2);
+    let codes: Vec<&str> = cov["uncovered"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, vec![ZHOUQU, JIANGHUA]);
+    assert!(cov["uncovered"][1]["priority"].as_i64().unwrap() > 1);
+    let bad = web.get(&format!("/plans/{id}/coverage?on=2023-02-30"), &office);
+    bad.expect(422);
+    assert_eq!(bad.fields(), vec!["on"]);
+
+    add(json!({ "unit_id": c, "county_code": JIANGHUA, "role": "member", "start": "2023-01-01" })).expect(201);
+    add(json!({ "unit_id": a, "county_code": ZHOUQU, "role": "lead" })).expect(201);
+    let cov = web.get(&format!("/plans/{id}/coverage?on=2024-01-01"), &office).json();
+    assert_eq!(cov["covered"], 4);
+    assert_eq!(cov["uncovered"], json!([]));
+
+    // Pairing filters.
+    let items = |path: &str| -> Vec<Value> {
+        let r = web.get(path, &office);
+        r.expect(200);
+        r.json()["items"].as_array().unwrap().clone()
+    };
+    let got = items(&format!("/pairings?unit={b}&county={JIANGHUA}&active_on=2022-06-01"));
+    assert_eq!(got.len(), 1);
+    for k in ["unit_id", "county_code", "plan_id", "role", "start", "end"] {
+        assert!(!got[0][k].is_null(), "pairing has {k}: {}", got[0]);
+    }
+    assert_eq!(got[0]["unit_id"], b);
+    assert_eq!(got[0]["plan_id"], id);
+    assert!(items(&format!("/pairings?unit={b}&county={JIANGHUA}&active_on=2024-06-01")).is_empty());
+    let now = items(&format!("/pairings?county={JIANGHUA}&active_on=2024-06-01"));
+    assert_eq!(now.len(), 1);
+    assert_eq!(now[0]["unit_id"], c);
+    assert_eq!(now[0]["role"], "member");
+    assert_eq!(now[0]["start"], "2023-01-01");
+    assert_eq!(now[0]["end"], END);
+    let of_a = items(&format!("/pairings?unit={a}"));
+    assert_eq!(of_a.len(), 3);
+    assert!(of_a.iter().all(|p| p["unit_id"] == a));
+    assert_eq!(items(&format!("/pairings?plan={id}")).len(), 5);
+    assert_eq!(items(&format!("/plans/{id}/pairings")).len(), 5);
+    let bad = web.get("/pairings?active_on=yesterday", &office);
+    bad.expect(422);
+    assert_eq!(bad.fields(), vec!["active_on"]);
+    let bad = web.get("/pairings?unit=abc", &office);
+    bad.expect(422);
+    assert_eq!(bad.fields(), vec!["unit"]);
+
+    // The workflow: wrong role 403, illegal 409, unknown status 422.
+    let go = |token: &str, to: &str| {
+        web.post(&format!("/plans/{id}/transition"), token, json!({ "to": to }))
+    };
+    let r = go(&reviewer, "consultation");
+    r.expect(403);
+    assert_eq!(r.code(), "forbidden");
+    let r = go(&office, "approved");
+    r.expect(409);
+    assert_eq!(r.code(), "illegal_transition");
+    let r = go(&office, "finished");
+    r.expect(422);
+    assert_eq!(r.fields(), vec!["to"]);
+    let r = go(&unit_a, "consultation");
+    assert_eq!(r.status.as_u16(), 403, "{}", r.text());
+
+    let r = go(&office, "consultation");
+    r.expect(200);
+    assert_plan_shape(&r.json(), "consultation");
+    let r = go(&office, "submitted");
+    r.expect(200);
+    assert_plan_shape(&r.json(), "submitted");
+    // Approval belongs to the reviewer.
+    let r = go(&office, "approved");
+    r.expect(403);
+    assert_eq!(r.code(), "forbidden");
+    let r = go(&reviewer, "approved");
+    r.expect(200);
+    assert_plan_shape(&r.json(), "approved");
+    // Activation belongs to the office.
+    go(&reviewer, "active").expect(403);
+    let r = go(&office, "active");
+    r.expect(200);
+    assert_plan_shape(&r.json(), "active");
+    assert_eq!(web.get(&format!("/plans/{id}"), &office).json()["status"], "active");
+    // An active plan goes nowhere by hand and takes no new pairings.
+    for to in ["draft", "submitted", "superseded"] {
+        let r = go(&office, to);
+        r.expect(409);
+        assert_eq!(r.code(), "illegal_transition");
+    }
+    let r = add(json!({ "unit_id": b, "county_code": ZHOUQU, "role": "member" }));
+    r.expect(409);
+    assert_eq!(r.code(), "plan_not_editable");
+
+    // The unit sees the plan (it holds the unit's pairings) and only its own pairings.
+    let r = web.get("/plans", &unit_a);
+    r.expect(200);
+    assert_eq!(r.json()["total"], 1);
+    let mine = web.get(&format!("/plans/{id}/pairings"), &unit_a).json();
+    assert_eq!(mine["total"], 3);
+    let listed: Vec<i64> = web.get("/plans?status=active", &office).json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(listed, vec![id]);
+}
+
+fn bad_input_is_422_naming_the_field_in_the_callers_language(db: &TestDb) {
+    let web = Web::new(db);
+    county_list(&web.app);
+    let u = unit(&web.app, "校验测试单位");
+    let plan = draft_plan(&web.app, "校验测试方案");
+    user(&web.app, "office1", "office", None, None);
+    let token = web.direct_token("office1", PASSWORD);
+    let units_before = web.get("/units", &token).json()["total"].clone();
+    let mut errors = Vec::new();
+
+    // Units: empty name, unknown kind.
+    let r = web.post("/units", &token, json!({ "name": "", "kind": "central_organ" }));
+    r.expect(422);
+    assert_eq!(r.code(), "invalid");
+    assert_eq!(r.fields(), vec!["name"]);
+    let msg = r.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(has_cjk(&msg), "Chinese by default: {msg}");
+    let f = &r.json()["error"]["fields"][0];
+    assert!(f["message"].as_str().is_some_and(has_cjk), "{f}");
+    errors.push(r);
+    let r = web.post("/units", &token, json!({ "name": "新单位", "kind": "alien" }));
+    r.expect(422);
+    assert_eq!(r.fields(), vec!["kind"]);
+    assert_eq!(r.json()["error"]["fields"][0]["value"], "alien");
+    errors.push(r);
+    // Both at once: both named.
+    let r = web.post("/units", &token, json!({ "name": "  ", "kind": "" }));
+    r.expect(422);
+    assert_eq!(r.fields(), vec!["name", "kind"]);
+    errors.push(r);
+    // A duplicate name.
+    let r = web.post("/units", &token, json!({ "name": "校验测试单位", "kind": "university" }));
+    r.expect(422);
+    assert_eq!(r.fields(), vec!["name"]);
+    errors.push(r);
+    assert_eq!(web.get("/units", &token).json()["total"], units_before, "nothing written");
+
+    // The same in English.
+    let en = [("accept-language", "en-GB,en;q=0.9")];
+    let r = web.api_with("post", "/units", Some(&token), Some(json!({ "name": "", "kind": "central_organ" })), &en);
+    r.expect(422);
+    let msg = r.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(!has_cjk(&msg) && msg.contains("required"), "English: {msg}");
+    assert_eq!(r.json()["error"]["fields"][0]["message"], "is required");
+    errors.push(r);
+    let r = web.api_with("get", "/units", None, None, &en);
+    r.expect(401);
+    let msg = r.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(!has_cjk(&msg), "English 401: {msg}");
+    let r = web.api("get", "/units", None, None);
+    assert!(has_cjk(r.json()["error"]["message"].as_str().unwrap()), "Chinese 401");
+    let r = web.api_with("get", "/plans/424242", Some(&token), None, &en);
+    r.expect(404);
+    assert!(!has_cjk(r.json()["error"]["message"].as_str().unwrap()));
+    errors.push(r);
+
+    // A pairing outside the plan's period.
+    let r = web.post(
+        &format!("/plans/{plan}/pairings"),
+        &token,
+        json!({ "unit_id": u, "county_code": ZHOUQU, "start": "2030-01-01", "end": "2030-06-30" }),
+    );
+    r.expect(422);
+    assert_eq!(r.fields(), vec!["start"]);
+    errors.push(r);
+    let r = web.post(
+        &format!("/plans/{plan}/pairings"),
+        &token,
+        json!({ "unit_id": u, "county_code": "999999", "role": "boss", "end": "2021-13-01" }),
+    );
+    r.expect(422);
+    let fields = r.fields();
+    for f in ["county_code", "role", "end"] {
+        assert!(fields.contains(&f.to_string()), "{f} named in {fields:?}");
+    }
+    errors.push(r);
+    let r = web.post(
+        &format!("/plans/{plan}/pairings"),
+        &token,
+        json!({ "unit_id": 99999, "county_code": ZHOUQU }),
+    );
+    r.expect(422);
+    assert_eq!(r.fields(), vec!["unit_id"]);
+    errors.push(r);
+    assert_eq!(
+        web.get(&format!("/plans/{plan}/pairings"), &token).json()["total"],
+        0,
+        "nothing written"
+    );
+
+    // Plans: end before start, unknown list, bad date.
+    let r = web.post(
+        "/plans",
+        &token,
+        json!({ "name": "x", "period_start": "2025-01-01", "period_end": "2024-01-01", "county_list": "no-such-list" }),
+    );
+    r.expect(422);
+    let fields = r.fields();
+    assert!(fields.contains(&"period_end".to_string()), "{fields:?}");
+    assert!(fields.contains(&"county_list".to_string()), "{fields:?}");
+    errors.push(r);
+
+    // Malformed JSON and JSON of the wrong shape: the body is named.
+    for raw in [
+        &b"{\"name\": \"x\", "[..],
+        b"not json at all",
+        b"",
+        b"[1, 2, 3]",
+        b"{\"name\": 5, \"kind\": \"university\"}",
+    ] {
+        let r = web.api_raw("post", "/units", Some(&token), Some(raw.to_vec()), &[]);
+        r.expect(422);
+        assert_eq!(r.code(), "invalid", "{}", String::from_utf8_lossy(raw));
+        assert_eq!(r.fields(), vec!["body"]);
+        errors.push(r);
+    }
+    let r = web.api_raw(
+        "post",
+        &format!("/plans/{plan}/transition"),
+        Some(&token),
+        Some(b"{to: draft}".to_vec()),
+        &[],
+    );
+    r.expect(422);
+    assert_eq!(r.fields(), vec!["body"]);
+    errors.push(r);
+    let r = web.api_raw("post", "/units", Some(&token), Some(b"{\"name\":".to_vec()), &en);
+    assert!(!has_cjk(r.json()["error"]["message"].as_str().unwrap()));
+    errors.push(r);
+
+    // Input that would break naive SQL is just data.
+    let tricky = "O'Brien\"; DROP TABLE units; --";
+    let r = web.post("/units", &token, json!({ "name": tricky, "kind": "university" }));
+    r.expect(201);
+    assert_eq!(r.json()["name"], tricky);
+    let q = web.get(&format!("/units?q={}", urlencoding::encode("' OR 1=1 --")), &token);
+    q.expect(200);
+    assert_eq!(q.json()["total"], 0);
+    let q = web.get(&format!("/areas?province={}", urlencoding::encode("%' --")), &token);
+    q.expect(200);
+
+    // No error answer shows SQL or internals.
+    for r in &errors {
+        assert!(r.status.is_client_error(), "{}", r.text());
+        assert_no_sql(r);
+        let j = r.json();
+        assert!(j["error"]["code"].is_string() && j["error"]["message"].is_string());
+    }
+}

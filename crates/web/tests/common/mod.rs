@@ -1,0 +1,454 @@
+//! Shared helpers for the web integration tests: the real router driven
+//! in-process with `tower::ServiceExt::oneshot`, a tiny cookie-keeping
+//! browser for the HTML pages, and small fixtures built with app calls.
+//! Each test binary uses a different part of this module.
+#![allow(dead_code)]
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use dingdian_app::auth::{NewUserInput, SessionKind};
+use dingdian_app::plans::{PairingInput, PlanInput};
+use dingdian_app::{Actor, App};
+use dingdian_core::unit::UnitInput;
+use dingdian_store::areas::CountyList;
+use dingdian_testkit::TestDb;
+use http_body_util::BodyExt;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use tower::ServiceExt;
+
+/// Zhouqu, Gansu: western (priority 1).
+pub const ZHOUQU: &str = "623023";
+/// Xingtang, Hebei.
+pub const XINGTANG: &str = "130125";
+/// Lingshou, Hebei.
+pub const LINGSHOU: &str = "130126";
+/// Jianghua, Hunan.
+pub const JIANGHUA: &str = "431129";
+/// The counties of the small test list, in code order.
+pub const COUNTIES: [&str; 4] = [XINGTANG, LINGSHOU, JIANGHUA, ZHOUQU];
+/// The code of the small county list.
+pub const LIST: &str = "test-list";
+/// The password of every fixture account.
+pub const PASSWORD: &str = "Test@2026x";
+pub const START: &str = "2021-01-01";
+pub const END: &str = "2025-12-31";
+
+/// The router of one test database, with a runtime to drive it.
+pub struct Web {
+    pub app: App,
+    router: Router,
+    rt: tokio::runtime::Runtime,
+}
+
+/// An answer, body collected.
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Resp {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "not JSON ({e}), status {}: {}",
+                self.status,
+                self.text().chars().take(500).collect::<String>()
+            )
+        })
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The cookies set by this answer: name → value (empty when cleared).
+    pub fn set_cookies(&self) -> BTreeMap<String, String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .filter_map(|v| {
+                let first = v.split(';').next()?;
+                let (k, val) = first.split_once('=')?;
+                let cleared = v.contains("Max-Age=0");
+                Some((
+                    k.trim().to_string(),
+                    if cleared {
+                        String::new()
+                    } else {
+                        val.trim().to_string()
+                    },
+                ))
+            })
+            .collect()
+    }
+
+    /// The error code of a JSON error answer.
+    pub fn code(&self) -> String {
+        self.json()["error"]["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no error code in {}", self.text()))
+            .to_string()
+    }
+
+    /// The fields named by a JSON validation error.
+    pub fn fields(&self) -> Vec<String> {
+        self.json()["error"]["fields"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no error fields in {}", self.text()))
+            .iter()
+            .map(|f| f["field"].as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+
+    /// Asserts the status, showing the body when it differs.
+    #[track_caller]
+    pub fn expect(&self, status: u16) -> &Self {
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "unexpected status; body: {}",
+            self.text().chars().take(1500).collect::<String>()
+        );
+        self
+    }
+}
+
+impl Web {
+    pub fn new(db: &TestDb) -> Web {
+        let app = App::open(&db.url).expect("open app");
+        Web::with_app(app)
+    }
+
+    pub fn with_app(app: App) -> Web {
+        let router = dingdian_web::router(app.clone(), dingdian_web::WebConfig::default());
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        Web { app, router, rt }
+    }
+
+    pub fn send(&self, req: Request<Body>) -> Resp {
+        let router = self.router.clone();
+        self.rt.block_on(async move {
+            let res = router.oneshot(req).await.expect("router is infallible");
+            let (parts, body) = res.into_parts();
+            let body = body.collect().await.expect("body").to_bytes().to_vec();
+            Resp {
+                status: parts.status,
+                headers: parts.headers,
+                body,
+            }
+        })
+    }
+
+    /// An API call under `/api/v1`, with an optional token and JSON body.
+    pub fn api(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> Resp {
+        self.api_with(method, path, token, body, &[])
+    }
+
+    pub fn api_with(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> Resp {
+        let raw = body.map(|b| b.to_string().into_bytes());
+        self.api_raw(method, path, token, raw, headers)
+    }
+
+    pub fn api_raw(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Vec<u8>>,
+        headers: &[(&str, &str)],
+    ) -> Resp {
+        let method = Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
+        let mut b = Request::builder()
+            .method(method)
+            .uri(format!("/api/v1{path}"));
+        if let Some(t) = token {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        let req = match body {
+            Some(bytes) => b
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(bytes)),
+            None => b.body(Body::empty()),
+        }
+        .expect("request");
+        self.send(req)
+    }
+
+    pub fn get(&self, path: &str, token: &str) -> Resp {
+        self.api("get", path, Some(token), None)
+    }
+
+    pub fn post(&self, path: &str, token: &str, body: Value) -> Resp {
+        self.api("post", path, Some(token), Some(body))
+    }
+
+    /// Signs in through the API and answers the token.
+    pub fn token(&self, username: &str, password: &str) -> String {
+        let r = self.api(
+            "post",
+            "/login",
+            None,
+            Some(serde_json::json!({ "username": username, "password": password })),
+        );
+        r.expect(200);
+        r.json()["token"].as_str().expect("token").to_string()
+    }
+
+    /// An API token without going through HTTP (faster for setup).
+    pub fn direct_token(&self, username: &str, password: &str) -> String {
+        self.app
+            .login(username, password, SessionKind::Api, None)
+            .expect("login")
+            .token
+    }
+
+    pub fn browser(&self) -> Browser<'_> {
+        Browser {
+            web: self,
+            cookies: BTreeMap::new(),
+            headers: Vec::new(),
+        }
+    }
+}
+
+/// A browser of the HTML pages: keeps cookies, sends forms.
+pub struct Browser<'a> {
+    pub web: &'a Web,
+    pub cookies: BTreeMap<String, String>,
+    /// Extra headers sent with every request.
+    pub headers: Vec<(String, String)>,
+}
+
+impl Browser<'_> {
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.cookies
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+
+    fn request(&mut self, method: Method, path: &str, body: Option<String>) -> Resp {
+        let mut b = Request::builder().method(method).uri(path);
+        let jar: Vec<String> = self
+            .cookies
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        if !jar.is_empty() {
+            b = b.header(header::COOKIE, jar.join("; "));
+        }
+        for (k, v) in &self.headers {
+            b = b.header(k.as_str(), v.as_str());
+        }
+        let req = match body {
+            Some(form) => b
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(form)),
+            None => b.body(Body::empty()),
+        }
+        .expect("request");
+        let r = self.web.send(req);
+        for (k, v) in r.set_cookies() {
+            self.cookies.insert(k, v);
+        }
+        r
+    }
+
+    pub fn get(&mut self, path: &str) -> Resp {
+        self.request(Method::GET, path, None)
+    }
+
+    pub fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Resp {
+        self.request(Method::POST, path, Some(form_body(form)))
+    }
+
+    /// Signs in through the HTML form; panics unless it works.
+    pub fn sign_in(&mut self, username: &str, password: &str) {
+        let page = self.get("/login");
+        page.expect(200);
+        let csrf = csrf_of(&page.text());
+        let r = self.post(
+            "/login",
+            &[
+                ("_csrf", &csrf),
+                ("username", username),
+                ("password", password),
+                ("next", "/"),
+            ],
+        );
+        r.expect(303);
+        assert!(self.cookie("dd_session").is_some(), "signed in: session cookie");
+    }
+
+    /// The CSRF token of the signed-in session, read off a page.
+    pub fn csrf(&mut self) -> String {
+        let r = self.get("/");
+        r.expect(200);
+        csrf_of(&r.text())
+    }
+}
+
+pub fn form_body(form: &[(&str, &str)]) -> String {
+    form.iter()
+        .map(|(k, v)| format!("{}={}", urlencoding::encode(k), urlencoding::encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The value of the first hidden `_csrf` field of a page.
+pub fn csrf_of(html: &str) -> String {
+    let marker = "name=\"_csrf\" value=\"";
+    let start = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("no _csrf field in page: {}", &html[..html.len().min(800)]))
+        + marker.len();
+    let end = html[start..].find('"').expect("closing quote") + start;
+    html[start..end].to_string()
+}
+
+/// The text of the `<title>` element.
+pub fn title_of(html: &str) -> String {
+    let start = html.find("<title>").map(|i| i + 7).unwrap_or(0);
+    let end = html[start..].find("</title>").map(|i| i + start).unwrap_or(start);
+    html[start..end].trim().to_string()
+}
+
+/// The text of the `<main>` element.
+pub fn main_of(html: &str) -> String {
+    let start = html.find("<main>").map(|i| i + 6).unwrap_or(0);
+    let end = html[start..].find("</main>").map(|i| i + start).unwrap_or(html.len());
+    html[start..end].to_string()
+}
+
+pub fn has_cjk(s: &str) -> bool {
+    s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+// ---- fixtures built with app calls ----
+
+pub fn cli() -> Actor {
+    Actor::cli()
+}
+
+/// Creates the four-county test list.
+pub fn county_list(app: &App) {
+    app.create_county_list(
+        &cli(),
+        &CountyList {
+            code: LIST.into(),
+            name_zh: "测试县名单".into(),
+            name_en: "Test county list".into(),
+            start_year: 2021,
+            end_year: Some(2030),
+            partial: false,
+            note: None,
+            members: 0,
+        },
+    )
+    .expect("create county list");
+    let csv = format!("code\n{}\n", COUNTIES.join("\n"));
+    let added = app
+        .import_county_list(&cli(), LIST, "list.csv", csv.as_bytes())
+        .expect("import county list");
+    assert_eq!(added, 4);
+}
+
+pub fn unit(app: &App, name: &str) -> i64 {
+    app.create_unit(
+        &cli(),
+        &UnitInput {
+            name: name.into(),
+            kind: "central_organ".into(),
+            ..Default::default()
+        },
+    )
+    .expect("create unit")
+}
+
+/// Creates an account with the fixture password.
+pub fn user(app: &App, username: &str, role: &str, unit: Option<i64>, county: Option<&str>) {
+    app.create_user(
+        &cli(),
+        &NewUserInput {
+            username: username.into(),
+            display_name: format!("{username} 测试"),
+            role: role.into(),
+            unit_id: unit,
+            county_code: county.map(Into::into),
+            password: PASSWORD.into(),
+        },
+    )
+    .expect("create user");
+}
+
+/// An existing account as an actor.
+pub fn actor(app: &App, username: &str) -> Actor {
+    let u = app
+        .store
+        .read(|c| dingdian_store::users::by_username(c, username))
+        .expect("read user")
+        .expect("user exists");
+    Actor::from_user(&u, None).expect("user has its scope")
+}
+
+/// A draft overall plan on the test list, made by the CLI operator.
+pub fn draft_plan(app: &App, name: &str) -> i64 {
+    app.create_plan(
+        &cli(),
+        &PlanInput {
+            name: name.into(),
+            kind: "overall".into(),
+            county_list: LIST.into(),
+            period_start: START.into(),
+            period_end: END.into(),
+            ..Default::default()
+        },
+    )
+    .expect("create plan")
+}
+
+pub fn pair(app: &App, plan: i64, unit: i64, county: &str, role: &str) -> i64 {
+    app.add_pairing(
+        &cli(),
+        plan,
+        &PairingInput {
+            unit_id: Some(unit),
+            county_code: county.into(),
+            role: role.into(),
+            ..Default::default()
+        },
+    )
+    .expect("add pairing")
+}
+
+/// A draft plan covering all four counties, unit `u` leading each.
+pub fn full_plan(app: &App, name: &str, u: i64) -> i64 {
+    let p = draft_plan(app, name);
+    for c in COUNTIES {
+        pair(app, p, u, c, "lead");
+    }
+    p
+}
