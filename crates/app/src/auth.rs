@@ -159,33 +159,36 @@ impl App {
             ))
         };
         let h = token_hash(token);
-        // A timed-out session is deleted; the deletion must be committed, so
-        // that case answers `Ok(None)` from the transaction, not an error.
-        let out = self.store.write(|c| -> Result<Option<(Actor, String)>> {
-            let Some(s) = sessions::get(c, &h)? else {
-                return Ok(None);
-            };
-            if now - s.last_seen_at > user::IDLE_TIMEOUT_SECONDS {
-                sessions::delete(c, &h)?;
-                return Ok(None);
-            }
-            let u = users::by_id(c, s.user_id)?
-                .filter(|u| u.active)
-                .ok_or_else(expired)?;
-            // Avoid a write on every request: touch at most once a minute.
-            if now - s.last_seen_at >= 60 {
-                sessions::touch(c, &h, now)?;
-            }
-            let actor = Actor::from_user(&u, address).ok_or_else(|| {
-                AppError::Forbidden(Msg::new(
-                    "no_scope",
-                    "此账号缺少单位或县的范围设置",
-                    "this account lacks its unit or county scope",
-                ))
+        // Most requests only read; a write (touch or delete) happens at most
+        // once a minute per session, so readers never queue behind a lock.
+        let found = self
+            .store
+            .read(|c| -> Result<Option<(sessions::Session, Option<User>)>> {
+                let Some(s) = sessions::get(c, &h)? else {
+                    return Ok(None);
+                };
+                let u = users::by_id(c, s.user_id)?;
+                Ok(Some((s, u)))
             })?;
-            Ok(Some((actor, s.csrf_token)))
+        let Some((s, u)) = found else {
+            return Err(expired());
+        };
+        if now - s.last_seen_at > user::IDLE_TIMEOUT_SECONDS {
+            self.store.write(|c| sessions::delete(c, &h))?;
+            return Err(expired());
+        }
+        let u = u.filter(|u| u.active).ok_or_else(expired)?;
+        if now - s.last_seen_at >= 60 {
+            self.store.write(|c| sessions::touch(c, &h, now))?;
+        }
+        let actor = Actor::from_user(&u, address).ok_or_else(|| {
+            AppError::Forbidden(Msg::new(
+                "no_scope",
+                "此账号缺少单位或县的范围设置",
+                "this account lacks its unit or county scope",
+            ))
         })?;
-        out.ok_or_else(expired)
+        Ok((actor, s.csrf_token))
     }
 
     pub fn logout(&self, token: &str, actor: &Actor) -> Result<()> {
@@ -364,4 +367,49 @@ pub struct NewUserInput {
     pub unit_id: Option<i64>,
     pub county_code: Option<String>,
     pub password: String,
+}
+
+impl App {
+    /// The accounts the search shows, as xlsx (no password hashes).
+    pub fn export_users(&self, actor: &Actor, q: Option<&str>) -> Result<Vec<u8>> {
+        use crate::tabular::{Cell, write_xlsx};
+        let (items, _) = self.list_users(actor, q, Page::all())?;
+        let headers: Vec<String> = [
+            "编号",
+            "用户名",
+            "姓名",
+            "角色",
+            "单位编号",
+            "县级区划代码",
+            "启用",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let rows: Vec<Vec<Cell>> = items
+            .into_iter()
+            .map(|u| {
+                vec![
+                    u.id.into(),
+                    u.username.into(),
+                    u.display_name.into(),
+                    u.role.zh().into(),
+                    u.unit_id.into(),
+                    u.county_code.into(),
+                    (if u.active { "是" } else { "否" }).into(),
+                ]
+            })
+            .collect();
+        self.store.write(|c| {
+            audit(
+                c,
+                actor,
+                "user.export",
+                ("user", "*"),
+                "success",
+                Some(format!("{} rows", rows.len())),
+            )
+        })?;
+        write_xlsx("users", &headers, &rows)
+    }
 }

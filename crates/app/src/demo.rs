@@ -174,6 +174,21 @@ fn pairing_csv(counties: &[String], unit_names: &[String], shift: usize) -> Stri
 }
 
 impl App {
+    /// No units, accounts or plans yet: a fresh database.
+    pub fn is_empty(&self) -> Result<bool> {
+        Ok(self.store.read(|c| {
+            c.query_i64("SELECT (SELECT COUNT(*) FROM units) + (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM plans)", &[])
+        })? == 0)
+    }
+
+    /// Whether the demo data is in this database.
+    pub fn has_demo(&self) -> Result<bool> {
+        Ok(self
+            .store
+            .read(|c| units::find_by_name(c, SEED_UNIT))?
+            .is_some())
+    }
+
     /// Loads the demo data once; returns false when it was already there.
     pub fn load_demo(&self) -> Result<bool> {
         let cli = Actor::cli();

@@ -126,4 +126,50 @@ impl App {
         actor.require(Action::ReadAudit)?;
         Ok(self.store.read(|c| audit::list(c, q, page))?)
     }
+
+    /// The audit records the search shows, as xlsx; the export is itself audited.
+    pub fn export_audit(&self, actor: &Actor, q: Option<&str>) -> Result<Vec<u8>> {
+        let (items, _) = self.list_audit(actor, q, Page::all())?;
+        let headers: Vec<String> = [
+            "编号",
+            "时间（北京时间）",
+            "账号",
+            "地址",
+            "操作",
+            "对象类型",
+            "对象",
+            "结果",
+            "详情",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let rows: Vec<Vec<tabular::Cell>> = items
+            .into_iter()
+            .map(|r| {
+                vec![
+                    r.id.into(),
+                    time::show_ts(r.at).into(),
+                    r.username.into(),
+                    r.address.into(),
+                    r.action.into(),
+                    r.object_type.into(),
+                    r.object_id.into(),
+                    r.outcome.into(),
+                    r.detail.into(),
+                ]
+            })
+            .collect();
+        self.store.write(|c| {
+            audit(
+                c,
+                actor,
+                "audit.export",
+                ("audit_log", "*"),
+                "success",
+                Some(format!("{} rows", rows.len())),
+            )
+        })?;
+        tabular::write_xlsx("audit", &headers, &rows)
+    }
 }

@@ -252,10 +252,17 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Serve { addr, demo, db } => {
             let app = open(&db)?;
             if demo {
-                if app.load_demo()? {
+                if app.is_empty()? {
+                    app.load_demo()?;
                     eprintln!("已载入演示数据 / demo data loaded");
                 }
-                print_demo_logins();
+                if app.has_demo()? {
+                    print_demo_logins();
+                } else {
+                    eprintln!(
+                        "数据库已有数据，未载入演示数据 / the database is not empty: the demo data was not loaded"
+                    );
+                }
             }
             let rt = tokio::runtime::Runtime::new().map_err(|e| Failure::System(e.to_string()))?;
             rt.block_on(async {

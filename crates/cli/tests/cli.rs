@@ -15,7 +15,12 @@ fn dingdian(db: &TestDb, args: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("run dingdian");
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
     child.wait_with_output().unwrap()
 }
 
@@ -32,35 +37,108 @@ fn stdout(o: &Output) -> String {
 }
 
 fn user_add_reads_the_password_from_stdin_and_refuses_bad_accounts(db: &TestDb) {
-    let ok = dingdian(db, &["user", "add", "--username", "wang", "--role", "office", "--password-stdin"], "Strong@2026\n");
+    let ok = dingdian(
+        db,
+        &[
+            "user",
+            "add",
+            "--username",
+            "wang",
+            "--role",
+            "office",
+            "--password-stdin",
+        ],
+        "Strong@2026\n",
+    );
     assert_eq!(code(&ok), 0, "{}", stderr(&ok));
     assert!(stdout(&ok).contains("wang"));
 
-    let weak = dingdian(db, &["user", "add", "--username", "li", "--role", "office", "--password-stdin"], "password\n");
+    let weak = dingdian(
+        db,
+        &[
+            "user",
+            "add",
+            "--username",
+            "li",
+            "--role",
+            "office",
+            "--password-stdin",
+        ],
+        "password\n",
+    );
     assert_eq!(code(&weak), 1, "a weak password is invalid input");
     assert!(stderr(&weak).contains("password"), "{}", stderr(&weak));
 
-    let dup = dingdian(db, &["user", "add", "--username", "wang", "--role", "office", "--password-stdin"], "Strong@2026\n");
+    let dup = dingdian(
+        db,
+        &[
+            "user",
+            "add",
+            "--username",
+            "wang",
+            "--role",
+            "office",
+            "--password-stdin",
+        ],
+        "Strong@2026\n",
+    );
     assert_eq!(code(&dup), 1);
     assert!(stderr(&dup).contains("用户名已存在"), "{}", stderr(&dup));
 
-    let no_unit = dingdian(db, &["user", "add", "--username", "zhang", "--role", "unit", "--password-stdin"], "Strong@2026\n");
+    let no_unit = dingdian(
+        db,
+        &[
+            "user",
+            "add",
+            "--username",
+            "zhang",
+            "--role",
+            "unit",
+            "--password-stdin",
+        ],
+        "Strong@2026\n",
+    );
     assert_eq!(code(&no_unit), 1, "the unit role needs --unit");
     assert!(stderr(&no_unit).contains("unit"), "{}", stderr(&no_unit));
 
-    let bad_role = dingdian(db, &["user", "add", "--username", "zhao", "--role", "root", "--password-stdin"], "Strong@2026\n");
+    let bad_role = dingdian(
+        db,
+        &[
+            "user",
+            "add",
+            "--username",
+            "zhao",
+            "--role",
+            "root",
+            "--password-stdin",
+        ],
+        "Strong@2026\n",
+    );
     assert_eq!(code(&bad_role), 1);
 
     // The password comes from stdin, never from an argument.
-    let usage = dingdian(db, &["user", "add", "--username", "qian", "--role", "office"], "");
-    assert_eq!(code(&usage), 2, "without --password-stdin it is a usage error");
+    let usage = dingdian(
+        db,
+        &["user", "add", "--username", "qian", "--role", "office"],
+        "",
+    );
+    assert_eq!(
+        code(&usage),
+        2,
+        "without --password-stdin it is a usage error"
+    );
 }
 
 fn usage_errors_exit_2_and_broken_databases_exit_3(db: &TestDb) {
     assert_eq!(code(&dingdian(db, &["frobnicate"], "")), 2);
     assert_eq!(code(&dingdian(db, &["import", "units"], "")), 2);
     let bad = dingdian(db, &["demo", "--database", "mysql://nowhere"], "");
-    assert_eq!(code(&bad), 3, "an unusable database is a system failure: {}", stderr(&bad));
+    assert_eq!(
+        code(&bad),
+        3,
+        "an unusable database is a system failure: {}",
+        stderr(&bad)
+    );
     let help = dingdian(db, &["--help"], "");
     assert_eq!(code(&help), 0);
     assert!(stdout(&help).contains("serve"));
@@ -70,7 +148,10 @@ fn demo_is_idempotent_and_prints_the_logins(db: &TestDb) {
     let first = dingdian(db, &["demo"], "");
     assert_eq!(code(&first), 0, "{}", stderr(&first));
     assert!(stdout(&first).contains("demo data loaded"));
-    assert!(stdout(&first).contains("office") && stdout(&first).contains(dingdian_app::demo::DEMO_PASSWORD));
+    assert!(
+        stdout(&first).contains("office")
+            && stdout(&first).contains(dingdian_app::demo::DEMO_PASSWORD)
+    );
     let second = dingdian(db, &["demo", "--database", &db.url], "");
     assert_eq!(code(&second), 0);
     assert!(stdout(&second).contains("already present"));
@@ -79,14 +160,28 @@ fn demo_is_idempotent_and_prints_the_logins(db: &TestDb) {
 fn unit_import_reports_rows_and_writes_nothing_on_error(db: &TestDb) {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("units.csv");
-    std::fs::write(&bad, "单位名称,单位类型\n教育部,中央党政机关\n,中央党政机关\n财政部,外星机构\n").unwrap();
+    std::fs::write(
+        &bad,
+        "单位名称,单位类型\n教育部,中央党政机关\n,中央党政机关\n财政部,外星机构\n",
+    )
+    .unwrap();
     let out = dingdian(db, &["import", "units", bad.to_str().unwrap()], "");
     assert_eq!(code(&out), 1, "invalid rows are invalid input");
     let err = stderr(&out);
-    assert!(err.contains("第 3 行") && err.contains("row 3"), "names the row in both languages: {err}");
-    assert!(err.contains("第 4 行") && err.contains("外星机构"), "names the value: {err}");
+    assert!(
+        err.contains("第 3 行") && err.contains("row 3"),
+        "names the row in both languages: {err}"
+    );
+    assert!(
+        err.contains("第 4 行") && err.contains("外星机构"),
+        "names the value: {err}"
+    );
 
-    let json = dingdian(db, &["import", "units", bad.to_str().unwrap(), "--format", "json"], "");
+    let json = dingdian(
+        db,
+        &["import", "units", bad.to_str().unwrap(), "--format", "json"],
+        "",
+    );
     assert_eq!(code(&json), 1);
     let v: serde_json::Value = serde_json::from_str(stdout(&json).trim()).expect("one JSON object");
     assert_eq!(v["rejected"], 2);
@@ -95,23 +190,62 @@ fn unit_import_reports_rows_and_writes_nothing_on_error(db: &TestDb) {
 
     // Nothing was written: the export holds only the header.
     let xlsx = dir.path().join("units.csv.out.csv");
-    let exp = dingdian(db, &["export", "units", "--out", xlsx.to_str().unwrap()], "");
+    let exp = dingdian(
+        db,
+        &["export", "units", "--out", xlsx.to_str().unwrap()],
+        "",
+    );
     assert_eq!(code(&exp), 0, "{}", stderr(&exp));
     let csv = std::fs::read_to_string(&xlsx).unwrap();
     assert_eq!(csv.lines().count(), 1, "only the header: {csv}");
 
     let good = dir.path().join("good.csv");
-    std::fs::write(&good, "name,kind,department\n教育部,central_organ,发展规划司\n").unwrap();
-    let ok = dingdian(db, &["import", "units", good.to_str().unwrap(), "--format", "json"], "");
+    std::fs::write(
+        &good,
+        "name,kind,department\n教育部,central_organ,发展规划司\n",
+    )
+    .unwrap();
+    let ok = dingdian(
+        db,
+        &[
+            "import",
+            "units",
+            good.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        "",
+    );
     assert_eq!(code(&ok), 0, "{}", stderr(&ok));
     let v: serde_json::Value = serde_json::from_str(stdout(&ok).trim()).unwrap();
     assert_eq!(v["created"], 1);
     // Importing again updates, never duplicates.
-    let again = dingdian(db, &["import", "units", good.to_str().unwrap(), "--format", "json"], "");
+    let again = dingdian(
+        db,
+        &[
+            "import",
+            "units",
+            good.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        "",
+    );
     let v: serde_json::Value = serde_json::from_str(stdout(&again).trim()).unwrap();
-    assert_eq!((v["created"].as_i64(), v["updated"].as_i64()), (Some(0), Some(1)));
+    assert_eq!(
+        (v["created"].as_i64(), v["updated"].as_i64()),
+        (Some(0), Some(1))
+    );
 
-    let missing = dingdian(db, &["import", "units", dir.path().join("nope.csv").to_str().unwrap()], "");
+    let missing = dingdian(
+        db,
+        &[
+            "import",
+            "units",
+            dir.path().join("nope.csv").to_str().unwrap(),
+        ],
+        "",
+    );
     assert_eq!(code(&missing), 1);
 }
 
@@ -121,14 +255,40 @@ fn exports_write_xlsx_or_csv_by_extension(db: &TestDb) {
     let x = dir.path().join("plans.xlsx");
     let out = dingdian(db, &["export", "plans", "--out", x.to_str().unwrap()], "");
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert!(std::fs::read(&x).unwrap().starts_with(b"PK"), "an xlsx is a zip");
+    assert!(
+        std::fs::read(&x).unwrap().starts_with(b"PK"),
+        "an xlsx is a zip"
+    );
     let c = dir.path().join("pairings.csv");
-    let out = dingdian(db, &["export", "pairings", "--plan", "4", "--out", c.to_str().unwrap()], "");
+    let out = dingdian(
+        db,
+        &[
+            "export",
+            "pairings",
+            "--plan",
+            "4",
+            "--out",
+            c.to_str().unwrap(),
+        ],
+        "",
+    );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let text = std::fs::read_to_string(&c).unwrap();
     assert!(text.lines().next().unwrap().contains("帮扶单位"));
-    assert!(text.contains("中共中央组织部,623023"), "the seed pairing is exported");
-    let bad = dingdian(db, &["export", "units", "--out", dir.path().join("u.txt").to_str().unwrap()], "");
+    assert!(
+        text.contains("中共中央组织部,623023"),
+        "the seed pairing is exported"
+    );
+    let bad = dingdian(
+        db,
+        &[
+            "export",
+            "units",
+            "--out",
+            dir.path().join("u.txt").to_str().unwrap(),
+        ],
+        "",
+    );
     assert_eq!(code(&bad), 1);
 }
 
@@ -138,9 +298,17 @@ fn pairing_import_goes_into_a_draft_plan_only(db: &TestDb) {
     let f = dir.path().join("p.csv");
     std::fs::write(&f, "帮扶单位,县级区划代码,角色\n教育部,623023,member\n").unwrap();
     // Plan 4 is the active demo plan: immutable.
-    let out = dingdian(db, &["import", "pairings", "--plan", "4", f.to_str().unwrap()], "");
+    let out = dingdian(
+        db,
+        &["import", "pairings", "--plan", "4", f.to_str().unwrap()],
+        "",
+    );
     assert_eq!(code(&out), 1);
-    assert!(stderr(&out).contains("new version") || stderr(&out).contains("新版本"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("new version") || stderr(&out).contains("新版本"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 both_backends!(

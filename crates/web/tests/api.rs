@@ -79,7 +79,11 @@ fn login_answers_a_token_refuses_wrong_passwords_and_locks(db: &TestDb) {
         let r = web.api("post", "/login", None, login_body(u, p));
         r.expect(401);
         assert_eq!(r.code(), "bad_credentials");
-        assert!(r.json()["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+        assert!(
+            r.json()["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty())
+        );
         assert_no_sql(&r);
     }
     // A made-up token is refused.
@@ -105,15 +109,31 @@ fn login_answers_a_token_refuses_wrong_passwords_and_locks(db: &TestDb) {
         &[("accept-language", "en")],
     );
     r.expect(423);
-    assert!(r.json()["error"]["message"].as_str().unwrap().contains("locked"));
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("locked")
+    );
     // The other account is not affected.
     web.token("office1", PASSWORD);
 
     // A body that is not a login is invalid, not a server error.
-    let r = web.api_raw("post", "/login", None, Some(b"{\"username\":".to_vec()), &[]);
+    let r = web.api_raw(
+        "post",
+        "/login",
+        None,
+        Some(b"{\"username\":".to_vec()),
+        &[],
+    );
     r.expect(422);
     assert_eq!(r.fields(), vec!["body"]);
-    let r = web.api("post", "/login", None, Some(json!({ "username": "office1" })));
+    let r = web.api(
+        "post",
+        "/login",
+        None,
+        Some(json!({ "username": "office1" })),
+    );
     r.expect(422);
     assert_eq!(r.code(), "invalid");
 }
@@ -149,14 +169,24 @@ fn every_route_but_login_health_and_openapi_needs_a_token(db: &TestDb) {
             assert_no_sql(&res);
         }
         // "Bearer" with a different scheme is no token either.
-        let res = web.api_with(r.method, &path, None, body, &[("authorization", "Basic b2ZmaWNlOng=")]);
+        let res = web.api_with(
+            r.method,
+            &path,
+            None,
+            body,
+            &[("authorization", "Basic b2ZmaWNlOng=")],
+        );
         res.expect(401);
     }
 
     let r = web.api("get", "/health", None, None);
     r.expect(200);
     assert_eq!(r.json(), json!({ "status": "ok" }));
-    assert!(r.header("content-type").unwrap().starts_with("application/json"));
+    assert!(
+        r.header("content-type")
+            .unwrap()
+            .starts_with("application/json")
+    );
     let r = web.api("get", "/openapi.json", None, None);
     r.expect(200);
     assert!(r.json()["openapi"].is_string());
@@ -191,11 +221,17 @@ fn openapi_lists_exactly_the_route_table_and_every_route_answers(db: &TestDb) {
                 op["summary"].as_str().is_some_and(|s| !s.is_empty()),
                 "{method} {path} has a summary"
             );
-            assert!(op["responses"]["200"].is_object(), "{method} {path} answers");
+            assert!(
+                op["responses"]["200"].is_object(),
+                "{method} {path} answers"
+            );
             // Every referenced schema exists.
             for r in op.to_string().split("#/components/schemas/").skip(1) {
                 let name: String = r.chars().take_while(|c| c.is_alphanumeric()).collect();
-                assert!(schemas.contains_key(&name), "{method} {path} refers to {name}");
+                assert!(
+                    schemas.contains_key(&name),
+                    "{method} {path} refers to {name}"
+                );
             }
             // Path parameters are declared.
             for seg in path.split('/').filter(|s| s.starts_with('{')) {
@@ -215,7 +251,10 @@ fn openapi_lists_exactly_the_route_table_and_every_route_answers(db: &TestDb) {
         .iter()
         .map(|r| (r.method.to_string(), r.path.to_string()))
         .collect();
-    assert_eq!(documented, table, "the document lists exactly the route table");
+    assert_eq!(
+        documented, table,
+        "the document lists exactly the route table"
+    );
     for must in [
         ("post", "/login"),
         ("get", "/health"),
@@ -265,7 +304,12 @@ fn openapi_lists_exactly_the_route_table_and_every_route_answers(db: &TestDb) {
     let r = web.get("/nothing-here", &token);
     r.expect(404);
     assert_eq!(r.code(), "not_found");
-    assert_eq!(web.api("delete", "/units", Some(&token), None).status.as_u16(), 405);
+    assert_eq!(
+        web.api("delete", "/units", Some(&token), None)
+            .status
+            .as_u16(),
+        405
+    );
 }
 
 fn lists_have_items_and_total_and_honour_paging(db: &TestDb) {
@@ -284,8 +328,12 @@ fn lists_have_items_and_total_and_honour_paging(db: &TestDb) {
         let res = web.get(&path, &token);
         res.expect(200);
         let j = res.json();
-        let items = j["items"].as_array().unwrap_or_else(|| panic!("{path}: items"));
-        let total = j["total"].as_i64().unwrap_or_else(|| panic!("{path}: total"));
+        let items = j["items"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{path}: items"));
+        let total = j["total"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("{path}: total"));
         assert!(total >= items.len() as i64, "{path}");
         assert!(total > 0, "{path} lists something");
     }
@@ -343,7 +391,10 @@ fn areas_filter_by_level_key_flag_and_province(db: &TestDb) {
     user(&web.app, "office1", "office", None, None);
     let token = web.direct_token("office1", PASSWORD);
 
-    let r = web.get("/areas?level=county&key=true&province=13&per_page=500", &token);
+    let r = web.get(
+        "/areas?level=county&key=true&province=13&per_page=500",
+        &token,
+    );
     r.expect(200);
     let j = r.json();
     let items = j["items"].as_array().unwrap();
@@ -362,7 +413,10 @@ fn areas_filter_by_level_key_flag_and_province(db: &TestDb) {
     // and the others are all not key.
     let hebei = web.get("/areas?level=county&province=13&per_page=1", &token);
     assert!(hebei.json()["total"].as_i64().unwrap() > total);
-    let others = web.get("/areas?level=county&key=false&province=13&per_page=500", &token);
+    let others = web.get(
+        "/areas?level=county&key=false&province=13&per_page=500",
+        &token,
+    );
     let others = others.json();
     assert_eq!(
         others["total"].as_i64().unwrap() + total,
@@ -376,7 +430,10 @@ fn areas_filter_by_level_key_flag_and_province(db: &TestDb) {
             .all(|a| a["key_county"] == false)
     );
     // Other provinces' key counties are elsewhere.
-    let hunan = web.get("/areas?level=county&key=true&province=43&per_page=500", &token);
+    let hunan = web.get(
+        "/areas?level=county&key=true&province=43&per_page=500",
+        &token,
+    );
     let hunan = hunan.json();
     assert!(
         hunan["items"]
@@ -389,7 +446,13 @@ fn areas_filter_by_level_key_flag_and_province(db: &TestDb) {
     let prov = web.get("/areas?level=province&per_page=100", &token);
     let prov = prov.json();
     assert!(prov["total"].as_i64().unwrap() >= 31);
-    assert!(prov["items"].as_array().unwrap().iter().all(|a| a["level"] == "province"));
+    assert!(
+        prov["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["level"] == "province")
+    );
     // One area.
     let z = web.get(&format!("/areas/{ZHOUQU}"), &token);
     z.expect(200);
@@ -467,7 +530,9 @@ fn plan_fields_workflow_coverage_and_pairing_filters(db: &TestDb) {
     for (u, county) in [(a, XINGTANG), (a, LINGSHOU)] {
         add(json!({ "unit_id": u, "county_code": county, "role": "lead" })).expect(201);
     }
-    let r = add(json!({ "unit_id": b, "county_code": JIANGHUA, "role": "lead", "start": START, "end": "2022-12-31" }));
+    let r = add(
+        json!({ "unit_id": b, "county_code": JIANGHUA, "role": "lead", "start": START, "end": "2022-12-31" }),
+    );
     r.expect(201);
     let p = r.json();
     assert_eq!(p["unit_id"], b);
@@ -489,18 +554,28 @@ fn plan_fields_workflow_coverage_and_pairing_filters(db: &TestDb) {
     cov.expect(200);
     let cj = cov.json();
     let keys: BTreeSet<&str> = cj.as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(keys, BTreeSet::from(["key_counties", "covered", "uncovered"]));
+    assert_eq!(
+        keys,
+        BTreeSet::from(["key_counties", "covered", "uncovered"])
+    );
     assert_eq!(cj["key_counties"], 4);
     assert_eq!(cj["covered"], 3);
     let open = cj["uncovered"].as_array().unwrap();
     assert_eq!(open.len(), 1);
-    let keys: BTreeSet<&str> = open[0].as_object().unwrap().keys().map(String::as_str).collect();
+    let keys: BTreeSet<&str> = open[0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     assert_eq!(keys, BTreeSet::from(["code", "name", "priority"]));
     assert_eq!(open[0]["code"], ZHOUQU);
     assert_eq!(open[0]["name"], "舟曲县");
     assert_eq!(open[0]["priority"], 1);
     // Later Jianghua's pairing has ended too; the western county comes first.
-    let cov = web.get(&format!("/plans/{id}/coverage?on=2023-06-01"), &office).json();
+    let cov = web
+        .get(&format!("/plans/{id}/coverage?on=2023-06-01"), &office)
+        .json();
     assert_eq!(cov["covered"], 2);
     let codes: Vec<&str> = cov["uncovered"]
         .as_array()
@@ -514,9 +589,12 @@ fn plan_fields_workflow_coverage_and_pairing_filters(db: &TestDb) {
     bad.expect(422);
     assert_eq!(bad.fields(), vec!["on"]);
 
-    add(json!({ "unit_id": c, "county_code": JIANGHUA, "role": "member", "start": "2023-01-01" })).expect(201);
+    add(json!({ "unit_id": c, "county_code": JIANGHUA, "role": "member", "start": "2023-01-01" }))
+        .expect(201);
     add(json!({ "unit_id": a, "county_code": ZHOUQU, "role": "lead" })).expect(201);
-    let cov = web.get(&format!("/plans/{id}/coverage?on=2024-01-01"), &office).json();
+    let cov = web
+        .get(&format!("/plans/{id}/coverage?on=2024-01-01"), &office)
+        .json();
     assert_eq!(cov["covered"], 4);
     assert_eq!(cov["uncovered"], json!([]));
 
@@ -526,14 +604,21 @@ fn plan_fields_workflow_coverage_and_pairing_filters(db: &TestDb) {
         r.expect(200);
         r.json()["items"].as_array().unwrap().clone()
     };
-    let got = items(&format!("/pairings?unit={b}&county={JIANGHUA}&active_on=2022-06-01"));
+    let got = items(&format!(
+        "/pairings?unit={b}&county={JIANGHUA}&active_on=2022-06-01"
+    ));
     assert_eq!(got.len(), 1);
     for k in ["unit_id", "county_code", "plan_id", "role", "start", "end"] {
         assert!(!got[0][k].is_null(), "pairing has {k}: {}", got[0]);
     }
     assert_eq!(got[0]["unit_id"], b);
     assert_eq!(got[0]["plan_id"], id);
-    assert!(items(&format!("/pairings?unit={b}&county={JIANGHUA}&active_on=2024-06-01")).is_empty());
+    assert!(
+        items(&format!(
+            "/pairings?unit={b}&county={JIANGHUA}&active_on=2024-06-01"
+        ))
+        .is_empty()
+    );
     let now = items(&format!("/pairings?county={JIANGHUA}&active_on=2024-06-01"));
     assert_eq!(now.len(), 1);
     assert_eq!(now[0]["unit_id"], c);
@@ -554,7 +639,11 @@ fn plan_fields_workflow_coverage_and_pairing_filters(db: &TestDb) {
 
     // The workflow: wrong role 403, illegal 409, unknown status 422.
     let go = |token: &str, to: &str| {
-        web.post(&format!("/plans/{id}/transition"), token, json!({ "to": to }))
+        web.post(
+            &format!("/plans/{id}/transition"),
+            token,
+            json!({ "to": to }),
+        )
     };
     let r = go(&reviewer, "consultation");
     r.expect(403);
@@ -586,7 +675,10 @@ fn plan_fields_workflow_coverage_and_pairing_filters(db: &TestDb) {
     let r = go(&office, "active");
     r.expect(200);
     assert_plan_shape(&r.json(), "active");
-    assert_eq!(web.get(&format!("/plans/{id}"), &office).json()["status"], "active");
+    assert_eq!(
+        web.get(&format!("/plans/{id}"), &office).json()["status"],
+        "active"
+    );
     // An active plan goes nowhere by hand and takes no new pairings.
     for to in ["draft", "submitted", "superseded"] {
         let r = go(&office, to);
@@ -623,7 +715,11 @@ fn bad_input_is_422_naming_the_field_in_the_callers_language(db: &TestDb) {
     let mut errors = Vec::new();
 
     // Units: empty name, unknown kind.
-    let r = web.post("/units", &token, json!({ "name": "", "kind": "central_organ" }));
+    let r = web.post(
+        "/units",
+        &token,
+        json!({ "name": "", "kind": "central_organ" }),
+    );
     r.expect(422);
     assert_eq!(r.code(), "invalid");
     assert_eq!(r.fields(), vec!["name"]);
@@ -632,7 +728,11 @@ fn bad_input_is_422_naming_the_field_in_the_callers_language(db: &TestDb) {
     let f = &r.json()["error"]["fields"][0];
     assert!(f["message"].as_str().is_some_and(has_cjk), "{f}");
     errors.push(r);
-    let r = web.post("/units", &token, json!({ "name": "新单位", "kind": "alien" }));
+    let r = web.post(
+        "/units",
+        &token,
+        json!({ "name": "新单位", "kind": "alien" }),
+    );
     r.expect(422);
     assert_eq!(r.fields(), vec!["kind"]);
     assert_eq!(r.json()["error"]["fields"][0]["value"], "alien");
@@ -643,15 +743,29 @@ fn bad_input_is_422_naming_the_field_in_the_callers_language(db: &TestDb) {
     assert_eq!(r.fields(), vec!["name", "kind"]);
     errors.push(r);
     // A duplicate name.
-    let r = web.post("/units", &token, json!({ "name": "校验测试单位", "kind": "university" }));
+    let r = web.post(
+        "/units",
+        &token,
+        json!({ "name": "校验测试单位", "kind": "university" }),
+    );
     r.expect(422);
     assert_eq!(r.fields(), vec!["name"]);
     errors.push(r);
-    assert_eq!(web.get("/units", &token).json()["total"], units_before, "nothing written");
+    assert_eq!(
+        web.get("/units", &token).json()["total"],
+        units_before,
+        "nothing written"
+    );
 
     // The same in English.
     let en = [("accept-language", "en-GB,en;q=0.9")];
-    let r = web.api_with("post", "/units", Some(&token), Some(json!({ "name": "", "kind": "central_organ" })), &en);
+    let r = web.api_with(
+        "post",
+        "/units",
+        Some(&token),
+        Some(json!({ "name": "", "kind": "central_organ" })),
+        &en,
+    );
     r.expect(422);
     let msg = r.json()["error"]["message"].as_str().unwrap().to_string();
     assert!(!has_cjk(&msg) && msg.contains("required"), "English: {msg}");
@@ -662,7 +776,10 @@ fn bad_input_is_422_naming_the_field_in_the_callers_language(db: &TestDb) {
     let msg = r.json()["error"]["message"].as_str().unwrap().to_string();
     assert!(!has_cjk(&msg), "English 401: {msg}");
     let r = web.api("get", "/units", None, None);
-    assert!(has_cjk(r.json()["error"]["message"].as_str().unwrap()), "Chinese 401");
+    assert!(
+        has_cjk(r.json()["error"]["message"].as_str().unwrap()),
+        "Chinese 401"
+    );
     let r = web.api_with("get", "/plans/424242", Some(&token), None, &en);
     r.expect(404);
     assert!(!has_cjk(r.json()["error"]["message"].as_str().unwrap()));
@@ -738,19 +855,35 @@ fn bad_input_is_422_naming_the_field_in_the_callers_language(db: &TestDb) {
     r.expect(422);
     assert_eq!(r.fields(), vec!["body"]);
     errors.push(r);
-    let r = web.api_raw("post", "/units", Some(&token), Some(b"{\"name\":".to_vec()), &en);
+    let r = web.api_raw(
+        "post",
+        "/units",
+        Some(&token),
+        Some(b"{\"name\":".to_vec()),
+        &en,
+    );
     assert!(!has_cjk(r.json()["error"]["message"].as_str().unwrap()));
     errors.push(r);
 
     // Input that would break naive SQL is just data.
     let tricky = "O'Brien\"; DROP TABLE units; --";
-    let r = web.post("/units", &token, json!({ "name": tricky, "kind": "university" }));
+    let r = web.post(
+        "/units",
+        &token,
+        json!({ "name": tricky, "kind": "university" }),
+    );
     r.expect(201);
     assert_eq!(r.json()["name"], tricky);
-    let q = web.get(&format!("/units?q={}", urlencoding::encode("' OR 1=1 --")), &token);
+    let q = web.get(
+        &format!("/units?q={}", urlencoding::encode("' OR 1=1 --")),
+        &token,
+    );
     q.expect(200);
     assert_eq!(q.json()["total"], 0);
-    let q = web.get(&format!("/areas?province={}", urlencoding::encode("%' --")), &token);
+    let q = web.get(
+        &format!("/areas?province={}", urlencoding::encode("%' --")),
+        &token,
+    );
     q.expect(200);
 
     // No error answer shows SQL or internals.

@@ -24,7 +24,11 @@ impl Drop for Driver {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn screenshots_dir() -> std::path::PathBuf {
@@ -43,12 +47,19 @@ async fn shot(c: &Client, name: &str) {
 /// navigation finishes in its own time.
 async fn wait_path(c: &Client, path: &str) {
     for _ in 0..100 {
-        if c.current_url().await.map(|u| u.path() == path).unwrap_or(false) {
+        if c.current_url()
+            .await
+            .map(|u| u.path() == path)
+            .unwrap_or(false)
+        {
             return;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("the browser never reached {path}; it is at {:?}", c.current_url().await.map(|u| u.to_string()));
+    panic!(
+        "the browser never reached {path}; it is at {:?}",
+        c.current_url().await.map(|u| u.to_string())
+    );
 }
 
 /// Waits (up to 10 s) until the plan's status tag reads `expected`.
@@ -66,19 +77,44 @@ async fn wait_status(c: &Client, expected: &str) {
 
 async fn sign_in(c: &Client, base: &str, user: &str) {
     c.goto(&format!("{base}/login")).await.unwrap();
-    c.find(Locator::Css("input[name=username]")).await.unwrap().send_keys(user).await.unwrap();
-    c.find(Locator::Css("input[name=password]")).await.unwrap().send_keys(dingdian_app::demo::DEMO_PASSWORD).await.unwrap();
-    c.find(Locator::Css("form[action='/login'] button[type=submit]")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("input[name=username]"))
+        .await
+        .unwrap()
+        .send_keys(user)
+        .await
+        .unwrap();
+    c.find(Locator::Css("input[name=password]"))
+        .await
+        .unwrap()
+        .send_keys(dingdian_app::demo::DEMO_PASSWORD)
+        .await
+        .unwrap();
+    c.find(Locator::Css("form[action='/login'] button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_path(c, "/").await;
 }
 
 async fn sign_out(c: &Client) {
-    c.find(Locator::Css("form[action='/logout'] button")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("form[action='/logout'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_path(c, "/login").await;
 }
 
 async fn press(c: &Client, to: &str) {
-    c.find(Locator::Id(&format!("to-{to}"))).await.unwrap().click().await.unwrap();
+    c.find(Locator::Id(&format!("to-{to}")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
 }
 
 async fn status_of(c: &Client) -> String {
@@ -92,7 +128,10 @@ async fn status_of(c: &Client) -> String {
 fn office_and_reviewer_walk_a_plan_to_approval_in_a_real_browser() {
     if !std::path::Path::new(CHROMEDRIVER).exists() || !std::path::Path::new(CHROMIUM).exists() {
         let msg = "chromium / chromium-driver are not installed: the browser test was SKIPPED (apt-get install chromium chromium-driver)";
-        assert!(std::env::var_os("CI").is_none(), "{msg}; under CI this is an error");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{msg}; under CI this is an error"
+        );
         eprintln!("\n!!!!!!!! {msg} !!!!!!!!\n");
         return;
     }

@@ -37,7 +37,11 @@ fn sign_in_through_the_form(db: &TestDb) {
     let mut b = web.browser();
     let page = b.get("/login?next=/units");
     page.expect(200);
-    assert!(page.header("content-type").unwrap().starts_with("text/html"));
+    assert!(
+        page.header("content-type")
+            .unwrap()
+            .starts_with("text/html")
+    );
     let html = page.text();
     let pre = b.cookie("dd_pre").expect("dd_pre cookie").to_string();
     let csrf = csrf_of(&html);
@@ -50,12 +54,21 @@ fn sign_in_through_the_form(db: &TestDb) {
         .iter()
         .map(|v| v.to_str().unwrap().to_string())
         .collect::<Vec<_>>();
-    assert!(set.iter().all(|c| c.contains("HttpOnly") && c.contains("SameSite")), "{set:?}");
+    assert!(
+        set.iter()
+            .all(|c| c.contains("HttpOnly") && c.contains("SameSite")),
+        "{set:?}"
+    );
 
     // A wrong password: the form again, 401, no session.
     let r = b.post(
         "/login",
-        &[("_csrf", &csrf), ("username", "office1"), ("password", "Wrong@1234x"), ("next", "/")],
+        &[
+            ("_csrf", &csrf),
+            ("username", "office1"),
+            ("password", "Wrong@1234x"),
+            ("next", "/"),
+        ],
     );
     r.expect(401);
     assert!(b.cookie("dd_session").is_none());
@@ -64,24 +77,44 @@ fn sign_in_through_the_form(db: &TestDb) {
 
     let r = b.post(
         "/login",
-        &[("_csrf", &csrf), ("username", "office1"), ("password", PASSWORD), ("next", "/")],
+        &[
+            ("_csrf", &csrf),
+            ("username", "office1"),
+            ("password", PASSWORD),
+            ("next", "/"),
+        ],
     );
     r.expect(303);
     assert_eq!(r.header("location"), Some("/"));
     let session = r.set_cookies();
-    assert!(session.get("dd_session").is_some_and(|v| v.len() >= 32), "{session:?}");
-    assert!(b.cookie("dd_pre").is_none(), "the pre-session token is spent");
+    assert!(
+        session.get("dd_session").is_some_and(|v| v.len() >= 32),
+        "{session:?}"
+    );
+    assert!(
+        b.cookie("dd_pre").is_none(),
+        "the pre-session token is spent"
+    );
     let home = b.get("/");
     home.expect(200);
     assert!(home.text().contains("office1 测试"), "signed in as office1");
 
     // `next` is followed when local, ignored when not.
-    for (next, to) in [("/units?q=1", "/units?q=1"), ("//evil.example/x", "/"), ("https://evil.example/", "/")] {
+    for (next, to) in [
+        ("/units?q=1", "/units?q=1"),
+        ("//evil.example/x", "/"),
+        ("https://evil.example/", "/"),
+    ] {
         let mut b = web.browser();
         let csrf = csrf_of(&b.get("/login").text());
         let r = b.post(
             "/login",
-            &[("_csrf", &csrf), ("username", "office1"), ("password", PASSWORD), ("next", next)],
+            &[
+                ("_csrf", &csrf),
+                ("username", "office1"),
+                ("password", PASSWORD),
+                ("next", next),
+            ],
         );
         r.expect(303);
         assert_eq!(r.header("location"), Some(to), "next {next}");
@@ -93,7 +126,9 @@ fn sign_in_through_the_form(db: &TestDb) {
     r.expect(303);
     assert!(b.cookie("dd_session").is_none());
     let mut stale = web.browser();
-    stale.cookies.insert("dd_session".into(), session["dd_session"].clone());
+    stale
+        .cookies
+        .insert("dd_session".into(), session["dd_session"].clone());
     let r = stale.get("/");
     r.expect(303);
     assert!(r.header("location").unwrap().starts_with("/login"));
@@ -106,7 +141,11 @@ fn sign_in_with_a_wrong_csrf_is_refused(db: &TestDb) {
     b.get("/login");
     let r = b.post(
         "/login",
-        &[("_csrf", "forged"), ("username", "office1"), ("password", PASSWORD)],
+        &[
+            ("_csrf", "forged"),
+            ("username", "office1"),
+            ("password", PASSWORD),
+        ],
     );
     r.expect(403);
     assert!(!r.set_cookies().contains_key("dd_session"));
@@ -117,7 +156,11 @@ fn sign_in_with_a_wrong_csrf_is_refused(db: &TestDb) {
     let mut c = web.browser();
     let r = c.post(
         "/login",
-        &[("_csrf", &csrf), ("username", "office1"), ("password", PASSWORD)],
+        &[
+            ("_csrf", &csrf),
+            ("username", "office1"),
+            ("password", PASSWORD),
+        ],
     );
     r.expect(403);
     assert!(c.cookie("dd_session").is_none());
@@ -192,13 +235,13 @@ fn state_changing_posts_need_the_sessions_csrf(db: &TestDb) {
     let others = other.csrf();
     assert_ne!(csrf, others, "each session has its own token");
 
-    let form = |token: Option<&str>| {
+    fn form(token: Option<&str>) -> Vec<(&str, &str)> {
         let mut f = vec![("name", "新建单位"), ("kind", "university")];
         if let Some(t) = token {
             f.push(("_csrf", t));
         }
         f
-    };
+    }
     for token in [None, Some(""), Some("forged"), Some(others.as_str())] {
         let r = b.post("/units", &form(token));
         r.expect(403);
@@ -209,10 +252,26 @@ fn state_changing_posts_need_the_sessions_csrf(db: &TestDb) {
     let z = ZHOUQU.to_string();
     let uid = u.to_string();
     let posts: Vec<(String, Vec<(&str, &str)>)> = vec![
-        (format!("/units/{u}"), vec![("name", "改名单位"), ("kind", "university")]),
-        (format!("/plans/{plan}/pairings"), vec![("unit_id", &uid), ("county_code", &z)]),
-        (format!("/plans/{plan}/transition"), vec![("to", "consultation")]),
-        ("/plans".into(), vec![("name", "伪造方案"), ("period_start", START), ("period_end", END)]),
+        (
+            format!("/units/{u}"),
+            vec![("name", "改名单位"), ("kind", "university")],
+        ),
+        (
+            format!("/plans/{plan}/pairings"),
+            vec![("unit_id", &uid), ("county_code", &z)],
+        ),
+        (
+            format!("/plans/{plan}/transition"),
+            vec![("to", "consultation")],
+        ),
+        (
+            "/plans".into(),
+            vec![
+                ("name", "伪造方案"),
+                ("period_start", START),
+                ("period_end", END),
+            ],
+        ),
         ("/lang".into(), vec![("to", "en")]),
         ("/logout".into(), vec![]),
     ];
@@ -234,20 +293,31 @@ fn state_changing_posts_need_the_sessions_csrf(db: &TestDb) {
     );
     assert!(b.cookie("dd_session").is_some(), "still signed in");
     b.get("/").expect(200);
-    assert!(!b.get("/").text().contains("<html lang=\"en\""), "still Chinese");
+    assert!(
+        !b.get("/").text().contains("<html lang=\"en\""),
+        "still Chinese"
+    );
 
     // With the session's token it works.
     let r = b.post("/units", &form(Some(&csrf)));
     r.expect(303);
     let loc = r.header("location").unwrap().to_string();
-    assert!(loc.starts_with("/units/") && loc.ends_with("?done=created"), "{loc}");
+    assert!(
+        loc.starts_with("/units/") && loc.ends_with("?done=created"),
+        "{loc}"
+    );
     assert_eq!(unit_count(&web), 2);
     let page = b.get(&loc);
     page.expect(200);
     assert!(page.text().contains("新建单位"));
     let r = b.post(
         &format!("/plans/{plan}/pairings"),
-        &[("_csrf", &csrf), ("unit_id", &uid), ("county_code", ZHOUQU), ("role", "lead")],
+        &[
+            ("_csrf", &csrf),
+            ("unit_id", &uid),
+            ("county_code", ZHOUQU),
+            ("role", "lead"),
+        ],
     );
     r.expect(303);
     assert_eq!(web.app.plan_detail(&cli(), plan).unwrap().pairings.len(), 1);
@@ -282,7 +352,11 @@ fn unit_form_errors_show_under_the_field_and_keep_the_input(db: &TestDb) {
         "error under the name field: {name_label}"
     );
     assert!(name_label.contains("aria-invalid=\"true\""));
-    assert_eq!(html.matches("class=\"field-error\"").count(), 1, "only the name is wrong");
+    assert_eq!(
+        html.matches("class=\"field-error\"").count(),
+        1,
+        "only the name is wrong"
+    );
     assert!(html.contains("请修改标红的内容后再提交"));
     // The other input is kept.
     assert!(html.contains("value=\"张联络\""));
@@ -292,12 +366,19 @@ fn unit_form_errors_show_under_the_field_and_keep_the_input(db: &TestDb) {
     assert_eq!(unit_count(&web), 0);
 
     // An unknown kind is shown under the kind.
-    let r = b.post("/units", &[("_csrf", &csrf), ("name", "好名字"), ("kind", "alien")]);
+    let r = b.post(
+        "/units",
+        &[("_csrf", &csrf), ("name", "好名字"), ("kind", "alien")],
+    );
     r.expect(422);
     let html = r.text();
     let kind = html.find("name=\"kind\"").unwrap();
     let end = html[kind..].find("</label>").unwrap() + kind;
-    assert!(html[kind..end].contains("不是已知的单位类型"), "{}", &html[kind..end]);
+    assert!(
+        html[kind..end].contains("不是已知的单位类型"),
+        "{}",
+        &html[kind..end]
+    );
     assert!(html.contains("value=\"好名字\""));
     assert_eq!(unit_count(&web), 0);
 }
@@ -311,14 +392,21 @@ fn language_switch_makes_the_next_page_english(db: &TestDb) {
     assert!(html.contains("<html lang=\"zh-CN\""));
     assert!(title_of(&html).starts_with("帮扶单位"));
     let csrf = csrf_of(&html);
-    let r = b.post("/lang", &[("_csrf", &csrf), ("to", "en"), ("next", "/units")]);
+    let r = b.post(
+        "/lang",
+        &[("_csrf", &csrf), ("to", "en"), ("next", "/units")],
+    );
     r.expect(303);
     assert_eq!(r.header("location"), Some("/units"));
     let page = b.get("/units");
     page.expect(200);
     let html = page.text();
     assert!(html.contains("<html lang=\"en\""));
-    assert!(title_of(&html).starts_with("Assisting units"), "{}", title_of(&html));
+    assert!(
+        title_of(&html).starts_with("Assisting units"),
+        "{}",
+        title_of(&html)
+    );
     assert!(!has_cjk(&title_of(&html)), "{}", title_of(&html));
     // The choice is the account's: a new session starts in English too.
     let mut again = web.browser();
@@ -326,21 +414,32 @@ fn language_switch_makes_the_next_page_english(db: &TestDb) {
     assert!(again.get("/").text().contains("<html lang=\"en\""));
     // Form errors come in English.
     let csrf = again.csrf();
-    let r = again.post("/units", &[("_csrf", &csrf), ("name", ""), ("kind", "university")]);
+    let r = again.post(
+        "/units",
+        &[("_csrf", &csrf), ("name", ""), ("kind", "university")],
+    );
     r.expect(422);
     assert!(r.text().contains("is required"));
     // And back.
-    let r = b.post("/lang", &[("_csrf", &csrf_of(&b.get("/").text())), ("to", "zh"), ("next", "/")]);
+    let csrf = csrf_of(&b.get("/").text());
+    let r = b.post("/lang", &[("_csrf", &csrf), ("to", "zh"), ("next", "/")]);
     r.expect(303);
     assert!(b.get("/").text().contains("<html lang=\"zh-CN\""));
     // Before sign-in the switch uses the pre-session token.
     let mut guest = web.browser();
     let csrf = csrf_of(&guest.get("/login").text());
-    guest.post("/lang", &[("_csrf", &csrf), ("to", "en"), ("next", "/login")]).expect(303);
+    guest
+        .post(
+            "/lang",
+            &[("_csrf", &csrf), ("to", "en"), ("next", "/login")],
+        )
+        .expect(303);
     let login = guest.get("/login").text();
     assert!(login.contains("<html lang=\"en\"") && login.contains("Sign in"));
     let mut english = web.browser();
-    english.headers.push(("accept-language".into(), "en-US,en;q=0.8".into()));
+    english
+        .headers
+        .push(("accept-language".into(), "en-US,en;q=0.8".into()));
     assert!(english.get("/login").text().contains("<html lang=\"en\""));
 }
 
@@ -352,7 +451,11 @@ fn assert_security_headers(r: &Resp, what: &str) {
     assert!(!csp.contains("unsafe-eval"), "{what}: {csp}");
     assert!(csp.contains("default-src"), "{what}: {csp}");
     assert_eq!(r.header("x-frame-options"), Some("DENY"), "{what}");
-    assert_eq!(r.header("x-content-type-options"), Some("nosniff"), "{what}");
+    assert_eq!(
+        r.header("x-content-type-options"),
+        Some("nosniff"),
+        "{what}"
+    );
 }
 
 fn pages_carry_security_headers(db: &TestDb) {
@@ -372,7 +475,10 @@ fn pages_carry_security_headers(db: &TestDb) {
     assert_security_headers(&web.api("get", "/health", None, None), "API");
     // No inline script or style in pages (the CSP would block them).
     let html = b.get("/").text();
-    assert!(!html.contains("<script>") && !html.contains(" style=\""), "no inline code");
+    assert!(
+        !html.contains("<script>") && !html.contains(" style=\""),
+        "no inline code"
+    );
 }
 
 fn assert_xlsx(r: &Resp, what: &str) {
@@ -421,8 +527,10 @@ fn reviewer_sees_review_buttons_on_a_submitted_plan_and_the_office_does_not(db: 
     county_list(app);
     let u = unit(app, "审核测试单位");
     let plan = full_plan(app, "审核测试方案", u);
-    app.transition_plan(&cli(), plan, "consultation", None).unwrap();
-    app.transition_plan(&cli(), plan, "submitted", None).unwrap();
+    app.transition_plan(&cli(), plan, "consultation", None)
+        .unwrap();
+    app.transition_plan(&cli(), plan, "submitted", None)
+        .unwrap();
     let path = format!("/plans/{plan}");
 
     let mut office = web.browser();
@@ -430,7 +538,10 @@ fn reviewer_sees_review_buttons_on_a_submitted_plan_and_the_office_does_not(db: 
     let html = office.get(&path).text();
     assert!(html.contains("审核测试方案"));
     assert!(!html.contains("id=\"to-approved\"") && !html.contains("id=\"to-returned\""));
-    assert!(!html.contains("/transition"), "the office has no button on a submitted plan");
+    assert!(
+        !html.contains("/transition"),
+        "the office has no button on a submitted plan"
+    );
 
     let mut reviewer = web.browser();
     reviewer.sign_in("reviewer1", PASSWORD);
@@ -442,29 +553,50 @@ fn reviewer_sees_review_buttons_on_a_submitted_plan_and_the_office_does_not(db: 
     assert!(html.contains("审核通过") && html.contains("退回"));
     let csrf = csrf_of(&html);
     // Returning needs a reason: the page again with the error.
-    let r = reviewer.post(&format!("{path}/transition"), &[("_csrf", &csrf), ("to", "returned"), ("reason", " ")]);
+    let r = reviewer.post(
+        &format!("{path}/transition"),
+        &[("_csrf", &csrf), ("to", "returned"), ("reason", " ")],
+    );
     r.expect(422);
     assert!(r.text().contains("退回须说明理由"));
     // Approving needs the confirmation tick.
-    let r = reviewer.post(&format!("{path}/transition"), &[("_csrf", &csrf), ("to", "approved")]);
+    let r = reviewer.post(
+        &format!("{path}/transition"),
+        &[("_csrf", &csrf), ("to", "approved")],
+    );
     r.expect(422);
-    assert_eq!(app.get_plan(&cli(), plan).unwrap().status, PlanStatus::Submitted);
+    assert_eq!(
+        app.get_plan(&cli(), plan).unwrap().status,
+        PlanStatus::Submitted
+    );
     let r = reviewer.post(
         &format!("{path}/transition"),
         &[("_csrf", &csrf), ("to", "approved"), ("confirm", "yes")],
     );
     r.expect(303);
-    assert_eq!(r.header("location"), Some(format!("{path}?done=transition").as_str()));
-    assert_eq!(app.get_plan(&cli(), plan).unwrap().status, PlanStatus::Approved);
+    assert_eq!(
+        r.header("location"),
+        Some(format!("{path}?done=transition").as_str())
+    );
+    assert_eq!(
+        app.get_plan(&cli(), plan).unwrap().status,
+        PlanStatus::Approved
+    );
     // Now the office has the next button, the reviewer none.
     assert!(office.get(&path).text().contains("id=\"to-active\""));
     let html = reviewer.get(&path).text();
     assert!(!html.contains("id=\"to-"));
     // The office pressing the reviewer's step by hand is refused.
     let csrf = office.csrf();
-    let r = office.post(&format!("{path}/transition"), &[("_csrf", &csrf), ("to", "returned"), ("reason", "x")]);
+    let r = office.post(
+        &format!("{path}/transition"),
+        &[("_csrf", &csrf), ("to", "returned"), ("reason", "x")],
+    );
     assert!(r.status.is_client_error());
-    assert_eq!(app.get_plan(&cli(), plan).unwrap().status, PlanStatus::Approved);
+    assert_eq!(
+        app.get_plan(&cli(), plan).unwrap().status,
+        PlanStatus::Approved
+    );
 }
 
 /// `href`s of the menu of a page.
@@ -480,18 +612,29 @@ fn menu_of(html: &str) -> Vec<String> {
 
 #[track_caller]
 fn assert_chinese_page(r: &Resp, path: &str) {
-    assert_eq!(r.status.as_u16(), 200, "{path}: {}", r.text().chars().take(600).collect::<String>());
+    assert_eq!(
+        r.status.as_u16(),
+        200,
+        "{path}: {}",
+        r.text().chars().take(600).collect::<String>()
+    );
     let html = r.text();
     let title = title_of(&html);
     let own = title.split(" · ").next().unwrap_or("");
     assert!(has_cjk(own), "{path}: Chinese title: {title:?}");
     let main = main_of(&html);
-    assert!(main.contains("<h1>") || main.contains("<h1 "), "{path}: a heading");
+    assert!(
+        main.contains("<h1>") || main.contains("<h1 "),
+        "{path}: a heading"
+    );
     let text: String = main
         .split('<')
         .filter_map(|s| s.split_once('>').map(|(_, t)| t))
         .collect::<String>();
-    assert!(text.trim().chars().count() > 20, "{path}: content: {text:?}");
+    assert!(
+        text.trim().chars().count() > 20,
+        "{path}: content: {text:?}"
+    );
     assert!(!html.contains("页面渲染失败"), "{path}");
 }
 
@@ -527,7 +670,15 @@ fn office_menu_and_unit_views_on_the_demo_data(db: &TestDb) {
     let home = office.get("/");
     assert_chinese_page(&home, "/");
     let menu = menu_of(&home.text());
-    let expected = ["/", "/plans", "/pairings", "/coverage", "/units", "/areas", "/county-lists"];
+    let expected = [
+        "/",
+        "/plans",
+        "/pairings",
+        "/coverage",
+        "/units",
+        "/areas",
+        "/county-lists",
+    ];
     assert_eq!(menu, expected, "the office's menu");
     let mut pages: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
     pages.extend([
@@ -546,10 +697,18 @@ fn office_menu_and_unit_views_on_the_demo_data(db: &TestDb) {
         assert_chinese_page(&office.get(path), path);
     }
     let diff = office.get(&format!("/plans/{}/diff", revision.id)).text();
-    assert!(diff.contains("清华大学"), "the diff shows the added member unit");
+    assert!(
+        diff.contains("清华大学"),
+        "the diff shows the added member unit"
+    );
     let z = office.get(&format!("/areas/{ZHOUQU}")).text();
     assert!(z.contains("舟曲县"));
-    assert!(office.get(&format!("/units/{seed}")).text().contains("舟曲县"));
+    assert!(
+        office
+            .get(&format!("/units/{seed}"))
+            .text()
+            .contains("舟曲县")
+    );
 
     // ---- the unit user: the consultation plan, with its feedback buttons ----
     let mut zzb = web.browser();
@@ -563,7 +722,10 @@ fn office_menu_and_unit_views_on_the_demo_data(db: &TestDb) {
     assert!(html.contains("value=\"accept\"") && html.contains("value=\"comment\""));
     assert!(!html.contains("id=\"to-"), "no workflow buttons for a unit");
     // Only its own pairings are listed.
-    assert!(!html.contains("清华大学"), "another unit's pairing is not shown");
+    assert!(
+        !html.contains("清华大学"),
+        "another unit's pairing is not shown"
+    );
     let before = app.plan_detail(&cli(), revision.id).unwrap().feedback.len();
     let csrf = csrf_of(&html);
     let r = zzb.post(
@@ -571,18 +733,34 @@ fn office_menu_and_unit_views_on_the_demo_data(db: &TestDb) {
         &[("_csrf", &csrf), ("kind", "accept"), ("text", "")],
     );
     r.expect(303);
-    assert_eq!(r.header("location"), Some(format!("{path}?done=feedback").as_str()));
+    assert_eq!(
+        r.header("location"),
+        Some(format!("{path}?done=feedback").as_str())
+    );
     let after = app.plan_detail(&cli(), revision.id).unwrap().feedback;
     assert_eq!(after.len(), before + 1);
-    assert!(after.iter().any(|f| f.kind == "accept" && f.unit_name == SEED_UNIT));
+    assert!(
+        after
+            .iter()
+            .any(|f| f.kind == "accept" && f.unit_name == SEED_UNIT)
+    );
     let shown = zzb.get(&format!("{path}?done=feedback")).text();
     assert!(shown.contains("意见已提交"));
     // A comment needs its text; a forged token writes nothing.
-    let r = zzb.post(&format!("{path}/feedback"), &[("_csrf", &csrf), ("kind", "comment"), ("text", "")]);
+    let r = zzb.post(
+        &format!("{path}/feedback"),
+        &[("_csrf", &csrf), ("kind", "comment"), ("text", "")],
+    );
     r.expect(422);
-    let r = zzb.post(&format!("{path}/feedback"), &[("_csrf", "forged"), ("kind", "accept")]);
+    let r = zzb.post(
+        &format!("{path}/feedback"),
+        &[("_csrf", "forged"), ("kind", "accept")],
+    );
     r.expect(403);
-    assert_eq!(app.plan_detail(&cli(), revision.id).unwrap().feedback.len(), before + 1);
+    assert_eq!(
+        app.plan_detail(&cli(), revision.id).unwrap().feedback.len(),
+        before + 1
+    );
     // The active plan is decided: no feedback buttons there.
     let html = zzb.get(&format!("/plans/{}", active.id)).text();
     assert!(!html.contains(&format!("action=\"/plans/{}/feedback\"", active.id)));
@@ -595,7 +773,10 @@ fn office_menu_and_unit_views_on_the_demo_data(db: &TestDb) {
     ] {
         let r = zzb.get(&path);
         assert_eq!(r.status.as_u16(), 404, "{path}");
-        assert!(!r.text().contains("直属高校"), "{path}: nothing of it leaks");
+        assert!(
+            !r.text().contains("直属高校"),
+            "{path}: nothing of it leaks"
+        );
     }
     // Its menu has no county lists' editing but its plans and unit.
     let menu = menu_of(&zzb.get("/").text());

@@ -35,7 +35,10 @@ fn all_items(web: &Web, path: &str, token: &str) -> Vec<Value> {
 }
 
 fn ids(items: &[Value]) -> BTreeSet<i64> {
-    items.iter().map(|i| i["id"].as_i64().expect("id")).collect()
+    items
+        .iter()
+        .map(|i| i["id"].as_i64().expect("id"))
+        .collect()
 }
 
 fn unit_id(web: &Web, token: &str, name: &str) -> i64 {
@@ -89,14 +92,21 @@ fn scopes_on_the_demo_data(db: &TestDb) {
         .iter()
         .map(|p| p["plan_id"].as_i64().unwrap())
         .collect();
-    assert_eq!(ids(&seen), holding, "zzb sees exactly the plans holding its pairings");
+    assert_eq!(
+        ids(&seen),
+        holding,
+        "zzb sees exactly the plans holding its pairings"
+    );
     let hidden: Vec<i64> = ids(&all_plans)
         .into_iter()
         .chain([foreign])
         .filter(|id| !holding.contains(id))
         .collect();
     assert!(hidden.contains(&foreign));
-    assert!(hidden.len() >= 2, "the university plan is hidden too: {hidden:?}");
+    assert!(
+        hidden.len() >= 2,
+        "the university plan is hidden too: {hidden:?}"
+    );
     for id in &hidden {
         for path in [
             format!("/plans/{id}"),
@@ -108,7 +118,11 @@ fn scopes_on_the_demo_data(db: &TestDb) {
             assert_eq!(r.code(), "not_found", "{path}");
         }
         // Feedback-free transitions do not reveal it either.
-        let r = web.post(&format!("/plans/{id}/transition"), &zzb, json!({ "to": "submitted" }));
+        let r = web.post(
+            &format!("/plans/{id}/transition"),
+            &zzb,
+            json!({ "to": "submitted" }),
+        );
         r.expect(404);
     }
     // Within a visible plan, only its own pairings.
@@ -143,7 +157,12 @@ fn scopes_on_the_demo_data(db: &TestDb) {
         "新联络员"
     );
     let other = json!({ "name": "清华大学", "kind": "university", "contact_name": "冒名" });
-    let r = web.api("put", &format!("/units/{tsinghua}"), Some(&zzb), Some(other));
+    let r = web.api(
+        "put",
+        &format!("/units/{tsinghua}"),
+        Some(&zzb),
+        Some(other),
+    );
     r.expect(404);
     assert_eq!(r.code(), "not_found");
     assert!(web.get(&format!("/units/{tsinghua}"), &office).json()["contact_name"].is_null());
@@ -155,9 +174,16 @@ fn scopes_on_the_demo_data(db: &TestDb) {
     );
     r.expect(403);
     assert_eq!(r.code(), "forbidden");
-    web.post("/units", &zzb, json!({ "name": "越权单位", "kind": "university" }))
-        .expect(403);
-    assert_eq!(all_items(&web, "/plans", &office).len(), all_plans.len() + 1);
+    web.post(
+        "/units",
+        &zzb,
+        json!({ "name": "越权单位", "kind": "university" }),
+    )
+    .expect(403);
+    assert_eq!(
+        all_items(&web, "/plans", &office).len(),
+        all_plans.len() + 1
+    );
 
     // ---- the county user (zhouqu) ----
     let prs = all_items(&web, "/pairings", &zhouqu);
@@ -185,8 +211,12 @@ fn scopes_on_the_demo_data(db: &TestDb) {
                 .all(|p| p["county_code"] == ZHOUQU)
         );
     }
-    web.post(&format!("/plans/{foreign}/transition"), &zhouqu, json!({ "to": "consultation" }))
-        .expect(403);
+    web.post(
+        &format!("/plans/{foreign}/transition"),
+        &zhouqu,
+        json!({ "to": "consultation" }),
+    )
+    .expect(403);
 
     // ---- the seconded cadre: its unit in its county ----
     let prs = all_items(&web, "/pairings", &cadre);
@@ -199,10 +229,19 @@ fn scopes_on_the_demo_data(db: &TestDb) {
     assert!(all_items(&web, &format!("/pairings?unit={tsinghua}"), &cadre).is_empty());
     web.get(&format!("/plans/{foreign}"), &cadre).expect(404);
     web.get(&format!("/units/{tsinghua}"), &cadre).expect(404);
-    assert_eq!(ids(&all_items(&web, "/units", &cadre)), BTreeSet::from([seed]));
+    assert_eq!(
+        ids(&all_items(&web, "/units", &cadre)),
+        BTreeSet::from([seed])
+    );
 
     // ---- the administrator duties ----
-    for path in ["/units", "/plans", "/areas", "/pairings", &format!("/units/{seed}")] {
+    for path in [
+        "/units",
+        "/plans",
+        "/areas",
+        "/pairings",
+        &format!("/units/{seed}"),
+    ] {
         let r = web.get(path, &auditor);
         r.expect(403);
         assert_eq!(r.code(), "forbidden", "auditor {path}");

@@ -1,6 +1,8 @@
 //! Administration: accounts (admin, security) and the audit log (auditor).
 
-use super::{Query, done, error_page, field, field_errors, list_nav, page_of, q};
+use super::{
+    Query, done, error_page, field, field_errors, list_nav, page_of, q, wants_xlsx, xlsx_response,
+};
 use crate::AppState;
 use crate::ctx::{PageCtx, blocking};
 use crate::i18n::t;
@@ -40,7 +42,7 @@ async fn users_page(
             let ctx = context! {
                 items,
                 roles => ALL_ROLES.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
-                list => list_nav("/users", query, page, total, false),
+                list => list_nav("/users", query, page, total, true),
                 f => context! { q => search.unwrap_or_default() },
                 form,
                 errors => error.as_ref().map(|e| field_errors(e, &pc.lang)).unwrap_or_default(),
@@ -61,6 +63,17 @@ async fn users_page(
 }
 
 async fn users(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) -> Response {
+    if wants_xlsx(&query) {
+        let (app, actor, search) = (
+            state.app.clone(),
+            pc.actor.clone(),
+            q(&query, "q").map(str::to_string),
+        );
+        return match blocking(move || app.export_users(&actor, search.as_deref())).await {
+            Ok(bytes) => xlsx_response("users", bytes),
+            Err(e) => error_page(&state, &pc, e).await,
+        };
+    }
     users_page(&state, &pc, &query, StatusCode::OK, HashMap::new(), None).await
 }
 
@@ -102,6 +115,17 @@ async fn create_user(
 }
 
 async fn audit(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) -> Response {
+    if wants_xlsx(&query) {
+        let (app, actor, search) = (
+            state.app.clone(),
+            pc.actor.clone(),
+            q(&query, "q").map(str::to_string),
+        );
+        return match blocking(move || app.export_audit(&actor, search.as_deref())).await {
+            Ok(bytes) => xlsx_response("audit", bytes),
+            Err(e) => error_page(&state, &pc, e).await,
+        };
+    }
     let page = page_of(&query);
     let app = state.app.clone();
     let actor = pc.actor.clone();
@@ -113,7 +137,7 @@ async fn audit(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) -
                 .into_iter()
                 .map(|r| context! { id => r.id, at => r.at, username => r.username, address => r.address, action => r.action, object_type => r.object_type, object_id => r.object_id, outcome => r.outcome, detail => r.detail })
                 .collect();
-            let ctx = context! { items, list => list_nav("/audit", &query, page, total, false), f => context! { q => search.unwrap_or_default() } };
+            let ctx = context! { items, list => list_nav("/audit", &query, page, total, true), f => context! { q => search.unwrap_or_default() } };
             render::page(
                 &state,
                 &pc,

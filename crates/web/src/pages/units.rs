@@ -120,16 +120,27 @@ fn form_of(u: &UnitInput) -> minijinja::Value {
     minijinja::Value::from_serialize(u)
 }
 
+/// The unit form: a new unit (`editing` none) or an existing one.
 async fn form_page(
     state: &AppState,
     pc: &PageCtx,
     status: StatusCode,
-    title: String,
-    action: String,
-    cancel: String,
+    editing: Option<i64>,
     input: &UnitInput,
     error: Option<AppError>,
 ) -> Response {
+    let (title, action, cancel) = match editing {
+        Some(id) => (
+            t(&pc.lang, "edit_unit"),
+            format!("/units/{id}"),
+            format!("/units/{id}"),
+        ),
+        None => (
+            t(&pc.lang, "new_unit"),
+            "/units".to_string(),
+            "/units".to_string(),
+        ),
+    };
     let errors = error
         .as_ref()
         .map(|e| field_errors(e, &pc.lang))
@@ -150,9 +161,7 @@ async fn new_form(State(state): State<AppState>, pc: PageCtx) -> Response {
         &state,
         &pc,
         StatusCode::OK,
-        t(&pc.lang, "new_unit"),
-        "/units".into(),
-        "/units".into(),
+        None,
         &UnitInput::default(),
         None,
     )
@@ -192,9 +201,7 @@ async fn create(
                 &state,
                 &pc,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                t(&pc.lang, "new_unit"),
-                "/units".into(),
-                "/units".into(),
+                None,
                 &input,
                 Some(e),
             )
@@ -225,17 +232,7 @@ async fn edit_form(State(state): State<AppState>, pc: PageCtx, Path(id): Path<i6
                 address: u.address.unwrap_or_default(),
                 note: u.note.unwrap_or_default(),
             };
-            form_page(
-                &state,
-                &pc,
-                StatusCode::OK,
-                t(&pc.lang, "edit_unit"),
-                format!("/units/{id}"),
-                format!("/units/{id}"),
-                &input,
-                None,
-            )
-            .await
+            form_page(&state, &pc, StatusCode::OK, Some(id), &input, None).await
         }
         Err(e) => error_page(&state, &pc, e).await,
     }
@@ -261,9 +258,7 @@ async fn update(
                 &state,
                 &pc,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                t(&pc.lang, "edit_unit"),
-                format!("/units/{id}"),
-                format!("/units/{id}"),
+                Some(id),
                 &input,
                 Some(e),
             )

@@ -300,7 +300,10 @@ impl Browser<'_> {
             ],
         );
         r.expect(303);
-        assert!(self.cookie("dd_session").is_some(), "signed in: session cookie");
+        assert!(
+            self.cookie("dd_session").is_some(),
+            "signed in: session cookie"
+        );
     }
 
     /// The CSRF token of the signed-in session, read off a page.
@@ -332,14 +335,20 @@ pub fn csrf_of(html: &str) -> String {
 /// The text of the `<title>` element.
 pub fn title_of(html: &str) -> String {
     let start = html.find("<title>").map(|i| i + 7).unwrap_or(0);
-    let end = html[start..].find("</title>").map(|i| i + start).unwrap_or(start);
+    let end = html[start..]
+        .find("</title>")
+        .map(|i| i + start)
+        .unwrap_or(start);
     html[start..end].trim().to_string()
 }
 
 /// The text of the `<main>` element.
 pub fn main_of(html: &str) -> String {
     let start = html.find("<main>").map(|i| i + 6).unwrap_or(0);
-    let end = html[start..].find("</main>").map(|i| i + start).unwrap_or(html.len());
+    let end = html[start..]
+        .find("</main>")
+        .map(|i| i + start)
+        .unwrap_or(html.len());
     html[start..end].to_string()
 }
 
