@@ -3,8 +3,11 @@
 
 pub mod area;
 pub mod coverage;
+pub mod crypto;
 pub mod error;
+pub mod indicators;
 pub mod plan;
+pub mod registry;
 pub mod role;
 pub mod time;
 pub mod unit;

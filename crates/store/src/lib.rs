@@ -12,6 +12,7 @@ pub mod areas;
 pub mod audit;
 pub mod plans;
 pub mod reference;
+pub mod registry;
 pub mod sessions;
 pub mod units;
 pub mod users;

@@ -3,11 +3,17 @@
 use crate::db::{Backend, Conn, Result};
 use crate::params;
 
-const SQLITE: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_foundation.sql"))];
-const POSTGRES: &[(i64, &str)] = &[(
-    1,
-    include_str!("../migrations/postgres/0001_foundation.sql"),
-)];
+const SQLITE: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/sqlite/0001_foundation.sql")),
+    (2, include_str!("../migrations/sqlite/0002_registry.sql")),
+];
+const POSTGRES: &[(i64, &str)] = &[
+    (
+        1,
+        include_str!("../migrations/postgres/0001_foundation.sql"),
+    ),
+    (2, include_str!("../migrations/postgres/0002_registry.sql")),
+];
 
 pub fn run(c: &mut dyn Conn) -> Result<()> {
     let migrations = match c.backend() {

@@ -10,6 +10,7 @@ const COUNTIES: &str = include_str!("../../../data/counties.csv");
 const TOWNSHIPS: &str = include_str!("../../../data/key-county-townships.csv");
 const VILLAGES: &str = include_str!("../../../data/key-county-villages.csv");
 const KEY_COUNTIES_2012: &str = include_str!("../../../data/key-counties-2012.csv");
+const POVERTY_LINES: &str = include_str!("../../../data/poverty-lines.csv");
 
 /// The list of national key counties of 2012.
 pub const KEY_2012: &str = "key-2012";
@@ -60,6 +61,7 @@ fn area_rows(csv_text: &str, parent_col: &str, level: &str) -> Result<Vec<Vec<Va
 }
 
 pub fn load_if_empty(c: &mut dyn Conn) -> Result<()> {
+    load_poverty_lines_if_empty(c)?;
     if c.query_i64("SELECT COUNT(*) FROM areas", &[])? > 0 {
         return Ok(());
     }
@@ -126,5 +128,26 @@ pub fn load_if_empty(c: &mut dyn Conn) -> Result<()> {
         &["list_code", "county_code"],
         &members,
     )?;
+    Ok(())
+}
+
+/// The shipped poverty lines (yuan → fen), until the office amends them.
+fn load_poverty_lines_if_empty(c: &mut dyn Conn) -> Result<()> {
+    if c.query_i64("SELECT COUNT(*) FROM poverty_lines", &[])? > 0 {
+        return Ok(());
+    }
+    let now = dingdian_core::time::now_ts();
+    for r in read(POVERTY_LINES, &["year", "line_yuan", "note"])? {
+        let year: i64 = r[0]
+            .parse()
+            .map_err(|_| StoreError::Config(format!("bad poverty-line year {}", r[0])))?;
+        let yuan: i64 = r[1]
+            .parse()
+            .map_err(|_| StoreError::Config(format!("bad poverty line {}", r[1])))?;
+        c.execute(
+            "INSERT INTO poverty_lines (year, line_fen, note, updated_at) VALUES (?, ?, ?, ?)",
+            params![year, yuan * 100, r[2].clone(), now],
+        )?;
+    }
     Ok(())
 }

@@ -1,0 +1,468 @@
+//! The registry (建档立卡): households and members by year, the area
+//! statistics and the poverty lines. ID numbers and names arrive here
+//! already sealed (SM4-GCM) with their blind index; the store never sees
+//! them in the clear. Reads of people's data take the caller's scope.
+
+use crate::db::{Conn, Page, Result, Row, Value};
+use crate::params;
+use dingdian_core::role::Scope;
+
+/// Rows per statement for `IN (…)` lists: well under both backends' limits.
+const CHUNK: usize = 500;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PovertyLine {
+    pub year: i32,
+    pub line_fen: i64,
+    pub note: Option<String>,
+}
+
+pub fn poverty_lines(c: &mut dyn Conn) -> Result<Vec<PovertyLine>> {
+    let rows = c.query(
+        "SELECT year, line_fen, note FROM poverty_lines ORDER BY year",
+        &[],
+    )?;
+    Ok(rows
+        .iter()
+        .map(|r| PovertyLine {
+            year: r.i64(0) as i32,
+            line_fen: r.i64(1),
+            note: r.opt_str(2),
+        })
+        .collect())
+}
+
+pub fn set_poverty_line(c: &mut dyn Conn, l: &PovertyLine, now: i64) -> Result<()> {
+    c.execute(
+        "INSERT INTO poverty_lines (year, line_fen, note, updated_at) VALUES (?, ?, ?, ?) \
+         ON CONFLICT (year) DO UPDATE SET line_fen = excluded.line_fen, note = excluded.note, updated_at = excluded.updated_at",
+        params![l.year, l.line_fen, l.note.clone(), now],
+    )?;
+    Ok(())
+}
+
+/// One row of the area statistics.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatisticsRow {
+    pub year: i32,
+    pub area_code: String,
+    pub rural_population: i64,
+    pub rural_income_fen: Option<i64>,
+}
+
+/// Inserts or replaces statistics rows (key: year and area).
+pub fn upsert_statistics(c: &mut dyn Conn, rows: &[StatisticsRow], now: i64) -> Result<()> {
+    for r in rows {
+        c.execute(
+            "INSERT INTO area_statistics (year, area_code, rural_population, rural_income_fen, imported_at) VALUES (?, ?, ?, ?, ?) \
+             ON CONFLICT (year, area_code) DO UPDATE SET rural_population = excluded.rural_population, \
+             rural_income_fen = excluded.rural_income_fen, imported_at = excluded.imported_at",
+            params![r.year, r.area_code.clone(), r.rural_population, r.rural_income_fen, now],
+        )?;
+    }
+    Ok(())
+}
+
+pub fn statistics(c: &mut dyn Conn) -> Result<Vec<StatisticsRow>> {
+    let rows = c.query("SELECT year, area_code, rural_population, rural_income_fen FROM area_statistics ORDER BY year, area_code", &[])?;
+    Ok(rows
+        .iter()
+        .map(|r| StatisticsRow {
+            year: r.i64(0) as i32,
+            area_code: r.str(1),
+            rural_population: r.i64(2),
+            rural_income_fen: r.opt_i64(3),
+        })
+        .collect())
+}
+
+/// A household as stored, without its members.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HouseholdRow {
+    pub year: i32,
+    pub household_code: String,
+    pub county_code: String,
+    pub village_code: String,
+    pub income_fen: i64,
+    pub status: u8,
+    pub identified_year: i32,
+    pub exit_year: Option<i32>,
+    pub cause: u8,
+}
+
+/// A member as stored: sealed ID number and name with the blind index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberRow {
+    pub year: i32,
+    pub id_index: Vec<u8>,
+    pub household_code: String,
+    pub county_code: String,
+    pub id_cipher: Vec<u8>,
+    pub name_cipher: Vec<u8>,
+    pub key_id: String,
+    pub relation: u8,
+    pub sex: u8,
+    pub birth_year: i32,
+}
+
+/// Removes households (and their members) of a year, before a re-import
+/// replaces them.
+pub fn delete_households(c: &mut dyn Conn, year: i32, codes: &[String]) -> Result<u64> {
+    let mut n = 0;
+    for chunk in codes.chunks(CHUNK) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let mut p: Vec<Value> = vec![year.into()];
+        p.extend(chunk.iter().map(Value::from));
+        c.execute(
+            &format!("DELETE FROM members WHERE year = ? AND household_code IN ({marks})"),
+            &p,
+        )?;
+        n += c.execute(
+            &format!("DELETE FROM households WHERE year = ? AND household_code IN ({marks})"),
+            &p,
+        )?;
+    }
+    Ok(n)
+}
+
+/// Whether any member is registered in `year` at all (a fresh year needs
+/// no duplicate look-ups).
+pub fn year_has_members(c: &mut dyn Conn, year: i32) -> Result<bool> {
+    Ok(c.query_one(
+        "SELECT 1 FROM members WHERE year = ? LIMIT 1",
+        params![year],
+    )?
+    .is_some())
+}
+
+/// The members of `year` among the given blind indexes: (index, household
+/// code, county code) of each one already registered.
+pub fn registered(
+    c: &mut dyn Conn,
+    year: i32,
+    indexes: &[Vec<u8>],
+) -> Result<Vec<(Vec<u8>, String, String)>> {
+    let mut out = Vec::new();
+    for chunk in indexes.chunks(CHUNK) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let mut p: Vec<Value> = vec![year.into()];
+        p.extend(chunk.iter().map(|i| Value::Blob(i.clone())));
+        for r in c.query(&format!("SELECT id_index, household_code, county_code FROM members WHERE year = ? AND id_index IN ({marks})"), &p)? {
+            out.push((r.blob(0), r.str(1), r.str(2)));
+        }
+    }
+    Ok(out)
+}
+
+pub fn insert_households(c: &mut dyn Conn, rows: &[HouseholdRow], now: i64) -> Result<u64> {
+    let values: Vec<Vec<Value>> = rows
+        .iter()
+        .map(|h| {
+            vec![
+                h.year.into(),
+                h.household_code.clone().into(),
+                h.county_code.clone().into(),
+                h.village_code.clone().into(),
+                h.income_fen.into(),
+                (h.status as i64).into(),
+                h.identified_year.into(),
+                h.exit_year.into(),
+                (h.cause as i64).into(),
+                now.into(),
+            ]
+        })
+        .collect();
+    c.insert_rows(
+        "households",
+        &[
+            "year",
+            "household_code",
+            "county_code",
+            "village_code",
+            "income_fen",
+            "status",
+            "identified_year",
+            "exit_year",
+            "cause",
+            "imported_at",
+        ],
+        &values,
+    )
+}
+
+pub fn insert_members(c: &mut dyn Conn, rows: &[MemberRow]) -> Result<u64> {
+    let values: Vec<Vec<Value>> = rows
+        .iter()
+        .map(|m| {
+            vec![
+                m.year.into(),
+                Value::Blob(m.id_index.clone()),
+                m.household_code.clone().into(),
+                m.county_code.clone().into(),
+                Value::Blob(m.id_cipher.clone()),
+                Value::Blob(m.name_cipher.clone()),
+                m.key_id.clone().into(),
+                (m.relation as i64).into(),
+                (m.sex as i64).into(),
+                m.birth_year.into(),
+            ]
+        })
+        .collect();
+    c.insert_rows(
+        "members",
+        &[
+            "year",
+            "id_index",
+            "household_code",
+            "county_code",
+            "id_cipher",
+            "name_cipher",
+            "key_id",
+            "relation",
+            "sex",
+            "birth_year",
+        ],
+        &values,
+    )
+}
+
+fn scope_condition(scope: &Scope, column: &str, p: &mut Vec<Value>) -> String {
+    match scope.county() {
+        Some(county) => {
+            p.push(county.into());
+            format!(" AND {column} = ?")
+        }
+        None if *scope == Scope::All => String::new(),
+        // A unit without a county reaches no one's personal data.
+        None => " AND 1 = 0".into(),
+    }
+}
+
+const HOUSEHOLD_COLUMNS: &str = "h.year, h.household_code, h.county_code, h.village_code, h.income_fen, h.status, h.identified_year, h.exit_year, h.cause";
+
+fn household_from(r: &Row) -> HouseholdRow {
+    HouseholdRow {
+        year: r.i64(0) as i32,
+        household_code: r.str(1),
+        county_code: r.str(2),
+        village_code: r.str(3),
+        income_fen: r.i64(4),
+        status: r.i64(5) as u8,
+        identified_year: r.i64(6) as i32,
+        exit_year: r.opt_i64(7).map(|y| y as i32),
+        cause: r.i64(8) as u8,
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct HouseholdFilter {
+    pub year: Option<i32>,
+    /// County, township or village code prefix.
+    pub area: Option<String>,
+    pub household_code: Option<String>,
+    pub status: Option<u8>,
+}
+
+/// Households the scope reaches, with their member counts.
+pub fn households(
+    c: &mut dyn Conn,
+    scope: &Scope,
+    f: &HouseholdFilter,
+    page: Page,
+) -> Result<(Vec<(HouseholdRow, i64)>, i64)> {
+    let mut p = Vec::new();
+    let mut w = String::from(" WHERE 1 = 1");
+    w.push_str(&scope_condition(scope, "h.county_code", &mut p));
+    if let Some(y) = f.year {
+        w.push_str(" AND h.year = ?");
+        p.push(y.into());
+    }
+    if let Some(a) = &f.area {
+        if a.len() == 6 {
+            w.push_str(" AND h.county_code = ?");
+            p.push(a.into());
+        } else {
+            w.push_str(" AND h.village_code LIKE ?");
+            p.push(format!("{a}%").into());
+        }
+    }
+    if let Some(code) = &f.household_code {
+        w.push_str(" AND h.household_code = ?");
+        p.push(code.into());
+    }
+    if let Some(s) = f.status {
+        w.push_str(" AND h.status = ?");
+        p.push((s as i64).into());
+    }
+    let total = c.query_i64(&format!("SELECT COUNT(*) FROM households h{w}"), &p)?;
+    p.push(page.limit().into());
+    p.push(page.offset().into());
+    let rows = c.query(
+        &format!(
+            "SELECT {HOUSEHOLD_COLUMNS}, (SELECT COUNT(*) FROM members m WHERE m.year = h.year AND m.household_code = h.household_code) \
+             FROM households h{w} ORDER BY h.village_code, h.household_code, h.year LIMIT ? OFFSET ?"
+        ),
+        &p,
+    )?;
+    Ok((
+        rows.iter().map(|r| (household_from(r), r.i64(9))).collect(),
+        total,
+    ))
+}
+
+/// The members of one household-year, if the scope reaches it.
+pub fn household_members(
+    c: &mut dyn Conn,
+    scope: &Scope,
+    year: i32,
+    household_code: &str,
+) -> Result<Option<(HouseholdRow, Vec<MemberRow>)>> {
+    let mut p: Vec<Value> = vec![year.into(), household_code.into()];
+    let w = scope_condition(scope, "h.county_code", &mut p);
+    let Some(h) = c.query_one(&format!("SELECT {HOUSEHOLD_COLUMNS} FROM households h WHERE h.year = ? AND h.household_code = ?{w}"), &p)? else {
+        return Ok(None);
+    };
+    let h = household_from(&h);
+    let rows = c.query(
+        "SELECT year, id_index, household_code, county_code, id_cipher, name_cipher, key_id, relation, sex, birth_year \
+         FROM members WHERE year = ? AND household_code = ? ORDER BY relation, birth_year",
+        params![year, household_code],
+    )?;
+    let members = rows
+        .iter()
+        .map(|r| MemberRow {
+            year: r.i64(0) as i32,
+            id_index: r.blob(1),
+            household_code: r.str(2),
+            county_code: r.str(3),
+            id_cipher: r.blob(4),
+            name_cipher: r.blob(5),
+            key_id: r.str(6),
+            relation: r.i64(7) as u8,
+            sex: r.i64(8) as u8,
+            birth_year: r.i64(9) as i32,
+        })
+        .collect();
+    Ok(Some((h, members)))
+}
+
+/// A household across the years: every year's record with the same code.
+pub fn household_timeline(
+    c: &mut dyn Conn,
+    scope: &Scope,
+    household_code: &str,
+) -> Result<Vec<HouseholdRow>> {
+    let mut p: Vec<Value> = vec![household_code.into()];
+    let w = scope_condition(scope, "h.county_code", &mut p);
+    let rows = c.query(&format!("SELECT {HOUSEHOLD_COLUMNS} FROM households h WHERE h.household_code = ?{w} ORDER BY h.year"), &p)?;
+    Ok(rows.iter().map(household_from).collect())
+}
+
+/// The (year, household) of every registration of a blind index.
+pub fn find_by_index(
+    c: &mut dyn Conn,
+    scope: &Scope,
+    id_index: &[u8],
+) -> Result<Vec<(i32, String)>> {
+    let mut p: Vec<Value> = vec![Value::Blob(id_index.to_vec())];
+    let w = scope_condition(scope, "m.county_code", &mut p);
+    let rows = c.query(
+        &format!(
+            "SELECT m.year, m.household_code FROM members m WHERE m.id_index = ?{w} ORDER BY m.year"
+        ),
+        &p,
+    )?;
+    Ok(rows.iter().map(|r| (r.i64(0) as i32, r.str(1))).collect())
+}
+
+/// The members of a year and county with their households' fields, in
+/// household order: what the analytics snapshot is built from. `each` is
+/// called once per member.
+pub fn scan(
+    c: &mut dyn Conn,
+    year: i32,
+    county: &str,
+    each: &mut dyn FnMut(&ScanRow),
+) -> Result<()> {
+    let rows = c.query(
+        "SELECT h.household_code, h.village_code, h.income_fen, h.status, h.cause, m.relation, m.sex, m.birth_year \
+         FROM members m JOIN households h ON h.year = m.year AND h.household_code = m.household_code \
+         WHERE m.year = ? AND m.county_code = ? ORDER BY h.household_code",
+        params![year, county],
+    )?;
+    for r in &rows {
+        each(&ScanRow {
+            household_code: r.str(0),
+            village_code: r.str(1),
+            income_fen: r.i64(2),
+            status: r.i64(3) as u8,
+            cause: r.i64(4) as u8,
+            relation: r.i64(5) as u8,
+            sex: r.i64(6) as u8,
+            birth_year: r.i64(7) as i32,
+        });
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone)]
+pub struct ScanRow {
+    pub household_code: String,
+    pub village_code: String,
+    pub income_fen: i64,
+    pub status: u8,
+    pub cause: u8,
+    pub relation: u8,
+    pub sex: u8,
+    pub birth_year: i32,
+}
+
+/// Every (year, county) that holds registry members.
+pub fn partitions(c: &mut dyn Conn) -> Result<Vec<(i32, String)>> {
+    let rows = c.query(
+        "SELECT DISTINCT year, county_code FROM members ORDER BY year, county_code",
+        &[],
+    )?;
+    Ok(rows.iter().map(|r| (r.i64(0) as i32, r.str(1))).collect())
+}
+
+/// Members of a year in the scope, for the export (in household order).
+pub fn export_rows(
+    c: &mut dyn Conn,
+    year: i32,
+    area: Option<&str>,
+) -> Result<Vec<(HouseholdRow, MemberRow)>> {
+    let mut p: Vec<Value> = vec![year.into()];
+    let mut w = String::new();
+    if let Some(a) = area {
+        w.push_str(" AND h.village_code LIKE ?");
+        p.push(format!("{a}%").into());
+    }
+    let rows = c.query(
+        &format!(
+            "SELECT {HOUSEHOLD_COLUMNS}, m.id_index, m.id_cipher, m.name_cipher, m.key_id, m.relation, m.sex, m.birth_year \
+             FROM households h JOIN members m ON m.year = h.year AND m.household_code = h.household_code \
+             WHERE h.year = ?{w} ORDER BY h.village_code, h.household_code, m.relation"
+        ),
+        &p,
+    )?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let h = household_from(r);
+            let m = MemberRow {
+                year: h.year,
+                id_index: r.blob(9),
+                household_code: h.household_code.clone(),
+                county_code: h.county_code.clone(),
+                id_cipher: r.blob(10),
+                name_cipher: r.blob(11),
+                key_id: r.str(12),
+                relation: r.i64(13) as u8,
+                sex: r.i64(14) as u8,
+                birth_year: r.i64(15) as i32,
+            };
+            (h, m)
+        })
+        .collect())
+}
