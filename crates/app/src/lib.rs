@@ -7,6 +7,10 @@ pub mod areas;
 pub mod auth;
 pub mod demo;
 mod error;
+pub mod indicators;
+pub mod jobs;
+pub mod keys;
+pub mod registry;
 pub mod plans;
 pub mod tabular;
 pub mod units;
@@ -20,17 +24,28 @@ use dingdian_core::{Msg, time};
 use dingdian_store::Conn;
 use dingdian_store::audit::{self, AuditRecord};
 
-/// The application: the store plus nothing else that holds state.
+/// The application: the store, the personal-data key and the running jobs.
 #[derive(Clone)]
 pub struct App {
     pub store: Store,
+    key: std::sync::Arc<dingdian_core::crypto::PersonalDataKey>,
+    pub jobs: jobs::Jobs,
 }
 
 impl App {
+    /// Opens the database, with the personal-data key from the
+    /// environment or the key file (see [`keys`]).
     pub fn open(database_url: &str) -> Result<App> {
-        Ok(App {
-            store: Store::open(database_url)?,
-        })
+        let key = keys::resolve(database_url)?;
+        Ok(App::with_key(Store::open(database_url)?, key))
+    }
+
+    pub fn with_key(store: Store, key: dingdian_core::crypto::PersonalDataKey) -> App {
+        App { store, key: std::sync::Arc::new(key), jobs: jobs::Jobs::default() }
+    }
+
+    pub fn key(&self) -> &dingdian_core::crypto::PersonalDataKey {
+        &self.key
     }
 }
 

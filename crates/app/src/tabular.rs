@@ -11,6 +11,15 @@ use dingdian_core::{FieldError, Msg};
 pub struct Table {
     pub headers: Vec<String>,
     pub rows: Vec<(usize, Vec<String>)>,
+    /// What the file was: numbers in Excel cells may carry thousands
+    /// separators, in CSV they may not.
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Xlsx,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,7 +147,7 @@ fn read_csv(text: &str) -> Result<Table> {
             rows.push((row, cells));
         }
     }
-    Ok(Table { headers, rows })
+    Ok(Table { headers, rows, format: Format::Csv })
 }
 
 fn read_xlsx(bytes: &[u8]) -> Result<Table> {
@@ -189,7 +198,7 @@ fn read_xlsx(bytes: &[u8]) -> Result<Table> {
             rows.push((excel_row, cells));
         }
     }
-    Ok(Table { headers, rows })
+    Ok(Table { headers, rows, format: Format::Xlsx })
 }
 
 /// One expected column: its English and Chinese names.

@@ -113,6 +113,11 @@ impl Role {
             GiveFeedback => matches!(self, Unit),
             ManageUsers => matches!(self, Admin | Security),
             ReadAudit => matches!(self, Auditor),
+            ReadIndicators => matches!(self, Office | Reviewer | Inspector | Unit | County | Cadre),
+            ReadRegistry => matches!(self, Office | Inspector | County | Cadre),
+            ImportRegistry => matches!(self, Office | County),
+            RevealIdNumbers => matches!(self, Office | County),
+            EditPovertyLines => matches!(self, Office),
         }
     }
 }
@@ -131,6 +136,14 @@ pub enum Action {
     GiveFeedback,
     ManageUsers,
     ReadAudit,
+    /// Aggregate figures (no personal data).
+    ReadIndicators,
+    /// Households and members (masked ID numbers).
+    ReadRegistry,
+    ImportRegistry,
+    /// See ID numbers in full (each disclosure audited).
+    RevealIdNumbers,
+    EditPovertyLines,
 }
 
 /// Which records a user may see. The store filters every scoped read by it.

@@ -222,15 +222,26 @@ impl Page {
     }
 }
 
+/// How a transaction ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Read,
+    Write,
+    /// Everything a write does, then rolled back (import `--dry-run`).
+    DryRun,
+}
+
 enum Pool {
     Sqlite(r2d2::Pool<sqlite_backend::Manager>),
     Postgres(r2d2::Pool<postgres_backend::Manager>),
 }
 
-/// The database, pooled and shared. Cheap to clone.
+/// The database, pooled and shared, with the analytics snapshot it keeps
+/// current. Cheap to clone.
 #[derive(Clone)]
 pub struct Store {
     pool: Arc<Pool>,
+    snapshot: Arc<std::sync::RwLock<Option<crate::analytics::Snapshot>>>,
 }
 
 impl Store {
@@ -246,9 +257,7 @@ impl Store {
                 "unsupported database URL {url:?}: use sqlite://PATH or postgres://user:pass@host:port/db"
             )));
         };
-        let store = Store {
-            pool: Arc::new(pool),
-        };
+        let store = Store { pool: Arc::new(pool), snapshot: Default::default() };
         store.write(|c| {
             migrate::run(c)?;
             reference::load_if_empty(c)
@@ -270,8 +279,52 @@ impl Store {
         f: impl FnOnce(&mut dyn Conn) -> Result<T, E>,
     ) -> Result<T, E> {
         match &*self.pool {
-            Pool::Sqlite(p) => sqlite_backend::in_transaction(p, true, f),
-            Pool::Postgres(p) => postgres_backend::in_transaction(p, false, f),
+            Pool::Sqlite(p) => sqlite_backend::in_transaction(p, Mode::Write, f),
+            Pool::Postgres(p) => postgres_backend::in_transaction(p, Mode::Write, f),
+        }
+    }
+
+    /// Reads the analytics snapshot, loading it on first use.
+    pub fn with_snapshot<T>(&self, f: impl FnOnce(&crate::analytics::Snapshot) -> T) -> Result<T> {
+        {
+            let guard = self.snapshot.read().unwrap_or_else(|e| e.into_inner());
+            if let Some(s) = guard.as_ref() {
+                return Ok(f(s));
+            }
+        }
+        let mut guard = self.snapshot.write().unwrap_or_else(|e| e.into_inner());
+        if guard.is_none() {
+            *guard = Some(self.read(crate::analytics::Snapshot::load)?);
+        }
+        Ok(f(guard.as_ref().expect("loaded above")))
+    }
+
+    /// Brings the snapshot up to date after a write: the partitions touched
+    /// and the small tables. (Nothing to do before it is first loaded.)
+    pub fn refresh_snapshot(&self, partitions: &[(i32, String)]) -> Result<()> {
+        let mut guard = self.snapshot.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(s) = guard.as_mut() {
+            self.read(|c| -> Result<()> {
+                for (year, county) in partitions {
+                    s.refresh(c, *year, county)?;
+                }
+                s.refresh_tables(c)
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Replaces the snapshot wholesale (benchmarks build one in memory).
+    pub fn set_snapshot(&self, s: crate::analytics::Snapshot) {
+        *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Some(s);
+    }
+
+    /// Runs `f` as a write and then rolls everything back: a dry run that
+    /// sees exactly what the write would.
+    pub fn dry_run<T, E: From<StoreError>>(&self, f: impl FnOnce(&mut dyn Conn) -> Result<T, E>) -> Result<T, E> {
+        match &*self.pool {
+            Pool::Sqlite(p) => sqlite_backend::in_transaction(p, Mode::DryRun, f),
+            Pool::Postgres(p) => postgres_backend::in_transaction(p, Mode::DryRun, f),
         }
     }
 
@@ -281,8 +334,8 @@ impl Store {
         f: impl FnOnce(&mut dyn Conn) -> Result<T, E>,
     ) -> Result<T, E> {
         match &*self.pool {
-            Pool::Sqlite(p) => sqlite_backend::in_transaction(p, false, f),
-            Pool::Postgres(p) => postgres_backend::in_transaction(p, true, f),
+            Pool::Sqlite(p) => sqlite_backend::in_transaction(p, Mode::Read, f),
+            Pool::Postgres(p) => postgres_backend::in_transaction(p, Mode::Read, f),
         }
     }
 }

@@ -8,6 +8,7 @@ mod migrate;
 mod postgres_backend;
 mod sqlite_backend;
 
+pub mod analytics;
 pub mod areas;
 pub mod audit;
 pub mod plans;

@@ -22,9 +22,10 @@ pub fn pool(url: &str) -> Result<r2d2::Pool<Manager>> {
 
 pub fn in_transaction<T, E: From<StoreError>>(
     pool: &r2d2::Pool<Manager>,
-    read_only: bool,
+    mode: crate::db::Mode,
     f: impl FnOnce(&mut dyn Conn) -> Result<T, E>,
 ) -> Result<T, E> {
+    let read_only = mode == crate::db::Mode::Read;
     let mut client = pool.get().map_err(|e| StoreError::Db(e.to_string()))?;
     let mut tx = client
         .build_transaction()
@@ -32,7 +33,11 @@ pub fn in_transaction<T, E: From<StoreError>>(
         .start()
         .map_err(map_err)?;
     let out = f(&mut PgConn { tx: &mut tx })?;
-    tx.commit().map_err(map_err)?;
+    if mode == crate::db::Mode::DryRun {
+        tx.rollback().map_err(map_err)?;
+    } else {
+        tx.commit().map_err(map_err)?;
+    }
     Ok(out)
 }
 

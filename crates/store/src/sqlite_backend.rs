@@ -44,9 +44,10 @@ pub fn pool(path: &str) -> Result<r2d2::Pool<Manager>> {
 
 pub fn in_transaction<T, E: From<StoreError>>(
     pool: &r2d2::Pool<Manager>,
-    write: bool,
+    mode: crate::db::Mode,
     f: impl FnOnce(&mut dyn Conn) -> Result<T, E>,
 ) -> Result<T, E> {
+    let write = mode != crate::db::Mode::Read;
     let mut conn = pool.get().map_err(|e| StoreError::Db(e.to_string()))?;
     // Writers take the lock up front so that two writers never deadlock on
     // upgrading a read lock.
@@ -58,7 +59,11 @@ pub fn in_transaction<T, E: From<StoreError>>(
     let tx = conn.transaction_with_behavior(behavior).map_err(map_err)?;
     let mut c = SqliteConn { tx: &tx };
     let out = f(&mut c)?;
-    tx.commit().map_err(map_err)?;
+    if mode == crate::db::Mode::DryRun {
+        tx.rollback().map_err(map_err)?;
+    } else {
+        tx.commit().map_err(map_err)?;
+    }
     Ok(out)
 }
 

@@ -412,9 +412,23 @@ mod tests {
         ];
         let mut missing = Vec::new();
         for src in &sources {
-            for part in src.split("t(\"").skip(1) {
-                let key = part.split('"').next().unwrap_or("");
-                if !key.is_empty() && !MESSAGES.iter().any(|m| m.0 == key) {
+            for (i, _) in src.match_indices("t(\"") {
+                // Only calls of `t` itself, not `insert("…")` or `format("…")`.
+                if src[..i]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '_')
+                {
+                    continue;
+                }
+                let key = src[i + 3..].split('"').next().unwrap_or("");
+                // `t("level_" ~ a.level)`: a prefix completed at run time.
+                let found = if key.ends_with('_') {
+                    MESSAGES.iter().any(|m| m.0.starts_with(key))
+                } else {
+                    MESSAGES.iter().any(|m| m.0 == key)
+                };
+                if !key.is_empty() && !found {
                     missing.push(key.to_string());
                 }
             }

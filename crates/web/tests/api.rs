@@ -886,6 +886,21 @@ fn bad_input_is_422_naming_the_field_in_the_callers_language(db: &TestDb) {
     );
     q.expect(200);
 
+    // An id that is not a number names no record: a JSON error like any other.
+    for r in dingdian_web::API_ROUTES
+        .iter()
+        .filter(|r| r.path.contains("{id}"))
+    {
+        let path = r.path.replace("{id}", "abc");
+        let res = web.api(r.method, &path, Some(&token), r.body.map(|_| json!({})));
+        assert_eq!(res.status.as_u16(), 404, "{} {path}: {}", r.method, res.text());
+        assert_eq!(res.code(), "not_found", "{} {path}", r.method);
+        errors.push(res);
+    }
+    let res = web.get("/plans/99999999999999999999999", &token);
+    res.expect(404);
+    errors.push(res);
+
     // No error answer shows SQL or internals.
     for r in &errors {
         assert!(r.status.is_client_error(), "{}", r.text());

@@ -46,7 +46,10 @@ fn sign_in_through_the_form(db: &TestDb) {
     let pre = b.cookie("dd_pre").expect("dd_pre cookie").to_string();
     let csrf = csrf_of(&html);
     assert_eq!(csrf, pre, "the hidden token is the pre-session cookie");
-    assert!(html.contains("name=\"next\" value=\"/units\""), "next kept");
+    assert!(
+        unescape(&html).contains("name=\"next\" value=\"/units\""),
+        "next kept"
+    );
     assert!(has_cjk(&title_of(&html)), "Chinese by default");
     let set = page
         .headers
@@ -558,13 +561,20 @@ fn reviewer_sees_review_buttons_on_a_submitted_plan_and_the_office_does_not(db: 
         &[("_csrf", &csrf), ("to", "returned"), ("reason", " ")],
     );
     r.expect(422);
-    assert!(r.text().contains("退回须说明理由"));
+    assert!(
+        field_error_after(&r.text(), "name=\"reason\"").contains("退回须说明理由"),
+        "the error under the reason"
+    );
     // Approving needs the confirmation tick.
     let r = reviewer.post(
         &format!("{path}/transition"),
         &[("_csrf", &csrf), ("to", "approved")],
     );
     r.expect(422);
+    assert!(
+        field_error_after(&r.text(), "name=\"confirm\"").contains("此操作不可撤销"),
+        "the error under the tick box"
+    );
     assert_eq!(
         app.get_plan(&cli(), plan).unwrap().status,
         PlanStatus::Submitted
@@ -599,6 +609,17 @@ fn reviewer_sees_review_buttons_on_a_submitted_plan_and_the_office_does_not(db: 
     );
 }
 
+/// The field error inside the label holding the input named by `marker`.
+fn field_error_after(html: &str, marker: &str) -> String {
+    let start = html.find(marker).unwrap_or_else(|| panic!("{marker} in page"));
+    let end = html[start..].find("</label>").expect("label end") + start;
+    let label = &html[start..end];
+    match label.find("class=\"field-error\"") {
+        Some(i) => label[i..].to_string(),
+        None => String::new(),
+    }
+}
+
 /// `href`s of the menu of a page.
 fn menu_of(html: &str) -> Vec<String> {
     let start = html.find("<nav class=\"menu\">").expect("menu");
@@ -606,7 +627,7 @@ fn menu_of(html: &str) -> Vec<String> {
     html[start..end]
         .split("href=\"")
         .skip(1)
-        .map(|s| s[..s.find('"').unwrap()].to_string())
+        .map(|s| unescape(&s[..s.find('"').unwrap()]))
         .collect()
 }
 
@@ -752,6 +773,10 @@ fn office_menu_and_unit_views_on_the_demo_data(db: &TestDb) {
         &[("_csrf", &csrf), ("kind", "comment"), ("text", "")],
     );
     r.expect(422);
+    assert!(
+        field_error_after(&r.text(), "name=\"text\"").contains("必填项不能为空"),
+        "the error under the comment"
+    );
     let r = zzb.post(
         &format!("{path}/feedback"),
         &[("_csrf", "forged"), ("kind", "accept")],

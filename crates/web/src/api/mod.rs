@@ -281,6 +281,35 @@ pub fn routes() -> Router<AppState> {
 
 type ApiResult = Result<Response, ApiError>;
 
+/// A numeric record id from the path. Anything else names no record: a
+/// JSON 404 like every other error (not axum's plain-text 400).
+struct Id(i64);
+
+impl axum::extract::FromRequestParts<AppState> for Id {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let raw = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map(|Path(raw)| raw)
+            .unwrap_or_default();
+        raw.trim().parse().map(Id).map_err(|_| {
+            let en = parts
+                .headers
+                .get("accept-language")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.trim_start().starts_with("en"));
+            ApiError {
+                error: AppError::not_found("记录", "record"),
+                lang: if en { "en" } else { "zh" }.into(),
+            }
+        })
+    }
+}
+
 fn ok<T: serde::Serialize>(v: T) -> ApiResult {
     Ok(Json(v).into_response())
 }
@@ -472,7 +501,7 @@ async fn create_unit(State(state): State<AppState>, c: ApiCtx, bytes: Bytes) -> 
     created(u)
 }
 
-async fn get_unit(State(state): State<AppState>, c: ApiCtx, Path(id): Path<i64>) -> ApiResult {
+async fn get_unit(State(state): State<AppState>, c: ApiCtx, Id(id): Id) -> ApiResult {
     let (app, actor) = (state.app.clone(), c.actor.clone());
     ok(run(&c, move || app.get_unit(&actor, id)).await?)
 }
@@ -480,7 +509,7 @@ async fn get_unit(State(state): State<AppState>, c: ApiCtx, Path(id): Path<i64>)
 async fn update_unit(
     State(state): State<AppState>,
     c: ApiCtx,
-    Path(id): Path<i64>,
+    Id(id): Id,
     bytes: Bytes,
 ) -> ApiResult {
     let input: UnitInput = body(&bytes, &c.lang)?;
@@ -519,7 +548,7 @@ async fn create_plan(State(state): State<AppState>, c: ApiCtx, bytes: Bytes) -> 
     created(p)
 }
 
-async fn get_plan(State(state): State<AppState>, c: ApiCtx, Path(id): Path<i64>) -> ApiResult {
+async fn get_plan(State(state): State<AppState>, c: ApiCtx, Id(id): Id) -> ApiResult {
     let (app, actor) = (state.app.clone(), c.actor.clone());
     ok(run(&c, move || app.get_plan(&actor, id)).await?)
 }
@@ -534,7 +563,7 @@ struct TransitionBody {
 async fn transition_plan(
     State(state): State<AppState>,
     c: ApiCtx,
-    Path(id): Path<i64>,
+    Id(id): Id,
     bytes: Bytes,
 ) -> ApiResult {
     let t: TransitionBody = body(&bytes, &c.lang)?;
@@ -550,7 +579,7 @@ async fn transition_plan(
 async fn plan_coverage(
     State(state): State<AppState>,
     c: ApiCtx,
-    Path(id): Path<i64>,
+    Id(id): Id,
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult {
     let on = parsed(&q, "on", dingdian_core::time::parse_date, &c.lang)?;
@@ -558,7 +587,7 @@ async fn plan_coverage(
     ok(run(&c, move || app.plan_coverage(&actor, id, on)).await?)
 }
 
-async fn plan_pairings(State(state): State<AppState>, c: ApiCtx, Path(id): Path<i64>) -> ApiResult {
+async fn plan_pairings(State(state): State<AppState>, c: ApiCtx, Id(id): Id) -> ApiResult {
     let (app, actor) = (state.app.clone(), c.actor.clone());
     let items = run(&c, move || Ok(app.plan_detail(&actor, id)?.pairings)).await?;
     let n = items.len() as i64;
@@ -568,7 +597,7 @@ async fn plan_pairings(State(state): State<AppState>, c: ApiCtx, Path(id): Path<
 async fn add_pairing(
     State(state): State<AppState>,
     c: ApiCtx,
-    Path(id): Path<i64>,
+    Id(id): Id,
     bytes: Bytes,
 ) -> ApiResult {
     let input: PairingInput = body(&bytes, &c.lang)?;

@@ -352,6 +352,16 @@ pub fn main_of(html: &str) -> String {
     html[start..end].to_string()
 }
 
+/// Undoes the HTML escaping of the templates (which escape `/` too).
+pub fn unescape(s: &str) -> String {
+    s.replace("&#x2f;", "/")
+        .replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
 pub fn has_cjk(s: &str) -> bool {
     s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
 }

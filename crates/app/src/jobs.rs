@@ -1,0 +1,153 @@
+//! Long work runs as a job: progress lives here while it runs (so a
+//! reader never waits on the writer's transaction), the outcome goes to
+//! the `jobs` table when it ends.
+
+use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct JobState {
+    pub id: i64,
+    pub kind: String,
+    /// running, succeeded, failed
+    pub status: String,
+    pub phase: String,
+    pub done: u64,
+    pub total: u64,
+    pub message: Option<String>,
+    pub result: Option<serde_json::Value>,
+    pub username: String,
+    pub county: Option<String>,
+}
+
+impl JobState {
+    pub fn percent(&self) -> u64 {
+        if self.total == 0 { 0 } else { (self.done * 100 / self.total).min(100) }
+    }
+}
+
+/// The jobs of this process.
+#[derive(Clone, Default)]
+pub struct Jobs {
+    inner: Arc<Mutex<HashMap<i64, JobState>>>,
+}
+
+impl Jobs {
+    pub fn put(&self, s: JobState) {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner()).insert(s.id, s);
+    }
+
+    pub fn update(&self, id: i64, f: impl FnOnce(&mut JobState)) {
+        if let Some(s) = self.inner.lock().unwrap_or_else(|e| e.into_inner()).get_mut(&id) {
+            f(s);
+        }
+    }
+
+    pub fn get(&self, id: i64) -> Option<JobState> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner()).get(&id).cloned()
+    }
+}
+
+/// Progress reports from long work: (phase, done, total).
+pub type Progress<'a> = &'a (dyn Fn(&str, u64, u64) + Sync);
+
+use crate::error::Result;
+use crate::registry::{ImportOptions, ImportReport};
+use crate::{Actor, App};
+use dingdian_core::time;
+use dingdian_store::params;
+
+impl App {
+    /// Starts a registry import in the background and returns its job
+    /// number at once; `job` tells how it goes.
+    pub fn start_registry_import(&self, actor: &Actor, file_name: &str, bytes: Vec<u8>, opts: ImportOptions) -> Result<i64> {
+        actor.require(dingdian_core::role::Action::ImportRegistry)?;
+        let now = time::now_ts();
+        let id = self.store.write(|c| {
+            c.query_i64(
+                "INSERT INTO jobs (kind, status, file_name, total, done, user_id, username, created_at) VALUES ('registry_import', 'running', ?, 0, 0, ?, ?, ?) RETURNING id",
+                params![file_name, actor.user_id, actor.username.clone(), now],
+            )
+        })?;
+        self.jobs.put(JobState {
+            id,
+            kind: "registry_import".into(),
+            status: "running".into(),
+            phase: "read".into(),
+            done: 0,
+            total: 0,
+            message: None,
+            result: None,
+            username: actor.username.clone(),
+            county: actor.scope.county().map(str::to_string),
+        });
+        let (app, actor, name) = (self.clone(), actor.clone(), file_name.to_string());
+        std::thread::spawn(move || {
+            let jobs = app.jobs.clone();
+            let progress = move |phase: &str, done: u64, total: u64| {
+                jobs.update(id, |s| {
+                    s.phase = phase.to_string();
+                    s.done = done;
+                    s.total = total;
+                })
+            };
+            let outcome = app.import_registry(&actor, &name, &bytes, opts, &progress);
+            app.finish_job(id, &outcome);
+        });
+        Ok(id)
+    }
+
+    fn finish_job(&self, id: i64, outcome: &Result<ImportReport>) {
+        let (status, message, result) = match outcome {
+            Ok(r) => ("succeeded", None, serde_json::to_value(r).ok()),
+            Err(e) => {
+                let errors = match e {
+                    crate::AppError::Invalid(errs) => serde_json::to_value(errs).ok(),
+                    _ => None,
+                };
+                ("failed", Some(format!("{} / {}", e.message("zh"), e.message("en"))), errors)
+            }
+        };
+        self.jobs.update(id, |s| {
+            s.status = status.into();
+            s.message = message.clone();
+            s.result = result.clone();
+        });
+        let text = result.map(|r| r.to_string());
+        let _ = self.store.write(|c| {
+            c.execute(
+                "UPDATE jobs SET status = ?, message = ?, result = ?, finished_at = ? WHERE id = ?",
+                params![status, message.clone(), text.clone(), time::now_ts(), id],
+            )
+        });
+    }
+
+    /// A job's state: live while it runs in this process, else as recorded.
+    /// A scoped user sees only the jobs it started.
+    pub fn job(&self, actor: &Actor, id: i64) -> Result<JobState> {
+        let own = |s: &JobState| actor.scope == dingdian_core::role::Scope::All || s.username == actor.username;
+        if let Some(s) = self.jobs.get(id).filter(own) {
+            return Ok(s);
+        }
+        let row = self.store.read(|c| {
+            c.query_one("SELECT id, kind, status, total, done, message, result, username FROM jobs WHERE id = ?", params![id])
+        })?;
+        let s = row
+            .map(|r| JobState {
+                id: r.i64(0),
+                kind: r.str(1),
+                // A job still "running" in the table but unknown to this process died with it.
+                status: if r.str(2) == "running" { "failed".into() } else { r.str(2) },
+                phase: String::new(),
+                done: r.i64(4) as u64,
+                total: r.i64(3) as u64,
+                message: r.opt_str(5).or_else(|| (r.str(2) == "running").then(|| "进程已中止，导入未完成，数据未写入 / the process stopped: the import did not finish and wrote nothing".into())),
+                result: r.opt_str(6).and_then(|t| serde_json::from_str(&t).ok()),
+                username: r.str(7),
+                county: None,
+            })
+            .filter(own);
+        s.ok_or_else(|| crate::AppError::not_found("任务", "job"))
+    }
+}

@@ -1,0 +1,61 @@
+//! Where the personal-data key comes from: `DINGDIAN_KEY` (64 hex
+//! characters), else the file named by `DINGDIAN_KEY_FILE`, else a key file
+//! beside the SQLite database (`PATH.key`) or `dingdian.key` in the current
+//! folder for PostgreSQL — created with fresh randomness when missing, and
+//! said loudly, because without it no ID number or name can be read.
+
+use crate::error::{AppError, Result};
+use dingdian_core::Msg;
+use dingdian_core::crypto::PersonalDataKey;
+use rand::RngCore;
+use std::path::PathBuf;
+
+fn key_error(m: Msg) -> AppError {
+    AppError::Invalid(vec![dingdian_core::FieldError::new("DINGDIAN_KEY", "", m)])
+}
+
+/// The default key file for a database URL.
+pub fn default_key_file(database_url: &str) -> PathBuf {
+    match database_url.strip_prefix("sqlite://") {
+        Some(path) => PathBuf::from(format!("{path}.key")),
+        None => PathBuf::from("dingdian.key"),
+    }
+}
+
+pub fn resolve(database_url: &str) -> Result<PersonalDataKey> {
+    if let Ok(hex) = std::env::var("DINGDIAN_KEY") {
+        return PersonalDataKey::from_hex(&hex).map_err(key_error);
+    }
+    let path = std::env::var_os("DINGDIAN_KEY_FILE").map(PathBuf::from).unwrap_or_else(|| default_key_file(database_url));
+    match std::fs::read_to_string(&path) {
+        Ok(text) => PersonalDataKey::from_hex(&text).map_err(key_error),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let mut master = [0u8; 32];
+            rand::rngs::OsRng.fill_bytes(&mut master);
+            let hex: String = master.iter().map(|b| format!("{b:02x}")).collect();
+            write_private(&path, &hex).map_err(|e| {
+                key_error(Msg::new("key_file", format!("无法创建密钥文件 {}：{e}", path.display()), format!("cannot create the key file {}: {e}", path.display())))
+            })?;
+            eprintln!(
+                "已生成新的个人信息加密密钥：{p}，请妥善备份，丢失后身份证号和姓名将无法解密。\n\
+                 created a new personal-data key at {p}: back it up — without it ID numbers and names cannot be read.",
+                p = path.display()
+            );
+            Ok(PersonalDataKey::from_bytes(master))
+        }
+        Err(e) => Err(key_error(Msg::new("key_file", format!("无法读取密钥文件 {}：{e}", path.display()), format!("cannot read the key file {}: {e}", path.display())))),
+    }
+}
+
+#[cfg(unix)]
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    f.write_all(text.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    std::fs::write(path, text)
+}

@@ -1,0 +1,651 @@
+//! The registry (建档立卡): importing registry and statistics files with
+//! every rule of the interchange contract, browsing households, the
+//! household timeline, search by ID number, export, the poverty lines.
+//!
+//! ID numbers and names are sealed (SM4-GCM) and indexed (HMAC-SM3)
+//! before they reach the store; they are opened only for display, masked
+//! for every role not entitled to see them in full.
+
+use crate::error::{AppError, Result};
+use crate::jobs::Progress;
+use crate::tabular::{self, Cell, Column, ColumnMap, Encoding, Table};
+use crate::{Actor, App, audit};
+use dingdian_core::crypto::PersonalDataKey;
+use dingdian_core::registry::{self as rules, Cause, IdNumber, PovertyStatus, RawRow, RegistryRow, Relation};
+use dingdian_core::role::Action;
+use dingdian_core::{FieldError, Msg, time};
+use dingdian_store::registry::{self as reg, HouseholdFilter, HouseholdRow, MemberRow, StatisticsRow};
+use dingdian_store::{Page, areas};
+use rand::RngCore;
+use serde::Serialize;
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+/// The registry file's columns (registry-format.md).
+pub const REGISTRY_COLUMNS: &[Column] = &[
+    Column { en: "year", zh: "年度", required: true },
+    Column { en: "village_code", zh: "村级区划代码", required: true },
+    Column { en: "household_id", zh: "户编号", required: true },
+    Column { en: "id_number", zh: "证件号码", required: true },
+    Column { en: "name", zh: "姓名", required: true },
+    Column { en: "relation", zh: "与户主关系", required: true },
+    Column { en: "income_per_capita", zh: "人均纯收入", required: true },
+    Column { en: "status", zh: "脱贫状态", required: true },
+    Column { en: "identified_year", zh: "识别年度", required: true },
+    Column { en: "exit_year", zh: "脱贫年度", required: true },
+    Column { en: "cause", zh: "主要致贫原因", required: true },
+];
+
+/// The area statistics file's columns.
+pub const STATISTICS_COLUMNS: &[Column] = &[
+    Column { en: "year", zh: "年度", required: true },
+    Column { en: "area_code", zh: "区划代码", required: true },
+    Column { en: "rural_population", zh: "农村人口", required: true },
+    Column { en: "rural_income_per_capita", zh: "农民人均纯收入", required: true },
+];
+
+const AAD_ID: &[u8] = b"member.id_number";
+const AAD_NAME: &[u8] = b"member.name";
+const INDEX_DOMAIN: &str = "id_number";
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportOptions {
+    pub skip_invalid: bool,
+    pub encoding: Option<Encoding>,
+    pub dry_run: bool,
+    pub ignore_unknown_columns: bool,
+}
+
+/// The rows an import rejected, unchanged, with an added error column.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Rejects {
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ImportReport {
+    pub households: usize,
+    pub members: usize,
+    pub rejected: usize,
+    pub errors: Vec<FieldError>,
+    #[serde(skip)]
+    pub rejects: Option<Rejects>,
+    pub dry_run: bool,
+}
+
+/// A member ready to store: the validated row with its sealed fields.
+struct Sealed {
+    row: RegistryRow,
+    index: Vec<u8>,
+    id_cipher: Vec<u8>,
+    name_cipher: Vec<u8>,
+}
+
+fn seal(key: &PersonalDataKey, aad: &[u8], text: &str) -> Vec<u8> {
+    let mut nonce = [0u8; 12];
+    rand::thread_rng().fill_bytes(&mut nonce);
+    key.seal(nonce, aad, text.as_bytes())
+}
+
+/// The blind index of an ID number (normalised by parsing).
+pub fn id_index(key: &PersonalDataKey, id: &IdNumber) -> Vec<u8> {
+    key.blind_index(INDEX_DOMAIN, id.as_str()).to_vec()
+}
+
+fn raw<'a>(map: &ColumnMap, cells: &'a [String]) -> RawRow<'a> {
+    RawRow {
+        year: map.get(cells, "year"),
+        village_code: map.get(cells, "village_code"),
+        household_id: map.get(cells, "household_id"),
+        id_number: map.get(cells, "id_number"),
+        name: map.get(cells, "name"),
+        relation: map.get(cells, "relation"),
+        income_per_capita: map.get(cells, "income_per_capita"),
+        status: map.get(cells, "status"),
+        identified_year: map.get(cells, "identified_year"),
+        exit_year: map.get(cells, "exit_year"),
+        cause: map.get(cells, "cause"),
+    }
+}
+
+/// Runs `f` over the items in two halves on two threads (this machine's
+/// cores), keeping the order.
+fn par_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> {
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).clamp(1, 8);
+    if items.len() < 2048 || threads == 1 {
+        return items.iter().map(&f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items.chunks(chunk).map(|part| s.spawn(|| part.iter().map(&f).collect::<Vec<U>>())).collect();
+        handles.into_iter().flat_map(|h| h.join().expect("worker")).collect()
+    })
+}
+
+fn outside_scope(code: &str) -> FieldError {
+    FieldError::new("village_code", code, Msg::new("outside_scope", "不属于您所在的县，无权导入", "lies outside your county: you may not import it"))
+}
+
+fn duplicate_in_file(id: &str, first: usize) -> FieldError {
+    FieldError::new("id_number", id, Msg::new("duplicate_id", format!("同一年度内与第 {first} 行的证件号码重复"), format!("the same ID number as row {first} in the same year")))
+}
+
+fn duplicate_registered(masked: &str, county: &str, household: &str) -> FieldError {
+    FieldError::new(
+        "id_number",
+        masked,
+        Msg::new(
+            "duplicate_registration",
+            format!("该证件号码本年度已在县 {county} 的户 {household} 登记（重复登记）"),
+            format!("this ID number is already registered this year in county {county}, household {household} (duplicate registration)"),
+        ),
+    )
+}
+
+fn household_rejected(household: &str) -> FieldError {
+    FieldError::new("household_id", household, Msg::new("household_rejected", "同户其他成员有误，整户未导入", "another row of this household is invalid, so the whole household was not imported"))
+}
+
+impl App {
+    /// Imports a registry file: all or nothing by default (every problem
+    /// reported with its Excel row), or with `skip_invalid` the valid
+    /// households only, the rest returned as rejects. Re-importing a
+    /// household of a year replaces it. One transaction: a crash leaves
+    /// the database as it was.
+    pub fn import_registry(&self, actor: &Actor, file_name: &str, bytes: &[u8], opts: ImportOptions, progress: Progress) -> Result<ImportReport> {
+        actor.require(Action::ImportRegistry)?;
+        progress("read", 0, 1);
+        let table = tabular::read(file_name, bytes, opts.encoding.unwrap_or(Encoding::Auto))?;
+        let excel = !matches!(table.format, tabular::Format::Csv);
+        let map = ColumnMap::new(&table.headers, REGISTRY_COLUMNS, opts.ignore_unknown_columns)?;
+        if table.rows.is_empty() {
+            return Err(AppError::invalid("file", "", "no_rows", "文件中没有数据行", "the file has no data rows"));
+        }
+        let total = table.rows.len() as u64;
+        let counties: HashSet<String> = self.store.read(|c| areas::county_codes(c))?.into_iter().collect();
+        let known = |code: &str| counties.contains(code);
+        let own_county = actor.scope.county().map(str::to_string);
+
+        // 1. Each row on its own.
+        progress("validate", 0, total);
+        let checked: Vec<std::result::Result<RegistryRow, Vec<FieldError>>> = par_map(&table.rows, |(_, cells)| {
+            let r = rules::validate_row(&raw(&map, cells), &known, excel)?;
+            match &own_county {
+                Some(c) if r.county_code() != c => Err(vec![outside_scope(&r.village_code)]),
+                _ => Ok(r),
+            }
+        });
+        progress("validate", total, total);
+        let mut errors: Vec<Vec<FieldError>> = checked.iter().map(|r| r.as_ref().err().cloned().unwrap_or_default()).collect();
+
+        // 2. Households and duplicates within the file, repeated until no
+        //    more rows fall out (a rejected head makes a household headless).
+        let rows: Vec<Option<&RegistryRow>> = checked.iter().map(|r| r.as_ref().ok()).collect();
+        let mut rejected: Vec<bool> = errors.iter().map(|e| !e.is_empty()).collect();
+        loop {
+            let before = rejected.iter().filter(|r| **r).count();
+            let mut households: HashMap<(i32, &str), Vec<usize>> = HashMap::new();
+            let mut seen: HashMap<(i32, &str), usize> = HashMap::new();
+            for (i, r) in rows.iter().enumerate() {
+                let Some(r) = r else { continue };
+                if rejected[i] {
+                    continue;
+                }
+                if let Some(&first) = seen.get(&(r.year, r.id_number.as_str())) {
+                    errors[i].push(duplicate_in_file(r.id_number.as_str(), table.rows[first].0));
+                    rejected[i] = true;
+                    continue;
+                }
+                seen.insert((r.year, r.id_number.as_str()), i);
+                households.entry((r.year, r.household_id.as_str())).or_default().push(i);
+            }
+            for members in households.values() {
+                let list: Vec<(usize, &RegistryRow)> = members.iter().map(|&i| (table.rows[i].0, rows[i].expect("valid"))).collect();
+                let problems = rules::check_household(&list);
+                if problems.is_empty() {
+                    continue;
+                }
+                for p in problems {
+                    let i = members.iter().copied().find(|&i| Some(table.rows[i].0) == p.row).unwrap_or(members[0]);
+                    errors[i].push(p);
+                }
+                for &i in members {
+                    rejected[i] = true;
+                }
+            }
+            if rejected.iter().filter(|r| **r).count() == before {
+                break;
+            }
+        }
+        if !opts.skip_invalid && rejected.iter().any(|r| *r) {
+            return Err(AppError::Invalid(collect_errors(&table, &errors)));
+        }
+
+        // 3. Seal the accepted rows (in parallel: the cipher is the costly part).
+        progress("encrypt", 0, total);
+        let key = self.key();
+        let accepted: Vec<usize> = (0..rows.len()).filter(|i| !rejected[*i]).collect();
+        let mut sealed: Vec<Option<Sealed>> = par_map(&accepted, |&i| {
+            let r = rows[i].expect("accepted rows are valid");
+            Some(Sealed {
+                row: r.clone(),
+                index: id_index(key, &r.id_number),
+                id_cipher: seal(key, AAD_ID, r.id_number.as_str()),
+                name_cipher: seal(key, AAD_NAME, &r.name),
+            })
+        });
+        progress("encrypt", total, total);
+
+        // 4. In one transaction: duplicates already registered in other
+        //    households, then replace and insert.
+        let transaction = |c: &mut dyn dingdian_store::Conn| -> Result<ImportReport> {
+            let now = time::now_ts();
+            let years: BTreeSet<i32> = sealed.iter().flatten().map(|s| s.row.year).collect();
+            for &year in &years {
+                if !reg::year_has_members(c, year)? {
+                    continue;
+                }
+                let in_file: HashSet<&str> = sealed.iter().flatten().filter(|s| s.row.year == year).map(|s| s.row.household_id.as_str()).collect();
+                let indexes: Vec<Vec<u8>> = sealed.iter().flatten().filter(|s| s.row.year == year).map(|s| s.index.clone()).collect();
+                let hits: HashMap<Vec<u8>, (String, String)> = reg::registered(c, year, &indexes)?
+                    .into_iter()
+                    .filter(|(_, household, _)| !in_file.contains(household.as_str()))
+                    .map(|(i, h, county)| (i, (h, county)))
+                    .collect();
+                if hits.is_empty() {
+                    continue;
+                }
+                let mut bad_households: HashSet<(i32, String)> = HashSet::new();
+                for (k, s) in sealed.iter().enumerate() {
+                    let Some(s) = s else { continue };
+                    if s.row.year == year && let Some((h, county)) = hits.get(&s.index) {
+                        errors[accepted[k]].push(duplicate_registered(&s.row.id_number.masked(), county, h));
+                        bad_households.insert((year, s.row.household_id.clone()));
+                    }
+                }
+                for (k, s) in sealed.iter_mut().enumerate() {
+                    if s.as_ref().is_some_and(|s| bad_households.contains(&(s.row.year, s.row.household_id.clone()))) {
+                        rejected[accepted[k]] = true;
+                        *s = None;
+                    }
+                }
+            }
+            if !opts.skip_invalid && rejected.iter().any(|r| *r) {
+                return Err(AppError::Invalid(collect_errors(&table, &errors)));
+            }
+            let kept: Vec<&Sealed> = sealed.iter().flatten().collect();
+            let mut households: Vec<HouseholdRow> = Vec::new();
+            let mut seen: HashSet<(i32, &str)> = HashSet::new();
+            for s in &kept {
+                if seen.insert((s.row.year, s.row.household_id.as_str())) {
+                    households.push(HouseholdRow {
+                        year: s.row.year,
+                        household_code: s.row.household_id.clone(),
+                        county_code: s.row.county_code().to_string(),
+                        village_code: s.row.village_code.clone(),
+                        income_fen: s.row.income_fen,
+                        status: s.row.status.code(),
+                        identified_year: s.row.identified_year,
+                        exit_year: s.row.exit_year,
+                        cause: s.row.cause.code(),
+                    });
+                }
+            }
+            for &year in &years {
+                let codes: Vec<String> = households.iter().filter(|h| h.year == year).map(|h| h.household_code.clone()).collect();
+                reg::delete_households(c, year, &codes)?;
+            }
+            reg::insert_households(c, &households, now)?;
+            let key_id = key.key_id();
+            let mut done = 0u64;
+            for chunk in kept.chunks(20_000) {
+                let members: Vec<MemberRow> = chunk
+                    .iter()
+                    .map(|s| MemberRow {
+                        year: s.row.year,
+                        id_index: s.index.clone(),
+                        household_code: s.row.household_id.clone(),
+                        county_code: s.row.county_code().to_string(),
+                        id_cipher: s.id_cipher.clone(),
+                        name_cipher: s.name_cipher.clone(),
+                        key_id: key_id.clone(),
+                        relation: s.row.relation.code(),
+                        sex: if s.row.id_number.is_male() { 1 } else { 2 },
+                        birth_year: chrono::Datelike::year(&s.row.id_number.birth_date()),
+                    })
+                    .collect();
+                reg::insert_members(c, &members)?;
+                done += chunk.len() as u64;
+                progress("write", done, kept.len() as u64);
+            }
+            let report = ImportReport {
+                households: households.len(),
+                members: kept.len(),
+                rejected: rejected.iter().filter(|r| **r).count(),
+                errors: collect_errors(&table, &errors),
+                rejects: None,
+                dry_run: opts.dry_run,
+            };
+            audit(
+                c,
+                actor,
+                if opts.dry_run { "registry.import.dry_run" } else { "registry.import" },
+                ("file", file_name),
+                "success",
+                Some(format!("{} households, {} members, {} rejected", report.households, report.members, report.rejected)),
+            )?;
+            Ok(report)
+        };
+        // A dry run checks everything against the database, then nothing stays.
+        let mut report = if opts.dry_run { self.store.dry_run(transaction)? } else { self.store.write(transaction)? };
+        if !report.dry_run {
+            let partitions: BTreeSet<(i32, String)> = sealed.iter().flatten().map(|s| (s.row.year, s.row.county_code().to_string())).collect();
+            self.store.refresh_snapshot(&partitions.into_iter().collect::<Vec<_>>())?;
+        }
+        if report.rejected > 0 {
+            report.rejects = Some(rejects(&table, &errors, &rejected));
+        }
+        Ok(report)
+    }
+
+    /// Imports an area statistics file (all or nothing; re-import replaces).
+    pub fn import_statistics(&self, actor: &Actor, file_name: &str, bytes: &[u8], opts: ImportOptions) -> Result<usize> {
+        actor.require(Action::ImportRegistry)?;
+        let table = tabular::read(file_name, bytes, opts.encoding.unwrap_or(Encoding::Auto))?;
+        let excel = !matches!(table.format, tabular::Format::Csv);
+        let map = ColumnMap::new(&table.headers, STATISTICS_COLUMNS, opts.ignore_unknown_columns)?;
+        let counties: HashSet<String> = self.store.read(|c| areas::county_codes(c))?.into_iter().collect();
+        let mut errors = Vec::new();
+        let mut out = Vec::new();
+        let mut seen: HashMap<(i32, String), usize> = HashMap::new();
+        for (row, cells) in &table.rows {
+            match rules::validate_statistics_row(
+                map.get(cells, "year"),
+                map.get(cells, "area_code"),
+                map.get(cells, "rural_population"),
+                map.get(cells, "rural_income_per_capita"),
+                &|c: &str| counties.contains(c),
+                excel,
+            ) {
+                Ok(r) => {
+                    if let Some(c) = actor.scope.county()
+                        && r.area_code != c
+                    {
+                        errors.push(FieldError::new("area_code", r.area_code.as_str(), Msg::new("outside_scope", "不属于您所在的县，无权导入", "lies outside your county: you may not import it")).at_row(*row));
+                        continue;
+                    }
+                    if let Some(first) = seen.insert((r.year, r.area_code.clone()), *row) {
+                        errors.push(FieldError::new("area_code", r.area_code.as_str(), Msg::new("duplicate_key", format!("与第 {first} 行的年度和区划重复"), format!("the same year and area as row {first}"))).at_row(*row));
+                    }
+                    out.push(StatisticsRow { year: r.year, area_code: r.area_code, rural_population: r.rural_population, rural_income_fen: r.rural_income_fen });
+                }
+                Err(es) => errors.extend(es.into_iter().map(|e| e.at_row(*row))),
+            }
+        }
+        if table.rows.is_empty() {
+            errors.push(FieldError::new("file", "", Msg::new("no_rows", "文件中没有数据行", "the file has no data rows")));
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        if opts.dry_run {
+            return Ok(out.len());
+        }
+        self.store.write(|c| {
+            reg::upsert_statistics(c, &out, time::now_ts())?;
+            audit(c, actor, "statistics.import", ("file", file_name), "success", Some(format!("{} rows", out.len())))
+        })?;
+        self.store.refresh_snapshot(&[])?;
+        Ok(out.len())
+    }
+}
+
+fn collect_errors(table: &Table, errors: &[Vec<FieldError>]) -> Vec<FieldError> {
+    errors
+        .iter()
+        .enumerate()
+        .flat_map(|(i, es)| es.iter().map(move |e| if e.row.is_some() { e.clone() } else { e.clone().at_row(table.rows[i].0) }))
+        .collect()
+}
+
+/// The rejected rows, as read, with an added `错误/error` column.
+fn rejects(table: &Table, errors: &[Vec<FieldError>], rejected: &[bool]) -> Rejects {
+    let mut headers = table.headers.clone();
+    headers.push("错误/error".into());
+    let rows = table
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| rejected[*i])
+        .map(|(i, (_, cells))| {
+            let mut row = cells.clone();
+            row.resize(table.headers.len(), String::new());
+            let text = if errors[i].is_empty() {
+                let household = cells.get(2).cloned().unwrap_or_default();
+                crate::error_line(&household_rejected(&household), "zh")
+            } else {
+                errors[i].iter().map(|e| format!("{} / {}", crate::error_line(e, "zh"), crate::error_line(e, "en"))).collect::<Vec<_>>().join("; ")
+            };
+            row.push(text);
+            row
+        })
+        .collect();
+    Rejects { headers, rows }
+}
+
+/// A member as a person may see it: the ID number masked unless the role
+/// is entitled to it.
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberView {
+    pub id_number: String,
+    pub name: String,
+    pub relation: Relation,
+    pub sex: &'static str,
+    pub birth_year: i32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HouseholdView {
+    pub year: i32,
+    pub household_id: String,
+    pub county_code: String,
+    pub village_code: String,
+    pub income_per_capita: f64,
+    pub status: PovertyStatus,
+    pub identified_year: i32,
+    pub exit_year: Option<i32>,
+    pub cause: Cause,
+    pub members: i64,
+}
+
+fn view(h: &HouseholdRow, members: i64) -> HouseholdView {
+    HouseholdView {
+        year: h.year,
+        household_id: h.household_code.clone(),
+        county_code: h.county_code.clone(),
+        village_code: h.village_code.clone(),
+        income_per_capita: h.income_fen as f64 / 100.0,
+        status: PovertyStatus::from_code(h.status).unwrap_or(PovertyStatus::Poor),
+        identified_year: h.identified_year,
+        exit_year: h.exit_year,
+        cause: Cause::from_code(h.cause).unwrap_or(Cause::Illness),
+        members,
+    }
+}
+
+/// A household card: the year's record, its members and its timeline.
+#[derive(Debug, Clone, Serialize)]
+pub struct HouseholdCard {
+    pub household: HouseholdView,
+    pub members: Vec<MemberView>,
+    pub timeline: Vec<HouseholdView>,
+    pub id_numbers_in_full: bool,
+}
+
+fn open_text(key: &PersonalDataKey, aad: &[u8], sealed: &[u8]) -> Result<String> {
+    key.open(aad, sealed)
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .map_err(|m| AppError::Store(dingdian_store::StoreError::Db(format!("cannot decrypt a member: {}", m.en))))
+}
+
+impl App {
+    pub fn list_households(&self, actor: &Actor, f: &HouseholdFilter, page: Page) -> Result<(Vec<HouseholdView>, i64)> {
+        actor.require(Action::ReadRegistry)?;
+        let (rows, total) = self.store.read(|c| reg::households(c, &actor.scope, f, page))?;
+        Ok((rows.iter().map(|(h, n)| view(h, *n)).collect(), total))
+    }
+
+    /// A household card; full ID numbers only for entitled roles, and each
+    /// such disclosure is audited.
+    pub fn household_card(&self, actor: &Actor, year: i32, household_code: &str) -> Result<HouseholdCard> {
+        actor.require(Action::ReadRegistry)?;
+        let full = actor.role.may(Action::RevealIdNumbers);
+        let (h, members, timeline) = self.store.read(|c| -> Result<_> {
+            let (h, m) = reg::household_members(c, &actor.scope, year, household_code)?.ok_or_else(|| AppError::not_found("建档立卡户", "household"))?;
+            let t = reg::household_timeline(c, &actor.scope, household_code)?;
+            Ok((h, m, t))
+        })?;
+        let key = self.key();
+        let members = members
+            .iter()
+            .map(|m| {
+                let id = open_text(key, AAD_ID, &m.id_cipher)?;
+                let shown = if full { id } else { IdNumber::parse(&id).map(|i| i.masked()).unwrap_or_else(|_| "******".into()) };
+                Ok(MemberView {
+                    id_number: shown,
+                    name: open_text(key, AAD_NAME, &m.name_cipher)?,
+                    relation: Relation::from_code(m.relation).unwrap_or(Relation::Other),
+                    sex: if m.sex == 1 { "male" } else { "female" },
+                    birth_year: m.birth_year,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        if full {
+            self.store.write(|c| audit(c, actor, "registry.disclose", ("household", &format!("{year}/{household_code}")), "success", Some(format!("{} ID numbers shown in full", members.len()))))?;
+        }
+        Ok(HouseholdCard {
+            household: view(&h, members.len() as i64),
+            timeline: timeline.iter().map(|t| view(t, 0)).collect(),
+            members,
+            id_numbers_in_full: full,
+        })
+    }
+
+    /// Exact search by ID number: the (year, household) registrations the
+    /// scope reaches.
+    pub fn find_by_id_number(&self, actor: &Actor, id: &str) -> Result<Vec<(i32, String)>> {
+        actor.require(Action::ReadRegistry)?;
+        let id = IdNumber::parse(id).map_err(|m| AppError::Invalid(vec![FieldError::new("id_number", id, m)]))?;
+        let index = id_index(self.key(), &id);
+        Ok(self.store.read(|c| reg::find_by_index(c, &actor.scope, &index))?)
+    }
+
+    /// The registry of a year in the import format (ID numbers in full:
+    /// entitled roles only, audited).
+    pub fn export_registry(&self, actor: &Actor, year: i32, area: Option<&str>) -> Result<Table> {
+        actor.require(Action::RevealIdNumbers)?;
+        if let Some(c) = actor.scope.county()
+            && !area.is_some_and(|a| a.starts_with(c))
+        {
+            return Err(AppError::Forbidden(Msg::new("outside_scope", "只能导出本县的数据", "you may export only your own county")));
+        }
+        let rows = self.store.read(|c| reg::export_rows(c, year, area))?;
+        let key = self.key();
+        let out = rows
+            .iter()
+            .map(|(h, m)| {
+                Ok(vec![
+                    h.year.to_string(),
+                    h.village_code.clone(),
+                    h.household_code.clone(),
+                    open_text(key, AAD_ID, &m.id_cipher)?,
+                    open_text(key, AAD_NAME, &m.name_cipher)?,
+                    Relation::from_code(m.relation).map(|r| r.zh()).unwrap_or("其他").to_string(),
+                    format!("{}.{:02}", h.income_fen / 100, h.income_fen % 100),
+                    PovertyStatus::from_code(h.status).map(|s| s.zh()).unwrap_or("").to_string(),
+                    h.identified_year.to_string(),
+                    h.exit_year.map(|y| y.to_string()).unwrap_or_default(),
+                    Cause::from_code(h.cause).map(|c| c.zh()).unwrap_or("").to_string(),
+                ])
+            })
+            .collect::<Result<Vec<_>>>()?;
+        self.store.write(|c| audit(c, actor, "registry.export", ("registry", &format!("{year}/{}", area.unwrap_or("*"))), "success", Some(format!("{} members", out.len()))))?;
+        Ok(Table { headers: REGISTRY_COLUMNS.iter().map(|c| c.zh.to_string()).collect(), rows: out.into_iter().enumerate().map(|(i, r)| (i + 2, r)).collect(), format: tabular::Format::Csv })
+    }
+
+    pub fn poverty_lines(&self) -> Result<Vec<reg::PovertyLine>> {
+        Ok(self.store.read(reg::poverty_lines)?)
+    }
+
+    /// Amends the poverty line of a year.
+    pub fn set_poverty_line(&self, actor: &Actor, year: i32, yuan: &str, note: &str) -> Result<()> {
+        actor.require(Action::EditPovertyLines)?;
+        if !(rules::MIN_YEAR..=rules::MAX_YEAR).contains(&year) {
+            return Err(AppError::invalid("year", year.to_string(), "year_out_of_range", "年度应在 2010–2035 之间", "the year must lie between 2010 and 2035"));
+        }
+        let fen = rules::parse_yuan(yuan.trim(), false).map_err(|m| AppError::Invalid(vec![FieldError::new("line_yuan", yuan, m)]))?;
+        if fen <= 0 {
+            return Err(AppError::invalid("line_yuan", yuan, "not_positive", "扶贫标准应大于 0", "the line must be above 0"));
+        }
+        let note = Some(note.trim().to_string()).filter(|n| !n.is_empty());
+        self.store.write(|c| {
+            reg::set_poverty_line(c, &reg::PovertyLine { year, line_fen: fen, note }, time::now_ts())?;
+            audit(c, actor, "poverty_line.set", ("poverty_line", &year.to_string()), "success", Some(format!("{fen} fen")))
+        })?;
+        self.store.refresh_snapshot(&[])?;
+        Ok(())
+    }
+}
+
+/// Writes a table (exports, rejects) as CSV or xlsx bytes by file name.
+pub fn table_bytes(name: &str, t: &Table) -> Result<Vec<u8>> {
+    if name.to_ascii_lowercase().ends_with(".xlsx") {
+        let rows: Vec<Vec<Cell>> = t.rows.iter().map(|(_, r)| r.iter().map(|s| Cell::Text(s.clone())).collect()).collect();
+        tabular::write_xlsx("sheet1", &t.headers, &rows)
+    } else {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let fail = |e: csv::Error| AppError::Store(dingdian_store::StoreError::Db(format!("csv: {e}")));
+        w.write_record(&t.headers).map_err(fail)?;
+        for (_, r) in &t.rows {
+            w.write_record(r).map_err(fail)?;
+        }
+        w.into_inner().map_err(|e| AppError::Store(dingdian_store::StoreError::Db(format!("csv: {e}"))))
+    }
+}
+
+impl App {
+    /// Households of a page with their members (for the API): ID numbers
+    /// masked unless the role is entitled, one audit record per disclosure.
+    pub fn household_pages(&self, actor: &Actor, f: &HouseholdFilter, page: Page) -> Result<(Vec<HouseholdCard>, i64)> {
+        actor.require(Action::ReadRegistry)?;
+        let full = actor.role.may(Action::RevealIdNumbers);
+        let key = self.key();
+        let (cards, total) = self.store.read(|c| -> Result<_> {
+            let (rows, total) = reg::households(c, &actor.scope, f, page)?;
+            let mut cards = Vec::with_capacity(rows.len());
+            for (h, n) in &rows {
+                let (_, members) = reg::household_members(c, &actor.scope, h.year, &h.household_code)?.unwrap_or((h.clone(), Vec::new()));
+                let members = members
+                    .iter()
+                    .map(|m| {
+                        let id = open_text(key, AAD_ID, &m.id_cipher)?;
+                        Ok(MemberView {
+                            id_number: if full { id } else { IdNumber::parse(&id).map(|i| i.masked()).unwrap_or_else(|_| "******".into()) },
+                            name: open_text(key, AAD_NAME, &m.name_cipher)?,
+                            relation: Relation::from_code(m.relation).unwrap_or(Relation::Other),
+                            sex: if m.sex == 1 { "male" } else { "female" },
+                            birth_year: m.birth_year,
+                        })
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                cards.push(HouseholdCard { household: view(h, *n), members, timeline: Vec::new(), id_numbers_in_full: full });
+            }
+            Ok((cards, total))
+        })?;
+        if full && !cards.is_empty() {
+            let n: usize = cards.iter().map(|c| c.members.len()).sum();
+            self.store.write(|c| audit(c, actor, "registry.disclose", ("households", &format!("{:?}", f.area)), "success", Some(format!("{n} ID numbers shown in full"))))?;
+        }
+        Ok((cards, total))
+    }
+}

@@ -1,0 +1,233 @@
+//! The analytics snapshot: the registry held in memory column by column,
+//! one partition per (year, county), so that any slice — area × year ×
+//! status × cause … — is a scan over a few arrays, never a SQL query per
+//! request. The store keeps it current: imports refresh the partitions
+//! they touched.
+
+use crate::db::{Conn, Result};
+use crate::registry;
+use dingdian_core::indicators::Accum;
+use dingdian_core::registry::PovertyStatus;
+use std::collections::BTreeMap;
+
+/// The members of one county in one year, as columns. Members of a
+/// household are adjacent.
+#[derive(Debug, Clone, Default)]
+pub struct Partition {
+    pub year: i32,
+    pub county: String,
+    /// Distinct village codes; `village` indexes into it.
+    pub villages: Vec<String>,
+    pub village: Vec<u32>,
+    /// Ordinal of the member's household within the partition.
+    pub household: Vec<u32>,
+    pub households: u32,
+    pub income_fen: Vec<i64>,
+    pub status: Vec<u8>,
+    pub cause: Vec<u8>,
+    pub relation: Vec<u8>,
+    pub sex: Vec<u8>,
+    pub birth_year: Vec<u16>,
+}
+
+impl Partition {
+    pub fn len(&self) -> usize {
+        self.status.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.status.is_empty()
+    }
+
+    /// Appends one member (rows must arrive grouped by household).
+    pub fn push(&mut self, household_code: &str, last_household: &mut Option<String>, r: &registry::ScanRow) {
+        if last_household.as_deref() != Some(household_code) {
+            self.households += 1;
+            *last_household = Some(household_code.to_string());
+        }
+        let v = match self.villages.iter().rposition(|v| *v == r.village_code) {
+            Some(i) => i,
+            None => {
+                self.villages.push(r.village_code.clone());
+                self.villages.len() - 1
+            }
+        };
+        self.village.push(v as u32);
+        self.household.push(self.households - 1);
+        self.income_fen.push(r.income_fen);
+        self.status.push(r.status);
+        self.cause.push(r.cause);
+        self.relation.push(r.relation);
+        self.sex.push(r.sex);
+        self.birth_year.push(r.birth_year.clamp(0, u16::MAX as i32) as u16);
+    }
+}
+
+/// A slice of the registry: which members count.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Slice {
+    pub status: Option<u8>,
+    pub cause: Option<u8>,
+    pub sex: Option<u8>,
+}
+
+impl Slice {
+    fn admits(&self, p: &Partition, i: usize) -> bool {
+        self.status.is_none_or(|s| p.status[i] == s) && self.cause.is_none_or(|c| p.cause[i] == c) && self.sex.is_none_or(|s| p.sex[i] == s)
+    }
+}
+
+/// How members are grouped inside an area.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grouping {
+    /// One group per county (the partition).
+    County,
+    /// One group per village code prefix of this length (9 township, 12 village).
+    Prefix(usize),
+}
+
+/// The registry in memory, with the statistics and poverty lines the
+/// indicators need.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    partitions: BTreeMap<(i32, String), Partition>,
+    /// (year, county) → (rural population, rural income in fen).
+    statistics: BTreeMap<(i32, String), (i64, Option<i64>)>,
+    lines: BTreeMap<i32, i64>,
+}
+
+impl Snapshot {
+    /// Loads every partition, the statistics and the lines.
+    pub fn load(c: &mut dyn Conn) -> Result<Snapshot> {
+        let mut s = Snapshot::default();
+        for (year, county) in registry::partitions(c)? {
+            s.refresh(c, year, &county)?;
+        }
+        s.refresh_tables(c)?;
+        Ok(s)
+    }
+
+    /// Reloads the statistics and the poverty lines (small tables).
+    pub fn refresh_tables(&mut self, c: &mut dyn Conn) -> Result<()> {
+        self.statistics = registry::statistics(c)?
+            .into_iter()
+            .map(|r| ((r.year, r.area_code), (r.rural_population, r.rural_income_fen)))
+            .collect();
+        self.lines = registry::poverty_lines(c)?.into_iter().map(|l| (l.year, l.line_fen)).collect();
+        Ok(())
+    }
+
+    pub fn line_fen(&self, year: i32) -> Option<i64> {
+        self.lines.get(&year).copied()
+    }
+
+    /// Statistics rows of a year (or all years) for counties under `area`.
+    pub fn statistics(&self, year: Option<i32>, area: &str) -> impl Iterator<Item = (i32, &str, i64, Option<i64>)> {
+        let county_prefix = area[..area.len().min(6)].to_string();
+        self.statistics
+            .iter()
+            .filter(move |((y, code), _)| year.is_none_or(|w| w == *y) && code.starts_with(&county_prefix))
+            .map(|((y, code), (pop, inc))| (*y, code.as_str(), *pop, *inc))
+    }
+
+    /// Every year that holds registry or statistics rows.
+    pub fn all_years(&self) -> Vec<i32> {
+        let mut y: Vec<i32> = self.partitions.keys().map(|k| k.0).chain(self.statistics.keys().map(|k| k.0)).collect();
+        y.sort();
+        y.dedup();
+        y
+    }
+
+    /// Reloads one (year, county) partition (after an import).
+    pub fn refresh(&mut self, c: &mut dyn Conn, year: i32, county: &str) -> Result<()> {
+        let mut p = Partition { year, county: county.to_string(), ..Default::default() };
+        let mut last = None;
+        registry::scan(c, year, county, &mut |r| p.push(&r.household_code.clone(), &mut last, r))?;
+        if p.is_empty() {
+            self.partitions.remove(&(year, county.to_string()));
+        } else {
+            self.partitions.insert((year, county.to_string()), p);
+        }
+        Ok(())
+    }
+
+    /// Replaces a partition built elsewhere (bulk loads, benchmarks).
+    pub fn insert(&mut self, p: Partition) {
+        self.partitions.insert((p.year, p.county.clone()), p);
+    }
+
+    pub fn members(&self) -> usize {
+        self.partitions.values().map(Partition::len).sum()
+    }
+
+    pub fn years(&self) -> Vec<i32> {
+        let mut y: Vec<i32> = self.partitions.keys().map(|k| k.0).collect();
+        y.dedup();
+        y
+    }
+
+    pub fn partitions(&self) -> impl Iterator<Item = &Partition> {
+        self.partitions.values()
+    }
+
+    /// Sums per group of the members in `year` (all years when `None`)
+    /// whose county code starts with `area` (the whole nation when
+    /// empty), admitted by `slice`. Keys: (year, group code). `line_fen`
+    /// gives the poverty line of a year. Households are counted per group.
+    pub fn accumulate(
+        &self,
+        year: Option<i32>,
+        area: &str,
+        grouping: Grouping,
+        slice: &Slice,
+        line_fen: &dyn Fn(i32) -> Option<i64>,
+    ) -> BTreeMap<(i32, String), Accum> {
+        let mut out: BTreeMap<(i32, String), Accum> = BTreeMap::new();
+        // Only the county part of `area` selects partitions; a township or
+        // village area is then matched on the village code.
+        let county_prefix = &area[..area.len().min(6)];
+        for ((y, county), p) in &self.partitions {
+            if year.is_some_and(|want| want != *y) || !county.starts_with(county_prefix) {
+                continue;
+            }
+            let line = line_fen(*y);
+            let village_ok: Vec<bool> = p.villages.iter().map(|v| v.starts_with(area)).collect();
+            let key_of = |i: usize| -> String {
+                match grouping {
+                    Grouping::County => county.clone(),
+                    Grouping::Prefix(n) => p.villages[p.village[i] as usize][..n].to_string(),
+                }
+            };
+            // Runs of one household share a group; count each household once.
+            let mut last_household = u32::MAX;
+            let mut current: Option<(String, Accum)> = None;
+            for i in 0..p.len() {
+                if !village_ok[p.village[i] as usize] || !slice.admits(p, i) {
+                    continue;
+                }
+                let key = if grouping == Grouping::County { county.clone() } else { key_of(i) };
+                match &mut current {
+                    Some((k, _)) if *k == key => {}
+                    _ => {
+                        if let Some((k, acc)) = current.take() {
+                            out.entry((*y, k)).or_default().merge(&acc);
+                        }
+                        current = Some((key, Accum::default()));
+                        last_household = u32::MAX;
+                    }
+                }
+                let acc = &mut current.as_mut().expect("set above").1;
+                let status = PovertyStatus::from_code(p.status[i]).unwrap_or(PovertyStatus::Poor);
+                acc.add_member(status, p.income_fen[i], line);
+                if p.household[i] != last_household {
+                    acc.households += 1;
+                    last_household = p.household[i];
+                }
+            }
+            if let Some((k, acc)) = current.take() {
+                out.entry((*y, k)).or_default().merge(&acc);
+            }
+        }
+        out
+    }
+}
