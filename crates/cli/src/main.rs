@@ -4,6 +4,8 @@
 //! Exit codes: 0 success; 1 the input was invalid (nothing written);
 //! 2 usage error; 3 a failure of the system.
 
+mod registry;
+
 use clap::{Args, Parser, Subcommand};
 use dingdian_app::tabular::Encoding;
 use dingdian_app::{Actor, App, AppError, auth::NewUserInput};
@@ -67,6 +69,50 @@ enum Command {
         #[command(subcommand)]
         command: ExportCommand,
     },
+    /// Print indicators (indicators.md) by area and year
+    Indicators {
+        /// Only areas inside this one (2, 4, 6, 9 or 12 digits)
+        #[arg(long)]
+        area: Option<String>,
+        /// Only this year (default: every year)
+        #[arg(long)]
+        year: Option<i32>,
+        /// county, prefecture, province, nation, township or village
+        #[arg(long, default_value = "county")]
+        level: String,
+        /// table, json or csv
+        #[arg(long, default_value = "table")]
+        format: String,
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Generate data for trials and benchmarks
+    Gen {
+        #[command(subcommand)]
+        command: GenCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum GenCommand {
+    /// A deterministic synthetic registry over real county and village codes
+    Registry {
+        /// How many key counties (in code order)
+        #[arg(long)]
+        counties: usize,
+        /// Members per year, spread over the counties
+        #[arg(long)]
+        people: usize,
+        /// The seed: the same seed gives the same file
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Years, e.g. 2016 or 2014-2016
+        #[arg(long, default_value = "2016")]
+        years: String,
+        /// The file to write (.csv or .xlsx)
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -109,8 +155,35 @@ struct ImportOpts {
     db: Db,
 }
 
+#[derive(Args, Clone)]
+struct RegistryImportOpts {
+    /// Import the valid rows and write the rejected ones, with an error column, beside the input
+    #[arg(long)]
+    skip_invalid: bool,
+    /// Check everything, write nothing
+    #[arg(long)]
+    dry_run: bool,
+    /// Ignore columns the format does not define
+    #[arg(long)]
+    ignore_unknown_columns: bool,
+}
+
 #[derive(Subcommand)]
 enum ImportCommand {
+    /// A registry file (建档立卡, registry-format.md)
+    Registry {
+        #[command(flatten)]
+        opts: ImportOpts,
+        #[command(flatten)]
+        registry: RegistryImportOpts,
+    },
+    /// An area statistics file (统计数据: rural population and income by county)
+    Statistics {
+        #[command(flatten)]
+        opts: ImportOpts,
+        #[command(flatten)]
+        registry: RegistryImportOpts,
+    },
     /// Assisting units (单位名称, 单位类型, 分管领导, 分管部门, 联系人, 联系电话, 电子邮箱, 地址, 备注)
     Units(ImportOpts),
     /// Pairings into a draft plan (帮扶单位, 县级区划代码, 角色, 开始日期, 结束日期, 备注)
@@ -125,6 +198,18 @@ enum ImportCommand {
 
 #[derive(Subcommand)]
 enum ExportCommand {
+    /// The registry of a year in the import format (ID numbers in full)
+    Registry {
+        #[arg(long)]
+        year: i32,
+        /// Only this area (county, township or village code)
+        #[arg(long)]
+        area: Option<String>,
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        db: Db,
+    },
     /// Assisting units, in the import format
     Units {
         #[arg(long)]
@@ -247,6 +332,17 @@ fn write_out(path: &Path, xlsx: Vec<u8>) -> Result<(), Failure> {
     Ok(())
 }
 
+fn parse_encoding(s: &str) -> Result<Encoding, Failure> {
+    Encoding::parse(s).ok_or_else(|| Failure::Invalid(format!("--encoding 应为 auto、utf-8 或 gbk / --encoding must be auto, utf-8 or gbk, not {s}")))
+}
+
+fn import_registry(opts: &ImportOpts, r: &RegistryImportOpts, statistics: bool) -> Result<(), Failure> {
+    let encoding = parse_encoding(&opts.encoding)?;
+    let app = open(&opts.db)?;
+    let o = dingdian_app::registry::ImportOptions { skip_invalid: r.skip_invalid, encoding: None, dry_run: r.dry_run, ignore_unknown_columns: r.ignore_unknown_columns };
+    registry::import(&app, &opts.file, encoding, o, &opts.format, statistics)
+}
+
 fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Serve { addr, demo, db } => {
@@ -332,6 +428,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let (opts, plan) = match command {
                 ImportCommand::Units(o) => (o, None),
                 ImportCommand::Pairings { plan, opts } => (opts, Some(plan)),
+                ImportCommand::Registry { opts, registry: r } => return import_registry(&opts, &r, false),
+                ImportCommand::Statistics { opts, registry: r } => return import_registry(&opts, &r, true),
             };
             let encoding = Encoding::parse(&opts.encoding).ok_or_else(|| Failure::Invalid(format!("--encoding 应为 auto、utf-8 或 gbk / --encoding must be auto, utf-8 or gbk, not {}", opts.encoding)))?;
             let bytes = read_file(&opts.file)?;
@@ -354,7 +452,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
             }
             Ok(())
         }
+        Command::Indicators { area, year, level, format, db } => registry::indicators(&open(&db)?, area, year, &level, &format),
+        Command::Gen { command: GenCommand::Registry { counties, people, seed, years, out } } => registry::generate(counties, people, seed, &years, &out),
         Command::Export { command } => match command {
+            ExportCommand::Registry { year, area, out, db } => registry::export(&open(&db)?, year, area.as_deref(), &out),
             ExportCommand::Units { out, db } => write_out(
                 &out,
                 open(&db)?.export_units(&Actor::cli(), &Default::default())?,

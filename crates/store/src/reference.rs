@@ -151,3 +151,21 @@ fn load_poverty_lines_if_empty(c: &mut dyn Conn) -> Result<()> {
     }
     Ok(())
 }
+
+/// The villages of the shipped key counties (and Zhouqu), by county, in
+/// code order: the places a synthetic registry is spread over.
+pub fn villages_by_county() -> Result<Vec<(String, Vec<String>)>> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for r in read(VILLAGES, &["code", "areaCode"])? {
+        match out.last_mut() {
+            Some((county, v)) if *county == r[1] => v.push(r[0].clone()),
+            _ => out.push((r[1].clone(), vec![r[0].clone()])),
+        }
+    }
+    Ok(out)
+}
+
+/// The poverty lines shipped with the product (poverty-lines.csv).
+pub fn shipped_poverty_lines() -> dingdian_core::indicators::PovertyLines {
+    dingdian_core::indicators::PovertyLines::parse_csv(POVERTY_LINES).expect("the shipped poverty lines parse")
+}
