@@ -333,6 +333,7 @@ impl App {
             .into_iter()
             .map(|u| u.id)
             .collect();
+        self.load_demo_registry()?;
         self.derive_specific_plan(
             &office,
             active,

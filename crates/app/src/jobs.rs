@@ -23,7 +23,7 @@ pub struct JobState {
 
 impl JobState {
     pub fn percent(&self) -> u64 {
-        if self.total == 0 { 0 } else { (self.done * 100 / self.total).min(100) }
+        (self.done * 100).checked_div(self.total).unwrap_or(0).min(100)
     }
 }
 
@@ -35,17 +35,29 @@ pub struct Jobs {
 
 impl Jobs {
     pub fn put(&self, s: JobState) {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner()).insert(s.id, s);
+        self.inner
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(s.id, s);
     }
 
     pub fn update(&self, id: i64, f: impl FnOnce(&mut JobState)) {
-        if let Some(s) = self.inner.lock().unwrap_or_else(|e| e.into_inner()).get_mut(&id) {
+        if let Some(s) = self
+            .inner
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get_mut(&id)
+        {
             f(s);
         }
     }
 
     pub fn get(&self, id: i64) -> Option<JobState> {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner()).get(&id).cloned()
+        self.inner
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&id)
+            .cloned()
     }
 }
 
@@ -61,7 +73,13 @@ use dingdian_store::params;
 impl App {
     /// Starts a registry import in the background and returns its job
     /// number at once; `job` tells how it goes.
-    pub fn start_registry_import(&self, actor: &Actor, file_name: &str, bytes: Vec<u8>, opts: ImportOptions) -> Result<i64> {
+    pub fn start_registry_import(
+        &self,
+        actor: &Actor,
+        file_name: &str,
+        bytes: Vec<u8>,
+        opts: ImportOptions,
+    ) -> Result<i64> {
         actor.require(dingdian_core::role::Action::ImportRegistry)?;
         let now = time::now_ts();
         let id = self.store.write(|c| {
@@ -106,7 +124,11 @@ impl App {
                     crate::AppError::Invalid(errs) => serde_json::to_value(errs).ok(),
                     _ => None,
                 };
-                ("failed", Some(format!("{} / {}", e.message("zh"), e.message("en"))), errors)
+                (
+                    "failed",
+                    Some(format!("{} / {}", e.message("zh"), e.message("en"))),
+                    errors,
+                )
             }
         };
         self.jobs.update(id, |s| {
@@ -126,7 +148,9 @@ impl App {
     /// A job's state: live while it runs in this process, else as recorded.
     /// A scoped user sees only the jobs it started.
     pub fn job(&self, actor: &Actor, id: i64) -> Result<JobState> {
-        let own = |s: &JobState| actor.scope == dingdian_core::role::Scope::All || s.username == actor.username;
+        let own = |s: &JobState| {
+            actor.scope == dingdian_core::role::Scope::All || s.username == actor.username
+        };
         if let Some(s) = self.jobs.get(id).filter(own) {
             return Ok(s);
         }

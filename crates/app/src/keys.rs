@@ -26,16 +26,29 @@ pub fn resolve(database_url: &str) -> Result<PersonalDataKey> {
     if let Ok(hex) = std::env::var("DINGDIAN_KEY") {
         return PersonalDataKey::from_hex(&hex).map_err(key_error);
     }
-    let path = std::env::var_os("DINGDIAN_KEY_FILE").map(PathBuf::from).unwrap_or_else(|| default_key_file(database_url));
+    let path = std::env::var_os("DINGDIAN_KEY_FILE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| default_key_file(database_url));
     match std::fs::read_to_string(&path) {
         Ok(text) => PersonalDataKey::from_hex(&text).map_err(key_error),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let mut master = [0u8; 32];
             rand::rngs::OsRng.fill_bytes(&mut master);
             let hex: String = master.iter().map(|b| format!("{b:02x}")).collect();
-            write_private(&path, &hex).map_err(|e| {
-                key_error(Msg::new("key_file", format!("无法创建密钥文件 {}：{e}", path.display()), format!("cannot create the key file {}: {e}", path.display())))
-            })?;
+            match write_private(&path, &hex) {
+                Ok(()) => {}
+                // Another process made it a moment ago: use that one.
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    return resolve(database_url);
+                }
+                Err(e) => {
+                    return Err(key_error(Msg::new(
+                        "key_file",
+                        format!("无法创建密钥文件 {}：{e}", path.display()),
+                        format!("cannot create the key file {}: {e}", path.display()),
+                    )));
+                }
+            }
             eprintln!(
                 "已生成新的个人信息加密密钥：{p}，请妥善备份，丢失后身份证号和姓名将无法解密。\n\
                  created a new personal-data key at {p}: back it up — without it ID numbers and names cannot be read.",
@@ -43,16 +56,33 @@ pub fn resolve(database_url: &str) -> Result<PersonalDataKey> {
             );
             Ok(PersonalDataKey::from_bytes(master))
         }
-        Err(e) => Err(key_error(Msg::new("key_file", format!("无法读取密钥文件 {}：{e}", path.display()), format!("cannot read the key file {}: {e}", path.display())))),
+        Err(e) => Err(key_error(Msg::new(
+            "key_file",
+            format!("无法读取密钥文件 {}：{e}", path.display()),
+            format!("cannot read the key file {}: {e}", path.display()),
+        ))),
     }
 }
 
+/// Writes the key whole or not at all: into a private temporary file, then
+/// linked into place only if no key file exists yet (so two processes
+/// starting at once agree on one key, and none reads a half-written file).
 #[cfg(unix)]
 fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
-    f.write_all(text.as_bytes())
+    let tmp = path.with_extension(format!("key.tmp{}", std::process::id()));
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&tmp)?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()?;
+    let linked = std::fs::hard_link(&tmp, path);
+    let _ = std::fs::remove_file(&tmp);
+    linked
 }
 
 #[cfg(not(unix))]

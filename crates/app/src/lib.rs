@@ -6,12 +6,14 @@
 pub mod areas;
 pub mod auth;
 pub mod demo;
+mod demo_registry;
 mod error;
 pub mod indicators;
 pub mod jobs;
 pub mod keys;
-pub mod registry;
 pub mod plans;
+pub mod registry;
+pub mod synth;
 pub mod tabular;
 pub mod units;
 
@@ -41,7 +43,11 @@ impl App {
     }
 
     pub fn with_key(store: Store, key: dingdian_core::crypto::PersonalDataKey) -> App {
-        App { store, key: std::sync::Arc::new(key), jobs: jobs::Jobs::default() }
+        App {
+            store,
+            key: std::sync::Arc::new(key),
+            jobs: jobs::Jobs::default(),
+        }
     }
 
     pub fn key(&self) -> &dingdian_core::crypto::PersonalDataKey {

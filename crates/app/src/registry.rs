@@ -11,10 +11,14 @@ use crate::jobs::Progress;
 use crate::tabular::{self, Cell, Column, ColumnMap, Encoding, Table};
 use crate::{Actor, App, audit};
 use dingdian_core::crypto::PersonalDataKey;
-use dingdian_core::registry::{self as rules, Cause, IdNumber, PovertyStatus, RawRow, RegistryRow, Relation};
+use dingdian_core::registry::{
+    self as rules, Cause, IdNumber, PovertyStatus, RawRow, RegistryRow, Relation,
+};
 use dingdian_core::role::Action;
 use dingdian_core::{FieldError, Msg, time};
-use dingdian_store::registry::{self as reg, HouseholdFilter, HouseholdRow, MemberRow, StatisticsRow};
+use dingdian_store::registry::{
+    self as reg, HouseholdFilter, HouseholdRow, MemberRow, StatisticsRow,
+};
 use dingdian_store::{Page, areas};
 use rand::RngCore;
 use serde::Serialize;
@@ -22,25 +26,85 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// The registry file's columns (registry-format.md).
 pub const REGISTRY_COLUMNS: &[Column] = &[
-    Column { en: "year", zh: "年度", required: true },
-    Column { en: "village_code", zh: "村级区划代码", required: true },
-    Column { en: "household_id", zh: "户编号", required: true },
-    Column { en: "id_number", zh: "证件号码", required: true },
-    Column { en: "name", zh: "姓名", required: true },
-    Column { en: "relation", zh: "与户主关系", required: true },
-    Column { en: "income_per_capita", zh: "人均纯收入", required: true },
-    Column { en: "status", zh: "脱贫状态", required: true },
-    Column { en: "identified_year", zh: "识别年度", required: true },
-    Column { en: "exit_year", zh: "脱贫年度", required: true },
-    Column { en: "cause", zh: "主要致贫原因", required: true },
+    Column {
+        en: "year",
+        zh: "年度",
+        required: true,
+    },
+    Column {
+        en: "village_code",
+        zh: "村级区划代码",
+        required: true,
+    },
+    Column {
+        en: "household_id",
+        zh: "户编号",
+        required: true,
+    },
+    Column {
+        en: "id_number",
+        zh: "证件号码",
+        required: true,
+    },
+    Column {
+        en: "name",
+        zh: "姓名",
+        required: true,
+    },
+    Column {
+        en: "relation",
+        zh: "与户主关系",
+        required: true,
+    },
+    Column {
+        en: "income_per_capita",
+        zh: "人均纯收入",
+        required: true,
+    },
+    Column {
+        en: "status",
+        zh: "脱贫状态",
+        required: true,
+    },
+    Column {
+        en: "identified_year",
+        zh: "识别年度",
+        required: true,
+    },
+    Column {
+        en: "exit_year",
+        zh: "脱贫年度",
+        required: true,
+    },
+    Column {
+        en: "cause",
+        zh: "主要致贫原因",
+        required: true,
+    },
 ];
 
 /// The area statistics file's columns.
 pub const STATISTICS_COLUMNS: &[Column] = &[
-    Column { en: "year", zh: "年度", required: true },
-    Column { en: "area_code", zh: "区划代码", required: true },
-    Column { en: "rural_population", zh: "农村人口", required: true },
-    Column { en: "rural_income_per_capita", zh: "农民人均纯收入", required: true },
+    Column {
+        en: "year",
+        zh: "年度",
+        required: true,
+    },
+    Column {
+        en: "area_code",
+        zh: "区划代码",
+        required: true,
+    },
+    Column {
+        en: "rural_population",
+        zh: "农村人口",
+        required: true,
+    },
+    Column {
+        en: "rural_income_per_capita",
+        zh: "农民人均纯收入",
+        required: true,
+    },
 ];
 
 const AAD_ID: &[u8] = b"member.id_number";
@@ -111,23 +175,48 @@ fn raw<'a>(map: &ColumnMap, cells: &'a [String]) -> RawRow<'a> {
 /// Runs `f` over the items in two halves on two threads (this machine's
 /// cores), keeping the order.
 fn par_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> {
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).clamp(1, 8);
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+        .clamp(1, 8);
     if items.len() < 2048 || threads == 1 {
         return items.iter().map(&f).collect();
     }
     let chunk = items.len().div_ceil(threads);
     std::thread::scope(|s| {
-        let handles: Vec<_> = items.chunks(chunk).map(|part| s.spawn(|| part.iter().map(&f).collect::<Vec<U>>())).collect();
-        handles.into_iter().flat_map(|h| h.join().expect("worker")).collect()
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| s.spawn(|| part.iter().map(&f).collect::<Vec<U>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("worker"))
+            .collect()
     })
 }
 
 fn outside_scope(code: &str) -> FieldError {
-    FieldError::new("village_code", code, Msg::new("outside_scope", "不属于您所在的县，无权导入", "lies outside your county: you may not import it"))
+    FieldError::new(
+        "village_code",
+        code,
+        Msg::new(
+            "outside_scope",
+            "不属于您所在的县，无权导入",
+            "lies outside your county: you may not import it",
+        ),
+    )
 }
 
 fn duplicate_in_file(id: &str, first: usize) -> FieldError {
-    FieldError::new("id_number", id, Msg::new("duplicate_id", format!("同一年度内与第 {first} 行的证件号码重复"), format!("the same ID number as row {first} in the same year")))
+    FieldError::new(
+        "id_number",
+        id,
+        Msg::new(
+            "duplicate_id",
+            format!("同一年度内与第 {first} 行的证件号码重复"),
+            format!("the same ID number as row {first} in the same year"),
+        ),
+    )
 }
 
 fn duplicate_registered(masked: &str, county: &str, household: &str) -> FieldError {
@@ -137,13 +226,23 @@ fn duplicate_registered(masked: &str, county: &str, household: &str) -> FieldErr
         Msg::new(
             "duplicate_registration",
             format!("该证件号码本年度已在县 {county} 的户 {household} 登记（重复登记）"),
-            format!("this ID number is already registered this year in county {county}, household {household} (duplicate registration)"),
+            format!(
+                "this ID number is already registered this year in county {county}, household {household} (duplicate registration)"
+            ),
         ),
     )
 }
 
 fn household_rejected(household: &str) -> FieldError {
-    FieldError::new("household_id", household, Msg::new("household_rejected", "同户其他成员有误，整户未导入", "another row of this household is invalid, so the whole household was not imported"))
+    FieldError::new(
+        "household_id",
+        household,
+        Msg::new(
+            "household_rejected",
+            "同户其他成员有误，整户未导入",
+            "another row of this household is invalid, so the whole household was not imported",
+        ),
+    )
 }
 
 impl App {
@@ -152,31 +251,56 @@ impl App {
     /// households only, the rest returned as rejects. Re-importing a
     /// household of a year replaces it. One transaction: a crash leaves
     /// the database as it was.
-    pub fn import_registry(&self, actor: &Actor, file_name: &str, bytes: &[u8], opts: ImportOptions, progress: Progress) -> Result<ImportReport> {
+    pub fn import_registry(
+        &self,
+        actor: &Actor,
+        file_name: &str,
+        bytes: &[u8],
+        opts: ImportOptions,
+        progress: Progress,
+    ) -> Result<ImportReport> {
         actor.require(Action::ImportRegistry)?;
         progress("read", 0, 1);
         let table = tabular::read(file_name, bytes, opts.encoding.unwrap_or(Encoding::Auto))?;
         let excel = !matches!(table.format, tabular::Format::Csv);
-        let map = ColumnMap::new(&table.headers, REGISTRY_COLUMNS, opts.ignore_unknown_columns)?;
+        let map = ColumnMap::new(
+            &table.headers,
+            REGISTRY_COLUMNS,
+            opts.ignore_unknown_columns,
+        )?;
         if table.rows.is_empty() {
-            return Err(AppError::invalid("file", "", "no_rows", "文件中没有数据行", "the file has no data rows"));
+            return Err(AppError::invalid(
+                "file",
+                "",
+                "no_rows",
+                "文件中没有数据行",
+                "the file has no data rows",
+            ));
         }
         let total = table.rows.len() as u64;
-        let counties: HashSet<String> = self.store.read(|c| areas::county_codes(c))?.into_iter().collect();
+        let counties: HashSet<String> = self
+            .store
+            .read(|c| areas::county_codes(c))?
+            .into_iter()
+            .collect();
         let known = |code: &str| counties.contains(code);
         let own_county = actor.scope.county().map(str::to_string);
 
         // 1. Each row on its own.
         progress("validate", 0, total);
-        let checked: Vec<std::result::Result<RegistryRow, Vec<FieldError>>> = par_map(&table.rows, |(_, cells)| {
-            let r = rules::validate_row(&raw(&map, cells), &known, excel)?;
-            match &own_county {
-                Some(c) if r.county_code() != c => Err(vec![outside_scope(&r.village_code)]),
-                _ => Ok(r),
-            }
-        });
+        let checked: Vec<std::result::Result<RegistryRow, Vec<FieldError>>> =
+            par_map(&table.rows, |(_, cells)| {
+                let r = rules::validate_row(&raw(&map, cells), &known, excel)?;
+                match &own_county {
+                    Some(c) if r.county_code() != c => Err(vec![outside_scope(&r.village_code)]),
+                    _ => Ok(r),
+                }
+            });
         progress("validate", total, total);
-        let mut errors: Vec<Vec<FieldError>> = checked.iter().map(|r| r.as_ref().err().cloned().unwrap_or_default()).collect();
+        let mut errors: Vec<Vec<FieldError>> = checked
+            .iter()
+            .map(|r| r.as_ref().err().cloned().unwrap_or_default())
+            .collect();
 
         // 2. Households and duplicates within the file, repeated until no
         //    more rows fall out (a rejected head makes a household headless).
@@ -197,16 +321,26 @@ impl App {
                     continue;
                 }
                 seen.insert((r.year, r.id_number.as_str()), i);
-                households.entry((r.year, r.household_id.as_str())).or_default().push(i);
+                households
+                    .entry((r.year, r.household_id.as_str()))
+                    .or_default()
+                    .push(i);
             }
             for members in households.values() {
-                let list: Vec<(usize, &RegistryRow)> = members.iter().map(|&i| (table.rows[i].0, rows[i].expect("valid"))).collect();
+                let list: Vec<(usize, &RegistryRow)> = members
+                    .iter()
+                    .map(|&i| (table.rows[i].0, rows[i].expect("valid")))
+                    .collect();
                 let problems = rules::check_household(&list);
                 if problems.is_empty() {
                     continue;
                 }
                 for p in problems {
-                    let i = members.iter().copied().find(|&i| Some(table.rows[i].0) == p.row).unwrap_or(members[0]);
+                    let i = members
+                        .iter()
+                        .copied()
+                        .find(|&i| Some(table.rows[i].0) == p.row)
+                        .unwrap_or(members[0]);
                     errors[i].push(p);
                 }
                 for &i in members {
@@ -245,8 +379,18 @@ impl App {
                 if !reg::year_has_members(c, year)? {
                     continue;
                 }
-                let in_file: HashSet<&str> = sealed.iter().flatten().filter(|s| s.row.year == year).map(|s| s.row.household_id.as_str()).collect();
-                let indexes: Vec<Vec<u8>> = sealed.iter().flatten().filter(|s| s.row.year == year).map(|s| s.index.clone()).collect();
+                let in_file: HashSet<&str> = sealed
+                    .iter()
+                    .flatten()
+                    .filter(|s| s.row.year == year)
+                    .map(|s| s.row.household_id.as_str())
+                    .collect();
+                let indexes: Vec<Vec<u8>> = sealed
+                    .iter()
+                    .flatten()
+                    .filter(|s| s.row.year == year)
+                    .map(|s| s.index.clone())
+                    .collect();
                 let hits: HashMap<Vec<u8>, (String, String)> = reg::registered(c, year, &indexes)?
                     .into_iter()
                     .filter(|(_, household, _)| !in_file.contains(household.as_str()))
@@ -258,13 +402,21 @@ impl App {
                 let mut bad_households: HashSet<(i32, String)> = HashSet::new();
                 for (k, s) in sealed.iter().enumerate() {
                     let Some(s) = s else { continue };
-                    if s.row.year == year && let Some((h, county)) = hits.get(&s.index) {
-                        errors[accepted[k]].push(duplicate_registered(&s.row.id_number.masked(), county, h));
+                    if s.row.year == year
+                        && let Some((h, county)) = hits.get(&s.index)
+                    {
+                        errors[accepted[k]].push(duplicate_registered(
+                            &s.row.id_number.masked(),
+                            county,
+                            h,
+                        ));
                         bad_households.insert((year, s.row.household_id.clone()));
                     }
                 }
                 for (k, s) in sealed.iter_mut().enumerate() {
-                    if s.as_ref().is_some_and(|s| bad_households.contains(&(s.row.year, s.row.household_id.clone()))) {
+                    if s.as_ref().is_some_and(|s| {
+                        bad_households.contains(&(s.row.year, s.row.household_id.clone()))
+                    }) {
                         rejected[accepted[k]] = true;
                         *s = None;
                     }
@@ -292,7 +444,11 @@ impl App {
                 }
             }
             for &year in &years {
-                let codes: Vec<String> = households.iter().filter(|h| h.year == year).map(|h| h.household_code.clone()).collect();
+                let codes: Vec<String> = households
+                    .iter()
+                    .filter(|h| h.year == year)
+                    .map(|h| h.household_code.clone())
+                    .collect();
                 reg::delete_households(c, year, &codes)?;
             }
             reg::insert_households(c, &households, now)?;
@@ -329,18 +485,34 @@ impl App {
             audit(
                 c,
                 actor,
-                if opts.dry_run { "registry.import.dry_run" } else { "registry.import" },
+                if opts.dry_run {
+                    "registry.import.dry_run"
+                } else {
+                    "registry.import"
+                },
                 ("file", file_name),
                 "success",
-                Some(format!("{} households, {} members, {} rejected", report.households, report.members, report.rejected)),
+                Some(format!(
+                    "{} households, {} members, {} rejected",
+                    report.households, report.members, report.rejected
+                )),
             )?;
             Ok(report)
         };
         // A dry run checks everything against the database, then nothing stays.
-        let mut report = if opts.dry_run { self.store.dry_run(transaction)? } else { self.store.write(transaction)? };
+        let mut report = if opts.dry_run {
+            self.store.dry_run(transaction)?
+        } else {
+            self.store.write(transaction)?
+        };
         if !report.dry_run {
-            let partitions: BTreeSet<(i32, String)> = sealed.iter().flatten().map(|s| (s.row.year, s.row.county_code().to_string())).collect();
-            self.store.refresh_snapshot(&partitions.into_iter().collect::<Vec<_>>())?;
+            let partitions: BTreeSet<(i32, String)> = sealed
+                .iter()
+                .flatten()
+                .map(|s| (s.row.year, s.row.county_code().to_string()))
+                .collect();
+            self.store
+                .refresh_snapshot(&partitions.into_iter().collect::<Vec<_>>())?;
         }
         if report.rejected > 0 {
             report.rejects = Some(rejects(&table, &errors, &rejected));
@@ -349,12 +521,26 @@ impl App {
     }
 
     /// Imports an area statistics file (all or nothing; re-import replaces).
-    pub fn import_statistics(&self, actor: &Actor, file_name: &str, bytes: &[u8], opts: ImportOptions) -> Result<usize> {
+    pub fn import_statistics(
+        &self,
+        actor: &Actor,
+        file_name: &str,
+        bytes: &[u8],
+        opts: ImportOptions,
+    ) -> Result<usize> {
         actor.require(Action::ImportRegistry)?;
         let table = tabular::read(file_name, bytes, opts.encoding.unwrap_or(Encoding::Auto))?;
         let excel = !matches!(table.format, tabular::Format::Csv);
-        let map = ColumnMap::new(&table.headers, STATISTICS_COLUMNS, opts.ignore_unknown_columns)?;
-        let counties: HashSet<String> = self.store.read(|c| areas::county_codes(c))?.into_iter().collect();
+        let map = ColumnMap::new(
+            &table.headers,
+            STATISTICS_COLUMNS,
+            opts.ignore_unknown_columns,
+        )?;
+        let counties: HashSet<String> = self
+            .store
+            .read(|c| areas::county_codes(c))?
+            .into_iter()
+            .collect();
         let mut errors = Vec::new();
         let mut out = Vec::new();
         let mut seen: HashMap<(i32, String), usize> = HashMap::new();
@@ -371,19 +557,50 @@ impl App {
                     if let Some(c) = actor.scope.county()
                         && r.area_code != c
                     {
-                        errors.push(FieldError::new("area_code", r.area_code.as_str(), Msg::new("outside_scope", "不属于您所在的县，无权导入", "lies outside your county: you may not import it")).at_row(*row));
+                        errors.push(
+                            FieldError::new(
+                                "area_code",
+                                r.area_code.as_str(),
+                                Msg::new(
+                                    "outside_scope",
+                                    "不属于您所在的县，无权导入",
+                                    "lies outside your county: you may not import it",
+                                ),
+                            )
+                            .at_row(*row),
+                        );
                         continue;
                     }
                     if let Some(first) = seen.insert((r.year, r.area_code.clone()), *row) {
-                        errors.push(FieldError::new("area_code", r.area_code.as_str(), Msg::new("duplicate_key", format!("与第 {first} 行的年度和区划重复"), format!("the same year and area as row {first}"))).at_row(*row));
+                        errors.push(
+                            FieldError::new(
+                                "area_code",
+                                r.area_code.as_str(),
+                                Msg::new(
+                                    "duplicate_key",
+                                    format!("与第 {first} 行的年度和区划重复"),
+                                    format!("the same year and area as row {first}"),
+                                ),
+                            )
+                            .at_row(*row),
+                        );
                     }
-                    out.push(StatisticsRow { year: r.year, area_code: r.area_code, rural_population: r.rural_population, rural_income_fen: r.rural_income_fen });
+                    out.push(StatisticsRow {
+                        year: r.year,
+                        area_code: r.area_code,
+                        rural_population: r.rural_population,
+                        rural_income_fen: r.rural_income_fen,
+                    });
                 }
                 Err(es) => errors.extend(es.into_iter().map(|e| e.at_row(*row))),
             }
         }
         if table.rows.is_empty() {
-            errors.push(FieldError::new("file", "", Msg::new("no_rows", "文件中没有数据行", "the file has no data rows")));
+            errors.push(FieldError::new(
+                "file",
+                "",
+                Msg::new("no_rows", "文件中没有数据行", "the file has no data rows"),
+            ));
         }
         if !errors.is_empty() {
             return Err(AppError::Invalid(errors));
@@ -393,7 +610,14 @@ impl App {
         }
         self.store.write(|c| {
             reg::upsert_statistics(c, &out, time::now_ts())?;
-            audit(c, actor, "statistics.import", ("file", file_name), "success", Some(format!("{} rows", out.len())))
+            audit(
+                c,
+                actor,
+                "statistics.import",
+                ("file", file_name),
+                "success",
+                Some(format!("{} rows", out.len())),
+            )
         })?;
         self.store.refresh_snapshot(&[])?;
         Ok(out.len())
@@ -404,7 +628,15 @@ fn collect_errors(table: &Table, errors: &[Vec<FieldError>]) -> Vec<FieldError> 
     errors
         .iter()
         .enumerate()
-        .flat_map(|(i, es)| es.iter().map(move |e| if e.row.is_some() { e.clone() } else { e.clone().at_row(table.rows[i].0) }))
+        .flat_map(|(i, es)| {
+            es.iter().map(move |e| {
+                if e.row.is_some() {
+                    e.clone()
+                } else {
+                    e.clone().at_row(table.rows[i].0)
+                }
+            })
+        })
         .collect()
 }
 
@@ -424,7 +656,17 @@ fn rejects(table: &Table, errors: &[Vec<FieldError>], rejected: &[bool]) -> Reje
                 let household = cells.get(2).cloned().unwrap_or_default();
                 crate::error_line(&household_rejected(&household), "zh")
             } else {
-                errors[i].iter().map(|e| format!("{} / {}", crate::error_line(e, "zh"), crate::error_line(e, "en"))).collect::<Vec<_>>().join("; ")
+                errors[i]
+                    .iter()
+                    .map(|e| {
+                        format!(
+                            "{} / {}",
+                            crate::error_line(e, "zh"),
+                            crate::error_line(e, "en")
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
             };
             row.push(text);
             row
@@ -485,23 +727,41 @@ pub struct HouseholdCard {
 fn open_text(key: &PersonalDataKey, aad: &[u8], sealed: &[u8]) -> Result<String> {
     key.open(aad, sealed)
         .map(|b| String::from_utf8_lossy(&b).into_owned())
-        .map_err(|m| AppError::Store(dingdian_store::StoreError::Db(format!("cannot decrypt a member: {}", m.en))))
+        .map_err(|m| {
+            AppError::Store(dingdian_store::StoreError::Db(format!(
+                "cannot decrypt a member: {}",
+                m.en
+            )))
+        })
 }
 
 impl App {
-    pub fn list_households(&self, actor: &Actor, f: &HouseholdFilter, page: Page) -> Result<(Vec<HouseholdView>, i64)> {
+    pub fn list_households(
+        &self,
+        actor: &Actor,
+        f: &HouseholdFilter,
+        page: Page,
+    ) -> Result<(Vec<HouseholdView>, i64)> {
         actor.require(Action::ReadRegistry)?;
-        let (rows, total) = self.store.read(|c| reg::households(c, &actor.scope, f, page))?;
+        let (rows, total) = self
+            .store
+            .read(|c| reg::households(c, &actor.scope, f, page))?;
         Ok((rows.iter().map(|(h, n)| view(h, *n)).collect(), total))
     }
 
     /// A household card; full ID numbers only for entitled roles, and each
     /// such disclosure is audited.
-    pub fn household_card(&self, actor: &Actor, year: i32, household_code: &str) -> Result<HouseholdCard> {
+    pub fn household_card(
+        &self,
+        actor: &Actor,
+        year: i32,
+        household_code: &str,
+    ) -> Result<HouseholdCard> {
         actor.require(Action::ReadRegistry)?;
         let full = actor.role.may(Action::RevealIdNumbers);
         let (h, members, timeline) = self.store.read(|c| -> Result<_> {
-            let (h, m) = reg::household_members(c, &actor.scope, year, household_code)?.ok_or_else(|| AppError::not_found("建档立卡户", "household"))?;
+            let (h, m) = reg::household_members(c, &actor.scope, year, household_code)?
+                .ok_or_else(|| AppError::not_found("建档立卡户", "household"))?;
             let t = reg::household_timeline(c, &actor.scope, household_code)?;
             Ok((h, m, t))
         })?;
@@ -510,7 +770,13 @@ impl App {
             .iter()
             .map(|m| {
                 let id = open_text(key, AAD_ID, &m.id_cipher)?;
-                let shown = if full { id } else { IdNumber::parse(&id).map(|i| i.masked()).unwrap_or_else(|_| "******".into()) };
+                let shown = if full {
+                    id
+                } else {
+                    IdNumber::parse(&id)
+                        .map(|i| i.masked())
+                        .unwrap_or_else(|_| "******".into())
+                };
                 Ok(MemberView {
                     id_number: shown,
                     name: open_text(key, AAD_NAME, &m.name_cipher)?,
@@ -521,7 +787,16 @@ impl App {
             })
             .collect::<Result<Vec<_>>>()?;
         if full {
-            self.store.write(|c| audit(c, actor, "registry.disclose", ("household", &format!("{year}/{household_code}")), "success", Some(format!("{} ID numbers shown in full", members.len()))))?;
+            self.store.write(|c| {
+                audit(
+                    c,
+                    actor,
+                    "registry.disclose",
+                    ("household", &format!("{year}/{household_code}")),
+                    "success",
+                    Some(format!("{} ID numbers shown in full", members.len())),
+                )
+            })?;
         }
         Ok(HouseholdCard {
             household: view(&h, members.len() as i64),
@@ -535,9 +810,12 @@ impl App {
     /// scope reaches.
     pub fn find_by_id_number(&self, actor: &Actor, id: &str) -> Result<Vec<(i32, String)>> {
         actor.require(Action::ReadRegistry)?;
-        let id = IdNumber::parse(id).map_err(|m| AppError::Invalid(vec![FieldError::new("id_number", id, m)]))?;
+        let id = IdNumber::parse(id)
+            .map_err(|m| AppError::Invalid(vec![FieldError::new("id_number", id, m)]))?;
         let index = id_index(self.key(), &id);
-        Ok(self.store.read(|c| reg::find_by_index(c, &actor.scope, &index))?)
+        Ok(self
+            .store
+            .read(|c| reg::find_by_index(c, &actor.scope, &index))?)
     }
 
     /// The registry of a year in the import format (ID numbers in full:
@@ -547,7 +825,11 @@ impl App {
         if let Some(c) = actor.scope.county()
             && !area.is_some_and(|a| a.starts_with(c))
         {
-            return Err(AppError::Forbidden(Msg::new("outside_scope", "只能导出本县的数据", "you may export only your own county")));
+            return Err(AppError::Forbidden(Msg::new(
+                "outside_scope",
+                "只能导出本县的数据",
+                "you may export only your own county",
+            )));
         }
         let rows = self.store.read(|c| reg::export_rows(c, year, area))?;
         let key = self.key();
@@ -560,17 +842,43 @@ impl App {
                     h.household_code.clone(),
                     open_text(key, AAD_ID, &m.id_cipher)?,
                     open_text(key, AAD_NAME, &m.name_cipher)?,
-                    Relation::from_code(m.relation).map(|r| r.zh()).unwrap_or("其他").to_string(),
+                    Relation::from_code(m.relation)
+                        .map(|r| r.zh())
+                        .unwrap_or("其他")
+                        .to_string(),
                     format!("{}.{:02}", h.income_fen / 100, h.income_fen % 100),
-                    PovertyStatus::from_code(h.status).map(|s| s.zh()).unwrap_or("").to_string(),
+                    PovertyStatus::from_code(h.status)
+                        .map(|s| s.zh())
+                        .unwrap_or("")
+                        .to_string(),
                     h.identified_year.to_string(),
                     h.exit_year.map(|y| y.to_string()).unwrap_or_default(),
-                    Cause::from_code(h.cause).map(|c| c.zh()).unwrap_or("").to_string(),
+                    Cause::from_code(h.cause)
+                        .map(|c| c.zh())
+                        .unwrap_or("")
+                        .to_string(),
                 ])
             })
             .collect::<Result<Vec<_>>>()?;
-        self.store.write(|c| audit(c, actor, "registry.export", ("registry", &format!("{year}/{}", area.unwrap_or("*"))), "success", Some(format!("{} members", out.len()))))?;
-        Ok(Table { headers: REGISTRY_COLUMNS.iter().map(|c| c.zh.to_string()).collect(), rows: out.into_iter().enumerate().map(|(i, r)| (i + 2, r)).collect(), format: tabular::Format::Csv })
+        self.store.write(|c| {
+            audit(
+                c,
+                actor,
+                "registry.export",
+                ("registry", &format!("{year}/{}", area.unwrap_or("*"))),
+                "success",
+                Some(format!("{} members", out.len())),
+            )
+        })?;
+        Ok(Table {
+            headers: REGISTRY_COLUMNS.iter().map(|c| c.zh.to_string()).collect(),
+            rows: out
+                .into_iter()
+                .enumerate()
+                .map(|(i, r)| (i + 2, r))
+                .collect(),
+            format: tabular::Format::Csv,
+        })
     }
 
     pub fn poverty_lines(&self) -> Result<Vec<reg::PovertyLine>> {
@@ -581,16 +889,44 @@ impl App {
     pub fn set_poverty_line(&self, actor: &Actor, year: i32, yuan: &str, note: &str) -> Result<()> {
         actor.require(Action::EditPovertyLines)?;
         if !(rules::MIN_YEAR..=rules::MAX_YEAR).contains(&year) {
-            return Err(AppError::invalid("year", year.to_string(), "year_out_of_range", "年度应在 2010–2035 之间", "the year must lie between 2010 and 2035"));
+            return Err(AppError::invalid(
+                "year",
+                year.to_string(),
+                "year_out_of_range",
+                "年度应在 2010–2035 之间",
+                "the year must lie between 2010 and 2035",
+            ));
         }
-        let fen = rules::parse_yuan(yuan.trim(), false).map_err(|m| AppError::Invalid(vec![FieldError::new("line_yuan", yuan, m)]))?;
+        let fen = rules::parse_yuan(yuan.trim(), false)
+            .map_err(|m| AppError::Invalid(vec![FieldError::new("line_yuan", yuan, m)]))?;
         if fen <= 0 {
-            return Err(AppError::invalid("line_yuan", yuan, "not_positive", "扶贫标准应大于 0", "the line must be above 0"));
+            return Err(AppError::invalid(
+                "line_yuan",
+                yuan,
+                "not_positive",
+                "扶贫标准应大于 0",
+                "the line must be above 0",
+            ));
         }
         let note = Some(note.trim().to_string()).filter(|n| !n.is_empty());
         self.store.write(|c| {
-            reg::set_poverty_line(c, &reg::PovertyLine { year, line_fen: fen, note }, time::now_ts())?;
-            audit(c, actor, "poverty_line.set", ("poverty_line", &year.to_string()), "success", Some(format!("{fen} fen")))
+            reg::set_poverty_line(
+                c,
+                &reg::PovertyLine {
+                    year,
+                    line_fen: fen,
+                    note,
+                },
+                time::now_ts(),
+            )?;
+            audit(
+                c,
+                actor,
+                "poverty_line.set",
+                ("poverty_line", &year.to_string()),
+                "success",
+                Some(format!("{fen} fen")),
+            )
         })?;
         self.store.refresh_snapshot(&[])?;
         Ok(())
@@ -600,23 +936,34 @@ impl App {
 /// Writes a table (exports, rejects) as CSV or xlsx bytes by file name.
 pub fn table_bytes(name: &str, t: &Table) -> Result<Vec<u8>> {
     if name.to_ascii_lowercase().ends_with(".xlsx") {
-        let rows: Vec<Vec<Cell>> = t.rows.iter().map(|(_, r)| r.iter().map(|s| Cell::Text(s.clone())).collect()).collect();
+        let rows: Vec<Vec<Cell>> = t
+            .rows
+            .iter()
+            .map(|(_, r)| r.iter().map(|s| Cell::Text(s.clone())).collect())
+            .collect();
         tabular::write_xlsx("sheet1", &t.headers, &rows)
     } else {
         let mut w = csv::Writer::from_writer(Vec::new());
-        let fail = |e: csv::Error| AppError::Store(dingdian_store::StoreError::Db(format!("csv: {e}")));
+        let fail =
+            |e: csv::Error| AppError::Store(dingdian_store::StoreError::Db(format!("csv: {e}")));
         w.write_record(&t.headers).map_err(fail)?;
         for (_, r) in &t.rows {
             w.write_record(r).map_err(fail)?;
         }
-        w.into_inner().map_err(|e| AppError::Store(dingdian_store::StoreError::Db(format!("csv: {e}"))))
+        w.into_inner()
+            .map_err(|e| AppError::Store(dingdian_store::StoreError::Db(format!("csv: {e}"))))
     }
 }
 
 impl App {
     /// Households of a page with their members (for the API): ID numbers
     /// masked unless the role is entitled, one audit record per disclosure.
-    pub fn household_pages(&self, actor: &Actor, f: &HouseholdFilter, page: Page) -> Result<(Vec<HouseholdCard>, i64)> {
+    pub fn household_pages(
+        &self,
+        actor: &Actor,
+        f: &HouseholdFilter,
+        page: Page,
+    ) -> Result<(Vec<HouseholdCard>, i64)> {
         actor.require(Action::ReadRegistry)?;
         let full = actor.role.may(Action::RevealIdNumbers);
         let key = self.key();
@@ -624,13 +971,21 @@ impl App {
             let (rows, total) = reg::households(c, &actor.scope, f, page)?;
             let mut cards = Vec::with_capacity(rows.len());
             for (h, n) in &rows {
-                let (_, members) = reg::household_members(c, &actor.scope, h.year, &h.household_code)?.unwrap_or((h.clone(), Vec::new()));
+                let (_, members) =
+                    reg::household_members(c, &actor.scope, h.year, &h.household_code)?
+                        .unwrap_or((h.clone(), Vec::new()));
                 let members = members
                     .iter()
                     .map(|m| {
                         let id = open_text(key, AAD_ID, &m.id_cipher)?;
                         Ok(MemberView {
-                            id_number: if full { id } else { IdNumber::parse(&id).map(|i| i.masked()).unwrap_or_else(|_| "******".into()) },
+                            id_number: if full {
+                                id
+                            } else {
+                                IdNumber::parse(&id)
+                                    .map(|i| i.masked())
+                                    .unwrap_or_else(|_| "******".into())
+                            },
                             name: open_text(key, AAD_NAME, &m.name_cipher)?,
                             relation: Relation::from_code(m.relation).unwrap_or(Relation::Other),
                             sex: if m.sex == 1 { "male" } else { "female" },
@@ -638,13 +993,27 @@ impl App {
                         })
                     })
                     .collect::<Result<Vec<_>>>()?;
-                cards.push(HouseholdCard { household: view(h, *n), members, timeline: Vec::new(), id_numbers_in_full: full });
+                cards.push(HouseholdCard {
+                    household: view(h, *n),
+                    members,
+                    timeline: Vec::new(),
+                    id_numbers_in_full: full,
+                });
             }
             Ok((cards, total))
         })?;
         if full && !cards.is_empty() {
             let n: usize = cards.iter().map(|c| c.members.len()).sum();
-            self.store.write(|c| audit(c, actor, "registry.disclose", ("households", &format!("{:?}", f.area)), "success", Some(format!("{n} ID numbers shown in full"))))?;
+            self.store.write(|c| {
+                audit(
+                    c,
+                    actor,
+                    "registry.disclose",
+                    ("households", &format!("{:?}", f.area)),
+                    "success",
+                    Some(format!("{n} ID numbers shown in full")),
+                )
+            })?;
         }
         Ok((cards, total))
     }

@@ -44,7 +44,11 @@ impl HouseholdPlan {
         };
         let fen = (line_fen as f64 * ratio).round() as i64;
         let income = format!("{}.{:02}", fen / 100, fen % 100);
-        let exit = if status == PovertyStatus::Poor { String::new() } else { self.exit_year.map(|y| y.to_string()).unwrap_or_default() };
+        let exit = if status == PovertyStatus::Poor {
+            String::new()
+        } else {
+            self.exit_year.map(|y| y.to_string()).unwrap_or_default()
+        };
         self.members
             .iter()
             .map(|(id, name, rel)| {
@@ -66,8 +70,14 @@ impl HouseholdPlan {
     }
 }
 
-const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗", "梁", "宋", "郑", "谢", "韩", "唐", "冯", "于", "董", "萧"];
-const GIVEN: &[&str] = &["建", "国", "华", "明", "秀", "英", "兰", "芳", "军", "强", "平", "刚", "桂", "玉", "海", "春", "红", "文", "丽", "云", "志", "福", "贵", "荣", "生", "德", "成", "晓", "娟", "霞"];
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭",
+    "何", "高", "林", "罗", "梁", "宋", "郑", "谢", "韩", "唐", "冯", "于", "董", "萧",
+];
+const GIVEN: &[&str] = &[
+    "建", "国", "华", "明", "秀", "英", "兰", "芳", "军", "强", "平", "刚", "桂", "玉", "海", "春",
+    "红", "文", "丽", "云", "志", "福", "贵", "荣", "生", "德", "成", "晓", "娟", "霞",
+];
 /// Shares of the main poverty causes (per mille), roughly as reported nationally.
 const CAUSE_WEIGHTS: [u32; 11] = [420, 58, 90, 58, 40, 15, 220, 168, 350, 20, 60];
 /// Household sizes 1–8 (per mille).
@@ -94,7 +104,11 @@ pub struct PeopleMaker {
 
 impl PeopleMaker {
     pub fn new(county: &str, seed: u64) -> PeopleMaker {
-        PeopleMaker { rng: ChaCha8Rng::seed_from_u64(seed), county: county.to_string(), used: HashSet::new() }
+        PeopleMaker {
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            county: county.to_string(),
+            used: HashSet::new(),
+        }
     }
 
     pub fn rng(&mut self) -> &mut ChaCha8Rng {
@@ -122,7 +136,11 @@ impl PeopleMaker {
     pub fn name(&mut self) -> String {
         let s = SURNAMES[self.rng.gen_range(0..SURNAMES.len())];
         let a = GIVEN[self.rng.gen_range(0..GIVEN.len())];
-        if self.rng.gen_bool(0.7) { format!("{s}{a}{}", GIVEN[self.rng.gen_range(0..GIVEN.len())]) } else { format!("{s}{a}") }
+        if self.rng.gen_bool(0.7) {
+            format!("{s}{a}{}", GIVEN[self.rng.gen_range(0..GIVEN.len())])
+        } else {
+            format!("{s}{a}")
+        }
     }
 
     /// The members of a household of `size`, head first, ages fitting the
@@ -130,13 +148,33 @@ impl PeopleMaker {
     pub fn household(&mut self, size: usize, year: i32) -> Vec<(String, String, Relation)> {
         let head_birth = year - self.rng.gen_range(28..70);
         let head_male = self.rng.gen_bool(0.85);
-        let mut out = vec![(self.id_number(head_birth, head_male), self.name(), Relation::Head)];
+        let mut out = vec![(
+            self.id_number(head_birth, head_male),
+            self.name(),
+            Relation::Head,
+        )];
         for k in 1..size {
             let (rel, birth, male) = match k {
-                1 if size > 1 && self.rng.gen_bool(0.8) => (Relation::Spouse, head_birth + self.rng.gen_range(-3..4), !head_male),
-                _ if k >= 5 && head_birth < year - 50 => (Relation::Grandchild, year - self.rng.gen_range(1..12), self.rng.gen_bool(0.5)),
-                _ if k == 4 && head_birth > year - 45 => (Relation::Parent, head_birth - self.rng.gen_range(22..32), self.rng.gen_bool(0.5)),
-                _ => (Relation::Child, (head_birth + self.rng.gen_range(20..32)).min(year - 1), self.rng.gen_bool(0.5)),
+                1 if size > 1 && self.rng.gen_bool(0.8) => (
+                    Relation::Spouse,
+                    head_birth + self.rng.gen_range(-3..4),
+                    !head_male,
+                ),
+                _ if k >= 5 && head_birth < year - 50 => (
+                    Relation::Grandchild,
+                    year - self.rng.gen_range(1..12),
+                    self.rng.gen_bool(0.5),
+                ),
+                _ if k == 4 && head_birth > year - 45 => (
+                    Relation::Parent,
+                    head_birth - self.rng.gen_range(22..32),
+                    self.rng.gen_bool(0.5),
+                ),
+                _ => (
+                    Relation::Child,
+                    (head_birth + self.rng.gen_range(20..32)).min(year - 1),
+                    self.rng.gen_bool(0.5),
+                ),
             };
             out.push((self.id_number(birth, male), self.name(), rel));
         }
@@ -158,8 +196,21 @@ pub struct SynthSpec {
 
 /// Plans the households of one county: identified in or before the first
 /// year, most exiting over the years, a few returning.
-pub fn plan_county(county: &str, villages: &[String], people: usize, seed: u64, first_year: i32, last_year: i32) -> Vec<HouseholdPlan> {
-    let mut maker = PeopleMaker::new(county, seed ^ county.parse::<u64>().unwrap_or(0).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+pub fn plan_county(
+    county: &str,
+    villages: &[String],
+    people: usize,
+    seed: u64,
+    first_year: i32,
+    last_year: i32,
+) -> Vec<HouseholdPlan> {
+    let mut maker = PeopleMaker::new(
+        county,
+        seed ^ county
+            .parse::<u64>()
+            .unwrap_or(0)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15),
+    );
     let mut plans = Vec::new();
     let mut total = 0;
     let mut n = 0;
@@ -172,7 +223,9 @@ pub fn plan_county(county: &str, villages: &[String], people: usize, seed: u64, 
             let y = identified_year + maker.rng().gen_range(1..8);
             (y <= last_year + 3).then_some(y)
         };
-        let return_year = exit_year.filter(|_| maker.rng().gen_bool(0.06)).map(|e| e + 1);
+        let return_year = exit_year
+            .filter(|_| maker.rng().gen_bool(0.06))
+            .map(|e| e + 1);
         let cause = ALL_CAUSES[weighted(maker.rng(), &CAUSE_WEIGHTS)];
         let poor_ratio = maker.rng().gen_range(0.45..1.08);
         let exited_ratio = maker.rng().gen_range(1.05..2.4);
@@ -194,14 +247,28 @@ pub fn plan_county(county: &str, villages: &[String], people: usize, seed: u64, 
 
 /// The header of a registry file, in Chinese.
 pub fn header() -> Vec<String> {
-    crate::registry::REGISTRY_COLUMNS.iter().map(|c| c.zh.to_string()).collect()
+    crate::registry::REGISTRY_COLUMNS
+        .iter()
+        .map(|c| c.zh.to_string())
+        .collect()
 }
 
 /// Generates the rows of every county and year of the spec, calling `emit`
 /// for each (deterministic for a given spec).
-pub fn generate(spec: &SynthSpec, line_fen: &dyn Fn(i32) -> i64, emit: &mut dyn FnMut(&[String; 11])) {
+pub fn generate(
+    spec: &SynthSpec,
+    line_fen: &dyn Fn(i32) -> i64,
+    emit: &mut dyn FnMut(&[String; 11]),
+) {
     for (county, villages) in &spec.counties {
-        let plans = plan_county(county, villages, spec.people_per_county, spec.seed, spec.first_year, spec.last_year);
+        let plans = plan_county(
+            county,
+            villages,
+            spec.people_per_county,
+            spec.seed,
+            spec.first_year,
+            spec.last_year,
+        );
         for year in spec.first_year..=spec.last_year {
             for p in &plans {
                 for row in p.rows(year, line_fen(year)) {
@@ -220,7 +287,10 @@ mod tests {
     #[test]
     fn synthetic_rows_pass_every_registry_rule_and_are_deterministic() {
         let spec = SynthSpec {
-            counties: vec![("623023".into(), vec!["623023100200".into(), "623023101200".into()])],
+            counties: vec![(
+                "623023".into(),
+                vec!["623023100200".into(), "623023101200".into()],
+            )],
             people_per_county: 500,
             seed: 7,
             first_year: 2014,
@@ -236,21 +306,47 @@ mod tests {
             .iter()
             .map(|r| {
                 let raw = RawRow {
-                    year: &r[0], village_code: &r[1], household_id: &r[2], id_number: &r[3], name: &r[4], relation: &r[5],
-                    income_per_capita: &r[6], status: &r[7], identified_year: &r[8], exit_year: &r[9], cause: &r[10],
+                    year: &r[0],
+                    village_code: &r[1],
+                    household_id: &r[2],
+                    id_number: &r[3],
+                    name: &r[4],
+                    relation: &r[5],
+                    income_per_capita: &r[6],
+                    status: &r[7],
+                    identified_year: &r[8],
+                    exit_year: &r[9],
+                    cause: &r[10],
                 };
                 validate_row(&raw, &|c| c == "623023", false).expect("a valid row")
             })
             .collect();
-        let mut by_household: std::collections::BTreeMap<(i32, String), Vec<(usize, _)>> = Default::default();
+        let mut by_household: std::collections::BTreeMap<(i32, String), Vec<(usize, _)>> =
+            Default::default();
         for (i, r) in valid.iter().enumerate() {
-            by_household.entry((r.year, r.household_id.clone())).or_default().push((i + 2, r));
+            by_household
+                .entry((r.year, r.household_id.clone()))
+                .or_default()
+                .push((i + 2, r));
         }
         for rows in by_household.values() {
-            assert!(check_household(rows).is_empty(), "households are consistent");
+            assert!(
+                check_household(rows).is_empty(),
+                "households are consistent"
+            );
         }
-        let ids: HashSet<(i32, &str)> = valid.iter().map(|r| (r.year, r.id_number.as_str())).collect();
-        assert_eq!(ids.len(), valid.len(), "ID numbers are unique within a year");
-        assert!(valid.iter().any(|r| r.status == PovertyStatus::Exited) && valid.iter().any(|r| r.status == PovertyStatus::Poor));
+        let ids: HashSet<(i32, &str)> = valid
+            .iter()
+            .map(|r| (r.year, r.id_number.as_str()))
+            .collect();
+        assert_eq!(
+            ids.len(),
+            valid.len(),
+            "ID numbers are unique within a year"
+        );
+        assert!(
+            valid.iter().any(|r| r.status == PovertyStatus::Exited)
+                && valid.iter().any(|r| r.status == PovertyStatus::Poor)
+        );
     }
 }

@@ -147,7 +147,11 @@ fn read_csv(text: &str) -> Result<Table> {
             rows.push((row, cells));
         }
     }
-    Ok(Table { headers, rows, format: Format::Csv })
+    Ok(Table {
+        headers,
+        rows,
+        format: Format::Csv,
+    })
 }
 
 fn read_xlsx(bytes: &[u8]) -> Result<Table> {
@@ -198,7 +202,11 @@ fn read_xlsx(bytes: &[u8]) -> Result<Table> {
             rows.push((excel_row, cells));
         }
     }
-    Ok(Table { headers, rows, format: Format::Xlsx })
+    Ok(Table {
+        headers,
+        rows,
+        format: Format::Xlsx,
+    })
 }
 
 /// One expected column: its English and Chinese names.

@@ -333,13 +333,26 @@ fn write_out(path: &Path, xlsx: Vec<u8>) -> Result<(), Failure> {
 }
 
 fn parse_encoding(s: &str) -> Result<Encoding, Failure> {
-    Encoding::parse(s).ok_or_else(|| Failure::Invalid(format!("--encoding 应为 auto、utf-8 或 gbk / --encoding must be auto, utf-8 or gbk, not {s}")))
+    Encoding::parse(s).ok_or_else(|| {
+        Failure::Invalid(format!(
+            "--encoding 应为 auto、utf-8 或 gbk / --encoding must be auto, utf-8 or gbk, not {s}"
+        ))
+    })
 }
 
-fn import_registry(opts: &ImportOpts, r: &RegistryImportOpts, statistics: bool) -> Result<(), Failure> {
+fn import_registry(
+    opts: &ImportOpts,
+    r: &RegistryImportOpts,
+    statistics: bool,
+) -> Result<(), Failure> {
     let encoding = parse_encoding(&opts.encoding)?;
     let app = open(&opts.db)?;
-    let o = dingdian_app::registry::ImportOptions { skip_invalid: r.skip_invalid, encoding: None, dry_run: r.dry_run, ignore_unknown_columns: r.ignore_unknown_columns };
+    let o = dingdian_app::registry::ImportOptions {
+        skip_invalid: r.skip_invalid,
+        encoding: None,
+        dry_run: r.dry_run,
+        ignore_unknown_columns: r.ignore_unknown_columns,
+    };
     registry::import(&app, &opts.file, encoding, o, &opts.format, statistics)
 }
 
@@ -428,8 +441,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let (opts, plan) = match command {
                 ImportCommand::Units(o) => (o, None),
                 ImportCommand::Pairings { plan, opts } => (opts, Some(plan)),
-                ImportCommand::Registry { opts, registry: r } => return import_registry(&opts, &r, false),
-                ImportCommand::Statistics { opts, registry: r } => return import_registry(&opts, &r, true),
+                ImportCommand::Registry { opts, registry: r } => {
+                    return import_registry(&opts, &r, false);
+                }
+                ImportCommand::Statistics { opts, registry: r } => {
+                    return import_registry(&opts, &r, true);
+                }
             };
             let encoding = Encoding::parse(&opts.encoding).ok_or_else(|| Failure::Invalid(format!("--encoding 应为 auto、utf-8 或 gbk / --encoding must be auto, utf-8 or gbk, not {}", opts.encoding)))?;
             let bytes = read_file(&opts.file)?;
@@ -452,10 +469,30 @@ fn run(cli: Cli) -> Result<(), Failure> {
             }
             Ok(())
         }
-        Command::Indicators { area, year, level, format, db } => registry::indicators(&open(&db)?, area, year, &level, &format),
-        Command::Gen { command: GenCommand::Registry { counties, people, seed, years, out } } => registry::generate(counties, people, seed, &years, &out),
+        Command::Indicators {
+            area,
+            year,
+            level,
+            format,
+            db,
+        } => registry::indicators(&open(&db)?, area, year, &level, &format),
+        Command::Gen {
+            command:
+                GenCommand::Registry {
+                    counties,
+                    people,
+                    seed,
+                    years,
+                    out,
+                },
+        } => registry::generate(counties, people, seed, &years, &out),
         Command::Export { command } => match command {
-            ExportCommand::Registry { year, area, out, db } => registry::export(&open(&db)?, year, area.as_deref(), &out),
+            ExportCommand::Registry {
+                year,
+                area,
+                out,
+                db,
+            } => registry::export(&open(&db)?, year, area.as_deref(), &out),
             ExportCommand::Units { out, db } => write_out(
                 &out,
                 open(&db)?.export_units(&Actor::cli(), &Default::default())?,

@@ -11,7 +11,12 @@ use serde_json::json;
 use std::path::{Path, PathBuf};
 
 /// The spec's JSON object for an import: counts and every error.
-fn report_json(households: usize, members: usize, rejected: usize, errors: &[dingdian_core::FieldError]) -> serde_json::Value {
+fn report_json(
+    households: usize,
+    members: usize,
+    rejected: usize,
+    errors: &[dingdian_core::FieldError],
+) -> serde_json::Value {
     let errors: Vec<_> = errors
         .iter()
         .map(|f| json!({ "row": f.row, "column": f.field, "value": f.value, "code": f.msg.code, "message": f.msg.zh, "message_en": f.msg.en }))
@@ -28,20 +33,56 @@ fn rows_with_errors(errors: &[dingdian_core::FieldError]) -> usize {
 }
 
 fn rejects_path(input: &Path) -> PathBuf {
-    let stem = input.file_stem().and_then(|s| s.to_str()).unwrap_or("import");
-    let ext = input.extension().and_then(|s| s.to_str()).map(str::to_ascii_lowercase).filter(|e| e == "xlsx").unwrap_or_else(|| "csv".into());
+    let stem = input
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("import");
+    let ext = input
+        .extension()
+        .and_then(|s| s.to_str())
+        .map(str::to_ascii_lowercase)
+        .filter(|e| e == "xlsx")
+        .unwrap_or_else(|| "csv".into());
     input.with_file_name(format!("{stem}.rejects.{ext}"))
 }
 
-pub fn import(app: &App, file: &Path, encoding: Encoding, opts: ImportOptions, format: &str, statistics: bool) -> Result<(), Failure> {
-    let bytes = std::fs::read(file).map_err(|e| Failure::Invalid(format!("无法读取文件 / cannot read {}: {e}", file.display())))?;
-    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("file").to_string();
-    let opts = ImportOptions { encoding: Some(encoding), ..opts };
+pub fn import(
+    app: &App,
+    file: &Path,
+    encoding: Encoding,
+    opts: ImportOptions,
+    format: &str,
+    statistics: bool,
+) -> Result<(), Failure> {
+    let bytes = std::fs::read(file).map_err(|e| {
+        Failure::Invalid(format!(
+            "无法读取文件 / cannot read {}: {e}",
+            file.display()
+        ))
+    })?;
+    let name = file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("file")
+        .to_string();
+    let opts = ImportOptions {
+        encoding: Some(encoding),
+        ..opts
+    };
     let outcome: Result<ImportReport, AppError> = if statistics {
-        app.import_statistics(&Actor::cli(), &name, &bytes, opts).map(|n| ImportReport { members: n, dry_run: opts.dry_run, ..Default::default() })
+        app.import_statistics(&Actor::cli(), &name, &bytes, opts)
+            .map(|n| ImportReport {
+                members: n,
+                dry_run: opts.dry_run,
+                ..Default::default()
+            })
     } else {
         let bar = ProgressBar::new(0);
-        bar.set_style(ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} ({per_sec}, {eta})").expect("template").progress_chars("=> "));
+        bar.set_style(
+            ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} ({per_sec}, {eta})")
+                .expect("template")
+                .progress_chars("=> "),
+        );
         let progress = |phase: &str, done: u64, total: u64| {
             bar.set_message(phase.to_string());
             bar.set_length(total);
@@ -55,24 +96,44 @@ pub fn import(app: &App, file: &Path, encoding: Encoding, opts: ImportOptions, f
         Ok(report) => {
             if let Some(rejects) = &report.rejects {
                 let path = rejects_path(file);
-                let t = Table { headers: rejects.headers.clone(), rows: rejects.rows.iter().cloned().enumerate().collect(), format: dingdian_app::tabular::Format::Csv };
+                let t = Table {
+                    headers: rejects.headers.clone(),
+                    rows: rejects.rows.iter().cloned().enumerate().collect(),
+                    format: dingdian_app::tabular::Format::Csv,
+                };
                 let mut data = table_bytes(&path.to_string_lossy(), &t)?;
                 if path.extension().is_some_and(|e| e == "csv") {
                     data.splice(0..0, b"\xEF\xBB\xBF".iter().copied());
                 }
-                std::fs::write(&path, data).map_err(|e| Failure::System(format!("cannot write {}: {e}", path.display())))?;
-                eprintln!("被拒绝的行已写入 / rejected rows written to {}", path.display());
+                std::fs::write(&path, data).map_err(|e| {
+                    Failure::System(format!("cannot write {}: {e}", path.display()))
+                })?;
+                eprintln!(
+                    "被拒绝的行已写入 / rejected rows written to {}",
+                    path.display()
+                );
             }
             let households = report.households;
-            let json = if statistics { json!({ "rows": report.members, "rejected": 0, "errors": [] }) } else { report_json(households, report.members, report.rejected, &report.errors) };
+            let json = if statistics {
+                json!({ "rows": report.members, "rejected": 0, "errors": [] })
+            } else {
+                report_json(households, report.members, report.rejected, &report.errors)
+            };
             if format == "json" {
                 println!("{json}");
             } else {
-                let what = if report.dry_run { "检查通过（未写入）/ checked, nothing written" } else { "导入成功 / imported" };
+                let what = if report.dry_run {
+                    "检查通过（未写入）/ checked, nothing written"
+                } else {
+                    "导入成功 / imported"
+                };
                 if statistics {
                     println!("{what}: {} 行 rows", report.members);
                 } else {
-                    println!("{what}: {households} 户 households, {} 人 members, {} 行被拒绝 rows rejected", report.members, report.rejected);
+                    println!(
+                        "{what}: {households} 户 households, {} 人 members, {} 行被拒绝 rows rejected",
+                        report.members, report.rejected
+                    );
                 }
             }
             Ok(())
@@ -81,23 +142,51 @@ pub fn import(app: &App, file: &Path, encoding: Encoding, opts: ImportOptions, f
             if format == "json" {
                 println!("{}", report_json(0, 0, rows_with_errors(&errors), &errors));
             }
-            let lines: Vec<String> = errors.iter().map(|f| format!("{} / {}", dingdian_app::error_line(f, "zh"), dingdian_app::error_line(f, "en"))).collect();
-            Err(Failure::Invalid(format!("导入失败，未写入任何数据 / import failed, nothing was written ({} problems):\n{}", errors.len(), lines.join("\n"))))
+            let lines: Vec<String> = errors
+                .iter()
+                .map(|f| {
+                    format!(
+                        "{} / {}",
+                        dingdian_app::error_line(f, "zh"),
+                        dingdian_app::error_line(f, "en")
+                    )
+                })
+                .collect();
+            Err(Failure::Invalid(format!(
+                "导入失败，未写入任何数据 / import failed, nothing was written ({} problems):\n{}",
+                errors.len(),
+                lines.join("\n")
+            )))
         }
         Err(e) => Err(e.into()),
     }
 }
 
 fn fmt_opt(v: Option<f64>, decimals: usize) -> String {
-    v.map(|v| format!("{v:.decimals$}")).unwrap_or_else(|| "—".into())
+    v.map(|v| format!("{v:.decimals$}"))
+        .unwrap_or_else(|| "—".into())
 }
 
-pub fn indicators(app: &App, area: Option<String>, year: Option<i32>, level: &str, format: &str) -> Result<(), Failure> {
+pub fn indicators(
+    app: &App,
+    area: Option<String>,
+    year: Option<i32>,
+    level: &str,
+    format: &str,
+) -> Result<(), Failure> {
     let level = Level::parse(level).ok_or_else(|| Failure::Invalid(format!("--level 应为 county、prefecture、province、nation、township 或 village / unknown level {level}")))?;
-    let q = dingdian_app::indicators::IndicatorQuery { area, year, level: Some(level), slice: Default::default() };
+    let q = dingdian_app::indicators::IndicatorQuery {
+        area,
+        year,
+        level: Some(level),
+        slice: Default::default(),
+    };
     let rows = app.indicators(&Actor::cli(), &q)?;
     match format {
-        "json" => println!("{}", serde_json::to_string_pretty(&rows).map_err(|e| Failure::System(e.to_string()))?),
+        "json" => println!(
+            "{}",
+            serde_json::to_string_pretty(&rows).map_err(|e| Failure::System(e.to_string()))?
+        ),
         "csv" => {
             let mut w = csv::Writer::from_writer(std::io::stdout());
             let mut header = false;
@@ -105,7 +194,8 @@ pub fn indicators(app: &App, area: Option<String>, year: Option<i32>, level: &st
                 let v = serde_json::to_value(r).map_err(|e| Failure::System(e.to_string()))?;
                 let obj = v.as_object().expect("an object");
                 if !header {
-                    w.write_record(obj.keys()).map_err(|e| Failure::System(e.to_string()))?;
+                    w.write_record(obj.keys())
+                        .map_err(|e| Failure::System(e.to_string()))?;
                     header = true;
                 }
                 let cells: Vec<String> = obj
@@ -116,14 +206,24 @@ pub fn indicators(app: &App, area: Option<String>, year: Option<i32>, level: &st
                         other => other.to_string(),
                     })
                     .collect();
-                w.write_record(&cells).map_err(|e| Failure::System(e.to_string()))?;
+                w.write_record(&cells)
+                    .map_err(|e| Failure::System(e.to_string()))?;
             }
             w.flush().map_err(|e| Failure::System(e.to_string()))?;
         }
         "table" => {
             println!(
                 "{:<8} {:<16} {:>5} {:>10} {:>9} {:>8} {:>7} {:>9} {:>9} {:>6}",
-                "area", "name", "year", "registered", "poor", "incid%", "ret%", "mean¥", "rural¥", "exit"
+                "area",
+                "name",
+                "year",
+                "registered",
+                "poor",
+                "incid%",
+                "ret%",
+                "mean¥",
+                "rural¥",
+                "exit"
             );
             for r in &rows {
                 let i = &r.indicators;
@@ -138,11 +238,17 @@ pub fn indicators(app: &App, area: Option<String>, year: Option<i32>, level: &st
                     fmt_opt(i.return_rate, 1),
                     fmt_opt(i.mean_income, 0),
                     fmt_opt(i.rural_income_per_capita, 0),
-                    i.exit_eligible.map(|b| if b { "yes" } else { "no" }).unwrap_or("—"),
+                    i.exit_eligible
+                        .map(|b| if b { "yes" } else { "no" })
+                        .unwrap_or("—"),
                 );
             }
         }
-        other => return Err(Failure::Invalid(format!("--format 应为 table、json 或 csv / unknown format {other}"))),
+        other => {
+            return Err(Failure::Invalid(format!(
+                "--format 应为 table、json 或 csv / unknown format {other}"
+            )));
+        }
     }
     Ok(())
 }
@@ -150,11 +256,18 @@ pub fn indicators(app: &App, area: Option<String>, year: Option<i32>, level: &st
 pub fn export(app: &App, year: i32, area: Option<&str>, out: &Path) -> Result<(), Failure> {
     let name = out.to_string_lossy().to_string();
     if !(name.ends_with(".csv") || name.ends_with(".xlsx")) {
-        return Err(Failure::Invalid("输出文件须以 .xlsx 或 .csv 结尾 / --out must end in .xlsx or .csv".into()));
+        return Err(Failure::Invalid(
+            "输出文件须以 .xlsx 或 .csv 结尾 / --out must end in .xlsx or .csv".into(),
+        ));
     }
     let t = app.export_registry(&Actor::cli(), year, area)?;
-    std::fs::write(out, table_bytes(&name, &t)?).map_err(|e| Failure::System(format!("cannot write {}: {e}", out.display())))?;
-    eprintln!("已写入 / written: {} ({} 行 rows)", out.display(), t.rows.len());
+    std::fs::write(out, table_bytes(&name, &t)?)
+        .map_err(|e| Failure::System(format!("cannot write {}: {e}", out.display())))?;
+    eprintln!(
+        "已写入 / written: {} ({} 行 rows)",
+        out.display(),
+        t.rows.len()
+    );
     Ok(())
 }
 
@@ -165,14 +278,27 @@ fn parse_years(s: &str) -> Option<(i32, i32)> {
     ((2010..=2035).contains(&a) && a <= b && b <= 2035).then_some((a, b))
 }
 
-pub fn generate(counties: usize, people: usize, seed: u64, years: &str, out: &Path) -> Result<(), Failure> {
+pub fn generate(
+    counties: usize,
+    people: usize,
+    seed: u64,
+    years: &str,
+    out: &Path,
+) -> Result<(), Failure> {
     let (first, last) = parse_years(years).ok_or_else(|| Failure::Invalid(format!("--years 应为 2016 或 2014-2016 这样的年度（2010–2035）/ --years must look like 2016 or 2014-2016: {years}")))?;
-    let all = dingdian_store::reference::villages_by_county().map_err(|e| Failure::System(e.to_string()))?;
+    let all = dingdian_store::reference::villages_by_county()
+        .map_err(|e| Failure::System(e.to_string()))?;
     if counties == 0 || counties > all.len() {
-        return Err(Failure::Invalid(format!("--counties 应在 1 到 {} 之间 / --counties must be 1 to {}", all.len(), all.len())));
+        return Err(Failure::Invalid(format!(
+            "--counties 应在 1 到 {} 之间 / --counties must be 1 to {}",
+            all.len(),
+            all.len()
+        )));
     }
     if people < counties {
-        return Err(Failure::Invalid("--people 不能少于县数 / --people must be at least --counties".into()));
+        return Err(Failure::Invalid(
+            "--people 不能少于县数 / --people must be at least --counties".into(),
+        ));
     }
     let spec = dingdian_app::synth::SynthSpec {
         counties: all.into_iter().take(counties).collect(),
@@ -186,17 +312,29 @@ pub fn generate(counties: usize, people: usize, seed: u64, years: &str, out: &Pa
     let name = out.to_string_lossy().to_string();
     let total = (spec.people_per_county * counties) as u64 * (last - first + 1) as u64;
     let bar = ProgressBar::new(total);
-    bar.set_style(ProgressStyle::with_template("generating [{bar:40}] {pos}/{len} ({per_sec})").expect("template").progress_chars("=> "));
+    bar.set_style(
+        ProgressStyle::with_template("generating [{bar:40}] {pos}/{len} ({per_sec})")
+            .expect("template")
+            .progress_chars("=> "),
+    );
     if name.ends_with(".xlsx") {
         let mut rows = Vec::new();
-        dingdian_app::synth::generate(&spec, &line, &mut |r| rows.push((rows.len() + 2, r.to_vec())));
-        let t = Table { headers: dingdian_app::synth::header(), rows, format: dingdian_app::tabular::Format::Xlsx };
+        dingdian_app::synth::generate(&spec, &line, &mut |r| {
+            rows.push((rows.len() + 2, r.to_vec()))
+        });
+        let t = Table {
+            headers: dingdian_app::synth::header(),
+            rows,
+            format: dingdian_app::tabular::Format::Xlsx,
+        };
         std::fs::write(out, table_bytes(&name, &t)?).map_err(|e| Failure::System(e.to_string()))?;
     } else if name.ends_with(".csv") {
-        let file = std::fs::File::create(out).map_err(|e| Failure::System(format!("cannot write {}: {e}", out.display())))?;
+        let file = std::fs::File::create(out)
+            .map_err(|e| Failure::System(format!("cannot write {}: {e}", out.display())))?;
         let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
         let fail = |e: csv::Error| Failure::System(e.to_string());
-        w.write_record(dingdian_app::synth::header()).map_err(fail)?;
+        w.write_record(dingdian_app::synth::header())
+            .map_err(fail)?;
         let mut err = None;
         let mut n = 0u64;
         dingdian_app::synth::generate(&spec, &line, &mut |r| {
@@ -215,7 +353,9 @@ pub fn generate(counties: usize, people: usize, seed: u64, years: &str, out: &Pa
         }
         w.flush().map_err(|e| Failure::System(e.to_string()))?;
     } else {
-        return Err(Failure::Invalid("输出文件须以 .csv 或 .xlsx 结尾 / --out must end in .csv or .xlsx".into()));
+        return Err(Failure::Invalid(
+            "输出文件须以 .csv 或 .xlsx 结尾 / --out must end in .csv or .xlsx".into(),
+        ));
     }
     bar.finish_and_clear();
     eprintln!("已生成 / generated {} ({total} rows)", out.display());

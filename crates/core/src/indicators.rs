@@ -175,8 +175,10 @@ pub fn compute(
     let rural_population = (s.counties_with_population > 0
         && s.counties_with_population >= counties_in_area)
         .then_some(s.rural_population);
+    // A year with statistics but no registry rows has no poor population to
+    // speak of: the incidence needs the missing side, so it is null, not 0.
     let poverty_incidence = rural_population
-        .filter(|p| *p > 0)
+        .filter(|p| *p > 0 && r.members > 0)
         .map(|p| 100.0 * r.poor as f64 / p as f64);
     let moved = r.exited + r.returned;
     let return_rate = (moved > 0).then(|| 100.0 * r.returned as f64 / moved as f64);
@@ -370,6 +372,26 @@ fn split_csv(text: &str) -> Result<Vec<(usize, Vec<String>)>, String> {
         records.push((start, fields));
     }
     Ok(records)
+}
+
+#[cfg(test)]
+mod registry_side_tests {
+    use super::*;
+
+    #[test]
+    fn statistics_without_registry_rows_give_no_incidence() {
+        let mut s = StatsAccum::default();
+        s.add_county(Some(136_950), Some(3046.0));
+        let i = compute(&Accum::default(), &s, 1, None, true, true);
+        assert_eq!(i.rural_population, Some(136_950));
+        assert_eq!(i.rural_income_per_capita, Some(3046.0));
+        assert_eq!(
+            i.poverty_incidence, None,
+            "no registry rows: the incidence is unknown, not 0"
+        );
+        assert_eq!(i.exit_eligible, None);
+        assert_eq!(i.mean_income, None);
+    }
 }
 
 #[cfg(test)]

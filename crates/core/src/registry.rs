@@ -437,11 +437,27 @@ fn year_cell(field: &str, value: &str, excel: bool, errors: &mut Vec<FieldError>
 pub fn parse_yuan(s: &str, excel: bool) -> Result<i64, Msg> {
     parse_fen(s, excel).map_err(|why| {
         let (code, zh, en) = match why {
-            NumErr::Separator => ("thousands_separator", "CSV 文件中的数字不能带千位分隔符（逗号）", "numbers in a CSV file may not carry thousands separators (commas)"),
-            NumErr::Negative => ("negative_amount", "金额不能为负数", "the amount cannot be negative"),
-            NumErr::Decimals => ("too_many_decimals", "金额最多保留两位小数（分）", "an amount has at most two decimals (fen)"),
+            NumErr::Separator => (
+                "thousands_separator",
+                "CSV 文件中的数字不能带千位分隔符（逗号）",
+                "numbers in a CSV file may not carry thousands separators (commas)",
+            ),
+            NumErr::Negative => (
+                "negative_amount",
+                "金额不能为负数",
+                "the amount cannot be negative",
+            ),
+            NumErr::Decimals => (
+                "too_many_decimals",
+                "金额最多保留两位小数（分）",
+                "an amount has at most two decimals (fen)",
+            ),
             NumErr::TooLarge => ("number_too_large", "金额过大", "the amount is too large"),
-            NumErr::Malformed => ("not_a_number", "应为以元为单位的金额，例如 2850.50", "must be an amount in yuan, e.g. 2850.50"),
+            NumErr::Malformed => (
+                "not_a_number",
+                "应为以元为单位的金额，例如 2850.50",
+                "must be an amount in yuan, e.g. 2850.50",
+            ),
         };
         Msg::new(code, zh, en)
     })
@@ -472,14 +488,32 @@ pub fn validate_statistics_row(
     if let Some(v) = y
         && !(MIN_YEAR..=MAX_YEAR).contains(&v)
     {
-        e.push(err("year", year, "year_out_of_range", "年度应在 2010–2035 之间", "the year must lie between 2010 and 2035"));
+        e.push(err(
+            "year",
+            year,
+            "year_out_of_range",
+            "年度应在 2010–2035 之间",
+            "the year must lie between 2010 and 2035",
+        ));
     }
     if area_code.is_empty() {
         e.push(FieldError::required("area_code"));
     } else if area_code.len() != 6 || !area_code.bytes().all(|b| b.is_ascii_digit()) {
-        e.push(err("area_code", area_code, "county_code_format", "应为 6 位县级区划代码", "must be a 6-digit county code"));
+        e.push(err(
+            "area_code",
+            area_code,
+            "county_code_format",
+            "应为 6 位县级区划代码",
+            "must be a 6-digit county code",
+        ));
     } else if !known_county(area_code) {
-        e.push(err("area_code", area_code, "unknown_county", "不是已知的县级区划代码", "is not a known county code"));
+        e.push(err(
+            "area_code",
+            area_code,
+            "unknown_county",
+            "不是已知的县级区划代码",
+            "is not a known county code",
+        ));
     }
     let mut population = None;
     if rural_population.is_empty() {
@@ -488,7 +522,13 @@ pub fn validate_statistics_row(
         match parse_int(rural_population, excel) {
             Ok(v) if v > 0 => population = Some(i64::from(v)),
             Err(NumErr::Separator) => e.push(separator_error("rural_population", rural_population)),
-            _ => e.push(err("rural_population", rural_population, "not_positive_integer", "农村人口应为大于 0 的整数", "the rural population must be a whole number above 0")),
+            _ => e.push(err(
+                "rural_population",
+                rural_population,
+                "not_positive_integer",
+                "农村人口应为大于 0 的整数",
+                "the rural population must be a whole number above 0",
+            )),
         }
     }
     let income = if rural_income.is_empty() {
@@ -503,9 +543,12 @@ pub fn validate_statistics_row(
         }
     };
     match (y, population) {
-        (Some(year), Some(rural_population)) if e.is_empty() => {
-            Ok(StatisticsRow { year, area_code: area_code.to_string(), rural_population, rural_income_fen: income })
-        }
+        (Some(year), Some(rural_population)) if e.is_empty() => Ok(StatisticsRow {
+            year,
+            area_code: area_code.to_string(),
+            rural_population,
+            rural_income_fen: income,
+        }),
         _ => Err(e),
     }
 }
@@ -520,26 +563,52 @@ mod statistics_tests {
 
     #[test]
     fn a_valid_statistics_row_converts_income_to_fen() {
-        let r = validate_statistics_row("2012", "623023", "136778", "3500.5", &known, false).unwrap();
-        assert_eq!((r.year, r.rural_population, r.rural_income_fen), (2012, 136_778, Some(350_050)));
+        let r =
+            validate_statistics_row("2012", "623023", "136778", "3500.5", &known, false).unwrap();
+        assert_eq!(
+            (r.year, r.rural_population, r.rural_income_fen),
+            (2012, 136_778, Some(350_050))
+        );
         let r = validate_statistics_row("2012", "623023", "136778", "", &known, false).unwrap();
         assert_eq!(r.rural_income_fen, None, "the income may be empty");
     }
 
     #[test]
     fn every_bad_statistics_cell_is_named() {
-        let codes = |r: Result<StatisticsRow, Vec<FieldError>>| r.unwrap_err().into_iter().map(|e| (e.field, e.msg.code)).collect::<Vec<_>>();
+        let codes = |r: Result<StatisticsRow, Vec<FieldError>>| {
+            r.unwrap_err()
+                .into_iter()
+                .map(|e| (e.field, e.msg.code))
+                .collect::<Vec<_>>()
+        };
         assert_eq!(
-            codes(validate_statistics_row("2009", "999999", "0", "-1", &known, false)),
+            codes(validate_statistics_row(
+                "2009", "999999", "0", "-1", &known, false
+            )),
             vec![
                 ("year".to_string(), "year_out_of_range".to_string()),
                 ("area_code".to_string(), "unknown_county".to_string()),
-                ("rural_population".to_string(), "not_positive_integer".to_string()),
-                ("rural_income_per_capita".to_string(), "negative_amount".to_string()),
+                (
+                    "rural_population".to_string(),
+                    "not_positive_integer".to_string()
+                ),
+                (
+                    "rural_income_per_capita".to_string(),
+                    "negative_amount".to_string()
+                ),
             ]
         );
-        assert_eq!(codes(validate_statistics_row("2012", "62302", "1,000", "", &known, false))[1].1, "thousands_separator");
-        assert!(validate_statistics_row("2012", "623023", "1,000", "", &known, true).is_ok(), "xlsx numbers may carry separators");
+        assert_eq!(
+            codes(validate_statistics_row(
+                "2012", "62302", "1,000", "", &known, false
+            ))[1]
+                .1,
+            "thousands_separator"
+        );
+        assert!(
+            validate_statistics_row("2012", "623023", "1,000", "", &known, true).is_ok(),
+            "xlsx numbers may carry separators"
+        );
     }
 }
 

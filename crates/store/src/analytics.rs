@@ -40,7 +40,12 @@ impl Partition {
     }
 
     /// Appends one member (rows must arrive grouped by household).
-    pub fn push(&mut self, household_code: &str, last_household: &mut Option<String>, r: &registry::ScanRow) {
+    pub fn push(
+        &mut self,
+        household_code: &str,
+        last_household: &mut Option<String>,
+        r: &registry::ScanRow,
+    ) {
         if last_household.as_deref() != Some(household_code) {
             self.households += 1;
             *last_household = Some(household_code.to_string());
@@ -59,7 +64,8 @@ impl Partition {
         self.cause.push(r.cause);
         self.relation.push(r.relation);
         self.sex.push(r.sex);
-        self.birth_year.push(r.birth_year.clamp(0, u16::MAX as i32) as u16);
+        self.birth_year
+            .push(r.birth_year.clamp(0, u16::MAX as i32) as u16);
     }
 }
 
@@ -73,7 +79,9 @@ pub struct Slice {
 
 impl Slice {
     fn admits(&self, p: &Partition, i: usize) -> bool {
-        self.status.is_none_or(|s| p.status[i] == s) && self.cause.is_none_or(|c| p.cause[i] == c) && self.sex.is_none_or(|s| p.sex[i] == s)
+        self.status.is_none_or(|s| p.status[i] == s)
+            && self.cause.is_none_or(|c| p.cause[i] == c)
+            && self.sex.is_none_or(|s| p.sex[i] == s)
     }
 }
 
@@ -111,9 +119,17 @@ impl Snapshot {
     pub fn refresh_tables(&mut self, c: &mut dyn Conn) -> Result<()> {
         self.statistics = registry::statistics(c)?
             .into_iter()
-            .map(|r| ((r.year, r.area_code), (r.rural_population, r.rural_income_fen)))
+            .map(|r| {
+                (
+                    (r.year, r.area_code),
+                    (r.rural_population, r.rural_income_fen),
+                )
+            })
             .collect();
-        self.lines = registry::poverty_lines(c)?.into_iter().map(|l| (l.year, l.line_fen)).collect();
+        self.lines = registry::poverty_lines(c)?
+            .into_iter()
+            .map(|l| (l.year, l.line_fen))
+            .collect();
         Ok(())
     }
 
@@ -122,17 +138,28 @@ impl Snapshot {
     }
 
     /// Statistics rows of a year (or all years) for counties under `area`.
-    pub fn statistics(&self, year: Option<i32>, area: &str) -> impl Iterator<Item = (i32, &str, i64, Option<i64>)> {
+    pub fn statistics(
+        &self,
+        year: Option<i32>,
+        area: &str,
+    ) -> impl Iterator<Item = (i32, &str, i64, Option<i64>)> {
         let county_prefix = area[..area.len().min(6)].to_string();
         self.statistics
             .iter()
-            .filter(move |((y, code), _)| year.is_none_or(|w| w == *y) && code.starts_with(&county_prefix))
+            .filter(move |((y, code), _)| {
+                year.is_none_or(|w| w == *y) && code.starts_with(&county_prefix)
+            })
             .map(|((y, code), (pop, inc))| (*y, code.as_str(), *pop, *inc))
     }
 
     /// Every year that holds registry or statistics rows.
     pub fn all_years(&self) -> Vec<i32> {
-        let mut y: Vec<i32> = self.partitions.keys().map(|k| k.0).chain(self.statistics.keys().map(|k| k.0)).collect();
+        let mut y: Vec<i32> = self
+            .partitions
+            .keys()
+            .map(|k| k.0)
+            .chain(self.statistics.keys().map(|k| k.0))
+            .collect();
         y.sort();
         y.dedup();
         y
@@ -140,9 +167,15 @@ impl Snapshot {
 
     /// Reloads one (year, county) partition (after an import).
     pub fn refresh(&mut self, c: &mut dyn Conn, year: i32, county: &str) -> Result<()> {
-        let mut p = Partition { year, county: county.to_string(), ..Default::default() };
+        let mut p = Partition {
+            year,
+            county: county.to_string(),
+            ..Default::default()
+        };
         let mut last = None;
-        registry::scan(c, year, county, &mut |r| p.push(&r.household_code.clone(), &mut last, r))?;
+        registry::scan(c, year, county, &mut |r| {
+            p.push(&r.household_code.clone(), &mut last, r)
+        })?;
         if p.is_empty() {
             self.partitions.remove(&(year, county.to_string()));
         } else {
@@ -205,7 +238,11 @@ impl Snapshot {
                 if !village_ok[p.village[i] as usize] || !slice.admits(p, i) {
                     continue;
                 }
-                let key = if grouping == Grouping::County { county.clone() } else { key_of(i) };
+                let key = if grouping == Grouping::County {
+                    county.clone()
+                } else {
+                    key_of(i)
+                };
                 match &mut current {
                     Some((k, _)) if *k == key => {}
                     _ => {

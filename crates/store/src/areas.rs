@@ -240,16 +240,27 @@ pub fn insert_county_list(c: &mut dyn Conn, l: &CountyList) -> Result<()> {
 
 /// Every county code (for validating imports in memory).
 pub fn county_codes(c: &mut dyn Conn) -> Result<Vec<String>> {
-    Ok(c.query("SELECT code FROM areas WHERE level = 'county'", &[])?.iter().map(|r| r.str(0)).collect())
+    Ok(
+        c.query("SELECT code FROM areas WHERE level = 'county'", &[])?
+            .iter()
+            .map(|r| r.str(0))
+            .collect(),
+    )
 }
 
 /// Names of the given area codes.
-pub fn names(c: &mut dyn Conn, codes: &[String]) -> Result<std::collections::HashMap<String, String>> {
+pub fn names(
+    c: &mut dyn Conn,
+    codes: &[String],
+) -> Result<std::collections::HashMap<String, String>> {
     let mut out = std::collections::HashMap::new();
     for chunk in codes.chunks(500) {
         let marks = vec!["?"; chunk.len()].join(", ");
         let p: Vec<Value> = chunk.iter().map(Value::from).collect();
-        for r in c.query(&format!("SELECT code, name FROM areas WHERE code IN ({marks})"), &p)? {
+        for r in c.query(
+            &format!("SELECT code, name FROM areas WHERE code IN ({marks})"),
+            &p,
+        )? {
             out.insert(r.str(0), r.str(1));
         }
     }

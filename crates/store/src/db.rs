@@ -257,7 +257,10 @@ impl Store {
                 "unsupported database URL {url:?}: use sqlite://PATH or postgres://user:pass@host:port/db"
             )));
         };
-        let store = Store { pool: Arc::new(pool), snapshot: Default::default() };
+        let store = Store {
+            pool: Arc::new(pool),
+            snapshot: Default::default(),
+        };
         store.write(|c| {
             migrate::run(c)?;
             reference::load_if_empty(c)
@@ -321,7 +324,10 @@ impl Store {
 
     /// Runs `f` as a write and then rolls everything back: a dry run that
     /// sees exactly what the write would.
-    pub fn dry_run<T, E: From<StoreError>>(&self, f: impl FnOnce(&mut dyn Conn) -> Result<T, E>) -> Result<T, E> {
+    pub fn dry_run<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&mut dyn Conn) -> Result<T, E>,
+    ) -> Result<T, E> {
         match &*self.pool {
             Pool::Sqlite(p) => sqlite_backend::in_transaction(p, Mode::DryRun, f),
             Pool::Postgres(p) => postgres_backend::in_transaction(p, Mode::DryRun, f),

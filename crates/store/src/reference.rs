@@ -167,5 +167,6 @@ pub fn villages_by_county() -> Result<Vec<(String, Vec<String>)>> {
 
 /// The poverty lines shipped with the product (poverty-lines.csv).
 pub fn shipped_poverty_lines() -> dingdian_core::indicators::PovertyLines {
-    dingdian_core::indicators::PovertyLines::parse_csv(POVERTY_LINES).expect("the shipped poverty lines parse")
+    dingdian_core::indicators::PovertyLines::parse_csv(POVERTY_LINES)
+        .expect("the shipped poverty lines parse")
 }

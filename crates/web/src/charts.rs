@@ -86,6 +86,200 @@ pub fn coverage_bars(
     s
 }
 
+/// A round axis for values up to `max`: (top of the axis, step between
+/// ticks), the step being 1, 2 or 5 times a power of ten, 4–6 ticks.
+pub fn nice_axis(max: f64) -> (f64, f64) {
+    if !max.is_finite() || max <= 0.0 {
+        return (1.0, 0.2);
+    }
+    let raw = max / 5.0;
+    let pow = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * pow)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * pow);
+    let top = (max / step).ceil() * step;
+    (top.max(step), step)
+}
+
+/// A tick label without trailing noise: 2.5 → "2.5", 10 → "10".
+fn tick(v: f64) -> String {
+    let s = format!("{:.2}", v);
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.to_string() }
+}
+
+/// One point of a line over years: its label and value (`None`: no data,
+/// the line breaks there).
+pub struct Point {
+    pub label: String,
+    pub value: Option<f64>,
+    /// The figure written above the point.
+    pub text: String,
+}
+
+/// A line over the labels (years) with a vertical axis in `unit` (e.g.
+/// "%"), a dot and the figure at each point, gaps where there is no data;
+/// the caption (source, date) below.
+pub fn line_chart(title: &str, points: &[Point], unit: &str, caption: &str) -> String {
+    let left = 56.0;
+    let top = 44.0;
+    let plot_h = 200.0;
+    // A steady size whatever the number of years (the SVG scales to the
+    // page): points spread over 600 px, at least 44 px apart.
+    let gaps = points.len().max(2) as f64 - 1.0;
+    let plot_w = (gaps * 44.0 + 40.0).max(600.0);
+    let step_x = (plot_w - 40.0) / gaps;
+    let width = left + plot_w + 24.0;
+    let height = top + plot_h + 70.0;
+    let max = points.iter().filter_map(|p| p.value).fold(0.0, f64::max);
+    let (axis_max, step) = nice_axis(max);
+    let y_of = |v: f64| top + plot_h - v / axis_max * plot_h;
+    let x_of = |i: usize| left + 20.0 + i as f64 * step_x;
+    let mut s = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" aria-label="{t}" class="chart"><title>{t}</title><text x="0" y="18" class="chart-title">{t}</text>"#,
+        t = esc(title)
+    );
+    s.push_str(&format!(
+        r#"<text x="0" y="36" class="chart-legend">{}</text>"#,
+        esc(unit)
+    ));
+    let mut v = 0.0;
+    while v <= axis_max + step / 2.0 {
+        let y = y_of(v);
+        s.push_str(&format!(
+            r#"<line x1="{left}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" class="grid"/><text x="{:.1}" y="{:.1}" class="chart-label" text-anchor="end">{}</text>"#,
+            left + plot_w,
+            left - 6.0,
+            y + 4.0,
+            tick(v)
+        ));
+        v += step;
+    }
+    s.push_str(&format!(
+        r#"<line x1="{left}" y1="{top}" x2="{left}" y2="{:.1}" class="axis"/>"#,
+        top + plot_h
+    ));
+    // The line, broken where a value is missing.
+    let mut run: Vec<String> = Vec::new();
+    let flush = |run: &mut Vec<String>, s: &mut String| {
+        if run.len() > 1 {
+            s.push_str(&format!(
+                r#"<polyline points="{}" class="line"/>"#,
+                run.join(" ")
+            ));
+        }
+        run.clear();
+    };
+    for (i, p) in points.iter().enumerate() {
+        match p.value {
+            Some(v) => run.push(format!("{:.1},{:.1}", x_of(i), y_of(v))),
+            None => flush(&mut run, &mut s),
+        }
+    }
+    flush(&mut run, &mut s);
+    for (i, p) in points.iter().enumerate() {
+        let x = x_of(i);
+        if let Some(v) = p.value {
+            let y = y_of(v);
+            s.push_str(&format!(
+                r#"<circle cx="{x:.1}" cy="{y:.1}" r="3.5" class="dot"/><text x="{x:.1}" y="{:.1}" class="chart-figure" text-anchor="middle">{}</text>"#,
+                y - 8.0,
+                esc(&p.text)
+            ));
+        } else {
+            s.push_str(&format!(
+                r#"<text x="{x:.1}" y="{:.1}" class="chart-figure muted" text-anchor="middle">—</text>"#,
+                top + plot_h - 6.0
+            ));
+        }
+        s.push_str(&format!(
+            r#"<text x="{x:.1}" y="{:.1}" class="chart-label" text-anchor="middle">{}</text>"#,
+            top + plot_h + 18.0,
+            esc(&p.label)
+        ));
+    }
+    s.push_str(&format!(
+        r#"<text x="0" y="{:.1}" class="chart-caption">{}</text></svg>"#,
+        height - 12.0,
+        esc(caption)
+    ));
+    s
+}
+
+/// One bar of a value chart: label (a link when `href`), value, and the
+/// figure written after the bar.
+pub struct ValueBar {
+    pub label: String,
+    pub href: Option<String>,
+    pub value: f64,
+    pub text: String,
+}
+
+/// Horizontal bars scaled to the largest value, with a labelled axis in
+/// `unit` (e.g. "人"); the caption (source, date) below.
+pub fn value_bars(title: &str, bars: &[ValueBar], unit: &str, caption: &str) -> String {
+    let row_h = 24.0;
+    let label_w = 170.0;
+    let bar_w = 400.0;
+    let top = 44.0;
+    let plot_h = bars.len().max(1) as f64 * row_h;
+    let height = top + plot_h + 64.0;
+    let width = label_w + bar_w + 110.0;
+    let max = bars.iter().map(|b| b.value).fold(0.0, f64::max);
+    let (axis_max, step) = nice_axis(max);
+    let w_of = |v: f64| (v.max(0.0) / axis_max * bar_w).round();
+    let mut s = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" aria-label="{t}" class="chart"><title>{t}</title><text x="0" y="18" class="chart-title">{t}</text>"#,
+        t = esc(title)
+    );
+    let mut v = 0.0;
+    while v <= axis_max + step / 2.0 {
+        let x = label_w + w_of(v);
+        s.push_str(&format!(
+            r#"<line x1="{x}" y1="{}" x2="{x}" y2="{:.1}" class="grid"/><text x="{x}" y="{:.1}" class="chart-label" text-anchor="middle">{}</text>"#,
+            top - 4.0,
+            top + plot_h,
+            top + plot_h + 16.0,
+            tick(v)
+        ));
+        v += step;
+    }
+    s.push_str(&format!(
+        r#"<text x="{:.1}" y="{:.1}" class="chart-legend" text-anchor="end">{}</text>"#,
+        label_w + bar_w,
+        top + plot_h + 34.0,
+        esc(unit)
+    ));
+    for (i, b) in bars.iter().enumerate() {
+        let y = top + i as f64 * row_h + 3.0;
+        let text = format!(
+            r#"<text x="{}" y="{:.1}" class="chart-label" text-anchor="end">{}</text>"#,
+            label_w - 8.0,
+            y + 13.0,
+            esc(&b.label)
+        );
+        match &b.href {
+            Some(h) => s.push_str(&format!(r#"<a href="{}">{text}</a>"#, esc(h))),
+            None => s.push_str(&text),
+        }
+        let w = w_of(b.value);
+        s.push_str(&format!(
+            r#"<rect x="{label_w}" y="{y:.1}" width="{w}" height="17" class="bar-value"/><text x="{:.1}" y="{:.1}" class="chart-figure">{}</text>"#,
+            label_w + w + 6.0,
+            y + 13.0,
+            esc(&b.text)
+        ));
+    }
+    s.push_str(&format!(
+        r#"<text x="0" y="{:.1}" class="chart-caption">{}</text></svg>"#,
+        height - 10.0,
+        esc(caption)
+    ));
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,5 +318,86 @@ mod tests {
         );
         assert!(svg.contains("1 / 2") && svg.contains("4 / 4"));
         assert!(svg.contains(r#"<a href="/areas/62">"#));
+    }
+
+    #[test]
+    fn axes_are_round() {
+        assert_eq!(nice_axis(32.9), (40.0, 10.0));
+        assert_eq!(nice_axis(4.2), (5.0, 1.0));
+        assert_eq!(nice_axis(45_000.0), (50_000.0, 10_000.0));
+        assert_eq!(nice_axis(0.0), (1.0, 0.2));
+        let (top, step) = nice_axis(7.0);
+        assert!(top >= 7.0 && (top / step) <= 6.0, "{top} {step}");
+        assert_eq!(tick(2.5), "2.5");
+        assert_eq!(tick(10.0), "10");
+        assert_eq!(tick(0.0), "0");
+    }
+
+    #[test]
+    fn a_line_breaks_where_data_is_missing_and_shows_its_unit() {
+        let p = |label: &str, v: Option<f64>| Point {
+            label: label.into(),
+            value: v,
+            text: v.map(|v| format!("{v:.1}%")).unwrap_or_default(),
+        };
+        let svg = line_chart(
+            "贫困发生率 <舟曲县>",
+            &[
+                p("2012", Some(32.9)),
+                p("2013", Some(25.0)),
+                p("2014", None),
+                p("2015", Some(15.9)),
+            ],
+            "单位：%",
+            "来源：建档立卡",
+        );
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+        assert!(svg.contains("贫困发生率 &lt;舟曲县&gt;"));
+        assert!(svg.contains("单位：%"));
+        assert_eq!(
+            svg.matches("<polyline").count(),
+            1,
+            "one run of two points; the lone 2015 point has no line"
+        );
+        assert_eq!(svg.matches("<circle").count(), 3, "a dot per known value");
+        assert!(svg.contains("32.9%") && svg.contains("15.9%") && svg.contains(">—<"));
+        assert!(svg.contains(">40<"), "the axis reaches a round 40");
+        assert!(svg.contains("来源：建档立卡"));
+        // The highest value sits at the top of a 40 axis: 32.9/40 of 200 px above the base.
+        let y = 44.0 + 200.0 - 32.9 / 40.0 * 200.0;
+        assert!(svg.contains(&format!("cy=\"{y:.1}\"")), "{svg}");
+    }
+
+    #[test]
+    fn value_bars_scale_to_a_round_axis_and_link() {
+        let svg = value_bars(
+            "各乡镇贫困人口",
+            &[
+                ValueBar {
+                    label: "城关镇".into(),
+                    href: Some("/indicators?area=623023100".into()),
+                    value: 50.0,
+                    text: "50".into(),
+                },
+                ValueBar {
+                    label: "大川镇".into(),
+                    href: None,
+                    value: 25.0,
+                    text: "25".into(),
+                },
+            ],
+            "单位：人",
+            "来源",
+        );
+        assert!(svg.contains(r#"<a href="/indicators?area=623023100">"#));
+        assert!(
+            svg.contains(r#"width="400" height="17""#),
+            "50 of a 50 axis is full width"
+        );
+        assert!(svg.contains(r#"width="200" height="17""#), "half is half");
+        assert!(svg.contains("单位：人"));
+        // No bars: still a valid, empty chart.
+        let empty = value_bars("空", &[], "人", "来源");
+        assert!(empty.starts_with("<svg") && empty.ends_with("</svg>"));
     }
 }

@@ -372,6 +372,277 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("outcome", "结果", "Outcome"),
     ("detail", "详情", "Detail"),
     ("ip_address", "地址", "Address"),
+    // registry and indicators
+    ("nav_registry", "建档立卡", "Registry"),
+    ("nav_households", "户信息", "Households"),
+    ("nav_registry_import", "数据导入", "Data import"),
+    ("nav_poverty_lines", "扶贫标准", "Poverty lines"),
+    ("nav_stats", "统计分析", "Indicators"),
+    ("nav_indicators", "指标看板", "Indicator dashboard"),
+    ("nation", "全国", "China"),
+    ("year", "年度", "Year"),
+    ("village_code", "村级区划代码", "Village code"),
+    (
+        "ind_registered_population",
+        "建档立卡人口",
+        "Registered population",
+    ),
+    (
+        "ind_registered_households",
+        "建档立卡户数",
+        "Registered households",
+    ),
+    ("ind_poor_population", "贫困人口", "Poor population"),
+    ("ind_exited_population", "已脱贫人口", "Exited population"),
+    ("ind_returned_population", "返贫人口", "Returned to poverty"),
+    ("ind_rural_population", "农村人口", "Rural population"),
+    ("ind_poverty_incidence", "贫困发生率", "Poverty incidence"),
+    ("ind_return_rate", "返贫率", "Return rate"),
+    (
+        "ind_mean_income",
+        "建档立卡人均纯收入",
+        "Mean income (registered)",
+    ),
+    ("ind_fgt0", "贫困人口比例", "Headcount ratio (FGT0)"),
+    ("ind_fgt1", "贫困距指数", "Poverty gap index (FGT1)"),
+    ("ind_fgt2", "平方贫困距指数", "Squared poverty gap (FGT2)"),
+    (
+        "ind_rural_income_per_capita",
+        "农民人均纯收入",
+        "Rural income per capita",
+    ),
+    ("ind_rural_income_growth", "收入增长率", "Income growth"),
+    (
+        "ind_exit_eligible",
+        "达到摘帽标准",
+        "Meets the exit standard",
+    ),
+    ("exit_yes", "已达到", "Yes"),
+    ("exit_no", "未达到", "Not yet"),
+    (
+        "exit_rule_west",
+        "标准：贫困发生率低于 3%（西部地区）",
+        "Standard: poverty incidence below 3% (western region)",
+    ),
+    (
+        "exit_rule_other",
+        "标准：贫困发生率低于 2%（中东部地区）",
+        "Standard: poverty incidence below 2% (outside the western region)",
+    ),
+    ("vs_last_year", "比上年 {d}", "{d} on last year"),
+    (
+        "vs_last_year_pp",
+        "比上年 {d} 个百分点",
+        "{d} points on last year",
+    ),
+    ("growth_vs_last_year", "比上年增长 {d}", "{d} on last year"),
+    ("n_households", "{n} 户", "{n} households"),
+    ("unit_yuan", "元", "yuan"),
+    ("unit_yuan_year", "元/人·年", "yuan per person per year"),
+    (
+        "chart_caption",
+        "来源：建档立卡数据、统计部门数据（dingdian）· 制图日期 {date}",
+        "Source: registry and statistics bureau data (dingdian) · drawn {date}",
+    ),
+    (
+        "chart_incidence_years",
+        "历年贫困发生率",
+        "Poverty incidence by year",
+    ),
+    (
+        "chart_poor_years",
+        "历年贫困人口",
+        "Poor population by year",
+    ),
+    (
+        "chart_poor_by_child",
+        "各{level}贫困人口",
+        "Poor population by {level}",
+    ),
+    (
+        "chart_poor_by_cause",
+        "按主要致贫原因分的贫困人口",
+        "Poor population by main cause",
+    ),
+    ("axis_percent", "单位：%", "Unit: %"),
+    ("axis_people", "单位：人", "Unit: people"),
+    ("top_n", "前 {n} 个", "top {n}"),
+    (
+        "children_by_level",
+        "下级区划（{level}）",
+        "Areas within ({level})",
+    ),
+    ("open_registry", "查看户信息", "Open the households"),
+    (
+        "sliced_note",
+        "当前按脱贫状态或致贫原因筛选：各项指标只统计符合条件的人口。",
+        "Filtered by status or cause: every figure counts only the matching people.",
+    ),
+    (
+        "no_indicator_data",
+        "该区划在所选年度没有建档立卡或统计数据。",
+        "There is no registry or statistics data for this area and year.",
+    ),
+    (
+        "indicator_notes",
+        "百分比保留一位小数，金额为元（取整）；“—”表示缺少计算所需的数据（不是 0）。贫困发生率 = 贫困人口 / 农村人口。",
+        "Percentages to one decimal, money in whole yuan; “—” means the data needed is missing (not zero). Poverty incidence = poor population / rural population.",
+    ),
+    ("reg_household", "户编号", "Household"),
+    ("reg_village", "村", "Village"),
+    ("reg_members", "人数", "Members"),
+    ("reg_income", "人均纯收入", "Net income per person"),
+    ("reg_status", "脱贫状态", "Status"),
+    ("reg_identified_year", "识别年度", "Identified"),
+    ("reg_exit_year", "脱贫年度", "Exited"),
+    ("reg_cause", "主要致贫原因", "Main cause"),
+    ("reg_status_poor", "未脱贫", "Poor"),
+    ("reg_status_exited", "已脱贫", "Exited"),
+    ("reg_status_returned", "返贫", "Returned"),
+    ("reg_cause_illness", "因病", "Illness"),
+    ("reg_cause_disability", "因残", "Disability"),
+    ("reg_cause_schooling", "因学", "Schooling"),
+    ("reg_cause_disaster", "因灾", "Disaster"),
+    ("reg_cause_land", "缺土地", "Lack of land"),
+    ("reg_cause_water", "缺水", "Lack of water"),
+    ("reg_cause_skills", "缺技术", "Lack of skills"),
+    ("reg_cause_labour", "缺劳力", "Lack of labour"),
+    ("reg_cause_capital", "缺资金", "Lack of capital"),
+    ("reg_cause_transport", "交通条件落后", "Poor transport"),
+    (
+        "reg_cause_own_drive",
+        "自身发展动力不足",
+        "Lack of own drive",
+    ),
+    ("relation_head", "户主", "Head"),
+    ("relation_spouse", "配偶", "Spouse"),
+    ("relation_child", "子女", "Child"),
+    ("relation_parent", "父母", "Parent"),
+    ("relation_grandchild", "孙子女", "Grandchild"),
+    ("relation_sibling", "兄弟姐妹", "Sibling"),
+    ("relation_other", "其他", "Other"),
+    ("relation", "与户主关系", "Relation to the head"),
+    ("household_members", "家庭成员", "Household members"),
+    ("sex", "性别", "Sex"),
+    ("sex_male", "男", "Male"),
+    ("sex_female", "女", "Female"),
+    ("birth_year", "出生年份", "Born"),
+    ("id_number", "证件号码", "ID number"),
+    ("id_search", "按证件号码查询", "Find by ID number"),
+    ("id_search_hint", "18 位证件号码", "18-character ID number"),
+    (
+        "id_search_note",
+        "精确匹配：列出该证件号码在各年度的登记（仅限您有权查看的范围）。",
+        "Exact match: lists the registrations of this ID number in every year (within what you may see).",
+    ),
+    (
+        "id_not_found",
+        "没有找到该证件号码的登记",
+        "No registration with this ID number",
+    ),
+    ("timeline", "历年状态", "Status by year"),
+    (
+        "timeline_note",
+        "识别年度 {identified}，脱贫年度 {exited}。点击年份查看当年记录。",
+        "Identified {identified}, exited {exited}. Choose a year to see its record.",
+    ),
+    (
+        "id_masked_note",
+        "证件号码已脱敏显示（只显示前六位和后四位）。",
+        "ID numbers are masked (only the first six and last four characters are shown).",
+    ),
+    (
+        "id_full_note",
+        "证件号码完整显示：本次查看已记入审计日志，请勿外传。",
+        "ID numbers are shown in full: this view is recorded in the audit log. Do not pass them on.",
+    ),
+    (
+        "registry_file",
+        "建档立卡数据（成员名单）",
+        "Registry file (member list)",
+    ),
+    (
+        "registry_import_hint",
+        "同一年度的同一户再次导入时将被替换，不会重复。大文件在后台导入，可随时查看进度。",
+        "Importing a household of a year again replaces it, never duplicates it. Large files import in the background; the progress page shows how far it is.",
+    ),
+    (
+        "statistics_file",
+        "统计数据（农村人口、农民人均纯收入）",
+        "Area statistics (rural population, income)",
+    ),
+    (
+        "statistics_import_hint",
+        "按年度和县级区划代码导入；同一年度同一县再次导入将被替换。",
+        "Imported by year and county code; importing a year and county again replaces it.",
+    ),
+    ("columns", "列", "Columns"),
+    (
+        "skip_invalid",
+        "跳过错误行（只导入正确的户）",
+        "Skip invalid rows (import the valid households)",
+    ),
+    ("dry_run", "仅检查不写入", "Check only, write nothing"),
+    ("job", "导入任务", "Import job"),
+    ("job_running", "进行中", "Running"),
+    ("job_succeeded", "已完成", "Finished"),
+    ("job_failed", "失败", "Failed"),
+    ("phase", "阶段", "Phase"),
+    ("phase_read", "读取文件", "Reading"),
+    ("phase_validate", "校验", "Checking"),
+    ("phase_encrypt", "加密", "Encrypting"),
+    ("phase_write", "写入", "Writing"),
+    (
+        "job_refresh_note",
+        "本页每秒自动刷新，完成后显示结果。",
+        "This page refreshes every second and shows the outcome when done.",
+    ),
+    ("import_done", "导入完成", "The import is finished"),
+    (
+        "dry_run_done",
+        "检查完成：未写入任何数据",
+        "Check finished: nothing was written",
+    ),
+    ("report_households", "户数", "Households"),
+    ("report_members", "人数", "Members"),
+    ("report_rejected", "未导入的行", "Rows rejected"),
+    ("rejected_rows", "未导入的行及原因", "Rejected rows and why"),
+    (
+        "import_failed",
+        "导入失败：共 {n} 处错误，未写入任何数据。请修改后重新导入。",
+        "The import failed: {n} problems, nothing was written. Correct them and import again.",
+    ),
+    (
+        "import_failed_plain",
+        "导入失败，未写入任何数据。",
+        "The import failed and wrote nothing.",
+    ),
+    ("try_again", "重新导入", "Import again"),
+    (
+        "done_statistics",
+        "统计数据已导入",
+        "The statistics were imported",
+    ),
+    (
+        "done_checked",
+        "检查通过：文件无误，未写入数据",
+        "Checked: the file is correct; nothing was written",
+    ),
+    (
+        "poverty_lines_note",
+        "国家农村扶贫标准（现价），单位：元/人·年。指标中的贫困距指数按当年标准计算。",
+        "The national rural poverty line at current prices, yuan per person per year. The poverty gap measures use each year's line.",
+    ),
+    (
+        "line_yuan",
+        "扶贫标准（元/人·年）",
+        "Line (yuan per person per year)",
+    ),
+    (
+        "amend_line",
+        "修改或新增年度标准",
+        "Amend or add a year's line",
+    ),
     // errors
     ("error", "出错了", "Something went wrong"),
     ("back", "返回", "Back"),
@@ -409,6 +680,8 @@ mod tests {
             include_str!("pages/mod.rs").to_string(),
             include_str!("pages/home.rs").to_string(),
             include_str!("pages/plans.rs").to_string(),
+            include_str!("pages/indicators.rs").to_string(),
+            include_str!("pages/registry.rs").to_string(),
         ];
         let mut missing = Vec::new();
         for src in &sources {
@@ -433,10 +706,64 @@ mod tests {
                 }
             }
         }
+        // Calls from Rust: `t(lang, "key")`, `t(&pc.lang, "key")`.
+        for src in &sources[1..] {
+            for prefix in ["t(lang, \"", "t(&pc.lang, \""] {
+                for (i, _) in src.match_indices(prefix) {
+                    let key = src[i + prefix.len()..].split('"').next().unwrap_or("");
+                    if !key.is_empty() && !MESSAGES.iter().any(|m| m.0 == key) {
+                        missing.push(key.to_string());
+                    }
+                }
+            }
+        }
         assert!(
             missing.is_empty(),
             "keys missing from the catalog: {missing:?}"
         );
+    }
+
+    #[test]
+    fn registry_words_and_indicator_names_are_in_the_catalog() {
+        use dingdian_core::registry::{ALL_CAUSES, ALL_RELATIONS, ALL_STATUSES};
+        let mut keys: Vec<String> = crate::pages::indicators::COLUMNS
+            .iter()
+            .map(|c| format!("ind_{c}"))
+            .collect();
+        keys.extend(
+            ALL_STATUSES
+                .iter()
+                .map(|s| format!("reg_status_{}", s.as_str())),
+        );
+        keys.extend(
+            ALL_CAUSES
+                .iter()
+                .map(|c| format!("reg_cause_{}", c.as_str())),
+        );
+        keys.extend(
+            ALL_RELATIONS
+                .iter()
+                .map(|r| format!("relation_{}", r.as_str())),
+        );
+        for k in [
+            "sex_male",
+            "sex_female",
+            "job_running",
+            "job_succeeded",
+            "job_failed",
+        ] {
+            keys.push(k.into());
+        }
+        for p in ["read", "validate", "encrypt", "write"] {
+            keys.push(format!("phase_{p}"));
+        }
+        for k in &keys {
+            let (zh, en) = (t("zh", k), t("en", k));
+            assert!(
+                zh != *k && en != *k && zh != en || k == "ind_fgt0",
+                "{k} in both languages"
+            );
+        }
     }
 
     #[test]

@@ -49,6 +49,28 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("coverage.html", include_str!("../templates/coverage.html")),
     ("users.html", include_str!("../templates/users.html")),
     ("audit.html", include_str!("../templates/audit.html")),
+    (
+        "indicators.html",
+        include_str!("../templates/indicators.html"),
+    ),
+    ("registry.html", include_str!("../templates/registry.html")),
+    (
+        "registry_search.html",
+        include_str!("../templates/registry_search.html"),
+    ),
+    (
+        "household.html",
+        include_str!("../templates/household.html"),
+    ),
+    (
+        "registry_import.html",
+        include_str!("../templates/registry_import.html"),
+    ),
+    ("job.html", include_str!("../templates/job.html")),
+    (
+        "poverty_lines.html",
+        include_str!("../templates/poverty_lines.html"),
+    ),
 ];
 
 fn lang_of(state: &State) -> String {
@@ -133,6 +155,18 @@ fn nav(role: Role, lang: &str, path: &str) -> Vec<NavGroup> {
             path.starts_with(href)
         },
     };
+    // Only the most specific item is active (/registry/import, not also /registry).
+    fn keep_longest(groups: &mut [NavGroup]) {
+        let longest = groups
+            .iter()
+            .flat_map(|g| &g.items)
+            .filter(|i| i.active)
+            .map(|i| i.href.len())
+            .max();
+        for i in groups.iter_mut().flat_map(|g| g.items.iter_mut()) {
+            i.active = i.active && Some(i.href.len()) == longest;
+        }
+    }
     let mut groups = vec![NavGroup {
         label: String::new(),
         items: vec![item("/", "nav_home")],
@@ -145,6 +179,28 @@ fn nav(role: Role, lang: &str, path: &str) -> Vec<NavGroup> {
                 item("/pairings", "nav_pairings"),
                 item("/coverage", "nav_coverage"),
             ],
+        });
+    }
+    let mut registry = Vec::new();
+    if role.may(Action::ReadRegistry) {
+        registry.push(item("/registry", "nav_households"));
+    }
+    if role.may(Action::ImportRegistry) {
+        registry.push(item("/registry/import", "nav_registry_import"));
+    }
+    if role.may(Action::ReadRegistry) || role.may(Action::ReadIndicators) {
+        registry.push(item("/poverty-lines", "nav_poverty_lines"));
+    }
+    if !registry.is_empty() {
+        groups.push(NavGroup {
+            label: i18n::t(lang, "nav_registry"),
+            items: registry,
+        });
+    }
+    if role.may(Action::ReadIndicators) {
+        groups.push(NavGroup {
+            label: i18n::t(lang, "nav_stats"),
+            items: vec![item("/indicators", "nav_indicators")],
         });
     }
     let mut base = Vec::new();
@@ -174,6 +230,7 @@ fn nav(role: Role, lang: &str, path: &str) -> Vec<NavGroup> {
             items: admin,
         });
     }
+    keep_longest(&mut groups);
     groups
 }
 
@@ -294,5 +351,39 @@ mod tests {
         assert!(!hrefs(Role::Admin).contains(&"/plans"));
         assert!(hrefs(Role::Office).contains(&"/plans"));
         assert!(!hrefs(Role::Office).contains(&"/users"));
+        // The registry and the indicators.
+        for r in [Role::Office, Role::County] {
+            for h in [
+                "/registry",
+                "/registry/import",
+                "/poverty-lines",
+                "/indicators",
+            ] {
+                assert!(hrefs(r).contains(&h), "{r:?} {h}");
+            }
+        }
+        assert!(hrefs(Role::Inspector).contains(&"/registry"));
+        assert!(!hrefs(Role::Inspector).contains(&"/registry/import"));
+        assert!(hrefs(Role::Unit).contains(&"/indicators"));
+        assert!(!hrefs(Role::Unit).contains(&"/registry"));
+        assert!(!hrefs(Role::Admin).contains(&"/indicators"));
+        assert!(!hrefs(Role::Auditor).contains(&"/poverty-lines"));
+    }
+
+    #[test]
+    fn only_the_most_specific_menu_item_is_active() {
+        let active = |path: &str| {
+            nav(Role::Office, "zh", path)
+                .into_iter()
+                .flat_map(|g| g.items)
+                .filter(|i| i.active)
+                .map(|i| i.href)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(active("/registry/import"), vec!["/registry/import"]);
+        assert_eq!(active("/registry?area=623023"), vec!["/registry"]);
+        assert_eq!(active("/registry/2014/A1"), vec!["/registry"]);
+        assert_eq!(active("/units/3"), vec!["/units"]);
+        assert_eq!(active("/"), vec!["/"]);
     }
 }

@@ -611,7 +611,9 @@ fn reviewer_sees_review_buttons_on_a_submitted_plan_and_the_office_does_not(db: 
 
 /// The field error inside the label holding the input named by `marker`.
 fn field_error_after(html: &str, marker: &str) -> String {
-    let start = html.find(marker).unwrap_or_else(|| panic!("{marker} in page"));
+    let start = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker} in page"));
     let end = html[start..].find("</label>").expect("label end") + start;
     let label = &html[start..end];
     match label.find("class=\"field-error\"") {
@@ -696,6 +698,10 @@ fn office_menu_and_unit_views_on_the_demo_data(db: &TestDb) {
         "/plans",
         "/pairings",
         "/coverage",
+        "/registry",
+        "/registry/import",
+        "/poverty-lines",
+        "/indicators",
         "/units",
         "/areas",
         "/county-lists",

@@ -2,6 +2,7 @@
 //! of the router, the OpenAPI document and the route list tests walk.
 
 pub mod openapi;
+mod registry;
 
 use crate::AppState;
 use crate::ctx::{ApiCtx, address, blocking};
@@ -232,6 +233,82 @@ pub const ROUTES: &[Route] = &[
     ),
     route!(
         "get",
+        "/indicators",
+        "Indicators of indicators.md per area and year: the areas of `level` (default county) inside `area`, one year or all; `status`/`cause`/`sex` count only those members",
+        auth = true,
+        query = [
+            "area", "year", "level", "status", "cause", "sex", "page", "per_page"
+        ],
+        body = None,
+        answer = "IndicatorRow",
+        list = true
+    ),
+    route!(
+        "get",
+        "/households",
+        "Registry households with their members; ID numbers masked (first six, last four) unless the role may see them in full (every full disclosure is audited)",
+        auth = true,
+        query = [
+            "county",
+            "area",
+            "year",
+            "household",
+            "status",
+            "page",
+            "per_page"
+        ],
+        body = None,
+        answer = "Household",
+        list = true
+    ),
+    route!(
+        "post",
+        "/imports/registry",
+        "Start a registry import (the raw CSV or xlsx file as the body); answers 202 with the job to follow at /jobs/{id}",
+        auth = true,
+        query = [
+            "file_name",
+            "skip_invalid",
+            "dry_run",
+            "encoding",
+            "ignore_unknown_columns"
+        ],
+        body = Some("ImportFile"),
+        answer = "JobStarted",
+        list = false
+    ),
+    route!(
+        "post",
+        "/imports/statistics",
+        "Import an area statistics file (the raw CSV or xlsx file as the body), all or nothing",
+        auth = true,
+        query = ["file_name", "dry_run", "encoding", "ignore_unknown_columns"],
+        body = Some("ImportFile"),
+        answer = "StatisticsImported",
+        list = false
+    ),
+    route!(
+        "get",
+        "/jobs/{id}",
+        "A job's state: phase, progress and, when done, the import report or the errors by row and column",
+        auth = true,
+        query = [],
+        body = None,
+        answer = "Job",
+        list = false
+    ),
+    route!(
+        "get",
+        "/poverty-lines",
+        "The national rural poverty line per year, yuan per person per year",
+        auth = true,
+        query = [],
+        body = None,
+        answer = "PovertyLine",
+        list = true
+    ),
+    route!(
+        "get",
         "/openapi.json",
         "This document",
         auth = false,
@@ -261,6 +338,12 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("get", "/plans/{id}/pairings") => get(plan_pairings),
         ("post", "/plans/{id}/pairings") => post(add_pairing),
         ("get", "/pairings") => get(list_pairings),
+        ("get", "/indicators") => get(registry::indicators),
+        ("get", "/households") => get(registry::households),
+        ("post", "/imports/registry") => post(registry::import_registry),
+        ("post", "/imports/statistics") => post(registry::import_statistics),
+        ("get", "/jobs/{id}") => get(registry::job),
+        ("get", "/poverty-lines") => get(registry::poverty_lines),
         ("get", "/openapi.json") => get(openapi_json),
         _ => unreachable!("every route in ROUTES has a handler: {method} {path}"),
     }

@@ -58,6 +58,41 @@ fn schemas() -> Value {
             "start": { "type": "string", "format": "date", "description": "default: the plan's start" },
             "end": { "type": "string", "format": "date", "description": "default: the plan's end" }, "note": str_
         }), &["unit_id", "county_code"]),
+        "IndicatorRow": s(json!({
+            "area_code": { "type": ["string", "null"], "description": "2, 4, 6, 9 or 12 digits; null for the nation" },
+            "area_name": str_, "level": { "type": "string", "enum": ["nation", "province", "prefecture", "county", "township", "village"] }, "year": int,
+            "registered_population": int, "registered_households": int, "poor_population": int, "exited_population": int, "returned_population": int,
+            "rural_population": opt(&int),
+            "poverty_incidence": { "type": ["number", "null"], "description": "per cent: 100 × poor_population / rural_population" },
+            "return_rate": { "type": ["number", "null"], "description": "per cent: 100 × returned / (exited + returned)" },
+            "mean_income": { "type": ["number", "null"], "description": "yuan" },
+            "fgt0": { "type": ["number", "null"] }, "fgt1": { "type": ["number", "null"] }, "fgt2": { "type": ["number", "null"] },
+            "rural_income_per_capita": { "type": ["number", "null"], "description": "yuan" },
+            "rural_income_growth": { "type": ["number", "null"], "description": "per cent on last year" },
+            "exit_eligible": { "type": ["boolean", "null"], "description": "counties only: incidence below 3 % (west) or 2 % (elsewhere)" }
+        }), &["area_code", "area_name", "level", "year", "registered_population", "poor_population", "poverty_incidence"]),
+        "Member": s(json!({
+            "id_number": { "type": "string", "description": "masked as 623023********1234 unless the role may see it in full" },
+            "name": str_, "relation": { "type": "string", "enum": ["head", "spouse", "child", "parent", "grandchild", "sibling", "other"] },
+            "sex": { "type": "string", "enum": ["male", "female"] }, "birth_year": int
+        }), &["id_number", "name", "relation"]),
+        "Household": s(json!({
+            "year": int, "household_id": str_, "county_code": str_, "village_code": str_,
+            "income_per_capita": { "type": "number", "description": "yuan per person" },
+            "status": { "type": "string", "enum": ["poor", "exited", "returned"] }, "identified_year": int, "exit_year": opt(&int),
+            "cause": str_, "member_count": int, "id_numbers_in_full": { "type": "boolean" },
+            "members": { "type": "array", "items": { "$ref": "#/components/schemas/Member" } }
+        }), &["year", "household_id", "village_code", "status", "members"]),
+        "ImportFile": { "type": "string", "format": "binary", "description": "the file itself: CSV (UTF-8 or GBK) or xlsx" },
+        "JobStarted": s(json!({ "job": int }), &["job"]),
+        "StatisticsImported": s(json!({ "rows": int, "dry_run": { "type": "boolean" } }), &["rows"]),
+        "Job": s(json!({
+            "id": int, "kind": str_, "status": { "type": "string", "enum": ["running", "succeeded", "failed"] },
+            "phase": { "type": "string", "description": "read, validate, encrypt, write" }, "done": int, "total": int, "percent": int,
+            "message": opt(&str_),
+            "result": { "description": "on success the report {households, members, rejected, errors, dry_run}; on failure the errors [{row, field, value, msg: {code, zh, en}}]" }
+        }), &["id", "status", "phase", "done", "total"]),
+        "PovertyLine": s(json!({ "year": int, "line_yuan": { "type": "number" }, "line_fen": int, "note": opt(&str_) }), &["year", "line_yuan"]),
         "Coverage": s(json!({
             "key_counties": int, "covered": int,
             "uncovered": { "type": "array", "items": s(json!({ "code": str_, "name": str_, "priority": { "type": "integer", "description": "1 western, 2 old revolutionary/ethnic/border, 3 other" } }), &["code", "name", "priority"]) }
@@ -91,7 +126,22 @@ pub fn document() -> Value {
             }
         });
         if let Some(b) = r.body {
-            op["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{b}") } } } });
+            let schema = json!({ "$ref": format!("#/components/schemas/{b}") });
+            op["requestBody"] = if b == "ImportFile" {
+                // A file upload: the raw bytes, not JSON.
+                json!({ "required": true, "content": { "application/octet-stream": { "schema": schema }, "text/csv": { "schema": schema } } })
+            } else {
+                json!({ "required": true, "content": { "application/json": { "schema": schema } } })
+            };
+        }
+        if r.answer == "JobStarted" {
+            // Accepted: the work goes on as a job.
+            if let Some(responses) = op["responses"].as_object_mut()
+                && let Some(mut ok) = responses.remove("200")
+            {
+                ok["description"] = json!("accepted: follow the job at /jobs/{id}");
+                responses.insert("202".into(), ok);
+            }
         }
         if !r.auth {
             op["security"] = json!([]);

@@ -4,7 +4,9 @@
 mod admin;
 mod areas;
 mod home;
+pub(crate) mod indicators;
 mod plans;
+mod registry;
 mod session;
 mod units;
 
@@ -30,6 +32,8 @@ pub fn routes() -> Router<AppState> {
         .merge(areas::routes())
         .merge(units::routes())
         .merge(plans::routes())
+        .merge(indicators::routes())
+        .merge(registry::routes())
         .merge(admin::routes())
         .fallback(not_found)
 }

@@ -471,3 +471,124 @@ pub fn full_plan(app: &App, name: &str, u: i64) -> i64 {
     }
     p
 }
+
+// ---- the registry fixture (a few households of Zhouqu) ----
+
+/// A GB 11643 ID number registered in Zhouqu: birth date `YYYYMMDD`,
+/// sequence `seq` (odd for men), with its check digit.
+pub fn id_number(birth: &str, seq: u32) -> String {
+    let first = format!("623023{birth}{seq:03}");
+    let check = dingdian_core::registry::check_digit(&first).expect("17 digits");
+    format!("{first}{check}")
+}
+
+pub const REGISTRY_HEADER: &str = "年度,村级区划代码,户编号,证件号码,姓名,与户主关系,人均纯收入,脱贫状态,识别年度,脱贫年度,主要致贫原因";
+
+/// Miaogou village (城关镇) and Tade village (大川镇) of Zhouqu.
+pub const MIAOGOU: &str = "623023100200";
+pub const TADE: &str = "623023101200";
+
+/// The members of the fixture: (household, village, id, name, relation).
+pub fn fixture_people() -> Vec<(
+    &'static str,
+    &'static str,
+    String,
+    &'static str,
+    &'static str,
+)> {
+    vec![
+        (
+            "ZQ001",
+            MIAOGOU,
+            id_number("19700305", 11),
+            "张大山",
+            "户主",
+        ),
+        (
+            "ZQ001",
+            MIAOGOU,
+            id_number("19720811", 22),
+            "李秀兰",
+            "配偶",
+        ),
+        (
+            "ZQ001",
+            MIAOGOU,
+            id_number("20010120", 31),
+            "张小明",
+            "子女",
+        ),
+        (
+            "ZQ002",
+            MIAOGOU,
+            id_number("19650402", 41),
+            "王建国",
+            "户主",
+        ),
+        (
+            "ZQ002",
+            MIAOGOU,
+            id_number("19680915", 52),
+            "赵桂英",
+            "配偶",
+        ),
+        ("ZQ003", TADE, id_number("19590101", 61), "杨德才", "户主"),
+        ("ZQ003", TADE, id_number("19611212", 72), "马秀珍", "配偶"),
+        ("ZQ003", TADE, id_number("19850606", 81), "杨永红", "子女"),
+        ("ZQ003", TADE, id_number("19870707", 92), "杨永芳", "子女"),
+    ]
+}
+
+/// The registry of 2013 and 2014. In 2014: ZQ001 poor (3, 2 000 yuan,
+/// illness), ZQ002 exited (2, 3 500 yuan, capital), ZQ003 returned (4,
+/// 2 600 yuan, disaster). In 2013 ZQ002 was poor and ZQ003 exited.
+pub fn registry_csv() -> String {
+    let mut out = vec![REGISTRY_HEADER.to_string()];
+    for (h, v, id, name, rel) in fixture_people() {
+        let (income, status, identified, exit, cause) = match h {
+            "ZQ001" => ("2000", "未脱贫", "2014", "", "因病"),
+            "ZQ002" => ("3500", "已脱贫", "2013", "2014", "缺资金"),
+            _ => ("2600", "返贫", "2013", "2013", "因灾"),
+        };
+        out.push(format!(
+            "2014,{v},{h},{id},{name},{rel},{income},{status},{identified},{exit},{cause}"
+        ));
+    }
+    for (h, v, id, name, rel) in fixture_people() {
+        let row = match h {
+            "ZQ002" => "3000,未脱贫,2013,,缺资金",
+            "ZQ003" => "3100,已脱贫,2013,2013,因灾",
+            _ => continue,
+        };
+        out.push(format!("2013,{v},{h},{id},{name},{rel},{row}"));
+    }
+    out.join("\n") + "\n"
+}
+
+/// Zhouqu's statistics: 50 rural people in 2014 (4 675 yuan), 48 in 2013
+/// (4 000 yuan).
+pub fn statistics_csv() -> String {
+    "年度,区划代码,农村人口,农民人均纯收入\n2013,623023,48,4000\n2014,623023,50,4675\n".into()
+}
+
+/// Imports the fixture registry and statistics as the CLI operator.
+pub fn registry_fixture(app: &App) {
+    let report = app
+        .import_registry(
+            &cli(),
+            "r.csv",
+            registry_csv().as_bytes(),
+            dingdian_app::registry::ImportOptions::default(),
+            &|_, _, _| {},
+        )
+        .expect("import the registry fixture");
+    assert_eq!(report.members, 15);
+    assert_eq!(report.households, 5);
+    app.import_statistics(
+        &cli(),
+        "s.csv",
+        statistics_csv().as_bytes(),
+        dingdian_app::registry::ImportOptions::default(),
+    )
+    .expect("import the statistics fixture");
+}

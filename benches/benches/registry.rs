@@ -1,0 +1,211 @@
+//! Registry benchmarks (`cargo bench -p dingdian-benches`):
+//!
+//! 1. import rate: a synthetic registry CSV of 1 M members imported into a
+//!    fresh SQLite file with full validation, sealing and indexing;
+//! 2. slice latency: the county-level indicator table of one year, and a
+//!    sliced one (status × cause), over snapshots of 1 M and 10 M members.
+//!
+//! Sizes can be changed with DINGDIAN_BENCH_IMPORT (members) and
+//! DINGDIAN_BENCH_SLICES (comma-separated member counts).
+
+use dingdian_app::indicators::IndicatorQuery;
+use dingdian_app::registry::ImportOptions;
+use dingdian_app::synth::{self, SynthSpec};
+use dingdian_app::{Actor, App};
+use dingdian_core::area::Level;
+use dingdian_core::registry::{Cause, PovertyStatus};
+use dingdian_store::analytics::{Partition, Slice, Snapshot};
+use dingdian_store::registry::ScanRow;
+use std::time::{Duration, Instant};
+
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn spec(members: usize, counties: usize) -> SynthSpec {
+    let all = dingdian_store::reference::villages_by_county().expect("villages");
+    SynthSpec {
+        counties: all.into_iter().take(counties).collect(),
+        people_per_county: members / counties,
+        seed: 42,
+        first_year: 2016,
+        last_year: 2016,
+    }
+}
+
+fn line(y: i32) -> i64 {
+    dingdian_store::reference::shipped_poverty_lines()
+        .line_fen(y)
+        .unwrap_or(400_000)
+}
+
+fn open(dir: &tempfile::TempDir) -> App {
+    let store = dingdian_store::Store::open(&format!(
+        "sqlite://{}",
+        dir.path().join("bench.db").display()
+    ))
+    .expect("store");
+    App::with_key(
+        store,
+        dingdian_core::crypto::PersonalDataKey::from_bytes([7; 32]),
+    )
+}
+
+fn import_rate(members: usize) {
+    let mut csv = synth::header().join(",");
+    csv.push('\n');
+    synth::generate(&spec(members, 100), &line, &mut |r| {
+        csv.push_str(&r.join(","));
+        csv.push('\n');
+    });
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = open(&dir);
+    let start = Instant::now();
+    let report = app
+        .import_registry(
+            &Actor::cli(),
+            "bench.csv",
+            csv.as_bytes(),
+            ImportOptions::default(),
+            &|_, _, _| {},
+        )
+        .expect("import");
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "import  {:>10} members, {:>8} households into SQLite: {:>6.2} s = {:>8.0} members/s ({:.1} MB CSV)",
+        report.members,
+        report.households,
+        secs,
+        report.members as f64 / secs,
+        csv.len() as f64 / 1e6
+    );
+}
+
+/// A snapshot built straight in memory from the synthetic registry (what
+/// the store would hold after importing it).
+fn snapshot(members: usize) -> Snapshot {
+    let mut snap = Snapshot::default();
+    let s = spec(members, 190);
+    for (county, villages) in &s.counties {
+        let plans = synth::plan_county(county, villages, s.people_per_county, s.seed, 2016, 2016);
+        let mut p = Partition {
+            year: 2016,
+            county: county.clone(),
+            ..Default::default()
+        };
+        let mut last = None;
+        for h in &plans {
+            let status = h.status(2016);
+            let fen = (line(2016) as f64
+                * if status == PovertyStatus::Exited {
+                    h.exited_ratio
+                } else {
+                    h.poor_ratio
+                }) as i64;
+            for (_, _, rel) in &h.members {
+                let row = ScanRow {
+                    household_code: h.code.clone(),
+                    village_code: h.village.clone(),
+                    income_fen: fen,
+                    status: status.code(),
+                    cause: h.cause.code(),
+                    relation: rel.code(),
+                    sex: 1,
+                    birth_year: 1970,
+                };
+                p.push(&h.code, &mut last, &row);
+            }
+        }
+        snap.insert(p);
+    }
+    snap
+}
+
+fn time_it(runs: usize, mut f: impl FnMut()) -> (Duration, Duration) {
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    (times[runs / 2], times[runs - 1])
+}
+
+fn slice_latency(members: usize) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = open(&dir);
+    let built = Instant::now();
+    let snap = snapshot(members);
+    let n = snap.members();
+    app.store.set_snapshot(snap);
+    let build_secs = built.elapsed().as_secs_f64();
+    let office = Actor::cli();
+    let county = IndicatorQuery {
+        year: Some(2016),
+        level: Some(Level::County),
+        ..Default::default()
+    };
+    let (median, worst) = time_it(21, || {
+        let rows = app.indicators(&office, &county).expect("indicators");
+        assert!(!rows.is_empty());
+    });
+    let sliced = IndicatorQuery {
+        year: Some(2016),
+        level: Some(Level::County),
+        slice: Slice {
+            status: Some(PovertyStatus::Poor.code()),
+            cause: Some(Cause::Illness.code()),
+            sex: None,
+        },
+        ..Default::default()
+    };
+    let (median_s, worst_s) = time_it(21, || {
+        app.indicators(&office, &sliced).expect("indicators");
+    });
+    let nation = IndicatorQuery {
+        year: Some(2016),
+        level: Some(Level::Nation),
+        ..Default::default()
+    };
+    let (median_n, _) = time_it(21, || {
+        app.indicators(&office, &nation).expect("indicators");
+    });
+    println!(
+        "slices  {n:>10} members (snapshot built in {build_secs:.1} s): county table {:>6.1} ms median ({:.1} ms worst); \
+         poor×illness slice {:>6.1} ms ({:.1} ms worst); nation {:>6.1} ms",
+        median.as_secs_f64() * 1e3,
+        worst.as_secs_f64() * 1e3,
+        median_s.as_secs_f64() * 1e3,
+        worst_s.as_secs_f64() * 1e3,
+        median_n.as_secs_f64() * 1e3,
+    );
+}
+
+fn main() {
+    // `cargo bench` passes --bench; `cargo test --benches` passes nothing
+    // we need: keep that run short.
+    let quick = !std::env::args().any(|a| a == "--bench");
+    let import = env_usize(
+        "DINGDIAN_BENCH_IMPORT",
+        if quick { 20_000 } else { 1_000_000 },
+    );
+    import_rate(import);
+    let sizes: Vec<usize> = std::env::var("DINGDIAN_BENCH_SLICES")
+        .ok()
+        .map(|v| v.split(',').filter_map(|s| s.trim().parse().ok()).collect())
+        .unwrap_or_else(|| {
+            if quick {
+                vec![100_000]
+            } else {
+                vec![1_000_000, 10_000_000]
+            }
+        });
+    for n in sizes {
+        slice_latency(n);
+    }
+}

@@ -1,0 +1,232 @@
+//! The registry and indicator routes of the API: indicators, households
+//! with their members (ID numbers masked unless the role is entitled), the
+//! registry import as a job, jobs, statistics import, poverty lines.
+
+use super::{ApiResult, Id, list, ok, page, parsed, qv, run};
+use crate::AppState;
+use crate::ctx::ApiCtx;
+use crate::error::ApiError;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use dingdian_app::AppError;
+use dingdian_app::indicators::IndicatorQuery;
+use dingdian_app::registry::{HouseholdCard, ImportOptions};
+use dingdian_app::tabular::Encoding;
+use dingdian_core::area::Level;
+use dingdian_core::registry::{Cause, PovertyStatus};
+use dingdian_store::analytics::Slice;
+use dingdian_store::registry::HouseholdFilter;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+type Q = Query<HashMap<String, String>>;
+
+fn area_code(v: &str) -> Option<String> {
+    (matches!(v.len(), 2 | 4 | 6 | 9 | 12) && v.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| v.to_string())
+}
+
+fn year(v: &str) -> Option<i32> {
+    v.parse::<i32>().ok().filter(|y| (1949..=2100).contains(y))
+}
+
+fn flag(v: &str) -> Option<bool> {
+    match v.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Some(true),
+        "false" | "0" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}
+
+/// `GET /indicators?area&year&level&status&cause`: the rows of
+/// indicators.md, each with `area_code`, `area_name`, `level`, `year`.
+pub async fn indicators(State(state): State<AppState>, c: ApiCtx, Query(q): Q) -> ApiResult {
+    let area = parsed(&q, "area", area_code, &c.lang)?;
+    let level = parsed(&q, "level", Level::parse, &c.lang)?;
+    let iq = IndicatorQuery {
+        area,
+        year: parsed(&q, "year", year, &c.lang)?,
+        level,
+        slice: Slice {
+            status: parsed(&q, "status", PovertyStatus::parse, &c.lang)?.map(|s| s.code()),
+            cause: parsed(&q, "cause", Cause::parse, &c.lang)?.map(|s| s.code()),
+            sex: parsed(
+                &q,
+                "sex",
+                |v| match v {
+                    "male" | "1" => Some(1u8),
+                    "female" | "2" => Some(2u8),
+                    _ => None,
+                },
+                &c.lang,
+            )?,
+        },
+    };
+    let (app, actor) = (state.app.clone(), c.actor.clone());
+    let rows = run(&c, move || app.indicators(&actor, &iq)).await?;
+    let total = rows.len() as i64;
+    let p = page(&q);
+    let start = ((p.page as u64 - 1) * p.per_page as u64).min(rows.len() as u64) as usize;
+    let end = (start + p.per_page as usize).min(rows.len());
+    list(rows[start..end].to_vec(), total)
+}
+
+/// A household with its members, as the API shows it.
+fn household_json(card: &HouseholdCard) -> Value {
+    let h = &card.household;
+    json!({
+        "year": h.year,
+        "household_id": h.household_id,
+        "county_code": h.county_code,
+        "village_code": h.village_code,
+        "income_per_capita": h.income_per_capita,
+        "status": h.status,
+        "identified_year": h.identified_year,
+        "exit_year": h.exit_year,
+        "cause": h.cause,
+        "member_count": h.members,
+        "id_numbers_in_full": card.id_numbers_in_full,
+        "members": card.members,
+    })
+}
+
+/// `GET /households?county&area&year&household&status`: households with
+/// their members; ID numbers masked unless the role may see them in full
+/// (each full disclosure audited).
+pub async fn households(State(state): State<AppState>, c: ApiCtx, Query(q): Q) -> ApiResult {
+    let county = parsed(
+        &q,
+        "county",
+        |v| (v.len() == 6).then(|| area_code(v)).flatten(),
+        &c.lang,
+    )?;
+    let area = parsed(&q, "area", area_code, &c.lang)?;
+    let f = HouseholdFilter {
+        year: parsed(&q, "year", year, &c.lang)?,
+        area: area.or(county),
+        household_code: qv(&q, "household").map(str::to_string),
+        status: parsed(&q, "status", PovertyStatus::parse, &c.lang)?.map(|s| s.code()),
+    };
+    let (app, actor, p) = (state.app.clone(), c.actor.clone(), page(&q));
+    let (cards, total) = run(&c, move || app.household_pages(&actor, &f, p)).await?;
+    list(cards.iter().map(household_json).collect(), total)
+}
+
+/// `POST /imports/registry?file_name&skip_invalid&dry_run&encoding&ignore_unknown_columns`
+/// with the raw file as the body: starts the import, answers 202 `{"job": ID}`.
+pub async fn import_registry(
+    State(state): State<AppState>,
+    c: ApiCtx,
+    Query(q): Q,
+    body: Bytes,
+) -> ApiResult {
+    let opts = options(&q, &c.lang)?;
+    let name = file_name(&q, &c.lang)?;
+    if body.is_empty() {
+        return Err(c.err(empty_body()));
+    }
+    let (app, actor) = (state.app.clone(), c.actor.clone());
+    let id = run(&c, move || {
+        app.start_registry_import(&actor, &name, body.to_vec(), opts)
+    })
+    .await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        [(axum::http::header::LOCATION, format!("/api/v1/jobs/{id}"))],
+        Json(json!({ "job": id })),
+    )
+        .into_response())
+}
+
+/// `POST /imports/statistics?file_name&dry_run` with the raw file: imports
+/// at once (all or nothing), answers `{"rows": N}`.
+pub async fn import_statistics(
+    State(state): State<AppState>,
+    c: ApiCtx,
+    Query(q): Q,
+    body: Bytes,
+) -> ApiResult {
+    let opts = options(&q, &c.lang)?;
+    let name = file_name(&q, &c.lang)?;
+    if body.is_empty() {
+        return Err(c.err(empty_body()));
+    }
+    let (app, actor) = (state.app.clone(), c.actor.clone());
+    let rows = run(&c, move || {
+        app.import_statistics(&actor, &name, &body, opts)
+    })
+    .await?;
+    ok(json!({ "rows": rows, "dry_run": opts.dry_run }))
+}
+
+fn empty_body() -> AppError {
+    AppError::invalid(
+        "body",
+        "",
+        "empty_file",
+        "请求体应为导入文件（CSV 或 xlsx），不能为空",
+        "the body must be the file to import (CSV or xlsx), not empty",
+    )
+}
+
+fn file_name(q: &HashMap<String, String>, lang: &str) -> Result<String, ApiError> {
+    let name = qv(q, "file_name").unwrap_or("upload.csv");
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".csv") || lower.ends_with(".xlsx") {
+        Ok(name.to_string())
+    } else {
+        Err(ApiError {
+            error: AppError::invalid(
+                "file_name",
+                name,
+                "bad_file_type",
+                "文件名应以 .csv 或 .xlsx 结尾",
+                "the file name must end in .csv or .xlsx",
+            ),
+            lang: lang.to_string(),
+        })
+    }
+}
+
+fn options(q: &HashMap<String, String>, lang: &str) -> Result<ImportOptions, ApiError> {
+    Ok(ImportOptions {
+        skip_invalid: parsed(q, "skip_invalid", flag, lang)?.unwrap_or(false),
+        dry_run: parsed(q, "dry_run", flag, lang)?.unwrap_or(false),
+        ignore_unknown_columns: parsed(q, "ignore_unknown_columns", flag, lang)?.unwrap_or(false),
+        encoding: parsed(q, "encoding", Encoding::parse, lang)?,
+    })
+}
+
+/// `GET /jobs/{id}`: a job's state, with its percentage.
+pub async fn job(State(state): State<AppState>, c: ApiCtx, Id(id): Id) -> ApiResult {
+    let (app, actor) = (state.app.clone(), c.actor.clone());
+    let j = run(&c, move || app.job(&actor, id)).await?;
+    let percent = j.percent();
+    let mut v = serde_json::to_value(&j).unwrap_or(Value::Null);
+    if let Value::Object(m) = &mut v {
+        m.insert("percent".into(), percent.into());
+    }
+    ok(v)
+}
+
+/// `GET /poverty-lines`: the national line per year in yuan.
+pub async fn poverty_lines(State(state): State<AppState>, c: ApiCtx) -> ApiResult {
+    let app = state.app.clone();
+    let actor = c.actor.clone();
+    let lines = run(&c, move || {
+        if !actor.role.may(dingdian_core::role::Action::ReadRegistry) {
+            actor.require(dingdian_core::role::Action::ReadIndicators)?;
+        }
+        app.poverty_lines()
+    })
+    .await?;
+    let items: Vec<Value> = lines
+        .iter()
+        .map(|l| json!({ "year": l.year, "line_yuan": l.line_fen as f64 / 100.0, "line_fen": l.line_fen, "note": l.note }))
+        .collect();
+    let n = items.len() as i64;
+    list(items, n)
+}
