@@ -23,7 +23,10 @@ pub struct JobState {
 
 impl JobState {
     pub fn percent(&self) -> u64 {
-        (self.done * 100).checked_div(self.total).unwrap_or(0).min(100)
+        (self.done * 100)
+            .checked_div(self.total)
+            .unwrap_or(0)
+            .min(100)
     }
 }
 

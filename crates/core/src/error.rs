@@ -75,12 +75,33 @@ impl FieldError {
 }
 
 /// Checks a required text field: trimmed, non-empty, at most `max` characters.
+/// Control characters (other than tab and line breaks) have no place in
+/// anything a person types; PostgreSQL cannot even store NUL.
+fn control_character(field: &str, v: &str) -> Option<FieldError> {
+    v.chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        .then(|| {
+            FieldError::new(
+                field,
+                v.replace('\0', "\\0"),
+                Msg::new(
+                    "control_character",
+                    "含有不可见的控制字符",
+                    "contains invisible control characters",
+                ),
+            )
+        })
+}
+
+/// Checks a required text field: trimmed, non-empty, at most `max` characters.
 pub fn required_text(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
     let v = value.trim();
     if v.is_empty() {
         errors.push(FieldError::required(field));
     } else if v.chars().count() > max {
         errors.push(FieldError::too_long(field, v, max));
+    } else if let Some(e) = control_character(field, v) {
+        errors.push(e);
     }
     v.to_string()
 }
@@ -98,6 +119,27 @@ pub fn optional_text(
     }
     if v.chars().count() > max {
         errors.push(FieldError::too_long(field, v, max));
+    } else if let Some(e) = control_character(field, v) {
+        errors.push(e);
     }
     Some(v.to_string())
+}
+
+#[cfg(test)]
+mod text_tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_refused_but_line_breaks_are_kept() {
+        let mut e = Vec::new();
+        required_text("name", "a\u{0}b", 10, &mut e);
+        optional_text("note", "x\u{7}", 10, &mut e);
+        assert_eq!(
+            e.iter().map(|e| e.msg.code.as_str()).collect::<Vec<_>>(),
+            vec!["control_character", "control_character"]
+        );
+        let mut ok = Vec::new();
+        optional_text("note", "line one\nline two", 100, &mut ok);
+        assert!(ok.is_empty());
+    }
 }

@@ -876,15 +876,9 @@ pub fn validate_row(
 
 /// A required text cell of 1 to `max` characters.
 fn text_cell(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) -> Option<String> {
-    if value.is_empty() {
-        errors.push(FieldError::required(field));
-        None
-    } else if value.chars().count() > max {
-        errors.push(FieldError::too_long(field, value, max));
-        None
-    } else {
-        Some(value.to_string())
-    }
+    let before = errors.len();
+    let v = crate::error::required_text(field, value, max, errors);
+    (errors.len() == before).then_some(v)
 }
 
 fn enum_cell<T>(

@@ -95,6 +95,10 @@ impl ToSql for Value {
                 _ => v.to_sql(ty, out),
             },
             Value::Real(v) => v.to_sql(ty, out),
+            // PostgreSQL text cannot hold NUL. Validation refuses control
+            // characters in what is stored; a NUL left in a search term
+            // becomes U+FFFD here rather than a failed query.
+            Value::Text(s) if s.contains('\0') => s.replace('\0', "\u{FFFD}").to_sql(ty, out),
             Value::Text(s) => s.to_sql(ty, out),
             Value::Bool(b) => match *ty {
                 Type::INT8 => (*b as i64).to_sql(ty, out),
