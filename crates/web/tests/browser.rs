@@ -124,6 +124,45 @@ async fn status_of(c: &Client) -> String {
     }
 }
 
+/// Three Zhouqu households of 2017 (six people), valid in every rule.
+fn registry_2017() -> String {
+    let id = |date: &str, seq: u32| {
+        let first = format!("623023{date}{seq:03}");
+        format!(
+            "{first}{}",
+            dingdian_core::registry::check_digit(&first).unwrap()
+        )
+    };
+    let mut s = String::from(
+        "年度,村级区划代码,户编号,证件号码,姓名,与户主关系,人均纯收入,脱贫状态,识别年度,脱贫年度,主要致贫原因\n",
+    );
+    s += &format!(
+        "2017,623023100200,B1,{},杨福,户主,2400,未脱贫,2016,,因病\n",
+        id("19600101", 11)
+    );
+    s += &format!(
+        "2017,623023100200,B1,{},马兰,配偶,2400,未脱贫,2016,,因病\n",
+        id("19620202", 22)
+    );
+    s += &format!(
+        "2017,623023100200,B2,{},何军,户主,4100,已脱贫,2016,2017,缺技术\n",
+        id("19750303", 31)
+    );
+    s += &format!(
+        "2017,623023100200,B2,{},何丽,子女,4100,已脱贫,2016,2017,缺技术\n",
+        id("20050404", 42)
+    );
+    s += &format!(
+        "2017,623023100200,B3,{},韩刚,户主,2900,未脱贫,2016,,缺资金\n",
+        id("19580505", 51)
+    );
+    s += &format!(
+        "2017,623023100200,B3,{},韩芳,子女,2900,未脱贫,2016,,缺资金\n",
+        id("19900606", 62)
+    );
+    s
+}
+
 #[test]
 fn office_and_reviewer_walk_a_plan_to_approval_in_a_real_browser() {
     if !std::path::Path::new(CHROMEDRIVER).exists() || !std::path::Path::new(CHROMIUM).exists() {
@@ -209,7 +248,39 @@ fn office_and_reviewer_walk_a_plan_to_approval_in_a_real_browser() {
         c.find(Locator::Css("svg.chart")).await.expect("the coverage chart is drawn");
         shot(&c, "05-coverage").await;
 
+        // The office uploads a registry file, watches the import job
+        // finish, and opens the county's dashboard.
+        sign_out(&c).await;
+        sign_in(&c, &base, "office").await;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("zhouqu-2017.csv");
+        std::fs::write(&file, registry_2017()).unwrap();
+        c.goto(&format!("{base}/registry/import")).await.unwrap();
+        c.find(Locator::Css("#registry-upload input[type=file]")).await.unwrap().send_keys(&file.display().to_string()).await.unwrap();
+        c.find(Locator::Css("#registry-upload button")).await.unwrap().click().await.unwrap();
+        let mut status = String::new();
+        for _ in 0..150 {
+            if let Ok(e) = c.find(Locator::Id("job-status")).await {
+                status = e.text().await.unwrap_or_default();
+                if status == "已完成" {
+                    break;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        assert_eq!(status, "已完成", "the import job finishes");
+        let members = c.find(Locator::Id("report-members")).await.unwrap().text().await.unwrap();
+        assert_eq!(members, "6");
+        shot(&c, "06-import-finished").await;
+        c.goto(&format!("{base}/indicators?area=623023&year=2017")).await.unwrap();
+        let registered = c.find(Locator::Css("#fig-registered .value")).await.unwrap().text().await.unwrap();
+        assert!(registered.starts_with('6'), "the dashboard shows the imported people: {registered}");
+        c.goto(&format!("{base}/indicators?area=623023")).await.unwrap();
+        c.find(Locator::Css("svg.chart")).await.expect("the dashboard draws its charts");
+        shot(&c, "07-zhouqu-dashboard").await;
+
         // English works too.
+        c.goto(&format!("{base}/coverage")).await.unwrap();
         c.find(Locator::Css("form[action='/lang'] button")).await.unwrap().click().await.unwrap();
         let mut h1 = String::new();
         for _ in 0..100 {
@@ -220,7 +291,7 @@ fn office_and_reviewer_walk_a_plan_to_approval_in_a_real_browser() {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         assert_eq!(h1, "Coverage", "the language switch turns the page into English");
-        shot(&c, "06-coverage-en").await;
+        shot(&c, "08-coverage-en").await;
         c.close().await.unwrap();
     });
 }
