@@ -54,7 +54,7 @@ impl App {
                 "an area code has 2, 4, 6, 9 or 12 digits",
             ));
         }
-        if !area.is_empty() && area.len() > level.code_len() && level != Level::Nation {
+        if !area.is_empty() && area.len() > level.code_len() {
             return Err(AppError::invalid(
                 "level",
                 level.as_str(),

@@ -121,10 +121,19 @@ impl App {
 
     fn finish_job(&self, id: i64, outcome: &Result<ImportReport>) {
         let (status, message, result) = match outcome {
-            Ok(r) => ("succeeded", None, serde_json::to_value(r).ok()),
+            Ok(r) => {
+                let mut r = r.clone();
+                r.errors = r.errors.into_iter().map(mask_id_value).collect();
+                ("succeeded", None, serde_json::to_value(r).ok())
+            }
             Err(e) => {
+                // The report is shown on pages and kept in the jobs table: an
+                // ID number in it is masked like everywhere else.
                 let errors = match e {
-                    crate::AppError::Invalid(errs) => serde_json::to_value(errs).ok(),
+                    crate::AppError::Invalid(errs) => {
+                        let masked: Vec<_> = errs.iter().cloned().map(mask_id_value).collect();
+                        serde_json::to_value(masked).ok()
+                    }
                     _ => None,
                 };
                 (
@@ -151,6 +160,7 @@ impl App {
     /// A job's state: live while it runs in this process, else as recorded.
     /// A scoped user sees only the jobs it started.
     pub fn job(&self, actor: &Actor, id: i64) -> Result<JobState> {
+        actor.require(dingdian_core::role::Action::ImportRegistry)?;
         let own = |s: &JobState| {
             actor.scope == dingdian_core::role::Scope::All || s.username == actor.username
         };
@@ -177,4 +187,22 @@ impl App {
             .filter(own);
         s.ok_or_else(|| crate::AppError::not_found("任务", "job"))
     }
+}
+
+/// First six and last four characters of an ID number cell; shorter
+/// values are hidden whole.
+fn mask_id_value(mut e: dingdian_core::FieldError) -> dingdian_core::FieldError {
+    if e.field == "id_number" {
+        let chars: Vec<char> = e.value.chars().collect();
+        e.value = if chars.len() >= 10 {
+            format!(
+                "{}********{}",
+                chars[..6].iter().collect::<String>(),
+                chars[chars.len() - 4..].iter().collect::<String>()
+            )
+        } else {
+            "*".repeat(chars.len())
+        };
+    }
+    e
 }

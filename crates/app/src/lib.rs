@@ -39,7 +39,30 @@ impl App {
     /// environment or the key file (see [`keys`]).
     pub fn open(database_url: &str) -> Result<App> {
         let key = keys::resolve(database_url)?;
-        Ok(App::with_key(Store::open(database_url)?, key))
+        let store = Store::open(database_url)?;
+        // A new or wrong key must not meet a registry sealed under another:
+        // it could read nothing and would miss every duplicate.
+        let sealed_with = store
+            .read(|c| c.query_one("SELECT key_id FROM members LIMIT 1", &[]))?
+            .map(|r| r.str(0));
+        if let Some(other) = sealed_with.filter(|k| *k != key.key_id()) {
+            return Err(AppError::Invalid(vec![dingdian_core::FieldError::new(
+                "DINGDIAN_KEY",
+                key.key_id(),
+                Msg::new(
+                    "wrong_key",
+                    format!(
+                        "个人信息加密密钥（{}）与登记数据所用密钥（{other}）不一致：请设置 DINGDIAN_KEY 或 DINGDIAN_KEY_FILE 指向原密钥",
+                        key.key_id()
+                    ),
+                    format!(
+                        "the personal-data key ({}) is not the one that sealed the registry ({other}): point DINGDIAN_KEY or DINGDIAN_KEY_FILE at the original key",
+                        key.key_id()
+                    ),
+                ),
+            )]));
+        }
+        Ok(App::with_key(store, key))
     }
 
     pub fn with_key(store: Store, key: dingdian_core::crypto::PersonalDataKey) -> App {

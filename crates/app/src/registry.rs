@@ -379,6 +379,42 @@ impl App {
                 if !reg::year_has_members(c, year)? {
                     continue;
                 }
+                // A household number is the household's key in the year: one
+                // already registered in another county is not this file's to
+                // replace.
+                let codes: Vec<String> = sealed
+                    .iter()
+                    .flatten()
+                    .filter(|s| s.row.year == year)
+                    .map(|s| s.row.household_id.clone())
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .collect();
+                let elsewhere: HashMap<String, String> = reg::household_counties(c, year, &codes)?
+                    .into_iter()
+                    .collect();
+                for (k, s) in sealed.iter_mut().enumerate() {
+                    let Some(row) = s.as_ref().map(|s| &s.row) else {
+                        continue;
+                    };
+                    if row.year == year
+                        && let Some(county) = elsewhere
+                            .get(&row.household_id)
+                            .filter(|c| c.as_str() != row.county_code())
+                    {
+                        errors[accepted[k]].push(FieldError::new(
+                            "household_id",
+                            row.household_id.as_str(),
+                            Msg::new(
+                                "household_in_other_county",
+                                format!("该户编号本年度已被县 {county} 使用，不能覆盖其他县的户"),
+                                format!("this household number is already used this year by county {county}; a file cannot replace another county's household"),
+                            ),
+                        ));
+                        rejected[accepted[k]] = true;
+                        *s = None;
+                    }
+                }
                 let in_file: HashSet<&str> = sealed
                     .iter()
                     .flatten()
@@ -452,6 +488,7 @@ impl App {
                 reg::delete_households(c, year, &codes)?;
             }
             reg::insert_households(c, &households, now)?;
+            reg::bump_version(c)?;
             let key_id = key.key_id();
             let mut done = 0u64;
             for chunk in kept.chunks(20_000) {
@@ -610,6 +647,7 @@ impl App {
         }
         self.store.write(|c| {
             reg::upsert_statistics(c, &out, time::now_ts())?;
+            reg::bump_version(c)?;
             audit(
                 c,
                 actor,
@@ -919,6 +957,7 @@ impl App {
                 },
                 time::now_ts(),
             )?;
+            reg::bump_version(c)?;
             audit(
                 c,
                 actor,

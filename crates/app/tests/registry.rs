@@ -566,7 +566,63 @@ fn the_demo_gives_the_seed_case_figures(db: &TestDb) {
     }
 }
 
+fn a_household_number_of_another_county_is_not_replaced(db: &TestDb) {
+    let app = open(db);
+    import(
+        &app,
+        "r.csv",
+        small_file().as_bytes(),
+        ImportOptions::default(),
+    )
+    .unwrap();
+    // Hebei's file reuses Zhouqu's household number H1.
+    let other = format!(
+        "{HEADER}2014,{HEBEI_VILLAGE},H1,{},周平,户主,1000,未脱贫,2014,,因病\n",
+        id(XINGTANG, "19800101", 12)
+    );
+    let errs = invalid(import(
+        &app,
+        "hebei.csv",
+        other.as_bytes(),
+        ImportOptions::default(),
+    ));
+    assert_eq!(errs[0].msg.code, "household_in_other_county");
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM members WHERE household_code = 'H1'"
+        ),
+        3,
+        "Zhouqu's household is intact"
+    );
+}
+
+fn another_process_import_is_seen_by_a_running_snapshot(db: &TestDb) {
+    let reader = open(db);
+    let q = IndicatorQuery {
+        level: Some(Level::Nation),
+        ..Default::default()
+    };
+    assert!(reader.indicators(&office(), &q).unwrap().is_empty());
+    // A second App on the same database (as a CLI or another server would be).
+    let writer = open(db);
+    import(
+        &writer,
+        "r.csv",
+        small_file().as_bytes(),
+        ImportOptions::default(),
+    )
+    .unwrap();
+    let rows = reader.indicators(&office(), &q).unwrap();
+    assert_eq!(
+        rows[0].indicators.registered_population, 5,
+        "the reader's snapshot noticed the other import"
+    );
+}
+
 both_backends!(
+    a_household_number_of_another_county_is_not_replaced,
+    another_process_import_is_seen_by_a_running_snapshot,
     a_valid_file_imports_and_a_reimport_replaces,
     indicators_of_a_small_county_match_a_hand_computation,
     one_bad_row_writes_nothing_and_every_problem_is_reported,

@@ -319,3 +319,46 @@ both_backends!(
     exports_write_xlsx_or_csv_by_extension,
     pairing_import_goes_into_a_draft_plan_only,
 );
+
+/// A kill in the middle of an import's write leaves the database as it
+/// was: the import is one transaction, and SQLite rolls an unfinished one
+/// back when the file is next opened.
+#[test]
+fn a_killed_import_leaves_the_database_as_it_was() {
+    let db = TestDb::sqlite();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("big.csv");
+    let gen = dingdian(&db, &["gen", "registry", "--counties", "20", "--people", "200000", "--seed", "3", "--out", file.to_str().unwrap()], "");
+    assert_eq!(code(&gen), 0, "{}", stderr(&gen));
+    let path = db.url.strip_prefix("sqlite://").unwrap().to_string();
+    // The database exists (and is migrated) before the import starts.
+    assert_eq!(code(&dingdian(&db, &["indicators", "--format", "json"], "")), 0);
+    let wal = format!("{path}-wal");
+    let start_len = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dingdian"))
+        .args(["import", "registry", file.to_str().unwrap()])
+        .env("DINGDIAN_DATABASE", &db.url)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the write transaction is filling the log, then kill.
+    let mut killed_while_writing = false;
+    for _ in 0..600 {
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("the import ended before it could be interrupted: {status}");
+        }
+        if std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0) > start_len + 4_000_000 {
+            child.kill().unwrap();
+            killed_while_writing = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let _ = child.wait();
+    assert!(killed_while_writing, "the import never started writing");
+    let out = dingdian(&db, &["indicators", "--level", "nation", "--format", "json"], "");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let rows: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(rows, serde_json::json!([]), "no half-imported registry");
+}

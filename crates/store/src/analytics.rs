@@ -102,12 +102,17 @@ pub struct Snapshot {
     /// (year, county) → (rural population, rural income in fen).
     statistics: BTreeMap<(i32, String), (i64, Option<i64>)>,
     lines: BTreeMap<i32, i64>,
+    /// The registry write counter this snapshot reflects.
+    pub version: i64,
 }
 
 impl Snapshot {
     /// Loads every partition, the statistics and the lines.
     pub fn load(c: &mut dyn Conn) -> Result<Snapshot> {
-        let mut s = Snapshot::default();
+        let mut s = Snapshot {
+            version: registry::version(c)?,
+            ..Default::default()
+        };
         for (year, county) in registry::partitions(c)? {
             s.refresh(c, year, &county)?;
         }
@@ -207,64 +212,120 @@ impl Snapshot {
     /// whose county code starts with `area` (the whole nation when
     /// empty), admitted by `slice`. Keys: (year, group code). `line_fen`
     /// gives the poverty line of a year. Households are counted per group.
+    /// Partitions are scanned in parallel on the machine's cores.
     pub fn accumulate(
         &self,
         year: Option<i32>,
         area: &str,
         grouping: Grouping,
         slice: &Slice,
-        line_fen: &dyn Fn(i32) -> Option<i64>,
+        line_fen: &(dyn Fn(i32) -> Option<i64> + Sync),
     ) -> BTreeMap<(i32, String), Accum> {
-        let mut out: BTreeMap<(i32, String), Accum> = BTreeMap::new();
         // Only the county part of `area` selects partitions; a township or
         // village area is then matched on the village code.
         let county_prefix = &area[..area.len().min(6)];
-        for ((y, county), p) in &self.partitions {
-            if year.is_some_and(|want| want != *y) || !county.starts_with(county_prefix) {
-                continue;
-            }
-            let line = line_fen(*y);
-            let village_ok: Vec<bool> = p.villages.iter().map(|v| v.starts_with(area)).collect();
-            let key_of = |i: usize| -> String {
-                match grouping {
-                    Grouping::County => county.clone(),
-                    Grouping::Prefix(n) => p.villages[p.village[i] as usize][..n].to_string(),
-                }
-            };
-            // Runs of one household share a group; count each household once.
-            let mut last_household = u32::MAX;
-            let mut current: Option<(String, Accum)> = None;
-            for i in 0..p.len() {
-                if !village_ok[p.village[i] as usize] || !slice.admits(p, i) {
-                    continue;
-                }
-                let key = if grouping == Grouping::County {
-                    county.clone()
-                } else {
-                    key_of(i)
-                };
-                match &mut current {
-                    Some((k, _)) if *k == key => {}
-                    _ => {
-                        if let Some((k, acc)) = current.take() {
-                            out.entry((*y, k)).or_default().merge(&acc);
-                        }
-                        current = Some((key, Accum::default()));
-                        last_household = u32::MAX;
-                    }
-                }
-                let acc = &mut current.as_mut().expect("set above").1;
-                let status = PovertyStatus::from_code(p.status[i]).unwrap_or(PovertyStatus::Poor);
-                acc.add_member(status, p.income_fen[i], line);
-                if p.household[i] != last_household {
-                    acc.households += 1;
-                    last_household = p.household[i];
+        let chosen: Vec<&Partition> = self
+            .partitions
+            .iter()
+            .filter(|((y, county), _)| {
+                year.is_none_or(|want| want == *y) && county.starts_with(county_prefix)
+            })
+            .map(|(_, p)| p)
+            .collect();
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .clamp(1, 16);
+        let members: usize = chosen.iter().map(|p| p.len()).sum();
+        let scan_all = |parts: &[&Partition]| {
+            let mut out: BTreeMap<(i32, String), Accum> = BTreeMap::new();
+            for p in parts {
+                for (key, acc) in scan(p, area, grouping, slice, line_fen(p.year)) {
+                    out.entry((p.year, key)).or_default().merge(&acc);
                 }
             }
-            if let Some((k, acc)) = current.take() {
-                out.entry((*y, k)).or_default().merge(&acc);
+            out
+        };
+        if threads == 1 || members < 200_000 {
+            return scan_all(&chosen);
+        }
+        // Split the partitions into runs of about equal member counts.
+        let target = members.div_ceil(threads);
+        let mut runs: Vec<Vec<&Partition>> = vec![Vec::new()];
+        let mut filled = 0;
+        for p in chosen {
+            if filled >= target {
+                runs.push(Vec::new());
+                filled = 0;
+            }
+            filled += p.len();
+            runs.last_mut().expect("one run").push(p);
+        }
+        let parts: Vec<BTreeMap<(i32, String), Accum>> = std::thread::scope(|s| {
+            let handles: Vec<_> = runs.iter().map(|run| s.spawn(|| scan_all(run))).collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("scan worker"))
+                .collect()
+        });
+        let mut out: BTreeMap<(i32, String), Accum> = BTreeMap::new();
+        for part in parts {
+            for (k, acc) in part {
+                out.entry(k).or_default().merge(&acc);
             }
         }
         out
     }
+}
+
+/// One pass over a partition: the sums per group. Groups are resolved per
+/// village once, so the loop over members does no string work.
+fn scan(
+    p: &Partition,
+    area: &str,
+    grouping: Grouping,
+    slice: &Slice,
+    line: Option<i64>,
+) -> Vec<(String, Accum)> {
+    let mut keys: Vec<String> = Vec::new();
+    let village_group: Vec<Option<usize>> = p
+        .villages
+        .iter()
+        .map(|v| {
+            if !v.starts_with(area) {
+                return None;
+            }
+            let key = match grouping {
+                Grouping::County => p.county.clone(),
+                Grouping::Prefix(n) => v[..n.min(v.len())].to_string(),
+            };
+            Some(match keys.iter().position(|k| *k == key) {
+                Some(i) => i,
+                None => {
+                    keys.push(key);
+                    keys.len() - 1
+                }
+            })
+        })
+        .collect();
+    let mut accs = vec![Accum::default(); keys.len()];
+    let mut last_household = vec![u32::MAX; keys.len()];
+    for i in 0..p.len() {
+        let Some(g) = village_group[p.village[i] as usize] else {
+            continue;
+        };
+        if !slice.admits(p, i) {
+            continue;
+        }
+        let status = PovertyStatus::from_code(p.status[i]).unwrap_or(PovertyStatus::Poor);
+        accs[g].add_member(status, p.income_fen[i], line);
+        if p.household[i] != last_household[g] {
+            accs[g].households += 1;
+            last_household[g] = p.household[i];
+        }
+    }
+    keys.into_iter()
+        .zip(accs)
+        .filter(|(_, a)| a.members > 0)
+        .collect()
 }

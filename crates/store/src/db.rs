@@ -287,38 +287,49 @@ impl Store {
         }
     }
 
-    /// Reads the analytics snapshot, loading it on first use.
+    /// Reads the analytics snapshot, loading it on first use and reloading
+    /// it when another process wrote to the registry meanwhile.
     pub fn with_snapshot<T>(&self, f: impl FnOnce(&crate::analytics::Snapshot) -> T) -> Result<T> {
+        let current = self.read(crate::registry::version)?;
         {
             let guard = self.snapshot.read().unwrap_or_else(|e| e.into_inner());
-            if let Some(s) = guard.as_ref() {
+            if let Some(s) = guard.as_ref().filter(|s| s.version == current) {
                 return Ok(f(s));
             }
         }
         let mut guard = self.snapshot.write().unwrap_or_else(|e| e.into_inner());
-        if guard.is_none() {
+        if guard.as_ref().is_none_or(|s| s.version != current) {
             *guard = Some(self.read(crate::analytics::Snapshot::load)?);
         }
         Ok(f(guard.as_ref().expect("loaded above")))
     }
 
-    /// Brings the snapshot up to date after a write: the partitions touched
-    /// and the small tables. (Nothing to do before it is first loaded.)
+    /// Brings the snapshot up to date after this process's own write (one
+    /// bump of the counter): the partitions touched and the small tables.
+    /// If others wrote too, the next read reloads it whole.
     pub fn refresh_snapshot(&self, partitions: &[(i32, String)]) -> Result<()> {
         let mut guard = self.snapshot.write().unwrap_or_else(|e| e.into_inner());
         if let Some(s) = guard.as_mut() {
             self.read(|c| -> Result<()> {
+                let current = crate::registry::version(c)?;
                 for (year, county) in partitions {
                     s.refresh(c, *year, county)?;
                 }
-                s.refresh_tables(c)
+                s.refresh_tables(c)?;
+                if current == s.version + 1 {
+                    s.version = current;
+                }
+                Ok(())
             })?;
         }
         Ok(())
     }
 
     /// Replaces the snapshot wholesale (benchmarks build one in memory).
-    pub fn set_snapshot(&self, s: crate::analytics::Snapshot) {
+    pub fn set_snapshot(&self, mut s: crate::analytics::Snapshot) {
+        if let Ok(v) = self.read(crate::registry::version) {
+            s.version = v;
+        }
         *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Some(s);
     }
 

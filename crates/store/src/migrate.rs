@@ -6,6 +6,10 @@ use crate::params;
 const SQLITE: &[(i64, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_foundation.sql")),
     (2, include_str!("../migrations/sqlite/0002_registry.sql")),
+    (
+        3,
+        include_str!("../migrations/sqlite/0003_registry_version.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (
@@ -13,6 +17,10 @@ const POSTGRES: &[(i64, &str)] = &[
         include_str!("../migrations/postgres/0001_foundation.sql"),
     ),
     (2, include_str!("../migrations/postgres/0002_registry.sql")),
+    (
+        3,
+        include_str!("../migrations/postgres/0003_registry_version.sql"),
+    ),
 ];
 
 pub fn run(c: &mut dyn Conn) -> Result<()> {

@@ -466,3 +466,35 @@ pub fn export_rows(
         })
         .collect())
 }
+
+/// The county of each of these households of `year` that already exists.
+pub fn household_counties(
+    c: &mut dyn Conn,
+    year: i32,
+    codes: &[String],
+) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for chunk in codes.chunks(CHUNK) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let mut p: Vec<Value> = vec![year.into()];
+        p.extend(chunk.iter().map(Value::from));
+        for r in c.query(&format!("SELECT household_code, county_code FROM households WHERE year = ? AND household_code IN ({marks})"), &p)? {
+            out.push((r.str(0), r.str(1)));
+        }
+    }
+    Ok(out)
+}
+
+/// The registry's write counter (see `registry_version`).
+pub fn version(c: &mut dyn Conn) -> Result<i64> {
+    c.query_i64("SELECT version FROM registry_version WHERE id = 1", &[])
+}
+
+/// Bumps the counter, inside the writing transaction.
+pub fn bump_version(c: &mut dyn Conn) -> Result<()> {
+    c.execute(
+        "UPDATE registry_version SET version = version + 1 WHERE id = 1",
+        &[],
+    )?;
+    Ok(())
+}

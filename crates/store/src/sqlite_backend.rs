@@ -14,7 +14,7 @@ impl r2d2::ManageConnection for Manager {
 
     fn connect(&self) -> Result<rusqlite::Connection, rusqlite::Error> {
         let c = rusqlite::Connection::open(&self.path)?;
-        c.busy_timeout(std::time::Duration::from_secs(10))?;
+        c.busy_timeout(std::time::Duration::from_secs(30))?;
         c.execute_batch(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
         )?;
