@@ -328,11 +328,29 @@ fn a_killed_import_leaves_the_database_as_it_was() {
     let db = TestDb::sqlite();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("big.csv");
-    let gen = dingdian(&db, &["gen", "registry", "--counties", "20", "--people", "200000", "--seed", "3", "--out", file.to_str().unwrap()], "");
-    assert_eq!(code(&gen), 0, "{}", stderr(&gen));
+    let generated = dingdian(
+        &db,
+        &[
+            "gen",
+            "registry",
+            "--counties",
+            "20",
+            "--people",
+            "200000",
+            "--seed",
+            "3",
+            "--out",
+            file.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(code(&generated), 0, "{}", stderr(&generated));
     let path = db.url.strip_prefix("sqlite://").unwrap().to_string();
     // The database exists (and is migrated) before the import starts.
-    assert_eq!(code(&dingdian(&db, &["indicators", "--format", "json"], "")), 0);
+    assert_eq!(
+        code(&dingdian(&db, &["indicators", "--format", "json"], "")),
+        0
+    );
     let wal = format!("{path}-wal");
     let start_len = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
     let mut child = Command::new(env!("CARGO_BIN_EXE_dingdian"))
@@ -357,7 +375,11 @@ fn a_killed_import_leaves_the_database_as_it_was() {
     }
     let _ = child.wait();
     assert!(killed_while_writing, "the import never started writing");
-    let out = dingdian(&db, &["indicators", "--level", "nation", "--format", "json"], "");
+    let out = dingdian(
+        &db,
+        &["indicators", "--level", "nation", "--format", "json"],
+        "",
+    );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let rows: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(rows, serde_json::json!([]), "no half-imported registry");
