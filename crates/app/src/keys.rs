@@ -23,6 +23,13 @@ pub fn default_key_file(database_url: &str) -> PathBuf {
 }
 
 pub fn resolve(database_url: &str) -> Result<PersonalDataKey> {
+    // Threads of one process agree on one key file too.
+    static CREATING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one_at_a_time = CREATING.lock().unwrap_or_else(|e| e.into_inner());
+    resolve_unlocked(database_url)
+}
+
+fn resolve_unlocked(database_url: &str) -> Result<PersonalDataKey> {
     if let Ok(hex) = std::env::var("DINGDIAN_KEY") {
         return PersonalDataKey::from_hex(&hex).map_err(key_error);
     }
@@ -39,7 +46,7 @@ pub fn resolve(database_url: &str) -> Result<PersonalDataKey> {
                 Ok(()) => {}
                 // Another process made it a moment ago: use that one.
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    return resolve(database_url);
+                    return resolve_unlocked(database_url);
                 }
                 Err(e) => {
                     return Err(key_error(Msg::new(
@@ -71,7 +78,11 @@ pub fn resolve(database_url: &str) -> Result<PersonalDataKey> {
 fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
-    let tmp = path.with_extension(format!("key.tmp{}", std::process::id()));
+    let tmp = path.with_extension(format!(
+        "key.tmp{}-{:016x}",
+        std::process::id(),
+        rand::random::<u64>()
+    ));
     let mut f = std::fs::OpenOptions::new()
         .write(true)
         .create(true)

@@ -762,6 +762,33 @@ pub struct HouseholdCard {
     pub id_numbers_in_full: bool,
 }
 
+/// Opens members for display: the ID number masked unless `full`.
+fn member_views(
+    key: &PersonalDataKey,
+    members: &[MemberRow],
+    full: bool,
+) -> Result<Vec<MemberView>> {
+    members
+        .iter()
+        .map(|m| {
+            let id = open_text(key, AAD_ID, &m.id_cipher)?;
+            Ok(MemberView {
+                id_number: if full {
+                    id
+                } else {
+                    IdNumber::parse(&id)
+                        .map(|i| i.masked())
+                        .unwrap_or_else(|_| "******".into())
+                },
+                name: open_text(key, AAD_NAME, &m.name_cipher)?,
+                relation: Relation::from_code(m.relation).unwrap_or(Relation::Other),
+                sex: if m.sex == 1 { "male" } else { "female" },
+                birth_year: m.birth_year,
+            })
+        })
+        .collect()
+}
+
 fn open_text(key: &PersonalDataKey, aad: &[u8], sealed: &[u8]) -> Result<String> {
     key.open(aad, sealed)
         .map(|b| String::from_utf8_lossy(&b).into_owned())
@@ -803,27 +830,7 @@ impl App {
             let t = reg::household_timeline(c, &actor.scope, household_code)?;
             Ok((h, m, t))
         })?;
-        let key = self.key();
-        let members = members
-            .iter()
-            .map(|m| {
-                let id = open_text(key, AAD_ID, &m.id_cipher)?;
-                let shown = if full {
-                    id
-                } else {
-                    IdNumber::parse(&id)
-                        .map(|i| i.masked())
-                        .unwrap_or_else(|_| "******".into())
-                };
-                Ok(MemberView {
-                    id_number: shown,
-                    name: open_text(key, AAD_NAME, &m.name_cipher)?,
-                    relation: Relation::from_code(m.relation).unwrap_or(Relation::Other),
-                    sex: if m.sex == 1 { "male" } else { "female" },
-                    birth_year: m.birth_year,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let members = member_views(self.key(), &members, full)?;
         if full {
             self.store.write(|c| {
                 audit(
@@ -1013,25 +1020,7 @@ impl App {
                 let (_, members) =
                     reg::household_members(c, &actor.scope, h.year, &h.household_code)?
                         .unwrap_or((h.clone(), Vec::new()));
-                let members = members
-                    .iter()
-                    .map(|m| {
-                        let id = open_text(key, AAD_ID, &m.id_cipher)?;
-                        Ok(MemberView {
-                            id_number: if full {
-                                id
-                            } else {
-                                IdNumber::parse(&id)
-                                    .map(|i| i.masked())
-                                    .unwrap_or_else(|_| "******".into())
-                            },
-                            name: open_text(key, AAD_NAME, &m.name_cipher)?,
-                            relation: Relation::from_code(m.relation).unwrap_or(Relation::Other),
-                            sex: if m.sex == 1 { "male" } else { "female" },
-                            birth_year: m.birth_year,
-                        })
-                    })
-                    .collect::<Result<Vec<_>>>()?;
+                let members = member_views(key, &members, full)?;
                 cards.push(HouseholdCard {
                     household: view(h, *n),
                     members,
