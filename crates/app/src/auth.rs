@@ -372,7 +372,7 @@ pub struct NewUserInput {
 impl App {
     /// The accounts the search shows, as xlsx (no password hashes).
     pub fn export_users(&self, actor: &Actor, q: Option<&str>) -> Result<Vec<u8>> {
-        use crate::tabular::{Cell, write_xlsx};
+        use crate::tabular::Cell;
         let (items, _) = self.list_users(actor, q, Page::all())?;
         let headers: Vec<String> = [
             "编号",
@@ -400,16 +400,6 @@ impl App {
                 ]
             })
             .collect();
-        self.store.write(|c| {
-            audit(
-                c,
-                actor,
-                "user.export",
-                ("user", "*"),
-                "success",
-                Some(format!("{} rows", rows.len())),
-            )
-        })?;
-        write_xlsx("users", &headers, &rows)
+        self.audited_xlsx(actor, ("user.export", "user"), "users", &headers, &rows)
     }
 }

@@ -132,6 +132,31 @@ impl Actor {
     }
 }
 
+impl App {
+    /// Records an export (action, object type) in the audit log, then
+    /// writes the table as one xlsx sheet.
+    pub(crate) fn audited_xlsx(
+        &self,
+        actor: &Actor,
+        (action, object): (&str, &str),
+        sheet: &str,
+        headers: &[String],
+        rows: &[Vec<tabular::Cell>],
+    ) -> Result<Vec<u8>> {
+        self.store.write(|c| {
+            audit(
+                c,
+                actor,
+                action,
+                (object, "*"),
+                "success",
+                Some(format!("{} rows", rows.len())),
+            )
+        })?;
+        tabular::write_xlsx(sheet, headers, rows)
+    }
+}
+
 /// Appends one record to the audit log, inside the caller's transaction.
 pub(crate) fn audit(
     c: &mut dyn Conn,
@@ -204,16 +229,12 @@ impl App {
                 ]
             })
             .collect();
-        self.store.write(|c| {
-            audit(
-                c,
-                actor,
-                "audit.export",
-                ("audit_log", "*"),
-                "success",
-                Some(format!("{} rows", rows.len())),
-            )
-        })?;
-        tabular::write_xlsx("audit", &headers, &rows)
+        self.audited_xlsx(
+            actor,
+            ("audit.export", "audit_log"),
+            "audit",
+            &headers,
+            &rows,
+        )
     }
 }

@@ -1010,17 +1010,13 @@ impl App {
                 ]
             })
             .collect();
-        self.store.write(|c| {
-            audit(
-                c,
-                actor,
-                "pairing.export",
-                ("pairing", "*"),
-                "success",
-                Some(format!("{} rows", rows.len())),
-            )
-        })?;
-        tabular::write_xlsx("pairings", &headers, &rows)
+        self.audited_xlsx(
+            actor,
+            ("pairing.export", "pairing"),
+            "pairings",
+            &headers,
+            &rows,
+        )
     }
 
     pub fn export_plans(&self, actor: &Actor, f: &PlanFilter) -> Result<Vec<u8>> {
@@ -1056,17 +1052,7 @@ impl App {
                 ]
             })
             .collect();
-        self.store.write(|c| {
-            audit(
-                c,
-                actor,
-                "plan.export",
-                ("plan", "*"),
-                "success",
-                Some(format!("{} rows", rows.len())),
-            )
-        })?;
-        tabular::write_xlsx("plans", &headers, &rows)
+        self.audited_xlsx(actor, ("plan.export", "plan"), "plans", &headers, &rows)
     }
 
     /// Imports pairings into a draft plan, all or nothing. The unit is

@@ -248,16 +248,6 @@ impl App {
                 ]
             })
             .collect();
-        self.store.write(|c| {
-            audit(
-                c,
-                actor,
-                "unit.export",
-                ("unit", "*"),
-                "success",
-                Some(format!("{} rows", rows.len())),
-            )
-        })?;
-        tabular::write_xlsx("units", &headers, &rows)
+        self.audited_xlsx(actor, ("unit.export", "unit"), "units", &headers, &rows)
     }
 }
