@@ -46,6 +46,18 @@ enum Command {
         /// Load the demo data first if the database is empty, and print the demo logins
         #[arg(long)]
         demo: bool,
+        /// Serve over TLS with this certificate chain (PEM); needs --tls-key
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<std::path::PathBuf>,
+        /// The private key of --tls-cert (PEM)
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<std::path::PathBuf>,
+        /// Sign-in attempts allowed per minute, per client address and per account (0: no limit)
+        #[arg(long, default_value_t = 10)]
+        sign_in_limit: u32,
+        /// API requests allowed per minute, per client address and per token (0: no limit)
+        #[arg(long, default_value_t = 600)]
+        api_limit: u32,
         #[command(flatten)]
         db: Db,
     },
@@ -358,7 +370,15 @@ fn import_registry(
 
 fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
-        Command::Serve { addr, demo, db } => {
+        Command::Serve {
+            addr,
+            demo,
+            tls_cert,
+            tls_key,
+            sign_in_limit,
+            api_limit,
+            db,
+        } => {
             let app = open(&db)?;
             if demo {
                 if app.is_empty()? {
@@ -375,26 +395,37 @@ fn run(cli: Cli) -> Result<(), Failure> {
             }
             let rt = tokio::runtime::Runtime::new().map_err(|e| Failure::System(e.to_string()))?;
             rt.block_on(async {
-                let listener = tokio::net::TcpListener::bind(&addr).await.map_err(|e| {
+                let tls = match (&tls_cert, &tls_key) {
+                    (Some(cert), Some(key)) => Some(
+                        dingdian_web::load_tls(cert, key)
+                            .await
+                            .map_err(Failure::Invalid)?,
+                    ),
+                    _ => None,
+                };
+                let listener = std::net::TcpListener::bind(&addr).map_err(|e| {
                     Failure::System(format!("无法监听 / cannot listen on {addr}: {e}"))
                 })?;
+                let scheme = if tls.is_some() { "https" } else { "http" };
                 println!(
-                    "dingdian 已启动 / listening on http://{}",
+                    "dingdian 已启动 / listening on {scheme}://{}",
                     listener
                         .local_addr()
                         .map(|a| a.to_string())
                         .unwrap_or(addr.clone())
                 );
-                dingdian_web::serve(
-                    app,
-                    dingdian_web::WebConfig {
-                        secure_cookies: false,
-                        demo,
+                let config = dingdian_web::WebConfig {
+                    tls: tls.is_some(),
+                    demo,
+                    limits: dingdian_web::RateLimits {
+                        sign_in: dingdian_web::Rate::per_minute(sign_in_limit),
+                        api: dingdian_web::Rate::per_minute(api_limit),
                     },
-                    listener,
-                )
-                .await
-                .map_err(|e| Failure::System(e.to_string()))
+                    ..Default::default()
+                };
+                dingdian_web::serve(app, config, listener, tls)
+                    .await
+                    .map_err(|e| Failure::System(e.to_string()))
             })
         }
         Command::Demo { db } => {

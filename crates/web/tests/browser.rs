@@ -180,9 +180,10 @@ fn office_and_reviewer_walk_a_plan_to_approval_in_a_real_browser() {
 
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async move {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(dingdian_web::serve(app, dingdian_web::WebConfig { secure_cookies: false, demo: true }, listener));
+        let config = dingdian_web::WebConfig { demo: true, ..Default::default() };
+        tokio::spawn(dingdian_web::serve(app, config, listener, None));
 
         let port = free_port();
         let _driver = Driver(Command::new(CHROMEDRIVER).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("start chromedriver"));

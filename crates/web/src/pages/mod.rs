@@ -232,6 +232,20 @@ pub async fn read_upload(mut mp: Multipart) -> Result<Upload, AppError> {
             dingdian_core::FieldError::required("file"),
         ]));
     }
+    // Refused at once rather than by a job that fails later: the names the
+    // table reader takes (CSV, xlsx, text, or no extension).
+    let lower = up.file_name.to_ascii_lowercase();
+    let tabular =
+        [".csv", ".xlsx", ".txt"].iter().any(|e| lower.ends_with(e)) || !lower.contains('.');
+    if !tabular {
+        return Err(AppError::invalid(
+            "file",
+            up.file_name,
+            "bad_file_type",
+            "只接受 CSV（.csv）或 Excel（.xlsx）文件",
+            "only CSV (.csv) and Excel (.xlsx) files are accepted",
+        ));
+    }
     Ok(up)
 }
 

@@ -128,7 +128,11 @@ impl Web {
     }
 
     pub fn with_app(app: App) -> Web {
-        let router = dingdian_web::router(app.clone(), dingdian_web::WebConfig::default());
+        Web::with_config(app, dingdian_web::WebConfig::default())
+    }
+
+    pub fn with_config(app: App, config: dingdian_web::WebConfig) -> Web {
+        let router = dingdian_web::router(app.clone(), config);
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
