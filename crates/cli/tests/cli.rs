@@ -384,3 +384,35 @@ fn a_killed_import_leaves_the_database_as_it_was() {
     let rows: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(rows, serde_json::json!([]), "no half-imported registry");
 }
+
+#[test]
+fn serve_refuses_missing_tls_files_in_both_languages() {
+    let db = TestDb::sqlite();
+    let dir = tempfile::tempdir().unwrap();
+    let cert = dir.path().join("cert.pem");
+    let key = dir.path().join("key.pem");
+    let out = dingdian(
+        &db,
+        &[
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--tls-cert",
+            cert.to_str().unwrap(),
+            "--tls-key",
+            key.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("无法读取证书文件") && err.contains("cannot read the certificate file"),
+        "{err}"
+    );
+    assert!(err.contains("cert.pem"), "names the file: {err}");
+    // A certificate without its key is a usage error.
+    let out = dingdian(&db, &["serve", "--tls-cert", cert.to_str().unwrap()], "");
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("--tls-key"), "{}", stderr(&out));
+}
