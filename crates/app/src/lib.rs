@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod keys;
 pub mod plans;
 pub mod registry;
+pub mod rotation;
 pub mod synth;
 pub mod tabular;
 pub mod units;
@@ -26,55 +27,65 @@ use dingdian_core::{Msg, time};
 use dingdian_store::Conn;
 use dingdian_store::audit::{self, AuditRecord};
 
-/// The application: the store, the personal-data key and the running jobs.
+/// The application: the store, the personal-data keys and the running jobs.
 #[derive(Clone)]
 pub struct App {
     pub store: Store,
-    key: std::sync::Arc<dingdian_core::crypto::PersonalDataKey>,
+    keys: std::sync::Arc<keys::Keys>,
     pub jobs: jobs::Jobs,
 }
 
 impl App {
-    /// Opens the database, with the personal-data key from the
+    /// Opens the database, with the personal-data keys from the
     /// environment or the key file (see [`keys`]).
     pub fn open(database_url: &str) -> Result<App> {
-        let key = keys::resolve(database_url)?;
+        let keys = keys::Keys::open(database_url)?;
         let store = Store::open(database_url)?;
         // A new or wrong key must not meet a registry sealed under another:
         // it could read nothing and would miss every duplicate.
         let sealed_with = store
             .read(|c| c.query_one("SELECT key_id FROM members LIMIT 1", &[]))?
             .map(|r| r.str(0));
-        if let Some(other) = sealed_with.filter(|k| *k != key.key_id()) {
+        let ring = keys.ring();
+        if let Some(other) = sealed_with.filter(|k| ring.get(k).is_none()) {
+            let ours = ring.ids().join(", ");
             return Err(AppError::Invalid(vec![dingdian_core::FieldError::new(
                 "DINGDIAN_KEY",
-                key.key_id(),
+                ours.clone(),
                 Msg::new(
                     "wrong_key",
                     format!(
-                        "个人信息加密密钥（{}）与登记数据所用密钥（{other}）不一致：请设置 DINGDIAN_KEY 或 DINGDIAN_KEY_FILE 指向原密钥",
-                        key.key_id()
+                        "个人信息加密密钥（{ours}）与登记数据所用密钥（{other}）不一致：请设置 DINGDIAN_KEY 或 DINGDIAN_KEY_FILE 指向原密钥"
                     ),
                     format!(
-                        "the personal-data key ({}) is not the one that sealed the registry ({other}): point DINGDIAN_KEY or DINGDIAN_KEY_FILE at the original key",
-                        key.key_id()
+                        "the personal-data key ({ours}) is not the one that sealed the registry ({other}): point DINGDIAN_KEY or DINGDIAN_KEY_FILE at the original key"
                     ),
                 ),
             )]));
         }
-        Ok(App::with_key(store, key))
+        Ok(App::with_keys(store, keys))
     }
 
+    /// An app with one fixed key (tests, tools).
     pub fn with_key(store: Store, key: dingdian_core::crypto::PersonalDataKey) -> App {
+        App::with_keys(store, keys::Keys::fixed(keys::KeyRing::new(vec![key])))
+    }
+
+    pub fn with_keys(store: Store, keys: keys::Keys) -> App {
         App {
             store,
-            key: std::sync::Arc::new(key),
+            keys: std::sync::Arc::new(keys),
             jobs: jobs::Jobs::default(),
         }
     }
 
-    pub fn key(&self) -> &dingdian_core::crypto::PersonalDataKey {
-        &self.key
+    /// The key that seals new personal data now.
+    pub fn key(&self) -> std::sync::Arc<dingdian_core::crypto::PersonalDataKey> {
+        self.keys.ring().current().clone()
+    }
+
+    pub fn keys(&self) -> &keys::Keys {
+        &self.keys
     }
 }
 

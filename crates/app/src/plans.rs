@@ -708,6 +708,7 @@ impl App {
             let now = time::now_ts();
             let new_id = plans::insert(c, &f, p.version + 1, Some(p.id), actor.user_id, now)?;
             plans::copy_pairings(c, p.id, new_id, None)?;
+            plans::copy_exceptions(c, p.id, new_id)?;
             plans::record_transition(c, new_id, None, PlanStatus::Draft, actor.user_id, &actor.username, Some(&format!("第 {} 版的修订 / revises version {}", p.version, p.version)), now)?;
             audit(c, actor, "plan.new_version", ("plan", &new_id.to_string()), "success", Some(format!("from plan {id}")))?;
             Ok(new_id)

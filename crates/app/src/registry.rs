@@ -8,6 +8,7 @@
 
 use crate::error::{AppError, Result};
 use crate::jobs::Progress;
+use crate::keys::Keys;
 use crate::tabular::{self, Cell, Column, ColumnMap, Encoding, Table};
 use crate::{Actor, App, audit};
 use dingdian_core::crypto::PersonalDataKey;
@@ -107,8 +108,8 @@ pub const STATISTICS_COLUMNS: &[Column] = &[
     },
 ];
 
-const AAD_ID: &[u8] = b"member.id_number";
-const AAD_NAME: &[u8] = b"member.name";
+pub(crate) const AAD_ID: &[u8] = b"member.id_number";
+pub(crate) const AAD_NAME: &[u8] = b"member.name";
 const INDEX_DOMAIN: &str = "id_number";
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -145,7 +146,34 @@ struct Sealed {
     name_cipher: Vec<u8>,
 }
 
-fn seal(key: &PersonalDataKey, aad: &[u8], text: &str) -> Vec<u8> {
+/// Members of `year` already registered in households outside the file,
+/// keyed by the blind index of the file's row. While a key rotation runs,
+/// registered rows may carry another key's index (`others`): those are
+/// looked up too, or a person could be registered twice in one year.
+fn registered_elsewhere(
+    c: &mut dyn dingdian_store::Conn,
+    year: i32,
+    rows: &[&Sealed],
+    in_file: &HashSet<&str>,
+    others: &[std::sync::Arc<PersonalDataKey>],
+) -> Result<HashMap<Vec<u8>, (String, String)>> {
+    let mut indexes: Vec<Vec<u8>> = rows.iter().map(|s| s.index.clone()).collect();
+    let mut current_of: HashMap<Vec<u8>, Vec<u8>> = HashMap::new();
+    for k in others {
+        for s in rows {
+            let old = id_index(k, &s.row.id_number);
+            current_of.insert(old.clone(), s.index.clone());
+            indexes.push(old);
+        }
+    }
+    Ok(reg::registered(c, year, &indexes)?
+        .into_iter()
+        .filter(|(_, household, _)| !in_file.contains(household.as_str()))
+        .map(|(i, h, county)| (current_of.remove(&i).unwrap_or(i), (h, county)))
+        .collect())
+}
+
+pub(crate) fn seal(key: &PersonalDataKey, aad: &[u8], text: &str) -> Vec<u8> {
     let mut nonce = [0u8; 12];
     rand::thread_rng().fill_bytes(&mut nonce);
     key.seal(nonce, aad, text.as_bytes())
@@ -357,7 +385,8 @@ impl App {
 
         // 3. Seal the accepted rows (in parallel: the cipher is the costly part).
         progress("encrypt", 0, total);
-        let key = self.key();
+        let ring = self.keys().ring();
+        let key: &PersonalDataKey = ring.current();
         let accepted: Vec<usize> = (0..rows.len()).filter(|i| !rejected[*i]).collect();
         let mut sealed: Vec<Option<Sealed>> = par_map(&accepted, |&i| {
             let r = rows[i].expect("accepted rows are valid");
@@ -421,17 +450,22 @@ impl App {
                     .filter(|s| s.row.year == year)
                     .map(|s| s.row.household_id.as_str())
                     .collect();
-                let indexes: Vec<Vec<u8>> = sealed
+                let of_year: Vec<&Sealed> = sealed
                     .iter()
                     .flatten()
                     .filter(|s| s.row.year == year)
-                    .map(|s| s.index.clone())
                     .collect();
-                let hits: HashMap<Vec<u8>, (String, String)> = reg::registered(c, year, &indexes)?
-                    .into_iter()
-                    .filter(|(_, household, _)| !in_file.contains(household.as_str()))
-                    .map(|(i, h, county)| (i, (h, county)))
+                // The key file is looked at again here, inside the write: a
+                // rotation may have begun since the rows were sealed.
+                let others: Vec<_> = self
+                    .keys()
+                    .refresh(false)?
+                    .all()
+                    .iter()
+                    .filter(|k| k.key_id() != key.key_id())
+                    .cloned()
                     .collect();
+                let hits = registered_elsewhere(c, year, &of_year, &in_file, &others)?;
                 if hits.is_empty() {
                     continue;
                 }
@@ -762,34 +796,50 @@ pub struct HouseholdCard {
     pub id_numbers_in_full: bool,
 }
 
-/// Opens members for display: the ID number masked unless `full`.
-fn member_views(
-    key: &PersonalDataKey,
-    members: &[MemberRow],
-    full: bool,
-) -> Result<Vec<MemberView>> {
-    members
+/// Opens members for display: the ID number masked unless `full`. Ordered
+/// by relation, birth and ID number, so the order never depends on how the
+/// rows happen to lie in the database (a key rotation moves them).
+fn member_views(keys: &Keys, members: &[MemberRow], full: bool) -> Result<Vec<MemberView>> {
+    let mut opened = members
         .iter()
         .map(|m| {
-            let id = open_text(key, AAD_ID, &m.id_cipher)?;
-            Ok(MemberView {
-                id_number: if full {
-                    id
-                } else {
-                    IdNumber::parse(&id)
-                        .map(|i| i.masked())
-                        .unwrap_or_else(|_| "******".into())
-                },
-                name: open_text(key, AAD_NAME, &m.name_cipher)?,
-                relation: Relation::from_code(m.relation).unwrap_or(Relation::Other),
-                sex: if m.sex == 1 { "male" } else { "female" },
-                birth_year: m.birth_year,
-            })
+            let key = sealed_by(keys, &m.key_id)?;
+            let id = open_text(&key, AAD_ID, &m.id_cipher)?;
+            let name = open_text(&key, AAD_NAME, &m.name_cipher)?;
+            Ok((m, id, name))
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    opened.sort_by(|(a, a_id, _), (b, b_id, _)| {
+        (a.relation, a.birth_year, a_id).cmp(&(b.relation, b.birth_year, b_id))
+    });
+    Ok(opened
+        .into_iter()
+        .map(|(m, id, name)| MemberView {
+            id_number: if full {
+                id
+            } else {
+                IdNumber::parse(&id)
+                    .map(|i| i.masked())
+                    .unwrap_or_else(|_| "******".into())
+            },
+            name,
+            relation: Relation::from_code(m.relation).unwrap_or(Relation::Other),
+            sex: if m.sex == 1 { "male" } else { "female" },
+            birth_year: m.birth_year,
+        })
+        .collect())
 }
 
-fn open_text(key: &PersonalDataKey, aad: &[u8], sealed: &[u8]) -> Result<String> {
+/// The key that sealed a row (it may have been rotated away from since).
+fn sealed_by(keys: &Keys, key_id: &str) -> Result<std::sync::Arc<PersonalDataKey>> {
+    keys.by_id(key_id).ok_or_else(|| {
+        AppError::Store(dingdian_store::StoreError::Db(format!(
+            "no personal-data key {key_id} in the key ring"
+        )))
+    })
+}
+
+pub(crate) fn open_text(key: &PersonalDataKey, aad: &[u8], sealed: &[u8]) -> Result<String> {
     key.open(aad, sealed)
         .map(|b| String::from_utf8_lossy(&b).into_owned())
         .map_err(|m| {
@@ -830,7 +880,7 @@ impl App {
             let t = reg::household_timeline(c, &actor.scope, household_code)?;
             Ok((h, m, t))
         })?;
-        let members = member_views(self.key(), &members, full)?;
+        let members = member_views(self.keys(), &members, full)?;
         if full {
             self.store.write(|c| {
                 audit(
@@ -857,10 +907,13 @@ impl App {
         actor.require(Action::ReadRegistry)?;
         let id = IdNumber::parse(id)
             .map_err(|m| AppError::Invalid(vec![FieldError::new("id_number", id, m)]))?;
-        let index = id_index(self.key(), &id);
+        // Under every key in the ring: during a rotation a person's rows may
+        // still carry the previous key's index.
+        let ring = self.keys().refresh(false)?;
+        let indexes: Vec<Vec<u8>> = ring.all().iter().map(|k| id_index(k, &id)).collect();
         Ok(self
             .store
-            .read(|c| reg::find_by_index(c, &actor.scope, &index))?)
+            .read(|c| reg::find_by_index(c, &actor.scope, &indexes))?)
     }
 
     /// The registry of a year in the import format (ID numbers in full:
@@ -877,10 +930,12 @@ impl App {
             )));
         }
         let rows = self.store.read(|c| reg::export_rows(c, year, area))?;
-        let key = self.key();
+        let keys = self.keys();
         let out = rows
             .iter()
             .map(|(h, m)| {
+                let key = sealed_by(keys, &m.key_id)?;
+                let key = &*key;
                 Ok(vec![
                     h.year.to_string(),
                     h.village_code.clone(),
@@ -1012,7 +1067,7 @@ impl App {
     ) -> Result<(Vec<HouseholdCard>, i64)> {
         actor.require(Action::ReadRegistry)?;
         let full = actor.role.may(Action::RevealIdNumbers);
-        let key = self.key();
+        let keys = self.keys();
         let (cards, total) = self.store.read(|c| -> Result<_> {
             let (rows, total) = reg::households(c, &actor.scope, f, page)?;
             let mut cards = Vec::with_capacity(rows.len());
@@ -1020,7 +1075,7 @@ impl App {
                 let (_, members) =
                     reg::household_members(c, &actor.scope, h.year, &h.household_code)?
                         .unwrap_or((h.clone(), Vec::new()));
-                let members = member_views(key, &members, full)?;
+                let members = member_views(keys, &members, full)?;
                 cards.push(HouseholdCard {
                     household: view(h, *n),
                     members,

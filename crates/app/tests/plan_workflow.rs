@@ -426,6 +426,15 @@ fn submitting_with_an_uncovered_key_county_needs_a_recorded_exception(db: &TestD
     );
     app.transition_plan(&reviewer, id, "approved", None)
         .unwrap();
+    // A new version keeps the recorded reason (who and when too), so the
+    // revision can be submitted without recording it again.
+    let v2 = app.new_plan_version(&office, id).unwrap();
+    let carried = app.plan_detail(&office, v2).unwrap().exceptions;
+    assert_eq!(carried, app.plan_detail(&office, id).unwrap().exceptions);
+    app.transition_plan(&office, v2, "consultation", None)
+        .unwrap();
+    app.transition_plan(&office, v2, "submitted", None).unwrap();
+    assert_eq!(status(&app, v2), Submitted);
 }
 
 fn coverage_exception_is_validated(db: &TestDb) {

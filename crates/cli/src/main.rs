@@ -4,6 +4,7 @@
 //! Exit codes: 0 success; 1 the input was invalid (nothing written);
 //! 2 usage error; 3 a failure of the system.
 
+mod key;
 mod registry;
 
 use clap::{Args, Parser, Subcommand};
@@ -98,10 +99,25 @@ enum Command {
         #[command(flatten)]
         db: Db,
     },
+    /// Manage the personal-data key
+    Key {
+        #[command(subcommand)]
+        command: KeyCommand,
+    },
     /// Generate data for trials and benchmarks
     Gen {
         #[command(subcommand)]
         command: GenCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeyCommand {
+    /// Rotate the key in the key file: re-seal every ID number and name under
+    /// a fresh key while the system keeps running; resumes if interrupted
+    Rotate {
+        #[command(flatten)]
+        db: Db,
     },
 }
 
@@ -517,6 +533,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     out,
                 },
         } => registry::generate(counties, people, seed, &years, &out),
+        Command::Key {
+            command: KeyCommand::Rotate { db },
+        } => key::rotate(&db),
         Command::Export { command } => match command {
             ExportCommand::Registry {
                 year,

@@ -416,3 +416,95 @@ fn serve_refuses_missing_tls_files_in_both_languages() {
     assert_eq!(code(&out), 2, "{}", stderr(&out));
     assert!(stderr(&out).contains("--tls-key"), "{}", stderr(&out));
 }
+
+/// `dingdian key rotate`: re-seals the registry under a fresh key from the
+/// key file, keeps the old key apart, and the data still exports; a key in
+/// the environment is refused as invalid input (exit 1).
+#[test]
+fn key_rotate_reseals_the_registry_and_retires_the_old_key() {
+    let db = TestDb::sqlite();
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("personal.key");
+    let run = |args: &[&str], env_key: Option<&str>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_dingdian"));
+        cmd.args(args)
+            .env("DINGDIAN_DATABASE", &db.url)
+            .env("DINGDIAN_KEY_FILE", &key_file)
+            .env_remove("DINGDIAN_KEY")
+            .stdin(Stdio::null());
+        if let Some(k) = env_key {
+            cmd.env("DINGDIAN_KEY", k);
+        }
+        cmd.output().unwrap()
+    };
+    let file = dir.path().join("r.csv");
+    let f = file.to_str().unwrap();
+    let gen_args = ["gen", "registry", "--counties", "2", "--people", "3000"];
+    let generated = run(
+        &[&gen_args[..], &["--seed", "5", "--out", f]].concat(),
+        None,
+    );
+    assert_eq!(code(&generated), 0, "{}", stderr(&generated));
+    let imported = run(&["import", "registry", f], None);
+    assert_eq!(code(&imported), 0, "{}", stderr(&imported));
+    let old_key = std::fs::read_to_string(&key_file).unwrap();
+    let before = run(
+        &[
+            "export",
+            "registry",
+            "--year",
+            "2016",
+            "--out",
+            dir.path().join("a.csv").to_str().unwrap(),
+        ],
+        None,
+    );
+
+    let rotated = run(&["key", "rotate"], None);
+    assert_eq!(code(&rotated), 0, "{}", stderr(&rotated));
+    assert!(stdout(&rotated).contains("rotated"), "{}", stdout(&rotated));
+    let new_key = std::fs::read_to_string(&key_file).unwrap();
+    assert_ne!(new_key.trim(), old_key.trim());
+    assert_eq!(
+        new_key.lines().count(),
+        1,
+        "only the new key stays in the file"
+    );
+    let retired: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".retired-"))
+        .collect();
+    assert_eq!(retired.len(), 1);
+    assert_eq!(
+        std::fs::read_to_string(retired[0].path()).unwrap().trim(),
+        old_key.trim()
+    );
+
+    // Every row still opens: the export before and after is the same.
+    let after = run(
+        &[
+            "export",
+            "registry",
+            "--year",
+            "2016",
+            "--out",
+            dir.path().join("b.csv").to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(code(&before), 0, "{}", stderr(&before));
+    assert_eq!(code(&after), 0, "{}", stderr(&after));
+    assert_eq!(
+        std::fs::read(dir.path().join("a.csv")).unwrap(),
+        std::fs::read(dir.path().join("b.csv")).unwrap()
+    );
+
+    let from_env = run(&["key", "rotate"], Some(new_key.trim()));
+    assert_eq!(code(&from_env), 1, "{}", stderr(&from_env));
+    assert!(
+        stderr(&from_env).contains("DINGDIAN_KEY_FILE"),
+        "{}",
+        stderr(&from_env)
+    );
+}

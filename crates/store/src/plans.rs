@@ -467,6 +467,16 @@ pub fn set_exception(
     Ok(())
 }
 
+/// Carries a plan's recorded reasons for uncovered counties into its new
+/// version, with who recorded them and when.
+pub fn copy_exceptions(c: &mut dyn Conn, from: i64, to: i64) -> Result<u64> {
+    c.execute(
+        "INSERT INTO coverage_exceptions (plan_id, county_code, reason, user_id, at) \
+         SELECT ?, county_code, reason, user_id, at FROM coverage_exceptions WHERE plan_id = ?",
+        params![to, from],
+    )
+}
+
 pub fn exceptions(c: &mut dyn Conn, plan_id: i64) -> Result<Vec<CoverageException>> {
     let rows = c.query(
         "SELECT county_code, reason, at FROM coverage_exceptions WHERE plan_id = ? ORDER BY county_code",

@@ -362,13 +362,16 @@ pub fn household_timeline(
 pub fn find_by_index(
     c: &mut dyn Conn,
     scope: &Scope,
-    id_index: &[u8],
+    id_indexes: &[Vec<u8>],
 ) -> Result<Vec<(i32, String)>> {
-    let mut p: Vec<Value> = vec![Value::Blob(id_index.to_vec())];
+    // One statement for every index: during a key rotation a row moves from
+    // one index to the other, and two statements could both miss it.
+    let marks = vec!["?"; id_indexes.len()].join(", ");
+    let mut p: Vec<Value> = id_indexes.iter().map(|i| Value::Blob(i.clone())).collect();
     let w = scope_condition(scope, "m.county_code", &mut p);
     let rows = c.query(
         &format!(
-            "SELECT m.year, m.household_code FROM members m WHERE m.id_index = ?{w} ORDER BY m.year"
+            "SELECT DISTINCT m.year, m.household_code FROM members m WHERE m.id_index IN ({marks}){w} ORDER BY m.year, m.household_code"
         ),
         &p,
     )?;
@@ -497,4 +500,62 @@ pub fn bump_version(c: &mut dyn Conn) -> Result<()> {
         &[],
     )?;
     Ok(())
+}
+
+/// Members sealed under another key than `key_id`, in key order after
+/// `after` (a cursor, so a rotation reads the table once however it goes).
+pub fn members_sealed_otherwise(
+    c: &mut dyn Conn,
+    key_id: &str,
+    after: Option<&(i32, Vec<u8>)>,
+    limit: i64,
+) -> Result<Vec<MemberRow>> {
+    let (year, index) = after.cloned().unwrap_or((i32::MIN, Vec::new()));
+    let rows = c.query(
+        "SELECT year, id_index, household_code, county_code, id_cipher, name_cipher, key_id, relation, sex, birth_year \
+         FROM members WHERE (year > ? OR (year = ? AND id_index > ?)) AND key_id <> ? \
+         ORDER BY year, id_index LIMIT ?",
+        params![year, year, Value::Blob(index), key_id, limit],
+    )?;
+    Ok(rows
+        .iter()
+        .map(|r| MemberRow {
+            year: r.i64(0) as i32,
+            id_index: r.blob(1),
+            household_code: r.str(2),
+            county_code: r.str(3),
+            id_cipher: r.blob(4),
+            name_cipher: r.blob(5),
+            key_id: r.str(6),
+            relation: r.i64(7) as u8,
+            sex: r.i64(8) as u8,
+            birth_year: r.i64(9) as i32,
+        })
+        .collect())
+}
+
+/// Replaces a member's sealed fields and blind index (key rotation); the
+/// old index finds the row. Returns the rows changed (0 if a concurrent
+/// import replaced the household meanwhile).
+pub fn reseal_member(c: &mut dyn Conn, old_index: &[u8], m: &MemberRow) -> Result<u64> {
+    c.execute(
+        "UPDATE members SET id_index = ?, id_cipher = ?, name_cipher = ?, key_id = ? \
+         WHERE year = ? AND id_index = ?",
+        params![
+            Value::Blob(m.id_index.clone()),
+            Value::Blob(m.id_cipher.clone()),
+            Value::Blob(m.name_cipher.clone()),
+            m.key_id.clone(),
+            m.year,
+            Value::Blob(old_index.to_vec())
+        ],
+    )
+}
+
+/// How many members are sealed under another key than `key_id`.
+pub fn count_sealed_otherwise(c: &mut dyn Conn, key_id: &str) -> Result<i64> {
+    c.query_i64(
+        "SELECT COUNT(*) FROM members WHERE key_id <> ?",
+        params![key_id],
+    )
 }
