@@ -29,13 +29,28 @@ pub fn resolve(database_url: &str) -> Result<PersonalDataKey> {
     resolve_unlocked(database_url)
 }
 
+/// The key file in use: `DINGDIAN_KEY_FILE`, else the default.
+fn key_file(database_url: &str) -> PathBuf {
+    std::env::var_os("DINGDIAN_KEY_FILE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| default_key_file(database_url))
+}
+
+/// The key already configured for this database, without ever creating
+/// one: `None` when `DINGDIAN_KEY` is unset and no key file exists. A
+/// restore must not invent a key the backup was not sealed with.
+pub fn resolve_existing(database_url: &str) -> Result<Option<PersonalDataKey>> {
+    if std::env::var_os("DINGDIAN_KEY").is_none() && !key_file(database_url).exists() {
+        return Ok(None);
+    }
+    resolve(database_url).map(Some)
+}
+
 fn resolve_unlocked(database_url: &str) -> Result<PersonalDataKey> {
     if let Ok(hex) = std::env::var("DINGDIAN_KEY") {
         return PersonalDataKey::from_hex(&hex).map_err(key_error);
     }
-    let path = std::env::var_os("DINGDIAN_KEY_FILE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| default_key_file(database_url));
+    let path = key_file(database_url);
     match std::fs::read_to_string(&path) {
         Ok(text) => PersonalDataKey::from_hex(&text).map_err(key_error),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {

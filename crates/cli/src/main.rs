@@ -4,6 +4,7 @@
 //! Exit codes: 0 success; 1 the input was invalid (nothing written);
 //! 2 usage error; 3 a failure of the system.
 
+mod ops;
 mod registry;
 
 use clap::{Args, Parser, Subcommand};
@@ -90,6 +91,15 @@ enum Command {
     Gen {
         #[command(subcommand)]
         command: GenCommand,
+    },
+    /// Copy the whole database, consistently, into a backup file while it is in use
+    Backup(ops::BackupArgs),
+    /// Load a backup file into an empty database (the same key must be configured)
+    Restore(ops::RestoreArgs),
+    /// The audit log
+    Audit {
+        #[command(subcommand)]
+        command: ops::AuditCommand,
     },
 }
 
@@ -486,6 +496,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     out,
                 },
         } => registry::generate(counties, people, seed, &years, &out),
+        Command::Backup(a) => ops::backup(a),
+        Command::Restore(a) => ops::restore(a),
+        Command::Audit { command } => ops::audit(command),
         Command::Export { command } => match command {
             ExportCommand::Registry {
                 year,
