@@ -35,7 +35,10 @@ pub fn backup(store: &Store, out: &Path, progress: Progress) -> Result<BackupInf
             "--out",
             out,
             "backup_exists",
-            format!("备份文件 {} 已存在：请换一个文件名或先移走它", out.display()),
+            format!(
+                "备份文件 {} 已存在：请换一个文件名或先移走它",
+                out.display()
+            ),
             format!(
                 "the backup file {} already exists: choose another name or move it away first",
                 out.display()

@@ -50,7 +50,11 @@ fn tamper(db: &TestDb, app: &dingdian_app::App, sql: &str) {
         }
         Backend::Postgres => app
             .store
-            .write(|c| c.batch(&format!("ALTER TABLE audit_log DISABLE TRIGGER USER; {sql}")))
+            .write(|c| {
+                c.batch(&format!(
+                    "ALTER TABLE audit_log DISABLE TRIGGER USER; {sql}"
+                ))
+            })
             .unwrap(),
     }
 }
@@ -81,7 +85,13 @@ fn every_write_extends_one_intact_chain(db: &TestDb) {
     assert_eq!(ids, (1..=n).collect::<Vec<_>>(), "ids run without gaps");
     assert_eq!(prevs[0], GENESIS, "the first record links to the genesis");
     for i in 1..ids.len() {
-        assert_eq!(prevs[i], hashes[i - 1], "record {} links to {}", ids[i], ids[i - 1]);
+        assert_eq!(
+            prevs[i],
+            hashes[i - 1],
+            "record {} links to {}",
+            ids[i],
+            ids[i - 1]
+        );
     }
     assert!(hashes.iter().all(|h| h.len() == 64));
     assert_eq!(r.head, Some((n, hashes[hashes.len() - 1].clone())));
@@ -126,7 +136,11 @@ fn an_edited_record_is_named_by_verify(db: &TestDb) {
         .unwrap()
         .map(|r| (r.i64(0), r.str(1)))
         .unwrap();
-    tamper(db, &app, "UPDATE audit_log SET detail = 'nothing happened' WHERE id = 4");
+    tamper(
+        db,
+        &app,
+        "UPDATE audit_log SET detail = 'nothing happened' WHERE id = 4",
+    );
     let r = verify(&app);
     let b = r.broken.expect("the edit is found");
     assert_eq!(b.id, 4, "exactly the edited record");
@@ -259,9 +273,22 @@ fn the_auditor_searches_by_account_action_outcome_and_date(db: &TestDb) {
     let app = open(db);
     let auditor = user(&app, "auditor1", "auditor", None, None);
     user(&app, "wang", "office", None, None);
-    assert!(app.login("wang", "wrong password", dingdian_app::auth::SessionKind::Api, None).is_err());
-    app.login("wang", PASSWORD, dingdian_app::auth::SessionKind::Api, Some("10.0.0.7".into()))
-        .unwrap();
+    assert!(
+        app.login(
+            "wang",
+            "wrong password",
+            dingdian_app::auth::SessionKind::Api,
+            None
+        )
+        .is_err()
+    );
+    app.login(
+        "wang",
+        PASSWORD,
+        dingdian_app::auth::SessionKind::Api,
+        Some("10.0.0.7".into()),
+    )
+    .unwrap();
     writes(&app, "检索单位", 2);
     let search = |f: AuditFilter| app.search_audit(&auditor, &f, Page::all()).unwrap();
 
@@ -271,7 +298,11 @@ fn the_auditor_searches_by_account_action_outcome_and_date(db: &TestDb) {
         ..Default::default()
     });
     assert_eq!(total, 2);
-    assert!(logins.iter().all(|r| r.username.as_deref() == Some("wang") && r.action == "login"));
+    assert!(
+        logins
+            .iter()
+            .all(|r| r.username.as_deref() == Some("wang") && r.action == "login")
+    );
     let (failed, _) = search(AuditFilter {
         username: Some("wang".into()),
         outcome: Some("failure".into()),
@@ -289,7 +320,11 @@ fn the_auditor_searches_by_account_action_outcome_and_date(db: &TestDb) {
     });
     assert_eq!(units.len(), 2);
     assert!(units[0].id > units[1].id, "newest first");
-    assert!(units.iter().all(|r| r.hash.as_ref().is_some_and(|h| h.len() == 64)));
+    assert!(
+        units
+            .iter()
+            .all(|r| r.hash.as_ref().is_some_and(|h| h.len() == 64))
+    );
 
     // Dates are Beijing days: today's records, none tomorrow.
     let today = dingdian_core::time::today();

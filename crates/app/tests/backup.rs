@@ -152,7 +152,10 @@ fn a_backup_taken_while_writing_restores_intact_on_both_backends(db: &TestDb) {
                 let until = written.load(Ordering::SeqCst) + 3;
                 let deadline = Instant::now() + Duration::from_secs(60);
                 while written.load(Ordering::SeqCst) < until {
-                    assert!(Instant::now() < deadline, "the writer is blocked by the backup");
+                    assert!(
+                        Instant::now() < deadline,
+                        "the writer is blocked by the backup"
+                    );
                     std::thread::sleep(Duration::from_millis(5));
                 }
             }
@@ -164,7 +167,12 @@ fn a_backup_taken_while_writing_restores_intact_on_both_backends(db: &TestDb) {
     assert!(file.exists());
     assert!(!Path::new(&format!("{}.partial", file.display())).exists());
     let units_after = table_count(&app, "units");
-    let in_backup = |t: &str| info.tables.iter().find(|x| x.name == t).map(|x| x.rows as i64);
+    let in_backup = |t: &str| {
+        info.tables
+            .iter()
+            .find(|x| x.name == t)
+            .map(|x| x.rows as i64)
+    };
     assert!(
         units_after > in_backup("units").unwrap(),
         "writes committed during the backup are not in it"
@@ -174,7 +182,10 @@ fn a_backup_taken_while_writing_restores_intact_on_both_backends(db: &TestDb) {
     assert_eq!(info.schema_version, dingdian_store::schema_version());
     assert_eq!(info.key_ids, vec![app.key().key_id()]);
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM audit_log WHERE action = 'backup'"),
+        count(
+            &app,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'backup'"
+        ),
         1,
         "the backup is audited in the source"
     );
@@ -192,7 +203,10 @@ fn a_backup_taken_while_writing_restores_intact_on_both_backends(db: &TestDb) {
             m.id_number
         );
         let name = m.name.as_bytes();
-        assert!(!bytes.windows(name.len()).any(|w| w == name), "name in the clear");
+        assert!(
+            !bytes.windows(name.len()).any(|w| w == name),
+            "name in the clear"
+        );
     }
 
     // Restore into fresh databases of both backends.
@@ -247,18 +261,28 @@ fn check_restored(
         }
     }
     assert_eq!(table_count(&restored, "sessions"), 0);
-    assert_eq!(last_audit_action(&restored), "restore", "{what}: the restore is audited");
+    assert_eq!(
+        last_audit_action(&restored),
+        "restore",
+        "{what}: the restore is audited"
+    );
     // One snapshot: each unit with its audit record, no more, no less.
     assert_eq!(
         table_count(&restored, "units"),
-        count(&restored, "SELECT COUNT(*) FROM audit_log WHERE action = 'unit.create'"),
+        count(
+            &restored,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'unit.create'"
+        ),
         "{what}: units and their audit records come from the same moment"
     );
     // The ciphertext is copied as it was.
     let cipher = |app: &App| {
         app.store
             .read(|c: &mut dyn Conn| {
-                c.query("SELECT id_cipher, name_cipher FROM members ORDER BY year, id_index", &[])
+                c.query(
+                    "SELECT id_cipher, name_cipher FROM members ORDER BY year, id_index",
+                    &[],
+                )
             })
             .unwrap()
             .iter()
@@ -278,7 +302,11 @@ fn check_restored(
     };
     assert_eq!(people(&b), people(&a), "{what}: the card decrypts");
     // The same figures.
-    assert_eq!(zhouqu_indicators(&restored), zhouqu_indicators(source), "{what}");
+    assert_eq!(
+        zhouqu_indicators(&restored),
+        zhouqu_indicators(source),
+        "{what}"
+    );
     // The audit chain: intact, ending with the restore.
     assert!(report.chain.intact(), "{what}: {:?}", report.chain);
     // (Opening the card above was audited too: the chain goes on.)
@@ -329,8 +357,13 @@ fn restore_refuses_what_it_cannot_restore_and_writes_nothing(db: &TestDb) {
     std::fs::write(&text, "not a database").unwrap();
     let e = backup::restore(&target.url, &text, false, &mut no_progress()).unwrap_err();
     assert_eq!(field_code(&e), "not_a_backup");
-    let e = backup::restore(&target.url, &dir.path().join("missing"), false, &mut no_progress())
-        .unwrap_err();
+    let e = backup::restore(
+        &target.url,
+        &dir.path().join("missing"),
+        false,
+        &mut no_progress(),
+    )
+    .unwrap_err();
     assert_eq!(field_code(&e), "not_a_backup");
 
     // A backup from a newer schema.

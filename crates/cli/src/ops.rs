@@ -91,12 +91,16 @@ pub fn backup(a: BackupArgs) -> Result<(), Failure> {
 
 pub fn restore(a: RestoreArgs) -> Result<(), Failure> {
     let bar = table_bar();
-    let report =
-        dingdian_app::backup::restore(&a.db.database, &a.file, a.force, &mut |table, done, total| {
+    let report = dingdian_app::backup::restore(
+        &a.db.database,
+        &a.file,
+        a.force,
+        &mut |table, done, total| {
             bar.set_message(table.to_string());
             bar.set_length(total);
             bar.set_position(done);
-        });
+        },
+    );
     bar.finish_and_clear();
     let report = report?;
     println!(

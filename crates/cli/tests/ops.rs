@@ -49,7 +49,18 @@ fn load(db: &TestDb, key: &Path, dir: &Path) {
     ok(&dingdian(
         &db.url,
         key,
-        &["gen", "registry", "--counties", "2", "--people", "200", "--seed", "3", "--out", f],
+        &[
+            "gen",
+            "registry",
+            "--counties",
+            "2",
+            "--people",
+            "200",
+            "--seed",
+            "3",
+            "--out",
+            f,
+        ],
     ));
     ok(&dingdian(&db.url, key, &["import", "registry", f]));
     ok(&dingdian(&db.url, key, &["import", "registry", f]));
@@ -70,13 +81,20 @@ fn audit_verify_exits_0_when_intact_and_1_naming_the_edited_record(db: &TestDb) 
         Backend::Postgres => "ALTER TABLE audit_log DISABLE TRIGGER USER;",
     };
     store
-        .write(|c| c.batch(&format!("{lift} UPDATE audit_log SET outcome = 'failure' WHERE id = 1")))
+        .write(|c| {
+            c.batch(&format!(
+                "{lift} UPDATE audit_log SET outcome = 'failure' WHERE id = 1"
+            ))
+        })
         .unwrap();
     let o = dingdian(&db.url, &key, &["audit", "verify"]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains("first broken record: #1,"), "{err}");
-    assert!(err.contains("registry.import"), "the action is named: {err}");
+    assert!(
+        err.contains("registry.import"),
+        "the action is named: {err}"
+    );
     assert!(err.contains("hash mismatch"), "{err}");
     assert!(err.contains("哈希值不符"), "{err}");
     assert!(o.stdout.is_empty(), "nothing on standard output");
@@ -92,14 +110,15 @@ fn backup_and_restore_round_trip_through_the_command_line(db: &TestDb) {
     let out = ok(&o);
     assert!(out.contains("members"), "tables listed: {out}");
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("Keep the key file safe"), "the key reminder: {err}");
+    assert!(
+        err.contains("Keep the key file safe"),
+        "the key reminder: {err}"
+    );
     // Not over an existing file.
     let o = dingdian(&db.url, &key, &["backup", "--out", f]);
     assert_eq!(o.status.code(), Some(1));
 
-    let indicators = |url: &str| {
-        ok(&dingdian(url, &key, &["indicators", "--format", "json"]))
-    };
+    let indicators = |url: &str| ok(&dingdian(url, &key, &["indicators", "--format", "json"]));
     let expected = indicators(&db.url);
     let mut targets = vec![TestDb::sqlite()];
     targets.extend(TestDb::postgres());

@@ -36,7 +36,12 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 /// The Beijing day `d` as UTC seconds: its first second and the first
 /// second of the next day (searches by date on data stored in UTC).
 pub fn day_bounds(d: NaiveDate) -> (i64, i64) {
-    let start = d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc().timestamp() - 8 * 3600;
+    let start = d
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight exists")
+        .and_utc()
+        .timestamp()
+        - 8 * 3600;
     (start, start + 24 * 3600)
 }
 

@@ -98,8 +98,7 @@ pub fn append(c: &mut dyn Conn, r: &AuditRecord) -> Result<()> {
     Ok(())
 }
 
-const COLUMNS: &str =
-    "id, at, user_id, username, address, action, object_type, object_id, outcome, detail, prev_hash, hash";
+const COLUMNS: &str = "id, at, user_id, username, address, action, object_type, object_id, outcome, detail, prev_hash, hash";
 
 fn record(r: &Row) -> AuditRecord {
     AuditRecord {
@@ -174,11 +173,7 @@ impl AuditFilter {
 }
 
 /// The records the filter finds, newest first, with their total.
-pub fn search(
-    c: &mut dyn Conn,
-    f: &AuditFilter,
-    page: Page,
-) -> Result<(Vec<AuditRecord>, i64)> {
+pub fn search(c: &mut dyn Conn, f: &AuditFilter, page: Page) -> Result<(Vec<AuditRecord>, i64)> {
     let (w, mut p) = f.sql();
     let total = c.query_i64(&format!("SELECT COUNT(*) FROM audit_log{w}"), &p)?;
     p.push(page.limit().into());

@@ -271,12 +271,7 @@ fn write_file(c: &mut dyn Conn, path: &Path, progress: Progress) -> Result<Backu
         progress(&table, done, done);
         tx.execute(
             &format!("INSERT INTO {TABLES} (position, name, columns, rows) VALUES (?, ?, ?, ?)"),
-            rusqlite::params![
-                info.tables.len() as i64,
-                table,
-                cols.join(","),
-                done as i64
-            ],
+            rusqlite::params![info.tables.len() as i64, table, cols.join(","), done as i64],
         )
         .map_err(sqlite_backend::map_err)?;
         info.tables.push(TableCopy {

@@ -2,10 +2,10 @@
 
 use crate::db::{Backend, Conn, Result, Row, StoreError, Value};
 use bytes::BytesMut;
-use postgres::fallible_iterator::FallibleIterator;
-use postgres::{IsolationLevel, NoTls};
 use postgres::error::SqlState;
+use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
+use postgres::{IsolationLevel, NoTls};
 use r2d2_postgres::PostgresConnectionManager;
 use std::error::Error;
 use std::str::FromStr;

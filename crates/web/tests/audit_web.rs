@@ -23,7 +23,12 @@ fn activity(web: &Web) {
     let csrf = csrf_of(&page.text());
     b.post(
         "/login",
-        &[("_csrf", &csrf), ("username", "office1"), ("password", "wrong-Pass1"), ("next", "/")],
+        &[
+            ("_csrf", &csrf),
+            ("username", "office1"),
+            ("password", "wrong-Pass1"),
+            ("next", "/"),
+        ],
     );
     for i in 0..3 {
         unit(&web.app, &format!("审计页单位{i}"));
@@ -39,9 +44,16 @@ fn the_auditor_searches_pages_exports_and_verifies_on_the_page(db: &TestDb) {
     let all = b.get("/audit");
     all.expect(200);
     let html = all.text();
-    assert!(html.contains("unit.create") && html.contains("login"), "{}", main_of(&html));
+    assert!(
+        html.contains("unit.create") && html.contains("login"),
+        "{}",
+        main_of(&html)
+    );
     assert!(html.contains("校验审计链"), "the verify button");
-    assert!(!html.contains("chain-status"), "no walk of the chain unless asked");
+    assert!(
+        !html.contains("chain-status"),
+        "no walk of the chain unless asked"
+    );
 
     // Filters: account and outcome.
     let failed = b.get("/audit?username=office1&outcome=failure");
@@ -53,12 +65,18 @@ fn the_auditor_searches_pages_exports_and_verifies_on_the_page(db: &TestDb) {
     // Action prefix and text.
     let units = main_of(&b.get("/audit?action=unit.").text());
     assert!(units.contains("共 3 条"), "{units}");
-    let one = main_of(&b.get(&format!("/audit?q={}", urlencoding::encode("审计页单位1"))).text());
+    let one = main_of(
+        &b.get(&format!("/audit?q={}", urlencoding::encode("审计页单位1")))
+            .text(),
+    );
     assert!(one.contains("共 1 条"), "{one}");
     // Dates are Beijing days.
     let today = dingdian_core::time::today();
     let tomorrow = today.succ_opt().unwrap();
-    let on_today = main_of(&b.get(&format!("/audit?from={today}&to={today}&action=unit.")).text());
+    let on_today = main_of(
+        &b.get(&format!("/audit?from={today}&to={today}&action=unit."))
+            .text(),
+    );
     assert!(on_today.contains("共 3 条"), "{on_today}");
     let later = main_of(&b.get(&format!("/audit?from={tomorrow}")).text());
     assert!(later.contains("共 0 条"), "{later}");
@@ -68,7 +86,10 @@ fn the_auditor_searches_pages_exports_and_verifies_on_the_page(db: &TestDb) {
     // Paging keeps the filter.
     let p1 = b.get("/audit?per_page=2&action=unit.");
     let p1 = main_of(&p1.text());
-    assert!(p1.contains("action=unit."), "the next-page link keeps the filter: {p1}");
+    assert!(
+        p1.contains("action=unit."),
+        "the next-page link keeps the filter: {p1}"
+    );
     assert!(p1.contains("page=2"), "{p1}");
 
     // The export holds exactly the filtered records, with their hashes.
@@ -78,24 +99,39 @@ fn the_auditor_searches_pages_exports_and_verifies_on_the_page(db: &TestDb) {
     assert!(x.body.starts_with(b"PK"));
     let t = tabular::read("audit.xlsx", &x.body, Encoding::Auto).unwrap();
     assert_eq!(t.rows.len(), 3);
-    assert!(t.rows.iter().all(|(_, r)| r[4] == "unit.create"), "{:?}", t.rows);
+    assert!(
+        t.rows.iter().all(|(_, r)| r[4] == "unit.create"),
+        "{:?}",
+        t.rows
+    );
     assert!(t.headers.last().unwrap().contains("SM3"));
     assert!(t.rows.iter().all(|(_, r)| r.last().unwrap().len() == 64));
-    assert_eq!(count_audit(&web, "audit.export"), before + 1, "the export is audited");
+    assert_eq!(
+        count_audit(&web, "audit.export"),
+        before + 1,
+        "the export is audited"
+    );
 
     // Verify: intact, then broken after an edit in the database.
     let v = b.get("/audit?verify=1&action=unit.");
     v.expect(200);
     let main = main_of(&v.text());
     assert!(main.contains("审计链完整"), "{main}");
-    assert!(!main.contains("verify=1"), "links do not repeat the walk: {main}");
+    assert!(
+        !main.contains("verify=1"),
+        "links do not repeat the walk: {main}"
+    );
     let lift = match db.backend {
         dingdian_store::Backend::Sqlite => "DROP TRIGGER audit_log_no_update;",
         dingdian_store::Backend::Postgres => "ALTER TABLE audit_log DISABLE TRIGGER USER;",
     };
     web.app
         .store
-        .write(|c| c.batch(&format!("{lift} UPDATE audit_log SET username = 'nobody' WHERE id = 3")))
+        .write(|c| {
+            c.batch(&format!(
+                "{lift} UPDATE audit_log SET username = 'nobody' WHERE id = 3"
+            ))
+        })
         .unwrap();
     let v = main_of(&b.get("/audit?verify=1").text());
     assert!(v.contains("审计链已被破坏，首个异常记录 #3"), "{v}");
@@ -136,8 +172,14 @@ fn the_audit_api_lists_filters_and_verifies_for_the_auditor_only(db: &TestDb) {
     let items = j["items"].as_array().unwrap();
     assert_eq!(items.len(), 2);
     assert_eq!(items[0]["action"], "unit.create");
-    assert!(items[0]["id"].as_i64() > items[1]["id"].as_i64(), "newest first");
-    assert_eq!(items[0]["prev_hash"], items[1]["hash"], "each links to the one before");
+    assert!(
+        items[0]["id"].as_i64() > items[1]["id"].as_i64(),
+        "newest first"
+    );
+    assert_eq!(
+        items[0]["prev_hash"], items[1]["hash"],
+        "each links to the one before"
+    );
     assert_eq!(items[0]["hash"].as_str().unwrap().len(), 64);
     let r = web.get("/audit?outcome=failure", &token);
     assert_eq!(r.json()["total"], 1);

@@ -12,22 +12,31 @@ fn schemas() -> Value {
     let opt = |v: &Value| json!({ "oneOf": [v, { "type": "null" }] });
     let status = json!({ "type": "string", "enum": ["draft", "consultation", "submitted", "returned", "approved", "active", "superseded"] });
     // Built apart: one json! of every schema exceeds the macro recursion limit.
-    let audit_record = s(json!({
-        "id": int, "at": { "type": "integer", "description": "UTC seconds" }, "at_beijing": { "type": "string", "description": "YYYY-MM-DD HH:MM, Asia/Shanghai" },
-        "user_id": opt(&int), "username": opt(&str_), "address": opt(&str_), "action": str_,
-        "object_type": opt(&str_), "object_id": opt(&str_), "outcome": { "type": "string", "enum": ["success", "failure", "refused"] },
-        "detail": opt(&str_),
-        "prev_hash": { "type": "string", "description": "the previous record's hash (64 hex; zeros for the first)" },
-        "hash": { "type": "string", "description": "SM3 over this record's canonical form, 64 hex" }
-    }), &["id", "at", "action", "outcome", "hash"]);
-    let broken = s(json!({
-        "id": int, "at": int, "action": str_, "message": str_,
-        "code": { "type": "string", "enum": ["audit_hash_mismatch", "audit_broken_link", "audit_gap"] }
-    }), &["id", "at", "action", "code", "message"]);
-    let audit_chain = s(json!({
-        "intact": { "type": "boolean" }, "checked": { "type": "integer", "description": "records found intact, from the first" },
-        "last_id": opt(&int), "last_hash": opt(&str_), "broken": opt(&broken)
-    }), &["intact", "checked"]);
+    let audit_record = s(
+        json!({
+            "id": int, "at": { "type": "integer", "description": "UTC seconds" }, "at_beijing": { "type": "string", "description": "YYYY-MM-DD HH:MM, Asia/Shanghai" },
+            "user_id": opt(&int), "username": opt(&str_), "address": opt(&str_), "action": str_,
+            "object_type": opt(&str_), "object_id": opt(&str_), "outcome": { "type": "string", "enum": ["success", "failure", "refused"] },
+            "detail": opt(&str_),
+            "prev_hash": { "type": "string", "description": "the previous record's hash (64 hex; zeros for the first)" },
+            "hash": { "type": "string", "description": "SM3 over this record's canonical form, 64 hex" }
+        }),
+        &["id", "at", "action", "outcome", "hash"],
+    );
+    let broken = s(
+        json!({
+            "id": int, "at": int, "action": str_, "message": str_,
+            "code": { "type": "string", "enum": ["audit_hash_mismatch", "audit_broken_link", "audit_gap"] }
+        }),
+        &["id", "at", "action", "code", "message"],
+    );
+    let audit_chain = s(
+        json!({
+            "intact": { "type": "boolean" }, "checked": { "type": "integer", "description": "records found intact, from the first" },
+            "last_id": opt(&int), "last_hash": opt(&str_), "broken": opt(&broken)
+        }),
+        &["intact", "checked"],
+    );
     json!({
         "Error": s(json!({ "error": s(json!({
             "code": str_, "message": str_,
