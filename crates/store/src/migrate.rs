@@ -30,7 +30,8 @@ const POSTGRES: &[(i64, &str)] = &[
 
 /// Steps in Rust that run right after a migration's SQL, in the same
 /// transaction, for what SQL cannot compute (SM3).
-const AFTER: &[(i64, fn(&mut dyn Conn) -> Result<()>)] = &[(4, crate::audit::seal_existing)];
+const AFTER: &[(i64, Step)] = &[(4, crate::audit::seal_existing)];
+type Step = fn(&mut dyn Conn) -> Result<()>;
 
 /// The newest schema version this build knows (backups record theirs).
 pub fn latest() -> i64 {
