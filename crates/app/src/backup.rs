@@ -45,6 +45,19 @@ pub fn backup(store: &Store, out: &Path, progress: Progress) -> Result<BackupInf
             ),
         ));
     }
+    let folder = out.parent().filter(|p| !p.as_os_str().is_empty());
+    if folder.is_some_and(|p| !p.is_dir()) {
+        return Err(invalid(
+            "--out",
+            out,
+            "backup_folder",
+            format!("备份文件所在的文件夹不存在：{}", out.display()),
+            format!(
+                "the folder of the backup file does not exist: {}",
+                out.display()
+            ),
+        ));
+    }
     let info = store.read_snapshot(|c| backup::write(c, out, progress))?;
     store.write(|c| {
         audit(
