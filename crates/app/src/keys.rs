@@ -267,6 +267,19 @@ fn ensure_key_file(path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The keys already configured for this database, without ever creating
+/// one: `None` when `DINGDIAN_KEY` is unset and no key file exists. A
+/// restore must not invent a key the backup was not sealed with.
+pub fn resolve_existing(database_url: &str) -> Result<Option<KeyRing>> {
+    let source = KeySource::for_database(database_url);
+    if let KeySource::File(path) = &source
+        && !path.exists()
+    {
+        return Ok(None);
+    }
+    load(&source, false).map(|(ring, _)| Some(ring))
+}
+
 /// Starts a rotation in the key file: a fresh key becomes current and the
 /// old ones stay below it, so every process can still open what they
 /// sealed. A file that already holds several keys is a rotation under way:

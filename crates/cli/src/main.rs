@@ -5,6 +5,7 @@
 //! 2 usage error; 3 a failure of the system.
 
 mod key;
+mod ops;
 mod registry;
 
 use clap::{Args, Parser, Subcommand};
@@ -108,6 +109,15 @@ enum Command {
     Gen {
         #[command(subcommand)]
         command: GenCommand,
+    },
+    /// Copy the whole database, consistently, into a backup file while it is in use
+    Backup(ops::BackupArgs),
+    /// Load a backup file into an empty database (the same key must be configured)
+    Restore(ops::RestoreArgs),
+    /// The audit log
+    Audit {
+        #[command(subcommand)]
+        command: ops::AuditCommand,
     },
 }
 
@@ -536,6 +546,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Key {
             command: KeyCommand::Rotate { db },
         } => key::rotate(&db),
+        Command::Backup(a) => ops::backup(a),
+        Command::Restore(a) => ops::restore(a),
+        Command::Audit { command } => ops::audit(command),
         Command::Export { command } => match command {
             ExportCommand::Registry {
                 year,

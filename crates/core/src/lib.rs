@@ -2,6 +2,7 @@
 //! rules that govern them. No I/O, no async, no SQL.
 
 pub mod area;
+pub mod audit;
 pub mod coverage;
 pub mod crypto;
 pub mod error;

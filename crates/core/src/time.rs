@@ -33,6 +33,18 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
 }
 
+/// The Beijing day `d` as UTC seconds: its first second and the first
+/// second of the next day (searches by date on data stored in UTC).
+pub fn day_bounds(d: NaiveDate) -> (i64, i64) {
+    let start = d
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight exists")
+        .and_utc()
+        .timestamp()
+        - 8 * 3600;
+    (start, start + 24 * 3600)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -41,6 +53,16 @@ mod tests {
     fn shows_beijing_time() {
         // 2024-01-01T16:30:00Z is 2024-01-02 00:30 in Beijing.
         assert_eq!(show_ts(1_704_126_600), "2024-01-02 00:30");
+    }
+
+    #[test]
+    fn a_beijing_day_starts_at_16_utc_the_day_before() {
+        let (start, end) = day_bounds(NaiveDate::from_ymd_opt(2024, 1, 2).unwrap());
+        // 2024-01-01T16:00:00Z, and 24 hours later.
+        assert_eq!(start, 1_704_124_800);
+        assert_eq!(end - start, 86_400);
+        assert_eq!(show_ts(start), "2024-01-02 00:00");
+        assert_eq!(show_ts(end - 60), "2024-01-02 23:59");
     }
 
     #[test]

@@ -1,7 +1,11 @@
-//! The audit log: append-only, one record per write, sign-in and refusal.
+//! The audit log: append-only, one record per write, sign-in and refusal,
+//! each chained to the one before by SM3 (see [`dingdian_core::audit`] for
+//! the canonical form). Database triggers refuse every change and deletion
+//! of a sealed record (migration 0004).
 
-use crate::db::{Conn, Page, Result};
+use crate::db::{Backend, Conn, Page, Result, Row, Value};
 use crate::params;
+use dingdian_core::audit::{Break, Fields, GENESIS, Verifier, record_hash};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuditRecord {
@@ -15,53 +19,280 @@ pub struct AuditRecord {
     pub object_id: Option<String>,
     pub outcome: String,
     pub detail: Option<String>,
+    /// The previous record's hash (set by [`append`]; ignored on input).
+    pub prev_hash: Option<String>,
+    /// This record's hash (set by [`append`]; ignored on input).
+    pub hash: Option<String>,
 }
 
+impl AuditRecord {
+    fn fields(&self) -> Fields<'_> {
+        Fields {
+            id: self.id,
+            at: self.at,
+            user_id: self.user_id,
+            username: self.username.as_deref(),
+            address: self.address.as_deref(),
+            action: &self.action,
+            object_type: self.object_type.as_deref(),
+            object_id: self.object_id.as_deref(),
+            outcome: &self.outcome,
+            detail: self.detail.as_deref(),
+        }
+    }
+}
+
+/// Serialises appends on PostgreSQL (one chain, no forks). Held to the end
+/// of the business write's transaction; SQLite writers are already one at
+/// a time (`BEGIN IMMEDIATE`).
+const APPEND_LOCK: i64 = 7_240_004;
+
+/// PostgreSQL text cannot hold NUL (the backend stores U+FFFD instead): the
+/// hash must cover what is stored, so both backends store the same.
+fn clean(s: &Option<String>) -> Option<String> {
+    s.as_ref().map(|s| s.replace('\0', "\u{FFFD}"))
+}
+
+/// Appends one record inside the caller's transaction: the next id, the
+/// previous record's hash, and its own hash.
 pub fn append(c: &mut dyn Conn, r: &AuditRecord) -> Result<()> {
+    if c.backend() == Backend::Postgres {
+        c.batch(&format!("SELECT pg_advisory_xact_lock({APPEND_LOCK})"))?;
+    }
+    let (id, prev_hash) = match c.query_one(
+        "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1",
+        &[],
+    )? {
+        Some(tail) => (tail.i64(0) + 1, tail.str(1)),
+        None => (1, GENESIS.to_string()),
+    };
+    let rec = AuditRecord {
+        id,
+        username: clean(&r.username),
+        address: clean(&r.address),
+        action: r.action.replace('\0', "\u{FFFD}"),
+        object_type: clean(&r.object_type),
+        object_id: clean(&r.object_id),
+        outcome: r.outcome.replace('\0', "\u{FFFD}"),
+        detail: clean(&r.detail),
+        ..r.clone()
+    };
+    let hash = record_hash(&rec.fields(), &prev_hash);
     c.execute(
-        "INSERT INTO audit_log (at, user_id, username, address, action, object_type, object_id, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO audit_log (id, at, user_id, username, address, action, object_type, object_id, outcome, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         params![
-            r.at,
-            r.user_id,
-            r.username.clone(),
-            r.address.clone(),
-            r.action.clone(),
-            r.object_type.clone(),
-            r.object_id.clone(),
-            r.outcome.clone(),
-            r.detail.clone()
+            rec.id,
+            rec.at,
+            rec.user_id,
+            rec.username,
+            rec.address,
+            rec.action,
+            rec.object_type,
+            rec.object_id,
+            rec.outcome,
+            rec.detail,
+            prev_hash,
+            hash
         ],
     )?;
     Ok(())
 }
 
-pub fn list(c: &mut dyn Conn, q: Option<&str>, page: Page) -> Result<(Vec<AuditRecord>, i64)> {
-    let like = format!("%{}%", q.unwrap_or("").trim());
-    let w =
-        " WHERE action LIKE ? OR COALESCE(username, '') LIKE ? OR COALESCE(object_id, '') LIKE ?";
-    let total = c.query_i64(
-        &format!("SELECT COUNT(*) FROM audit_log{w}"),
-        params![like.clone(), like.clone(), like.clone()],
-    )?;
+const COLUMNS: &str = "id, at, user_id, username, address, action, object_type, object_id, outcome, detail, prev_hash, hash";
+
+fn record(r: &Row) -> AuditRecord {
+    AuditRecord {
+        id: r.i64(0),
+        at: r.i64(1),
+        user_id: r.opt_i64(2),
+        username: r.opt_str(3),
+        address: r.opt_str(4),
+        action: r.str(5),
+        object_type: r.opt_str(6),
+        object_id: r.opt_str(7),
+        outcome: r.str(8),
+        detail: r.opt_str(9),
+        prev_hash: r.opt_str(10),
+        hash: r.opt_str(11),
+    }
+}
+
+/// What the auditor searches by; every part optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// Text anywhere in the action, account, object or detail.
+    pub q: Option<String>,
+    /// Exactly this account.
+    pub username: Option<String>,
+    /// Actions starting with this (`login`, `plan.`, `registry.disclose`).
+    pub action: Option<String>,
+    /// `success`, `failure` or `refused`.
+    pub outcome: Option<String>,
+    /// From this moment (UTC seconds, inclusive).
+    pub from: Option<i64>,
+    /// Before this moment (UTC seconds, exclusive).
+    pub until: Option<i64>,
+}
+
+impl AuditFilter {
+    fn sql(&self) -> (String, Vec<Value>) {
+        let mut w: Vec<&str> = Vec::new();
+        let mut p: Vec<Value> = Vec::new();
+        if let Some(q) = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            w.push("(action LIKE ? OR COALESCE(username, '') LIKE ? OR COALESCE(object_type, '') LIKE ? OR COALESCE(object_id, '') LIKE ? OR COALESCE(detail, '') LIKE ? OR COALESCE(address, '') LIKE ?)");
+            let like = format!("%{q}%");
+            p.extend(std::iter::repeat_n(Value::from(like), 6));
+        }
+        if let Some(u) = &self.username {
+            w.push("username = ?");
+            p.push(u.into());
+        }
+        if let Some(a) = &self.action {
+            w.push("action LIKE ?");
+            p.push(format!("{a}%").into());
+        }
+        if let Some(o) = &self.outcome {
+            w.push("outcome = ?");
+            p.push(o.into());
+        }
+        if let Some(t) = self.from {
+            w.push("at >= ?");
+            p.push(t.into());
+        }
+        if let Some(t) = self.until {
+            w.push("at < ?");
+            p.push(t.into());
+        }
+        let clause = if w.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", w.join(" AND "))
+        };
+        (clause, p)
+    }
+}
+
+/// The records the filter finds, newest first, with their total.
+pub fn search(c: &mut dyn Conn, f: &AuditFilter, page: Page) -> Result<(Vec<AuditRecord>, i64)> {
+    let (w, mut p) = f.sql();
+    let total = c.query_i64(&format!("SELECT COUNT(*) FROM audit_log{w}"), &p)?;
+    p.push(page.limit().into());
+    p.push(page.offset().into());
     let rows = c.query(
-        &format!("SELECT id, at, user_id, username, address, action, object_type, object_id, outcome, detail FROM audit_log{w} ORDER BY id DESC LIMIT ? OFFSET ?"),
-        params![like.clone(), like.clone(), like, page.limit(), page.offset()],
+        &format!("SELECT {COLUMNS} FROM audit_log{w} ORDER BY id DESC LIMIT ? OFFSET ?"),
+        &p,
     )?;
-    Ok((
-        rows.iter()
-            .map(|r| AuditRecord {
-                id: r.i64(0),
-                at: r.i64(1),
-                user_id: r.opt_i64(2),
-                username: r.opt_str(3),
-                address: r.opt_str(4),
-                action: r.str(5),
-                object_type: r.opt_str(6),
-                object_id: r.opt_str(7),
-                outcome: r.str(8),
-                detail: r.opt_str(9),
-            })
-            .collect(),
-        total,
-    ))
+    Ok((rows.iter().map(record).collect(), total))
+}
+
+/// Keyword search (action, account, object, detail), newest first.
+pub fn list(c: &mut dyn Conn, q: Option<&str>, page: Page) -> Result<(Vec<AuditRecord>, i64)> {
+    search(
+        c,
+        &AuditFilter {
+            q: q.map(str::to_string),
+            ..Default::default()
+        },
+        page,
+    )
+}
+
+/// The state of the chain after walking it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainReport {
+    /// Records found intact, from the first.
+    pub checked: u64,
+    /// The newest intact record: id and hash.
+    pub head: Option<(i64, String)>,
+    /// The first broken record, if any.
+    pub broken: Option<Break>,
+}
+
+impl ChainReport {
+    pub fn intact(&self) -> bool {
+        self.broken.is_none()
+    }
+}
+
+/// Walks the whole chain in id order, streaming, and stops at the first
+/// broken record.
+pub fn verify(c: &mut dyn Conn) -> Result<ChainReport> {
+    let mut v = Verifier::new();
+    let mut broken = None;
+    c.query_each(
+        &format!("SELECT {COLUMNS} FROM audit_log ORDER BY id"),
+        &[],
+        &mut |row| {
+            let r = record(&row);
+            match v.check(&r.fields(), r.prev_hash.as_deref(), r.hash.as_deref()) {
+                Ok(()) => Ok(true),
+                Err(b) => {
+                    broken = Some(b);
+                    Ok(false)
+                }
+            }
+        },
+    )?;
+    Ok(ChainReport {
+        checked: v.checked(),
+        head: v.head().map(|(id, h)| (id, h.to_string())),
+        broken,
+    })
+}
+
+/// Chains the records written before migration 0004, in id order from the
+/// genesis. Runs once, inside that migration's transaction; the triggers
+/// allow exactly this one update of a record without a hash.
+pub(crate) fn seal_existing(c: &mut dyn Conn) -> Result<()> {
+    let mut prev = GENESIS.to_string();
+    let mut after = i64::MIN;
+    loop {
+        let rows = c.query(
+            &format!("SELECT {COLUMNS} FROM audit_log WHERE id > ? ORDER BY id LIMIT 5000"),
+            params![after],
+        )?;
+        let Some(last) = rows.last() else {
+            return Ok(());
+        };
+        after = last.i64(0);
+        for row in &rows {
+            let r = record(row);
+            let hash = record_hash(&r.fields(), &prev);
+            c.execute(
+                "UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?",
+                params![prev.clone(), hash.clone(), r.id],
+            )?;
+            prev = hash;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_filter_means_no_where_clause() {
+        let (w, p) = AuditFilter::default().sql();
+        assert_eq!(w, "");
+        assert!(p.is_empty());
+    }
+
+    #[test]
+    fn each_filter_part_adds_its_condition_and_parameter() {
+        let f = AuditFilter {
+            q: Some(" 舟曲 ".into()),
+            username: Some("wang".into()),
+            action: Some("login".into()),
+            outcome: Some("failure".into()),
+            from: Some(10),
+            until: Some(20),
+        };
+        let (w, p) = f.sql();
+        assert!(w.contains("username = ?") && w.contains("outcome = ?"));
+        assert!(w.contains("at >= ?") && w.contains("at < ?"));
+        assert_eq!(p.len(), 6 + 5);
+        assert_eq!(p[0], Value::from("%舟曲%"), "the keyword is trimmed");
+        assert_eq!(p[7], Value::from("login%"), "action matches by prefix");
+    }
 }

@@ -176,6 +176,14 @@ pub trait Conn {
     /// The bulk path: many rows into one table, never a loop of single
     /// statements over the wire.
     fn insert_rows(&mut self, table: &str, columns: &[&str], rows: &[Vec<Value>]) -> Result<u64>;
+    /// Streams the rows of a query to `f` without holding them all (audit
+    /// verification, backups); `f` answers whether to go on.
+    fn query_each(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+        f: &mut dyn FnMut(Row) -> Result<bool>,
+    ) -> Result<()>;
 }
 
 impl dyn Conn + '_ {
@@ -229,6 +237,15 @@ pub enum Mode {
     Write,
     /// Everything a write does, then rolled back (import `--dry-run`).
     DryRun,
+    /// A read that sees one snapshot across all its statements (backups):
+    /// REPEATABLE READ on PostgreSQL; every SQLite read transaction is one.
+    Snapshot,
+}
+
+impl Mode {
+    pub(crate) fn writes(self) -> bool {
+        matches!(self, Mode::Write | Mode::DryRun)
+    }
 }
 
 enum Pool {
@@ -342,6 +359,19 @@ impl Store {
         match &*self.pool {
             Pool::Sqlite(p) => sqlite_backend::in_transaction(p, Mode::DryRun, f),
             Pool::Postgres(p) => postgres_backend::in_transaction(p, Mode::DryRun, f),
+        }
+    }
+
+    /// Runs `f` in a read-only transaction that sees one snapshot of the
+    /// whole database from its first statement to its last, while writers
+    /// go on (a backup of a running system).
+    pub fn read_snapshot<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&mut dyn Conn) -> Result<T, E>,
+    ) -> Result<T, E> {
+        match &*self.pool {
+            Pool::Sqlite(p) => sqlite_backend::in_transaction(p, Mode::Snapshot, f),
+            Pool::Postgres(p) => postgres_backend::in_transaction(p, Mode::Snapshot, f),
         }
     }
 

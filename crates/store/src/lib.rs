@@ -11,6 +11,7 @@ mod sqlite_backend;
 pub mod analytics;
 pub mod areas;
 pub mod audit;
+pub mod backup;
 pub mod plans;
 pub mod reference;
 pub mod registry;
@@ -19,3 +20,4 @@ pub mod units;
 pub mod users;
 
 pub use db::{Backend, Conn, Page, Row, Store, StoreError, Value};
+pub use migrate::latest as schema_version;

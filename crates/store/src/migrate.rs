@@ -10,6 +10,7 @@ const SQLITE: &[(i64, &str)] = &[
         3,
         include_str!("../migrations/sqlite/0003_registry_version.sql"),
     ),
+    (4, include_str!("../migrations/sqlite/0004_audit_chain.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (
@@ -21,7 +22,34 @@ const POSTGRES: &[(i64, &str)] = &[
         3,
         include_str!("../migrations/postgres/0003_registry_version.sql"),
     ),
+    (
+        4,
+        include_str!("../migrations/postgres/0004_audit_chain.sql"),
+    ),
 ];
+
+/// Steps in Rust that run right after a migration's SQL, in the same
+/// transaction, for what SQL cannot compute (SM3).
+const AFTER: &[(i64, Step)] = &[(4, crate::audit::seal_existing)];
+type Step = fn(&mut dyn Conn) -> Result<()>;
+
+/// The newest schema version this build knows (backups record theirs).
+pub fn latest() -> i64 {
+    SQLITE
+        .iter()
+        .chain(POSTGRES)
+        .map(|(v, _)| *v)
+        .max()
+        .unwrap_or(0)
+}
+
+/// The schema version of the database behind `c`.
+pub fn current(c: &mut dyn Conn) -> Result<i64> {
+    c.query_i64(
+        "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+        &[],
+    )
+}
 
 pub fn run(c: &mut dyn Conn) -> Result<()> {
     let migrations = match c.backend() {
@@ -35,12 +63,12 @@ pub fn run(c: &mut dyn Conn) -> Result<()> {
     c.batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)",
     )?;
-    let done = c.query_i64(
-        "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
-        &[],
-    )?;
+    let done = current(c)?;
     for (version, sql) in migrations.iter().filter(|(v, _)| *v > done) {
         c.batch(sql)?;
+        for (_, step) in AFTER.iter().filter(|(v, _)| v == version) {
+            step(c)?;
+        }
         c.execute(
             "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
             params![*version, dingdian_core::time::now_ts()],

@@ -2,9 +2,10 @@
 
 use crate::db::{Backend, Conn, Result, Row, StoreError, Value};
 use bytes::BytesMut;
-use postgres::NoTls;
 use postgres::error::SqlState;
+use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
+use postgres::{IsolationLevel, NoTls};
 use r2d2_postgres::PostgresConnectionManager;
 use std::error::Error;
 use std::str::FromStr;
@@ -25,13 +26,12 @@ pub fn in_transaction<T, E: From<StoreError>>(
     mode: crate::db::Mode,
     f: impl FnOnce(&mut dyn Conn) -> Result<T, E>,
 ) -> Result<T, E> {
-    let read_only = mode == crate::db::Mode::Read;
     let mut client = pool.get().map_err(|e| StoreError::Db(e.to_string()))?;
-    let mut tx = client
-        .build_transaction()
-        .read_only(read_only)
-        .start()
-        .map_err(map_err)?;
+    let mut tx = client.build_transaction().read_only(!mode.writes());
+    if mode == crate::db::Mode::Snapshot {
+        tx = tx.isolation_level(IsolationLevel::RepeatableRead);
+    }
+    let mut tx = tx.start().map_err(map_err)?;
     let out = f(&mut PgConn { tx: &mut tx })?;
     if mode == crate::db::Mode::DryRun {
         tx.rollback().map_err(map_err)?;
@@ -188,6 +188,27 @@ impl Conn for PgConn<'_, '_> {
             self.tx.execute(&sql, &params).map_err(map_err)?;
         }
         Ok(rows.len() as u64)
+    }
+
+    fn query_each(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+        f: &mut dyn FnMut(Row) -> Result<bool>,
+    ) -> Result<()> {
+        let mut rows = self
+            .tx
+            .query_raw(
+                &number_placeholders(sql),
+                params.iter().map(|p| p as &dyn ToSql),
+            )
+            .map_err(map_err)?;
+        while let Some(row) = rows.next().map_err(map_err)? {
+            if !f(read_row(&row))? {
+                break;
+            }
+        }
+        Ok(())
     }
 }
 

@@ -47,7 +47,7 @@ pub fn in_transaction<T, E: From<StoreError>>(
     mode: crate::db::Mode,
     f: impl FnOnce(&mut dyn Conn) -> Result<T, E>,
 ) -> Result<T, E> {
-    let write = mode != crate::db::Mode::Read;
+    let write = mode.writes();
     let mut conn = pool.get().map_err(|e| StoreError::Db(e.to_string()))?;
     // Writers take the lock up front so that two writers never deadlock on
     // upgrading a read lock.
@@ -84,7 +84,7 @@ impl rusqlite::ToSql for Value {
     }
 }
 
-fn map_err(e: rusqlite::Error) -> StoreError {
+pub(crate) fn map_err(e: rusqlite::Error) -> StoreError {
     if let rusqlite::Error::SqliteFailure(f, msg) = &e
         && f.code == ErrorCode::ConstraintViolation
     {
@@ -99,7 +99,7 @@ fn map_err(e: rusqlite::Error) -> StoreError {
     StoreError::Db(e.to_string())
 }
 
-fn read_row(row: &rusqlite::Row<'_>, n: usize) -> rusqlite::Result<Row> {
+pub(crate) fn read_row(row: &rusqlite::Row<'_>, n: usize) -> rusqlite::Result<Row> {
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
         out.push(match row.get_ref(i)? {
@@ -152,5 +152,24 @@ impl Conn for SqliteConn<'_> {
                 .map_err(map_err)?;
         }
         Ok(rows.len() as u64)
+    }
+
+    fn query_each(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+        f: &mut dyn FnMut(Row) -> Result<bool>,
+    ) -> Result<()> {
+        let mut stmt = self.tx.prepare(sql).map_err(map_err)?;
+        let n = stmt.column_count();
+        let mut rows = stmt
+            .query(rusqlite::params_from_iter(params.iter()))
+            .map_err(map_err)?;
+        while let Some(r) = rows.next().map_err(map_err)? {
+            if !f(read_row(r, n).map_err(map_err)?)? {
+                break;
+            }
+        }
+        Ok(())
     }
 }

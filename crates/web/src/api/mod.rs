@@ -309,6 +309,28 @@ pub const ROUTES: &[Route] = &[
     ),
     route!(
         "get",
+        "/audit",
+        "The audit log, newest first (auditor only): text in action, account, object or detail (`q`), exact account (`username`), action prefix, outcome (`success`/`failure`/`refused`), Beijing dates `from` and `to` (inclusive, YYYY-MM-DD)",
+        auth = true,
+        query = [
+            "q", "username", "action", "outcome", "from", "to", "page", "per_page"
+        ],
+        body = None,
+        answer = "AuditRecord",
+        list = true
+    ),
+    route!(
+        "get",
+        "/audit/verify",
+        "Walk the audit log's SM3 hash chain from the first record (auditor only): intact, or the first broken record",
+        auth = true,
+        query = [],
+        body = None,
+        answer = "AuditChain",
+        list = false
+    ),
+    route!(
+        "get",
         "/openapi.json",
         "This document",
         auth = false,
@@ -344,6 +366,8 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("post", "/imports/statistics") => post(registry::import_statistics),
         ("get", "/jobs/{id}") => get(registry::job),
         ("get", "/poverty-lines") => get(registry::poverty_lines),
+        ("get", "/audit") => get(list_audit),
+        ("get", "/audit/verify") => get(verify_audit),
         ("get", "/openapi.json") => get(openapi_json),
         _ => unreachable!("every route in ROUTES has a handler: {method} {path}"),
     }
@@ -715,4 +739,42 @@ async fn list_pairings(
     let (app, actor, p) = (state.app.clone(), c.actor.clone(), page(&q));
     let (items, total) = run(&c, move || app.list_pairings(&actor, &f, p)).await?;
     list(items, total)
+}
+
+async fn list_audit(
+    State(state): State<AppState>,
+    c: ApiCtx,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult {
+    let f = crate::pages::admin::audit_filter(&q).map_err(|e| c.err(e))?;
+    let (app, actor, p) = (state.app.clone(), c.actor.clone(), page(&q));
+    let (items, total) = run(&c, move || app.search_audit(&actor, &f, p)).await?;
+    let items: Vec<Value> = items
+        .into_iter()
+        .map(|r| {
+            json!({
+                "id": r.id, "at": r.at, "at_beijing": dingdian_core::time::show_ts(r.at),
+                "user_id": r.user_id, "username": r.username, "address": r.address,
+                "action": r.action, "object_type": r.object_type, "object_id": r.object_id,
+                "outcome": r.outcome, "detail": r.detail, "prev_hash": r.prev_hash, "hash": r.hash,
+            })
+        })
+        .collect();
+    list(items, total)
+}
+
+async fn verify_audit(State(state): State<AppState>, c: ApiCtx) -> ApiResult {
+    let (app, actor) = (state.app.clone(), c.actor.clone());
+    let r = run(&c, move || app.verify_audit(&actor)).await?;
+    let broken = r.broken.as_ref().map(|b| {
+        let m = b.msg();
+        json!({ "id": b.id, "at": b.at, "action": b.action, "code": m.code, "message": m.text(&c.lang) })
+    });
+    ok(json!({
+        "intact": r.intact(),
+        "checked": r.checked,
+        "last_id": r.head.as_ref().map(|h| h.0),
+        "last_hash": r.head.as_ref().map(|h| h.1.clone()),
+        "broken": broken,
+    }))
 }

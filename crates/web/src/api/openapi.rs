@@ -11,6 +11,32 @@ fn schemas() -> Value {
     let date = json!({ "type": "string", "format": "date" });
     let opt = |v: &Value| json!({ "oneOf": [v, { "type": "null" }] });
     let status = json!({ "type": "string", "enum": ["draft", "consultation", "submitted", "returned", "approved", "active", "superseded"] });
+    // Built apart: one json! of every schema exceeds the macro recursion limit.
+    let audit_record = s(
+        json!({
+            "id": int, "at": { "type": "integer", "description": "UTC seconds" }, "at_beijing": { "type": "string", "description": "YYYY-MM-DD HH:MM, Asia/Shanghai" },
+            "user_id": opt(&int), "username": opt(&str_), "address": opt(&str_), "action": str_,
+            "object_type": opt(&str_), "object_id": opt(&str_), "outcome": { "type": "string", "enum": ["success", "failure", "refused"] },
+            "detail": opt(&str_),
+            "prev_hash": { "type": "string", "description": "the previous record's hash (64 hex; zeros for the first)" },
+            "hash": { "type": "string", "description": "SM3 over this record's canonical form, 64 hex" }
+        }),
+        &["id", "at", "action", "outcome", "hash"],
+    );
+    let broken = s(
+        json!({
+            "id": int, "at": int, "action": str_, "message": str_,
+            "code": { "type": "string", "enum": ["audit_hash_mismatch", "audit_broken_link", "audit_gap"] }
+        }),
+        &["id", "at", "action", "code", "message"],
+    );
+    let audit_chain = s(
+        json!({
+            "intact": { "type": "boolean" }, "checked": { "type": "integer", "description": "records found intact, from the first" },
+            "last_id": opt(&int), "last_hash": opt(&str_), "broken": opt(&broken)
+        }),
+        &["intact", "checked"],
+    );
     json!({
         "Error": s(json!({ "error": s(json!({
             "code": str_, "message": str_,
@@ -93,6 +119,8 @@ fn schemas() -> Value {
             "result": { "description": "on success the report {households, members, rejected, errors, dry_run}; on failure the errors [{row, field, value, msg: {code, zh, en}}]" }
         }), &["id", "status", "phase", "done", "total"]),
         "PovertyLine": s(json!({ "year": int, "line_yuan": { "type": "number" }, "line_fen": int, "note": opt(&str_) }), &["year", "line_yuan"]),
+        "AuditRecord": audit_record,
+        "AuditChain": audit_chain,
         "Coverage": s(json!({
             "key_counties": int, "covered": int,
             "uncovered": { "type": "array", "items": s(json!({ "code": str_, "name": str_, "priority": { "type": "integer", "description": "1 western, 2 old revolutionary/ethnic/border, 3 other" } }), &["code", "name", "priority"]) }

@@ -15,6 +15,8 @@ use axum::routing::get;
 use dingdian_app::AppError;
 use dingdian_app::auth::NewUserInput;
 use dingdian_core::role::ALL_ROLES;
+use dingdian_core::time;
+use dingdian_store::audit::AuditFilter;
 use minijinja::context;
 use std::collections::HashMap;
 
@@ -114,30 +116,99 @@ async fn create_user(
     }
 }
 
-async fn audit(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) -> Response {
+/// The auditor's search from a query string (the page and the API): text,
+/// account, action, outcome and a range of Beijing dates (`from`, `to`,
+/// both inclusive). A date that is not one is named in the error.
+pub(crate) fn audit_filter(query: &Query) -> Result<AuditFilter, AppError> {
+    let date = |key: &str| -> Result<Option<chrono::NaiveDate>, AppError> {
+        match q(query, key) {
+            None => Ok(None),
+            Some(v) => time::parse_date(v).map(Some).ok_or_else(|| {
+                AppError::invalid(
+                    key,
+                    v,
+                    "bad_date",
+                    "日期应为 YYYY-MM-DD",
+                    "a date must be YYYY-MM-DD",
+                )
+            }),
+        }
+    };
+    let outcome = q(query, "outcome").map(str::to_string);
+    if let Some(o) = outcome.as_deref()
+        && !OUTCOMES.contains(&o)
+    {
+        return Err(AppError::invalid(
+            "outcome",
+            o,
+            "bad_outcome",
+            "结果应为 success、failure 或 refused",
+            "the outcome must be success, failure or refused",
+        ));
+    }
+    Ok(AuditFilter {
+        q: q(query, "q").map(str::to_string),
+        username: q(query, "username").map(str::to_string),
+        action: q(query, "action").map(str::to_string),
+        outcome,
+        from: date("from")?.map(|d| time::day_bounds(d).0),
+        until: date("to")?.map(|d| time::day_bounds(d).1),
+    })
+}
+
+const OUTCOMES: [&str; 3] = ["success", "failure", "refused"];
+
+async fn audit(State(state): State<AppState>, pc: PageCtx, Q(mut query): Q<Query>) -> Response {
+    let filter = match audit_filter(&query) {
+        Ok(f) => f,
+        Err(e) => return error_page(&state, &pc, e).await,
+    };
     if wants_xlsx(&query) {
-        let (app, actor, search) = (
-            state.app.clone(),
-            pc.actor.clone(),
-            q(&query, "q").map(str::to_string),
-        );
-        return match blocking(move || app.export_audit(&actor, search.as_deref())).await {
+        let (app, actor) = (state.app.clone(), pc.actor.clone());
+        return match blocking(move || app.export_audit(&actor, &filter)).await {
             Ok(bytes) => xlsx_response("audit", bytes),
             Err(e) => error_page(&state, &pc, e).await,
         };
     }
+    // Verifying walks the whole log: only when asked, and not again on
+    // every page or export link.
+    let verify = query.remove("verify").is_some();
     let page = page_of(&query);
     let app = state.app.clone();
     let actor = pc.actor.clone();
-    let search = q(&query, "q").map(str::to_string);
-    let s2 = search.clone();
-    match blocking(move || app.list_audit(&actor, s2.as_deref(), page)).await {
-        Ok((items, total)) => {
+    let f2 = filter.clone();
+    let found = blocking(move || -> Result<_, AppError> {
+        let list = app.search_audit(&actor, &f2, page)?;
+        let chain = if verify {
+            Some(app.verify_audit(&actor)?)
+        } else {
+            None
+        };
+        Ok((list, chain))
+    })
+    .await;
+    match found {
+        Ok(((items, total), chain)) => {
             let items: Vec<_> = items
                 .into_iter()
-                .map(|r| context! { id => r.id, at => r.at, username => r.username, address => r.address, action => r.action, object_type => r.object_type, object_id => r.object_id, outcome => r.outcome, detail => r.detail })
+                .map(|r| context! { id => r.id, at => r.at, username => r.username, address => r.address, action => r.action, object_type => r.object_type, object_id => r.object_id, outcome => r.outcome, detail => r.detail, hash => r.hash })
                 .collect();
-            let ctx = context! { items, list => list_nav("/audit", &query, page, total, true), f => context! { q => search.unwrap_or_default() } };
+            let chain = chain.map(|c| {
+                let head = c.head.clone();
+                match &c.broken {
+                    None => context! { intact => true, checked => c.checked, head_id => head.as_ref().map(|h| h.0), head_hash => head.map(|h| h.1) },
+                    Some(b) => context! { intact => false, checked => c.checked, id => b.id, at => b.at, action => b.action.clone(), message => b.msg().text(&pc.lang).to_string() },
+                }
+            });
+            let f = context! {
+                q => q(&query, "q").unwrap_or(""),
+                username => q(&query, "username").unwrap_or(""),
+                action => q(&query, "action").unwrap_or(""),
+                outcome => q(&query, "outcome").unwrap_or(""),
+                from => q(&query, "from").unwrap_or(""),
+                to => q(&query, "to").unwrap_or(""),
+            };
+            let ctx = context! { items, chain, outcomes => OUTCOMES, list => list_nav("/audit", &query, page, total, true), f };
             render::page(
                 &state,
                 &pc,

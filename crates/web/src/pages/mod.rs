@@ -1,7 +1,7 @@
 //! The HTML pages. Every list pages, searches and exports to xlsx; every
 //! form checks its CSRF token and shows errors under the fields.
 
-mod admin;
+pub(crate) mod admin;
 mod areas;
 mod home;
 pub(crate) mod indicators;
