@@ -169,6 +169,9 @@ const MATRIX: &[Row] = &[
     row("post", "/imports/statistics", OtherCounty,         [F,   F,   F,   A,   F,   F,   R,   F,   F,   U]),
     row("get",  "/jobs/{id}",          OwnCounty,           [F,   F,   F,   A,   F,   F,   A,   F,   F,   U]),
     row("get",  "/jobs/{id}",          OtherCounty,         [F,   F,   F,   A,   F,   F,   N,   F,   F,   U]),
+    // The audit log: the audit administrator only.
+    row("get",  "/audit",              None,                [F,   F,   A,   F,   F,   F,   F,   F,   F,   U]),
+    row("get",  "/audit/verify",       None,                [F,   F,   A,   F,   F,   F,   F,   F,   F,   U]),
 ];
 
 const C1: &str = ZHOUQU;
