@@ -43,9 +43,13 @@ enum Command {
         /// Address to listen on
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: String,
-        /// Load the demo data first if the database is empty, and print the demo logins
+        /// Load the demo data first if the database is empty, and print the demo logins.
+        /// Without it the demo accounts cannot sign in.
         #[arg(long)]
         demo: bool,
+        /// Days a password lasts before its owner must change it (0: never)
+        #[arg(long, env = "DINGDIAN_PASSWORD_MAX_AGE_DAYS", default_value_t = dingdian_core::user::DEFAULT_PASSWORD_MAX_AGE_DAYS)]
+        password_max_age_days: i64,
         #[command(flatten)]
         db: Db,
     },
@@ -136,6 +140,11 @@ enum UserCommand {
         /// Read the password from standard input (required)
         #[arg(long, required = true)]
         password_stdin: bool,
+        /// Give the account a second factor (TOTP) although its role does not
+        /// require one; admin, security, auditor, office and reviewer always get one.
+        /// The otpauth:// line is printed on standard output.
+        #[arg(long)]
+        totp: bool,
         #[command(flatten)]
         db: Db,
     },
@@ -269,12 +278,20 @@ fn read_file(path: &Path) -> Result<Vec<u8>, Failure> {
 }
 
 fn print_demo_logins() {
+    use dingdian_app::demo;
     println!(
         "演示账号 / demo accounts (password 密码: {}):",
-        dingdian_app::demo::DEMO_PASSWORD
+        demo::DEMO_PASSWORD
     );
-    for (user, name, role) in dingdian_app::demo::DEMO_USERS {
+    for (user, name, role) in demo::DEMO_USERS {
         println!("  {user:<10} {role:<10} {name}");
+    }
+    println!(
+        "动态口令 / second factor (TOTP secret 密钥 {}, add it to an authenticator app):",
+        demo::DEMO_TOTP_SECRET
+    );
+    for (_, line) in demo::demo_otpauth_lines() {
+        println!("  {line}");
     }
 }
 
@@ -358,8 +375,21 @@ fn import_registry(
 
 fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
-        Command::Serve { addr, demo, db } => {
-            let app = open(&db)?;
+        Command::Serve {
+            addr,
+            demo,
+            password_max_age_days,
+            db,
+        } => {
+            if password_max_age_days < 0 {
+                return Err(Failure::Invalid(
+                    "--password-max-age-days 不能为负数 / must not be negative".into(),
+                ));
+            }
+            let app = open(&db)?.with_policy(dingdian_app::SignInPolicy {
+                password_max_age_days,
+                demo_mode: demo,
+            });
             if demo {
                 if app.is_empty()? {
                     app.load_demo()?;
@@ -416,6 +446,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     county,
                     name,
                     password_stdin: _,
+                    totp,
                     db,
                 },
         } => {
@@ -425,6 +456,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 .map_err(|e| Failure::System(e.to_string()))?;
             let password = password.trim_end_matches(['\r', '\n']).to_string();
             let app = open(&db)?;
+            let needs_factor = dingdian_core::role::Role::parse(role.trim())
+                .is_some_and(dingdian_core::role::Role::requires_second_factor);
+            let secret = (totp || needs_factor).then(dingdian_app::auth::new_totp_secret);
             let input = NewUserInput {
                 username: username.clone(),
                 display_name: name,
@@ -432,9 +466,20 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 unit_id: unit,
                 county_code: county,
                 password,
+                totp_secret: secret.clone(),
+                demo: false,
             };
             let id = app.create_user(&Actor::cli(), &input)?;
             println!("已创建用户 / created user {username} (#{id})");
+            if let Some(secret) = secret {
+                eprintln!(
+                    "请将下一行交给账号本人，添加到身份验证器 / give the next line to the account's owner for an authenticator app:"
+                );
+                println!(
+                    "{}",
+                    dingdian_core::totp::otpauth_uri(username.trim(), &secret)
+                );
+            }
             Ok(())
         }
         Command::Import { command } => {

@@ -10,6 +10,7 @@ const SQLITE: &[(i64, &str)] = &[
         3,
         include_str!("../migrations/sqlite/0003_registry_version.sql"),
     ),
+    (5, include_str!("../migrations/sqlite/0005_identity.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (
@@ -21,6 +22,7 @@ const POSTGRES: &[(i64, &str)] = &[
         3,
         include_str!("../migrations/postgres/0003_registry_version.sql"),
     ),
+    (5, include_str!("../migrations/postgres/0005_identity.sql")),
 ];
 
 pub fn run(c: &mut dyn Conn) -> Result<()> {

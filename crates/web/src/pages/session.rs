@@ -97,6 +97,7 @@ async fn login(State(state): State<AppState>, req: Request) -> Response {
     };
     let get = |k: &str| form.get(k).cloned().unwrap_or_default();
     let (username, password, next) = (get("username"), get("password"), get("next"));
+    let code = get("totp");
     let pre = ctx::cookie(&parts, PRE_CSRF_COOKIE).unwrap_or("");
     if pre.is_empty() || !constant_time_eq(pre.as_bytes(), get("_csrf").as_bytes()) {
         let msg = if lang == "en" {
@@ -116,11 +117,19 @@ async fn login(State(state): State<AppState>, req: Request) -> Response {
     let app = state.app.clone();
     let addr = ctx::address(&parts);
     let user = username.clone();
-    let result =
-        crate::ctx::blocking(move || app.login(&user, &password, SessionKind::Web, addr)).await;
+    let result = crate::ctx::blocking(move || {
+        app.login(&user, &password, Some(&code), SessionKind::Web, addr)
+    })
+    .await;
     match result {
         Ok(s) => {
-            let mut res = Redirect::to(safe_next(&next)).into_response();
+            // A password to change or a second factor to enrol comes first.
+            let to = if s.restriction.is_some() {
+                "/account"
+            } else {
+                safe_next(&next)
+            };
+            let mut res = Redirect::to(to).into_response();
             for c in [
                 cookie(&state, SESSION_COOKIE, &s.token, None),
                 cookie(&state, LANG_COOKIE, &s.user.language, Some(31_536_000)),
