@@ -161,7 +161,7 @@ pub(crate) fn seal_secret(key: &PersonalDataKey, aad: &[u8], secret: &[u8]) -> V
 }
 
 enum Attempt {
-    Ok(SignedIn),
+    Ok(Box<SignedIn>),
     Failed(AppError),
 }
 
@@ -271,10 +271,10 @@ impl App {
                 None => kind.as_str().to_string(),
             };
             audit(c, &actor, "login", ("user", &u.username), "success", Some(detail))?;
-            Ok(Attempt::Ok(SignedIn { token, csrf_token, user: u, restriction }))
+            Ok(Attempt::Ok(Box::new(SignedIn { token, csrf_token, user: u, restriction })))
         })?;
         match attempt {
-            Attempt::Ok(s) => Ok(s),
+            Attempt::Ok(s) => Ok(*s),
             Attempt::Failed(e) => Err(e),
         }
     }

@@ -401,6 +401,7 @@ fn the_administrator_manages_accounts_only(db: &TestDb) {
 
     // Reads no personal data and no audit log, assigns no role.
     expect_forbidden(app.list_households(&admin, &HouseholdFilter::default(), Page::all()));
+    expect_forbidden(app.list_units(&admin, &Default::default(), Page::all()));
     expect_forbidden(app.list_audit(&admin, None, Page::all()));
     expect_forbidden(app.export_audit(&admin, None));
     expect_forbidden(app.assign_role(

@@ -116,7 +116,9 @@ impl Role {
         match action {
             ReadAreas => !matches!(self, Auditor),
             EditAreas => matches!(self, Office),
-            ReadUnits => !matches!(self, Auditor),
+            // Units name their contact people: personal information the
+            // system administrator does not read.
+            ReadUnits => !matches!(self, Auditor | Admin),
             EditUnits => matches!(self, Office | Unit),
             CreateUnits => matches!(self, Office),
             ReadPlans => matches!(self, Office | Reviewer | Inspector | Unit | County | Cadre),

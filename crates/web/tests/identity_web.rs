@@ -266,7 +266,10 @@ fn account_pages_keep_the_duties_separate(db: &TestDb) {
     let page = admin.get("/users");
     page.expect(200);
     let html = page.text();
-    assert!(html.contains("method=\"post\" action=\"/users\""), "the create form");
+    assert!(
+        html.contains("method=\"post\" action=\"/users\""),
+        "the create form"
+    );
     assert!(!html.contains("name=\"role\""), "no role to choose");
     let r = admin.post("/users", &[("username", "li"), ("password", PASSWORD)]);
     r.expect(403);
@@ -305,7 +308,10 @@ fn account_pages_keep_the_duties_separate(db: &TestDb) {
     let mut security = web.browser();
     security.sign_in("security1", PASSWORD);
     let page = security.get("/users");
-    assert!(!page.text().contains("method=\"post\" action=\"/users\""), "no create form");
+    assert!(
+        !page.text().contains("method=\"post\" action=\"/users\""),
+        "no create form"
+    );
     let page = security.get(&format!("/users/{li}"));
     assert!(
         page.text().contains(&format!("/users/{li}/role")),
