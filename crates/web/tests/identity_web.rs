@@ -388,6 +388,13 @@ fn account_pages_keep_the_duties_separate(db: &TestDb) {
     );
     r.expect(422);
     assert!(r.text().contains("新密码不能与当前密码相同"));
+    // The restricted session may still switch language and sign out.
+    li_b.post(
+        "/lang",
+        &[("_csrf", &csrf), ("to", "en"), ("next", "/account")],
+    )
+    .expect(303);
+    assert!(li_b.get("/account").text().contains("Change password"));
     let r = li_b.post(
         "/account/password",
         &[
@@ -398,6 +405,15 @@ fn account_pages_keep_the_duties_separate(db: &TestDb) {
     );
     r.expect(303);
     li_b.get("/").expect(200);
+
+    let mut again = web.browser();
+    web.app
+        .reset_password(&actor(&web.app, "admin1"), li, "Reset@2026x")
+        .unwrap();
+    again.sign_in("li", "Reset@2026x");
+    let csrf = csrf_of(&again.get("/account").text());
+    again.post("/logout", &[("_csrf", &csrf)]).expect(303);
+    assert!(again.cookie("dd_session").is_none(), "signed out");
 }
 
 fn any_user_enrols_a_second_factor_on_my_account(db: &TestDb) {

@@ -155,9 +155,11 @@ async fn login(State(state): State<AppState>, req: Request) -> Response {
     }
 }
 
+/// Also for a session that must first change its password or enrol a
+/// second factor: signing out is always possible.
 async fn logout(
     State(state): State<AppState>,
-    pc: ctx::PageCtx,
+    ctx::AccountCtx { pc, .. }: ctx::AccountCtx,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
     if let Err(e) = pc.check_csrf(form.get("_csrf").map(String::as_str).unwrap_or("")) {
@@ -193,8 +195,10 @@ async fn switch_language(State(state): State<AppState>, req: Request) -> Respons
     let next = safe_next(form.get("next").map(String::as_str).unwrap_or("/")).to_string();
     let token = form.get("_csrf").cloned().unwrap_or_default();
     if ctx::cookie(&parts, SESSION_COOKIE).is_some() {
-        match ctx::PageCtx::from_request_parts(&mut parts, &state).await {
-            Ok(pc) => {
+        // Also from "My account" while the session must first change its
+        // password or enrol a second factor.
+        match ctx::AccountCtx::from_request_parts(&mut parts, &state).await {
+            Ok(ctx::AccountCtx { pc, .. }) => {
                 if let Err(e) = pc.check_csrf(&token) {
                     return super::error_page(&state, &pc, e).await;
                 }
