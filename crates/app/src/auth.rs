@@ -6,12 +6,14 @@ use argon2::Argon2;
 use argon2::password_hash::{
     PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
 };
+use dingdian_core::crypto::PersonalDataKey;
 use dingdian_core::role::{Action, Role};
 use dingdian_core::user::{self, User};
-use dingdian_core::{FieldError, Msg, time};
-use dingdian_store::{Page, areas, sessions, units, users};
+use dingdian_core::{FieldError, Msg, time, totp};
+use dingdian_store::{Conn, Page, areas, sessions, units, users};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
 
 pub fn hash_password(password: &str) -> Result<String> {
     let salt = SaltString::generate(&mut OsRng);
@@ -21,7 +23,7 @@ pub fn hash_password(password: &str) -> Result<String> {
         .map_err(|e| AppError::Store(dingdian_store::StoreError::Db(format!("argon2: {e}"))))
 }
 
-fn verify_password(password: &str, hash: &str) -> bool {
+pub(crate) fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
         .map(|h| {
             Argon2::default()
@@ -61,6 +63,8 @@ pub struct SignedIn {
     pub token: String,
     pub csrf_token: String,
     pub user: User,
+    /// The session may only change the password or enrol a second factor.
+    pub restriction: Option<Restriction>,
 }
 
 /// The session kinds: a browser cookie or an API bearer token.
@@ -79,23 +83,105 @@ impl SessionKind {
     }
 }
 
+/// Why a signed-in session may do nothing but put its account in order.
+/// Worked out from the account on every request, so it lifts as soon as
+/// the account is in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Restriction {
+    /// The password is older than the configured maximum age (or was set
+    /// by the administrator): change it first.
+    PasswordExpired,
+    /// The role needs a second factor the account has not enrolled yet.
+    EnrolSecondFactor,
+}
+
+impl Restriction {
+    pub fn code(self) -> &'static str {
+        match self {
+            Restriction::PasswordExpired => "password_expired",
+            Restriction::EnrolSecondFactor => "second_factor_required",
+        }
+    }
+
+    pub fn msg(self) -> Msg {
+        match self {
+            Restriction::PasswordExpired => Msg::new(
+                self.code(),
+                "密码已过期（或由管理员设置），请先在“我的账户”修改密码",
+                "the password has expired (or was set by the administrator): change it under “My account” first",
+            ),
+            Restriction::EnrolSecondFactor => Msg::new(
+                self.code(),
+                "此角色须使用动态口令（第二因素），请先在“我的账户”绑定身份验证器",
+                "this role needs a second factor: set up an authenticator app under “My account” first",
+            ),
+        }
+    }
+
+    fn of(u: &User, now: i64, policy: crate::SignInPolicy) -> Option<Restriction> {
+        if u.password_expired(now, policy.password_max_age_days) {
+            Some(Restriction::PasswordExpired)
+        } else if u.must_enrol_second_factor() {
+            Some(Restriction::EnrolSecondFactor)
+        } else {
+            None
+        }
+    }
+}
+
+fn demo_refused() -> AppError {
+    AppError::Forbidden(Msg::new(
+        "demo_account",
+        "演示账号只能在演示模式（serve --demo）下登录；正式系统请使用管理员创建的账号",
+        "demo accounts sign in only in demo mode (serve --demo); use an account made by the administrator",
+    ))
+}
+
+fn no_role() -> AppError {
+    AppError::Forbidden(Msg::new(
+        "no_role",
+        "此账号尚未分配角色，请联系安全管理员",
+        "this account has no role yet: ask the security administrator to assign one",
+    ))
+}
+
+/// Fresh random bytes for a TOTP secret.
+pub fn new_totp_secret() -> Vec<u8> {
+    let mut secret = vec![0u8; totp::SECRET_BYTES];
+    rand::thread_rng().fill_bytes(&mut secret);
+    secret
+}
+
+/// Seals a TOTP secret with the personal-data key under `aad`.
+pub(crate) fn seal_secret(key: &PersonalDataKey, aad: &[u8], secret: &[u8]) -> Vec<u8> {
+    let mut nonce = [0u8; 12];
+    rand::thread_rng().fill_bytes(&mut nonce);
+    key.seal(nonce, aad, secret)
+}
+
 enum Attempt {
-    Ok(SignedIn),
+    Ok(Box<SignedIn>),
     Failed(AppError),
 }
 
 impl App {
-    /// Signs in with user name and password. Failures are counted; the
-    /// fifth in a row locks the account for 30 minutes. Every attempt is
-    /// audited.
+    /// Signs in with user name, password and, for an account with a second
+    /// factor, the TOTP code. Wrong passwords and wrong codes are counted;
+    /// the fifth in a row locks the account for 30 minutes. Every attempt is
+    /// audited. An expired password or a missing second factor the role
+    /// needs still signs in, but into a [`Restriction`].
     pub fn login(
         &self,
         username: &str,
         password: &str,
+        totp_code: Option<&str>,
         kind: SessionKind,
         address: Option<String>,
     ) -> Result<SignedIn> {
         let now = time::now_ts();
+        let policy = self.policy();
+        let keys = self.keys();
         let attempt = self.store.write(|c| -> Result<Attempt> {
             let anonymous = Actor {
                 user_id: None,
@@ -127,29 +213,93 @@ impl App {
                 audit(c, &actor, "login", ("user", &u.username), "refused", Some("inactive".into()))?;
                 return Ok(Attempt::Failed(bad_credentials()));
             }
-            if !verify_password(password, &u.password_hash) {
+            // A wrong password and a wrong code count alike toward the lock.
+            let failure = |c: &mut dyn Conn, why: &str, error: AppError| -> Result<Attempt> {
                 let failed = u.failed_logins + 1;
                 let lock = (failed >= user::MAX_FAILED_LOGINS).then_some(now + user::LOCKOUT_SECONDS);
                 users::record_failure(c, u.id, if lock.is_some() { 0 } else { failed }, lock)?;
-                audit(c, &actor, "login", ("user", &u.username), "failure", lock.map(|_| "account locked".to_string()))?;
-                return Ok(Attempt::Failed(bad_credentials()));
+                let detail = if lock.is_some() { format!("{why}; account locked") } else { why.to_string() };
+                audit(c, &actor, "login", ("user", &u.username), "failure", Some(detail))?;
+                Ok(Attempt::Failed(error))
+            };
+            if !verify_password(password, &u.password_hash) {
+                return failure(c, "wrong password", bad_credentials());
+            }
+            if u.demo && !policy.demo_mode {
+                audit(c, &actor, "login", ("user", &u.username), "refused", Some("demo account outside --demo".into()))?;
+                return Ok(Attempt::Failed(demo_refused()));
+            }
+            if u.role.is_none() || u.scope().is_none() {
+                audit(c, &actor, "login", ("user", &u.username), "refused", Some("no role or scope".into()))?;
+                return Ok(Attempt::Failed(no_role()));
+            }
+            if let Some(sealed) = &u.totp_secret {
+                let code = totp_code.map(str::trim).unwrap_or("");
+                if code.is_empty() {
+                    audit(c, &actor, "login", ("user", &u.username), "refused", Some("second factor missing".into()))?;
+                    return Ok(Attempt::Failed(AppError::Unauthorized(Msg::new(
+                        "totp_required",
+                        "请输入身份验证器显示的 6 位动态口令",
+                        "enter the 6-digit code your authenticator app shows",
+                    ))));
+                }
+                let secret = Zeroizing::new(keys.open_any(totp::AAD_SECRET, sealed).map(|(p, _)| p).map_err(|m| {
+                    AppError::Store(dingdian_store::StoreError::Db(format!("TOTP secret of {}: {}", u.username, m.en)))
+                })?);
+                match totp::verify(&secret, code, now, u.totp_last_step) {
+                    Some(step) => users::set_totp_step(c, u.id, Some(step))?,
+                    None => {
+                        return failure(
+                            c,
+                            "wrong or reused second factor",
+                            AppError::Unauthorized(Msg::new(
+                                "bad_totp",
+                                "动态口令错误、已过期或已使用过",
+                                "the code is wrong, expired or already used",
+                            )),
+                        );
+                    }
+                }
             }
             users::record_success(c, u.id)?;
             let token = random_token();
             let csrf_token = random_token();
             sessions::insert(c, &token_hash(&token), u.id, kind.as_str(), &csrf_token, address.as_deref(), now)?;
-            audit(c, &actor, "login", ("user", &u.username), "success", Some(kind.as_str().into()))?;
-            Ok(Attempt::Ok(SignedIn { token, csrf_token, user: u }))
+            let restriction = Restriction::of(&u, now, policy);
+            let detail = match restriction {
+                Some(r) => format!("{}; restricted: {}", kind.as_str(), r.code()),
+                None => kind.as_str().to_string(),
+            };
+            audit(c, &actor, "login", ("user", &u.username), "success", Some(detail))?;
+            Ok(Attempt::Ok(Box::new(SignedIn { token, csrf_token, user: u, restriction })))
         })?;
         match attempt {
-            Attempt::Ok(s) => Ok(s),
+            Attempt::Ok(s) => Ok(*s),
             Attempt::Failed(e) => Err(e),
         }
     }
 
     /// The acting user behind a session token, or 401 when the token is
-    /// unknown or idle past the timeout. Touches the session.
+    /// unknown or idle past the timeout. A session that must first change
+    /// its password or enrol a second factor is refused with 403 (the code
+    /// names which); see [`authenticate_account`](Self::authenticate_account).
+    /// Touches the session.
     pub fn authenticate(&self, token: &str, address: Option<String>) -> Result<(Actor, String)> {
+        let (actor, csrf, restriction) = self.authenticate_account(token, address)?;
+        match restriction {
+            Some(r) => Err(AppError::Forbidden(r.msg())),
+            None => Ok((actor, csrf)),
+        }
+    }
+
+    /// Like [`authenticate`](Self::authenticate), but lets a restricted
+    /// session through with its restriction: only the account's own pages
+    /// (change the password, enrol a second factor) use it.
+    pub fn authenticate_account(
+        &self,
+        token: &str,
+        address: Option<String>,
+    ) -> Result<(Actor, String, Option<Restriction>)> {
         let now = time::now_ts();
         let expired = || {
             AppError::Unauthorized(Msg::new(
@@ -178,17 +328,20 @@ impl App {
             return Err(expired());
         }
         let u = u.filter(|u| u.active).ok_or_else(expired)?;
+        if u.demo && !self.policy().demo_mode {
+            return Err(demo_refused());
+        }
         if now - s.last_seen_at >= 60 {
             self.store.write(|c| sessions::touch(c, &h, now))?;
         }
         let actor = Actor::from_user(&u, address).ok_or_else(|| {
             AppError::Forbidden(Msg::new(
                 "no_scope",
-                "此账号缺少单位或县的范围设置",
-                "this account lacks its unit or county scope",
+                "此账号缺少角色或单位、县的范围设置",
+                "this account lacks its role or its unit or county scope",
             ))
         })?;
-        Ok((actor, s.csrf_token))
+        Ok((actor, s.csrf_token, Restriction::of(&u, now, self.policy())))
     }
 
     pub fn logout(&self, token: &str, actor: &Actor) -> Result<()> {
@@ -221,10 +374,23 @@ impl App {
         Ok(())
     }
 
-    /// Creates an account. The actor must manage users (the CLI may always).
+    /// Creates an account. The operator at the server (the CLI) gives any
+    /// role, the three administrator duties included. The administrator
+    /// (in the application) makes the account without a role — the
+    /// security administrator assigns it — and its password must be changed
+    /// at the first sign-in, so the administrator never knows a password
+    /// in use.
     pub fn create_user(&self, actor: &Actor, n: &NewUserInput) -> Result<i64> {
-        if actor.user_id.is_some() {
-            actor.require(Action::ManageUsers)?;
+        let by_operator = actor.user_id.is_none();
+        if !by_operator {
+            actor.require(Action::ManageAccounts)?;
+            if !n.role.trim().is_empty() {
+                return Err(AppError::Forbidden(Msg::new(
+                    "role_by_security",
+                    "角色和范围由安全管理员分配：请不选角色创建账号",
+                    "roles and scopes are assigned by the security administrator: create the account without a role",
+                )));
+            }
         }
         let mut e = Vec::new();
         let username = n.username.trim();
@@ -246,7 +412,7 @@ impl App {
             ));
         }
         let role = Role::parse(n.role.trim());
-        if role.is_none() {
+        if by_operator && role.is_none() {
             e.push(FieldError::new(
                 "role",
                 n.role.trim(),
@@ -256,50 +422,10 @@ impl App {
         if let Some(m) = user::password_problem(&n.password) {
             e.push(FieldError::new("password", "", m));
         }
+        let now = time::now_ts();
         let out = self.store.write(|c| {
             if let Some(r) = role {
-                if r.needs_unit() {
-                    match n.unit_id {
-                        None => e.push(FieldError::new(
-                            "unit",
-                            "",
-                            Msg::new(
-                                "unit_required",
-                                "此角色必须指定单位",
-                                "this role needs a unit",
-                            ),
-                        )),
-                        Some(id) if !units::exists(c, id)? => e.push(FieldError::new(
-                            "unit",
-                            id.to_string(),
-                            Msg::new("unknown_unit", "单位不存在", "no such unit"),
-                        )),
-                        _ => {}
-                    }
-                }
-                if r.needs_county() {
-                    match n.county_code.as_deref() {
-                        None | Some("") => e.push(FieldError::new(
-                            "county",
-                            "",
-                            Msg::new(
-                                "county_required",
-                                "此角色必须指定县",
-                                "this role needs a county",
-                            ),
-                        )),
-                        Some(code) if !areas::county_exists(c, code)? => e.push(FieldError::new(
-                            "county",
-                            code,
-                            Msg::new(
-                                "unknown_county",
-                                "不是已知的县级区划代码",
-                                "is not a known county code",
-                            ),
-                        )),
-                        _ => {}
-                    }
-                }
+                check_scope(c, r, n.unit_id, n.county_code.as_deref(), &mut e)?;
             }
             if !username.is_empty() && users::by_username(c, username)?.is_some() {
                 e.push(FieldError::new(
@@ -315,47 +441,117 @@ impl App {
             if !e.is_empty() {
                 return Err(AppError::Invalid(std::mem::take(&mut e)));
             }
-            let role = role.expect("checked");
             let hash = hash_password(&n.password)?;
             let display = if n.display_name.trim().is_empty() {
                 username
             } else {
                 n.display_name.trim()
             };
+            let totp_secret = n
+                .totp_secret
+                .as_deref()
+                .map(|s| seal_secret(&self.key(), totp::AAD_SECRET, s));
             let id = users::insert(
                 c,
                 &users::NewUser {
                     username,
                     display_name: display,
                     role,
-                    unit_id: n.unit_id.filter(|_| role.needs_unit()),
-                    county_code: n.county_code.as_deref().filter(|_| role.needs_county()),
+                    unit_id: n.unit_id.filter(|_| role.is_some_and(Role::needs_unit)),
+                    county_code: n
+                        .county_code
+                        .as_deref()
+                        .filter(|_| role.is_some_and(Role::needs_county)),
                     password_hash: &hash,
+                    password_changed_at: if by_operator { now } else { 0 },
+                    totp_secret,
+                    demo: n.demo,
                 },
-                time::now_ts(),
+                now,
             )?;
+            let mut detail = format!("role={}", role.map(Role::as_str).unwrap_or("none"));
+            if n.totp_secret.is_some() {
+                detail.push_str("; second factor");
+            }
+            if n.demo {
+                detail.push_str("; demo account");
+            }
             audit(
                 c,
                 actor,
                 "user.create",
                 ("user", username),
                 "success",
-                Some(format!("role={}", role.as_str())),
+                Some(detail),
             )?;
             Ok(id)
         })?;
         Ok(out)
     }
 
+    /// The accounts, for the administrator and the security administrator.
     pub fn list_users(
         &self,
         actor: &Actor,
         q: Option<&str>,
         page: Page,
     ) -> Result<(Vec<User>, i64)> {
-        actor.require(Action::ManageUsers)?;
+        actor.require(Action::ListAccounts)?;
         Ok(self.store.read(|c| users::list(c, q, page))?)
     }
+}
+
+/// Adds an error for each scope the role needs and lacks or names wrongly.
+pub(crate) fn check_scope(
+    c: &mut dyn Conn,
+    role: Role,
+    unit_id: Option<i64>,
+    county_code: Option<&str>,
+    e: &mut Vec<FieldError>,
+) -> Result<()> {
+    if role.needs_unit() {
+        match unit_id {
+            None => e.push(FieldError::new(
+                "unit",
+                "",
+                Msg::new(
+                    "unit_required",
+                    "此角色必须指定单位",
+                    "this role needs a unit",
+                ),
+            )),
+            Some(id) if !units::exists(c, id)? => e.push(FieldError::new(
+                "unit",
+                id.to_string(),
+                Msg::new("unknown_unit", "单位不存在", "no such unit"),
+            )),
+            _ => {}
+        }
+    }
+    if role.needs_county() {
+        match county_code.map(str::trim) {
+            None | Some("") => e.push(FieldError::new(
+                "county",
+                "",
+                Msg::new(
+                    "county_required",
+                    "此角色必须指定县",
+                    "this role needs a county",
+                ),
+            )),
+            Some(code) if !areas::county_exists(c, code)? => e.push(FieldError::new(
+                "county",
+                code,
+                Msg::new(
+                    "unknown_county",
+                    "不是已知的县级区划代码",
+                    "is not a known county code",
+                ),
+            )),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -367,6 +563,13 @@ pub struct NewUserInput {
     pub unit_id: Option<i64>,
     pub county_code: Option<String>,
     pub password: String,
+    /// A second factor to give the account (its raw secret), chosen by the
+    /// operator at the server; never read from a request.
+    #[serde(skip)]
+    pub totp_secret: Option<Vec<u8>>,
+    /// Mark the account as a demo account (the demo loader only).
+    #[serde(skip)]
+    pub demo: bool,
 }
 
 impl App {
@@ -393,7 +596,7 @@ impl App {
                     u.id.into(),
                     u.username.into(),
                     u.display_name.into(),
-                    u.role.zh().into(),
+                    u.role.map(Role::zh).unwrap_or("待分配").into(),
                     u.unit_id.into(),
                     u.county_code.into(),
                     (if u.active { "是" } else { "否" }).into(),

@@ -12,12 +12,33 @@ use crate::plans::PlanInput;
 use crate::tabular::Encoding;
 use crate::{Actor, App};
 use dingdian_core::area::CountyAttributes;
-use dingdian_core::role::Scope;
+use dingdian_core::role::{Role, Scope};
+use dingdian_core::totp;
 use dingdian_core::unit::{UnitInput, UnitKind};
 use dingdian_store::{Page, areas, reference::KEY_2012, units, users};
 
-/// The password of every demo account (refused outside `--demo` later).
+/// The password of every demo account. Demo accounts are marked in the
+/// database and refused unless the server runs with `--demo`.
 pub const DEMO_PASSWORD: &str = "Demo@2026";
+
+/// The published TOTP secret (base32) of every demo account whose role
+/// needs a second factor: add it to an authenticator app once, or compute
+/// the code with any TOTP tool. Public like the password — demo only.
+pub const DEMO_TOTP_SECRET: &str = "DINGDIANDEMOTOTPDINGDIANDEMOTOTP";
+
+/// The raw bytes of [`DEMO_TOTP_SECRET`].
+pub fn demo_totp_secret() -> Vec<u8> {
+    dingdian_core::totp::base32_decode(DEMO_TOTP_SECRET).expect("valid base32")
+}
+
+/// The `otpauth://` line of each demo account with a second factor.
+pub fn demo_otpauth_lines() -> Vec<(&'static str, String)> {
+    DEMO_USERS
+        .iter()
+        .filter(|(_, _, role)| Role::parse(role).is_some_and(Role::requires_second_factor))
+        .map(|(user, _, _)| (*user, totp::otpauth_uri(user, &demo_totp_secret())))
+        .collect()
+}
 
 pub const ZHOUQU: &str = "623023";
 pub const SEED_UNIT: &str = "中共中央组织部";
@@ -247,6 +268,10 @@ impl App {
                 unit_id: Some(seed),
                 county_code: Some(ZHOUQU.into()),
                 password: DEMO_PASSWORD.into(),
+                totp_secret: Role::parse(role)
+                    .is_some_and(Role::requires_second_factor)
+                    .then(demo_totp_secret),
+                demo: true,
             };
             self.create_user(&cli, &input)?;
         }

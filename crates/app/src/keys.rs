@@ -181,6 +181,27 @@ impl Keys {
     }
 }
 
+impl Keys {
+    /// Opens a value sealed without a record of its key (TOTP secrets):
+    /// tries every key of the ring, the current first, then the key file
+    /// re-read. Returns the plaintext and whether the current key sealed it.
+    pub fn open_any(&self, aad: &[u8], sealed: &[u8]) -> std::result::Result<(Vec<u8>, bool), Msg> {
+        let mut last = None;
+        for ring in [
+            self.ring(),
+            self.refresh(true).unwrap_or_else(|_| self.ring()),
+        ] {
+            for (i, k) in ring.all().iter().enumerate() {
+                match k.open(aad, sealed) {
+                    Ok(p) => return Ok((p, i == 0)),
+                    Err(e) => last = Some(e),
+                }
+            }
+        }
+        Err(last.expect("a ring holds at least one key"))
+    }
+}
+
 const RECHECK: Duration = Duration::from_secs(1);
 
 /// How long a rotation waits between putting the new key in the file and

@@ -3,6 +3,7 @@
 //! and appends to the audit log. The web and the CLI both call these, so
 //! they cannot disagree.
 
+pub mod accounts;
 pub mod areas;
 pub mod auth;
 pub mod backup;
@@ -34,6 +35,25 @@ pub struct App {
     pub store: Store,
     keys: std::sync::Arc<keys::Keys>,
     pub jobs: jobs::Jobs,
+    policy: SignInPolicy,
+}
+
+/// How sign-in is configured for this server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignInPolicy {
+    /// Days a password lasts before it must be changed; 0 never.
+    pub password_max_age_days: i64,
+    /// The server runs with `--demo`: the demo accounts may sign in.
+    pub demo_mode: bool,
+}
+
+impl Default for SignInPolicy {
+    fn default() -> Self {
+        SignInPolicy {
+            password_max_age_days: dingdian_core::user::DEFAULT_PASSWORD_MAX_AGE_DAYS,
+            demo_mode: false,
+        }
+    }
 }
 
 impl App {
@@ -77,7 +97,24 @@ impl App {
             store,
             keys: std::sync::Arc::new(keys),
             jobs: jobs::Jobs::default(),
+            policy: SignInPolicy::default(),
         }
+    }
+
+    /// The same app with another sign-in policy.
+    pub fn with_policy(mut self, policy: SignInPolicy) -> App {
+        self.policy = policy;
+        self
+    }
+
+    /// The same app, letting the demo accounts sign in (`--demo`) or not.
+    pub fn with_demo_mode(mut self, on: bool) -> App {
+        self.policy.demo_mode = on;
+        self
+    }
+
+    pub fn policy(&self) -> SignInPolicy {
+        self.policy
     }
 
     /// The key that seals new personal data now.
@@ -109,7 +146,7 @@ impl Actor {
             user_id: Some(u.id),
             username: u.username.clone(),
             display_name: u.display_name.clone(),
-            role: u.role,
+            role: u.role?,
             scope: u.scope()?,
             lang: u.language.clone(),
             address,

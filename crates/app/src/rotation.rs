@@ -2,13 +2,16 @@
 //! once, and every member's ID number, name and blind index are re-sealed
 //! under it in small transactions, so the system keeps serving throughout.
 
+use crate::auth::seal_secret;
 use crate::error::{AppError, Result};
 use crate::keys::{self, KeySource};
 use crate::registry::{AAD_ID, AAD_NAME, id_index, open_text, seal};
 use crate::{Actor, App, audit};
 use dingdian_core::registry::IdNumber;
+use dingdian_core::totp;
 use dingdian_core::{FieldError, Msg};
 use dingdian_store::registry::{self as reg, MemberRow};
+use dingdian_store::users;
 use std::path::PathBuf;
 
 /// Rows re-sealed per transaction: small enough that imports and sign-ins
@@ -63,6 +66,7 @@ impl App {
         })?;
         std::thread::sleep(keys::SETTLE);
         let resealed = self.reseal_personal_data(progress)?;
+        let secrets = self.reseal_totp_secrets()?;
         let retired_files = keys::finish_rotation(&path)?;
         self.keys().refresh(true)?;
         self.store.write(|c| {
@@ -73,7 +77,7 @@ impl App {
                 ("personal_data_key", &key_id),
                 "success",
                 Some(format!(
-                    "{resealed} members re-sealed; retired {}",
+                    "{resealed} members and {secrets} accounts' TOTP secrets re-sealed; retired {}",
                     retired_key_ids.join(", ")
                 )),
             )
@@ -83,6 +87,44 @@ impl App {
             retired_key_ids,
             retired_files,
             resealed,
+        })
+    }
+
+    /// Re-seals the accounts' TOTP secrets (enrolled and pending) that the
+    /// current key did not seal, in one transaction (there are few).
+    /// Returns the accounts changed.
+    pub fn reseal_totp_secrets(&self) -> Result<u64> {
+        let keys = self.keys();
+        let current = self.key();
+        self.store.write(|c| -> Result<u64> {
+            let mut changed = 0;
+            for (id, secret, pending) in users::sealed_secrets(c)? {
+                let mut stale = false;
+                let mut reseal = |aad: &[u8], sealed: Option<Vec<u8>>| -> Result<Option<Vec<u8>>> {
+                    let Some(sealed) = sealed else {
+                        return Ok(None);
+                    };
+                    let (plain, by_current) = keys.open_any(aad, &sealed).map_err(|m| {
+                        AppError::Store(dingdian_store::StoreError::Db(format!(
+                            "TOTP secret of account {id}: {}",
+                            m.en
+                        )))
+                    })?;
+                    let plain = zeroize::Zeroizing::new(plain);
+                    if by_current {
+                        return Ok(Some(sealed));
+                    }
+                    stale = true;
+                    Ok(Some(seal_secret(&current, aad, &plain)))
+                };
+                let secret = reseal(totp::AAD_SECRET, secret)?;
+                let pending = reseal(totp::AAD_PENDING, pending)?;
+                if stale {
+                    users::reseal_secrets(c, id, secret, pending)?;
+                    changed += 1;
+                }
+            }
+            Ok(changed)
         })
     }
 

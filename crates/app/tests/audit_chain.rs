@@ -277,14 +277,17 @@ fn the_auditor_searches_by_account_action_outcome_and_date(db: &TestDb) {
         app.login(
             "wang",
             "wrong password",
+            None,
             dingdian_app::auth::SessionKind::Api,
             None
         )
         .is_err()
     );
+    let code = totp(&app, "wang");
     app.login(
         "wang",
         PASSWORD,
+        code.as_deref(),
         dingdian_app::auth::SessionKind::Api,
         Some("10.0.0.7".into()),
     )

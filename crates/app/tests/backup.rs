@@ -40,7 +40,7 @@ fn key_file(db: &TestDb) -> PathBuf {
 /// on another machine brings the key file along.
 fn share_key(db: &TestDb) {
     // Makes the PostgreSQL default key if no test has yet.
-    dingdian_app::keys::resolve("postgres://shared").expect("shared key");
+    dingdian_app::keys::Keys::open("postgres://shared").expect("shared key");
     if db.backend == Backend::Sqlite {
         std::fs::copy(
             dingdian_app::keys::default_key_file("postgres://shared"),

@@ -152,9 +152,33 @@ fn demo_loads_once_and_is_consistent(db: &TestDb) {
     }
 
     // The demo unit user signs in and sees the consultation plan, with only
-    // its own pairings.
+    // Every demo account is marked as one; those whose role needs a second
+    // factor carry the published demo secret.
+    for (username, _, role) in dingdian_app::demo::DEMO_USERS {
+        let u = app
+            .store
+            .read(|c| dingdian_store::users::by_username(c, username))
+            .unwrap()
+            .unwrap();
+        assert!(u.demo, "{username} is marked as a demo account");
+        let needs = dingdian_core::role::Role::parse(role)
+            .unwrap()
+            .requires_second_factor();
+        let secret = u
+            .totp_secret
+            .map(|s| app.key().open(dingdian_core::totp::AAD_SECRET, &s).unwrap());
+        assert_eq!(
+            secret,
+            needs.then(dingdian_app::demo::demo_totp_secret),
+            "{username}"
+        );
+    }
+    expect_forbidden_demo(app.login("zzb", DEMO_PASSWORD, None, SessionKind::Web, None));
+
+    // its own pairings (demo accounts sign in only in demo mode).
+    let app = app.with_demo_mode(true);
     let signed = app
-        .login("zzb", DEMO_PASSWORD, SessionKind::Web, None)
+        .login("zzb", DEMO_PASSWORD, None, SessionKind::Web, None)
         .unwrap();
     let (zzb, _) = app.authenticate(&signed.token, None).unwrap();
     let seed = zzb.scope.unit().expect("a unit user");
@@ -170,4 +194,12 @@ fn demo_loads_once_and_is_consistent(db: &TestDb) {
     assert!(detail.pairings.iter().all(|p| p.unit_id == seed));
     assert!(detail.can_give_feedback);
     assert!(detail.feedback.iter().all(|f| f.unit_id == seed) && !detail.feedback.is_empty());
+}
+
+#[track_caller]
+fn expect_forbidden_demo<T: std::fmt::Debug>(r: Result<T, dingdian_app::AppError>) {
+    match r {
+        Err(dingdian_app::AppError::Forbidden(m)) => assert_eq!(m.code, "demo_account"),
+        other => panic!("a demo account outside --demo is refused, got {other:?}"),
+    }
 }

@@ -90,6 +90,16 @@ fn rotation_reseals_every_member_while_a_server_keeps_reading(db: &TestDb) {
     let old_id = operator.key().key_id();
     let before = server.household_card(&office(), 2014, "H3").expect("card");
     let old_cipher = id_cipher_of_first(&operator);
+    // An office account: its TOTP secret is sealed under the key too.
+    user(&operator, "wang", "office", None, None);
+    let secret_of = |app: &App| {
+        app.store
+            .read(|c| c.query_one("SELECT totp_secret FROM users WHERE username = 'wang'", &[]))
+            .unwrap()
+            .unwrap()
+            .blob(0)
+    };
+    let old_secret = secret_of(&operator);
 
     let report = std::thread::scope(|s| {
         let rotation = s.spawn(|| operator.rotate_key(&office(), &|_, _| {}));
@@ -157,6 +167,19 @@ fn rotation_reseals_every_member_while_a_server_keeps_reading(db: &TestDb) {
     );
     let errs = invalid(import(&server, &dup));
     assert_eq!(errs[0].msg.code, "duplicate_registration", "{errs:?}");
+    // The TOTP secret was re-sealed under the new key: the code computed
+    // with the new key signs in.
+    assert_ne!(secret_of(&operator), old_secret);
+    let code = totp(&server, "wang").expect("a second factor");
+    server
+        .login(
+            "wang",
+            PASSWORD,
+            Some(&code),
+            dingdian_app::auth::SessionKind::Api,
+            None,
+        )
+        .expect("sign in after the rotation");
     // Both steps are in the audit log.
     let (records, _) = operator
         .store

@@ -515,6 +515,7 @@ fn login_user(app: &App, username: &str) {
             username: username.into(),
             role: "office".into(),
             password: PASSWORD.into(),
+            totp_secret: Some(dingdian_app::auth::new_totp_secret()),
             ..Default::default()
         },
     )
@@ -525,6 +526,7 @@ fn login(app: &App, username: &str, password: &str) -> Result<String, AppError> 
     app.login(
         username,
         password,
+        totp(app, username).as_deref(),
         SessionKind::Api,
         Some("127.0.0.1".into()),
     )
@@ -652,6 +654,7 @@ fn create_user_validates_password_name_role_and_scope(db: &TestDb) {
                 unit_id: unit,
                 county_code: county.map(Into::into),
                 password: password.into(),
+                ..Default::default()
             }
         };
     for weak in ["short1!", "alllowercase1", "ALLUPPER", "Abcdefgh"] {
@@ -754,20 +757,26 @@ fn create_user_validates_password_name_role_and_scope(db: &TestDb) {
 fn only_account_managers_create_accounts(db: &TestDb) {
     let app = open(db);
     let office_user = user(&app, "office1", "office", None, None);
+    let admin = user(&app, "admin1", "admin", None, None);
     let security = user(&app, "security1", "security", None, None);
     let auditor = user(&app, "auditor1", "auditor", None, None);
     let new = NewUserInput {
         username: "new1".into(),
-        role: "reviewer".into(),
         password: PASSWORD.into(),
         ..Default::default()
     };
     expect_forbidden(app.create_user(&office_user, &new));
     expect_forbidden(app.create_user(&auditor, &new));
+    expect_forbidden(app.create_user(&security, &new));
     expect_forbidden(app.list_users(&office_user, None, Page::all()));
-    app.create_user(&security, &new).unwrap();
+    expect_forbidden(app.list_users(&auditor, None, Page::all()));
+    app.create_user(&admin, &new).unwrap();
     let (list, total) = app.list_users(&security, Some("new"), Page::all()).unwrap();
     assert_eq!((list.len(), total), (1, 1));
+    assert_eq!(
+        list[0].role, None,
+        "the administrator's account awaits its role"
+    );
 }
 
 /// Counts the audit log as writes happen.

@@ -45,7 +45,8 @@ enum Command {
         /// Address to listen on
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: String,
-        /// Load the demo data first if the database is empty, and print the demo logins
+        /// Load the demo data first if the database is empty, and print the demo logins.
+        /// Without it the demo accounts cannot sign in.
         #[arg(long)]
         demo: bool,
         /// Serve over TLS with this certificate chain (PEM); needs --tls-key
@@ -60,6 +61,9 @@ enum Command {
         /// API requests allowed per minute, per client address and per token (0: no limit)
         #[arg(long, default_value_t = 600)]
         api_limit: u32,
+        /// Days a password lasts before its owner must change it (0: never)
+        #[arg(long, env = "DINGDIAN_PASSWORD_MAX_AGE_DAYS", default_value_t = dingdian_core::user::DEFAULT_PASSWORD_MAX_AGE_DAYS)]
+        password_max_age_days: i64,
         #[command(flatten)]
         db: Db,
     },
@@ -174,6 +178,11 @@ enum UserCommand {
         /// Read the password from standard input (required)
         #[arg(long, required = true)]
         password_stdin: bool,
+        /// Give the account a second factor (TOTP) although its role does not
+        /// require one; admin, security, auditor, office and reviewer always get one.
+        /// The otpauth:// line is printed on standard output.
+        #[arg(long)]
+        totp: bool,
         #[command(flatten)]
         db: Db,
     },
@@ -307,12 +316,20 @@ fn read_file(path: &Path) -> Result<Vec<u8>, Failure> {
 }
 
 fn print_demo_logins() {
+    use dingdian_app::demo;
     println!(
         "演示账号 / demo accounts (password 密码: {}):",
-        dingdian_app::demo::DEMO_PASSWORD
+        demo::DEMO_PASSWORD
     );
-    for (user, name, role) in dingdian_app::demo::DEMO_USERS {
+    for (user, name, role) in demo::DEMO_USERS {
         println!("  {user:<10} {role:<10} {name}");
+    }
+    println!(
+        "动态口令 / second factor (TOTP secret 密钥 {}, add it to an authenticator app):",
+        demo::DEMO_TOTP_SECRET
+    );
+    for (_, line) in demo::demo_otpauth_lines() {
+        println!("  {line}");
     }
 }
 
@@ -403,9 +420,18 @@ fn run(cli: Cli) -> Result<(), Failure> {
             tls_key,
             sign_in_limit,
             api_limit,
+            password_max_age_days,
             db,
         } => {
-            let app = open(&db)?;
+            if password_max_age_days < 0 {
+                return Err(Failure::Invalid(
+                    "--password-max-age-days 不能为负数 / must not be negative".into(),
+                ));
+            }
+            let app = open(&db)?.with_policy(dingdian_app::SignInPolicy {
+                password_max_age_days,
+                demo_mode: demo,
+            });
             if demo {
                 if app.is_empty()? {
                     app.load_demo()?;
@@ -473,6 +499,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     county,
                     name,
                     password_stdin: _,
+                    totp,
                     db,
                 },
         } => {
@@ -482,6 +509,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 .map_err(|e| Failure::System(e.to_string()))?;
             let password = password.trim_end_matches(['\r', '\n']).to_string();
             let app = open(&db)?;
+            let needs_factor = dingdian_core::role::Role::parse(role.trim())
+                .is_some_and(dingdian_core::role::Role::requires_second_factor);
+            let secret = (totp || needs_factor).then(dingdian_app::auth::new_totp_secret);
             let input = NewUserInput {
                 username: username.clone(),
                 display_name: name,
@@ -489,9 +519,20 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 unit_id: unit,
                 county_code: county,
                 password,
+                totp_secret: secret.clone(),
+                demo: false,
             };
             let id = app.create_user(&Actor::cli(), &input)?;
             println!("已创建用户 / created user {username} (#{id})");
+            if let Some(secret) = secret {
+                eprintln!(
+                    "请将下一行交给账号本人，添加到身份验证器 / give the next line to the account's owner for an authenticator app:"
+                );
+                println!(
+                    "{}",
+                    dingdian_core::totp::otpauth_uri(username.trim(), &secret)
+                );
+            }
             Ok(())
         }
         Command::Import { command } => {

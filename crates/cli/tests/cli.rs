@@ -129,6 +129,92 @@ fn user_add_reads_the_password_from_stdin_and_refuses_bad_accounts(db: &TestDb) 
     );
 }
 
+/// The `otpauth://` lines of a command's standard output.
+fn otpauth_lines(o: &Output) -> Vec<String> {
+    stdout(o)
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("otpauth://"))
+        .map(str::to_string)
+        .collect()
+}
+
+fn add_user(db: &TestDb, username: &str, role: &str, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "user",
+        "add",
+        "--username",
+        username,
+        "--role",
+        role,
+        "--password-stdin",
+    ];
+    args.extend_from_slice(extra);
+    let o = dingdian(db, &args, "Strong@2026\n");
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    o
+}
+
+fn user_add_prints_one_otpauth_line_when_the_account_has_a_second_factor(db: &TestDb) {
+    use dingdian_app::auth::SessionKind;
+    use dingdian_core::totp;
+    for role in ["admin", "security", "auditor", "office", "reviewer"] {
+        let name = format!("{role}9");
+        let lines = otpauth_lines(&add_user(db, &name, role, &[]));
+        assert_eq!(lines.len(), 1, "{role}: exactly one line: {lines:?}");
+        let prefix = format!("otpauth://totp/dingdian:{name}?secret=");
+        assert!(lines[0].starts_with(&prefix), "{}", lines[0]);
+        assert!(lines[0].ends_with("&issuer=dingdian"), "{}", lines[0]);
+    }
+    // The secret printed is the one sign-in checks.
+    let line = otpauth_lines(&add_user(db, "wang", "office", &[])).remove(0);
+    let b32 = line
+        .split("secret=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap();
+    assert!(
+        b32.chars()
+            .all(|c| c.is_ascii_uppercase() || ('2'..='7').contains(&c)),
+        "base32 without padding: {b32}"
+    );
+    let secret = totp::base32_decode(b32).unwrap();
+    assert_eq!(secret.len(), totp::SECRET_BYTES);
+    let app = dingdian_app::App::open(&db.url).unwrap();
+    let code = totp::code_at(&secret, dingdian_core::time::now_ts());
+    assert!(
+        app.login("wang", "Strong@2026", None, SessionKind::Api, None)
+            .is_err(),
+        "the code is needed"
+    );
+    app.login("wang", "Strong@2026", Some(&code), SessionKind::Api, None)
+        .expect("the printed secret's code signs in");
+    // Other roles: only when asked for.
+    assert!(otpauth_lines(&add_user(db, "insp1", "inspector", &[])).is_empty());
+    assert_eq!(
+        otpauth_lines(&add_user(db, "insp2", "inspector", &["--totp"])).len(),
+        1
+    );
+}
+
+fn demo_prints_the_second_factor_of_its_accounts(db: &TestDb) {
+    let o = dingdian(db, &["demo"], "");
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let lines = otpauth_lines(&o);
+    let secret = dingdian_app::demo::DEMO_TOTP_SECRET;
+    for user in ["admin", "security", "auditor", "office", "reviewer"] {
+        let want = format!("otpauth://totp/dingdian:{user}?secret={secret}&issuer=dingdian");
+        assert!(lines.contains(&want), "{want} in {lines:?}");
+    }
+    assert_eq!(
+        lines.len(),
+        5,
+        "the other demo accounts have none: {lines:?}"
+    );
+}
+
 fn usage_errors_exit_2_and_broken_databases_exit_3(db: &TestDb) {
     assert_eq!(code(&dingdian(db, &["frobnicate"], "")), 2);
     assert_eq!(code(&dingdian(db, &["import", "units"], "")), 2);
@@ -312,6 +398,8 @@ fn pairing_import_goes_into_a_draft_plan_only(db: &TestDb) {
 }
 
 both_backends!(
+    user_add_prints_one_otpauth_line_when_the_account_has_a_second_factor,
+    demo_prints_the_second_factor_of_its_accounts,
     user_add_reads_the_password_from_stdin_and_refuses_bad_accounts,
     usage_errors_exit_2_and_broken_databases_exit_3,
     demo_is_idempotent_and_prints_the_logins,

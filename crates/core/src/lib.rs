@@ -11,6 +11,7 @@ pub mod plan;
 pub mod registry;
 pub mod role;
 pub mod time;
+pub mod totp;
 pub mod unit;
 pub mod user;
 

@@ -92,9 +92,21 @@ impl Role {
         matches!(self, Role::County | Role::Cadre)
     }
 
-    /// The three separated administrator duties (三权分立).
+    /// The three separated administrator duties (三权分立). They are given
+    /// only by the operator at the server (`dingdian user add`); inside the
+    /// application no one grants, changes or removes them.
     pub fn is_admin_duty(self) -> bool {
         matches!(self, Role::Admin | Role::Security | Role::Auditor)
+    }
+
+    /// Sign-in needs a TOTP code (MLPS level 3: two factors for the
+    /// administrators and for the roles that decide plans). Other roles
+    /// may enrol one.
+    pub fn requires_second_factor(self) -> bool {
+        matches!(
+            self,
+            Role::Admin | Role::Security | Role::Auditor | Role::Office | Role::Reviewer
+        )
     }
 
     /// May this role do this action at all? (Scope limits *which* records.)
@@ -104,14 +116,18 @@ impl Role {
         match action {
             ReadAreas => !matches!(self, Auditor),
             EditAreas => matches!(self, Office),
-            ReadUnits => !matches!(self, Auditor),
+            // Units name their contact people: personal information the
+            // system administrator does not read.
+            ReadUnits => !matches!(self, Auditor | Admin),
             EditUnits => matches!(self, Office | Unit),
             CreateUnits => matches!(self, Office),
             ReadPlans => matches!(self, Office | Reviewer | Inspector | Unit | County | Cadre),
             EditPlans => matches!(self, Office),
             ReviewPlans => matches!(self, Reviewer),
             GiveFeedback => matches!(self, Unit),
-            ManageUsers => matches!(self, Admin | Security),
+            ListAccounts => matches!(self, Admin | Security),
+            ManageAccounts => matches!(self, Admin),
+            AssignRoles => matches!(self, Security),
             ReadAudit => matches!(self, Auditor),
             ReadIndicators => matches!(self, Office | Reviewer | Inspector | Unit | County | Cadre),
             ReadRegistry => matches!(self, Office | Inspector | County | Cadre),
@@ -134,7 +150,12 @@ pub enum Action {
     EditPlans,
     ReviewPlans,
     GiveFeedback,
-    ManageUsers,
+    /// See the account list (no personal data of the registry).
+    ListAccounts,
+    /// Create accounts (without a role), deactivate, unlock, reset passwords.
+    ManageAccounts,
+    /// Give an account its role and scope.
+    AssignRoles,
     ReadAudit,
     /// Aggregate figures (no personal data).
     ReadIndicators,
@@ -211,8 +232,41 @@ mod tests {
         assert!(!Role::Admin.may(Action::ReadAudit));
         assert!(!Role::Security.may(Action::ReadAudit));
         assert!(Role::Auditor.may(Action::ReadAudit));
-        assert!(!Role::Auditor.may(Action::ManageUsers));
+        assert!(!Role::Auditor.may(Action::ListAccounts));
         assert!(!Role::Auditor.may(Action::ReadUnits));
+        for r in ALL_ROLES {
+            assert_eq!(r.may(Action::ManageAccounts), r == Role::Admin, "{r:?}");
+            assert_eq!(r.may(Action::AssignRoles), r == Role::Security, "{r:?}");
+            assert_eq!(r.may(Action::ReadAudit), r == Role::Auditor, "{r:?}");
+        }
+        // The administrator reads no personal data.
+        for a in [
+            Action::ReadRegistry,
+            Action::RevealIdNumbers,
+            Action::ImportRegistry,
+        ] {
+            for r in [Role::Admin, Role::Security, Role::Auditor] {
+                assert!(!r.may(a), "{r:?} {a:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_administrators_office_and_reviewer_need_a_second_factor() {
+        let required: Vec<Role> = ALL_ROLES
+            .into_iter()
+            .filter(|r| r.requires_second_factor())
+            .collect();
+        assert_eq!(
+            required,
+            [
+                Role::Admin,
+                Role::Security,
+                Role::Auditor,
+                Role::Office,
+                Role::Reviewer
+            ]
+        );
     }
 
     #[test]

@@ -11,6 +11,7 @@ const SQLITE: &[(i64, &str)] = &[
         include_str!("../migrations/sqlite/0003_registry_version.sql"),
     ),
     (4, include_str!("../migrations/sqlite/0004_audit_chain.sql")),
+    (5, include_str!("../migrations/sqlite/0005_identity.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (
@@ -26,6 +27,7 @@ const POSTGRES: &[(i64, &str)] = &[
         4,
         include_str!("../migrations/postgres/0004_audit_chain.sql"),
     ),
+    (5, include_str!("../migrations/postgres/0005_identity.sql")),
 ];
 
 /// Steps in Rust that run right after a migration's SQL, in the same
@@ -63,8 +65,15 @@ pub fn run(c: &mut dyn Conn) -> Result<()> {
     c.batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)",
     )?;
-    let done = current(c)?;
-    for (version, sql) in migrations.iter().filter(|(v, _)| *v > done) {
+    // Every version not yet applied, not just those above the newest: a
+    // database made by a build that had a later migration but not an
+    // earlier one (parallel branches) still gets the earlier one.
+    let done: std::collections::HashSet<i64> = c
+        .query("SELECT version FROM schema_migrations", &[])?
+        .iter()
+        .map(|r| r.i64(0))
+        .collect();
+    for (version, sql) in migrations.iter().filter(|(v, _)| !done.contains(v)) {
         c.batch(sql)?;
         for (_, step) in AFTER.iter().filter(|(v, _)| v == version) {
             step(c)?;

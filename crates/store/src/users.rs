@@ -5,14 +5,15 @@ use crate::params;
 use dingdian_core::role::Role;
 use dingdian_core::user::User;
 
-const COLUMNS: &str = "id, username, display_name, role, unit_id, county_code, active, language, password_hash, password_changed_at, failed_logins, locked_until";
+const COLUMNS: &str = "id, username, display_name, role, unit_id, county_code, active, language, password_hash, password_changed_at, failed_logins, locked_until, totp_secret, totp_pending, totp_last_step, demo";
 
 fn from_row(r: &Row) -> User {
     User {
         id: r.i64(0),
         username: r.str(1),
         display_name: r.str(2),
-        role: Role::parse(&r.str(3)).unwrap_or(Role::Inspector),
+        // An unknown or empty role is no role: such an account cannot sign in.
+        role: Role::parse(&r.str(3)),
         unit_id: r.opt_i64(4),
         county_code: r.opt_str(5),
         active: r.bool(6),
@@ -21,7 +22,15 @@ fn from_row(r: &Row) -> User {
         password_changed_at: r.i64(9),
         failed_logins: r.i64(10),
         locked_until: r.opt_i64(11),
+        totp_secret: opt_blob(r, 12),
+        totp_pending: opt_blob(r, 13),
+        totp_last_step: r.opt_i64(14),
+        demo: r.bool(15),
     }
+}
+
+fn opt_blob(r: &Row, i: usize) -> Option<Vec<u8>> {
+    Some(r.blob(i)).filter(|b| !b.is_empty())
 }
 
 pub fn by_username(c: &mut dyn Conn, username: &str) -> Result<Option<User>> {
@@ -56,18 +65,77 @@ pub fn list(c: &mut dyn Conn, q: Option<&str>, page: Page) -> Result<(Vec<User>,
 pub struct NewUser<'a> {
     pub username: &'a str,
     pub display_name: &'a str,
-    pub role: Role,
+    /// `None`: the account awaits its role from the security administrator.
+    pub role: Option<Role>,
     pub unit_id: Option<i64>,
     pub county_code: Option<&'a str>,
     pub password_hash: &'a str,
+    /// When the password counts as changed (0: it must be changed at the
+    /// first sign-in).
+    pub password_changed_at: i64,
+    /// The sealed TOTP secret, if the account has a second factor.
+    pub totp_secret: Option<Vec<u8>>,
+    pub demo: bool,
 }
 
 pub fn insert(c: &mut dyn Conn, u: &NewUser, now: i64) -> Result<i64> {
     c.query_i64(
-        "INSERT INTO users (username, display_name, role, unit_id, county_code, password_hash, password_changed_at, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        params![u.username, u.display_name, u.role.as_str(), u.unit_id, u.county_code, u.password_hash, now, now],
+        "INSERT INTO users (username, display_name, role, unit_id, county_code, password_hash, password_changed_at, totp_secret, demo, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        params![u.username, u.display_name, u.role.map(Role::as_str).unwrap_or(""), u.unit_id, u.county_code, u.password_hash, u.password_changed_at, u.totp_secret.clone(), u.demo, now],
     )
+}
+
+/// Gives an account its role and scope (the security administrator's duty).
+pub fn set_role(
+    c: &mut dyn Conn,
+    id: i64,
+    role: Role,
+    unit_id: Option<i64>,
+    county_code: Option<&str>,
+) -> Result<()> {
+    c.execute(
+        "UPDATE users SET role = ?, unit_id = ?, county_code = ? WHERE id = ?",
+        params![role.as_str(), unit_id, county_code, id],
+    )?;
+    Ok(())
+}
+
+/// Sets a new password hash and when it counts as changed.
+pub fn set_password(c: &mut dyn Conn, id: i64, hash: &str, changed_at: i64) -> Result<()> {
+    c.execute(
+        "UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?",
+        params![hash, changed_at, id],
+    )?;
+    Ok(())
+}
+
+/// Remembers the TOTP step just accepted, so its code is not accepted again.
+pub fn set_totp_step(c: &mut dyn Conn, id: i64, step: Option<i64>) -> Result<()> {
+    c.execute(
+        "UPDATE users SET totp_last_step = ? WHERE id = ?",
+        params![step, id],
+    )?;
+    Ok(())
+}
+
+/// Keeps a sealed secret being enrolled (or forgets it with `None`).
+pub fn set_totp_pending(c: &mut dyn Conn, id: i64, sealed: Option<Vec<u8>>) -> Result<()> {
+    c.execute(
+        "UPDATE users SET totp_pending = ? WHERE id = ?",
+        params![sealed, id],
+    )?;
+    Ok(())
+}
+
+/// Makes a confirmed secret the account's second factor; `step` is the
+/// step whose code confirmed it (not accepted again).
+pub fn set_totp_secret(c: &mut dyn Conn, id: i64, sealed: Vec<u8>, step: i64) -> Result<()> {
+    c.execute(
+        "UPDATE users SET totp_secret = ?, totp_pending = NULL, totp_last_step = ? WHERE id = ?",
+        params![sealed, step, id],
+    )?;
+    Ok(())
 }
 
 pub fn record_failure(
@@ -107,6 +175,38 @@ pub fn set_active(c: &mut dyn Conn, id: i64, active: bool) -> Result<()> {
     Ok(())
 }
 
+/// Ends every session of an account (after a password reset or deactivation).
+pub fn end_sessions(c: &mut dyn Conn, id: i64) -> Result<u64> {
+    c.execute("DELETE FROM sessions WHERE user_id = ?", params![id])
+}
+
 pub fn count(c: &mut dyn Conn) -> Result<i64> {
     c.query_i64("SELECT COUNT(*) FROM users", &[])
+}
+
+/// Every account holding a sealed TOTP secret (enrolled or being
+/// enrolled): id, secret, pending — for a key rotation.
+pub fn sealed_secrets(c: &mut dyn Conn) -> Result<Vec<(i64, Option<Vec<u8>>, Option<Vec<u8>>)>> {
+    Ok(c.query(
+        "SELECT id, totp_secret, totp_pending FROM users WHERE totp_secret IS NOT NULL OR totp_pending IS NOT NULL ORDER BY id",
+        &[],
+    )?
+    .iter()
+    .map(|r| (r.i64(0), opt_blob(r, 1), opt_blob(r, 2)))
+    .collect())
+}
+
+/// Replaces an account's sealed TOTP values (re-sealed under a new key),
+/// leaving the last accepted step as it is.
+pub fn reseal_secrets(
+    c: &mut dyn Conn,
+    id: i64,
+    secret: Option<Vec<u8>>,
+    pending: Option<Vec<u8>>,
+) -> Result<()> {
+    c.execute(
+        "UPDATE users SET totp_secret = ?, totp_pending = ? WHERE id = ?",
+        params![secret, pending, id],
+    )?;
+    Ok(())
 }

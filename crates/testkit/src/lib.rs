@@ -75,6 +75,43 @@ impl TestDb {
     }
 }
 
+/// The code an account's authenticator app would show now, computed from
+/// the sealed secret in the database (`key` is the app's personal-data
+/// key); `None` when the account has no second factor.
+///
+/// Tests sign in far more often than a person: the code of a step already
+/// used is refused (replay), so this answers the earliest step of the
+/// accepted window (now ± 1 step) not yet used; when all three are used it
+/// makes the account forget its last step rather than wait 30 seconds.
+/// Tests of replay itself compute their codes with `dingdian_core::totp`.
+pub fn totp_code(
+    store: &dingdian_store::Store,
+    key: &dingdian_core::crypto::PersonalDataKey,
+    username: &str,
+) -> Option<String> {
+    use dingdian_core::totp;
+    let u = store
+        .read(|c| dingdian_store::users::by_username(c, username))
+        .expect("read the account")?;
+    let sealed = u.totp_secret?;
+    let secret = key
+        .open(totp::AAD_SECRET, &sealed)
+        .expect("the TOTP secret opens with the app's key");
+    let now = totp::step_at(dingdian_core::time::now_ts());
+    let free = (now - totp::WINDOW_STEPS..=now + totp::WINDOW_STEPS)
+        .find(|s| u.totp_last_step.is_none_or(|last| *s > last));
+    let step = match free {
+        Some(s) => s,
+        None => {
+            store
+                .write(|c| dingdian_store::users::set_totp_step(c, u.id, None))
+                .expect("forget the last step");
+            now
+        }
+    };
+    Some(totp::hotp(&secret, step, totp::DIGITS))
+}
+
 /// Runs `f` on a fresh database of each backend.
 pub fn on_both(f: impl Fn(&TestDb)) {
     f(&TestDb::sqlite());

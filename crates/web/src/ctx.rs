@@ -7,6 +7,7 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use dingdian_app::auth::Restriction;
 use dingdian_app::{Actor, AppError};
 use dingdian_core::Msg;
 use std::net::SocketAddr;
@@ -84,6 +85,58 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// The signed-in page context, or the answer that replaces the page: the
+/// sign-in page, or "My account" for a session that must first change its
+/// password or enrol a second factor (unless `allow_restricted`).
+async fn page_ctx(
+    parts: &mut Parts,
+    state: &AppState,
+    allow_restricted: bool,
+) -> Result<(PageCtx, Option<Restriction>), Response> {
+    let path = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "/".into());
+    let to_login = || {
+        let next = if parts.method == axum::http::Method::GET {
+            format!("?next={}", urlencoding::encode(&path))
+        } else {
+            String::new()
+        };
+        Redirect::to(&format!("/login{next}")).into_response()
+    };
+    let Some(token) = cookie(parts, SESSION_COOKIE).map(str::to_string) else {
+        return Err(to_login());
+    };
+    let app = state.app.clone();
+    let addr = address(parts);
+    let t = token.clone();
+    match tokio::task::spawn_blocking(move || app.authenticate_account(&t, addr)).await {
+        Ok(Ok((actor, csrf, restriction))) => {
+            if restriction.is_some() && !allow_restricted {
+                return Err(Redirect::to("/account").into_response());
+            }
+            let lang = actor.lang.clone();
+            Ok((
+                PageCtx {
+                    actor,
+                    csrf,
+                    token,
+                    lang,
+                    path,
+                },
+                restriction,
+            ))
+        }
+        Ok(Err(AppError::Unauthorized(_))) => Err(to_login()),
+        Ok(Err(e)) => {
+            Err((crate::error::status(&e), e.message(&guest_lang(parts))).into_response())
+        }
+        Err(_) => Err(StatusCode::INTERNAL_SERVER_ERROR.into_response()),
+    }
+}
+
 impl FromRequestParts<AppState> for PageCtx {
     type Rejection = Response;
 
@@ -91,42 +144,27 @@ impl FromRequestParts<AppState> for PageCtx {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let path = parts
-            .uri
-            .path_and_query()
-            .map(|p| p.as_str().to_string())
-            .unwrap_or_else(|| "/".into());
-        let to_login = || {
-            let next = if parts.method == axum::http::Method::GET {
-                format!("?next={}", urlencoding::encode(&path))
-            } else {
-                String::new()
-            };
-            Redirect::to(&format!("/login{next}")).into_response()
-        };
-        let Some(token) = cookie(parts, SESSION_COOKIE).map(str::to_string) else {
-            return Err(to_login());
-        };
-        let app = state.app.clone();
-        let addr = address(parts);
-        let t = token.clone();
-        match tokio::task::spawn_blocking(move || app.authenticate(&t, addr)).await {
-            Ok(Ok((actor, csrf))) => {
-                let lang = actor.lang.clone();
-                Ok(PageCtx {
-                    actor,
-                    csrf,
-                    token,
-                    lang,
-                    path,
-                })
-            }
-            Ok(Err(AppError::Unauthorized(_))) => Err(to_login()),
-            Ok(Err(e)) => {
-                Err((crate::error::status(&e), e.message(&guest_lang(parts))).into_response())
-            }
-            Err(_) => Err(StatusCode::INTERNAL_SERVER_ERROR.into_response()),
-        }
+        page_ctx(parts, state, false).await.map(|(pc, _)| pc)
+    }
+}
+
+/// A signed-in page of the user's own account: also for a session that
+/// must first change its password or enrol a second factor.
+pub struct AccountCtx {
+    pub pc: PageCtx,
+    pub restriction: Option<Restriction>,
+}
+
+impl FromRequestParts<AppState> for AccountCtx {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        page_ctx(parts, state, true)
+            .await
+            .map(|(pc, restriction)| AccountCtx { pc, restriction })
     }
 }
 
@@ -145,6 +183,45 @@ impl ApiCtx {
     }
 }
 
+async fn api_ctx(
+    parts: &mut Parts,
+    state: &AppState,
+    allow_restricted: bool,
+) -> Result<ApiCtx, ApiError> {
+    let lang = accept_lang(parts);
+    let token = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_string());
+    let Some(token) = token else {
+        return Err(ApiError {
+            error: AppError::Unauthorized(Msg::new(
+                "unauthenticated",
+                "缺少访问令牌，请先登录",
+                "no bearer token: sign in first",
+            )),
+            lang,
+        });
+    };
+    let app = state.app.clone();
+    let addr = address(parts);
+    match tokio::task::spawn_blocking(move || app.authenticate_account(&token, addr)).await {
+        Ok(Ok((actor, _, None))) => Ok(ApiCtx { actor, lang }),
+        Ok(Ok((actor, _, Some(_)))) if allow_restricted => Ok(ApiCtx { actor, lang }),
+        Ok(Ok((_, _, Some(r)))) => Err(ApiError {
+            error: AppError::Forbidden(r.msg()),
+            lang,
+        }),
+        Ok(Err(error)) => Err(ApiError { error, lang }),
+        Err(e) => Err(ApiError {
+            error: AppError::Store(dingdian_store::StoreError::Db(e.to_string())),
+            lang,
+        }),
+    }
+}
+
 impl FromRequestParts<AppState> for ApiCtx {
     type Rejection = ApiError;
 
@@ -152,33 +229,22 @@ impl FromRequestParts<AppState> for ApiCtx {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let lang = accept_lang(parts);
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(|t| t.trim().to_string());
-        let Some(token) = token else {
-            return Err(ApiError {
-                error: AppError::Unauthorized(Msg::new(
-                    "unauthenticated",
-                    "缺少访问令牌，请先登录",
-                    "no bearer token: sign in first",
-                )),
-                lang,
-            });
-        };
-        let app = state.app.clone();
-        let addr = address(parts);
-        match tokio::task::spawn_blocking(move || app.authenticate(&token, addr)).await {
-            Ok(Ok((actor, _))) => Ok(ApiCtx { actor, lang }),
-            Ok(Err(error)) => Err(ApiError { error, lang }),
-            Err(e) => Err(ApiError {
-                error: AppError::Store(dingdian_store::StoreError::Db(e.to_string())),
-                lang,
-            }),
-        }
+        api_ctx(parts, state, false).await
+    }
+}
+
+/// A signed-in API request about the caller's own account: also for a
+/// token whose password has expired (it may change it, nothing else).
+pub struct ApiAccountCtx(pub ApiCtx);
+
+impl FromRequestParts<AppState> for ApiAccountCtx {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        api_ctx(parts, state, true).await.map(ApiAccountCtx)
     }
 }
 

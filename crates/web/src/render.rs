@@ -48,6 +48,8 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("pairings.html", include_str!("../templates/pairings.html")),
     ("coverage.html", include_str!("../templates/coverage.html")),
     ("users.html", include_str!("../templates/users.html")),
+    ("user.html", include_str!("../templates/user.html")),
+    ("account.html", include_str!("../templates/account.html")),
     ("audit.html", include_str!("../templates/audit.html")),
     (
         "indicators.html",
@@ -218,7 +220,7 @@ fn nav(role: Role, lang: &str, path: &str) -> Vec<NavGroup> {
         });
     }
     let mut admin = Vec::new();
-    if role.may(Action::ManageUsers) {
+    if role.may(Action::ListAccounts) {
         admin.push(item("/users", "nav_users"));
     }
     if role.may(Action::ReadAudit) {

@@ -75,7 +75,7 @@ async fn wait_status(c: &Client, expected: &str) {
     panic!("the plan's status stayed {last:?}, expected {expected:?}");
 }
 
-async fn sign_in(c: &Client, base: &str, user: &str) {
+async fn sign_in(c: &Client, app: &App, base: &str, user: &str) {
     c.goto(&format!("{base}/login")).await.unwrap();
     c.find(Locator::Css("input[name=username]"))
         .await
@@ -89,6 +89,16 @@ async fn sign_in(c: &Client, base: &str, user: &str) {
         .send_keys(dingdian_app::demo::DEMO_PASSWORD)
         .await
         .unwrap();
+    // The office and the reviewer need their second factor: the code of the
+    // published demo secret.
+    if let Some(code) = dingdian_testkit::totp_code(&app.store, &app.key(), user) {
+        c.find(Locator::Css("input[name=totp]"))
+            .await
+            .unwrap()
+            .send_keys(&code)
+            .await
+            .unwrap();
+    }
     c.find(Locator::Css("form[action='/login'] button[type=submit]"))
         .await
         .unwrap()
@@ -175,15 +185,16 @@ fn office_and_reviewer_walk_a_plan_to_approval_in_a_real_browser() {
         return;
     }
     let db = dingdian_testkit::TestDb::sqlite();
-    let app = App::open(&db.url).unwrap();
+    let app = App::open(&db.url).unwrap().with_demo_mode(true);
     app.load_demo().unwrap();
+    let served = app.clone();
 
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async move {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let config = dingdian_web::WebConfig { demo: true, ..Default::default() };
-        tokio::spawn(dingdian_web::serve(app, config, listener, None));
+        tokio::spawn(dingdian_web::serve(served, config, listener, None));
 
         let port = free_port();
         let _driver = Driver(Command::new(CHROMEDRIVER).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("start chromedriver"));
@@ -210,7 +221,7 @@ fn office_and_reviewer_walk_a_plan_to_approval_in_a_real_browser() {
         let c = client.expect("chromedriver answers");
 
         // The office moves the universities' specific plan out of draft.
-        sign_in(&c, &base, "office").await;
+        sign_in(&c, &app, &base, "office").await;
         shot(&c, "01-office-start").await;
         c.goto(&format!("{base}/plans?status=draft")).await.unwrap();
         c.find(Locator::XPath("//a[contains(text(), '直属高校')]")).await.unwrap().click().await.unwrap();
@@ -226,7 +237,7 @@ fn office_and_reviewer_walk_a_plan_to_approval_in_a_real_browser() {
         sign_out(&c).await;
 
         // The reviewer approves it, after confirming.
-        sign_in(&c, &base, "reviewer").await;
+        sign_in(&c, &app, &base, "reviewer").await;
         shot(&c, "03-reviewer-start").await;
         c.goto(&plan_url).await.unwrap();
         wait_status(&c, "审核中").await;
@@ -252,7 +263,7 @@ fn office_and_reviewer_walk_a_plan_to_approval_in_a_real_browser() {
         // The office uploads a registry file, watches the import job
         // finish, and opens the county's dashboard.
         sign_out(&c).await;
-        sign_in(&c, &base, "office").await;
+        sign_in(&c, &app, &base, "office").await;
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("zhouqu-2017.csv");
         std::fs::write(&file, registry_2017()).unwrap();

@@ -84,6 +84,7 @@ fn sign_in_through_the_form(db: &TestDb) {
             ("_csrf", &csrf),
             ("username", "office1"),
             ("password", PASSWORD),
+            ("totp", &web.totp("office1").unwrap()),
             ("next", "/"),
         ],
     );
@@ -116,6 +117,7 @@ fn sign_in_through_the_form(db: &TestDb) {
                 ("_csrf", &csrf),
                 ("username", "office1"),
                 ("password", PASSWORD),
+                ("totp", &web.totp("office1").unwrap()),
                 ("next", next),
             ],
         );
@@ -662,7 +664,12 @@ fn assert_chinese_page(r: &Resp, path: &str) {
 }
 
 fn office_menu_and_unit_views_on_the_demo_data(db: &TestDb) {
-    let web = Web::new(db);
+    // Demo accounts sign in only when the server runs with --demo.
+    let web = Web::with_app(
+        dingdian_app::App::open(&db.url)
+            .unwrap()
+            .with_demo_mode(true),
+    );
     let app = &web.app;
     assert!(app.load_demo().unwrap());
     let (plans, _) = app

@@ -55,7 +55,12 @@ fn unit_id(web: &Web, token: &str, name: &str) -> i64 {
 }
 
 fn scopes_on_the_demo_data(db: &TestDb) {
-    let web = Web::new(db);
+    // Demo accounts sign in only when the server runs with --demo.
+    let web = Web::with_app(
+        dingdian_app::App::open(&db.url)
+            .unwrap()
+            .with_demo_mode(true),
+    );
     assert!(web.app.load_demo().expect("load demo"));
     let token = |u: &str| web.direct_token(u, DEMO_PASSWORD);
     let office = token("office");

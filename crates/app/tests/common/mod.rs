@@ -93,10 +93,20 @@ pub fn user(
             unit_id: unit,
             county_code: county.map(Into::into),
             password: PASSWORD.into(),
+            // The roles that need a second factor get one, as `dingdian user add` gives.
+            totp_secret: dingdian_core::role::Role::parse(role)
+                .is_some_and(dingdian_core::role::Role::requires_second_factor)
+                .then(dingdian_app::auth::new_totp_secret),
+            demo: false,
         },
     )
     .expect("create user");
     actor(app, username)
+}
+
+/// The code the account's authenticator shows now (None without a second factor).
+pub fn totp(app: &App, username: &str) -> Option<String> {
+    dingdian_testkit::totp_code(&app.store, &app.key(), username)
 }
 
 /// An existing user as an actor.

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`. The route table below is the one source
 //! of the router, the OpenAPI document and the route list tests walk.
 
+mod accounts;
 pub mod openapi;
 mod registry;
 
@@ -308,6 +309,86 @@ pub const ROUTES: &[Route] = &[
         list = true
     ),
     route!(
+        "post",
+        "/account/password",
+        "Change the caller's own password (the only route a token with an expired password may use)",
+        auth = true,
+        query = [],
+        body = Some("PasswordChange"),
+        answer = "PasswordChanged",
+        list = false
+    ),
+    route!(
+        "get",
+        "/users",
+        "Accounts (administrator, security administrator)",
+        auth = true,
+        query = ["q", "page", "per_page"],
+        body = None,
+        answer = "Account",
+        list = true
+    ),
+    route!(
+        "post",
+        "/users",
+        "Create an account without a role (administrator); the security administrator assigns it, and the password must be changed at the first sign-in",
+        auth = true,
+        query = [],
+        body = Some("NewAccount"),
+        answer = "Account",
+        list = false
+    ),
+    route!(
+        "put",
+        "/users/{id}/role",
+        "Assign an account's role and scope (security administrator only; never an administrator role, never one's own)",
+        auth = true,
+        query = [],
+        body = Some("RoleAssignment"),
+        answer = "Account",
+        list = false
+    ),
+    route!(
+        "post",
+        "/users/{id}/active",
+        "Deactivate or reactivate an account (administrator)",
+        auth = true,
+        query = [],
+        body = Some("AccountActive"),
+        answer = "Account",
+        list = false
+    ),
+    route!(
+        "post",
+        "/users/{id}/unlock",
+        "Lift an account's lockout (administrator)",
+        auth = true,
+        query = [],
+        body = None,
+        answer = "Account",
+        list = false
+    ),
+    route!(
+        "post",
+        "/users/{id}/password",
+        "Reset an account's password (administrator); it must be changed at the next sign-in",
+        auth = true,
+        query = [],
+        body = Some("PasswordReset"),
+        answer = "Account",
+        list = false
+    ),
+    route!(
+        "get",
+        "/audit",
+        "The audit log, newest first (auditor only)",
+        auth = true,
+        query = ["q", "page", "per_page"],
+        body = None,
+        answer = "AuditRecord",
+        list = true
+    ),
+    route!(
         "get",
         "/audit",
         "The audit log, newest first (auditor only): text in action, account, object or detail (`q`), exact account (`username`), action prefix, outcome (`success`/`failure`/`refused`), Beijing dates `from` and `to` (inclusive, YYYY-MM-DD)",
@@ -366,6 +447,13 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("post", "/imports/statistics") => post(registry::import_statistics),
         ("get", "/jobs/{id}") => get(registry::job),
         ("get", "/poverty-lines") => get(registry::poverty_lines),
+        ("post", "/account/password") => post(accounts::change_password),
+        ("get", "/users") => get(accounts::list_users),
+        ("post", "/users") => post(accounts::create_user),
+        ("put", "/users/{id}/role") => put(accounts::assign_role),
+        ("post", "/users/{id}/active") => post(accounts::set_active),
+        ("post", "/users/{id}/unlock") => post(accounts::unlock),
+        ("post", "/users/{id}/password") => post(accounts::reset_password),
         ("get", "/audit") => get(list_audit),
         ("get", "/audit/verify") => get(verify_audit),
         ("get", "/openapi.json") => get(openapi_json),
@@ -390,7 +478,7 @@ type ApiResult = Result<Response, ApiError>;
 
 /// A numeric record id from the path. Anything else names no record: a
 /// JSON 404 like every other error (not axum's plain-text 400).
-struct Id(i64);
+pub(crate) struct Id(pub(crate) i64);
 
 impl axum::extract::FromRequestParts<AppState> for Id {
     type Rejection = ApiError;
@@ -497,6 +585,9 @@ fn area_json(a: &Area) -> Value {
 struct LoginBody {
     username: String,
     password: String,
+    /// The TOTP code, for an account with a second factor.
+    #[serde(default)]
+    totp: Option<String>,
 }
 
 async fn login(State(state): State<AppState>, req: Request) -> ApiResult {
@@ -521,14 +612,22 @@ async fn login(State(state): State<AppState>, req: Request) -> ApiResult {
     let input: LoginBody = body(&bytes, lang)?;
     let app = state.app.clone();
     let addr = address(&parts);
-    let s = blocking(move || app.login(&input.username, &input.password, SessionKind::Api, addr))
-        .await
-        .map_err(|error| ApiError {
-            error,
-            lang: lang.into(),
-        })?;
+    let s = blocking(move || {
+        app.login(
+            &input.username,
+            &input.password,
+            input.totp.as_deref(),
+            SessionKind::Api,
+            addr,
+        )
+    })
+    .await
+    .map_err(|error| ApiError {
+        error,
+        lang: lang.into(),
+    })?;
     ok(
-        json!({ "token": s.token, "user": { "username": s.user.username, "role": s.user.role, "unit_id": s.user.unit_id, "county_code": s.user.county_code } }),
+        json!({ "token": s.token, "restriction": s.restriction.map(|r| r.code()), "user": { "username": s.user.username, "role": s.user.role, "unit_id": s.user.unit_id, "county_code": s.user.county_code } }),
     )
 }
 

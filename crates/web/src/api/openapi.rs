@@ -4,7 +4,42 @@
 use super::ROUTES;
 use serde_json::{Map, Value, json};
 
+/// The schemas of accounts and the audit log (a second object: one
+/// `json!` of everything would pass the macro's recursion limit).
+fn account_schemas() -> Value {
+    let s = |props: Value, required: &[&str]| json!({ "type": "object", "properties": props, "required": required });
+    let str_ = json!({ "type": "string" });
+    let int = json!({ "type": "integer", "format": "int64" });
+    let opt = |v: &Value| json!({ "oneOf": [v, { "type": "null" }] });
+    json!({
+        "PasswordChange": s(json!({ "current_password": str_, "new_password": { "type": "string", "description": "at least 8 characters from three of: upper case, lower case, digits, symbols; not the current one" } }), &["current_password", "new_password"]),
+        "PasswordChanged": s(json!({ "changed": { "type": "boolean" } }), &["changed"]),
+        "Account": s(json!({
+            "id": int, "username": str_, "display_name": str_,
+            "role": { "type": ["string", "null"], "description": "null until the security administrator assigns one" },
+            "unit_id": opt(&int), "county_code": opt(&str_), "active": { "type": "boolean" }, "locked_until": opt(&int),
+            "second_factor": { "type": "boolean" }, "demo": { "type": "boolean" }, "password_changed_at": int
+        }), &["id", "username", "role", "active"]),
+        "NewAccount": s(json!({ "username": str_, "display_name": str_, "password": str_ }), &["username", "password"]),
+        "RoleAssignment": s(json!({ "role": { "type": "string", "enum": ["office", "reviewer", "unit", "county", "cadre", "inspector"] }, "unit_id": opt(&int), "county_code": opt(&str_) }), &["role"]),
+        "AccountActive": s(json!({ "active": { "type": "boolean" } }), &["active"]),
+        "PasswordReset": s(json!({ "password": str_ }), &["password"]),
+        "AuditRecord": s(json!({
+            "id": int, "at": int, "user_id": opt(&int), "username": opt(&str_), "address": opt(&str_), "action": str_,
+            "object_type": opt(&str_), "object_id": opt(&str_), "outcome": str_, "detail": opt(&str_)
+        }), &["id", "at", "action", "outcome"]),
+    })
+}
+
 fn schemas() -> Value {
+    let mut all = base_schemas();
+    if let (Some(map), Value::Object(more)) = (all.as_object_mut(), account_schemas()) {
+        map.extend(more);
+    }
+    all
+}
+
+fn base_schemas() -> Value {
     let s = |props: Value, required: &[&str]| json!({ "type": "object", "properties": props, "required": required });
     let str_ = json!({ "type": "string" });
     let int = json!({ "type": "integer", "format": "int64" });
@@ -42,8 +77,8 @@ fn schemas() -> Value {
             "code": str_, "message": str_,
             "fields": { "type": "array", "items": s(json!({ "row": opt(&int), "field": str_, "value": str_, "code": str_, "message": str_ }), &["field", "code", "message"]) }
         }), &["code", "message"]) }), &["error"]),
-        "Login": s(json!({ "username": str_, "password": str_ }), &["username", "password"]),
-        "Token": s(json!({ "token": str_, "user": { "type": "object" } }), &["token"]),
+        "Login": s(json!({ "username": str_, "password": str_, "totp": { "type": "string", "description": "the 6-digit TOTP code (RFC 6238: SHA-1, 30 s), for an account with a second factor; without it such an account gets 401 totp_required" } }), &["username", "password"]),
+        "Token": s(json!({ "token": str_, "restriction": { "type": ["string", "null"], "enum": ["password_expired", "second_factor_required", null], "description": "set when the token may only change the password (every other route answers 403 with this code)" }, "user": { "type": "object" } }), &["token"]),
         "Health": s(json!({ "status": { "type": "string", "enum": ["ok"] } }), &["status"]),
         "OpenApi": { "type": "object" },
         "Area": s(json!({

@@ -1,4 +1,6 @@
-//! Administration: accounts (admin, security) and the audit log (auditor).
+//! Administration under separated duties: accounts (the administrator
+//! creates, deactivates, unlocks and resets; the security administrator
+//! assigns roles and scopes) and the audit log (the auditor).
 
 use super::{
     Query, done, error_page, field, field_errors, list_nav, page_of, q, wants_xlsx, xlsx_response,
@@ -8,13 +10,14 @@ use crate::ctx::{PageCtx, blocking};
 use crate::i18n::t;
 use crate::render;
 use axum::Router;
-use axum::extract::{Form, Query as Q, State};
+use axum::extract::{Form, Path, Query as Q, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, post};
 use dingdian_app::AppError;
+use dingdian_app::accounts::RoleInput;
 use dingdian_app::auth::NewUserInput;
-use dingdian_core::role::ALL_ROLES;
+use dingdian_core::role::{ALL_ROLES, Action};
 use dingdian_core::time;
 use dingdian_store::audit::AuditFilter;
 use minijinja::context;
@@ -23,6 +26,11 @@ use std::collections::HashMap;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/users", get(users).post(create_user))
+        .route("/users/{id}", get(user))
+        .route("/users/{id}/role", post(assign_role))
+        .route("/users/{id}/active", post(set_active))
+        .route("/users/{id}/unlock", post(unlock))
+        .route("/users/{id}/password", post(reset_password))
         .route("/audit", get(audit))
 }
 
@@ -43,7 +51,7 @@ async fn users_page(
         Ok((items, total)) => {
             let ctx = context! {
                 items,
-                roles => ALL_ROLES.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+                may_create => pc.actor.role.may(Action::ManageAccounts),
                 list => list_nav("/users", query, page, total, true),
                 f => context! { q => search.unwrap_or_default() },
                 form,
@@ -87,13 +95,14 @@ async fn create_user(
     if let Err(e) = pc.check_csrf(field(&form, "_csrf")) {
         return error_page(&state, &pc, e).await;
     }
+    // The administrator makes the account without a role: the security
+    // administrator assigns it.
     let input = NewUserInput {
         username: field(&form, "username").into(),
         display_name: field(&form, "display_name").into(),
         role: field(&form, "role").into(),
-        unit_id: field(&form, "unit_id").trim().parse().ok(),
-        county_code: Some(field(&form, "county_code").trim().to_string()).filter(|c| !c.is_empty()),
         password: field(&form, "password").into(),
+        ..Default::default()
     };
     // A password is never sent back into the page.
     form.remove("password");
@@ -114,6 +123,145 @@ async fn create_user(
         }
         Err(e) => error_page(&state, &pc, e).await,
     }
+}
+
+async fn user_page(
+    state: &AppState,
+    pc: &PageCtx,
+    id: i64,
+    status: StatusCode,
+    form: HashMap<String, String>,
+    error: Option<AppError>,
+) -> Response {
+    let (app, actor) = (state.app.clone(), pc.actor.clone());
+    match blocking(move || app.get_user(&actor, id)).await {
+        Ok(u) => {
+            let own = pc.actor.user_id == Some(u.id);
+            let admin_duty = u.role.is_some_and(|r| r.is_admin_duty());
+            let message = match &error {
+                Some(AppError::Invalid(_)) | None => None,
+                Some(e) => Some(e.message(&pc.lang)),
+            };
+            let ctx = context! {
+                second_factor => u.has_second_factor(),
+                u,
+                roles => ALL_ROLES.iter().filter(|r| !r.is_admin_duty()).map(|r| r.as_str()).collect::<Vec<_>>(),
+                may_assign => pc.actor.role.may(Action::AssignRoles) && !own && !admin_duty,
+                may_manage => pc.actor.role.may(Action::ManageAccounts) && !own && !admin_duty,
+                form,
+                message,
+                errors => error.as_ref().map(|e| field_errors(e, &pc.lang)).unwrap_or_default(),
+            };
+            render::page_with_status(
+                state,
+                pc,
+                status,
+                "user.html",
+                &t(&pc.lang, "account_of"),
+                vec![("/users".into(), t(&pc.lang, "nav_users"))],
+                ctx,
+            )
+            .await
+        }
+        Err(e) => error_page(state, pc, e).await,
+    }
+}
+
+async fn user(State(state): State<AppState>, pc: PageCtx, Path(id): Path<i64>) -> Response {
+    user_page(&state, &pc, id, StatusCode::OK, HashMap::new(), None).await
+}
+
+/// Runs one account action from a form on the account's page: back to the
+/// page with the message, or the page again with the errors.
+async fn account_action(
+    state: AppState,
+    pc: PageCtx,
+    id: i64,
+    mut form: HashMap<String, String>,
+    what: &str,
+    act: impl FnOnce(
+        &dingdian_app::App,
+        &dingdian_app::Actor,
+        &HashMap<String, String>,
+    ) -> Result<(), AppError>
+    + Send
+    + 'static,
+) -> Response {
+    if let Err(e) = pc.check_csrf(field(&form, "_csrf")) {
+        return error_page(&state, &pc, e).await;
+    }
+    let (app, actor, f) = (state.app.clone(), pc.actor.clone(), form.clone());
+    let r = blocking(move || act(&app, &actor, &f)).await;
+    // A password is never sent back into the page.
+    form.remove("password");
+    match r {
+        Ok(()) => done(&format!("/users/{id}"), what),
+        Err(e @ AppError::Invalid(_)) => {
+            user_page(
+                &state,
+                &pc,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                form,
+                Some(e),
+            )
+            .await
+        }
+        Err(e) => error_page(&state, &pc, e).await,
+    }
+}
+
+async fn assign_role(
+    State(state): State<AppState>,
+    pc: PageCtx,
+    Path(id): Path<i64>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    account_action(state, pc, id, form, "role", move |app, actor, f| {
+        let input = RoleInput {
+            role: field(f, "role").into(),
+            unit_id: field(f, "unit_id").trim().parse().ok(),
+            county_code: Some(field(f, "county_code").trim().to_string()).filter(|c| !c.is_empty()),
+        };
+        app.assign_role(actor, id, &input)
+    })
+    .await
+}
+
+async fn set_active(
+    State(state): State<AppState>,
+    pc: PageCtx,
+    Path(id): Path<i64>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    account_action(state, pc, id, form, "active", move |app, actor, f| {
+        app.set_user_active(actor, id, field(f, "active") == "true")
+    })
+    .await
+}
+
+async fn unlock(
+    State(state): State<AppState>,
+    pc: PageCtx,
+    Path(id): Path<i64>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    account_action(state, pc, id, form, "unlocked", move |app, actor, _| {
+        app.unlock_user(actor, id)
+    })
+    .await
+}
+
+async fn reset_password(
+    State(state): State<AppState>,
+    pc: PageCtx,
+    Path(id): Path<i64>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    account_action(state, pc, id, form, "reset", move |app, actor, f| {
+        app.reset_password(actor, id, field(f, "password"))
+    })
+    .await
 }
 
 /// The auditor's search from a query string (the page and the API): text,

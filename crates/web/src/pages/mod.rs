@@ -1,6 +1,7 @@
 //! The HTML pages. Every list pages, searches and exports to xlsx; every
 //! form checks its CSRF token and shows errors under the fields.
 
+mod account;
 pub(crate) mod admin;
 mod areas;
 mod home;
@@ -35,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .merge(indicators::routes())
         .merge(registry::routes())
         .merge(admin::routes())
+        .merge(account::routes())
         .fallback(not_found)
 }
 

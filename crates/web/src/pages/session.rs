@@ -93,6 +93,7 @@ async fn login(State(state): State<AppState>, req: Request) -> Response {
     };
     let get = |k: &str| form.get(k).cloned().unwrap_or_default();
     let (username, password, next) = (get("username"), get("password"), get("next"));
+    let code = get("totp");
     let pre = ctx::cookie(&parts, PRE_CSRF_COOKIE).unwrap_or("");
     if pre.is_empty() || !constant_time_eq(pre.as_bytes(), get("_csrf").as_bytes()) {
         let msg = if lang == "en" {
@@ -112,11 +113,19 @@ async fn login(State(state): State<AppState>, req: Request) -> Response {
     let app = state.app.clone();
     let addr = ctx::address(&parts);
     let user = username.clone();
-    let result =
-        crate::ctx::blocking(move || app.login(&user, &password, SessionKind::Web, addr)).await;
+    let result = crate::ctx::blocking(move || {
+        app.login(&user, &password, Some(&code), SessionKind::Web, addr)
+    })
+    .await;
     match result {
         Ok(s) => {
-            let mut res = Redirect::to(safe_next(&next)).into_response();
+            // A password to change or a second factor to enrol comes first.
+            let to = if s.restriction.is_some() {
+                "/account"
+            } else {
+                safe_next(&next)
+            };
+            let mut res = Redirect::to(to).into_response();
             for c in [
                 cookie(&state, SESSION_COOKIE, &s.token, None),
                 cookie(&state, LANG_COOKIE, &s.user.language, Some(31_536_000)),
@@ -142,9 +151,11 @@ async fn login(State(state): State<AppState>, req: Request) -> Response {
     }
 }
 
+/// Also for a session that must first change its password or enrol a
+/// second factor: signing out is always possible.
 async fn logout(
     State(state): State<AppState>,
-    pc: ctx::PageCtx,
+    ctx::AccountCtx { pc, .. }: ctx::AccountCtx,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
     if let Err(e) = pc.check_csrf(form.get("_csrf").map(String::as_str).unwrap_or("")) {
@@ -180,8 +191,10 @@ async fn switch_language(State(state): State<AppState>, req: Request) -> Respons
     let next = safe_next(form.get("next").map(String::as_str).unwrap_or("/")).to_string();
     let token = form.get("_csrf").cloned().unwrap_or_default();
     if ctx::cookie(&parts, SESSION_COOKIE).is_some() {
-        match ctx::PageCtx::from_request_parts(&mut parts, &state).await {
-            Ok(pc) => {
+        // Also from "My account" while the session must first change its
+        // password or enrol a second factor.
+        match ctx::AccountCtx::from_request_parts(&mut parts, &state).await {
+            Ok(ctx::AccountCtx { pc, .. }) => {
                 if let Err(e) = pc.check_csrf(&token) {
                     return super::error_page(&state, &pc, e).await;
                 }

@@ -208,13 +208,22 @@ impl Web {
         self.api("post", path, Some(token), Some(body))
     }
 
-    /// Signs in through the API and answers the token.
+    /// The code the account's authenticator shows now (None without a
+    /// second factor).
+    pub fn totp(&self, username: &str) -> Option<String> {
+        dingdian_testkit::totp_code(&self.app.store, &self.app.key(), username)
+    }
+
+    /// Signs in through the API (with the second factor when the account
+    /// has one) and answers the token.
     pub fn token(&self, username: &str, password: &str) -> String {
         let r = self.api(
             "post",
             "/login",
             None,
-            Some(serde_json::json!({ "username": username, "password": password })),
+            Some(
+                serde_json::json!({ "username": username, "password": password, "totp": self.totp(username) }),
+            ),
         );
         r.expect(200);
         r.json()["token"].as_str().expect("token").to_string()
@@ -222,8 +231,9 @@ impl Web {
 
     /// An API token without going through HTTP (faster for setup).
     pub fn direct_token(&self, username: &str, password: &str) -> String {
+        let code = self.totp(username);
         self.app
-            .login(username, password, SessionKind::Api, None)
+            .login(username, password, code.as_deref(), SessionKind::Api, None)
             .expect("login")
             .token
     }
@@ -294,12 +304,14 @@ impl Browser<'_> {
         let page = self.get("/login");
         page.expect(200);
         let csrf = csrf_of(&page.text());
+        let code = self.web.totp(username).unwrap_or_default();
         let r = self.post(
             "/login",
             &[
                 ("_csrf", &csrf),
                 ("username", username),
                 ("password", password),
+                ("totp", &code),
                 ("next", "/"),
             ],
         );
@@ -422,6 +434,11 @@ pub fn user(app: &App, username: &str, role: &str, unit: Option<i64>, county: Op
             unit_id: unit,
             county_code: county.map(Into::into),
             password: PASSWORD.into(),
+            // The roles that need a second factor get one, as `dingdian user add` gives.
+            totp_secret: dingdian_core::role::Role::parse(role)
+                .is_some_and(dingdian_core::role::Role::requires_second_factor)
+                .then(dingdian_app::auth::new_totp_secret),
+            demo: false,
         },
     )
     .expect("create user");

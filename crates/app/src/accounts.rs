@@ -1,0 +1,327 @@
+//! Accounts under separated duties (三权分立), and each user's own account.
+//!
+//! - The administrator (`admin`) creates accounts without a role,
+//!   deactivates and reactivates them, unlocks them and resets passwords.
+//! - The security administrator (`security`) gives accounts their role and
+//!   scope — the only one who may.
+//! - The audit administrator (`auditor`) reads the audit log only.
+//!
+//! The three administrator duties themselves are given only by the operator
+//! at the server (`dingdian user add`): in the application no one grants,
+//! changes or removes them, and the administrator cannot deactivate or
+//! reset the password of an administrator account, so none of the three can
+//! take over or silence another. Nobody changes their own role.
+
+use crate::auth::{check_scope, hash_password, new_totp_secret, seal_secret, verify_password};
+use crate::error::{AppError, Result};
+use crate::{Actor, App, audit};
+use dingdian_core::role::{Action, Role};
+use dingdian_core::user::{self, User};
+use dingdian_core::{FieldError, Msg, time, totp};
+use dingdian_store::users;
+use zeroize::Zeroizing;
+
+/// A role and scope to give an account.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct RoleInput {
+    pub role: String,
+    pub unit_id: Option<i64>,
+    pub county_code: Option<String>,
+}
+
+fn own_account() -> AppError {
+    AppError::Forbidden(Msg::new(
+        "own_account",
+        "不能对自己的账号执行此操作",
+        "you may not do this to your own account",
+    ))
+}
+
+fn admin_duty() -> AppError {
+    AppError::Forbidden(Msg::new(
+        "admin_duty",
+        "系统管理员、安全管理员、审计管理员三类账号只能由服务器上的操作员（dingdian user add）设置",
+        "the administrator, security and auditor duties are set only by the operator at the server (dingdian user add)",
+    ))
+}
+
+impl App {
+    fn target(&self, c: &mut dyn dingdian_store::Conn, id: i64) -> Result<User> {
+        users::by_id(c, id)?.ok_or_else(|| AppError::not_found("账号", "account"))
+    }
+
+    /// An account the administrator may manage: not the actor's own, and
+    /// not one of the three administrator duties.
+    fn managed_target(
+        &self,
+        c: &mut dyn dingdian_store::Conn,
+        actor: &Actor,
+        id: i64,
+    ) -> Result<User> {
+        actor.require(Action::ManageAccounts)?;
+        if actor.user_id == Some(id) {
+            return Err(own_account());
+        }
+        let u = self.target(c, id)?;
+        if u.role.is_some_and(Role::is_admin_duty) {
+            return Err(admin_duty());
+        }
+        Ok(u)
+    }
+
+    /// One account, for the administrator and the security administrator.
+    pub fn get_user(&self, actor: &Actor, id: i64) -> Result<User> {
+        actor.require(Action::ListAccounts)?;
+        self.store.read(|c| self.target(c, id))
+    }
+
+    /// Gives an account its role and scope: the security administrator only,
+    /// never to their own account, and never an administrator duty.
+    pub fn assign_role(&self, actor: &Actor, id: i64, input: &RoleInput) -> Result<()> {
+        actor.require(Action::AssignRoles)?;
+        if actor.user_id == Some(id) {
+            return Err(own_account());
+        }
+        let role = Role::parse(input.role.trim());
+        self.store.write(|c| {
+            let u = self.target(c, id)?;
+            if u.role.is_some_and(Role::is_admin_duty) || role.is_some_and(Role::is_admin_duty) {
+                return Err(admin_duty());
+            }
+            let Some(role) = role else {
+                return Err(AppError::invalid(
+                    "role",
+                    input.role.trim(),
+                    "unknown_role",
+                    "不是已知的角色",
+                    "is not a known role",
+                ));
+            };
+            let county = input
+                .county_code
+                .as_deref()
+                .map(str::trim)
+                .filter(|c| !c.is_empty());
+            let mut e = Vec::new();
+            check_scope(c, role, input.unit_id, county, &mut e)?;
+            if !e.is_empty() {
+                return Err(AppError::Invalid(e));
+            }
+            let unit_id = input.unit_id.filter(|_| role.needs_unit());
+            let county = county.filter(|_| role.needs_county());
+            users::set_role(c, id, role, unit_id, county)?;
+            let detail = format!(
+                "role {} -> {}; unit={}; county={}",
+                u.role.map(Role::as_str).unwrap_or("none"),
+                role.as_str(),
+                unit_id.map(|u| u.to_string()).unwrap_or_default(),
+                county.unwrap_or("")
+            );
+            audit(
+                c,
+                actor,
+                "user.role",
+                ("user", &u.username),
+                "success",
+                Some(detail),
+            )
+        })
+    }
+
+    /// Deactivates (ending its sessions) or reactivates an account.
+    pub fn set_user_active(&self, actor: &Actor, id: i64, active: bool) -> Result<()> {
+        self.store.write(|c| {
+            let u = self.managed_target(c, actor, id)?;
+            users::set_active(c, id, active)?;
+            if !active {
+                users::end_sessions(c, id)?;
+            }
+            let action = if active {
+                "user.activate"
+            } else {
+                "user.deactivate"
+            };
+            audit(c, actor, action, ("user", &u.username), "success", None)
+        })
+    }
+
+    /// Lifts a lockout before its 30 minutes are over.
+    pub fn unlock_user(&self, actor: &Actor, id: i64) -> Result<()> {
+        actor.require(Action::ManageAccounts)?;
+        self.store.write(|c| {
+            let u = self.target(c, id)?;
+            users::record_success(c, id)?;
+            audit(
+                c,
+                actor,
+                "user.unlock",
+                ("user", &u.username),
+                "success",
+                None,
+            )
+        })
+    }
+
+    /// Sets a new password for someone who lost theirs. It must be changed
+    /// at the next sign-in, and the account's sessions end.
+    pub fn reset_password(&self, actor: &Actor, id: i64, password: &str) -> Result<()> {
+        if let Some(m) = user::password_problem(password) {
+            actor.require(Action::ManageAccounts)?;
+            return Err(AppError::Invalid(vec![FieldError::new("password", "", m)]));
+        }
+        let hash = hash_password(password)?;
+        self.store.write(|c| {
+            let u = self.managed_target(c, actor, id)?;
+            users::set_password(c, id, &hash, 0)?;
+            users::end_sessions(c, id)?;
+            audit(
+                c,
+                actor,
+                "user.password_reset",
+                ("user", &u.username),
+                "success",
+                None,
+            )
+        })
+    }
+
+    /// The signed-in user's own account.
+    pub fn my_account(&self, actor: &Actor) -> Result<User> {
+        let id = actor.user_id.ok_or_else(own_account)?;
+        self.store.read(|c| self.target(c, id))
+    }
+
+    /// Changes the signed-in user's own password: the current one must be
+    /// given, and the new one must follow the rules and differ from it.
+    pub fn change_password(&self, actor: &Actor, current: &str, new: &str) -> Result<()> {
+        let u = self.my_account(actor)?;
+        let mut e = Vec::new();
+        if !verify_password(current, &u.password_hash) {
+            e.push(FieldError::new(
+                "current_password",
+                "",
+                Msg::new(
+                    "bad_password",
+                    "当前密码不正确",
+                    "the current password is wrong",
+                ),
+            ));
+        }
+        if let Some(m) = user::password_problem(new) {
+            e.push(FieldError::new("new_password", "", m));
+        } else if new == current {
+            e.push(FieldError::new(
+                "new_password",
+                "",
+                Msg::new(
+                    "same_password",
+                    "新密码不能与当前密码相同",
+                    "the new password must differ from the current one",
+                ),
+            ));
+        }
+        if !e.is_empty() {
+            self.store.write(|c| {
+                audit(
+                    c,
+                    actor,
+                    "user.password_change",
+                    ("user", &u.username),
+                    "failure",
+                    None,
+                )
+            })?;
+            return Err(AppError::Invalid(e));
+        }
+        let hash = hash_password(new)?;
+        self.store.write(|c| {
+            users::set_password(c, u.id, &hash, time::now_ts())?;
+            audit(
+                c,
+                actor,
+                "user.password_change",
+                ("user", &u.username),
+                "success",
+                None,
+            )
+        })
+    }
+
+    /// Starts enrolling a second factor: a new secret is kept (sealed) until
+    /// a code confirms it. Answers the `otpauth://` line for the app.
+    pub fn begin_totp_enrolment(&self, actor: &Actor) -> Result<String> {
+        let u = self.my_account(actor)?;
+        let secret = Zeroizing::new(new_totp_secret());
+        let sealed = seal_secret(&self.key(), totp::AAD_PENDING, &secret);
+        self.store.write(|c| {
+            users::set_totp_pending(c, u.id, Some(sealed))?;
+            audit(
+                c,
+                actor,
+                "user.totp_begin",
+                ("user", &u.username),
+                "success",
+                None,
+            )
+        })?;
+        Ok(totp::otpauth_uri(&u.username, &secret))
+    }
+
+    /// The `otpauth://` line of the secret being enrolled, if any.
+    pub fn pending_totp(&self, actor: &Actor) -> Result<Option<String>> {
+        let u = self.my_account(actor)?;
+        let Some(sealed) = u.totp_pending else {
+            return Ok(None);
+        };
+        let secret = Zeroizing::new(self.open_secret(&u.username, totp::AAD_PENDING, &sealed)?);
+        Ok(Some(totp::otpauth_uri(&u.username, &secret)))
+    }
+
+    /// Confirms the secret being enrolled with a code from the app; from
+    /// then on sign-in asks for a code.
+    pub fn confirm_totp_enrolment(&self, actor: &Actor, code: &str) -> Result<()> {
+        let u = self.my_account(actor)?;
+        let Some(sealed) = u.totp_pending.clone() else {
+            return Err(AppError::Conflict(Msg::new(
+                "no_enrolment",
+                "没有正在绑定的身份验证器，请先点击“开始绑定”",
+                "no enrolment in progress: start one first",
+            )));
+        };
+        let secret = Zeroizing::new(self.open_secret(&u.username, totp::AAD_PENDING, &sealed)?);
+        let Some(step) = totp::verify(&secret, code, time::now_ts(), None) else {
+            return Err(AppError::invalid(
+                "totp",
+                "",
+                "bad_totp",
+                "动态口令不正确，请输入身份验证器当前显示的 6 位数字",
+                "the code is wrong: enter the 6 digits your authenticator app shows now",
+            ));
+        };
+        let resealed = seal_secret(&self.key(), totp::AAD_SECRET, &secret);
+        self.store.write(|c| {
+            users::set_totp_secret(c, u.id, resealed, step)?;
+            audit(
+                c,
+                actor,
+                "user.totp_enrol",
+                ("user", &u.username),
+                "success",
+                None,
+            )
+        })
+    }
+
+    fn open_secret(&self, username: &str, aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>> {
+        self.keys()
+            .open_any(aad, sealed)
+            .map(|(p, _)| p)
+            .map_err(|m| {
+                AppError::Store(dingdian_store::StoreError::Db(format!(
+                    "TOTP secret of {username}: {}",
+                    m.en
+                )))
+            })
+    }
+}

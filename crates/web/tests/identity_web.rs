@@ -1,0 +1,534 @@
+//! Identity through the web and the API, on both backends: the second
+//! factor at sign-in (form and API), enrolment on "My account", expired
+//! passwords, the separated duties of the account pages and routes, demo
+//! accounts outside `--demo`, and the idle timeout of pages and tokens.
+
+mod common;
+
+use common::*;
+use dingdian_app::App;
+use dingdian_app::auth::NewUserInput;
+use dingdian_core::{time, totp};
+use dingdian_store::{Conn, params};
+use dingdian_testkit::{TestDb, both_backends};
+use serde_json::json;
+
+both_backends!(
+    api_sign_in_asks_for_the_second_factor,
+    api_with_an_expired_password_only_changes_it,
+    api_routes_keep_the_duties_separate,
+    the_sign_in_form_asks_for_the_code_without_javascript,
+    account_pages_keep_the_duties_separate,
+    any_user_enrols_a_second_factor_on_my_account,
+    demo_accounts_are_refused_without_demo_mode,
+    idle_sessions_end_on_pages_and_tokens,
+);
+
+fn login(web: &Web, username: &str, totp: Option<&str>) -> Resp {
+    web.api(
+        "post",
+        "/login",
+        None,
+        Some(json!({ "username": username, "password": PASSWORD, "totp": totp })),
+    )
+}
+
+fn id_of(web: &Web, username: &str) -> i64 {
+    web.app
+        .store
+        .read(|c| dingdian_store::users::by_username(c, username))
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+fn api_sign_in_asks_for_the_second_factor(db: &TestDb) {
+    let web = Web::new(db);
+    user(&web.app, "office1", "office", None, None);
+    for code in [None, Some("")] {
+        let r = login(&web, "office1", code);
+        r.expect(401);
+        assert_eq!(r.code(), "totp_required");
+    }
+    let r = login(&web, "office1", Some("12345x"));
+    r.expect(401);
+    assert_eq!(r.code(), "bad_totp");
+    let code = web.totp("office1").unwrap();
+    let r = login(&web, "office1", Some(&code));
+    r.expect(200);
+    assert_eq!(r.json()["restriction"], json!(null));
+    let token = r.json()["token"].as_str().unwrap().to_string();
+    web.get("/units", &token).expect(200);
+    // The same code again is a replay.
+    let r = login(&web, "office1", Some(&code));
+    r.expect(401);
+    assert_eq!(r.code(), "bad_totp");
+}
+
+fn api_with_an_expired_password_only_changes_it(db: &TestDb) {
+    let web = Web::new(db);
+    let u = unit(&web.app, "教育部");
+    user(&web.app, "unit1", "unit", Some(u), None);
+    web.app
+        .store
+        .write(|c: &mut dyn Conn| {
+            c.execute(
+                "UPDATE users SET password_changed_at = ? WHERE username = 'unit1'",
+                params![time::now_ts() - 91 * 86_400],
+            )
+        })
+        .unwrap();
+    let r = login(&web, "unit1", None);
+    r.expect(200);
+    assert_eq!(r.json()["restriction"], "password_expired");
+    let token = r.json()["token"].as_str().unwrap().to_string();
+    for path in ["/units", "/plans", "/indicators"] {
+        let r = web.get(path, &token);
+        r.expect(403);
+        assert_eq!(r.code(), "password_expired", "{path}");
+    }
+    let change = |current: &str, new: &str| {
+        web.post(
+            "/account/password",
+            &token,
+            json!({ "current_password": current, "new_password": new }),
+        )
+    };
+    let r = change("Wrong@2026x", "Newer@2026y");
+    r.expect(422);
+    assert_eq!(r.fields(), vec!["current_password"]);
+    let r = change(PASSWORD, PASSWORD);
+    r.expect(422);
+    assert_eq!(r.fields(), vec!["new_password"]);
+    change(PASSWORD, "Newer@2026y").expect(200);
+    web.get("/units", &token).expect(200);
+}
+
+fn api_routes_keep_the_duties_separate(db: &TestDb) {
+    let web = Web::new(db);
+    for (name, role) in [
+        ("admin1", "admin"),
+        ("security1", "security"),
+        ("auditor1", "auditor"),
+        ("office1", "office"),
+    ] {
+        user(&web.app, name, role, None, None);
+    }
+    let admin = web.token("admin1", PASSWORD);
+    let security = web.token("security1", PASSWORD);
+    let auditor = web.token("auditor1", PASSWORD);
+    let office = web.token("office1", PASSWORD);
+    let new = json!({ "username": "new1", "display_name": "新用户", "password": PASSWORD });
+
+    // Creating accounts: the administrator only, and without a role.
+    for t in [&security, &auditor, &office] {
+        web.post("/users", t, new.clone()).expect(403);
+    }
+    let r = web.post("/users", &admin, new.clone());
+    r.expect(201);
+    assert_eq!(r.json()["role"], json!(null));
+    let id = r.json()["id"].as_i64().unwrap();
+
+    // Roles: the security administrator only; never an administrator duty,
+    // never its own.
+    let role = |t: &str, id: i64, body: serde_json::Value| {
+        web.api("put", &format!("/users/{id}/role"), Some(t), Some(body))
+    };
+    for t in [&admin, &auditor, &office] {
+        role(t, id, json!({ "role": "inspector" })).expect(403);
+    }
+    for duty in ["admin", "security", "auditor"] {
+        let r = role(&security, id, json!({ "role": duty }));
+        r.expect(403);
+        assert_eq!(r.code(), "admin_duty");
+    }
+    let r = role(
+        &security,
+        id_of(&web, "security1"),
+        json!({ "role": "office" }),
+    );
+    r.expect(403);
+    assert_eq!(r.code(), "own_account");
+    let r = role(&security, id, json!({ "role": "inspector" }));
+    r.expect(200);
+    assert_eq!(r.json()["role"], "inspector");
+
+    // Account management: the administrator, and not on the duties.
+    let post = |t: &str, path: String, body: Option<serde_json::Value>| {
+        web.api("post", &path, Some(t), body)
+    };
+    for t in [&security, &auditor, &office] {
+        post(
+            t,
+            format!("/users/{id}/active"),
+            Some(json!({ "active": false })),
+        )
+        .expect(403);
+        post(t, format!("/users/{id}/unlock"), None).expect(403);
+        post(
+            t,
+            format!("/users/{id}/password"),
+            Some(json!({ "password": "Reset@2026x" })),
+        )
+        .expect(403);
+    }
+    let r = post(
+        &admin,
+        format!("/users/{}/active", id_of(&web, "auditor1")),
+        Some(json!({ "active": false })),
+    );
+    r.expect(403);
+    assert_eq!(r.code(), "admin_duty");
+    let r = post(
+        &admin,
+        format!("/users/{id}/active"),
+        Some(json!({ "active": false })),
+    );
+    r.expect(200);
+    assert_eq!(r.json()["active"], false);
+    post(&admin, format!("/users/{id}/unlock"), None).expect(200);
+    post(
+        &admin,
+        format!("/users/{id}/password"),
+        Some(json!({ "password": "Reset@2026x" })),
+    )
+    .expect(200);
+
+    // The account list: administrator and security; the audit log: auditor.
+    web.get("/users", &admin).expect(200);
+    web.get("/users", &security).expect(200);
+    web.get("/users", &auditor).expect(403);
+    web.get("/users", &office).expect(403);
+    let r = web.get("/audit?q=user.role", &auditor);
+    r.expect(200);
+    let items = r.json()["items"].as_array().unwrap().clone();
+    assert!(
+        items
+            .iter()
+            .any(|i| i["username"] == "security1" && i["outcome"] == "success"),
+        "the role assignment is audited: {items:?}"
+    );
+    for t in [&admin, &security, &office] {
+        web.get("/audit", t).expect(403);
+    }
+}
+
+fn the_sign_in_form_asks_for_the_code_without_javascript(db: &TestDb) {
+    let web = Web::new(db);
+    user(&web.app, "office1", "office", None, None);
+    let mut b = web.browser();
+    let page = b.get("/login");
+    assert!(
+        page.text().contains("name=\"totp\""),
+        "a code field on the form"
+    );
+    assert!(!page.text().contains("<script"), "no script needed");
+    let csrf = csrf_of(&page.text());
+    let post = |b: &mut Browser, csrf: &str, code: &str| {
+        b.post(
+            "/login",
+            &[
+                ("_csrf", csrf),
+                ("username", "office1"),
+                ("password", PASSWORD),
+                ("totp", code),
+                ("next", "/"),
+            ],
+        )
+    };
+    let r = post(&mut b, &csrf, "");
+    r.expect(401);
+    assert!(r.text().contains("动态口令"), "says the code is needed");
+    assert!(b.cookie("dd_session").is_none());
+    let csrf = csrf_of(&r.text());
+    let r = post(&mut b, &csrf, "000000x");
+    r.expect(401);
+    let csrf = csrf_of(&r.text());
+    let r = post(&mut b, &csrf, &web.totp("office1").unwrap());
+    r.expect(303);
+    assert_eq!(r.header("location"), Some("/"));
+    b.get("/").expect(200);
+}
+
+fn account_pages_keep_the_duties_separate(db: &TestDb) {
+    let web = Web::new(db);
+    let u = unit(&web.app, "教育部");
+    for (name, role) in [
+        ("admin1", "admin"),
+        ("security1", "security"),
+        ("auditor1", "auditor"),
+    ] {
+        user(&web.app, name, role, None, None);
+    }
+    // The administrator creates an account, without a role.
+    let mut admin = web.browser();
+    admin.sign_in("admin1", PASSWORD);
+    let page = admin.get("/users");
+    page.expect(200);
+    let html = page.text();
+    assert!(
+        html.contains("method=\"post\" action=\"/users\""),
+        "the create form"
+    );
+    assert!(!html.contains("name=\"role\""), "no role to choose");
+    let r = admin.post("/users", &[("username", "li"), ("password", PASSWORD)]);
+    r.expect(403);
+    let csrf = admin.csrf();
+    let r = admin.post(
+        "/users",
+        &[
+            ("_csrf", &csrf),
+            ("username", "li"),
+            ("display_name", "李四"),
+            ("password", PASSWORD),
+        ],
+    );
+    r.expect(303);
+    let li = id_of(&web, "li");
+    let page = admin.get(&format!("/users/{li}"));
+    page.expect(200);
+    assert!(main_of(&page.text()).contains("待分配角色"));
+    assert!(
+        !page.text().contains("/role\""),
+        "the administrator assigns no role"
+    );
+    assert!(page.text().contains(&format!("/users/{li}/active")));
+    let r = admin.post(
+        &format!("/users/{li}/role"),
+        &[
+            ("_csrf", &csrf),
+            ("role", "unit"),
+            ("unit_id", &u.to_string()),
+        ],
+    );
+    r.expect(403);
+    admin.get("/audit").expect(403);
+
+    // The security administrator assigns it; creates nothing, reads no log.
+    let mut security = web.browser();
+    security.sign_in("security1", PASSWORD);
+    let page = security.get("/users");
+    assert!(
+        !page.text().contains("method=\"post\" action=\"/users\""),
+        "no create form"
+    );
+    let page = security.get(&format!("/users/{li}"));
+    assert!(
+        page.text().contains(&format!("/users/{li}/role")),
+        "the role form"
+    );
+    assert!(
+        !page.text().contains(&format!("/users/{li}/password")),
+        "no reset"
+    );
+    assert!(
+        !page.text().contains("<option value=\"auditor\""),
+        "no duty offered"
+    );
+    let csrf = security.csrf();
+    let r = security.post(
+        &format!("/users/{li}/role"),
+        &[("_csrf", &csrf), ("role", "unit"), ("unit_id", "")],
+    );
+    r.expect(422);
+    assert!(
+        r.text().contains("此角色必须指定单位"),
+        "the error under the field"
+    );
+    let r = security.post(
+        &format!("/users/{li}/role"),
+        &[
+            ("_csrf", &csrf),
+            ("role", "unit"),
+            ("unit_id", &u.to_string()),
+        ],
+    );
+    r.expect(303);
+    assert!(
+        security
+            .get(&format!("/users/{li}"))
+            .text()
+            .contains("帮扶单位")
+    );
+    let r = security.post(
+        "/users",
+        &[("_csrf", &csrf), ("username", "x"), ("password", PASSWORD)],
+    );
+    r.expect(403);
+    security.get("/audit").expect(403);
+
+    // The auditor reads the log, not the accounts.
+    let mut auditor = web.browser();
+    auditor.sign_in("auditor1", PASSWORD);
+    let log = auditor.get("/audit?q=user.role");
+    log.expect(200);
+    assert!(
+        log.text().contains("security1"),
+        "the assignment is in the log"
+    );
+    auditor.get("/users").expect(403);
+
+    // The new user must first change the administrator's password.
+    let mut li_b = web.browser();
+    li_b.sign_in("li", PASSWORD);
+    let r = li_b.get("/");
+    r.expect(303);
+    assert_eq!(r.header("location"), Some("/account"));
+    let page = li_b.get("/account");
+    page.expect(200);
+    assert!(page.text().contains("id=\"restriction\""));
+    let csrf = csrf_of(&page.text());
+    let r = li_b.post(
+        "/account/password",
+        &[
+            ("_csrf", &csrf),
+            ("current_password", PASSWORD),
+            ("new_password", PASSWORD),
+        ],
+    );
+    r.expect(422);
+    assert!(r.text().contains("新密码不能与当前密码相同"));
+    // The restricted session may still switch language and sign out.
+    li_b.post(
+        "/lang",
+        &[("_csrf", &csrf), ("to", "en"), ("next", "/account")],
+    )
+    .expect(303);
+    assert!(li_b.get("/account").text().contains("Change password"));
+    let r = li_b.post(
+        "/account/password",
+        &[
+            ("_csrf", &csrf),
+            ("current_password", PASSWORD),
+            ("new_password", "Mine@2026li"),
+        ],
+    );
+    r.expect(303);
+    li_b.get("/").expect(200);
+
+    let mut again = web.browser();
+    web.app
+        .reset_password(&actor(&web.app, "admin1"), li, "Reset@2026x")
+        .unwrap();
+    again.sign_in("li", "Reset@2026x");
+    let csrf = csrf_of(&again.get("/account").text());
+    again.post("/logout", &[("_csrf", &csrf)]).expect(303);
+    assert!(again.cookie("dd_session").is_none(), "signed out");
+}
+
+fn any_user_enrols_a_second_factor_on_my_account(db: &TestDb) {
+    let web = Web::new(db);
+    let u = unit(&web.app, "教育部");
+    user(&web.app, "unit1", "unit", Some(u), None);
+    let mut b = web.browser();
+    b.sign_in("unit1", PASSWORD);
+    let page = b.get("/account");
+    page.expect(200);
+    assert!(page.text().contains("未绑定"), "no second factor yet");
+    let csrf = csrf_of(&page.text());
+    b.post("/account/totp/begin", &[]).expect(403);
+    b.post("/account/totp/begin", &[("_csrf", &csrf)])
+        .expect(303);
+    let page = b.get("/account");
+    let html = unescape(&page.text());
+    let start = html
+        .find("otpauth://totp/dingdian:unit1?secret=")
+        .expect("the otpauth line");
+    let line: String = html[start..].chars().take_while(|c| *c != '<').collect();
+    assert!(line.ends_with("&issuer=dingdian"), "{line}");
+    let b32 = line
+        .split("secret=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap();
+    let secret = totp::base32_decode(b32).unwrap();
+    let r = b.post(
+        "/account/totp/confirm",
+        &[("_csrf", &csrf), ("totp", "000000x")],
+    );
+    r.expect(422);
+    let code = totp::code_at(&secret, time::now_ts());
+    let r = b.post(
+        "/account/totp/confirm",
+        &[("_csrf", &csrf), ("totp", &code)],
+    );
+    r.expect(303);
+    assert!(b.get("/account").text().contains("已绑定"));
+    // From now on the sign-in needs the code.
+    let r = login(&web, "unit1", None);
+    r.expect(401);
+    assert_eq!(r.code(), "totp_required");
+    web.token("unit1", PASSWORD);
+}
+
+fn demo_accounts_are_refused_without_demo_mode(db: &TestDb) {
+    let web = Web::new(db);
+    web.app
+        .create_user(
+            &cli(),
+            &NewUserInput {
+                username: "inspector".into(),
+                role: "inspector".into(),
+                password: PASSWORD.into(),
+                demo: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let mut b = web.browser();
+    let csrf = csrf_of(&b.get("/login").text());
+    let r = b.post(
+        "/login",
+        &[
+            ("_csrf", &csrf),
+            ("username", "inspector"),
+            ("password", PASSWORD),
+        ],
+    );
+    r.expect(403);
+    assert!(r.text().contains("演示账号只能在演示模式"), "Chinese");
+    assert!(b.cookie("dd_session").is_none());
+    let r = web.api_with(
+        "post",
+        "/login",
+        None,
+        Some(json!({ "username": "inspector", "password": PASSWORD })),
+        &[("accept-language", "en")],
+    );
+    r.expect(403);
+    assert_eq!(r.code(), "demo_account");
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("--demo"),
+        "English"
+    );
+    // With --demo the same account signs in.
+    let demo = Web::with_app(App::open(&db.url).unwrap().with_demo_mode(true));
+    demo.browser().sign_in("inspector", PASSWORD);
+}
+
+fn idle_sessions_end_on_pages_and_tokens(db: &TestDb) {
+    let web = Web::new(db);
+    let u = unit(&web.app, "教育部");
+    user(&web.app, "unit1", "unit", Some(u), None);
+    let mut b = web.browser();
+    b.sign_in("unit1", PASSWORD);
+    let cookie = b.cookie("dd_session").unwrap().to_string();
+    web.app.age_session(&cookie, 29 * 60).unwrap();
+    b.get("/").expect(200);
+    web.app.age_session(&cookie, 31 * 60).unwrap();
+    let r = b.get("/units");
+    r.expect(303);
+    assert_eq!(r.header("location"), Some("/login?next=%2Funits"));
+
+    let token = web.token("unit1", PASSWORD);
+    web.get("/units", &token).expect(200);
+    web.app.age_session(&token, 31 * 60).unwrap();
+    let r = web.get("/units", &token);
+    r.expect(401);
+    assert_eq!(r.code(), "unauthenticated");
+}
