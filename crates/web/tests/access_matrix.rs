@@ -116,11 +116,13 @@ const MATRIX: &[Row] = &[
     row("get",  "/areas/{code}",       OtherCounty,         [A,   A,   F,   A,   A,   A,   A,   A,   A,   U]),
     row("put",  "/areas/{code}",       OwnCounty,           [F,   F,   F,   A,   F,   F,   F,   F,   F,   U]),
     row("put",  "/areas/{code}",       OtherCounty,         [F,   F,   F,   A,   F,   F,   F,   F,   F,   U]),
-    // Units: a unit sees itself, a county the units working in it.
-    row("get",  "/units",              None,                [A,   A,   F,   A,   A,   A,   A,   A,   A,   U]),
+    // Units: a unit sees itself, a county the units working in it. The
+    // system administrator reads none (their contact people are personal
+    // information).
+    row("get",  "/units",              None,                [F,   A,   F,   A,   A,   A,   A,   A,   A,   U]),
     row("post", "/units",              None,                [F,   F,   F,   A,   F,   F,   F,   F,   F,   U]),
-    row("get",  "/units/{id}",         OwnUnit,             [A,   A,   F,   A,   A,   A,   A,   A,   A,   U]),
-    row("get",  "/units/{id}",         OtherUnit,           [A,   A,   F,   A,   A,   N,   N,   N,   A,   U]),
+    row("get",  "/units/{id}",         OwnUnit,             [F,   A,   F,   A,   A,   A,   A,   A,   A,   U]),
+    row("get",  "/units/{id}",         OtherUnit,           [F,   A,   F,   A,   A,   N,   N,   N,   A,   U]),
     row("put",  "/units/{id}",         OwnUnit,             [F,   F,   F,   A,   F,   A,   F,   F,   F,   U]),
     row("put",  "/units/{id}",         OtherUnit,           [F,   F,   F,   A,   F,   N,   F,   F,   F,   U]),
     // Plans: the administrator duties do not reach them.
@@ -172,6 +174,17 @@ const MATRIX: &[Row] = &[
     // The audit log: the audit administrator only.
     row("get",  "/audit",              None,                [F,   F,   A,   F,   F,   F,   F,   F,   F,   U]),
     row("get",  "/audit/verify",       None,                [F,   F,   A,   F,   F,   F,   F,   F,   F,   U]),
+    // Accounts, the separated duties: admin creates and maintains accounts,
+    // security alone gives roles and scopes; both list them.
+    row("get",  "/users",              None,                [A,   A,   F,   F,   F,   F,   F,   F,   F,   U]),
+    row("post", "/users",              None,                [A,   F,   F,   F,   F,   F,   F,   F,   F,   U]),
+    row("put",  "/users/{id}/role",    None,                [F,   A,   F,   F,   F,   F,   F,   F,   F,   U]),
+    row("post", "/users/{id}/active",  None,                [A,   F,   F,   F,   F,   F,   F,   F,   F,   U]),
+    row("post", "/users/{id}/unlock",  None,                [A,   F,   F,   F,   F,   F,   F,   F,   F,   U]),
+    row("post", "/users/{id}/password", None,               [A,   F,   F,   F,   F,   F,   F,   F,   F,   U]),
+    // Everyone changes their own password. Last: it changes the password
+    // the other rows' accounts signed in with.
+    row("post", "/account/password",   None,                [A,   A,   A,   A,   A,   A,   A,   A,   A,   U]),
 ];
 
 const C1: &str = ZHOUQU;
@@ -316,7 +329,9 @@ fn request(web: &Web, w: &World, r: &Row, n: usize) -> (String, Option<Value>) {
     match (r.method, r.path) {
         ("post", "/login") => (
             r.path.into(),
-            Some(json!({ "username": "m_office", "password": PASSWORD })),
+            // An account without a second factor: the same code cannot be
+            // used ten times over.
+            Some(json!({ "username": "m_inspector", "password": PASSWORD })),
         ),
         ("get", "/areas/{code}") => (format!("/areas/{}", county(r.target)), Option::None),
         ("put", "/areas/{code}") => (
@@ -407,6 +422,47 @@ fn request(web: &Web, w: &World, r: &Row, n: usize) -> (String, Option<Value>) {
             };
             (format!("/jobs/{id}"), Option::None)
         }
+        ("post", "/users") => (
+            r.path.into(),
+            Some(
+                json!({ "username": format!("mx{n}"), "display_name": "矩阵账号", "password": PASSWORD }),
+            ),
+        ),
+        ("put", "/users/{id}/role") => {
+            // An account the administrator made: no role until security gives one.
+            let admin = actor(&web.app, "m_admin");
+            let id = web
+                .app
+                .create_user(
+                    &admin,
+                    &dingdian_app::auth::NewUserInput {
+                        username: format!("mr{n}"),
+                        display_name: "待分配".into(),
+                        password: PASSWORD.into(),
+                        ..Default::default()
+                    },
+                )
+                .expect("admin creates an account");
+            (
+                format!("/users/{id}/role"),
+                Some(json!({ "role": "inspector" })),
+            )
+        }
+        ("post", path) if path.starts_with("/users/{id}/") => {
+            let name = format!("mu{n}");
+            user(&web.app, &name, "inspector", Option::None, Option::None);
+            let id = actor(&web.app, &name).user_id.expect("an account");
+            let body = match path {
+                "/users/{id}/active" => Some(json!({ "active": false })),
+                "/users/{id}/password" => Some(json!({ "password": "Matrix@2027x" })),
+                _ => Option::None,
+            };
+            (path.replace("{id}", &id.to_string()), body)
+        }
+        ("post", "/account/password") => (
+            r.path.into(),
+            Some(json!({ "current_password": PASSWORD, "new_password": "Matrix@2027y" })),
+        ),
         (_, path) => (path.to_string(), Option::None),
     }
 }

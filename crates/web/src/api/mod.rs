@@ -381,16 +381,6 @@ pub const ROUTES: &[Route] = &[
     route!(
         "get",
         "/audit",
-        "The audit log, newest first (auditor only)",
-        auth = true,
-        query = ["q", "page", "per_page"],
-        body = None,
-        answer = "AuditRecord",
-        list = true
-    ),
-    route!(
-        "get",
-        "/audit",
         "The audit log, newest first (auditor only): text in action, account, object or detail (`q`), exact account (`username`), action prefix, outcome (`success`/`failure`/`refused`), Beijing dates `from` and `to` (inclusive, YYYY-MM-DD)",
         auth = true,
         query = [
