@@ -10,6 +10,10 @@ const SQLITE: &[(i64, &str)] = &[
         3,
         include_str!("../migrations/sqlite/0003_registry_version.sql"),
     ),
+    (
+        6,
+        include_str!("../migrations/sqlite/0006_registry_extended.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (
@@ -20,6 +24,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         3,
         include_str!("../migrations/postgres/0003_registry_version.sql"),
+    ),
+    (
+        6,
+        include_str!("../migrations/postgres/0006_registry_extended.sql"),
     ),
 ];
 
