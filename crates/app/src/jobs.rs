@@ -160,12 +160,9 @@ impl App {
                 )
             }
         };
-        self.jobs.update(id, |s| {
-            s.status = status.into();
-            s.message = message.clone();
-            s.result = result.clone();
-        });
-        let text = result.map(|r| r.to_string());
+        // The table first: once the job shows as finished, its rejects file
+        // is there to download.
+        let text = result.as_ref().map(|r| r.to_string());
         let _ = self.store.write(|c| {
             c.execute(
                 "UPDATE jobs SET status = ?, message = ?, result = ?, rejects = ?, finished_at = ? WHERE id = ?",
@@ -178,6 +175,11 @@ impl App {
                     id
                 ],
             )
+        });
+        self.jobs.update(id, |s| {
+            s.status = status.into();
+            s.message = message.clone();
+            s.result = result.clone();
         });
     }
 
