@@ -423,7 +423,12 @@ fn extended_facts(x: &HouseholdExtrasView, lang: &str) -> Vec<(String, String)> 
         ("transfer_income", x.transfer_income),
     ] {
         if let Some(v) = v {
-            out.push((t(lang, key), format!("{} {}", yuan(Some(v)), t(lang, "unit_yuan_household_year"))));
+            // Exact to the fen: these are amounts as recorded, not averages.
+            let fen = (v * 100.0).round() as i64;
+            out.push((
+                t(lang, key),
+                format!("{} {}", line_text(fen, true), t(lang, "unit_yuan_household_year")),
+            ));
         }
     }
     for (key, v) in [
