@@ -225,7 +225,8 @@ struct RawIndex {
 impl RawIndex {
     fn new(map: &ColumnMap) -> RawIndex {
         let core = std::array::from_fn(|k| map.index(REGISTRY_COLUMNS[k].en));
-        let ext: [Option<usize>; 16] = std::array::from_fn(|k| map.index(REGISTRY_COLUMNS[11 + k].en));
+        let ext: [Option<usize>; 16] =
+            std::array::from_fn(|k| map.index(REGISTRY_COLUMNS[11 + k].en));
         RawIndex {
             core,
             any_ext: ext.iter().any(Option::is_some),

@@ -72,7 +72,12 @@ fn extended_file() -> String {
     s
 }
 
-fn import(app: &App, name: &str, text: &[u8], opts: ImportOptions) -> Result<ImportReport, AppError> {
+fn import(
+    app: &App,
+    name: &str,
+    text: &[u8],
+    opts: ImportOptions,
+) -> Result<ImportReport, AppError> {
     app.import_registry(&office(), name, text, opts, &|_, _, _| {})
 }
 
@@ -110,7 +115,13 @@ fn stored(app: &App) -> Vec<String> {
 
 fn extended_fields_are_stored_shown_and_exported_losslessly(db: &TestDb) {
     let app = open(db);
-    let r = import(&app, "ext.csv", extended_file().as_bytes(), ImportOptions::default()).unwrap();
+    let r = import(
+        &app,
+        "ext.csv",
+        extended_file().as_bytes(),
+        ImportOptions::default(),
+    )
+    .unwrap();
     assert_eq!((r.households, r.members, r.rejected), (3, 6, 0));
 
     // The card shows the household's and the members' fields.
@@ -119,12 +130,31 @@ fn extended_fields_are_stored_shown_and_exported_losslessly(db: &TestDb) {
     assert_eq!(x.household_type, Some(HouseholdType::Subsistence));
     assert_eq!(x.other_causes, vec![Cause::Schooling, Cause::Capital]);
     assert_eq!(
-        (x.wage_income, x.business_income, x.property_income, x.transfer_income),
+        (
+            x.wage_income,
+            x.business_income,
+            x.property_income,
+            x.transfer_income
+        ),
         (Some(12000.0), Some(3500.5), None, Some(800.25))
     );
     assert_eq!(
-        [x.food_secure, x.clothing_secure, x.education_secure, x.medical_secure, x.housing_secure, x.water_secure],
-        [Some(true), Some(true), Some(false), Some(true), Some(false), Some(true)]
+        [
+            x.food_secure,
+            x.clothing_secure,
+            x.education_secure,
+            x.medical_secure,
+            x.housing_secure,
+            x.water_secure
+        ],
+        [
+            Some(true),
+            Some(true),
+            Some(false),
+            Some(true),
+            Some(false),
+            Some(true)
+        ]
     );
     let head = card
         .members
@@ -132,7 +162,12 @@ fn extended_fields_are_stored_shown_and_exported_losslessly(db: &TestDb) {
         .find(|m| m.birth_year == 1970)
         .expect("the head");
     assert_eq!(
-        (head.health, head.education, head.labour_skill, head.migrant_work),
+        (
+            head.health,
+            head.education,
+            head.labour_skill,
+            head.migrant_work
+        ),
         (
             Some(Health::ChronicIllness),
             Some(Education::JuniorSecondary),
@@ -141,7 +176,11 @@ fn extended_fields_are_stored_shown_and_exported_losslessly(db: &TestDb) {
         )
     );
     let child = card.members.iter().find(|m| m.birth_year == 2010).unwrap();
-    assert_eq!((child.labour_skill, child.migrant_work), (None, None), "empty stays empty");
+    assert_eq!(
+        (child.labour_skill, child.migrant_work),
+        (None, None),
+        "empty stays empty"
+    );
     let h3 = app.household_card(&office(), 2014, "H3").unwrap();
     assert_eq!(h3.household.extended.household_type, None);
     assert!(h3.household.extended.other_causes.is_empty());
@@ -157,12 +196,24 @@ fn extended_fields_are_stored_shown_and_exported_losslessly(db: &TestDb) {
     // rows back: nothing is lost on the way.
     let other = TestDb::sqlite();
     let app2 = open(&other);
-    let r = import(&app2, "export.csv", first.as_bytes(), ImportOptions::default()).unwrap();
+    let r = import(
+        &app2,
+        "export.csv",
+        first.as_bytes(),
+        ImportOptions::default(),
+    )
+    .unwrap();
     assert_eq!((r.households, r.members), (3, 6));
     assert_eq!(stored(&app2), before, "the round trip is lossless");
     assert_eq!(export_csv(&app2), first, "and exports the same file");
     // Re-importing into the same database replaces, field for field.
-    import(&app, "again.csv", first.as_bytes(), ImportOptions::default()).unwrap();
+    import(
+        &app,
+        "again.csv",
+        first.as_bytes(),
+        ImportOptions::default(),
+    )
+    .unwrap();
     assert_eq!(stored(&app), before);
 }
 
@@ -177,7 +228,10 @@ fn a_file_without_extended_columns_exports_the_contract_columns_only(db: &TestDb
     assert_eq!(out.lines().next().unwrap(), HEADER);
     assert_eq!(out.lines().nth(1).unwrap().split(',').count(), 11);
     // Nothing extended was stored: NULL, not zero or "no".
-    assert_eq!(stored(&app)[0], format!("H9|{}|1960|∅|∅|∅|∅", vec!["∅"; 12].join("|")));
+    assert_eq!(
+        stored(&app)[0],
+        format!("H9|{}|1960|∅|∅|∅|∅", ["∅"; 12].join("|"))
+    );
     // Optional columns may also stand in the header of a file that leaves
     // them empty, in any order, by their English names.
     let text = format!(
@@ -191,7 +245,9 @@ fn a_file_without_extended_columns_exports_the_contract_columns_only(db: &TestDb
 
 fn bad_extended_cells_are_named_by_row_and_column(db: &TestDb) {
     let app = open(db);
-    let mut text = format!("{HEADER},户类型,其他致贫原因,转移性收入,饮水安全有保障,健康状况,文化程度,劳动技能,务工状况\n");
+    let mut text = format!(
+        "{HEADER},户类型,其他致贫原因,转移性收入,饮水安全有保障,健康状况,文化程度,劳动技能,务工状况\n"
+    );
     text += &format!(
         "2014,{VILLAGE},H1,{},王一,户主,2000,未脱贫,2014,,因病,困难户,因病,-5,有,小病,博士,强,国外\n",
         id("19700101", 11)
@@ -209,15 +265,32 @@ fn bad_extended_cells_are_named_by_row_and_column(db: &TestDb) {
         "2014,{VILLAGE},H3,{},王四,配偶,2000,未脱贫,2014,,因病,一般贫困户,,200,是,,,,\n",
         id("19700101", 44)
     );
-    let errs = invalid(import(&app, "bad.csv", text.as_bytes(), ImportOptions::default()));
+    let errs = invalid(import(
+        &app,
+        "bad.csv",
+        text.as_bytes(),
+        ImportOptions::default(),
+    ));
     let got: Vec<(Option<usize>, &str, &str, &str)> = errs
         .iter()
-        .map(|e| (e.row, e.field.as_str(), e.value.as_str(), e.msg.code.as_str()))
+        .map(|e| {
+            (
+                e.row,
+                e.field.as_str(),
+                e.value.as_str(),
+                e.msg.code.as_str(),
+            )
+        })
         .collect();
     assert_eq!(
         got,
         vec![
-            (Some(2), "household_type", "困难户", "unknown_household_type"),
+            (
+                Some(2),
+                "household_type",
+                "困难户",
+                "unknown_household_type"
+            ),
             (Some(2), "other_causes", "因病", "other_cause_is_main"),
             (Some(2), "transfer_income", "-5", "negative_income"),
             (Some(2), "water_secure", "有", "not_a_flag"),
@@ -226,20 +299,45 @@ fn bad_extended_cells_are_named_by_row_and_column(db: &TestDb) {
             (Some(2), "labour_skill", "强", "unknown_labour_skill"),
             (Some(2), "migrant_work", "国外", "unknown_migrant_work"),
             (Some(3), "transfer_income", "100.123", "too_many_decimals"),
-            (Some(5), "household_type", "一般贫困户", "household_mismatch"),
+            (
+                Some(5),
+                "household_type",
+                "一般贫困户",
+                "household_mismatch"
+            ),
             (Some(5), "transfer_income", "200.00", "household_mismatch"),
         ]
     );
     // Messages in both languages, naming what is allowed.
-    assert!(errs[0].msg.zh.contains("一般贫困户、低保贫困户、特困供养贫困户"));
-    assert!(errs[0].msg.en.contains("general, subsistence, five_guarantees"));
+    assert!(
+        errs[0]
+            .msg
+            .zh
+            .contains("一般贫困户、低保贫困户、特困供养贫困户")
+    );
+    assert!(
+        errs[0]
+            .msg
+            .en
+            .contains("general, subsistence, five_guarantees")
+    );
     assert!(errs[3].msg.zh.contains("是") && errs[3].msg.en.contains("1 or 0"));
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM members"), 0, "nothing written");
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM members"),
+        0,
+        "nothing written"
+    );
 }
 
 fn indicators_slice_by_household_type(db: &TestDb) {
     let app = open(db);
-    import(&app, "ext.csv", extended_file().as_bytes(), ImportOptions::default()).unwrap();
+    import(
+        &app,
+        "ext.csv",
+        extended_file().as_bytes(),
+        ImportOptions::default(),
+    )
+    .unwrap();
     let people = |household_type: Option<u8>| {
         let rows = app
             .indicators(
@@ -258,14 +356,21 @@ fn indicators_slice_by_household_type(db: &TestDb) {
         rows.first()
             .map(|r| {
                 let i = &r.indicators;
-                (i.registered_households, i.registered_population, i.poor_population)
+                (
+                    i.registered_households,
+                    i.registered_population,
+                    i.poor_population,
+                )
             })
             .unwrap_or((0, 0, 0))
     };
     assert_eq!(people(None), (3, 6, 4));
     assert_eq!(people(Some(HouseholdType::Subsistence.code())), (1, 3, 3));
     assert_eq!(people(Some(HouseholdType::General.code())), (1, 2, 0));
-    assert_eq!(people(Some(HouseholdType::FiveGuarantees.code())), (0, 0, 0));
+    assert_eq!(
+        people(Some(HouseholdType::FiveGuarantees.code())),
+        (0, 0, 0)
+    );
     // 0 selects the households whose type was not given.
     assert_eq!(people(Some(0)), (1, 1, 1));
     // With the status too: area × year × status × household type.
@@ -297,11 +402,20 @@ fn statistics_skip_invalid_imports_the_valid_rows_and_returns_the_rejects(db: &T
                 2014,623023,120,4700\n\
                 2012,623023,90,3000\n";
     // All or nothing by default: every problem named, nothing written.
-    let errs = invalid(app.import_statistics(&office(), "s.csv", text.as_bytes(), ImportOptions::default()));
+    let errs = invalid(app.import_statistics(
+        &office(),
+        "s.csv",
+        text.as_bytes(),
+        ImportOptions::default(),
+    ));
     let got: Vec<_> = errs.iter().map(|e| (e.row, e.msg.code.as_str())).collect();
     assert_eq!(
         got,
-        vec![(Some(3), "unknown_county"), (Some(4), "not_positive_integer"), (Some(5), "duplicate_key")]
+        vec![
+            (Some(3), "unknown_county"),
+            (Some(4), "not_positive_integer"),
+            (Some(5), "duplicate_key")
+        ]
     );
     assert_eq!(count(&app, "SELECT COUNT(*) FROM area_statistics"), 0);
     // A dry run with skip-invalid reports the same and writes nothing.
@@ -310,31 +424,60 @@ fn statistics_skip_invalid_imports_the_valid_rows_and_returns_the_rejects(db: &T
         ..Default::default()
     };
     let dry = app
-        .import_statistics(&office(), "s.csv", text.as_bytes(), ImportOptions { dry_run: true, ..skip })
+        .import_statistics(
+            &office(),
+            "s.csv",
+            text.as_bytes(),
+            ImportOptions {
+                dry_run: true,
+                ..skip
+            },
+        )
         .unwrap();
     assert_eq!((dry.rows, dry.rejected, dry.dry_run), (2, 3, true));
     assert_eq!(count(&app, "SELECT COUNT(*) FROM area_statistics"), 0);
     // Skip-invalid: the two valid rows are written, the three others come
     // back unchanged with their reason.
-    let r = app.import_statistics(&office(), "s.csv", text.as_bytes(), skip).unwrap();
+    let r = app
+        .import_statistics(&office(), "s.csv", text.as_bytes(), skip)
+        .unwrap();
     assert_eq!((r.rows, r.rejected), (2, 3));
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM area_statistics WHERE area_code = '623023' AND year IN (2012, 2014)"),
+        count(
+            &app,
+            "SELECT COUNT(*) FROM area_statistics WHERE area_code = '623023' AND year IN (2012, 2014)"
+        ),
         2
     );
     assert_eq!(
-        count(&app, "SELECT rural_population FROM area_statistics WHERE year = 2014"),
+        count(
+            &app,
+            "SELECT rural_population FROM area_statistics WHERE year = 2014"
+        ),
         100,
         "the first row of a key is kept"
     );
     let rejects = r.rejects.expect("a rejects table");
     assert_eq!(
         rejects.headers,
-        ["year", "area_code", "rural_population", "rural_income_per_capita", "错误/error"]
+        [
+            "year",
+            "area_code",
+            "rural_population",
+            "rural_income_per_capita",
+            "错误/error"
+        ]
     );
     assert_eq!(rejects.rows[0][..4], ["2014", "999999", "100", "4000"]);
-    assert!(rejects.rows[0][4].contains("不是已知的县级区划代码") && rejects.rows[0][4].contains("not a known county code"));
-    assert!(rejects.rows[2][4].contains("第 2 行"), "{}", rejects.rows[2][4]);
+    assert!(
+        rejects.rows[0][4].contains("不是已知的县级区划代码")
+            && rejects.rows[0][4].contains("not a known county code")
+    );
+    assert!(
+        rejects.rows[2][4].contains("第 2 行"),
+        "{}",
+        rejects.rows[2][4]
+    );
     assert_eq!(last_audit_action(&app), "statistics.import");
 }
 
@@ -356,7 +499,11 @@ fn run_job(app: &App, actor: &Actor, text: &str, opts: ImportOptions) -> i64 {
 fn file_with_a_bad_row() -> (String, String) {
     let text = extended_file();
     let good = id("19500101", 67);
-    let bad = format!("{}{}", &good[..17], if good.ends_with('1') { '2' } else { '1' });
+    let bad = format!(
+        "{}{}",
+        &good[..17],
+        if good.ends_with('1') { '2' } else { '1' }
+    );
     (text.replace(&good, &bad), bad)
 }
 
@@ -384,11 +531,17 @@ fn an_import_jobs_rejects_file_goes_only_to_who_may_follow_the_job(db: &TestDb) 
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
     let csv = String::from_utf8(bytes[3..].to_vec()).unwrap();
     let mut lines = csv.lines();
-    assert_eq!(lines.next().unwrap(), format!("{HEADER},{EXT_HEADER},错误/error"));
+    assert_eq!(
+        lines.next().unwrap(),
+        format!("{HEADER},{EXT_HEADER},错误/error")
+    );
     let row = lines.next().unwrap();
     let original = text.lines().find(|l| l.contains(&bad)).unwrap();
     assert!(row.starts_with(original), "{row}\n{original}");
-    assert!(row.contains("校验码") && row.contains("check digit"), "{row}");
+    assert!(
+        row.contains("校验码") && row.contains("check digit"),
+        "{row}"
+    );
     assert_eq!(lines.next(), None, "only the rejected row");
     // The CLI writes the same bytes for the same rejects.
     let direct = import(&app, "county-file.csv", text.as_bytes(), skip).unwrap();
@@ -430,24 +583,54 @@ fn job_results_carry_the_interfaces_error_shape(db: &TestDb) {
     let keys: Vec<&str> = e.as_object().unwrap().keys().map(String::as_str).collect();
     let mut sorted = keys.clone();
     sorted.sort();
-    assert_eq!(sorted, ["code", "column", "message", "message_en", "row", "value"]);
+    assert_eq!(
+        sorted,
+        ["code", "column", "message", "message_en", "row", "value"]
+    );
     assert_eq!(e["row"], 7);
     assert_eq!(e["column"], "id_number");
     assert_eq!(e["code"], "id_check_digit");
-    assert!(e["message"].as_str().unwrap().contains("校验码"), "the user's language");
+    assert!(
+        e["message"].as_str().unwrap().contains("校验码"),
+        "the user's language"
+    );
     assert!(e["message_en"].as_str().unwrap().contains("check digit"));
-    assert_ne!(e["value"], bad, "the ID number is masked in the stored result");
+    assert_ne!(
+        e["value"], bad,
+        "the ID number is masked in the stored result"
+    );
     // A finished report has the same shape for its errors.
-    let ok = run_job(&app, &office(), &text, ImportOptions { skip_invalid: true, ..Default::default() });
+    let ok = run_job(
+        &app,
+        &office(),
+        &text,
+        ImportOptions {
+            skip_invalid: true,
+            ..Default::default()
+        },
+    );
     let r = app.job(&office(), ok).unwrap().result.unwrap();
-    assert_eq!((r["households"].as_u64(), r["members"].as_u64(), r["rejected"].as_u64()), (Some(2), Some(5), Some(1)));
+    assert_eq!(
+        (
+            r["households"].as_u64(),
+            r["members"].as_u64(),
+            r["rejected"].as_u64()
+        ),
+        (Some(2), Some(5), Some(1))
+    );
     assert_eq!(r["errors"][0]["column"], "id_number");
     assert_eq!(r["errors"][0]["row"], 7);
 }
 
 fn health_is_seen_only_by_roles_that_read_the_registry(db: &TestDb) {
     let app = open(db);
-    import(&app, "ext.csv", extended_file().as_bytes(), ImportOptions::default()).unwrap();
+    import(
+        &app,
+        "ext.csv",
+        extended_file().as_bytes(),
+        ImportOptions::default(),
+    )
+    .unwrap();
     let u = unit(&app, "某部委");
     let unit_user = user(&app, "unit1", "unit", Some(u), None);
     expect_forbidden(app.household_card(&unit_user, 2014, "H1"));
@@ -456,8 +639,15 @@ fn health_is_seen_only_by_roles_that_read_the_registry(db: &TestDb) {
     let (cards, _) = app
         .household_pages(&elsewhere, &Default::default(), dingdian_app::Page::all())
         .unwrap();
-    assert!(cards.is_empty(), "another county's households are not listed");
+    assert!(
+        cards.is_empty(),
+        "another county's households are not listed"
+    );
     let own = user(&app, "zhouqu1", "county", None, Some(ZHOUQU));
     let card = app.household_card(&own, 2014, "H1").unwrap();
-    assert!(card.members.iter().any(|m| m.health == Some(Health::SeriousIllness)));
+    assert!(
+        card.members
+            .iter()
+            .any(|m| m.health == Some(Health::SeriousIllness))
+    );
 }

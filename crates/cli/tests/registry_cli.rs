@@ -50,7 +50,11 @@ fn assert_error_shape(errors: &Value) {
     for e in errors.as_array().expect("errors") {
         let mut keys: Vec<&str> = e.as_object().unwrap().keys().map(String::as_str).collect();
         keys.sort();
-        assert_eq!(keys, ["code", "column", "message", "message_en", "row", "value"], "{e}");
+        assert_eq!(
+            keys,
+            ["code", "column", "message", "message_en", "row", "value"],
+            "{e}"
+        );
     }
 }
 
@@ -71,7 +75,10 @@ fn statistics_honour_skip_invalid_and_dry_run(db: &TestDb) {
     let o = dingdian(db, &["import", "statistics", &file, "--format", "json"]);
     assert_eq!(code(&o), 1);
     let v = json(&o);
-    assert_eq!((v["rows"].as_i64(), v["rejected"].as_i64()), (Some(0), Some(2)));
+    assert_eq!(
+        (v["rows"].as_i64(), v["rejected"].as_i64()),
+        (Some(0), Some(2))
+    );
     assert_error_shape(&v["errors"]);
     assert_eq!(v["errors"][0]["row"], 3);
     assert_eq!(v["errors"][0]["column"], "area_code");
@@ -84,11 +91,22 @@ fn statistics_honour_skip_invalid_and_dry_run(db: &TestDb) {
     // --skip-invalid --dry-run: what would happen, nothing written.
     let o = dingdian(
         db,
-        &["import", "statistics", &file, "--skip-invalid", "--dry-run", "--format", "json"],
+        &[
+            "import",
+            "statistics",
+            &file,
+            "--skip-invalid",
+            "--dry-run",
+            "--format",
+            "json",
+        ],
     );
     assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
     let v = json(&o);
-    assert_eq!((v["rows"].as_i64(), v["rejected"].as_i64()), (Some(2), Some(2)));
+    assert_eq!(
+        (v["rows"].as_i64(), v["rejected"].as_i64()),
+        (Some(2), Some(2))
+    );
     assert_eq!(count(db, "SELECT COUNT(*) FROM area_statistics"), 0);
     std::fs::remove_file(&rejects).expect("a dry run still writes the rejects file");
 
@@ -99,19 +117,33 @@ fn statistics_honour_skip_invalid_and_dry_run(db: &TestDb) {
     assert!(String::from_utf8_lossy(&o.stderr).contains("stats.rejects.csv"));
     assert_eq!(count(db, "SELECT COUNT(*) FROM area_statistics"), 2);
     let bytes = std::fs::read(&rejects).unwrap();
-    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 with BOM, for Excel");
+    assert!(
+        bytes.starts_with(b"\xEF\xBB\xBF"),
+        "UTF-8 with BOM, for Excel"
+    );
     let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], "年度,区划代码,农村人口,农民人均纯收入,错误/error");
-    assert!(lines[1].starts_with("2014,62302,100,1,"), "unchanged: {}", lines[1]);
-    assert!(lines[2].starts_with("2013,623023,0,4000,"), "unchanged: {}", lines[2]);
+    assert!(
+        lines[1].starts_with("2014,62302,100,1,"),
+        "unchanged: {}",
+        lines[1]
+    );
+    assert!(
+        lines[2].starts_with("2013,623023,0,4000,"),
+        "unchanged: {}",
+        lines[2]
+    );
     assert!(lines[2].contains("农村人口应为大于 0 的整数"));
     assert_eq!(lines.len(), 3);
 }
 
 fn id(date: &str, seq: u32) -> String {
     let first = format!("623023{date}{seq:03}");
-    format!("{first}{}", dingdian_core::registry::check_digit(&first).unwrap())
+    format!(
+        "{first}{}",
+        dingdian_core::registry::check_digit(&first).unwrap()
+    )
 }
 
 fn registry_errors_have_the_interfaces_shape_and_the_export_round_trips(db: &TestDb) {
@@ -144,14 +176,33 @@ fn registry_errors_have_the_interfaces_shape_and_the_export_round_trips(db: &Tes
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| (e["row"].as_i64().unwrap(), e["column"].as_str().unwrap(), e["code"].as_str().unwrap()))
+        .map(|e| {
+            (
+                e["row"].as_i64().unwrap(),
+                e["column"].as_str().unwrap(),
+                e["code"].as_str().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         got,
-        [(5, "household_type", "unknown_household_type"), (5, "wage_income", "negative_income")]
+        [
+            (5, "household_type", "unknown_household_type"),
+            (5, "wage_income", "negative_income")
+        ]
     );
-    assert!(v["errors"][0]["message"].as_str().unwrap().contains("户类型"));
-    assert!(v["errors"][0]["message_en"].as_str().unwrap().contains("household type"));
+    assert!(
+        v["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("户类型")
+    );
+    assert!(
+        v["errors"][0]["message_en"]
+            .as_str()
+            .unwrap()
+            .contains("household type")
+    );
 
     let file = write(&dir.path().join("good.csv"), &text);
     let o = dingdian(db, &["import", "registry", &file, "--format", "json"]);
@@ -160,7 +211,16 @@ fn registry_errors_have_the_interfaces_shape_and_the_export_round_trips(db: &Tes
     let out = dir.path().join("out.csv");
     let o = dingdian(
         db,
-        &["export", "registry", "--year", "2014", "--area", "623023", "--out", out.to_str().unwrap()],
+        &[
+            "export",
+            "registry",
+            "--year",
+            "2014",
+            "--area",
+            "623023",
+            "--out",
+            out.to_str().unwrap(),
+        ],
     );
     assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
     let exported = std::fs::read_to_string(&out).unwrap();
@@ -176,7 +236,16 @@ fn registry_errors_have_the_interfaces_shape_and_the_export_round_trips(db: &Tes
     let again = dir.path().join("again.csv");
     let o = dingdian(
         &other,
-        &["export", "registry", "--year", "2014", "--area", "623023", "--out", again.to_str().unwrap()],
+        &[
+            "export",
+            "registry",
+            "--year",
+            "2014",
+            "--area",
+            "623023",
+            "--out",
+            again.to_str().unwrap(),
+        ],
     );
     assert_eq!(code(&o), 0);
     assert_eq!(std::fs::read_to_string(&again).unwrap(), exported);

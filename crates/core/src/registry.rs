@@ -989,7 +989,10 @@ pub fn check_household(rows: &[(usize, &RegistryRow)]) -> Vec<FieldError> {
             ("village_code", row.village_code != first.village_code),
             ("income_per_capita", row.income_fen != first.income_fen),
             ("status", row.status != first.status),
-            ("identified_year", row.identified_year != first.identified_year),
+            (
+                "identified_year",
+                row.identified_year != first.identified_year,
+            ),
             ("exit_year", row.exit_year != first.exit_year),
             ("cause", row.cause != first.cause),
         ];

@@ -1041,12 +1041,23 @@ fn the_job_page_offers_the_rejects_file_to_who_may_follow_the_job(db: &TestDb) {
     let r = b.get(&href);
     r.expect(200);
     assert!(r.header("content-type").unwrap().starts_with("text/csv"));
-    assert!(r.header("content-disposition").unwrap().contains("county.rejects.csv"));
-    assert!(r.body.starts_with(b"\xEF\xBB\xBF"), "UTF-8 with BOM, as the CLI writes it");
+    assert!(
+        r.header("content-disposition")
+            .unwrap()
+            .contains("county.rejects.csv")
+    );
+    assert!(
+        r.body.starts_with(b"\xEF\xBB\xBF"),
+        "UTF-8 with BOM, as the CLI writes it"
+    );
     let text = String::from_utf8(r.body[3..].to_vec()).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], format!("{REGISTRY_HEADER},错误/error"));
-    assert!(lines[1].starts_with(&bad_row), "the row as sent: {}", lines[1]);
+    assert!(
+        lines[1].starts_with(&bad_row),
+        "the row as sent: {}",
+        lines[1]
+    );
     assert!(lines[1].contains("校验码"), "{}", lines[1]);
     assert_eq!(lines.len(), 2);
     assert_eq!(downloads(), 1, "the download is audited");
@@ -1068,7 +1079,13 @@ fn the_job_page_offers_the_rejects_file_to_who_may_follow_the_job(db: &TestDb) {
         "{REGISTRY_HEADER}\n2014,{MIAOGOU},ZQ102,{},刘五,户主,1800,未脱贫,2014,,因病\n",
         id_number("19810101", 55)
     );
-    let r = upload(&mut b, "/registry/import", &[("_csrf", &csrf)], "ok.csv", clean.as_bytes());
+    let r = upload(
+        &mut b,
+        "/registry/import",
+        &[("_csrf", &csrf)],
+        "ok.csv",
+        clean.as_bytes(),
+    );
     let job = r.header("location").unwrap().to_string();
     let html = finished_job_page(&mut b, &job);
     assert!(!html.contains("rejects-download"));
@@ -1087,26 +1104,51 @@ fn extended_fields_on_the_card_the_api_and_the_dashboard(db: &TestDb) {
         id_number("19750505", 33)
     );
     web.app
-        .import_registry(&cli(), "ext.csv", ext.as_bytes(), Default::default(), &|_, _, _| {})
+        .import_registry(
+            &cli(),
+            "ext.csv",
+            ext.as_bytes(),
+            Default::default(),
+            &|_, _, _| {},
+        )
         .unwrap();
     web.app
-        .import_statistics(&cli(), "s.csv", statistics_csv().as_bytes(), Default::default())
+        .import_statistics(
+            &cli(),
+            "s.csv",
+            statistics_csv().as_bytes(),
+            Default::default(),
+        )
         .unwrap();
     let mut b = office_browser(&web);
     let html = b.get("/registry/2014/ZQ200").text();
     let facts = element(&html, "extended");
-    for word in ["户类型", "低保贫困户", "其他致贫原因", "缺水", "转移性收入", "1,200.50", "住房安全有保障", "否"] {
+    for word in [
+        "户类型",
+        "低保贫困户",
+        "其他致贫原因",
+        "缺水",
+        "转移性收入",
+        "1,200.50",
+        "住房安全有保障",
+        "否",
+    ] {
         assert!(facts.contains(word), "{word} in {facts}");
     }
     let members = element(&html, "members");
-    assert!(members.contains("健康状况") && members.contains("长期慢性病") && members.contains("初中"));
+    assert!(
+        members.contains("健康状况") && members.contains("长期慢性病") && members.contains("初中")
+    );
     // A household without extended fields shows none of it.
     let plain = b.get("/registry/2014/ZQ201").text();
     assert!(!element(&plain, "members").contains("健康状况"));
 
     // The API: the household fields beside the contract's, members' too.
     let token = web.direct_token("office1", PASSWORD);
-    let r = web.get(&format!("/households?county={ZHOUQU}&year=2014&household=ZQ200"), &token);
+    let r = web.get(
+        &format!("/households?county={ZHOUQU}&year=2014&household=ZQ200"),
+        &token,
+    );
     r.expect(200);
     let h = &r.json()["items"][0];
     assert_eq!(h["household_type"], "subsistence");
@@ -1124,14 +1166,28 @@ fn extended_fields_on_the_card_the_api_and_the_dashboard(db: &TestDb) {
     assert!(health.contains(&"chronic_illness") && health.contains(&"healthy"));
 
     // Indicators sliced by household type, through the API and the page.
-    let r = web.get(&format!("/indicators?area={ZHOUQU}&year=2014&household_type=subsistence"), &token);
+    let r = web.get(
+        &format!("/indicators?area={ZHOUQU}&year=2014&household_type=subsistence"),
+        &token,
+    );
     r.expect(200);
     assert_eq!(r.json()["items"][0]["registered_population"], 2);
-    let r = web.get(&format!("/indicators?area={ZHOUQU}&year=2014&household_type=general"), &token);
+    let r = web.get(
+        &format!("/indicators?area={ZHOUQU}&year=2014&household_type=general"),
+        &token,
+    );
     assert_eq!(r.json()["items"][0]["registered_population"], 1);
-    web.get("/indicators?household_type=rich", &token).expect(422);
-    let page = b.get(&format!("/indicators?area={ZHOUQU}&year=2014&household_type=general")).text();
-    assert!(page.contains("<option value=\"general\" selected"), "the filter is kept");
+    web.get("/indicators?household_type=rich", &token)
+        .expect(422);
+    let page = b
+        .get(&format!(
+            "/indicators?area={ZHOUQU}&year=2014&household_type=general"
+        ))
+        .text();
+    assert!(
+        page.contains("<option value=\"general\" selected"),
+        "the filter is kept"
+    );
 
     // The statistics API honours skip_invalid; errors in the import shape.
     let body = "年度,区划代码,农村人口,农民人均纯收入\n2014,623023,50,4675\n2014,999999,1,1\n";
@@ -1145,7 +1201,10 @@ fn extended_fields_on_the_card_the_api_and_the_dashboard(db: &TestDb) {
     r.expect(422);
     assert_eq!(import_columns(&r), vec!["area_code"]);
     let f = &r.json()["error"]["fields"][0];
-    assert_eq!((f["row"].as_i64(), f["code"].as_str()), (Some(3), Some("unknown_county")));
+    assert_eq!(
+        (f["row"].as_i64(), f["code"].as_str()),
+        (Some(3), Some("unknown_county"))
+    );
     assert!(f["message_en"].as_str().unwrap().contains("county"));
     let r = web.api_raw(
         "post",
@@ -1156,6 +1215,9 @@ fn extended_fields_on_the_card_the_api_and_the_dashboard(db: &TestDb) {
     );
     r.expect(200);
     let v = r.json();
-    assert_eq!((v["rows"].as_i64(), v["rejected"].as_i64()), (Some(1), Some(1)));
+    assert_eq!(
+        (v["rows"].as_i64(), v["rejected"].as_i64()),
+        (Some(1), Some(1))
+    );
     assert_eq!(v["errors"][0]["column"], "area_code");
 }

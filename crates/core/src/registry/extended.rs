@@ -255,12 +255,7 @@ fn optional_enum<T>(
 }
 
 /// An optional income component in yuan, stored in fen.
-fn income_cell(
-    field: &str,
-    value: &str,
-    excel: bool,
-    errors: &mut Vec<FieldError>,
-) -> Option<i64> {
+fn income_cell(field: &str, value: &str, excel: bool, errors: &mut Vec<FieldError>) -> Option<i64> {
     if value.is_empty() {
         return None;
     }
@@ -306,11 +301,7 @@ fn income_cell(
 /// `其他致贫原因`: cause words separated by `、`, `,`, `，`, `;` or `；`.
 /// Each must be a known cause and none the main cause; a word given twice
 /// counts once.
-fn other_causes_cell(
-    value: &str,
-    main: Option<Cause>,
-    errors: &mut Vec<FieldError>,
-) -> CauseSet {
+fn other_causes_cell(value: &str, main: Option<Cause>, errors: &mut Vec<FieldError>) -> CauseSet {
     let mut set = CauseSet::default();
     for word in value.split(['、', ',', '，', ';', '；']) {
         let word = word.trim();
@@ -336,10 +327,7 @@ fn other_causes_cell(
                     value,
                     "unknown_cause",
                     format!("“{word}”{}；多个原因用“、”分隔", m.zh),
-                    format!(
-                        "“{word}” {}; separate several causes with “、”",
-                        m.en
-                    ),
+                    format!("“{word}” {}; separate several causes with “、”", m.en),
                 ));
             }
         }
@@ -503,10 +491,20 @@ mod tests {
             vec![Cause::Schooling, Cause::Capital],
             "in code order"
         );
-        assert_eq!(h.incomes, [Some(1_200_000), Some(350_050), None, Some(80_025)]);
+        assert_eq!(
+            h.incomes,
+            [Some(1_200_000), Some(350_050), None, Some(80_025)]
+        );
         assert_eq!(
             h.guarantees,
-            [Some(true), Some(true), Some(false), Some(false), Some(true), None]
+            [
+                Some(true),
+                Some(true),
+                Some(false),
+                Some(false),
+                Some(true),
+                None
+            ]
         );
         let m = r.member_extras;
         assert_eq!(m.health, Some(Health::ChronicIllness));
@@ -555,8 +553,20 @@ mod tests {
             .map(|(a, b)| (a.to_string(), b.to_string()))
         );
         let e = validate_row(&row(bad), &known, false).unwrap_err();
-        assert!(e[0].msg.zh.contains("一般贫困户、低保贫困户、特困供养贫困户"), "{:?}", e[0].msg);
-        assert!(e[0].msg.en.contains("general, subsistence, five_guarantees"), "{:?}", e[0].msg);
+        assert!(
+            e[0].msg
+                .zh
+                .contains("一般贫困户、低保贫困户、特困供养贫困户"),
+            "{:?}",
+            e[0].msg
+        );
+        assert!(
+            e[0].msg
+                .en
+                .contains("general, subsistence, five_guarantees"),
+            "{:?}",
+            e[0].msg
+        );
         assert!(e[1].msg.zh.contains("健康、长期慢性病、患有大病、残疾"));
     }
 
@@ -571,7 +581,10 @@ mod tests {
             false,
         )
         .unwrap_err();
-        assert_eq!((e[0].field.as_str(), e[0].msg.code.as_str()), ("other_causes", "unknown_cause"));
+        assert_eq!(
+            (e[0].field.as_str(), e[0].msg.code.as_str()),
+            ("other_causes", "unknown_cause")
+        );
         assert!(e[0].msg.zh.contains("“缺钱”") && e[0].msg.en.contains("“缺钱”"));
         assert_eq!(
             codes(
@@ -581,7 +594,10 @@ mod tests {
                 }),
                 false
             ),
-            vec![("other_causes".to_string(), "other_cause_is_main".to_string())]
+            vec![(
+                "other_causes".to_string(),
+                "other_cause_is_main".to_string()
+            )]
         );
         // A word given twice counts once; blanks between separators are ignored.
         let r = validate_row(
@@ -623,7 +639,11 @@ mod tests {
             true,
         )
         .unwrap();
-        assert_eq!(r.household_extras.incomes[2], Some(120_050), "xlsx may carry separators");
+        assert_eq!(
+            r.household_extras.incomes[2],
+            Some(120_050),
+            "xlsx may carry separators"
+        );
         let r = validate_row(
             &row(RawExtended {
                 incomes: ["0", "", "", ""],
@@ -633,7 +653,11 @@ mod tests {
             false,
         )
         .unwrap();
-        assert_eq!(r.household_extras.incomes[0], Some(0), "zero is an income, not empty");
+        assert_eq!(
+            r.household_extras.incomes[0],
+            Some(0),
+            "zero is an income, not empty"
+        );
     }
 
     #[test]
@@ -648,11 +672,22 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(
-            (e[0].field.as_str(), e[0].value.as_str(), e[0].msg.code.as_str()),
+            (
+                e[0].field.as_str(),
+                e[0].value.as_str(),
+                e[0].msg.code.as_str()
+            ),
             ("water_secure", "有", "not_a_flag")
         );
         assert!(e[0].msg.zh.contains("是") && e[0].msg.en.contains("1 or 0"));
-        for (text, v) in [("是", true), ("否", false), ("1", true), ("0", false), ("YES", true), ("No", false)] {
+        for (text, v) in [
+            ("是", true),
+            ("否", false),
+            ("1", true),
+            ("0", false),
+            ("YES", true),
+            ("No", false),
+        ] {
             assert_eq!(parse_flag(text), Some(v), "{text}");
         }
         assert_eq!(parse_flag("2"), None);
@@ -665,12 +700,25 @@ mod tests {
         assert_eq!(
             h,
             [
-                "低保贫困户", "因学、缺资金", "12000.00", "3500.50", "", "800.25", "是", "是", "否",
-                "否", "是", ""
+                "低保贫困户",
+                "因学、缺资金",
+                "12000.00",
+                "3500.50",
+                "",
+                "800.25",
+                "是",
+                "是",
+                "否",
+                "否",
+                "是",
+                ""
             ]
             .map(String::from)
         );
-        assert_eq!(r.member_extras.cells(), ["长期慢性病", "初中", "普通劳动力", "省外务工"]);
+        assert_eq!(
+            r.member_extras.cells(),
+            ["长期慢性病", "初中", "普通劳动力", "省外务工"]
+        );
         // And reading the written cells gives the same fields back.
         let m = r.member_extras.cells();
         let again = RawExtended {
@@ -683,7 +731,10 @@ mod tests {
             labour_skill: m[2],
             migrant_work: m[3],
         };
-        let raw = RawRow { ext: again, ..row(RawExtended::default()) };
+        let raw = RawRow {
+            ext: again,
+            ..row(RawExtended::default())
+        };
         let back = validate_row(&raw, &known, false).unwrap();
         assert_eq!(back.household_extras, r.household_extras);
         assert_eq!(back.member_extras, r.member_extras);
@@ -716,7 +767,10 @@ mod tests {
     fn household_extras_must_agree_but_member_extras_may_differ() {
         let head = member("11010519491231002X", "户主", full());
         let spouse_id = format!("1101051950010100{}", "2");
-        let spouse_id = format!("{spouse_id}{}", super::super::check_digit(&spouse_id).unwrap());
+        let spouse_id = format!(
+            "{spouse_id}{}",
+            super::super::check_digit(&spouse_id).unwrap()
+        );
         // Member fields differ: fine.
         let spouse = member(
             &spouse_id,
@@ -744,12 +798,24 @@ mod tests {
         let e = check_household(&[(2, &head), (3, &other)]);
         let got: Vec<_> = e
             .iter()
-            .map(|e| (e.row, e.field.as_str(), e.value.as_str(), e.msg.code.as_str()))
+            .map(|e| {
+                (
+                    e.row,
+                    e.field.as_str(),
+                    e.value.as_str(),
+                    e.msg.code.as_str(),
+                )
+            })
             .collect();
         assert_eq!(
             got,
             vec![
-                (Some(3), "household_type", "一般贫困户", "household_mismatch"),
+                (
+                    Some(3),
+                    "household_type",
+                    "一般贫困户",
+                    "household_mismatch"
+                ),
                 (Some(3), "transfer_income", "", "household_mismatch"),
                 (Some(3), "water_secure", "是", "household_mismatch"),
             ]

@@ -94,9 +94,7 @@ fn household_json(card: &HouseholdCard) -> Value {
         "id_numbers_in_full": card.id_numbers_in_full,
         "members": card.members,
     });
-    if let (Value::Object(m), Ok(Value::Object(x))) =
-        (&mut v, serde_json::to_value(&h.extended))
-    {
+    if let (Value::Object(m), Ok(Value::Object(x))) = (&mut v, serde_json::to_value(&h.extended)) {
         m.extend(x);
     }
     v
@@ -185,7 +183,9 @@ pub async fn import_statistics(
         .iter()
         .map(|e| ImportError::new(e, &lang))
         .collect();
-    ok(json!({ "rows": report.rows, "rejected": report.rejected, "errors": errors, "dry_run": report.dry_run }))
+    ok(
+        json!({ "rows": report.rows, "rejected": report.rejected, "errors": errors, "dry_run": report.dry_run }),
+    )
 }
 
 /// An import's error answer: the usual `{"error": {"code", "message",

@@ -656,7 +656,12 @@ async fn dashboard(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query
         .collect();
     let household_types: Vec<(&str, String)> = ALL_HOUSEHOLD_TYPES
         .iter()
-        .map(|h| (h.as_str(), t(lang, &format!("household_type_{}", h.as_str()))))
+        .map(|h| {
+            (
+                h.as_str(),
+                t(lang, &format!("household_type_{}", h.as_str())),
+            )
+        })
         .collect();
     let sl = slice_of(&query);
     let ctx = context! {

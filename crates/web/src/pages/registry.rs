@@ -19,14 +19,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use dingdian_app::jobs::JobState;
 use dingdian_app::registry::{
-    HouseholdCard, HouseholdExtrasView, HouseholdView, ImportError, ImportOptions, REGISTRY_COLUMNS,
-    STATISTICS_COLUMNS,
+    HouseholdCard, HouseholdExtrasView, HouseholdView, ImportError, ImportOptions,
+    REGISTRY_COLUMNS, STATISTICS_COLUMNS,
 };
 use dingdian_app::tabular::{self, Cell, Column};
 use dingdian_app::{AppError, Page};
+use dingdian_core::FieldError;
 use dingdian_core::registry::{ALL_STATUSES, Cause, PovertyStatus, Relation, check_digit};
 use dingdian_core::role::Action;
-use dingdian_core::FieldError;
 use dingdian_store::areas::AreaFilter;
 use dingdian_store::registry::HouseholdFilter;
 use minijinja::context;
@@ -413,8 +413,15 @@ fn extended_facts(x: &HouseholdExtrasView, lang: &str) -> Vec<(String, String)> 
         ));
     }
     if !x.other_causes.is_empty() {
-        let words: Vec<String> = x.other_causes.iter().map(|c| cause_label(*c, lang)).collect();
-        out.push((t(lang, "other_causes"), words.join(if lang == "en" { ", " } else { "、" })));
+        let words: Vec<String> = x
+            .other_causes
+            .iter()
+            .map(|c| cause_label(*c, lang))
+            .collect();
+        out.push((
+            t(lang, "other_causes"),
+            words.join(if lang == "en" { ", " } else { "、" }),
+        ));
     }
     for (key, v) in [
         ("wage_income", x.wage_income),
@@ -427,7 +434,11 @@ fn extended_facts(x: &HouseholdExtrasView, lang: &str) -> Vec<(String, String)> 
             let fen = (v * 100.0).round() as i64;
             out.push((
                 t(lang, key),
-                format!("{} {}", line_text(fen, true), t(lang, "unit_yuan_household_year")),
+                format!(
+                    "{} {}",
+                    line_text(fen, true),
+                    t(lang, "unit_yuan_household_year")
+                ),
             ));
         }
     }
@@ -448,7 +459,8 @@ fn extended_facts(x: &HouseholdExtrasView, lang: &str) -> Vec<(String, String)> 
 
 /// An extended member field's label ("" when not given).
 fn member_word(key: &str, word: Option<&str>, lang: &str) -> String {
-    word.map(|w| t(lang, &format!("{key}_{w}"))).unwrap_or_default()
+    word.map(|w| t(lang, &format!("{key}_{w}")))
+        .unwrap_or_default()
 }
 
 #[derive(Serialize)]
@@ -786,7 +798,11 @@ async fn job(State(state): State<AppState>, pc: PageCtx, Path(id): Path<String>)
 /// `GET /jobs/{id}/rejects.csv`: the rejected rows of a finished import,
 /// as the CLI writes them (UTF-8 CSV with BOM, `错误/error` last). For
 /// whoever may follow the job; audited.
-async fn job_rejects(State(state): State<AppState>, pc: PageCtx, Path(id): Path<String>) -> Response {
+async fn job_rejects(
+    State(state): State<AppState>,
+    pc: PageCtx,
+    Path(id): Path<String>,
+) -> Response {
     let Ok(id) = id.trim().parse::<i64>() else {
         return error_page(&state, &pc, AppError::not_found("任务", "job")).await;
     };
@@ -806,10 +822,7 @@ async fn job_rejects(State(state): State<AppState>, pc: PageCtx, Path(id): Path<
                         urlencoding::encode(&name)
                     ),
                 ),
-                (
-                    axum::http::header::CACHE_CONTROL,
-                    "no-store".to_string(),
-                ),
+                (axum::http::header::CACHE_CONTROL, "no-store".to_string()),
             ],
             bytes,
         )
@@ -984,7 +997,10 @@ mod tests {
         assert_eq!(e[0].row, Some(3));
         assert_eq!(e[0].msg.text("en"), "length");
         assert_eq!(e[0].msg.text("zh"), "长度");
-        assert_eq!((e[0].field.as_str(), e[0].msg.code.as_str()), ("id_number", "id_length"));
+        assert_eq!(
+            (e[0].field.as_str(), e[0].msg.code.as_str()),
+            ("id_number", "id_length")
+        );
         assert_eq!(
             column_label(REGISTRY_COLUMNS, "id_number", "zh"),
             "证件号码"
