@@ -197,7 +197,7 @@ fn import_statistics(
             if format == "json" {
                 println!(
                     "{}",
-                    json!({ "rows": 0, "rejected": rows_with_errors(&errors), "errors": errors_json(&errors) })
+                    json!({ "households": 0, "members": 0, "rejected": rows_with_errors(&errors), "errors": errors_json(&errors) })
                 );
             }
             Err(invalid_failure(&errors))

@@ -76,7 +76,7 @@ fn statistics_honour_skip_invalid_and_dry_run(db: &TestDb) {
     assert_eq!(code(&o), 1);
     let v = json(&o);
     assert_eq!(
-        (v["rows"].as_i64(), v["rejected"].as_i64()),
+        (v["members"].as_i64(), v["rejected"].as_i64()),
         (Some(0), Some(2))
     );
     assert_error_shape(&v["errors"]);
