@@ -652,7 +652,12 @@ impl App {
                 .refresh_snapshot(&partitions.into_iter().collect::<Vec<_>>())?;
         }
         if report.rejected > 0 {
-            report.rejects = Some(rejects(&table, &errors, &rejected));
+            report.rejects = Some(rejects(
+                &table,
+                &errors,
+                &rejected,
+                map.index("household_id"),
+            ));
         }
         Ok(report)
     }
@@ -751,7 +756,7 @@ impl App {
             rows: out.len(),
             rejected: n_rejected,
             errors: collect_errors(&table, &errors),
-            rejects: (n_rejected > 0).then(|| rejects(&table, &errors, &rejected)),
+            rejects: (n_rejected > 0).then(|| rejects(&table, &errors, &rejected, None)),
             dry_run: opts.dry_run,
         };
         if opts.dry_run || out.is_empty() {
@@ -791,7 +796,14 @@ fn collect_errors(table: &Table, errors: &[Vec<FieldError>]) -> Vec<FieldError> 
 }
 
 /// The rejected rows, as read, with an added `错误/error` column.
-fn rejects(table: &Table, errors: &[Vec<FieldError>], rejected: &[bool]) -> Rejects {
+/// `household_column` is where the household number stands, for the rows
+/// left out only because their household was.
+fn rejects(
+    table: &Table,
+    errors: &[Vec<FieldError>],
+    rejected: &[bool],
+    household_column: Option<usize>,
+) -> Rejects {
     let mut headers = table.headers.clone();
     headers.push("错误/error".into());
     let rows = table
@@ -803,8 +815,16 @@ fn rejects(table: &Table, errors: &[Vec<FieldError>], rejected: &[bool]) -> Reje
             let mut row = cells.clone();
             row.resize(table.headers.len(), String::new());
             let text = if errors[i].is_empty() {
-                let household = cells.get(2).cloned().unwrap_or_default();
-                crate::error_line(&household_rejected(&household), "zh")
+                let household = household_column
+                    .and_then(|k| cells.get(k))
+                    .cloned()
+                    .unwrap_or_default();
+                let e = household_rejected(&household);
+                format!(
+                    "{} / {}",
+                    crate::error_line(&e, "zh"),
+                    crate::error_line(&e, "en")
+                )
             } else {
                 errors[i]
                     .iter()
