@@ -115,6 +115,7 @@ fn snapshot(members: usize) -> Snapshot {
                     relation: rel.code(),
                     sex: 1,
                     birth_year: 1970,
+                    household_type: 0,
                 };
                 p.push(&h.code, &mut last, &row);
             }
@@ -160,7 +161,7 @@ fn slice_latency(members: usize) {
         slice: Slice {
             status: Some(PovertyStatus::Poor.code()),
             cause: Some(Cause::Illness.code()),
-            sex: None,
+            ..Default::default()
         },
         ..Default::default()
     };

@@ -68,10 +68,12 @@ impl Jobs {
 pub type Progress<'a> = &'a (dyn Fn(&str, u64, u64) + Sync);
 
 use crate::error::Result;
-use crate::registry::{ImportOptions, ImportReport};
-use crate::{Actor, App};
+use crate::registry::{ImportError, ImportOptions, ImportReport};
+use crate::{Actor, App, audit};
 use dingdian_core::time;
-use dingdian_store::params;
+use dingdian_store::{Value, params};
+
+const AAD_REJECTS: &[u8] = b"jobs.rejects";
 
 impl App {
     /// Starts a registry import in the background and returns its job
@@ -87,8 +89,8 @@ impl App {
         let now = time::now_ts();
         let id = self.store.write(|c| {
             c.query_i64(
-                "INSERT INTO jobs (kind, status, file_name, total, done, user_id, username, created_at) VALUES ('registry_import', 'running', ?, 0, 0, ?, ?, ?) RETURNING id",
-                params![file_name, actor.user_id, actor.username.clone(), now],
+                "INSERT INTO jobs (kind, status, file_name, total, done, user_id, username, county, created_at) VALUES ('registry_import', 'running', ?, 0, 0, ?, ?, ?, ?) RETURNING id",
+                params![file_name, actor.user_id, actor.username.clone(), actor.scope.county(), now],
             )
         })?;
         self.jobs.put(JobState {
@@ -114,25 +116,40 @@ impl App {
                 })
             };
             let outcome = app.import_registry(&actor, &name, &bytes, opts, &progress);
-            app.finish_job(id, &outcome);
+            app.finish_job(id, &actor.lang, &outcome);
         });
         Ok(id)
     }
 
-    fn finish_job(&self, id: i64, outcome: &Result<ImportReport>) {
+    /// Records how a job ended. The report and errors are kept in the
+    /// shape of interfaces.md (`row`, `column`, `value`, `code`, `message`
+    /// in the user's language, `message_en`), ID numbers masked; the
+    /// rejects file, which holds the rows as sent, is kept sealed.
+    fn finish_job(&self, id: i64, lang: &str, outcome: &Result<ImportReport>) {
+        let mut rejects = None;
         let (status, message, result) = match outcome {
             Ok(r) => {
                 let mut r = r.clone();
                 r.errors = r.errors.into_iter().map(mask_id_value).collect();
-                ("succeeded", None, serde_json::to_value(r).ok())
+                rejects = r
+                    .rejects
+                    .as_ref()
+                    .and_then(|t| t.csv().ok())
+                    .map(|csv| self.seal_rejects(&csv));
+                ("succeeded", None, Some(r.json(lang)))
             }
             Err(e) => {
                 // The report is shown on pages and kept in the jobs table: an
                 // ID number in it is masked like everywhere else.
                 let errors = match e {
                     crate::AppError::Invalid(errs) => {
-                        let masked: Vec<_> = errs.iter().cloned().map(mask_id_value).collect();
-                        serde_json::to_value(masked).ok()
+                        let shaped: Vec<ImportError> = errs
+                            .iter()
+                            .cloned()
+                            .map(mask_id_value)
+                            .map(|e| ImportError::new(&e, lang))
+                            .collect();
+                        serde_json::to_value(shaped).ok()
                     }
                     _ => None,
                 };
@@ -143,32 +160,140 @@ impl App {
                 )
             }
         };
+        // The table first: once the job shows as finished, its rejects file
+        // is there to download.
+        let text = result.as_ref().map(|r| r.to_string());
+        let _ = self.store.write(|c| {
+            c.execute(
+                "UPDATE jobs SET status = ?, message = ?, result = ?, rejects = ?, finished_at = ? WHERE id = ?",
+                params![
+                    status,
+                    message.clone(),
+                    text.clone(),
+                    rejects.clone().map(Value::Blob),
+                    time::now_ts(),
+                    id
+                ],
+            )
+        });
         self.jobs.update(id, |s| {
             s.status = status.into();
             s.message = message.clone();
             s.result = result.clone();
         });
-        let text = result.map(|r| r.to_string());
-        let _ = self.store.write(|c| {
-            c.execute(
-                "UPDATE jobs SET status = ?, message = ?, result = ?, finished_at = ? WHERE id = ?",
-                params![status, message.clone(), text.clone(), time::now_ts(), id],
+    }
+
+    /// Re-seals the kept rejects files that the current key did not seal
+    /// (key rotation). Returns the files changed.
+    pub(crate) fn reseal_rejects(&self) -> Result<u64> {
+        let keys = self.keys();
+        self.store.write(|c| -> Result<u64> {
+            let rows = c.query(
+                "SELECT id, rejects FROM jobs WHERE rejects IS NOT NULL ORDER BY id",
+                &[],
+            )?;
+            let mut changed = 0;
+            for r in &rows {
+                let sealed = r.blob(1);
+                if sealed.is_empty() {
+                    continue;
+                }
+                let (csv, by_current) = keys.open_any(AAD_REJECTS, &sealed).map_err(|m| {
+                    crate::AppError::Store(dingdian_store::StoreError::Db(format!(
+                        "cannot decrypt the rejects file of job {}: {}",
+                        r.i64(0),
+                        m.en
+                    )))
+                })?;
+                if !by_current {
+                    c.execute(
+                        "UPDATE jobs SET rejects = ? WHERE id = ?",
+                        params![self.seal_rejects(&csv), r.i64(0)],
+                    )?;
+                    changed += 1;
+                }
+            }
+            Ok(changed)
+        })
+    }
+
+    fn seal_rejects(&self, csv: &[u8]) -> Vec<u8> {
+        let mut nonce = [0u8; 12];
+        rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut nonce);
+        self.key().seal(nonce, AAD_REJECTS, csv)
+    }
+
+    /// The rejects file of a finished import job (UTF-8 CSV with BOM, the
+    /// rows as sent with an `错误/error` column), as (file name, bytes).
+    /// For whoever may follow the job (see [`App::job`]); audited, as it
+    /// discloses ID numbers in full.
+    pub fn job_rejects(&self, actor: &Actor, id: i64) -> Result<(String, Vec<u8>)> {
+        let job = self.job(actor, id)?;
+        let row = self.store.read(|c| {
+            c.query_one(
+                "SELECT rejects, file_name FROM jobs WHERE id = ?",
+                params![id],
             )
-        });
+        })?;
+        let none = || {
+            crate::AppError::NotFound(dingdian_core::Msg::new(
+                "no_rejects",
+                "该任务没有被拒绝的行，无可下载的文件",
+                "this job rejected no rows: there is no rejects file",
+            ))
+        };
+        let (sealed, file_name) = match row {
+            Some(r) if job.status == "succeeded" => (
+                Some(r.blob(0)).filter(|b| !b.is_empty()).ok_or_else(none)?,
+                r.opt_str(1),
+            ),
+            _ => return Err(none()),
+        };
+        let csv = self
+            .keys()
+            .open_any(AAD_REJECTS, &sealed)
+            .map(|(p, _)| p)
+            .map_err(|m| {
+                crate::AppError::Store(dingdian_store::StoreError::Db(format!(
+                    "cannot decrypt a rejects file: {}",
+                    m.en
+                )))
+            })?;
+        let stem = file_name
+            .as_deref()
+            .and_then(|n| n.rsplit_once('.').map(|(s, _)| s).or(Some(n)))
+            .filter(|s| !s.is_empty())
+            .unwrap_or("import");
+        let name = format!("{stem}.rejects.csv");
+        self.store.write(|c| {
+            audit(
+                c,
+                actor,
+                "registry.rejects.download",
+                ("job", &id.to_string()),
+                "success",
+                Some(format!("{} bytes", csv.len())),
+            )
+        })?;
+        Ok((name, csv))
     }
 
     /// A job's state: live while it runs in this process, else as recorded.
     /// A scoped user sees only the jobs it started.
     pub fn job(&self, actor: &Actor, id: i64) -> Result<JobState> {
         actor.require(dingdian_core::role::Action::ImportRegistry)?;
+        // The user who ran it, a nationwide importer, or another importer of
+        // the same county.
         let own = |s: &JobState| {
-            actor.scope == dingdian_core::role::Scope::All || s.username == actor.username
+            actor.scope == dingdian_core::role::Scope::All
+                || s.username == actor.username
+                || (s.county.is_some() && s.county.as_deref() == actor.scope.county())
         };
         if let Some(s) = self.jobs.get(id).filter(own) {
             return Ok(s);
         }
         let row = self.store.read(|c| {
-            c.query_one("SELECT id, kind, status, total, done, message, result, username FROM jobs WHERE id = ?", params![id])
+            c.query_one("SELECT id, kind, status, total, done, message, result, username, county FROM jobs WHERE id = ?", params![id])
         })?;
         let s = row
             .map(|r| JobState {
@@ -182,7 +307,7 @@ impl App {
                 message: r.opt_str(5).or_else(|| (r.str(2) == "running").then(|| "进程已中止，导入未完成，数据未写入 / the process stopped: the import did not finish and wrote nothing".into())),
                 result: r.opt_str(6).and_then(|t| serde_json::from_str(&t).ok()),
                 username: r.str(7),
-                county: None,
+                county: r.opt_str(8),
             })
             .filter(own);
         s.ok_or_else(|| crate::AppError::not_found("任务", "job"))

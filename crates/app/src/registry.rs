@@ -25,64 +25,44 @@ use rand::RngCore;
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-/// The registry file's columns (registry-format.md).
+const fn col(en: &'static str, zh: &'static str, required: bool) -> Column {
+    Column { en, zh, required }
+}
+
+/// The registry file's columns (registry-format.md): the contract's eleven,
+/// then the optional extended columns (`rules::EXTENDED_COLUMNS`).
 pub const REGISTRY_COLUMNS: &[Column] = &[
-    Column {
-        en: "year",
-        zh: "年度",
-        required: true,
-    },
-    Column {
-        en: "village_code",
-        zh: "村级区划代码",
-        required: true,
-    },
-    Column {
-        en: "household_id",
-        zh: "户编号",
-        required: true,
-    },
-    Column {
-        en: "id_number",
-        zh: "证件号码",
-        required: true,
-    },
-    Column {
-        en: "name",
-        zh: "姓名",
-        required: true,
-    },
-    Column {
-        en: "relation",
-        zh: "与户主关系",
-        required: true,
-    },
-    Column {
-        en: "income_per_capita",
-        zh: "人均纯收入",
-        required: true,
-    },
-    Column {
-        en: "status",
-        zh: "脱贫状态",
-        required: true,
-    },
-    Column {
-        en: "identified_year",
-        zh: "识别年度",
-        required: true,
-    },
-    Column {
-        en: "exit_year",
-        zh: "脱贫年度",
-        required: true,
-    },
-    Column {
-        en: "cause",
-        zh: "主要致贫原因",
-        required: true,
-    },
+    col("year", "年度", true),
+    col("village_code", "村级区划代码", true),
+    col("household_id", "户编号", true),
+    col("id_number", "证件号码", true),
+    col("name", "姓名", true),
+    col("relation", "与户主关系", true),
+    col("income_per_capita", "人均纯收入", true),
+    col("status", "脱贫状态", true),
+    col("identified_year", "识别年度", true),
+    col("exit_year", "脱贫年度", true),
+    col("cause", "主要致贫原因", true),
+    col("household_type", "户类型", false),
+    col("other_causes", "其他致贫原因", false),
+    col("wage_income", "工资性收入", false),
+    col("business_income", "生产经营性收入", false),
+    col("property_income", "财产性收入", false),
+    col("transfer_income", "转移性收入", false),
+    col("food_secure", "不愁吃", false),
+    col("clothing_secure", "不愁穿", false),
+    col("education_secure", "义务教育有保障", false),
+    col("medical_secure", "基本医疗有保障", false),
+    col("housing_secure", "住房安全有保障", false),
+    col("water_secure", "饮水安全有保障", false),
+    col("health", "健康状况", false),
+    col("education", "文化程度", false),
+    col("labour_skill", "劳动技能", false),
+    col("migrant_work", "务工状况", false),
 ];
+
+/// The contract's eleven registry columns (what every file has).
+pub const CONTRACT_COLUMNS: &[Column] = REGISTRY_COLUMNS.split_at(11).0;
 
 /// The area statistics file's columns.
 pub const STATISTICS_COLUMNS: &[Column] = &[
@@ -127,13 +107,90 @@ pub struct Rejects {
     pub rows: Vec<Vec<String>>,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+impl Rejects {
+    /// The rejects file as the CLI writes it beside a CSV input and the
+    /// web page offers it: UTF-8 CSV with a BOM (so that Excel reads the
+    /// Chinese), the input's columns unchanged and `错误/error` last.
+    pub fn csv(&self) -> Result<Vec<u8>> {
+        let t = Table {
+            headers: self.headers.clone(),
+            rows: self.rows.iter().cloned().enumerate().collect(),
+            format: tabular::Format::Csv,
+        };
+        let mut data = b"\xEF\xBB\xBF".to_vec();
+        data.extend(table_bytes("rejects.csv", &t)?);
+        Ok(data)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
 pub struct ImportReport {
     pub households: usize,
     pub members: usize,
     pub rejected: usize,
     pub errors: Vec<FieldError>,
-    #[serde(skip)]
+    pub rejects: Option<Rejects>,
+    pub dry_run: bool,
+}
+
+/// One problem of an import in the shape of interfaces.md, shared by the
+/// CLI's JSON, the job results and the API's import errors: `row` (as
+/// Excel numbers it), `column`, `value`, `code`, `message` in the user's
+/// language, and `message_en`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct ImportError {
+    pub row: Option<usize>,
+    pub column: String,
+    pub value: String,
+    pub code: String,
+    pub message: String,
+    pub message_en: String,
+}
+
+impl ImportError {
+    pub fn new(e: &FieldError, lang: &str) -> ImportError {
+        ImportError {
+            row: e.row,
+            column: e.field.clone(),
+            value: e.value.clone(),
+            code: e.msg.code.clone(),
+            message: e.msg.text(lang).to_string(),
+            message_en: e.msg.en.clone(),
+        }
+    }
+
+    /// Back to a field error (the Chinese text is `message` as given).
+    pub fn to_field_error(&self) -> FieldError {
+        FieldError {
+            row: self.row,
+            field: self.column.clone(),
+            value: self.value.clone(),
+            msg: Msg::new(&self.code, self.message.clone(), self.message_en.clone()),
+        }
+    }
+}
+
+impl ImportReport {
+    /// The report as interfaces.md prints it: `households`, `members`,
+    /// `rejected`, `errors` (each an [`ImportError`]), and `dry_run`.
+    pub fn json(&self, lang: &str) -> serde_json::Value {
+        serde_json::json!({
+            "households": self.households,
+            "members": self.members,
+            "rejected": self.rejected,
+            "errors": self.errors.iter().map(|e| ImportError::new(e, lang)).collect::<Vec<_>>(),
+            "dry_run": self.dry_run,
+        })
+    }
+}
+
+/// What a statistics import did: rows written (or that would be, on a dry
+/// run), rows rejected with `skip_invalid` and why.
+#[derive(Debug, Clone, Default)]
+pub struct StatisticsReport {
+    pub rows: usize,
+    pub rejected: usize,
+    pub errors: Vec<FieldError>,
     pub rejects: Option<Rejects>,
     pub dry_run: bool,
 }
@@ -184,19 +241,59 @@ pub fn id_index(key: &PersonalDataKey, id: &IdNumber) -> Vec<u8> {
     key.blind_index(INDEX_DOMAIN, id.as_str()).to_vec()
 }
 
-fn raw<'a>(map: &ColumnMap, cells: &'a [String]) -> RawRow<'a> {
-    RawRow {
-        year: map.get(cells, "year"),
-        village_code: map.get(cells, "village_code"),
-        household_id: map.get(cells, "household_id"),
-        id_number: map.get(cells, "id_number"),
-        name: map.get(cells, "name"),
-        relation: map.get(cells, "relation"),
-        income_per_capita: map.get(cells, "income_per_capita"),
-        status: map.get(cells, "status"),
-        identified_year: map.get(cells, "identified_year"),
-        exit_year: map.get(cells, "exit_year"),
-        cause: map.get(cells, "cause"),
+/// Where each registry column stands in a file's rows, looked up once so
+/// that reading a row is indexing only.
+struct RawIndex {
+    core: [Option<usize>; 11],
+    ext: [Option<usize>; 16],
+    /// Whether the file has any extended column at all.
+    any_ext: bool,
+}
+
+impl RawIndex {
+    fn new(map: &ColumnMap) -> RawIndex {
+        let core = std::array::from_fn(|k| map.index(REGISTRY_COLUMNS[k].en));
+        let ext: [Option<usize>; 16] =
+            std::array::from_fn(|k| map.index(REGISTRY_COLUMNS[11 + k].en));
+        RawIndex {
+            core,
+            any_ext: ext.iter().any(Option::is_some),
+            ext,
+        }
+    }
+
+    fn raw<'a>(&self, cells: &'a [String]) -> RawRow<'a> {
+        let cell = |i: Option<usize>| i.and_then(|i| cells.get(i)).map_or("", String::as_str);
+        let c = |k: usize| cell(self.core[k]);
+        let ext = if self.any_ext {
+            let x = |k: usize| cell(self.ext[k]);
+            rules::RawExtended {
+                household_type: x(0),
+                other_causes: x(1),
+                incomes: [x(2), x(3), x(4), x(5)],
+                guarantees: [x(6), x(7), x(8), x(9), x(10), x(11)],
+                health: x(12),
+                education: x(13),
+                labour_skill: x(14),
+                migrant_work: x(15),
+            }
+        } else {
+            rules::RawExtended::default()
+        };
+        RawRow {
+            year: c(0),
+            village_code: c(1),
+            household_id: c(2),
+            id_number: c(3),
+            name: c(4),
+            relation: c(5),
+            income_per_capita: c(6),
+            status: c(7),
+            identified_year: c(8),
+            exit_year: c(9),
+            cause: c(10),
+            ext,
+        }
     }
 }
 
@@ -316,9 +413,10 @@ impl App {
 
         // 1. Each row on its own.
         progress("validate", 0, total);
+        let index = RawIndex::new(&map);
         let checked: Vec<std::result::Result<RegistryRow, Vec<FieldError>>> =
             par_map(&table.rows, |(_, cells)| {
-                let r = rules::validate_row(&raw(&map, cells), &known, excel)?;
+                let r = rules::validate_row(&index.raw(cells), &known, excel)?;
                 match &own_county {
                     Some(c) if r.county_code() != c => Err(vec![outside_scope(&r.village_code)]),
                     _ => Ok(r),
@@ -510,6 +608,7 @@ impl App {
                         identified_year: s.row.identified_year,
                         exit_year: s.row.exit_year,
                         cause: s.row.cause.code(),
+                        extras: s.row.household_extras,
                     });
                 }
             }
@@ -539,6 +638,7 @@ impl App {
                         relation: s.row.relation.code(),
                         sex: if s.row.id_number.is_male() { 1 } else { 2 },
                         birth_year: chrono::Datelike::year(&s.row.id_number.birth_date()),
+                        extras: s.row.member_extras,
                     })
                     .collect();
                 reg::insert_members(c, &members)?;
@@ -586,19 +686,26 @@ impl App {
                 .refresh_snapshot(&partitions.into_iter().collect::<Vec<_>>())?;
         }
         if report.rejected > 0 {
-            report.rejects = Some(rejects(&table, &errors, &rejected));
+            report.rejects = Some(rejects(
+                &table,
+                &errors,
+                &rejected,
+                map.index("household_id"),
+            ));
         }
         Ok(report)
     }
 
-    /// Imports an area statistics file (all or nothing; re-import replaces).
+    /// Imports an area statistics file: all or nothing by default, or with
+    /// `skip_invalid` the valid rows only, the rest returned as rejects.
+    /// Re-importing replaces.
     pub fn import_statistics(
         &self,
         actor: &Actor,
         file_name: &str,
         bytes: &[u8],
         opts: ImportOptions,
-    ) -> Result<usize> {
+    ) -> Result<StatisticsReport> {
         actor.require(Action::ImportRegistry)?;
         let table = tabular::read(file_name, bytes, opts.encoding.unwrap_or(Encoding::Auto))?;
         let excel = !matches!(table.format, tabular::Format::Csv);
@@ -607,16 +714,25 @@ impl App {
             STATISTICS_COLUMNS,
             opts.ignore_unknown_columns,
         )?;
+        if table.rows.is_empty() {
+            return Err(AppError::invalid(
+                "file",
+                "",
+                "no_rows",
+                "文件中没有数据行",
+                "the file has no data rows",
+            ));
+        }
         let counties: HashSet<String> = self
             .store
             .read(|c| areas::county_codes(c))?
             .into_iter()
             .collect();
-        let mut errors = Vec::new();
+        let mut errors: Vec<Vec<FieldError>> = vec![Vec::new(); table.rows.len()];
         let mut out = Vec::new();
         let mut seen: HashMap<(i32, String), usize> = HashMap::new();
-        for (row, cells) in &table.rows {
-            match rules::validate_statistics_row(
+        for (i, (row, cells)) in table.rows.iter().enumerate() {
+            let r = match rules::validate_statistics_row(
                 map.get(cells, "year"),
                 map.get(cells, "area_code"),
                 map.get(cells, "rural_population"),
@@ -624,60 +740,61 @@ impl App {
                 &|c: &str| counties.contains(c),
                 excel,
             ) {
-                Ok(r) => {
-                    if let Some(c) = actor.scope.county()
-                        && r.area_code != c
-                    {
-                        errors.push(
-                            FieldError::new(
-                                "area_code",
-                                r.area_code.as_str(),
-                                Msg::new(
-                                    "outside_scope",
-                                    "不属于您所在的县，无权导入",
-                                    "lies outside your county: you may not import it",
-                                ),
-                            )
-                            .at_row(*row),
-                        );
-                        continue;
-                    }
-                    if let Some(first) = seen.insert((r.year, r.area_code.clone()), *row) {
-                        errors.push(
-                            FieldError::new(
-                                "area_code",
-                                r.area_code.as_str(),
-                                Msg::new(
-                                    "duplicate_key",
-                                    format!("与第 {first} 行的年度和区划重复"),
-                                    format!("the same year and area as row {first}"),
-                                ),
-                            )
-                            .at_row(*row),
-                        );
-                    }
-                    out.push(StatisticsRow {
-                        year: r.year,
-                        area_code: r.area_code,
-                        rural_population: r.rural_population,
-                        rural_income_fen: r.rural_income_fen,
-                    });
+                Ok(r) => r,
+                Err(es) => {
+                    errors[i] = es;
+                    continue;
                 }
-                Err(es) => errors.extend(es.into_iter().map(|e| e.at_row(*row))),
+            };
+            if let Some(c) = actor.scope.county()
+                && r.area_code != c
+            {
+                errors[i].push(FieldError::new(
+                    "area_code",
+                    r.area_code.as_str(),
+                    Msg::new(
+                        "outside_scope",
+                        "不属于您所在的县，无权导入",
+                        "lies outside your county: you may not import it",
+                    ),
+                ));
+                continue;
             }
+            // The first row of a key is kept; a later one is the mistake.
+            if let Some(first) = seen.get(&(r.year, r.area_code.clone())) {
+                errors[i].push(FieldError::new(
+                    "area_code",
+                    r.area_code.as_str(),
+                    Msg::new(
+                        "duplicate_key",
+                        format!("与第 {first} 行的年度和区划重复"),
+                        format!("the same year and area as row {first}"),
+                    ),
+                ));
+                continue;
+            }
+            seen.insert((r.year, r.area_code.clone()), *row);
+            out.push(StatisticsRow {
+                year: r.year,
+                area_code: r.area_code,
+                rural_population: r.rural_population,
+                rural_income_fen: r.rural_income_fen,
+            });
         }
-        if table.rows.is_empty() {
-            errors.push(FieldError::new(
-                "file",
-                "",
-                Msg::new("no_rows", "文件中没有数据行", "the file has no data rows"),
-            ));
+        let rejected: Vec<bool> = errors.iter().map(|e| !e.is_empty()).collect();
+        let n_rejected = rejected.iter().filter(|r| **r).count();
+        if n_rejected > 0 && !opts.skip_invalid {
+            return Err(AppError::Invalid(collect_errors(&table, &errors)));
         }
-        if !errors.is_empty() {
-            return Err(AppError::Invalid(errors));
-        }
-        if opts.dry_run {
-            return Ok(out.len());
+        let report = StatisticsReport {
+            rows: out.len(),
+            rejected: n_rejected,
+            errors: collect_errors(&table, &errors),
+            rejects: (n_rejected > 0).then(|| rejects(&table, &errors, &rejected, None)),
+            dry_run: opts.dry_run,
+        };
+        if opts.dry_run || out.is_empty() {
+            return Ok(report);
         }
         self.store.write(|c| {
             reg::upsert_statistics(c, &out, time::now_ts())?;
@@ -688,11 +805,11 @@ impl App {
                 "statistics.import",
                 ("file", file_name),
                 "success",
-                Some(format!("{} rows", out.len())),
+                Some(format!("{} rows, {} rejected", out.len(), n_rejected)),
             )
         })?;
         self.store.refresh_snapshot(&[])?;
-        Ok(out.len())
+        Ok(report)
     }
 }
 
@@ -713,7 +830,14 @@ fn collect_errors(table: &Table, errors: &[Vec<FieldError>]) -> Vec<FieldError> 
 }
 
 /// The rejected rows, as read, with an added `错误/error` column.
-fn rejects(table: &Table, errors: &[Vec<FieldError>], rejected: &[bool]) -> Rejects {
+/// `household_column` is where the household number stands, for the rows
+/// left out only because their household was.
+fn rejects(
+    table: &Table,
+    errors: &[Vec<FieldError>],
+    rejected: &[bool],
+    household_column: Option<usize>,
+) -> Rejects {
     let mut headers = table.headers.clone();
     headers.push("错误/error".into());
     let rows = table
@@ -725,8 +849,16 @@ fn rejects(table: &Table, errors: &[Vec<FieldError>], rejected: &[bool]) -> Reje
             let mut row = cells.clone();
             row.resize(table.headers.len(), String::new());
             let text = if errors[i].is_empty() {
-                let household = cells.get(2).cloned().unwrap_or_default();
-                crate::error_line(&household_rejected(&household), "zh")
+                let household = household_column
+                    .and_then(|k| cells.get(k))
+                    .cloned()
+                    .unwrap_or_default();
+                let e = household_rejected(&household);
+                format!(
+                    "{} / {}",
+                    crate::error_line(&e, "zh"),
+                    crate::error_line(&e, "en")
+                )
             } else {
                 errors[i]
                     .iter()
@@ -756,6 +888,50 @@ pub struct MemberView {
     pub relation: Relation,
     pub sex: &'static str,
     pub birth_year: i32,
+    /// Sensitive: shown only to roles that may read the registry.
+    pub health: Option<rules::Health>,
+    pub education: Option<rules::Education>,
+    pub labour_skill: Option<rules::LabourSkill>,
+    pub migrant_work: Option<rules::MigrantWork>,
+}
+
+/// The extended household fields as pages and the API show them (income
+/// components in yuan per household and year).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct HouseholdExtrasView {
+    pub household_type: Option<rules::HouseholdType>,
+    pub other_causes: Vec<Cause>,
+    pub wage_income: Option<f64>,
+    pub business_income: Option<f64>,
+    pub property_income: Option<f64>,
+    pub transfer_income: Option<f64>,
+    pub food_secure: Option<bool>,
+    pub clothing_secure: Option<bool>,
+    pub education_secure: Option<bool>,
+    pub medical_secure: Option<bool>,
+    pub housing_secure: Option<bool>,
+    pub water_secure: Option<bool>,
+}
+
+impl From<&rules::HouseholdExtras> for HouseholdExtrasView {
+    fn from(x: &rules::HouseholdExtras) -> Self {
+        let yuan = |k: usize| x.incomes[k].map(|f| f as f64 / 100.0);
+        let g = x.guarantees;
+        HouseholdExtrasView {
+            household_type: x.household_type,
+            other_causes: x.other_causes.iter().collect(),
+            wage_income: yuan(0),
+            business_income: yuan(1),
+            property_income: yuan(2),
+            transfer_income: yuan(3),
+            food_secure: g[0],
+            clothing_secure: g[1],
+            education_secure: g[2],
+            medical_secure: g[3],
+            housing_secure: g[4],
+            water_secure: g[5],
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -770,6 +946,8 @@ pub struct HouseholdView {
     pub exit_year: Option<i32>,
     pub cause: Cause,
     pub members: i64,
+    #[serde(flatten)]
+    pub extended: HouseholdExtrasView,
 }
 
 fn view(h: &HouseholdRow, members: i64) -> HouseholdView {
@@ -784,6 +962,7 @@ fn view(h: &HouseholdRow, members: i64) -> HouseholdView {
         exit_year: h.exit_year,
         cause: Cause::from_code(h.cause).unwrap_or(Cause::Illness),
         members,
+        extended: HouseholdExtrasView::from(&h.extras),
     }
 }
 
@@ -826,6 +1005,10 @@ fn member_views(keys: &Keys, members: &[MemberRow], full: bool) -> Result<Vec<Me
             relation: Relation::from_code(m.relation).unwrap_or(Relation::Other),
             sex: if m.sex == 1 { "male" } else { "female" },
             birth_year: m.birth_year,
+            health: m.extras.health,
+            education: m.extras.education,
+            labour_skill: m.extras.labour_skill,
+            migrant_work: m.extras.migrant_work,
         })
         .collect())
 }
@@ -931,12 +1114,18 @@ impl App {
         }
         let rows = self.store.read(|c| reg::export_rows(c, year, area))?;
         let keys = self.keys();
+        // The extended columns are written when any member has them, so a
+        // registry without them exports exactly the contract's columns.
+        let extended = rows
+            .iter()
+            .any(|(h, m)| !h.extras.is_empty() || !m.extras.is_empty());
         let out = rows
             .iter()
             .map(|(h, m)| {
                 let key = sealed_by(keys, &m.key_id)?;
                 let key = &*key;
-                Ok(vec![
+                let mut row = Vec::with_capacity(if extended { 27 } else { 11 });
+                row.extend([
                     h.year.to_string(),
                     h.village_code.clone(),
                     h.household_code.clone(),
@@ -957,7 +1146,12 @@ impl App {
                         .map(|c| c.zh())
                         .unwrap_or("")
                         .to_string(),
-                ])
+                ]);
+                if extended {
+                    row.extend(h.extras.cells());
+                    row.extend(m.extras.cells().map(str::to_string));
+                }
+                Ok(row)
             })
             .collect::<Result<Vec<_>>>()?;
         self.store.write(|c| {
@@ -970,8 +1164,13 @@ impl App {
                 Some(format!("{} members", out.len())),
             )
         })?;
+        let columns = if extended {
+            REGISTRY_COLUMNS
+        } else {
+            CONTRACT_COLUMNS
+        };
         Ok(Table {
-            headers: REGISTRY_COLUMNS.iter().map(|c| c.zh.to_string()).collect(),
+            headers: columns.iter().map(|c| c.zh.to_string()).collect(),
             rows: out
                 .into_iter()
                 .enumerate()

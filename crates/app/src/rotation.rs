@@ -67,6 +67,7 @@ impl App {
         std::thread::sleep(keys::SETTLE);
         let resealed = self.reseal_personal_data(progress)?;
         let secrets = self.reseal_totp_secrets()?;
+        let rejects = self.reseal_rejects()?;
         let retired_files = keys::finish_rotation(&path)?;
         self.keys().refresh(true)?;
         self.store.write(|c| {
@@ -77,7 +78,7 @@ impl App {
                 ("personal_data_key", &key_id),
                 "success",
                 Some(format!(
-                    "{resealed} members and {secrets} accounts' TOTP secrets re-sealed; retired {}",
+                    "{resealed} members, {secrets} accounts' TOTP secrets and {rejects} rejects files re-sealed; retired {}",
                     retired_key_ids.join(", ")
                 )),
             )

@@ -247,7 +247,7 @@ pub fn plan_county(
 
 /// The header of a registry file, in Chinese.
 pub fn header() -> Vec<String> {
-    crate::registry::REGISTRY_COLUMNS
+    crate::registry::CONTRACT_COLUMNS
         .iter()
         .map(|c| c.zh.to_string())
         .collect()
@@ -317,6 +317,7 @@ mod tests {
                     identified_year: &r[8],
                     exit_year: &r[9],
                     cause: &r[10],
+                    ext: Default::default(),
                 };
                 validate_row(&raw, &|c| c == "623023", false).expect("a valid row")
             })

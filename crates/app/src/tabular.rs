@@ -290,6 +290,15 @@ impl ColumnMap {
         }
     }
 
+    /// Where column `en` stands in the rows, if the file has it. Bulk
+    /// readers look the positions up once, not per row.
+    pub fn index(&self, en: &str) -> Option<usize> {
+        self.columns
+            .iter()
+            .position(|c| c.en == en)
+            .and_then(|k| self.idx[k])
+    }
+
     /// The cell of column `en` in `row` ("" when absent).
     pub fn get<'a>(&self, row: &'a [String], en: &str) -> &'a str {
         self.columns

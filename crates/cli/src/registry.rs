@@ -2,7 +2,7 @@
 //! indicators, export, and the synthetic generator.
 
 use crate::Failure;
-use dingdian_app::registry::{ImportOptions, ImportReport, table_bytes};
+use dingdian_app::registry::{ImportError, ImportOptions, ImportReport, Rejects, table_bytes};
 use dingdian_app::tabular::{Encoding, Table};
 use dingdian_app::{Actor, App, AppError};
 use dingdian_core::area::Level;
@@ -10,18 +10,10 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
-/// The spec's JSON object for an import: counts and every error.
-fn report_json(
-    households: usize,
-    members: usize,
-    rejected: usize,
-    errors: &[dingdian_core::FieldError],
-) -> serde_json::Value {
-    let errors: Vec<_> = errors
-        .iter()
-        .map(|f| json!({ "row": f.row, "column": f.field, "value": f.value, "code": f.msg.code, "message": f.msg.zh, "message_en": f.msg.en }))
-        .collect();
-    json!({ "households": households, "members": members, "rejected": rejected, "errors": errors })
+/// The spec's JSON error items (interfaces.md): row, column, value, code,
+/// message, plus message_en.
+fn errors_json(errors: &[dingdian_core::FieldError]) -> Vec<ImportError> {
+    errors.iter().map(|e| ImportError::new(e, "zh")).collect()
 }
 
 /// Rows with errors (each counted once).
@@ -69,94 +61,146 @@ pub fn import(
         encoding: Some(encoding),
         ..opts
     };
-    let outcome: Result<ImportReport, AppError> = if statistics {
-        app.import_statistics(&Actor::cli(), &name, &bytes, opts)
-            .map(|n| ImportReport {
-                members: n,
-                dry_run: opts.dry_run,
-                ..Default::default()
-            })
-    } else {
-        let bar = ProgressBar::new(0);
-        bar.set_style(
-            ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} ({per_sec}, {eta})")
-                .expect("template")
-                .progress_chars("=> "),
-        );
-        let progress = |phase: &str, done: u64, total: u64| {
-            bar.set_message(phase.to_string());
-            bar.set_length(total);
-            bar.set_position(done);
-        };
-        let r = app.import_registry(&Actor::cli(), &name, &bytes, opts, &progress);
-        bar.finish_and_clear();
-        r
+    if statistics {
+        return import_statistics(app, file, &name, &bytes, opts, format);
+    }
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} ({per_sec}, {eta})")
+            .expect("template")
+            .progress_chars("=> "),
+    );
+    let progress = |phase: &str, done: u64, total: u64| {
+        bar.set_message(phase.to_string());
+        bar.set_length(total);
+        bar.set_position(done);
     };
+    let outcome: Result<ImportReport, AppError> =
+        app.import_registry(&Actor::cli(), &name, &bytes, opts, &progress);
+    bar.finish_and_clear();
     match outcome {
         Ok(report) => {
             if let Some(rejects) = &report.rejects {
-                let path = rejects_path(file);
-                let t = Table {
-                    headers: rejects.headers.clone(),
-                    rows: rejects.rows.iter().cloned().enumerate().collect(),
-                    format: dingdian_app::tabular::Format::Csv,
-                };
-                let mut data = table_bytes(&path.to_string_lossy(), &t)?;
-                if path.extension().is_some_and(|e| e == "csv") {
-                    data.splice(0..0, b"\xEF\xBB\xBF".iter().copied());
-                }
-                std::fs::write(&path, data).map_err(|e| {
-                    Failure::System(format!("cannot write {}: {e}", path.display()))
-                })?;
-                eprintln!(
-                    "被拒绝的行已写入 / rejected rows written to {}",
-                    path.display()
-                );
+                write_rejects(file, rejects)?;
             }
-            let households = report.households;
-            let json = if statistics {
-                json!({ "rows": report.members, "rejected": 0, "errors": [] })
-            } else {
-                report_json(households, report.members, report.rejected, &report.errors)
-            };
             if format == "json" {
-                println!("{json}");
-            } else {
-                let what = if report.dry_run {
-                    "检查通过（未写入）/ checked, nothing written"
-                } else {
-                    "导入成功 / imported"
-                };
-                if statistics {
-                    println!("{what}: {} 行 rows", report.members);
-                } else {
-                    println!(
-                        "{what}: {households} 户 households, {} 人 members, {} 行被拒绝 rows rejected",
-                        report.members, report.rejected
-                    );
+                let mut v = report.json("zh");
+                if let Some(o) = v.as_object_mut() {
+                    // interfaces.md's object: counts and errors only.
+                    o.remove("dry_run");
                 }
+                println!("{v}");
+            } else {
+                println!(
+                    "{}: {} 户 households, {} 人 members, {} 行被拒绝 rows rejected",
+                    done_word(report.dry_run),
+                    report.households,
+                    report.members,
+                    report.rejected
+                );
             }
             Ok(())
         }
         Err(AppError::Invalid(errors)) => {
             if format == "json" {
-                println!("{}", report_json(0, 0, rows_with_errors(&errors), &errors));
+                println!(
+                    "{}",
+                    json!({ "households": 0, "members": 0, "rejected": rows_with_errors(&errors), "errors": errors_json(&errors) })
+                );
             }
-            let lines: Vec<String> = errors
-                .iter()
-                .map(|f| {
-                    format!(
-                        "{} / {}",
-                        dingdian_app::error_line(f, "zh"),
-                        dingdian_app::error_line(f, "en")
-                    )
-                })
-                .collect();
-            Err(Failure::Invalid(format!(
-                "导入失败，未写入任何数据 / import failed, nothing was written ({} problems):\n{}",
-                errors.len(),
-                lines.join("\n")
-            )))
+            Err(invalid_failure(&errors))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn done_word(dry_run: bool) -> &'static str {
+    if dry_run {
+        "检查通过（未写入）/ checked, nothing written"
+    } else {
+        "导入成功 / imported"
+    }
+}
+
+fn invalid_failure(errors: &[dingdian_core::FieldError]) -> Failure {
+    let lines: Vec<String> = errors
+        .iter()
+        .map(|f| {
+            format!(
+                "{} / {}",
+                dingdian_app::error_line(f, "zh"),
+                dingdian_app::error_line(f, "en")
+            )
+        })
+        .collect();
+    Failure::Invalid(format!(
+        "导入失败，未写入任何数据 / import failed, nothing was written ({} problems):\n{}",
+        errors.len(),
+        lines.join("\n")
+    ))
+}
+
+/// Writes the rejected rows beside the input: `NAME.rejects.csv` (UTF-8
+/// with BOM) for a CSV input, `NAME.rejects.xlsx` for an xlsx one.
+fn write_rejects(input: &Path, rejects: &Rejects) -> Result<(), Failure> {
+    let path = rejects_path(input);
+    let data = if path.extension().is_some_and(|e| e == "csv") {
+        rejects.csv()?
+    } else {
+        let t = Table {
+            headers: rejects.headers.clone(),
+            rows: rejects.rows.iter().cloned().enumerate().collect(),
+            format: dingdian_app::tabular::Format::Xlsx,
+        };
+        table_bytes(&path.to_string_lossy(), &t)?
+    };
+    std::fs::write(&path, data)
+        .map_err(|e| Failure::System(format!("cannot write {}: {e}", path.display())))?;
+    eprintln!(
+        "被拒绝的行已写入 / rejected rows written to {}",
+        path.display()
+    );
+    Ok(())
+}
+
+/// An area statistics import: all or nothing, or with `--skip-invalid`
+/// the valid rows and a rejects file; `--dry-run` writes nothing.
+fn import_statistics(
+    app: &App,
+    file: &Path,
+    name: &str,
+    bytes: &[u8],
+    opts: ImportOptions,
+    format: &str,
+) -> Result<(), Failure> {
+    match app.import_statistics(&Actor::cli(), name, bytes, opts) {
+        Ok(report) => {
+            if let Some(rejects) = &report.rejects {
+                write_rejects(file, rejects)?;
+            }
+            if format == "json" {
+                println!(
+                    "{}",
+                    json!({ "rows": report.rows, "rejected": report.rejected, "errors": errors_json(&report.errors) })
+                );
+            } else {
+                println!(
+                    "{}: {} 行 rows, {} 行被拒绝 rows rejected",
+                    done_word(report.dry_run),
+                    report.rows,
+                    report.rejected
+                );
+            }
+            Ok(())
+        }
+        Err(AppError::Invalid(errors)) => {
+            if format == "json" {
+                println!(
+                    "{}",
+                    json!({ "households": 0, "members": 0, "rejected": rows_with_errors(&errors), "errors": errors_json(&errors) })
+                );
+            }
+            Err(invalid_failure(&errors))
         }
         Err(e) => Err(e.into()),
     }

@@ -131,6 +131,9 @@ registry_enum! {
     ]
 }
 
+mod extended;
+pub use extended::*;
+
 // ---------------------------------------------------------------------------
 // ID numbers
 
@@ -264,6 +267,8 @@ pub struct RawRow<'a> {
     pub identified_year: &'a str,
     pub exit_year: &'a str,
     pub cause: &'a str,
+    /// The optional extended columns (all "" when the file has none).
+    pub ext: RawExtended<'a>,
 }
 
 /// One valid registry row.
@@ -281,6 +286,10 @@ pub struct RegistryRow {
     pub identified_year: i32,
     pub exit_year: Option<i32>,
     pub cause: Cause,
+    /// The optional extended household fields (empty when not given).
+    pub household_extras: HouseholdExtras,
+    /// The optional extended member fields (empty when not given).
+    pub member_extras: MemberExtras,
 }
 
 impl RegistryRow {
@@ -828,6 +837,7 @@ pub fn validate_row(
     }
 
     let cause = enum_cell("cause", raw.cause, Cause::parse, Cause::unknown_msg, &mut e);
+    let (household_extras, member_extras) = validate_extended(&raw.ext, cause, excel, &mut e);
 
     if !e.is_empty() {
         return Err(e);
@@ -869,6 +879,8 @@ pub fn validate_row(
             identified_year,
             exit_year,
             cause,
+            household_extras,
+            member_extras,
         }),
         _ => unreachable!("every missing value pushed an error"),
     }
@@ -908,7 +920,8 @@ fn yuan_text(fen: i64) -> String {
 
 /// Problems across the rows of one household in one year: exactly one head,
 /// and the household fields (`village_code`, `income_per_capita`, `status`,
-/// `identified_year`, `exit_year`, `cause`) agree on every row.
+/// `identified_year`, `exit_year`, `cause`, and the extended household
+/// fields `household_type` … `water_secure` when given) agree on every row.
 ///
 /// `rows` are (Excel row number, row) of ONE (year, household_id). The
 /// household's first row is the one with the lowest row number; every other
@@ -970,52 +983,42 @@ pub fn check_household(rows: &[(usize, &RegistryRow)]) -> Vec<FieldError> {
         if i == 0 {
             continue;
         }
-        let exit_text = |r: &RegistryRow| r.exit_year.map(|y| y.to_string()).unwrap_or_default();
-        let checks: [(&str, bool, String); 6] = [
-            (
-                "village_code",
-                row.village_code != first.village_code,
-                row.village_code.clone(),
-            ),
-            (
-                "income_per_capita",
-                row.income_fen != first.income_fen,
-                yuan_text(row.income_fen),
-            ),
-            (
-                "status",
-                row.status != first.status,
-                row.status.zh().to_string(),
-            ),
+        // Values are written out only for the columns that differ: most
+        // households agree, and this runs for every row of a file.
+        let differs: [(&str, bool); 6] = [
+            ("village_code", row.village_code != first.village_code),
+            ("income_per_capita", row.income_fen != first.income_fen),
+            ("status", row.status != first.status),
             (
                 "identified_year",
                 row.identified_year != first.identified_year,
-                row.identified_year.to_string(),
             ),
-            (
-                "exit_year",
-                row.exit_year != first.exit_year,
-                exit_text(row),
-            ),
-            (
-                "cause",
-                row.cause != first.cause,
-                row.cause.zh().to_string(),
-            ),
+            ("exit_year", row.exit_year != first.exit_year),
+            ("cause", row.cause != first.cause),
         ];
-        for (field, differs, value) in checks {
-            if differs {
-                out.push(
-                    err(
-                        field,
-                        &value,
-                        "household_mismatch",
-                        format!("同一户各成员的此项应相同，与第 {first_no} 行不一致"),
-                        format!("must be the same for every member of the household; differs from row {first_no}"),
-                    )
-                    .at_row(no),
-                );
-            }
+        let core = differs.iter().filter(|(_, d)| *d).map(|(field, _)| {
+            let value = match *field {
+                "village_code" => row.village_code.clone(),
+                "income_per_capita" => yuan_text(row.income_fen),
+                "status" => row.status.zh().to_string(),
+                "identified_year" => row.identified_year.to_string(),
+                "exit_year" => row.exit_year.map(|y| y.to_string()).unwrap_or_default(),
+                _ => row.cause.zh().to_string(),
+            };
+            (*field, value)
+        });
+        let extended = household_differences(&first.household_extras, &row.household_extras);
+        for (field, value) in core.chain(extended) {
+            out.push(
+                err(
+                    field,
+                    &value,
+                    "household_mismatch",
+                    format!("同一户各成员的此项应相同，与第 {first_no} 行不一致"),
+                    format!("must be the same for every member of the household; differs from row {first_no}"),
+                )
+                .at_row(no),
+            );
         }
     }
     out
@@ -1225,6 +1228,7 @@ mod tests {
             identified_year: "2014",
             exit_year: "2015",
             cause: "因病",
+            ext: RawExtended::default(),
         }
     }
 
@@ -1704,6 +1708,7 @@ mod tests {
             identified_year: "abc",
             exit_year: "",
             cause: "",
+            ext: RawExtended::default(),
         };
         let e = validate_row(&raw, &known, false).unwrap_err();
         let got: Vec<(&str, &str)> = e

@@ -1,6 +1,6 @@
 //! The analytics snapshot: the registry held in memory column by column,
 //! one partition per (year, county), so that any slice — area × year ×
-//! status × cause … — is a scan over a few arrays, never a SQL query per
+//! status × cause × household type … — is a scan over a few arrays, never a SQL query per
 //! request. The store keeps it current: imports refresh the partitions
 //! they touched.
 
@@ -28,6 +28,8 @@ pub struct Partition {
     pub relation: Vec<u8>,
     pub sex: Vec<u8>,
     pub birth_year: Vec<u16>,
+    /// The household type's code (0: not given).
+    pub household_type: Vec<u8>,
 }
 
 impl Partition {
@@ -66,6 +68,7 @@ impl Partition {
         self.sex.push(r.sex);
         self.birth_year
             .push(r.birth_year.clamp(0, u16::MAX as i32) as u16);
+        self.household_type.push(r.household_type);
     }
 }
 
@@ -75,6 +78,8 @@ pub struct Slice {
     pub status: Option<u8>,
     pub cause: Option<u8>,
     pub sex: Option<u8>,
+    /// A household type's code; 0 selects households without one.
+    pub household_type: Option<u8>,
 }
 
 impl Slice {
@@ -82,6 +87,9 @@ impl Slice {
         self.status.is_none_or(|s| p.status[i] == s)
             && self.cause.is_none_or(|c| p.cause[i] == c)
             && self.sex.is_none_or(|s| p.sex[i] == s)
+            && self
+                .household_type
+                .is_none_or(|t| p.household_type.get(i).copied().unwrap_or(0) == t)
     }
 }
 

@@ -12,6 +12,10 @@ const SQLITE: &[(i64, &str)] = &[
     ),
     (4, include_str!("../migrations/sqlite/0004_audit_chain.sql")),
     (5, include_str!("../migrations/sqlite/0005_identity.sql")),
+    (
+        6,
+        include_str!("../migrations/sqlite/0006_registry_extended.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (
@@ -28,6 +32,10 @@ const POSTGRES: &[(i64, &str)] = &[
         include_str!("../migrations/postgres/0004_audit_chain.sql"),
     ),
     (5, include_str!("../migrations/postgres/0005_identity.sql")),
+    (
+        6,
+        include_str!("../migrations/postgres/0006_registry_extended.sql"),
+    ),
 ];
 
 /// Steps in Rust that run right after a migration's SQL, in the same

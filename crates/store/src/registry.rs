@@ -5,6 +5,10 @@
 
 use crate::db::{Conn, Page, Result, Row, Value};
 use crate::params;
+use dingdian_core::registry::{
+    CauseSet, Education, GUARANTEE_COLUMNS, Health, HouseholdExtras, HouseholdType, LabourSkill,
+    MemberExtras, MigrantWork,
+};
 use dingdian_core::role::Scope;
 
 /// Rows per statement for `IN (…)` lists: well under both backends' limits.
@@ -88,6 +92,8 @@ pub struct HouseholdRow {
     pub identified_year: i32,
     pub exit_year: Option<i32>,
     pub cause: u8,
+    /// The optional extended household fields.
+    pub extras: HouseholdExtras,
 }
 
 /// A member as stored: sealed ID number and name with the blind index.
@@ -103,6 +109,74 @@ pub struct MemberRow {
     pub relation: u8,
     pub sex: u8,
     pub birth_year: i32,
+    /// The optional extended member fields (health is sensitive).
+    pub extras: MemberExtras,
+}
+
+/// The extended household columns, in [`HouseholdExtras`] order.
+const HOUSEHOLD_EXTRA_COLUMNS: [&str; 12] = [
+    "household_type",
+    "other_causes",
+    "wage_income_fen",
+    "business_income_fen",
+    "property_income_fen",
+    "transfer_income_fen",
+    "food_secure",
+    "clothing_secure",
+    "education_secure",
+    "medical_secure",
+    "housing_secure",
+    "water_secure",
+];
+
+/// The extended member columns, in [`MemberExtras`] order.
+const MEMBER_EXTRA_COLUMNS: [&str; 4] = ["health", "education", "labour_skill", "migrant_work"];
+
+fn household_extra_values(x: &HouseholdExtras, out: &mut Vec<Value>) {
+    out.push(x.household_type.map(|t| i64::from(t.code())).into());
+    out.push(
+        (!x.other_causes.is_empty())
+            .then_some(i64::from(x.other_causes.0))
+            .into(),
+    );
+    out.extend(x.incomes.iter().map(|v| Value::from(*v)));
+    out.extend(x.guarantees.iter().map(|v| Value::from(v.map(i64::from))));
+}
+
+/// Reads the extended household fields from `at` on (the order of
+/// [`HOUSEHOLD_EXTRA_COLUMNS`]).
+fn household_extras_from(r: &Row, at: usize) -> HouseholdExtras {
+    let code = |i: usize| r.opt_i64(at + i).map(|v| v as u8);
+    let mut x = HouseholdExtras {
+        household_type: code(0).and_then(HouseholdType::from_code),
+        other_causes: CauseSet(r.opt_i64(at + 1).unwrap_or(0) as u16),
+        ..Default::default()
+    };
+    for k in 0..4 {
+        x.incomes[k] = r.opt_i64(at + 2 + k);
+    }
+    for k in 0..GUARANTEE_COLUMNS.len() {
+        x.guarantees[k] = r.opt_i64(at + 6 + k).map(|v| v != 0);
+    }
+    x
+}
+
+fn member_extra_values(x: &MemberExtras, out: &mut Vec<Value>) {
+    let code = |c: Option<u8>| Value::from(c.map(i64::from));
+    out.push(code(x.health.map(Health::code)));
+    out.push(code(x.education.map(Education::code)));
+    out.push(code(x.labour_skill.map(LabourSkill::code)));
+    out.push(code(x.migrant_work.map(MigrantWork::code)));
+}
+
+fn member_extras_from(r: &Row, at: usize) -> MemberExtras {
+    let code = |i: usize| r.opt_i64(at + i).map(|v| v as u8);
+    MemberExtras {
+        health: code(0).and_then(Health::from_code),
+        education: code(1).and_then(Education::from_code),
+        labour_skill: code(2).and_then(LabourSkill::from_code),
+        migrant_work: code(3).and_then(MigrantWork::from_code),
+    }
 }
 
 /// Removes households (and their members) of a year, before a re-import
@@ -155,10 +229,14 @@ pub fn registered(
 }
 
 pub fn insert_households(c: &mut dyn Conn, rows: &[HouseholdRow], now: i64) -> Result<u64> {
+    // The extended columns are written only when some household has them,
+    // so files without them take the same path as before.
+    let with_extras = rows.iter().any(|h| !h.extras.is_empty());
     let values: Vec<Vec<Value>> = rows
         .iter()
         .map(|h| {
-            vec![
+            let mut v = Vec::with_capacity(22);
+            v.extend([
                 h.year.into(),
                 h.household_code.clone().into(),
                 h.county_code.clone().into(),
@@ -169,32 +247,38 @@ pub fn insert_households(c: &mut dyn Conn, rows: &[HouseholdRow], now: i64) -> R
                 h.exit_year.into(),
                 (h.cause as i64).into(),
                 now.into(),
-            ]
+            ]);
+            if with_extras {
+                household_extra_values(&h.extras, &mut v);
+            }
+            v
         })
         .collect();
-    c.insert_rows(
-        "households",
-        &[
-            "year",
-            "household_code",
-            "county_code",
-            "village_code",
-            "income_fen",
-            "status",
-            "identified_year",
-            "exit_year",
-            "cause",
-            "imported_at",
-        ],
-        &values,
-    )
+    let mut columns = vec![
+        "year",
+        "household_code",
+        "county_code",
+        "village_code",
+        "income_fen",
+        "status",
+        "identified_year",
+        "exit_year",
+        "cause",
+        "imported_at",
+    ];
+    if with_extras {
+        columns.extend(HOUSEHOLD_EXTRA_COLUMNS);
+    }
+    c.insert_rows("households", &columns, &values)
 }
 
 pub fn insert_members(c: &mut dyn Conn, rows: &[MemberRow]) -> Result<u64> {
+    let with_extras = rows.iter().any(|m| !m.extras.is_empty());
     let values: Vec<Vec<Value>> = rows
         .iter()
         .map(|m| {
-            vec![
+            let mut v = Vec::with_capacity(14);
+            v.extend([
                 m.year.into(),
                 Value::Blob(m.id_index.clone()),
                 m.household_code.clone().into(),
@@ -205,25 +289,29 @@ pub fn insert_members(c: &mut dyn Conn, rows: &[MemberRow]) -> Result<u64> {
                 (m.relation as i64).into(),
                 (m.sex as i64).into(),
                 m.birth_year.into(),
-            ]
+            ]);
+            if with_extras {
+                member_extra_values(&m.extras, &mut v);
+            }
+            v
         })
         .collect();
-    c.insert_rows(
-        "members",
-        &[
-            "year",
-            "id_index",
-            "household_code",
-            "county_code",
-            "id_cipher",
-            "name_cipher",
-            "key_id",
-            "relation",
-            "sex",
-            "birth_year",
-        ],
-        &values,
-    )
+    let mut columns = vec![
+        "year",
+        "id_index",
+        "household_code",
+        "county_code",
+        "id_cipher",
+        "name_cipher",
+        "key_id",
+        "relation",
+        "sex",
+        "birth_year",
+    ];
+    if with_extras {
+        columns.extend(MEMBER_EXTRA_COLUMNS);
+    }
+    c.insert_rows("members", &columns, &values)
 }
 
 fn scope_condition(scope: &Scope, column: &str, p: &mut Vec<Value>) -> String {
@@ -238,7 +326,31 @@ fn scope_condition(scope: &Scope, column: &str, p: &mut Vec<Value>) -> String {
     }
 }
 
-const HOUSEHOLD_COLUMNS: &str = "h.year, h.household_code, h.county_code, h.village_code, h.income_fen, h.status, h.identified_year, h.exit_year, h.cause";
+const HOUSEHOLD_COLUMNS: &str = "h.year, h.household_code, h.county_code, h.village_code, h.income_fen, h.status, h.identified_year, h.exit_year, h.cause, \
+    h.household_type, h.other_causes, h.wage_income_fen, h.business_income_fen, h.property_income_fen, h.transfer_income_fen, \
+    h.food_secure, h.clothing_secure, h.education_secure, h.medical_secure, h.housing_secure, h.water_secure";
+/// How many columns `HOUSEHOLD_COLUMNS` selects.
+const HOUSEHOLD_WIDTH: usize = 21;
+
+const MEMBER_COLUMNS: &str = "m.year, m.id_index, m.household_code, m.county_code, m.id_cipher, m.name_cipher, m.key_id, m.relation, m.sex, m.birth_year, \
+    m.health, m.education, m.labour_skill, m.migrant_work";
+
+/// A member from `MEMBER_COLUMNS` selected from `at` on.
+fn member_from(r: &Row, at: usize) -> MemberRow {
+    MemberRow {
+        year: r.i64(at) as i32,
+        id_index: r.blob(at + 1),
+        household_code: r.str(at + 2),
+        county_code: r.str(at + 3),
+        id_cipher: r.blob(at + 4),
+        name_cipher: r.blob(at + 5),
+        key_id: r.str(at + 6),
+        relation: r.i64(at + 7) as u8,
+        sex: r.i64(at + 8) as u8,
+        birth_year: r.i64(at + 9) as i32,
+        extras: member_extras_from(r, at + 10),
+    }
+}
 
 fn household_from(r: &Row) -> HouseholdRow {
     HouseholdRow {
@@ -251,6 +363,7 @@ fn household_from(r: &Row) -> HouseholdRow {
         identified_year: r.i64(6) as i32,
         exit_year: r.opt_i64(7).map(|y| y as i32),
         cause: r.i64(8) as u8,
+        extras: household_extras_from(r, 9),
     }
 }
 
@@ -305,7 +418,9 @@ pub fn households(
         &p,
     )?;
     Ok((
-        rows.iter().map(|r| (household_from(r), r.i64(9))).collect(),
+        rows.iter()
+            .map(|r| (household_from(r), r.i64(HOUSEHOLD_WIDTH)))
+            .collect(),
         total,
     ))
 }
@@ -324,25 +439,12 @@ pub fn household_members(
     };
     let h = household_from(&h);
     let rows = c.query(
-        "SELECT year, id_index, household_code, county_code, id_cipher, name_cipher, key_id, relation, sex, birth_year \
-         FROM members WHERE year = ? AND household_code = ? ORDER BY relation, birth_year",
+        &format!(
+            "SELECT {MEMBER_COLUMNS} FROM members m WHERE m.year = ? AND m.household_code = ? ORDER BY m.relation, m.birth_year"
+        ),
         params![year, household_code],
     )?;
-    let members = rows
-        .iter()
-        .map(|r| MemberRow {
-            year: r.i64(0) as i32,
-            id_index: r.blob(1),
-            household_code: r.str(2),
-            county_code: r.str(3),
-            id_cipher: r.blob(4),
-            name_cipher: r.blob(5),
-            key_id: r.str(6),
-            relation: r.i64(7) as u8,
-            sex: r.i64(8) as u8,
-            birth_year: r.i64(9) as i32,
-        })
-        .collect();
+    let members = rows.iter().map(|r| member_from(r, 0)).collect();
     Ok(Some((h, members)))
 }
 
@@ -388,7 +490,7 @@ pub fn scan(
     each: &mut dyn FnMut(&ScanRow),
 ) -> Result<()> {
     let rows = c.query(
-        "SELECT h.household_code, h.village_code, h.income_fen, h.status, h.cause, m.relation, m.sex, m.birth_year \
+        "SELECT h.household_code, h.village_code, h.income_fen, h.status, h.cause, m.relation, m.sex, m.birth_year, h.household_type \
          FROM members m JOIN households h ON h.year = m.year AND h.household_code = m.household_code \
          WHERE m.year = ? AND m.county_code = ? ORDER BY h.household_code",
         params![year, county],
@@ -403,6 +505,7 @@ pub fn scan(
             relation: r.i64(5) as u8,
             sex: r.i64(6) as u8,
             birth_year: r.i64(7) as i32,
+            household_type: r.opt_i64(8).unwrap_or(0) as u8,
         });
     }
     Ok(())
@@ -418,6 +521,8 @@ pub struct ScanRow {
     pub relation: u8,
     pub sex: u8,
     pub birth_year: i32,
+    /// The household type's code, 0 when not given.
+    pub household_type: u8,
 }
 
 /// Every (year, county) that holds registry members.
@@ -443,7 +548,7 @@ pub fn export_rows(
     }
     let rows = c.query(
         &format!(
-            "SELECT {HOUSEHOLD_COLUMNS}, m.id_index, m.id_cipher, m.name_cipher, m.key_id, m.relation, m.sex, m.birth_year \
+            "SELECT {HOUSEHOLD_COLUMNS}, {MEMBER_COLUMNS} \
              FROM households h JOIN members m ON m.year = h.year AND m.household_code = h.household_code \
              WHERE h.year = ?{w} ORDER BY h.village_code, h.household_code, m.relation"
         ),
@@ -451,22 +556,7 @@ pub fn export_rows(
     )?;
     Ok(rows
         .iter()
-        .map(|r| {
-            let h = household_from(r);
-            let m = MemberRow {
-                year: h.year,
-                id_index: r.blob(9),
-                household_code: h.household_code.clone(),
-                county_code: h.county_code.clone(),
-                id_cipher: r.blob(10),
-                name_cipher: r.blob(11),
-                key_id: r.str(12),
-                relation: r.i64(13) as u8,
-                sex: r.i64(14) as u8,
-                birth_year: r.i64(15) as i32,
-            };
-            (h, m)
-        })
+        .map(|r| (household_from(r), member_from(r, HOUSEHOLD_WIDTH)))
         .collect())
 }
 
@@ -530,6 +620,8 @@ pub fn members_sealed_otherwise(
             relation: r.i64(7) as u8,
             sex: r.i64(8) as u8,
             birth_year: r.i64(9) as i32,
+            // Not read: a rotation rewrites only the sealed columns.
+            extras: Default::default(),
         })
         .collect())
 }

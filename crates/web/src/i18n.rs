@@ -622,6 +622,114 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "自身发展动力不足",
         "Lack of own drive",
     ),
+    // the optional extended registry fields
+    ("household_type", "户类型", "Household type"),
+    ("household_type_general", "一般贫困户", "General"),
+    (
+        "household_type_subsistence",
+        "低保贫困户",
+        "Subsistence allowance",
+    ),
+    (
+        "household_type_five_guarantees",
+        "特困供养贫困户",
+        "Five guarantees (destitute support)",
+    ),
+    ("other_causes", "其他致贫原因", "Other causes"),
+    ("wage_income", "工资性收入", "Wage income"),
+    ("business_income", "生产经营性收入", "Business income"),
+    ("property_income", "财产性收入", "Property income"),
+    ("transfer_income", "转移性收入", "Transfer income"),
+    (
+        "unit_yuan_household_year",
+        "元/户·年",
+        "yuan per household per year",
+    ),
+    ("food_secure", "不愁吃", "Enough food"),
+    ("clothing_secure", "不愁穿", "Enough clothing"),
+    (
+        "education_secure",
+        "义务教育有保障",
+        "Compulsory education secured",
+    ),
+    (
+        "medical_secure",
+        "基本医疗有保障",
+        "Basic medical care secured",
+    ),
+    ("housing_secure", "住房安全有保障", "Safe housing secured"),
+    (
+        "water_secure",
+        "饮水安全有保障",
+        "Safe drinking water secured",
+    ),
+    ("health", "健康状况", "Health"),
+    ("health_healthy", "健康", "Healthy"),
+    ("health_chronic_illness", "长期慢性病", "Chronic illness"),
+    ("health_serious_illness", "患有大病", "Serious illness"),
+    ("health_disabled", "残疾", "Disabled"),
+    ("education", "文化程度", "Schooling"),
+    ("education_preschool", "学龄前儿童", "Pre-school child"),
+    (
+        "education_illiterate",
+        "文盲或半文盲",
+        "Illiterate or semi-literate",
+    ),
+    ("education_primary", "小学", "Primary school"),
+    ("education_junior_secondary", "初中", "Junior secondary"),
+    ("education_senior_secondary", "高中", "Senior secondary"),
+    ("education_tertiary", "大专及以上", "College or above"),
+    ("labour_skill", "劳动技能", "Labour skill"),
+    ("labour_skill_skilled", "技能劳动力", "Skilled labour"),
+    ("labour_skill_ordinary", "普通劳动力", "Ordinary labour"),
+    (
+        "labour_skill_weak",
+        "弱劳动力或半劳动力",
+        "Weak or half labour",
+    ),
+    (
+        "labour_skill_lost",
+        "丧失劳动力",
+        "Lost the ability to work",
+    ),
+    ("labour_skill_no_labour", "无劳动力", "No labour"),
+    ("migrant_work", "务工状况", "Migrant work"),
+    (
+        "migrant_work_not_working",
+        "未务工",
+        "Not working for wages",
+    ),
+    (
+        "migrant_work_in_township",
+        "乡镇内务工",
+        "Within the township",
+    ),
+    ("migrant_work_in_county", "县内务工", "Within the county"),
+    (
+        "migrant_work_in_province",
+        "省内务工",
+        "Within the province",
+    ),
+    (
+        "migrant_work_out_of_province",
+        "省外务工",
+        "Outside the province",
+    ),
+    (
+        "optional_columns",
+        "可选列（按户或按人填写，可不填）",
+        "Optional columns (per household or per member, may be left out)",
+    ),
+    (
+        "download_rejects",
+        "下载被拒绝的行",
+        "Download the rejected rows",
+    ),
+    (
+        "download_rejects_note",
+        "CSV 文件：原样保留被拒绝的行，最后一列“错误/error”说明原因；改正后可再次导入。",
+        "A CSV file: the rejected rows as sent, with the reason in the last column “错误/error”; correct them and import the file again.",
+    ),
     ("relation_head", "户主", "Head"),
     ("relation_spouse", "配偶", "Spouse"),
     ("relation_child", "子女", "Child"),
@@ -853,6 +961,14 @@ mod tests {
                 .iter()
                 .map(|r| format!("relation_{}", r.as_str())),
         );
+        use dingdian_core::registry::{
+            ALL_EDUCATION, ALL_HEALTH, ALL_HOUSEHOLD_TYPES, ALL_LABOUR_SKILLS, ALL_MIGRANT_WORK,
+        };
+        keys.extend(ALL_HOUSEHOLD_TYPES.map(|v| format!("household_type_{}", v.as_str())));
+        keys.extend(ALL_HEALTH.map(|v| format!("health_{}", v.as_str())));
+        keys.extend(ALL_EDUCATION.map(|v| format!("education_{}", v.as_str())));
+        keys.extend(ALL_LABOUR_SKILLS.map(|v| format!("labour_skill_{}", v.as_str())));
+        keys.extend(ALL_MIGRANT_WORK.map(|v| format!("migrant_work_{}", v.as_str())));
         for k in [
             "sex_male",
             "sex_female",

@@ -23,7 +23,20 @@ both_backends!(
     statistics_upload_and_templates,
     search_by_id_number_and_registry_list,
     poverty_lines_are_listed_and_amended_by_the_office,
+    the_job_page_offers_the_rejects_file_to_who_may_follow_the_job,
+    extended_fields_on_the_card_the_api_and_the_dashboard,
 );
+
+/// The columns named by an import's JSON error answer (import shape:
+/// `column`, not `field`).
+fn import_columns(r: &Resp) -> Vec<String> {
+    r.json()["error"]["fields"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no error fields in {}", r.text()))
+        .iter()
+        .map(|f| f["column"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
 
 /// A multipart upload of one file with form fields, from a signed-in browser.
 fn upload(
@@ -594,7 +607,7 @@ fn uploading_a_registry_runs_a_job_to_the_dashboard(db: &TestDb) {
         &[],
     );
     r.expect(422);
-    assert_eq!(r.fields(), vec!["body"]);
+    assert_eq!(import_columns(&r), vec!["body"]);
     let r = web.api_raw(
         "post",
         "/imports/registry?file_name=x.exe",
@@ -603,7 +616,7 @@ fn uploading_a_registry_runs_a_job_to_the_dashboard(db: &TestDb) {
         &[],
     );
     r.expect(422);
-    assert_eq!(r.fields(), vec!["file_name"]);
+    assert_eq!(import_columns(&r), vec!["file_name"]);
     // The inspector may not import.
     user(&web.app, "inspector1", "inspector", None, None);
     let it = web.direct_token("inspector1", PASSWORD);
@@ -980,4 +993,231 @@ fn poverty_lines_are_listed_and_amended_by_the_office(db: &TestDb) {
         &[("_csrf", &csrf), ("year", "2014"), ("line_yuan", "1")],
     )
     .expect(403);
+}
+
+fn the_job_page_offers_the_rejects_file_to_who_may_follow_the_job(db: &TestDb) {
+    let web = Web::new(db);
+    user(&web.app, "zhouqu1", "county", None, Some(ZHOUQU));
+    user(&web.app, "zhouqu2", "county", None, Some(ZHOUQU));
+    user(&web.app, "xingtang1", "county", None, Some(XINGTANG));
+    let mut b = web.browser();
+    b.sign_in("zhouqu1", PASSWORD);
+    let csrf = csrf_of(&b.get("/registry/import").text());
+    let good = id_number("19800101", 11);
+    let mut bad = id_number("19820202", 22);
+    let last = if bad.ends_with('1') { '2' } else { '1' };
+    bad.replace_range(17.., &last.to_string());
+    let bad_row = format!("2014,{TADE},ZQ101,{bad},陈三,户主,2100,未脱贫,2014,,缺水");
+    let csv = format!(
+        "{REGISTRY_HEADER}\n2014,{MIAOGOU},ZQ100,{good},刘一,户主,1800,未脱贫,2014,,因病\n{bad_row}\n"
+    );
+    let r = upload(
+        &mut b,
+        "/registry/import",
+        &[("_csrf", &csrf), ("skip_invalid", "true")],
+        "county.csv",
+        csv.as_bytes(),
+    );
+    r.expect(303);
+    let job = r.header("location").unwrap().to_string();
+    let html = finished_job_page(&mut b, &job);
+    assert!(element(&html, "report-rejected").contains('1'));
+    let link = element(&html, "rejects-download");
+    let href = format!("{job}/rejects.csv");
+    assert!(unescape(&link).contains(&href), "{link}");
+
+    let downloads = || {
+        web.app
+            .store
+            .read(|c| {
+                c.query_i64(
+                    "SELECT COUNT(*) FROM audit_log WHERE action = 'registry.rejects.download'",
+                    &[],
+                )
+            })
+            .unwrap()
+    };
+    assert_eq!(downloads(), 0);
+    let r = b.get(&href);
+    r.expect(200);
+    assert!(r.header("content-type").unwrap().starts_with("text/csv"));
+    assert!(
+        r.header("content-disposition")
+            .unwrap()
+            .contains("county.rejects.csv")
+    );
+    assert!(
+        r.body.starts_with(b"\xEF\xBB\xBF"),
+        "UTF-8 with BOM, as the CLI writes it"
+    );
+    let text = String::from_utf8(r.body[3..].to_vec()).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], format!("{REGISTRY_HEADER},错误/error"));
+    assert!(
+        lines[1].starts_with(&bad_row),
+        "the row as sent: {}",
+        lines[1]
+    );
+    assert!(lines[1].contains("校验码"), "{}", lines[1]);
+    assert_eq!(lines.len(), 2);
+    assert_eq!(downloads(), 1, "the download is audited");
+
+    // Another importer of the county may have it; another county may not.
+    let mut colleague = web.browser();
+    colleague.sign_in("zhouqu2", PASSWORD);
+    colleague.get(&href).expect(200);
+    let mut stranger = web.browser();
+    stranger.sign_in("xingtang1", PASSWORD);
+    stranger.get(&href).expect(404);
+    let mut anon = web.browser();
+    let r = anon.get(&href);
+    assert_eq!(r.status.as_u16(), 303);
+    assert!(r.header("location").unwrap().starts_with("/login"));
+
+    // A job without rejected rows offers no download.
+    let clean = format!(
+        "{REGISTRY_HEADER}\n2014,{MIAOGOU},ZQ102,{},刘五,户主,1800,未脱贫,2014,,因病\n",
+        id_number("19810101", 55)
+    );
+    let r = upload(
+        &mut b,
+        "/registry/import",
+        &[("_csrf", &csrf)],
+        "ok.csv",
+        clean.as_bytes(),
+    );
+    let job = r.header("location").unwrap().to_string();
+    let html = finished_job_page(&mut b, &job);
+    assert!(!html.contains("rejects-download"));
+    b.get(&format!("{job}/rejects.csv")).expect(404);
+}
+
+fn extended_fields_on_the_card_the_api_and_the_dashboard(db: &TestDb) {
+    let web = Web::new(db);
+    let ext = format!(
+        "{REGISTRY_HEADER},户类型,其他致贫原因,转移性收入,住房安全有保障,健康状况,文化程度\n\
+         2014,{MIAOGOU},ZQ200,{},刘一,户主,1800,未脱贫,2014,,因病,低保贫困户,缺水,1200.5,否,长期慢性病,初中\n\
+         2014,{MIAOGOU},ZQ200,{},刘二,配偶,1800,未脱贫,2014,,因病,低保贫困户,缺水,1200.5,否,健康,小学\n\
+         2014,{TADE},ZQ201,{},陈三,户主,2100,未脱贫,2014,,缺水,一般贫困户,,,是,,\n",
+        id_number("19700101", 11),
+        id_number("19720101", 22),
+        id_number("19750505", 33)
+    );
+    web.app
+        .import_registry(
+            &cli(),
+            "ext.csv",
+            ext.as_bytes(),
+            Default::default(),
+            &|_, _, _| {},
+        )
+        .unwrap();
+    web.app
+        .import_statistics(
+            &cli(),
+            "s.csv",
+            statistics_csv().as_bytes(),
+            Default::default(),
+        )
+        .unwrap();
+    let mut b = office_browser(&web);
+    let html = b.get("/registry/2014/ZQ200").text();
+    let facts = element(&html, "extended");
+    for word in [
+        "户类型",
+        "低保贫困户",
+        "其他致贫原因",
+        "缺水",
+        "转移性收入",
+        "1,200.50",
+        "住房安全有保障",
+        "否",
+    ] {
+        assert!(facts.contains(word), "{word} in {facts}");
+    }
+    let members = element(&html, "members");
+    assert!(
+        members.contains("健康状况") && members.contains("长期慢性病") && members.contains("初中")
+    );
+    // A household without extended fields shows none of it.
+    let plain = b.get("/registry/2014/ZQ201").text();
+    assert!(!element(&plain, "members").contains("健康状况"));
+
+    // The API: the household fields beside the contract's, members' too.
+    let token = web.direct_token("office1", PASSWORD);
+    let r = web.get(
+        &format!("/households?county={ZHOUQU}&year=2014&household=ZQ200"),
+        &token,
+    );
+    r.expect(200);
+    let h = &r.json()["items"][0];
+    assert_eq!(h["household_type"], "subsistence");
+    assert_eq!(h["other_causes"], serde_json::json!(["water"]));
+    assert_eq!(h["transfer_income"], 1200.5);
+    assert_eq!(h["housing_secure"], false);
+    assert_eq!(h["wage_income"], Value::Null);
+    let health: Vec<&str> = h["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["health"].as_str().unwrap())
+        .collect();
+    assert_eq!(health.len(), 2);
+    assert!(health.contains(&"chronic_illness") && health.contains(&"healthy"));
+
+    // Indicators sliced by household type, through the API and the page.
+    let r = web.get(
+        &format!("/indicators?area={ZHOUQU}&year=2014&household_type=subsistence"),
+        &token,
+    );
+    r.expect(200);
+    assert_eq!(r.json()["items"][0]["registered_population"], 2);
+    let r = web.get(
+        &format!("/indicators?area={ZHOUQU}&year=2014&household_type=general"),
+        &token,
+    );
+    assert_eq!(r.json()["items"][0]["registered_population"], 1);
+    web.get("/indicators?household_type=rich", &token)
+        .expect(422);
+    let page = b
+        .get(&format!(
+            "/indicators?area={ZHOUQU}&year=2014&household_type=general"
+        ))
+        .text();
+    assert!(
+        page.contains("<option value=\"general\" selected"),
+        "the filter is kept"
+    );
+
+    // The statistics API honours skip_invalid; errors in the import shape.
+    let body = "年度,区划代码,农村人口,农民人均纯收入\n2014,623023,50,4675\n2014,999999,1,1\n";
+    let r = web.api_raw(
+        "post",
+        "/imports/statistics?file_name=s.csv",
+        Some(&token),
+        Some(body.as_bytes().to_vec()),
+        &[],
+    );
+    r.expect(422);
+    assert_eq!(import_columns(&r), vec!["area_code"]);
+    let f = &r.json()["error"]["fields"][0];
+    assert_eq!(
+        (f["row"].as_i64(), f["code"].as_str()),
+        (Some(3), Some("unknown_county"))
+    );
+    assert!(f["message_en"].as_str().unwrap().contains("county"));
+    let r = web.api_raw(
+        "post",
+        "/imports/statistics?file_name=s.csv&skip_invalid=true",
+        Some(&token),
+        Some(body.as_bytes().to_vec()),
+        &[],
+    );
+    r.expect(200);
+    let v = r.json();
+    assert_eq!(
+        (v["rows"].as_i64(), v["rejected"].as_i64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(v["errors"][0]["column"], "area_code");
 }

@@ -235,10 +235,18 @@ pub const ROUTES: &[Route] = &[
     route!(
         "get",
         "/indicators",
-        "Indicators of indicators.md per area and year: the areas of `level` (default county) inside `area`, one year or all; `status`/`cause`/`sex` count only those members",
+        "Indicators of indicators.md per area and year: the areas of `level` (default county) inside `area`, one year or all; `status`/`cause`/`sex`/`household_type` count only those members",
         auth = true,
         query = [
-            "area", "year", "level", "status", "cause", "sex", "page", "per_page"
+            "area",
+            "year",
+            "level",
+            "status",
+            "cause",
+            "sex",
+            "household_type",
+            "page",
+            "per_page"
         ],
         body = None,
         answer = "IndicatorRow",
@@ -281,9 +289,15 @@ pub const ROUTES: &[Route] = &[
     route!(
         "post",
         "/imports/statistics",
-        "Import an area statistics file (the raw CSV or xlsx file as the body), all or nothing",
+        "Import an area statistics file (the raw CSV or xlsx file as the body): all or nothing, or the valid rows with skip_invalid",
         auth = true,
-        query = ["file_name", "dry_run", "encoding", "ignore_unknown_columns"],
+        query = [
+            "file_name",
+            "skip_invalid",
+            "dry_run",
+            "encoding",
+            "ignore_unknown_columns"
+        ],
         body = Some("ImportFile"),
         answer = "StatisticsImported",
         list = false

@@ -72,6 +72,22 @@ fn base_schemas() -> Value {
         }),
         &["intact", "checked"],
     );
+    // The optional extended fields of a household (null when not given);
+    // a second object so that the macro's recursion stays within bounds.
+    let household_extended = json!({
+            "household_type": { "type": ["string", "null"], "enum": ["general", "subsistence", "five_guarantees", null] },
+            "other_causes": { "type": "array", "items": str_ },
+            "wage_income": { "type": ["number", "null"], "description": "yuan per household and year" },
+            "business_income": { "type": ["number", "null"] }, "property_income": { "type": ["number", "null"] }, "transfer_income": { "type": ["number", "null"] },
+            "food_secure": { "type": ["boolean", "null"] }, "clothing_secure": { "type": ["boolean", "null"] }, "education_secure": { "type": ["boolean", "null"] },
+            "medical_secure": { "type": ["boolean", "null"] }, "housing_secure": { "type": ["boolean", "null"] }, "water_secure": { "type": ["boolean", "null"] }
+    });
+    let merged = |mut a: Value, b: Value| {
+        if let (Some(a), Value::Object(b)) = (a.as_object_mut(), b) {
+            a.extend(b);
+        }
+        a
+    };
     json!({
         "Error": s(json!({ "error": s(json!({
             "code": str_, "message": str_,
@@ -135,23 +151,34 @@ fn base_schemas() -> Value {
         "Member": s(json!({
             "id_number": { "type": "string", "description": "masked as 623023********1234 unless the role may see it in full" },
             "name": str_, "relation": { "type": "string", "enum": ["head", "spouse", "child", "parent", "grandchild", "sibling", "other"] },
-            "sex": { "type": "string", "enum": ["male", "female"] }, "birth_year": int
+            "sex": { "type": "string", "enum": ["male", "female"] }, "birth_year": int,
+            "health": { "type": ["string", "null"], "enum": ["healthy", "chronic_illness", "serious_illness", "disabled", null], "description": "sensitive personal data" },
+            "education": { "type": ["string", "null"], "enum": ["preschool", "illiterate", "primary", "junior_secondary", "senior_secondary", "tertiary", null] },
+            "labour_skill": { "type": ["string", "null"], "enum": ["skilled", "ordinary", "weak", "lost", "no_labour", null] },
+            "migrant_work": { "type": ["string", "null"], "enum": ["not_working", "in_township", "in_county", "in_province", "out_of_province", null] }
         }), &["id_number", "name", "relation"]),
-        "Household": s(json!({
+        "Household": s(merged(json!({
             "year": int, "household_id": str_, "county_code": str_, "village_code": str_,
             "income_per_capita": { "type": "number", "description": "yuan per person" },
             "status": { "type": "string", "enum": ["poor", "exited", "returned"] }, "identified_year": int, "exit_year": opt(&int),
             "cause": str_, "member_count": int, "id_numbers_in_full": { "type": "boolean" },
             "members": { "type": "array", "items": { "$ref": "#/components/schemas/Member" } }
-        }), &["year", "household_id", "village_code", "status", "members"]),
+        }), household_extended), &["year", "household_id", "village_code", "status", "members"]),
         "ImportFile": { "type": "string", "format": "binary", "description": "the file itself: CSV (UTF-8 or GBK) or xlsx" },
         "JobStarted": s(json!({ "job": int }), &["job"]),
-        "StatisticsImported": s(json!({ "rows": int, "dry_run": { "type": "boolean" } }), &["rows"]),
+        "ImportError": s(json!({
+            "row": opt(&int), "column": str_, "value": str_, "code": str_,
+            "message": { "type": "string", "description": "in the user's language" }, "message_en": str_
+        }), &["row", "column", "value", "code", "message"]),
+        "StatisticsImported": s(json!({
+            "rows": int, "rejected": int, "dry_run": { "type": "boolean" },
+            "errors": { "type": "array", "items": { "$ref": "#/components/schemas/ImportError" } }
+        }), &["rows", "rejected", "errors"]),
         "Job": s(json!({
             "id": int, "kind": str_, "status": { "type": "string", "enum": ["running", "succeeded", "failed"] },
             "phase": { "type": "string", "description": "read, validate, encrypt, write" }, "done": int, "total": int, "percent": int,
             "message": opt(&str_),
-            "result": { "description": "on success the report {households, members, rejected, errors, dry_run}; on failure the errors [{row, field, value, msg: {code, zh, en}}]" }
+            "result": { "description": "on success the report {households, members, rejected, errors, dry_run}; on failure the errors; each error an ImportError {row, column, value, code, message, message_en}" }
         }), &["id", "status", "phase", "done", "total"]),
         "PovertyLine": s(json!({ "year": int, "line_yuan": { "type": "number" }, "line_fen": int, "note": opt(&str_) }), &["year", "line_yuan"]),
         "AuditRecord": audit_record,

@@ -13,10 +13,10 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use dingdian_app::AppError;
 use dingdian_app::indicators::IndicatorQuery;
-use dingdian_app::registry::{HouseholdCard, ImportOptions};
+use dingdian_app::registry::{HouseholdCard, ImportError, ImportOptions};
 use dingdian_app::tabular::Encoding;
 use dingdian_core::area::Level;
-use dingdian_core::registry::{Cause, PovertyStatus};
+use dingdian_core::registry::{Cause, HouseholdType, PovertyStatus};
 use dingdian_store::analytics::Slice;
 use dingdian_store::registry::HouseholdFilter;
 use serde_json::{Value, json};
@@ -63,6 +63,8 @@ pub async fn indicators(State(state): State<AppState>, c: ApiCtx, Query(q): Q) -
                 },
                 &c.lang,
             )?,
+            household_type: parsed(&q, "household_type", HouseholdType::parse, &c.lang)?
+                .map(|t| t.code()),
         },
     };
     let (app, actor) = (state.app.clone(), c.actor.clone());
@@ -74,10 +76,11 @@ pub async fn indicators(State(state): State<AppState>, c: ApiCtx, Query(q): Q) -
     list(rows[start..end].to_vec(), total)
 }
 
-/// A household with its members, as the API shows it.
+/// A household with its members, as the API shows it: the extended
+/// fields (null when not given) beside the contract's.
 fn household_json(card: &HouseholdCard) -> Value {
     let h = &card.household;
-    json!({
+    let mut v = json!({
         "year": h.year,
         "household_id": h.household_id,
         "county_code": h.county_code,
@@ -90,7 +93,11 @@ fn household_json(card: &HouseholdCard) -> Value {
         "member_count": h.members,
         "id_numbers_in_full": card.id_numbers_in_full,
         "members": card.members,
-    })
+    });
+    if let (Value::Object(m), Ok(Value::Object(x))) = (&mut v, serde_json::to_value(&h.extended)) {
+        m.extend(x);
+    }
+    v
 }
 
 /// `GET /households?county&area&year&household&status`: households with
@@ -123,16 +130,23 @@ pub async fn import_registry(
     Query(q): Q,
     body: Bytes,
 ) -> ApiResult {
-    let opts = options(&q, &c.lang)?;
-    let name = file_name(&q, &c.lang)?;
+    let checked = options(&q, &c.lang).and_then(|o| Ok((o, file_name(&q, &c.lang)?)));
+    let (opts, name) = match checked {
+        Ok(v) => v,
+        Err(e) => return Ok(import_failure(e)),
+    };
     if body.is_empty() {
-        return Err(c.err(empty_body()));
+        return Ok(import_failure(c.err(empty_body())));
     }
     let (app, actor) = (state.app.clone(), c.actor.clone());
     let id = run(&c, move || {
         app.start_registry_import(&actor, &name, body.to_vec(), opts)
     })
-    .await?;
+    .await;
+    let id = match id {
+        Ok(id) => id,
+        Err(e) => return Ok(import_failure(e)),
+    };
     Ok((
         StatusCode::ACCEPTED,
         [(axum::http::header::LOCATION, format!("/api/v1/jobs/{id}"))],
@@ -141,8 +155,9 @@ pub async fn import_registry(
         .into_response())
 }
 
-/// `POST /imports/statistics?file_name&dry_run` with the raw file: imports
-/// at once (all or nothing), answers `{"rows": N}`.
+/// `POST /imports/statistics?file_name&skip_invalid&dry_run` with the raw
+/// file: imports at once (all or nothing, or the valid rows with
+/// `skip_invalid`), answers `{"rows", "rejected", "errors", "dry_run"}`.
 pub async fn import_statistics(
     State(state): State<AppState>,
     c: ApiCtx,
@@ -154,12 +169,35 @@ pub async fn import_statistics(
     if body.is_empty() {
         return Err(c.err(empty_body()));
     }
-    let (app, actor) = (state.app.clone(), c.actor.clone());
-    let rows = run(&c, move || {
+    let (app, actor, lang) = (state.app.clone(), c.actor.clone(), c.lang.clone());
+    let report = match run(&c, move || {
         app.import_statistics(&actor, &name, &body, opts)
     })
-    .await?;
-    ok(json!({ "rows": rows, "dry_run": opts.dry_run }))
+    .await
+    {
+        Ok(r) => r,
+        Err(e) => return Ok(import_failure(e)),
+    };
+    let errors: Vec<ImportError> = report
+        .errors
+        .iter()
+        .map(|e| ImportError::new(e, &lang))
+        .collect();
+    ok(
+        json!({ "rows": report.rows, "rejected": report.rejected, "errors": errors, "dry_run": report.dry_run }),
+    )
+}
+
+/// An import's error answer: the usual `{"error": {"code", "message",
+/// "fields"}}`, but each of `fields` in the import shape of interfaces.md
+/// (`row`, `column`, `value`, `code`, `message`, `message_en`).
+fn import_failure(e: ApiError) -> axum::response::Response {
+    let AppError::Invalid(errs) = &e.error else {
+        return e.into_response();
+    };
+    let fields: Vec<ImportError> = errs.iter().map(|f| ImportError::new(f, &e.lang)).collect();
+    let body = json!({ "error": { "code": e.error.code(), "message": e.error.message(&e.lang), "fields": fields } });
+    (crate::error::status(&e.error), Json(body)).into_response()
 }
 
 fn empty_body() -> AppError {

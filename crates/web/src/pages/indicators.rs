@@ -17,7 +17,9 @@ use dingdian_app::indicators::{IndicatorQuery, IndicatorRow};
 use dingdian_app::tabular::{self, Cell};
 use dingdian_app::{Actor, App, AppError};
 use dingdian_core::area::{Level, is_western_province};
-use dingdian_core::registry::{ALL_CAUSES, ALL_STATUSES, Cause, PovertyStatus};
+use dingdian_core::registry::{
+    ALL_CAUSES, ALL_HOUSEHOLD_TYPES, ALL_STATUSES, Cause, HouseholdType, PovertyStatus,
+};
 use dingdian_core::role::Action;
 use dingdian_store::analytics::Slice;
 use minijinja::context;
@@ -65,6 +67,9 @@ pub fn slice_of(query: &Query) -> Slice {
             .map(|s| s.code()),
         cause: q(query, "cause").and_then(Cause::parse).map(|c| c.code()),
         sex: None,
+        household_type: q(query, "household_type")
+            .and_then(HouseholdType::parse)
+            .map(|t| t.code()),
     }
 }
 
@@ -649,6 +654,15 @@ async fn dashboard(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query
             )
         })
         .collect();
+    let household_types: Vec<(&str, String)> = ALL_HOUSEHOLD_TYPES
+        .iter()
+        .map(|h| {
+            (
+                h.as_str(),
+                t(lang, &format!("household_type_{}", h.as_str())),
+            )
+        })
+        .collect();
     let sl = slice_of(&query);
     let ctx = context! {
         area => area.clone().unwrap_or_default(),
@@ -666,11 +680,13 @@ async fn dashboard(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query
         export,
         statuses,
         causes,
+        household_types,
         f => context! {
             status => sl.status.and_then(PovertyStatus::from_code).map(|s| s.as_str()).unwrap_or(""),
             cause => sl.cause.and_then(Cause::from_code).map(|c| c.as_str()).unwrap_or(""),
+            household_type => sl.household_type.and_then(HouseholdType::from_code).map(|h| h.as_str()).unwrap_or(""),
         },
-        filtered => sl.status.is_some() || sl.cause.is_some(),
+        filtered => sl.status.is_some() || sl.cause.is_some() || sl.household_type.is_some(),
     };
     let crumbs = crumbs(&d, lang, &query);
     render::page(&state, &pc, "indicators.html", &title, crumbs, ctx).await

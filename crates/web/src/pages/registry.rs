@@ -19,13 +19,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use dingdian_app::jobs::JobState;
 use dingdian_app::registry::{
-    HouseholdCard, HouseholdView, ImportOptions, REGISTRY_COLUMNS, STATISTICS_COLUMNS,
+    HouseholdCard, HouseholdExtrasView, HouseholdView, ImportError, ImportOptions,
+    REGISTRY_COLUMNS, STATISTICS_COLUMNS,
 };
 use dingdian_app::tabular::{self, Cell, Column};
 use dingdian_app::{AppError, Page};
+use dingdian_core::FieldError;
 use dingdian_core::registry::{ALL_STATUSES, Cause, PovertyStatus, Relation, check_digit};
 use dingdian_core::role::Action;
-use dingdian_core::{FieldError, Msg};
 use dingdian_store::areas::AreaFilter;
 use dingdian_store::registry::HouseholdFilter;
 use minijinja::context;
@@ -45,6 +46,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/registry/{year}/{household}", get(card))
         .route("/jobs/{id}", get(job))
+        .route("/jobs/{id}/rejects.csv", get(job_rejects))
         .route("/poverty-lines", get(poverty_lines).post(set_poverty_line))
 }
 
@@ -394,6 +396,71 @@ struct Member {
     relation: String,
     sex: String,
     birth_year: i32,
+    health: String,
+    education: String,
+    labour_skill: String,
+    migrant_work: String,
+}
+
+/// The extended household fields that were given, as (label, text) pairs
+/// for the card.
+fn extended_facts(x: &HouseholdExtrasView, lang: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if let Some(h) = x.household_type {
+        out.push((
+            t(lang, "household_type"),
+            t(lang, &format!("household_type_{}", h.as_str())),
+        ));
+    }
+    if !x.other_causes.is_empty() {
+        let words: Vec<String> = x
+            .other_causes
+            .iter()
+            .map(|c| cause_label(*c, lang))
+            .collect();
+        out.push((
+            t(lang, "other_causes"),
+            words.join(if lang == "en" { ", " } else { "、" }),
+        ));
+    }
+    for (key, v) in [
+        ("wage_income", x.wage_income),
+        ("business_income", x.business_income),
+        ("property_income", x.property_income),
+        ("transfer_income", x.transfer_income),
+    ] {
+        if let Some(v) = v {
+            // Exact to the fen: these are amounts as recorded, not averages.
+            let fen = (v * 100.0).round() as i64;
+            out.push((
+                t(lang, key),
+                format!(
+                    "{} {}",
+                    line_text(fen, true),
+                    t(lang, "unit_yuan_household_year")
+                ),
+            ));
+        }
+    }
+    for (key, v) in [
+        ("food_secure", x.food_secure),
+        ("clothing_secure", x.clothing_secure),
+        ("education_secure", x.education_secure),
+        ("medical_secure", x.medical_secure),
+        ("housing_secure", x.housing_secure),
+        ("water_secure", x.water_secure),
+    ] {
+        if let Some(v) = v {
+            out.push((t(lang, key), t(lang, if v { "yes" } else { "no" })));
+        }
+    }
+    out
+}
+
+/// An extended member field's label ("" when not given).
+fn member_word(key: &str, word: Option<&str>, lang: &str) -> String {
+    word.map(|w| t(lang, &format!("{key}_{w}")))
+        .unwrap_or_default()
 }
 
 #[derive(Serialize)]
@@ -436,6 +503,10 @@ async fn card(
             relation: relation_label(m.relation, lang),
             sex: t(lang, &format!("sex_{}", m.sex)),
             birth_year: m.birth_year,
+            health: member_word("health", m.health.map(|v| v.as_str()), lang),
+            education: member_word("education", m.education.map(|v| v.as_str()), lang),
+            labour_skill: member_word("labour_skill", m.labour_skill.map(|v| v.as_str()), lang),
+            migrant_work: member_word("migrant_work", m.migrant_work.map(|v| v.as_str()), lang),
         })
         .collect();
     let timeline: Vec<YearBox> = card
@@ -463,13 +534,21 @@ async fn card(
         exit_year => h.exit_year,
         cause => cause_label(h.cause, lang),
         members => members.len(),
+        extended => extended_facts(&h.extended, lang),
     };
     let title = format!("{} {}", t(lang, "reg_household"), h.household_id);
     let mut crumbs = registry_crumbs(lang, &lineage, Some(h.year));
     crumbs.push((String::new(), h.household_id.clone()));
+    let member_extras = members.iter().any(|m| {
+        !(m.health.is_empty()
+            && m.education.is_empty()
+            && m.labour_skill.is_empty()
+            && m.migrant_work.is_empty())
+    });
     let ctx = context! {
         household,
         members,
+        member_extras,
         timeline,
         in_full => card.id_numbers_in_full,
     };
@@ -515,7 +594,8 @@ async fn import_page(
         registry_rows => rows(&registry_error, REGISTRY_COLUMNS),
         statistics_error => statistics_error.as_ref().map(|e| error_message(e, lang)),
         statistics_rows => rows(&statistics_error, STATISTICS_COLUMNS),
-        registry_columns => REGISTRY_COLUMNS.iter().map(|c| if lang == "en" { c.en } else { c.zh }).collect::<Vec<_>>(),
+        registry_columns => REGISTRY_COLUMNS.iter().filter(|c| c.required).map(|c| if lang == "en" { c.en } else { c.zh }).collect::<Vec<_>>(),
+        registry_optional_columns => REGISTRY_COLUMNS.iter().filter(|c| !c.required).map(|c| if lang == "en" { c.en } else { c.zh }).collect::<Vec<_>>(),
         statistics_columns => STATISTICS_COLUMNS.iter().map(|c| if lang == "en" { c.en } else { c.zh }).collect::<Vec<_>>(),
     };
     let title = t(lang, "nav_registry_import");
@@ -641,7 +721,8 @@ async fn statistics_template(State(state): State<AppState>, pc: PageCtx) -> Resp
 // ---- jobs ----
 
 /// The errors of a job's result: the report's `errors` (rows skipped) or
-/// the list of field errors (the import failed).
+/// the list of errors (the import failed), each in the import shape
+/// (`row`, `column`, `value`, `code`, `message`, `message_en`).
 fn job_errors(j: &JobState) -> Vec<FieldError> {
     let list = match &j.result {
         Some(serde_json::Value::Array(a)) => a.clone(),
@@ -652,23 +733,9 @@ fn job_errors(j: &JobState) -> Vec<FieldError> {
             .unwrap_or_default(),
         _ => Vec::new(),
     };
-    list.iter()
-        .map(|e| {
-            let s = |k: &str| e.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
-            let msg = e.get("msg");
-            let m = |k: &str| {
-                msg.and_then(|m| m.get(k))
-                    .and_then(|v| v.as_str())
-                    .unwrap_or("")
-                    .to_string()
-            };
-            FieldError {
-                row: e.get("row").and_then(|r| r.as_u64()).map(|r| r as usize),
-                field: s("field"),
-                value: s("value"),
-                msg: Msg::new(&m("code"), m("zh"), m("en")),
-            }
-        })
+    list.into_iter()
+        .filter_map(|e| serde_json::from_value::<ImportError>(e).ok())
+        .map(|e| e.to_field_error())
         .collect()
 }
 
@@ -697,6 +764,8 @@ async fn job(State(state): State<AppState>, pc: PageCtx, Path(id): Path<String>)
             members => r.get("members").and_then(|v| v.as_u64()).unwrap_or(0),
             rejected => r.get("rejected").and_then(|v| v.as_u64()).unwrap_or(0),
             dry_run => r.get("dry_run").and_then(|v| v.as_bool()).unwrap_or(false),
+            rejects_href => (r.get("rejected").and_then(|v| v.as_u64()).unwrap_or(0) > 0)
+                .then(|| format!("/jobs/{}/rejects.csv", j.id)),
         }),
         _ => None,
     };
@@ -724,6 +793,42 @@ async fn job(State(state): State<AppState>, pc: PageCtx, Path(id): Path<String>)
         (String::new(), title.clone()),
     ];
     render::page(&state, &pc, "job.html", &title, crumbs, ctx).await
+}
+
+/// `GET /jobs/{id}/rejects.csv`: the rejected rows of a finished import,
+/// as the CLI writes them (UTF-8 CSV with BOM, `错误/error` last). For
+/// whoever may follow the job; audited.
+async fn job_rejects(
+    State(state): State<AppState>,
+    pc: PageCtx,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = id.trim().parse::<i64>() else {
+        return error_page(&state, &pc, AppError::not_found("任务", "job")).await;
+    };
+    let app = state.app.clone();
+    let actor = pc.actor.clone();
+    match blocking(move || app.job_rejects(&actor, id)).await {
+        Ok((name, bytes)) => (
+            [
+                (
+                    axum::http::header::CONTENT_TYPE,
+                    "text/csv; charset=utf-8".to_string(),
+                ),
+                (
+                    axum::http::header::CONTENT_DISPOSITION,
+                    format!(
+                        "attachment; filename=\"rejects.csv\"; filename*=UTF-8''{}",
+                        urlencoding::encode(&name)
+                    ),
+                ),
+                (axum::http::header::CACHE_CONTROL, "no-store".to_string()),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => error_page(&state, &pc, e).await,
+    }
 }
 
 // ---- poverty lines ----
@@ -882,7 +987,7 @@ mod tests {
             total: 1,
             message: None,
             result: Some(
-                serde_json::json!([{"row": 3, "field": "id_number", "value": "1", "msg": {"code": "id_length", "zh": "长度", "en": "length"}}]),
+                serde_json::json!([{"row": 3, "column": "id_number", "value": "1", "code": "id_length", "message": "长度", "message_en": "length"}]),
             ),
             username: "u".into(),
             county: None,
@@ -891,6 +996,11 @@ mod tests {
         assert_eq!(e.len(), 1);
         assert_eq!(e[0].row, Some(3));
         assert_eq!(e[0].msg.text("en"), "length");
+        assert_eq!(e[0].msg.text("zh"), "长度");
+        assert_eq!(
+            (e[0].field.as_str(), e[0].msg.code.as_str()),
+            ("id_number", "id_length")
+        );
         assert_eq!(
             column_label(REGISTRY_COLUMNS, "id_number", "zh"),
             "证件号码"
