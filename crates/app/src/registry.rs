@@ -973,6 +973,8 @@ pub struct HouseholdCard {
     pub members: Vec<MemberView>,
     pub timeline: Vec<HouseholdView>,
     pub id_numbers_in_full: bool,
+    /// The role may see the ID numbers in full, giving a reason.
+    pub may_reveal: bool,
 }
 
 /// Opens members for display: the ID number masked unless `full`. Ordered
@@ -1047,16 +1049,26 @@ impl App {
         Ok((rows.iter().map(|(h, n)| view(h, *n)).collect(), total))
     }
 
-    /// A household card; full ID numbers only for entitled roles, and each
-    /// such disclosure is audited.
+    /// A household card, ID numbers masked. A role entitled to see them in
+    /// full sees them when it gives a reason (`reveal`); each such
+    /// disclosure is audited with that reason.
     pub fn household_card(
         &self,
         actor: &Actor,
         year: i32,
         household_code: &str,
+        reveal: Option<&str>,
     ) -> Result<HouseholdCard> {
         actor.require(Action::ReadRegistry)?;
-        let full = actor.role.may(Action::RevealIdNumbers);
+        let entitled = actor.role.may(Action::RevealIdNumbers);
+        let reason: String = reveal
+            .map(str::trim)
+            .unwrap_or("")
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(200)
+            .collect();
+        let full = entitled && !reason.is_empty();
         let (h, members, timeline) = self.store.read(|c| -> Result<_> {
             let (h, m) = reg::household_members(c, &actor.scope, year, household_code)?
                 .ok_or_else(|| AppError::not_found("建档立卡户", "household"))?;
@@ -1072,7 +1084,10 @@ impl App {
                     "registry.disclose",
                     ("household", &format!("{year}/{household_code}")),
                     "success",
-                    Some(format!("{} ID numbers shown in full", members.len())),
+                    Some(format!(
+                        "{} ID numbers shown in full; reason: {reason}",
+                        members.len()
+                    )),
                 )
             })?;
         }
@@ -1081,6 +1096,7 @@ impl App {
             timeline: timeline.iter().map(|t| view(t, 0)).collect(),
             members,
             id_numbers_in_full: full,
+            may_reveal: entitled && !full,
         })
     }
 
@@ -1280,6 +1296,7 @@ impl App {
                     members,
                     timeline: Vec::new(),
                     id_numbers_in_full: full,
+                    may_reveal: false,
                 });
             }
             Ok((cards, total))

@@ -192,7 +192,9 @@ fn a_backup_taken_while_writing_restores_intact_on_both_backends(db: &TestDb) {
 
     // The file holds ciphertext only: no ID number or name in the clear.
     let household = first_household(&app);
-    let card = app.household_card(&office(), YEAR, &household).unwrap();
+    let card = app
+        .household_card(&office(), YEAR, &household, Some("备份核对 / backup check"))
+        .unwrap();
     assert!(card.id_numbers_in_full);
     let bytes = std::fs::read(&file).unwrap();
     for m in &card.members {
@@ -291,8 +293,12 @@ fn check_restored(
     };
     assert_eq!(cipher(&restored), cipher(source), "{what}: sealed values");
     // A household card decrypts to the same people.
-    let a = source.household_card(&office(), YEAR, household).unwrap();
-    let b = restored.household_card(&office(), YEAR, household).unwrap();
+    let a = source
+        .household_card(&office(), YEAR, household, Some("恢复演练 / restore drill"))
+        .unwrap();
+    let b = restored
+        .household_card(&office(), YEAR, household, Some("恢复演练 / restore drill"))
+        .unwrap();
     assert!(!b.members.is_empty());
     let people = |c: &dingdian_app::registry::HouseholdCard| {
         c.members

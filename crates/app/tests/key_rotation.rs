@@ -88,7 +88,9 @@ fn rotation_reseals_every_member_while_a_server_keeps_reading(db: &TestDb) {
     let households = 700; // 2 800 members: two batches
     import(&operator, &registry(households)).expect("import");
     let old_id = operator.key().key_id();
-    let before = server.household_card(&office(), 2014, "H3").expect("card");
+    let before = server
+        .household_card(&office(), 2014, "H3", Some("轮换核对"))
+        .expect("card");
     let old_cipher = id_cipher_of_first(&operator);
     // An office account: its TOTP secret is sealed under the key too.
     user(&operator, "wang", "office", None, None);
@@ -106,7 +108,7 @@ fn rotation_reseals_every_member_while_a_server_keeps_reading(db: &TestDb) {
         // The server reads throughout: cards open and exact search finds.
         while !rotation.is_finished() {
             let card = server
-                .household_card(&office(), 2014, "H3")
+                .household_card(&office(), 2014, "H3", Some("轮换核对"))
                 .expect("card during rotation");
             assert_eq!(card.members.len(), 4);
             let found = server
@@ -147,7 +149,7 @@ fn rotation_reseals_every_member_while_a_server_keeps_reading(db: &TestDb) {
     // The server, started before the rotation, reads the same card and
     // finds people under the new index.
     let after = server
-        .household_card(&office(), 2014, "H3")
+        .household_card(&office(), 2014, "H3", Some("轮换核对"))
         .expect("card after");
     let names = |c: &dingdian_app::registry::HouseholdCard| {
         c.members
@@ -233,7 +235,7 @@ fn mid_rotation_imports_find_people_sealed_under_the_old_key(db: &TestDb) {
     assert_eq!(sealed_with(&app, &old_id), 12);
     assert_eq!(app.reseal_personal_data(&|_, _| {}).unwrap(), 12);
     assert_eq!(sealed_with(&app, &old_id), 0);
-    let card = app.household_card(&office(), 2014, "H2").unwrap();
+    let card = app.household_card(&office(), 2014, "H2", None).unwrap();
     assert_eq!(card.members[0].name, "成员2-0");
 }
 

@@ -456,26 +456,76 @@ fn id_numbers_and_names_are_sealed_and_masked_for_roles_not_entitled(db: &TestDb
             "no name in the clear"
         );
     }
-    if let Some(path) = db.url.strip_prefix("sqlite://") {
-        let file = std::fs::read(path).unwrap();
+    // Nor in the files on disk: SQLite's file and log, PostgreSQL's
+    // database folder and log.
+    // (A PostgreSQL server the testkit did not start keeps its files to itself.)
+    let files = db.files().unwrap_or_default();
+    assert!(
+        !files.is_empty() || std::env::var_os("DINGDIAN_TEST_POSTGRES").is_some(),
+        "the database's files are found"
+    );
+    for path in files {
+        let file = std::fs::read(&path).unwrap();
         assert!(
             !file.windows(head.len()).any(|w| w == head.as_bytes()),
-            "not in the database file either"
+            "no ID number in the clear in {}",
+            path.display()
+        );
+        assert!(
+            !file
+                .windows("王建国".len())
+                .any(|w| w == "王建国".as_bytes()),
+            "no name in the clear in {}",
+            path.display()
         );
     }
     let inspector = user(&app, "insp", "inspector", None, None);
-    let card = app.household_card(&inspector, 2014, "H1").unwrap();
+    // An inspector sees masked numbers, reason or not.
+    let card = app
+        .household_card(&inspector, 2014, "H1", Some("督查"))
+        .unwrap();
     assert_eq!(
         card.members[0].id_number,
         format!("{}********{}", &head[..6], &head[14..])
     );
     assert_eq!(card.members[0].name, "王建国");
     assert!(!card.id_numbers_in_full);
+    assert!(!card.may_reveal);
+    // The office sees them masked too until it gives a reason; a blank
+    // reason is no reason.
     let before = audit_rows(&app);
-    let full = app.household_card(&office(), 2014, "H1").unwrap();
+    for reason in [None, Some("  ")] {
+        let masked = app.household_card(&office(), 2014, "H1", reason).unwrap();
+        assert_ne!(masked.members[0].id_number, head);
+        assert!(!masked.id_numbers_in_full && masked.may_reveal);
+    }
+    assert_eq!(
+        audit_rows(&app),
+        before,
+        "nothing disclosed, nothing audited"
+    );
+    let full = app
+        .household_card(
+            &office(),
+            2014,
+            "H1",
+            Some("核实低保资格 / checking eligibility"),
+        )
+        .unwrap();
     assert_eq!(full.members[0].id_number, head);
+    assert!(full.id_numbers_in_full);
     assert_eq!(audit_rows(&app), before + 1, "a full disclosure is audited");
     assert_eq!(last_audit_action(&app), "registry.disclose");
+    let detail = app
+        .store
+        .read(|c| c.query_one("SELECT detail FROM audit_log ORDER BY id DESC LIMIT 1", &[]))
+        .unwrap()
+        .unwrap()
+        .str(0);
+    assert!(
+        detail.contains("核实低保资格 / checking eligibility"),
+        "the reason is in the record: {detail}"
+    );
     // Exact search by ID number finds the registration.
     assert_eq!(
         app.find_by_id_number(&inspector, &head).unwrap(),
@@ -484,7 +534,7 @@ fn id_numbers_and_names_are_sealed_and_masked_for_roles_not_entitled(db: &TestDb
     // A unit manager reads no personal data at all.
     let u = unit(&app, "某单位");
     let unit_user = user(&app, "unit1", "unit", Some(u), None);
-    expect_forbidden(app.household_card(&unit_user, 2014, "H1"));
+    expect_forbidden(app.household_card(&unit_user, 2014, "H1", None));
 }
 
 fn a_county_officer_imports_only_its_own_county(db: &TestDb) {

@@ -125,7 +125,7 @@ fn extended_fields_are_stored_shown_and_exported_losslessly(db: &TestDb) {
     assert_eq!((r.households, r.members, r.rejected), (3, 6, 0));
 
     // The card shows the household's and the members' fields.
-    let card = app.household_card(&office(), 2014, "H1").unwrap();
+    let card = app.household_card(&office(), 2014, "H1", None).unwrap();
     let x = &card.household.extended;
     assert_eq!(x.household_type, Some(HouseholdType::Subsistence));
     assert_eq!(x.other_causes, vec![Cause::Schooling, Cause::Capital]);
@@ -181,7 +181,7 @@ fn extended_fields_are_stored_shown_and_exported_losslessly(db: &TestDb) {
         (None, None),
         "empty stays empty"
     );
-    let h3 = app.household_card(&office(), 2014, "H3").unwrap();
+    let h3 = app.household_card(&office(), 2014, "H3", None).unwrap();
     assert_eq!(h3.household.extended.household_type, None);
     assert!(h3.household.extended.other_causes.is_empty());
 
@@ -633,9 +633,9 @@ fn health_is_seen_only_by_roles_that_read_the_registry(db: &TestDb) {
     .unwrap();
     let u = unit(&app, "某部委");
     let unit_user = user(&app, "unit1", "unit", Some(u), None);
-    expect_forbidden(app.household_card(&unit_user, 2014, "H1"));
+    expect_forbidden(app.household_card(&unit_user, 2014, "H1", None));
     let elsewhere = user(&app, "xingtang1", "county", None, Some(XINGTANG));
-    expect_not_found(app.household_card(&elsewhere, 2014, "H1"));
+    expect_not_found(app.household_card(&elsewhere, 2014, "H1", None));
     let (cards, _) = app
         .household_pages(&elsewhere, &Default::default(), dingdian_app::Page::all())
         .unwrap();
@@ -644,7 +644,7 @@ fn health_is_seen_only_by_roles_that_read_the_registry(db: &TestDb) {
         "another county's households are not listed"
     );
     let own = user(&app, "zhouqu1", "county", None, Some(ZHOUQU));
-    let card = app.household_card(&own, 2014, "H1").unwrap();
+    let card = app.household_card(&own, 2014, "H1", None).unwrap();
     assert!(
         card.members
             .iter()

@@ -184,9 +184,12 @@ pub fn count(c: &mut dyn Conn) -> Result<i64> {
     c.query_i64("SELECT COUNT(*) FROM users", &[])
 }
 
+/// An account's sealed TOTP values: id, enrolled secret, pending secret.
+pub type SealedSecrets = (i64, Option<Vec<u8>>, Option<Vec<u8>>);
+
 /// Every account holding a sealed TOTP secret (enrolled or being
-/// enrolled): id, secret, pending — for a key rotation.
-pub fn sealed_secrets(c: &mut dyn Conn) -> Result<Vec<(i64, Option<Vec<u8>>, Option<Vec<u8>>)>> {
+/// enrolled) — for a key rotation.
+pub fn sealed_secrets(c: &mut dyn Conn) -> Result<Vec<SealedSecrets>> {
     Ok(c.query(
         "SELECT id, totp_secret, totp_pending FROM users WHERE totp_secret IS NOT NULL OR totp_pending IS NOT NULL ORDER BY id",
         &[],

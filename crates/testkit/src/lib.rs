@@ -112,6 +112,43 @@ pub fn totp_code(
     Some(totp::hotp(&secret, step, totp::DIGITS))
 }
 
+impl TestDb {
+    /// The files on disk that hold this database, to look for plaintext in:
+    /// the SQLite file with its write-ahead log; for PostgreSQL (a cluster
+    /// the testkit started) the database's folder and the write-ahead log,
+    /// after a checkpoint. `None` for a PostgreSQL server found elsewhere.
+    pub fn files(&self) -> Option<Vec<PathBuf>> {
+        if let Some(path) = self.url.strip_prefix("sqlite://") {
+            let wal = PathBuf::from(format!("{path}-wal"));
+            return Some(
+                [PathBuf::from(path), wal]
+                    .into_iter()
+                    .filter(|p| p.exists())
+                    .collect(),
+            );
+        }
+        let data = postgres_server()?.data.clone()?;
+        let mut client = postgres::Client::connect(&self.url, postgres::NoTls).ok()?;
+        let oid: u32 = client
+            .query_one(
+                "SELECT oid FROM pg_database WHERE datname = current_database()",
+                &[],
+            )
+            .ok()?
+            .get(0);
+        client.batch_execute("CHECKPOINT").ok()?;
+        let mut files = Vec::new();
+        for dir in [data.join("base").join(oid.to_string()), data.join("pg_wal")] {
+            for e in std::fs::read_dir(dir).ok()?.flatten() {
+                if e.file_type().is_ok_and(|t| t.is_file()) {
+                    files.push(e.path());
+                }
+            }
+        }
+        Some(files)
+    }
+}
+
 /// Runs `f` on a fresh database of each backend.
 pub fn on_both(f: impl Fn(&TestDb)) {
     f(&TestDb::sqlite());
@@ -141,6 +178,8 @@ struct PgServer {
     host: String,
     port: u16,
     user: String,
+    /// The cluster's data folder, when the testkit started the cluster.
+    data: Option<PathBuf>,
 }
 
 impl PgServer {
@@ -167,6 +206,7 @@ fn postgres_server() -> Option<&'static PgServer> {
                 host,
                 port: cfg.get_ports().first().copied().unwrap_or(5432),
                 user: cfg.get_user().unwrap_or("postgres").into(),
+                data: None,
             });
         }
         start_cluster()
@@ -309,6 +349,7 @@ fn start_cluster() -> Option<PgServer> {
         host: "127.0.0.1".into(),
         port,
         user: "postgres".into(),
+        data: Some(data),
     })
 }
 

@@ -597,6 +597,12 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "Percentages to one decimal, money in whole yuan; “—” means the data needed is missing (not zero). Poverty incidence = poor population / rural population.",
     ),
     ("reg_household", "户编号", "Household"),
+    ("reveal_ids", "显示完整证件号码", "Show full ID numbers"),
+    (
+        "reveal_reason",
+        "查看原因（记入审计日志）",
+        "Reason (recorded in the audit log)",
+    ),
     ("reg_village", "村", "Village"),
     ("reg_members", "人数", "Members"),
     ("reg_income", "人均纯收入", "Net income per person"),

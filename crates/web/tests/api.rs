@@ -349,7 +349,6 @@ fn lists_have_items_and_total_and_honour_paging(db: &TestDb) {
     user(&web.app, "admin1", "admin", None, None);
     user(&web.app, "auditor1", "auditor", None, None);
     let token = web.direct_token("office1", PASSWORD);
-    user(&web.app, "auditor1", "auditor", None, None);
     // Accounts and the audit log are the separated duties' lists.
     let admin = web.direct_token("admin1", PASSWORD);
     let auditor = web.direct_token("auditor1", PASSWORD);

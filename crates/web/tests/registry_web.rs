@@ -299,10 +299,37 @@ fn household_card_and_api_mask_id_numbers_unless_entitled(db: &TestDb) {
     assert!(unescape(&tl).contains("/registry/2013/ZQ002"));
     assert!(tl.contains("aria-current"), "the year shown is marked");
 
-    // The office: in full, with the audit note; the disclosure is audited.
+    // The office: masked until it gives a reason, then in full with the
+    // audit note; the disclosure and its reason are audited.
     let mut ob = web.browser();
     ob.sign_in("office1", PASSWORD);
     let r = ob.get("/registry/2014/ZQ001");
+    r.expect(200);
+    let html = r.text();
+    assert!(!html.contains(head_id.as_str()), "masked before a reason");
+    assert!(
+        html.contains("id=\"reveal\""),
+        "the office is offered the reveal form"
+    );
+    assert!(
+        !ib.get("/registry/2014/ZQ001")
+            .text()
+            .contains("id=\"reveal\""),
+        "the inspector is not"
+    );
+    let csrf = csrf_of(&html);
+    // Without the form's token nothing is shown; without a reason neither.
+    ob.post(
+        "/registry/2014/ZQ001",
+        &[("_csrf", "forged"), ("reason", "x")],
+    )
+    .expect(403);
+    let blank = ob.post("/registry/2014/ZQ001", &[("_csrf", &csrf), ("reason", " ")]);
+    assert!(!blank.text().contains(head_id.as_str()));
+    let r = ob.post(
+        "/registry/2014/ZQ001",
+        &[("_csrf", &csrf), ("reason", "入户核实 / home visit")],
+    );
     r.expect(200);
     let html = r.text();
     assert!(
@@ -320,8 +347,11 @@ fn household_card_and_api_mask_id_numbers_unless_entitled(db: &TestDb) {
     assert!(
         audit
             .iter()
-            .any(|a| a.username.as_deref() == Some("office1")),
-        "the disclosure is in the audit log"
+            .any(|a| a.username.as_deref() == Some("office1")
+                && a.detail
+                    .as_deref()
+                    .is_some_and(|d| d.contains("入户核实 / home visit"))),
+        "the disclosure and its reason are in the audit log"
     );
     // Unknown households and years are 404 pages.
     ob.get("/registry/2014/NOPE").expect(404);

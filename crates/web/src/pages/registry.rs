@@ -44,7 +44,7 @@ pub fn routes() -> Router<AppState> {
             "/registry/statistics-template.xlsx",
             get(statistics_template),
         )
-        .route("/registry/{year}/{household}", get(card))
+        .route("/registry/{year}/{household}", get(card).post(reveal))
         .route("/jobs/{id}", get(job))
         .route("/jobs/{id}/rejects.csv", get(job_rejects))
         .route("/poverty-lines", get(poverty_lines).post(set_poverty_line))
@@ -477,13 +477,49 @@ async fn card(
     pc: PageCtx,
     Path((year, household)): Path<(String, String)>,
 ) -> Response {
+    card_page(state, pc, year, household, None).await
+}
+
+/// The card again with the ID numbers in full, for the reason given (it
+/// goes into the audit log).
+async fn reveal(
+    State(state): State<AppState>,
+    pc: PageCtx,
+    Path((year, household)): Path<(String, String)>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    if let Err(e) = pc.check_csrf(form.get("_csrf").map(String::as_str).unwrap_or("")) {
+        return error_page(&state, &pc, e).await;
+    }
+    let reason = form.get("reason").cloned().unwrap_or_default();
+    if reason.trim().is_empty() {
+        let e = AppError::invalid(
+            "reason",
+            "",
+            "required",
+            "请填写查看完整证件号码的原因",
+            "give the reason for seeing the ID numbers in full",
+        );
+        return error_page(&state, &pc, e).await;
+    }
+    card_page(state, pc, year, household, Some(reason)).await
+}
+
+async fn card_page(
+    state: AppState,
+    pc: PageCtx,
+    year: String,
+    household: String,
+    reveal: Option<String>,
+) -> Response {
     let Ok(year) = year.parse::<i32>() else {
         return error_page(&state, &pc, AppError::not_found("建档立卡户", "household")).await;
     };
     let app = state.app.clone();
     let actor = pc.actor.clone();
     let result = blocking(move || {
-        let card: HouseholdCard = app.household_card(&actor, year, &household)?;
+        let card: HouseholdCard =
+            app.household_card(&actor, year, &household, reveal.as_deref())?;
         let lineage = app.area_lineage(&actor, &card.household.village_code)?;
         Ok((card, lineage))
     })
@@ -551,6 +587,8 @@ async fn card(
         member_extras,
         timeline,
         in_full => card.id_numbers_in_full,
+        may_reveal => card.may_reveal,
+        href => card_href(h.year, &h.household_id),
     };
     render::page(&state, &pc, "household.html", &title, crumbs, ctx).await
 }
