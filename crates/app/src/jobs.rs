@@ -71,7 +71,7 @@ use crate::error::Result;
 use crate::registry::{ImportError, ImportOptions, ImportReport};
 use crate::{Actor, App, audit};
 use dingdian_core::time;
-use dingdian_store::{Value, params};
+use dingdian_store::jobs as store_jobs;
 
 const AAD_REJECTS: &[u8] = b"jobs.rejects";
 
@@ -88,9 +88,13 @@ impl App {
         actor.require(dingdian_core::role::Action::ImportRegistry)?;
         let now = time::now_ts();
         let id = self.store.write(|c| {
-            c.query_i64(
-                "INSERT INTO jobs (kind, status, file_name, total, done, user_id, username, county, created_at) VALUES ('registry_import', 'running', ?, 0, 0, ?, ?, ?, ?) RETURNING id",
-                params![file_name, actor.user_id, actor.username.clone(), actor.scope.county(), now],
+            store_jobs::insert_registry_import(
+                c,
+                file_name,
+                actor.user_id,
+                &actor.username,
+                actor.scope.county(),
+                now,
             )
         })?;
         self.jobs.put(JobState {
@@ -164,16 +168,14 @@ impl App {
         // is there to download.
         let text = result.as_ref().map(|r| r.to_string());
         let _ = self.store.write(|c| {
-            c.execute(
-                "UPDATE jobs SET status = ?, message = ?, result = ?, rejects = ?, finished_at = ? WHERE id = ?",
-                params![
-                    status,
-                    message.clone(),
-                    text.clone(),
-                    rejects.clone().map(Value::Blob),
-                    time::now_ts(),
-                    id
-                ],
+            store_jobs::finish(
+                c,
+                id,
+                status,
+                message.as_deref(),
+                text.as_deref(),
+                rejects.clone(),
+                time::now_ts(),
             )
         });
         self.jobs.update(id, |s| {
@@ -188,28 +190,16 @@ impl App {
     pub(crate) fn reseal_rejects(&self) -> Result<u64> {
         let keys = self.keys();
         self.store.write(|c| -> Result<u64> {
-            let rows = c.query(
-                "SELECT id, rejects FROM jobs WHERE rejects IS NOT NULL ORDER BY id",
-                &[],
-            )?;
             let mut changed = 0;
-            for r in &rows {
-                let sealed = r.blob(1);
-                if sealed.is_empty() {
-                    continue;
-                }
+            for (id, sealed) in store_jobs::all_rejects(c)? {
                 let (csv, by_current) = keys.open_any(AAD_REJECTS, &sealed).map_err(|m| {
                     crate::AppError::Store(dingdian_store::StoreError::Db(format!(
-                        "cannot decrypt the rejects file of job {}: {}",
-                        r.i64(0),
+                        "cannot decrypt the rejects file of job {id}: {}",
                         m.en
                     )))
                 })?;
                 if !by_current {
-                    c.execute(
-                        "UPDATE jobs SET rejects = ? WHERE id = ?",
-                        params![self.seal_rejects(&csv), r.i64(0)],
-                    )?;
+                    store_jobs::set_rejects(c, id, self.seal_rejects(&csv))?;
                     changed += 1;
                 }
             }
@@ -229,12 +219,7 @@ impl App {
     /// discloses ID numbers in full.
     pub fn job_rejects(&self, actor: &Actor, id: i64) -> Result<(String, Vec<u8>)> {
         let job = self.job(actor, id)?;
-        let row = self.store.read(|c| {
-            c.query_one(
-                "SELECT rejects, file_name FROM jobs WHERE id = ?",
-                params![id],
-            )
-        })?;
+        let row = self.store.read(|c| store_jobs::rejects(c, id))?;
         let none = || {
             crate::AppError::NotFound(dingdian_core::Msg::new(
                 "no_rejects",
@@ -243,9 +228,9 @@ impl App {
             ))
         };
         let (sealed, file_name) = match row {
-            Some(r) if job.status == "succeeded" => (
-                Some(r.blob(0)).filter(|b| !b.is_empty()).ok_or_else(none)?,
-                r.opt_str(1),
+            Some((sealed, file_name)) if job.status == "succeeded" => (
+                Some(sealed).filter(|b| !b.is_empty()).ok_or_else(none)?,
+                file_name,
             ),
             _ => return Err(none()),
         };
@@ -292,22 +277,24 @@ impl App {
         if let Some(s) = self.jobs.get(id).filter(own) {
             return Ok(s);
         }
-        let row = self.store.read(|c| {
-            c.query_one("SELECT id, kind, status, total, done, message, result, username, county FROM jobs WHERE id = ?", params![id])
-        })?;
+        let row = self.store.read(|c| store_jobs::get(c, id))?;
         let s = row
-            .map(|r| JobState {
-                id: r.i64(0),
-                kind: r.str(1),
-                // A job still "running" in the table but unknown to this process died with it.
-                status: if r.str(2) == "running" { "failed".into() } else { r.str(2) },
-                phase: String::new(),
-                done: r.i64(4) as u64,
-                total: r.i64(3) as u64,
-                message: r.opt_str(5).or_else(|| (r.str(2) == "running").then(|| "进程已中止，导入未完成，数据未写入 / the process stopped: the import did not finish and wrote nothing".into())),
-                result: r.opt_str(6).and_then(|t| serde_json::from_str(&t).ok()),
-                username: r.str(7),
-                county: r.opt_str(8),
+            .map(|r| {
+                // A job still "running" in the table but unknown to this
+                // process died with it.
+                let died = r.status == "running";
+                JobState {
+                    id: r.id,
+                    kind: r.kind,
+                    status: if died { "failed".into() } else { r.status },
+                    phase: String::new(),
+                    done: r.done as u64,
+                    total: r.total as u64,
+                    message: r.message.or_else(|| died.then(|| "进程已中止，导入未完成，数据未写入 / the process stopped: the import did not finish and wrote nothing".into())),
+                    result: r.result.and_then(|t| serde_json::from_str(&t).ok()),
+                    username: r.username,
+                    county: r.county,
+                }
             })
             .filter(own);
         s.ok_or_else(|| crate::AppError::not_found("任务", "job"))

@@ -102,6 +102,28 @@ fn rotation_reseals_every_member_while_a_server_keeps_reading(db: &TestDb) {
             .blob(0)
     };
     let old_secret = secret_of(&operator);
+    // A finished import job whose rejects file is kept, sealed.
+    let bad = format!(
+        "{HEADER}2014,{VILLAGE},Z1,{}X,坏号码,户主,2000,未脱贫,2014,,因病\n",
+        &id(27_000)[..17]
+    );
+    let job = operator
+        .start_registry_import(
+            &office(),
+            "bad.csv",
+            bad.into_bytes(),
+            ImportOptions {
+                skip_invalid: true,
+                ..Default::default()
+            },
+        )
+        .expect("start a job");
+    while operator.job(&office(), job).unwrap().status == "running" {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let (_, rejects_before) = operator
+        .job_rejects(&office(), job)
+        .expect("a rejects file");
 
     let report = std::thread::scope(|s| {
         let rotation = s.spawn(|| operator.rotate_key(&office(), &|_, _| {}));
@@ -182,6 +204,9 @@ fn rotation_reseals_every_member_while_a_server_keeps_reading(db: &TestDb) {
             None,
         )
         .expect("sign in after the rotation");
+    // The kept rejects file still opens, under the new key.
+    let (_, rejects_after) = server.job_rejects(&office(), job).expect("rejects after");
+    assert_eq!(rejects_after, rejects_before);
     // Both steps are in the audit log.
     let (records, _) = operator
         .store

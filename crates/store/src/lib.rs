@@ -12,6 +12,7 @@ pub mod analytics;
 pub mod areas;
 pub mod audit;
 pub mod backup;
+pub mod jobs;
 pub mod plans;
 pub mod reference;
 pub mod registry;

@@ -651,3 +651,9 @@ pub fn count_sealed_otherwise(c: &mut dyn Conn, key_id: &str) -> Result<i64> {
         params![key_id],
     )
 }
+
+/// The key id of some sealed member, if any: which key the registry needs.
+pub fn some_key_id(c: &mut dyn Conn) -> Result<Option<String>> {
+    Ok(c.query_one("SELECT key_id FROM members LIMIT 1", &[])?
+        .map(|r| r.str(0)))
+}

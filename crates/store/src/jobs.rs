@@ -1,0 +1,102 @@
+//! Long work (imports): the recorded outcome of each job. Progress while a
+//! job runs lives in the process's memory; this table keeps what remains.
+
+use crate::db::{Conn, Result, Value};
+use crate::params;
+
+/// A job as recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobRow {
+    pub id: i64,
+    pub kind: String,
+    pub status: String,
+    pub total: i64,
+    pub done: i64,
+    pub message: Option<String>,
+    /// The outcome as JSON text.
+    pub result: Option<String>,
+    pub username: String,
+    pub county: Option<String>,
+}
+
+/// Records a registry import that has started; returns its id.
+pub fn insert_registry_import(
+    c: &mut dyn Conn,
+    file_name: &str,
+    user_id: Option<i64>,
+    username: &str,
+    county: Option<&str>,
+    now: i64,
+) -> Result<i64> {
+    c.query_i64(
+        "INSERT INTO jobs (kind, status, file_name, total, done, user_id, username, county, created_at) \
+         VALUES ('registry_import', 'running', ?, 0, 0, ?, ?, ?, ?) RETURNING id",
+        params![file_name, user_id, username, county, now],
+    )
+}
+
+/// Records how a job ended, with its sealed rejects file if any.
+pub fn finish(
+    c: &mut dyn Conn,
+    id: i64,
+    status: &str,
+    message: Option<&str>,
+    result: Option<&str>,
+    rejects: Option<Vec<u8>>,
+    now: i64,
+) -> Result<()> {
+    c.execute(
+        "UPDATE jobs SET status = ?, message = ?, result = ?, rejects = ?, finished_at = ? WHERE id = ?",
+        params![status, message, result, rejects.map(Value::Blob), now, id],
+    )?;
+    Ok(())
+}
+
+pub fn get(c: &mut dyn Conn, id: i64) -> Result<Option<JobRow>> {
+    Ok(c
+        .query_one(
+            "SELECT id, kind, status, total, done, message, result, username, county FROM jobs WHERE id = ?",
+            params![id],
+        )?
+        .map(|r| JobRow {
+            id: r.i64(0),
+            kind: r.str(1),
+            status: r.str(2),
+            total: r.i64(3),
+            done: r.i64(4),
+            message: r.opt_str(5),
+            result: r.opt_str(6),
+            username: r.str(7),
+            county: r.opt_str(8),
+        }))
+}
+
+/// A job's sealed rejects file (empty when it rejected nothing) and the
+/// name of the file it imported.
+pub fn rejects(c: &mut dyn Conn, id: i64) -> Result<Option<(Vec<u8>, Option<String>)>> {
+    Ok(c.query_one(
+        "SELECT rejects, file_name FROM jobs WHERE id = ?",
+        params![id],
+    )?
+    .map(|r| (r.blob(0), r.opt_str(1))))
+}
+
+/// Every kept rejects file: (job id, sealed bytes) — for a key rotation.
+pub fn all_rejects(c: &mut dyn Conn) -> Result<Vec<(i64, Vec<u8>)>> {
+    Ok(c.query(
+        "SELECT id, rejects FROM jobs WHERE rejects IS NOT NULL ORDER BY id",
+        &[],
+    )?
+    .iter()
+    .map(|r| (r.i64(0), r.blob(1)))
+    .filter(|(_, b)| !b.is_empty())
+    .collect())
+}
+
+pub fn set_rejects(c: &mut dyn Conn, id: i64, sealed: Vec<u8>) -> Result<()> {
+    c.execute(
+        "UPDATE jobs SET rejects = ? WHERE id = ?",
+        params![Value::Blob(sealed), id],
+    )?;
+    Ok(())
+}
