@@ -229,11 +229,15 @@ fn load(source: &KeySource, create: bool) -> Result<(KeyRing, Option<SystemTime>
     }
 }
 
-fn parse_ring(text: &str) -> Result<KeyRing> {
-    let keys = text
-        .lines()
+/// The key lines of a key file: trimmed, without blank lines and comments.
+fn key_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+fn parse_ring(text: &str) -> Result<KeyRing> {
+    let keys = key_lines(text)
         .map(|l| PersonalDataKey::from_hex(l).map_err(key_error))
         .collect::<Result<Vec<_>>>()?;
     if keys.is_empty() {
@@ -311,15 +315,10 @@ pub fn begin_rotation(path: &Path) -> Result<KeyRing> {
     if !ring.previous().is_empty() {
         return Ok(ring);
     }
-    let old = text
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty() && !l.starts_with('#'))
-        .unwrap_or_default()
-        .to_string();
-    replace_private(path, &format!("{}\n{old}\n", new_master_hex()))?;
-    let text = std::fs::read_to_string(path).map_err(|e| read_error(path, e))?;
-    parse_ring(&text)
+    let old = key_lines(&text).next().unwrap_or_default();
+    let rotating = format!("{}\n{old}\n", new_master_hex());
+    replace_private(path, &rotating)?;
+    parse_ring(&rotating)
 }
 
 /// Ends a rotation: the key file keeps only the current key; each retired
@@ -327,11 +326,7 @@ pub fn begin_rotation(path: &Path) -> Result<KeyRing> {
 /// need it to be read). Returns the retired files.
 pub fn finish_rotation(path: &Path) -> Result<Vec<PathBuf>> {
     let text = std::fs::read_to_string(path).map_err(|e| read_error(path, e))?;
-    let lines: Vec<&str> = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .collect();
+    let lines: Vec<&str> = key_lines(&text).collect();
     let mut retired = Vec::new();
     for line in lines.iter().skip(1) {
         let id = PersonalDataKey::from_hex(line).map_err(key_error)?.key_id();

@@ -1016,7 +1016,7 @@ fn member_views(keys: &Keys, members: &[MemberRow], full: bool) -> Result<Vec<Me
 }
 
 /// The key that sealed a row (it may have been rotated away from since).
-fn sealed_by(keys: &Keys, key_id: &str) -> Result<std::sync::Arc<PersonalDataKey>> {
+pub(crate) fn sealed_by(keys: &Keys, key_id: &str) -> Result<std::sync::Arc<PersonalDataKey>> {
     keys.by_id(key_id).ok_or_else(|| {
         AppError::Store(dingdian_store::StoreError::Db(format!(
             "no personal-data key {key_id} in the key ring"

@@ -5,7 +5,7 @@
 use crate::auth::seal_secret;
 use crate::error::{AppError, Result};
 use crate::keys::{self, KeySource};
-use crate::registry::{AAD_ID, AAD_NAME, id_index, open_text, seal};
+use crate::registry::{AAD_ID, AAD_NAME, id_index, open_text, seal, sealed_by};
 use crate::{Actor, App, audit};
 use dingdian_core::registry::IdNumber;
 use dingdian_core::totp;
@@ -159,12 +159,7 @@ impl App {
                     let cursor = (last.year, last.id_index.clone());
                     let mut changed = 0;
                     for m in &rows {
-                        let old = self.keys().by_id(&m.key_id).ok_or_else(|| {
-                            AppError::Store(dingdian_store::StoreError::Db(format!(
-                                "no personal-data key {} in the key ring",
-                                m.key_id
-                            )))
-                        })?;
+                        let old = sealed_by(self.keys(), &m.key_id)?;
                         let id = open_text(&old, AAD_ID, &m.id_cipher)?;
                         let name = open_text(&old, AAD_NAME, &m.name_cipher)?;
                         let parsed = IdNumber::parse(&id).map_err(|e| {
