@@ -13,6 +13,7 @@ mod error;
 pub mod indicators;
 pub mod jobs;
 pub mod keys;
+mod parallel;
 pub mod plans;
 pub mod registry;
 pub mod rotation;

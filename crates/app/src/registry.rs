@@ -9,6 +9,7 @@
 use crate::error::{AppError, Result};
 use crate::jobs::Progress;
 use crate::keys::Keys;
+use crate::parallel::par_map;
 use crate::tabular::{self, Cell, Column, ColumnMap, Encoding, Table};
 use crate::{Actor, App, audit};
 use dingdian_core::crypto::PersonalDataKey;
@@ -23,7 +24,9 @@ use dingdian_store::registry::{
 use dingdian_store::{Page, areas};
 use rand::RngCore;
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap, HashSet};
+// foldhash rather than SipHash: an import hashes every row several times.
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use std::collections::BTreeSet;
 
 const fn col(en: &'static str, zh: &'static str, required: bool) -> Column {
     Column { en, zh, required }
@@ -195,12 +198,62 @@ pub struct StatisticsReport {
     pub dry_run: bool,
 }
 
-/// A member ready to store: the validated row with its sealed fields.
-struct Sealed {
-    row: RegistryRow,
+/// A member ready to store: the validated row with its blind index. The
+/// ciphertexts are made batch by batch while the writer stores the batch
+/// before ([`store_members`]).
+struct Sealed<'a> {
+    row: &'a RegistryRow,
     index: Vec<u8>,
-    id_cipher: Vec<u8>,
-    name_cipher: Vec<u8>,
+}
+
+/// Members per write batch: small enough to keep memory flat, large enough
+/// that handing batches between threads costs nothing.
+const WRITE_BATCH: usize = 20_000;
+
+/// Seals and inserts the kept members. Sealing (two SM4-GCM per member)
+/// runs on its own thread one batch ahead of the writer, so the two
+/// overlap on a two-core machine; the writer only binds and steps.
+fn store_members(
+    c: &mut dyn dingdian_store::Conn,
+    key: &PersonalDataKey,
+    kept: &[&Sealed],
+    progress: Progress,
+) -> Result<()> {
+    let key_id = key.key_id();
+    let total = kept.len() as u64;
+    std::thread::scope(|s| {
+        let (to_writer, batches) = std::sync::mpsc::sync_channel::<reg::MemberBatch>(1);
+        s.spawn(move || {
+            for chunk in kept.chunks(WRITE_BATCH) {
+                let rows = chunk
+                    .iter()
+                    .map(|s| MemberRow {
+                        year: s.row.year,
+                        id_index: s.index.clone(),
+                        household_code: s.row.household_id.clone(),
+                        county_code: s.row.county_code().to_string(),
+                        id_cipher: seal(key, AAD_ID, s.row.id_number.as_str()),
+                        name_cipher: seal(key, AAD_NAME, &s.row.name),
+                        key_id: key_id.clone(),
+                        relation: s.row.relation.code(),
+                        sex: if s.row.id_number.is_male() { 1 } else { 2 },
+                        birth_year: chrono::Datelike::year(&s.row.id_number.birth_date()),
+                        extras: s.row.member_extras,
+                    })
+                    .collect();
+                // A send fails only when the writer has stopped on an error.
+                if to_writer.send(reg::MemberBatch::new(rows)).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut done = 0u64;
+        for batch in batches {
+            done += reg::insert_member_batch(c, batch)?;
+            progress("write", done, total);
+        }
+        Ok(())
+    })
 }
 
 /// Members of `year` already registered in households outside the file,
@@ -295,29 +348,6 @@ impl RawIndex {
             ext,
         }
     }
-}
-
-/// Runs `f` over the items in two halves on two threads (this machine's
-/// cores), keeping the order.
-fn par_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> {
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(2)
-        .clamp(1, 8);
-    if items.len() < 2048 || threads == 1 {
-        return items.iter().map(&f).collect();
-    }
-    let chunk = items.len().div_ceil(threads);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| s.spawn(|| part.iter().map(&f).collect::<Vec<U>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("worker"))
-            .collect()
-    })
 }
 
 fn outside_scope(code: &str) -> FieldError {
@@ -481,25 +511,25 @@ impl App {
             return Err(AppError::Invalid(collect_errors(&table, &errors)));
         }
 
-        // 3. Seal the accepted rows (in parallel: the cipher is the costly part).
-        progress("encrypt", 0, total);
+        // 3. The blind index of every accepted row (in parallel), for the
+        //    duplicate check against the database.
+        progress("index", 0, total);
         let ring = self.keys().ring();
         let key: &PersonalDataKey = ring.current();
         let accepted: Vec<usize> = (0..rows.len()).filter(|i| !rejected[*i]).collect();
         let mut sealed: Vec<Option<Sealed>> = par_map(&accepted, |&i| {
             let r = rows[i].expect("accepted rows are valid");
             Some(Sealed {
-                row: r.clone(),
+                row: r,
                 index: id_index(key, &r.id_number),
-                id_cipher: seal(key, AAD_ID, r.id_number.as_str()),
-                name_cipher: seal(key, AAD_NAME, &r.name),
             })
         });
-        progress("encrypt", total, total);
+        progress("index", total, total);
 
         // 4. In one transaction: duplicates already registered in other
         //    households, then replace and insert.
         let transaction = |c: &mut dyn dingdian_store::Conn| -> Result<ImportReport> {
+            progress("check", 0, total);
             let now = time::now_ts();
             let years: BTreeSet<i32> = sealed.iter().flatten().map(|s| s.row.year).collect();
             for &year in &years {
@@ -612,6 +642,7 @@ impl App {
                     });
                 }
             }
+            progress("write", 0, kept.len() as u64);
             for &year in &years {
                 let codes: Vec<String> = households
                     .iter()
@@ -622,29 +653,7 @@ impl App {
             }
             reg::insert_households(c, &households, now)?;
             reg::bump_version(c)?;
-            let key_id = key.key_id();
-            let mut done = 0u64;
-            for chunk in kept.chunks(20_000) {
-                let members: Vec<MemberRow> = chunk
-                    .iter()
-                    .map(|s| MemberRow {
-                        year: s.row.year,
-                        id_index: s.index.clone(),
-                        household_code: s.row.household_id.clone(),
-                        county_code: s.row.county_code().to_string(),
-                        id_cipher: s.id_cipher.clone(),
-                        name_cipher: s.name_cipher.clone(),
-                        key_id: key_id.clone(),
-                        relation: s.row.relation.code(),
-                        sex: if s.row.id_number.is_male() { 1 } else { 2 },
-                        birth_year: chrono::Datelike::year(&s.row.id_number.birth_date()),
-                        extras: s.row.member_extras,
-                    })
-                    .collect();
-                reg::insert_members(c, &members)?;
-                done += chunk.len() as u64;
-                progress("write", done, kept.len() as u64);
-            }
+            store_members(c, key, &kept, progress)?;
             let report = ImportReport {
                 households: households.len(),
                 members: kept.len(),

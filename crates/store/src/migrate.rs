@@ -16,6 +16,10 @@ const SQLITE: &[(i64, &str)] = &[
         6,
         include_str!("../migrations/sqlite/0006_registry_extended.sql"),
     ),
+    (
+        7,
+        include_str!("../migrations/sqlite/0007_import_speed.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (
@@ -35,6 +39,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         6,
         include_str!("../migrations/postgres/0006_registry_extended.sql"),
+    ),
+    (
+        7,
+        include_str!("../migrations/postgres/0007_import_speed.sql"),
     ),
 ];
 

@@ -7,7 +7,7 @@ use crate::db::{Conn, Page, Result, Row, Value};
 use crate::params;
 use dingdian_core::registry::{
     CauseSet, Education, GUARANTEE_COLUMNS, Health, HouseholdExtras, HouseholdType, LabourSkill,
-    MemberExtras, MigrantWork,
+    MAX_YEAR, MIN_YEAR, MemberExtras, MigrantWork,
 };
 use dingdian_core::role::Scope;
 
@@ -273,29 +273,51 @@ pub fn insert_households(c: &mut dyn Conn, rows: &[HouseholdRow], now: i64) -> R
 }
 
 pub fn insert_members(c: &mut dyn Conn, rows: &[MemberRow]) -> Result<u64> {
-    let with_extras = rows.iter().any(|m| !m.extras.is_empty());
-    let values: Vec<Vec<Value>> = rows
-        .iter()
-        .map(|m| {
-            let mut v = Vec::with_capacity(14);
-            v.extend([
-                m.year.into(),
-                Value::Blob(m.id_index.clone()),
-                m.household_code.clone().into(),
-                m.county_code.clone().into(),
-                Value::Blob(m.id_cipher.clone()),
-                Value::Blob(m.name_cipher.clone()),
-                m.key_id.clone().into(),
-                (m.relation as i64).into(),
-                (m.sex as i64).into(),
-                m.birth_year.into(),
-            ]);
-            if with_extras {
-                member_extra_values(&m.extras, &mut v);
-            }
-            v
-        })
-        .collect();
+    insert_member_batch(c, MemberBatch::new(rows.to_vec()))
+}
+
+/// Members turned into statement values ahead of their write: an import
+/// builds the next batch on another thread while the writer stores this
+/// one, so the writer only binds and steps.
+pub struct MemberBatch {
+    with_extras: bool,
+    values: Vec<Vec<Value>>,
+}
+
+impl MemberBatch {
+    /// Takes the rows apart (moving, not copying, their fields).
+    pub fn new(rows: Vec<MemberRow>) -> MemberBatch {
+        let with_extras = rows.iter().any(|m| !m.extras.is_empty());
+        let values = rows
+            .into_iter()
+            .map(|m| {
+                let mut v = Vec::with_capacity(14);
+                v.extend([
+                    m.year.into(),
+                    Value::Blob(m.id_index),
+                    m.household_code.into(),
+                    m.county_code.into(),
+                    Value::Blob(m.id_cipher),
+                    Value::Blob(m.name_cipher),
+                    m.key_id.into(),
+                    (m.relation as i64).into(),
+                    (m.sex as i64).into(),
+                    m.birth_year.into(),
+                ]);
+                if with_extras {
+                    member_extra_values(&m.extras, &mut v);
+                }
+                v
+            })
+            .collect();
+        MemberBatch {
+            with_extras,
+            values,
+        }
+    }
+}
+
+pub fn insert_member_batch(c: &mut dyn Conn, batch: MemberBatch) -> Result<u64> {
     let mut columns = vec![
         "year",
         "id_index",
@@ -308,10 +330,10 @@ pub fn insert_members(c: &mut dyn Conn, rows: &[MemberRow]) -> Result<u64> {
         "sex",
         "birth_year",
     ];
-    if with_extras {
+    if batch.with_extras {
         columns.extend(MEMBER_EXTRA_COLUMNS);
     }
-    c.insert_rows("members", &columns, &values)
+    c.insert_rows("members", &columns, &batch.values)
 }
 
 fn scope_condition(scope: &Scope, column: &str, p: &mut Vec<Value>) -> String {
@@ -471,9 +493,15 @@ pub fn find_by_index(
     let marks = vec!["?"; id_indexes.len()].join(", ");
     let mut p: Vec<Value> = id_indexes.iter().map(|i| Value::Blob(i.clone())).collect();
     let w = scope_condition(scope, "m.county_code", &mut p);
+    // The key is (year, id_index): naming every possible year lets both
+    // backends look each index up instead of reading every member.
+    let years = (MIN_YEAR..=MAX_YEAR)
+        .map(|y| y.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
     let rows = c.query(
         &format!(
-            "SELECT DISTINCT m.year, m.household_code FROM members m WHERE m.id_index IN ({marks}){w} ORDER BY m.year, m.household_code"
+            "SELECT DISTINCT m.year, m.household_code FROM members m WHERE m.year IN ({years}) AND m.id_index IN ({marks}){w} ORDER BY m.year, m.household_code"
         ),
         &p,
     )?;
@@ -491,8 +519,8 @@ pub fn scan(
 ) -> Result<()> {
     let rows = c.query(
         "SELECT h.household_code, h.village_code, h.income_fen, h.status, h.cause, m.relation, m.sex, m.birth_year, h.household_type \
-         FROM members m JOIN households h ON h.year = m.year AND h.household_code = m.household_code \
-         WHERE m.year = ? AND m.county_code = ? ORDER BY h.household_code",
+         FROM households h JOIN members m ON m.year = h.year AND m.household_code = h.household_code \
+         WHERE h.year = ? AND h.county_code = ? ORDER BY h.household_code",
         params![year, county],
     )?;
     for r in &rows {
@@ -528,7 +556,7 @@ pub struct ScanRow {
 /// Every (year, county) that holds registry members.
 pub fn partitions(c: &mut dyn Conn) -> Result<Vec<(i32, String)>> {
     let rows = c.query(
-        "SELECT DISTINCT year, county_code FROM members ORDER BY year, county_code",
+        "SELECT DISTINCT year, county_code FROM households ORDER BY year, county_code",
         &[],
     )?;
     Ok(rows.iter().map(|r| (r.i64(0) as i32, r.str(1))).collect())

@@ -812,8 +812,13 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("phase", "阶段", "Phase"),
     ("phase_read", "读取文件", "Reading"),
     ("phase_validate", "校验", "Checking"),
-    ("phase_encrypt", "加密", "Encrypting"),
-    ("phase_write", "写入", "Writing"),
+    ("phase_index", "计算盲索引", "Indexing"),
+    (
+        "phase_check",
+        "与库中数据核对",
+        "Checking against the database",
+    ),
+    ("phase_write", "加密并写入", "Encrypting and writing"),
     (
         "job_refresh_note",
         "本页每秒自动刷新，完成后显示结果。",
@@ -984,7 +989,7 @@ mod tests {
         ] {
             keys.push(k.into());
         }
-        for p in ["read", "validate", "encrypt", "write"] {
+        for p in ["read", "validate", "index", "check", "write"] {
             keys.push(format!("phase_{p}"));
         }
         for k in &keys {
