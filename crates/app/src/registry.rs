@@ -315,8 +315,8 @@ impl RawIndex {
         }
     }
 
-    fn raw<'a>(&self, cells: &'a [String]) -> RawRow<'a> {
-        let cell = |i: Option<usize>| i.and_then(|i| cells.get(i)).map_or("", String::as_str);
+    fn raw<'a>(&self, cells: &[&'a str]) -> RawRow<'a> {
+        let cell = |i: Option<usize>| i.and_then(|i| cells.get(i)).copied().unwrap_or("");
         let c = |k: usize| cell(self.core[k]);
         let ext = if self.any_ext {
             let x = |k: usize| cell(self.ext[k]);
@@ -416,23 +416,14 @@ impl App {
     ) -> Result<ImportReport> {
         actor.require(Action::ImportRegistry)?;
         progress("read", 0, 1);
-        let table = tabular::read(file_name, bytes, opts.encoding.unwrap_or(Encoding::Auto))?;
-        let excel = !matches!(table.format, tabular::Format::Csv);
+        let encoding = opts.encoding.unwrap_or(Encoding::Auto);
+        let sheet = tabular::Sheet::open(file_name, bytes, encoding)?;
+        let excel = !matches!(sheet.format, tabular::Format::Csv);
         let map = ColumnMap::new(
-            &table.headers,
+            &sheet.headers,
             REGISTRY_COLUMNS,
             opts.ignore_unknown_columns,
         )?;
-        if table.rows.is_empty() {
-            return Err(AppError::invalid(
-                "file",
-                "",
-                "no_rows",
-                "文件中没有数据行",
-                "the file has no data rows",
-            ));
-        }
-        let total = table.rows.len() as u64;
         let counties: HashSet<String> = self
             .store
             .read(|c| areas::county_codes(c))?
@@ -441,26 +432,49 @@ impl App {
         let known = |code: &str| counties.contains(code);
         let own_county = actor.scope.county().map(str::to_string);
 
-        // 1. Each row on its own.
-        progress("validate", 0, total);
+        // 1. Each row on its own, as it is read (on all cores): the file's
+        //    cells are never all held at once.
+        progress("validate", 0, 0);
         let index = RawIndex::new(&map);
-        let checked: Vec<std::result::Result<RegistryRow, Vec<FieldError>>> =
-            par_map(&table.rows, |(_, cells)| {
-                let r = rules::validate_row(&index.raw(cells), &known, excel)?;
-                match &own_county {
-                    Some(c) if r.county_code() != c => Err(vec![outside_scope(&r.village_code)]),
-                    _ => Ok(r),
-                }
-            });
+        let checked = sheet.rows(|_, cells| {
+            let r = rules::validate_row(&index.raw(cells), &known, excel)?;
+            match &own_county {
+                Some(c) if r.county_code() != c => Err(vec![outside_scope(&r.village_code)]),
+                _ => Ok(r),
+            }
+        })?;
+        drop(sheet);
+        if checked.is_empty() {
+            return Err(AppError::invalid(
+                "file",
+                "",
+                "no_rows",
+                "文件中没有数据行",
+                "the file has no data rows",
+            ));
+        }
+        let total = checked.len() as u64;
         progress("validate", total, total);
-        let mut errors: Vec<Vec<FieldError>> = checked
-            .iter()
-            .map(|r| r.as_ref().err().cloned().unwrap_or_default())
-            .collect();
+        let mut row_numbers = Vec::with_capacity(checked.len());
+        let mut valid: Vec<Option<RegistryRow>> = Vec::with_capacity(checked.len());
+        let mut errors: Vec<Vec<FieldError>> = Vec::with_capacity(checked.len());
+        for (row, r) in checked {
+            row_numbers.push(row);
+            match r {
+                Ok(r) => {
+                    valid.push(Some(r));
+                    errors.push(Vec::new());
+                }
+                Err(e) => {
+                    valid.push(None);
+                    errors.push(e);
+                }
+            }
+        }
 
         // 2. Households and duplicates within the file, repeated until no
         //    more rows fall out (a rejected head makes a household headless).
-        let rows: Vec<Option<&RegistryRow>> = checked.iter().map(|r| r.as_ref().ok()).collect();
+        let rows: Vec<Option<&RegistryRow>> = valid.iter().map(Option::as_ref).collect();
         let mut rejected: Vec<bool> = errors.iter().map(|e| !e.is_empty()).collect();
         loop {
             let before = rejected.iter().filter(|r| **r).count();
@@ -472,7 +486,7 @@ impl App {
                     continue;
                 }
                 if let Some(&first) = seen.get(&(r.year, r.id_number.as_str())) {
-                    errors[i].push(duplicate_in_file(r.id_number.as_str(), table.rows[first].0));
+                    errors[i].push(duplicate_in_file(r.id_number.as_str(), row_numbers[first]));
                     rejected[i] = true;
                     continue;
                 }
@@ -485,7 +499,7 @@ impl App {
             for members in households.values() {
                 let list: Vec<(usize, &RegistryRow)> = members
                     .iter()
-                    .map(|&i| (table.rows[i].0, rows[i].expect("valid")))
+                    .map(|&i| (row_numbers[i], rows[i].expect("valid")))
                     .collect();
                 let problems = rules::check_household(&list);
                 if problems.is_empty() {
@@ -495,7 +509,7 @@ impl App {
                     let i = members
                         .iter()
                         .copied()
-                        .find(|&i| Some(table.rows[i].0) == p.row)
+                        .find(|&i| Some(row_numbers[i]) == p.row)
                         .unwrap_or(members[0]);
                     errors[i].push(p);
                 }
@@ -508,7 +522,7 @@ impl App {
             }
         }
         if !opts.skip_invalid && rejected.iter().any(|r| *r) {
-            return Err(AppError::Invalid(collect_errors(&table, &errors)));
+            return Err(AppError::Invalid(collect_errors(&row_numbers, &errors)));
         }
 
         // 3. The blind index of every accepted row (in parallel), for the
@@ -621,7 +635,7 @@ impl App {
                 }
             }
             if !opts.skip_invalid && rejected.iter().any(|r| *r) {
-                return Err(AppError::Invalid(collect_errors(&table, &errors)));
+                return Err(AppError::Invalid(collect_errors(&row_numbers, &errors)));
             }
             let kept: Vec<&Sealed> = sealed.iter().flatten().collect();
             let mut households: Vec<HouseholdRow> = Vec::new();
@@ -658,7 +672,7 @@ impl App {
                 households: households.len(),
                 members: kept.len(),
                 rejected: rejected.iter().filter(|r| **r).count(),
-                errors: collect_errors(&table, &errors),
+                errors: collect_errors(&row_numbers, &errors),
                 rejects: None,
                 dry_run: opts.dry_run,
             };
@@ -695,6 +709,9 @@ impl App {
                 .refresh_snapshot(&partitions.into_iter().collect::<Vec<_>>())?;
         }
         if report.rejected > 0 {
+            // The rejected rows as they were read: the file is read once
+            // more, into cells, only now that some are wanted.
+            let table = tabular::read(file_name, bytes, encoding)?;
             report.rejects = Some(rejects(
                 &table,
                 &errors,
@@ -793,12 +810,15 @@ impl App {
         let rejected: Vec<bool> = errors.iter().map(|e| !e.is_empty()).collect();
         let n_rejected = rejected.iter().filter(|r| **r).count();
         if n_rejected > 0 && !opts.skip_invalid {
-            return Err(AppError::Invalid(collect_errors(&table, &errors)));
+            return Err(AppError::Invalid(collect_errors(
+                &row_numbers(&table),
+                &errors,
+            )));
         }
         let report = StatisticsReport {
             rows: out.len(),
             rejected: n_rejected,
-            errors: collect_errors(&table, &errors),
+            errors: collect_errors(&row_numbers(&table), &errors),
             rejects: (n_rejected > 0).then(|| rejects(&table, &errors, &rejected, None)),
             dry_run: opts.dry_run,
         };
@@ -822,7 +842,12 @@ impl App {
     }
 }
 
-fn collect_errors(table: &Table, errors: &[Vec<FieldError>]) -> Vec<FieldError> {
+fn row_numbers(table: &Table) -> Vec<usize> {
+    table.rows.iter().map(|(row, _)| *row).collect()
+}
+
+/// Every row's errors, each with its row's Excel number (`rows`).
+fn collect_errors(rows: &[usize], errors: &[Vec<FieldError>]) -> Vec<FieldError> {
     errors
         .iter()
         .enumerate()
@@ -831,7 +856,7 @@ fn collect_errors(table: &Table, errors: &[Vec<FieldError>]) -> Vec<FieldError> 
                 if e.row.is_some() {
                     e.clone()
                 } else {
-                    e.clone().at_row(table.rows[i].0)
+                    e.clone().at_row(rows[i])
                 }
             })
         })

@@ -4,6 +4,7 @@
 
 use crate::error::{AppError, Result};
 use dingdian_core::{FieldError, Msg};
+use std::borrow::Cow;
 
 /// A sheet read from a file: header cells and the data rows, each with
 /// the row number the user sees in Excel (the header is row 1).
@@ -45,20 +46,22 @@ fn file_error(code: &str, zh: impl Into<String>, en: impl Into<String>) -> AppEr
 }
 
 /// Decodes CSV bytes. `Auto` takes UTF-8 when the bytes are valid UTF-8
-/// (a BOM is dropped) and GB18030 (a superset of GBK) otherwise.
-pub fn decode(bytes: &[u8], encoding: Encoding) -> Result<String> {
-    let utf8 = |b: &[u8]| -> Option<String> {
-        let b = b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b);
-        std::str::from_utf8(b).ok().map(str::to_string)
-    };
+/// (a BOM is dropped; the text is borrowed, not copied) and GB18030 (a
+/// superset of GBK) otherwise.
+pub fn decode(bytes: &[u8], encoding: Encoding) -> Result<Cow<'_, str>> {
+    fn utf8(b: &[u8]) -> Option<&str> {
+        std::str::from_utf8(b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b)).ok()
+    }
     let gbk = |b: &[u8]| -> Option<String> {
         let (text, _, had_errors) = encoding_rs::GB18030.decode(b);
         (!had_errors).then(|| text.into_owned())
     };
     let text = match encoding {
-        Encoding::Utf8 => utf8(bytes),
-        Encoding::Gbk => gbk(bytes),
-        Encoding::Auto => utf8(bytes).or_else(|| gbk(bytes)),
+        Encoding::Utf8 => utf8(bytes).map(Cow::Borrowed),
+        Encoding::Gbk => gbk(bytes).map(Cow::Owned),
+        Encoding::Auto => utf8(bytes)
+            .map(Cow::Borrowed)
+            .or_else(|| gbk(bytes).map(Cow::Owned)),
     };
     text.ok_or_else(|| {
         file_error(
@@ -76,53 +79,153 @@ fn is_xlsx(name: &str, bytes: &[u8]) -> bool {
 /// Reads a CSV or xlsx file (by name and content). Cells are trimmed;
 /// rows that are entirely empty are skipped.
 pub fn read(name: &str, bytes: &[u8], encoding: Encoding) -> Result<Table> {
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(file_error("empty_file", "文件为空", "the file is empty"));
-    }
-    let lower = name.to_ascii_lowercase();
-    let mut table = if is_xlsx(name, bytes) {
-        read_xlsx(bytes)?
-    } else if lower.ends_with(".csv") || lower.ends_with(".txt") || !lower.contains('.') {
-        read_csv(&decode(bytes, encoding)?)?
-    } else {
-        return Err(file_error(
-            "bad_file_type",
-            "只接受 CSV（.csv）或 Excel（.xlsx）文件",
-            "only CSV (.csv) and Excel (.xlsx) files are accepted",
-        ));
-    };
-    table
-        .rows
-        .retain(|(_, cells)| cells.iter().any(|c| !c.is_empty()));
-    if table.headers.iter().all(|h| h.is_empty()) {
-        return Err(file_error(
-            "no_header",
-            "第 1 行应为表头",
-            "row 1 must be the header",
-        ));
-    }
-    Ok(table)
+    let sheet = Sheet::open(name, bytes, encoding)?;
+    let rows = sheet.rows(|_, cells| cells.iter().map(|c| c.to_string()).collect())?;
+    Ok(Table {
+        headers: sheet.headers,
+        rows,
+        format: sheet.format,
+    })
 }
 
-/// Reads CSV text. A large file without quote characters is split at line
-/// breaks and its parts read in parallel (no record can then span a
-/// break); a file with quotes is read in one piece, since a quoted cell may
-/// hold line breaks.
-fn read_csv(text: &str) -> Result<Table> {
-    let parts = if text.len() < (1 << 20) || memchr::memchr(b'"', text.as_bytes()).is_some() {
-        1
-    } else {
-        crate::parallel::threads()
-    };
-    read_csv_in_parts(text, parts)
+/// A file opened for reading row by row: its header is read, its rows are
+/// visited by [`Sheet::rows`] without first being copied into cells, so a
+/// large import holds only what it makes of each row.
+pub struct Sheet<'a> {
+    pub headers: Vec<String>,
+    pub format: Format,
+    body: Body<'a>,
 }
 
-fn read_csv_in_parts(text: &str, parts: usize) -> Result<Table> {
+enum Body<'a> {
+    /// CSV text from `start` on, whose first line is the Excel row after
+    /// `row_base`.
+    Csv {
+        text: Cow<'a, str>,
+        start: usize,
+        row_base: usize,
+    },
+    /// xlsx rows, already cells (a sheet has at most 1 048 576 rows).
+    Cells(Vec<(usize, Vec<String>)>),
+}
+
+impl<'a> Sheet<'a> {
+    /// Checks the file type, decodes a CSV and reads the header.
+    pub fn open(name: &str, bytes: &'a [u8], encoding: Encoding) -> Result<Sheet<'a>> {
+        if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+            return Err(file_error("empty_file", "文件为空", "the file is empty"));
+        }
+        let lower = name.to_ascii_lowercase();
+        let sheet = if is_xlsx(name, bytes) {
+            let table = read_xlsx(bytes)?;
+            Sheet {
+                headers: table.headers,
+                format: table.format,
+                body: Body::Cells(table.rows),
+            }
+        } else if lower.ends_with(".csv") || lower.ends_with(".txt") || !lower.contains('.') {
+            let text = decode(bytes, encoding)?;
+            let (headers, start, row_base) = csv_header(&text)?;
+            Sheet {
+                headers,
+                format: Format::Csv,
+                body: Body::Csv {
+                    text,
+                    start,
+                    row_base,
+                },
+            }
+        } else {
+            return Err(file_error(
+                "bad_file_type",
+                "只接受 CSV（.csv）或 Excel（.xlsx）文件",
+                "only CSV (.csv) and Excel (.xlsx) files are accepted",
+            ));
+        };
+        if sheet.headers.iter().all(|h| h.is_empty()) {
+            return Err(file_error(
+                "no_header",
+                "第 1 行应为表头",
+                "row 1 must be the header",
+            ));
+        }
+        Ok(sheet)
+    }
+
+    /// Calls `f` with each data row's Excel number and trimmed cells
+    /// (rows entirely empty are skipped) and returns what it made, in file
+    /// order. A large CSV without quote characters is split at line breaks
+    /// and its parts read on all cores (no record can then span a break);
+    /// with quotes it is read in one piece, since a quoted cell may hold
+    /// line breaks.
+    pub fn rows<T: Send>(&self, f: impl Fn(usize, &[&str]) -> T + Sync) -> Result<Vec<(usize, T)>> {
+        match &self.body {
+            Body::Cells(rows) => Ok(rows
+                .iter()
+                .filter(|(_, cells)| cells.iter().any(|c| !c.is_empty()))
+                .map(|(row, cells)| {
+                    let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
+                    (*row, f(*row, &cells))
+                })
+                .collect()),
+            Body::Csv {
+                text,
+                start,
+                row_base,
+            } => {
+                let body = &text[*start..];
+                let parts =
+                    if body.len() < (1 << 20) || memchr::memchr(b'"', body.as_bytes()).is_some() {
+                        1
+                    } else {
+                        crate::parallel::threads()
+                    };
+                csv_rows_in_parts(body, *row_base, parts, &f)
+            }
+        }
+    }
+}
+
+/// The header record of CSV text, where the rows after it begin, and the
+/// Excel row before that point (the header's row, less nothing: Excel
+/// numbers the header's own line breaks into it).
+fn csv_header(text: &str) -> Result<(Vec<String>, usize, usize)> {
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut rec = csv::StringRecord::new();
+    let found = r.read_record(&mut rec).map_err(|e| {
+        file_error(
+            "bad_csv",
+            format!("第 1 行无法按 CSV 读取：{e}"),
+            format!("row 1 is not valid CSV: {e}"),
+        )
+    })?;
+    if !found {
+        return Ok((Vec::new(), text.len(), 0));
+    }
+    let start = (r.position().byte() as usize).min(text.len());
+    let bytes = text.as_bytes();
+    let inner: usize = rec.iter().map(|c| c.matches('\n').count()).sum();
+    let row_base = memchr::memchr_iter(b'\n', &bytes[..start]).count() - inner;
+    let headers = rec.iter().map(|c| c.trim().to_string()).collect();
+    Ok((headers, start, row_base))
+}
+
+/// Rows of CSV text (no header) in `parts` pieces read in parallel; the
+/// text's first line is the Excel row after `row_base`.
+fn csv_rows_in_parts<T: Send>(
+    text: &str,
+    row_base: usize,
+    parts: usize,
+    f: &(impl Fn(usize, &[&str]) -> T + Sync),
+) -> Result<Vec<(usize, T)>> {
     let bytes = text.as_bytes();
     // Part boundaries just after a line break, near equal sizes; each part
     // starts at the Excel row after the line breaks before it.
     let mut pieces: Vec<(usize, &str)> = Vec::new();
-    let (mut start, mut row_base) = (0, 0);
+    let (mut start, mut base) = (0, row_base);
     for k in 1..=parts {
         let end = if k == parts {
             text.len()
@@ -131,48 +234,50 @@ fn read_csv_in_parts(text: &str, parts: usize) -> Result<Table> {
             memchr::memchr(b'\n', &bytes[at..]).map_or(text.len(), |nl| at + nl + 1)
         };
         if end > start {
-            pieces.push((row_base, &text[start..end]));
-            row_base += memchr::memchr_iter(b'\n', &bytes[start..end]).count();
+            pieces.push((base, &text[start..end]));
+            base += memchr::memchr_iter(b'\n', &bytes[start..end]).count();
             start = end;
         }
     }
-    let read =
-        crate::parallel::par_each(&pieces, |(row_base, piece)| read_csv_part(piece, *row_base));
-    let mut records = Vec::new();
+    let read = crate::parallel::par_each(&pieces, |(base, piece)| csv_rows(piece, *base, f));
+    let mut rows = Vec::new();
     for part in read {
-        records.extend(part?);
+        rows.extend(part?);
     }
-    let mut records = records.into_iter();
-    let headers = records.next().map(|(_, cells)| cells).unwrap_or_default();
-    Ok(Table {
-        headers,
-        rows: records.collect(),
-        format: Format::Csv,
-    })
+    Ok(rows)
 }
 
-/// The records of a part of a CSV file that begins on line `row_base + 1`,
-/// with their Excel row numbers.
-fn read_csv_part(text: &str, row_base: usize) -> Result<Vec<(usize, Vec<String>)>> {
+/// The rows of a piece of CSV text that begins on the line after
+/// `row_base`, each given to `f` with its Excel row number. The reader
+/// skips blank lines, which Excel shows as rows, so rows are numbered by
+/// the line they start on, less the line breaks inside quoted cells before
+/// them (Excel shows such a record as one row).
+fn csv_rows<T>(
+    text: &str,
+    row_base: usize,
+    f: &impl Fn(usize, &[&str]) -> T,
+) -> Result<Vec<(usize, T)>> {
     let mut r = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let mut records = Vec::new();
-    // The reader skips blank lines, which Excel shows as rows, so rows are
-    // numbered by the line they start on, less the line breaks inside
-    // quoted cells before them (Excel shows such a record as one row).
+    let mut out = Vec::new();
     let bytes = text.as_bytes();
     let (mut scanned, mut line_breaks, mut inner_breaks) = (0, 0, 0);
-    for (i, rec) in r.records().enumerate() {
-        let rec = rec.map_err(|e| {
-            let n = row_base + i + 1;
-            file_error(
-                "bad_csv",
-                format!("第 {n} 行无法按 CSV 读取：{e}"),
-                format!("row {n} is not valid CSV: {e}"),
-            )
-        })?;
+    let mut rec = csv::StringRecord::new();
+    for i in 0.. {
+        match r.read_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let n = row_base + i + 2;
+                return Err(file_error(
+                    "bad_csv",
+                    format!("第 {n} 行无法按 CSV 读取：{e}"),
+                    format!("row {n} is not valid CSV: {e}"),
+                ));
+            }
+        }
         // The position is where the reader resumed: before the line
         // terminators and blank lines it then skipped.
         let mut start = rec
@@ -186,9 +291,12 @@ fn read_csv_part(text: &str, row_base: usize) -> Result<Vec<(usize, Vec<String>)
         scanned = start;
         let row = row_base + line_breaks + 1 - inner_breaks;
         inner_breaks += rec.iter().map(|c| c.matches('\n').count()).sum::<usize>();
-        records.push((row, rec.iter().map(|c| c.trim().to_string()).collect()));
+        let cells: Vec<&str> = rec.iter().map(str::trim).collect();
+        if cells.iter().any(|c| !c.is_empty()) {
+            out.push((row, f(row, &cells)));
+        }
     }
-    Ok(records)
+    Ok(out)
 }
 
 fn read_xlsx(bytes: &[u8]) -> Result<Table> {
@@ -479,20 +587,44 @@ mod tests {
                 text.push_str("\r\n\n");
             }
         }
-        let whole = read_csv_in_parts(&text, 1).unwrap();
+        let (headers, start, base) = csv_header(&text).unwrap();
+        assert_eq!(headers, vec!["name", "kind"]);
+        let cells = |_: usize, c: &[&str]| c.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+        let whole = csv_rows_in_parts(&text[start..], base, 1, &cells).unwrap();
+        assert_eq!(
+            whole[0],
+            (3, vec!["单位0".to_string(), "类型0".to_string()])
+        );
         for parts in [2, 3, 7] {
-            assert_eq!(
-                read_csv_in_parts(&text, parts).unwrap(),
-                whole,
-                "{parts} parts"
-            );
+            let split = csv_rows_in_parts(&text[start..], base, parts, &cells).unwrap();
+            assert_eq!(split, whole, "{parts} parts");
         }
         let t = read("big.csv", text.as_bytes(), Encoding::Auto).unwrap();
-        assert_eq!(t, whole);
+        assert_eq!(t.rows, whole);
         assert_eq!(
             t.rows.last().unwrap().0,
             text.lines().count(),
             "the last row is the last line"
+        );
+    }
+
+    /// A quoted header cell holding a line break is still row 1, and the
+    /// rows after it keep their Excel numbers.
+    #[test]
+    fn rows_after_a_multi_line_header_keep_their_numbers() {
+        let t = read(
+            "q.csv",
+            "\"name\nzh\",kind\n\na,\"x\ny\"\nb,c\n".as_bytes(),
+            Encoding::Auto,
+        )
+        .unwrap();
+        assert_eq!(t.headers, vec!["name\nzh", "kind"]);
+        assert_eq!(
+            t.rows,
+            vec![
+                (3, vec!["a".to_string(), "x\ny".to_string()]),
+                (4, vec!["b".to_string(), "c".to_string()])
+            ]
         );
     }
 
