@@ -122,6 +122,69 @@ fn import_rate(members: usize) {
     );
 }
 
+/// The floor under the import: the same number of members (and
+/// households), already built as the import would store them, inserted by
+/// a bare rusqlite loop into the same schema in one transaction — no
+/// reading, validation, sealing or app code. Measured next to the import
+/// so that both figures come from the same machine in the same minute
+/// (this virtual machine's speed drifts by half from hour to hour).
+fn sqlite_floor(members: usize) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    drop(open(&dir));
+    let c = rusqlite::Connection::open(dir.path().join("bench.db")).expect("open");
+    c.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -262144;")
+        .expect("pragmas");
+    // Deterministic bytes of the sizes the import stores.
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut bytes = |n: usize| -> Vec<u8> {
+        (0..n)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                state as u8
+            })
+            .collect()
+    };
+    let households = members * 27 / 100;
+    let county = |h: usize| format!("{}", 620_102 + (h * 100 / households.max(1)));
+    let rows: Vec<(Vec<u8>, usize, Vec<u8>, Vec<u8>)> = (0..members)
+        .map(|m| (bytes(32), m * households / members, bytes(30), bytes(37)))
+        .collect();
+    let start = Instant::now();
+    let tx = c.unchecked_transaction().expect("begin");
+    {
+        let mut h = tx
+            .prepare(
+                "INSERT INTO households (year, household_code, county_code, village_code, income_fen, status, identified_year, exit_year, cause, imported_at) \
+                 VALUES (2016, ?, ?, ?, 300000, 1, 2014, NULL, 3, 0)",
+            )
+            .expect("prepare");
+        for n in 0..households {
+            let cc = county(n);
+            h.execute(rusqlite::params![format!("{cc}{n:08}"), cc, format!("{cc}100200")])
+                .expect("household");
+        }
+        let mut m = tx
+            .prepare(
+                "INSERT INTO members (year, id_index, household_code, county_code, id_cipher, name_cipher, key_id, relation, sex, birth_year) \
+                 VALUES (2016, ?, ?, ?, ?, ?, 'abcdef01', 1, 1, 1970)",
+            )
+            .expect("prepare");
+        for (index, n, id, name) in &rows {
+            let cc = county(*n);
+            m.execute(rusqlite::params![index, format!("{cc}{n:08}"), cc, id, name])
+                .expect("member");
+        }
+    }
+    tx.commit().expect("commit");
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "floor   {members:>10} members, {households:>8} households, bare rusqlite inserts into the same schema: {secs:>6.2} s = {:>8.0} members/s",
+        members as f64 / secs
+    );
+}
+
 /// A snapshot built straight in memory from the synthetic registry (what
 /// the store would hold after importing it).
 fn snapshot(members: usize) -> Snapshot {
@@ -234,6 +297,7 @@ fn main() {
         if quick { 20_000 } else { 1_000_000 },
     );
     import_rate(import);
+    sqlite_floor(import);
     let sizes: Vec<usize> = std::env::var("DINGDIAN_BENCH_SLICES")
         .ok()
         .map(|v| v.split(',').filter_map(|s| s.trim().parse().ok()).collect())
