@@ -148,7 +148,9 @@ fn sqlite_floor(members: usize) {
     };
     let households = members * 27 / 100;
     let county = |h: usize| format!("{}", 620_102 + (h * 100 / households.max(1)));
-    let rows: Vec<(Vec<u8>, usize, Vec<u8>, Vec<u8>)> = (0..members)
+    // (blind index, household number, sealed ID number, sealed name)
+    type Member = (Vec<u8>, usize, Vec<u8>, Vec<u8>);
+    let rows: Vec<Member> = (0..members)
         .map(|m| (bytes(32), m * households / members, bytes(30), bytes(37)))
         .collect();
     let start = Instant::now();
@@ -162,8 +164,12 @@ fn sqlite_floor(members: usize) {
             .expect("prepare");
         for n in 0..households {
             let cc = county(n);
-            h.execute(rusqlite::params![format!("{cc}{n:08}"), cc, format!("{cc}100200")])
-                .expect("household");
+            h.execute(rusqlite::params![
+                format!("{cc}{n:08}"),
+                cc,
+                format!("{cc}100200")
+            ])
+            .expect("household");
         }
         let mut m = tx
             .prepare(
@@ -173,8 +179,14 @@ fn sqlite_floor(members: usize) {
             .expect("prepare");
         for (index, n, id, name) in &rows {
             let cc = county(*n);
-            m.execute(rusqlite::params![index, format!("{cc}{n:08}"), cc, id, name])
-                .expect("member");
+            m.execute(rusqlite::params![
+                index,
+                format!("{cc}{n:08}"),
+                cc,
+                id,
+                name
+            ])
+            .expect("member");
         }
     }
     tx.commit().expect("commit");

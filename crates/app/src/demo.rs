@@ -197,9 +197,7 @@ fn pairing_csv(counties: &[String], unit_names: &[String], shift: usize) -> Stri
 impl App {
     /// No units, accounts or plans yet: a fresh database.
     pub fn is_empty(&self) -> Result<bool> {
-        Ok(self.store.read(|c| {
-            c.query_i64("SELECT (SELECT COUNT(*) FROM units) + (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM plans)", &[])
-        })? == 0)
+        Ok(self.store.read(|c| units::database_is_fresh(c))?)
     }
 
     /// Whether the demo data is in this database.

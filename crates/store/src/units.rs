@@ -134,3 +134,12 @@ pub fn update(c: &mut dyn Conn, id: i64, u: &UnitFields, now: i64) -> Result<()>
     )?;
     Ok(())
 }
+
+/// No units, accounts or plans yet: a database nobody has worked in (the
+/// demo loads only into such a one).
+pub fn database_is_fresh(c: &mut dyn Conn) -> Result<bool> {
+    Ok(c.query_i64(
+        "SELECT (SELECT COUNT(*) FROM units) + (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM plans)",
+        &[],
+    )? == 0)
+}

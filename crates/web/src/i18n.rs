@@ -804,6 +804,11 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "跳过错误行（只导入正确的户）",
         "Skip invalid rows (import the valid households)",
     ),
+    (
+        "skip_invalid_rows",
+        "跳过错误行（只导入正确的行）",
+        "Skip invalid rows (import the valid rows)",
+    ),
     ("dry_run", "仅检查不写入", "Check only, write nothing"),
     ("job", "导入任务", "Import job"),
     ("job_running", "进行中", "Running"),
@@ -812,6 +817,16 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("phase", "阶段", "Phase"),
     ("phase_read", "读取文件", "Reading"),
     ("phase_validate", "校验", "Checking"),
+    (
+        "statistics_partial",
+        "已导入 {rows} 行统计数据；{rejected} 行有误，未导入，原因见下表（改正后可再次导入，已导入的行会被替换而不会重复）。",
+        "{rows} statistics rows imported; {rejected} rows had errors and were not imported: see why below (correct them and import again; imported rows are replaced, never doubled).",
+    ),
+    (
+        "statistics_partial_checked",
+        "检查完成（未写入）：{rows} 行可以导入；{rejected} 行有误，原因见下表。",
+        "Checked, nothing written: {rows} rows can be imported; {rejected} rows have errors, see why below.",
+    ),
     ("phase_index", "计算盲索引", "Indexing"),
     (
         "phase_check",

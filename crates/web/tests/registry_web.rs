@@ -845,6 +845,40 @@ fn statistics_upload_and_templates(db: &TestDb) {
         )
         .unwrap();
     assert_eq!(rows[0].indicators.rural_population, Some(50));
+    // Skipping invalid rows: the good row is imported, the bad one listed
+    // with its row and why, on the page itself.
+    let mixed =
+        "年度,区划代码,农村人口,农民人均纯收入\n2015,623023,60,4800\n2015,623023x,abc,4675\n";
+    let r = upload(
+        &mut b,
+        "/registry/statistics",
+        &[("_csrf", &csrf), ("skip_invalid", "true")],
+        "s.csv",
+        mixed.as_bytes(),
+    );
+    r.expect(200);
+    let html = r.text();
+    assert!(
+        html.contains("id=\"statistics-partial\"")
+            && html.contains("已导入 1 行统计数据；1 行有误"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<td>3</td>"),
+        "the rejected row by its number"
+    );
+    let rows = web
+        .app
+        .indicators(
+            &cli(),
+            &dingdian_app::indicators::IndicatorQuery {
+                area: Some(ZHOUQU.into()),
+                year: Some(2015),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(rows[0].indicators.rural_population, Some(60));
     // The templates: xlsx with the Chinese headers, read back by the importer.
     for (path, headers) in [
         (

@@ -91,7 +91,11 @@ fn base_schemas() -> Value {
     json!({
         "Error": s(json!({ "error": s(json!({
             "code": str_, "message": str_,
-            "fields": { "type": "array", "items": s(json!({ "row": opt(&int), "field": str_, "value": str_, "code": str_, "message": str_ }), &["field", "code", "message"]) }
+            "fields": { "type": "array", "description": "what was wrong, one item per problem: for a form or JSON body a FieldError naming the `field`; for a file import (registry, statistics) an ImportError naming the `column`, as interfaces.md gives it",
+                "items": { "oneOf": [
+                    s(json!({ "row": opt(&int), "field": str_, "value": str_, "code": str_, "message": str_ }), &["field", "code", "message"]),
+                    { "$ref": "#/components/schemas/ImportError" }
+                ] } }
         }), &["code", "message"]) }), &["error"]),
         "Login": s(json!({ "username": str_, "password": str_, "totp": { "type": "string", "description": "the 6-digit TOTP code (RFC 6238: SHA-1, 30 s), for an account with a second factor; without it such an account gets 401 totp_required" } }), &["username", "password"]),
         "Token": s(json!({ "token": str_, "restriction": { "type": ["string", "null"], "enum": ["password_expired", "second_factor_required", null], "description": "set when the token may only change the password (every other route answers 403 with this code)" }, "user": { "type": "object" } }), &["token"]),
@@ -176,7 +180,7 @@ fn base_schemas() -> Value {
         }), &["rows", "rejected", "errors"]),
         "Job": s(json!({
             "id": int, "kind": str_, "status": { "type": "string", "enum": ["running", "succeeded", "failed"] },
-            "phase": { "type": "string", "description": "read, validate, encrypt, write" }, "done": int, "total": int, "percent": int,
+            "phase": { "type": "string", "description": "read, validate, index, check, write" }, "done": int, "total": int, "percent": int,
             "message": opt(&str_),
             "result": { "description": "on success the report {households, members, rejected, errors, dry_run}; on failure the errors; each error an ImportError {row, column, value, code, message, message_en}" }
         }), &["id", "status", "phase", "done", "total"]),

@@ -20,7 +20,7 @@ use axum::routing::{get, post};
 use dingdian_app::jobs::JobState;
 use dingdian_app::registry::{
     HouseholdCard, HouseholdExtrasView, HouseholdView, ImportError, ImportOptions,
-    REGISTRY_COLUMNS, STATISTICS_COLUMNS,
+    REGISTRY_COLUMNS, STATISTICS_COLUMNS, StatisticsReport,
 };
 use dingdian_app::tabular::{self, Cell, Column};
 use dingdian_app::{AppError, Page};
@@ -622,16 +622,35 @@ async fn import_page(
     registry_error: Option<AppError>,
     statistics_error: Option<AppError>,
 ) -> Response {
+    import_page_with(state, pc, status, registry_error, statistics_error, None).await
+}
+
+/// The import page; `statistics_report` is a statistics import that left
+/// rows out (skip invalid rows): what was imported and every row left
+/// out, with why.
+async fn import_page_with(
+    state: &AppState,
+    pc: &PageCtx,
+    status: StatusCode,
+    registry_error: Option<AppError>,
+    statistics_error: Option<AppError>,
+    statistics_report: Option<StatisticsReport>,
+) -> Response {
     let lang = pc.lang.as_str();
     let rows = |e: &Option<AppError>, cols: &[Column]| match e {
         Some(AppError::Invalid(errs)) => import_error_rows(errs, cols, lang),
         _ => Vec::new(),
     };
+    let statistics_rows = match &statistics_report {
+        Some(r) => import_error_rows(&r.errors, STATISTICS_COLUMNS, lang),
+        None => rows(&statistics_error, STATISTICS_COLUMNS),
+    };
     let ctx = context! {
         registry_error => registry_error.as_ref().map(|e| error_message(e, lang)),
         registry_rows => rows(&registry_error, REGISTRY_COLUMNS),
         statistics_error => statistics_error.as_ref().map(|e| error_message(e, lang)),
-        statistics_rows => rows(&statistics_error, STATISTICS_COLUMNS),
+        statistics_rows,
+        statistics_partial => statistics_report.as_ref().map(|r| context! { rows => r.rows, rejected => r.rejected, dry_run => r.dry_run }),
         registry_columns => REGISTRY_COLUMNS.iter().filter(|c| c.required).map(|c| if lang == "en" { c.en } else { c.zh }).collect::<Vec<_>>(),
         registry_optional_columns => REGISTRY_COLUMNS.iter().filter(|c| !c.required).map(|c| if lang == "en" { c.en } else { c.zh }).collect::<Vec<_>>(),
         statistics_columns => STATISTICS_COLUMNS.iter().map(|c| if lang == "en" { c.en } else { c.zh }).collect::<Vec<_>>(),
@@ -697,12 +716,16 @@ async fn import_statistics(State(state): State<AppState>, pc: PageCtx, mp: Multi
         return error_page(&state, &pc, e).await;
     }
     let opts = ImportOptions {
+        skip_invalid: checked(&up.fields, "skip_invalid"),
         dry_run: checked(&up.fields, "dry_run"),
         ..Default::default()
     };
     let app = state.app.clone();
     let actor = pc.actor.clone();
     match blocking(move || app.import_statistics(&actor, &up.file_name, &up.bytes, opts)).await {
+        Ok(report) if report.rejected > 0 => {
+            import_page_with(&state, &pc, StatusCode::OK, None, None, Some(report)).await
+        }
         Ok(_) if opts.dry_run => done("/registry/import", "checked"),
         Ok(_) => done("/registry/import", "statistics"),
         Err(e @ AppError::Invalid(_)) => {
