@@ -68,6 +68,20 @@ fn cpu_seconds() -> f64 {
     (ticks(11) + ticks(12)) / 100.0
 }
 
+/// The process's peak resident memory so far (Linux `VmHWM`), in GB; 0
+/// where there is no `/proc`. It includes the generated CSV the bench
+/// holds (about 100 bytes per member).
+fn peak_memory_gb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1e6)
+}
+
 fn import_rate(members: usize) {
     let mut csv = synth::header().join(",");
     csv.push('\n');
@@ -113,12 +127,13 @@ fn import_rate(members: usize) {
         );
     }
     println!(
-        "import  {:>10} members, {:>8} households into SQLite: {:>6.2} s = {:>8.0} members/s ({:.1} MB CSV)",
+        "import  {:>10} members, {:>8} households into SQLite: {:>6.2} s = {:>8.0} members/s ({:.1} MB CSV); peak memory so far {:.2} GB",
         report.members,
         report.households,
         secs,
         report.members as f64 / secs,
-        csv.len() as f64 / 1e6
+        csv.len() as f64 / 1e6,
+        peak_memory_gb()
     );
 }
 

@@ -247,10 +247,17 @@ pub fn plan_county(
 
 /// The header of a registry file, in Chinese.
 pub fn header() -> Vec<String> {
-    crate::registry::CONTRACT_COLUMNS
-        .iter()
-        .map(|c| c.zh.to_string())
-        .collect()
+    header_with(false)
+}
+
+/// The header, with the sixteen optional extended columns when `extended`.
+pub fn header_with(extended: bool) -> Vec<String> {
+    let columns = if extended {
+        crate::registry::REGISTRY_COLUMNS
+    } else {
+        crate::registry::CONTRACT_COLUMNS
+    };
+    columns.iter().map(|c| c.zh.to_string()).collect()
 }
 
 /// Generates the rows of every county and year of the spec, calling `emit`
@@ -259,6 +266,21 @@ pub fn generate(
     spec: &SynthSpec,
     line_fen: &dyn Fn(i32) -> i64,
     emit: &mut dyn FnMut(&[String; 11]),
+) {
+    generate_with(spec, line_fen, false, &mut |row| {
+        emit(row.try_into().expect("the contract's eleven columns"))
+    });
+}
+
+/// As [`generate`], with the extended columns after the eleven when
+/// `extended` (in [`header_with`]'s order). The extended cells come from
+/// random numbers of their own (seeded by the spec's seed, the household
+/// or person and the year), so the eleven columns are the same either way.
+pub fn generate_with(
+    spec: &SynthSpec,
+    line_fen: &dyn Fn(i32) -> i64,
+    extended: bool,
+    emit: &mut dyn FnMut(&[String]),
 ) {
     for (county, villages) in &spec.counties {
         let plans = plan_county(
@@ -271,12 +293,130 @@ pub fn generate(
         );
         for year in spec.first_year..=spec.last_year {
             for p in &plans {
-                for row in p.rows(year, line_fen(year)) {
-                    emit(&row);
+                let rows = p.rows(year, line_fen(year));
+                if !extended {
+                    for row in &rows {
+                        emit(row);
+                    }
+                    continue;
+                }
+                let household = extended_household(p, year, &rows[0][6], spec.seed);
+                for (row, (id, _, _)) in rows.iter().zip(&p.members) {
+                    let mut cells: Vec<String> = row.to_vec();
+                    cells.extend(household.iter().cloned());
+                    cells.extend(extended_member(id, year, spec.seed));
+                    emit(&cells);
                 }
             }
         }
     }
+}
+
+/// A generator for one household or person in one year, apart from the
+/// main one (`key`: a household number or an ID number, digits).
+fn rng_for(key: &str, year: i32, seed: u64) -> ChaCha8Rng {
+    let digits: u64 = key
+        .bytes()
+        .filter(u8::is_ascii_digit)
+        .take(18)
+        .fold(0u64, |n, b| {
+            n.wrapping_mul(10).wrapping_add(u64::from(b - b'0'))
+        });
+    ChaCha8Rng::seed_from_u64(
+        seed ^ digits.rotate_left(17) ^ (year as u64).wrapping_mul(0x9E37_79B9),
+    )
+}
+
+/// The household's twelve extended cells in a year: type, other causes,
+/// the four income components (yuan per household, adding up to the
+/// per-capita income times the size) and the six guarantee flags (all met
+/// once exited; mostly met while poor).
+fn extended_household(
+    p: &HouseholdPlan,
+    year: i32,
+    income_per_capita: &str,
+    seed: u64,
+) -> Vec<String> {
+    use dingdian_core::registry::HouseholdType;
+    let mut rng = rng_for(&p.code, year, seed);
+    let size = p.members.len();
+    let kind = if size == 1 && rng.gen_bool(0.25) {
+        HouseholdType::FiveGuarantees
+    } else if rng.gen_bool(0.15) {
+        HouseholdType::Subsistence
+    } else {
+        HouseholdType::General
+    };
+    let mut others: Vec<&str> = Vec::new();
+    for _ in 0..weighted(&mut rng, &[600, 300, 100]) {
+        let c = ALL_CAUSES[weighted(&mut rng, &CAUSE_WEIGHTS)];
+        if c != p.cause && !others.contains(&c.zh()) {
+            others.push(c.zh());
+        }
+    }
+    let yuan: f64 = income_per_capita.parse().unwrap_or(0.0);
+    let total = (yuan * 100.0).round() as i64 * size as i64;
+    let wage = total * rng.gen_range(30..60) / 100;
+    let business = total * rng.gen_range(10..30) / 100;
+    let property = total * rng.gen_range(0..5) / 100;
+    let transfer = total - wage - business - property;
+    let money = |fen: i64| format!("{}.{:02}", fen / 100, fen % 100);
+    let met = p.status(year) == PovertyStatus::Exited;
+    let mut cells = vec![
+        kind.zh().to_string(),
+        others.join("、"),
+        money(wage),
+        money(business),
+        money(property),
+        money(transfer),
+    ];
+    cells.extend((0..6).map(|_| {
+        if met || rng.gen_bool(0.85) {
+            "是"
+        } else {
+            "否"
+        }
+        .to_string()
+    }));
+    cells
+}
+
+/// A person's four extended cells in a year, by age (from the ID number):
+/// health, education, labour skill and migrant work.
+fn extended_member(id: &str, year: i32, seed: u64) -> [String; 4] {
+    use dingdian_core::registry::{
+        ALL_EDUCATION, ALL_HEALTH, ALL_LABOUR_SKILLS, ALL_MIGRANT_WORK, Health,
+    };
+    let mut rng = rng_for(id, year, seed);
+    let age = year
+        - id.get(6..10)
+            .and_then(|y| y.parse::<i32>().ok())
+            .unwrap_or(year - 40);
+    let health = ALL_HEALTH[weighted(&mut rng, &[800, 100, 50, 50])];
+    // Preschool, illiterate, primary, junior, senior, tertiary.
+    let education = match age {
+        ..7 => 0,
+        7..=12 => 2,
+        13..=15 => 3,
+        _ => 1 + weighted(&mut rng, &[150, 350, 350, 120, 30]),
+    };
+    // Skilled, ordinary, weak, lost, none.
+    let labour = match age {
+        _ if !(16..=64).contains(&age) => 4,
+        _ if health == Health::Disabled => 3,
+        _ => weighted(&mut rng, &[100, 600, 200, 100]),
+    };
+    let migrant = if labour <= 1 {
+        weighted(&mut rng, &[500, 150, 150, 100, 100])
+    } else {
+        0
+    };
+    [
+        health.zh().to_string(),
+        ALL_EDUCATION[education].zh().to_string(),
+        ALL_LABOUR_SKILLS[labour].zh().to_string(),
+        ALL_MIGRANT_WORK[migrant].zh().to_string(),
+    ]
 }
 
 #[cfg(test)]
@@ -349,5 +489,88 @@ mod tests {
             valid.iter().any(|r| r.status == PovertyStatus::Exited)
                 && valid.iter().any(|r| r.status == PovertyStatus::Poor)
         );
+    }
+
+    /// `gen registry --extended`: the same eleven columns, plus sixteen
+    /// extended cells that pass every rule, agree within a household, and
+    /// add up (the income components to the per-capita income × size).
+    #[test]
+    fn extended_rows_keep_the_contract_columns_and_pass_every_rule() {
+        use dingdian_core::registry::RawExtended;
+        let spec = SynthSpec {
+            counties: vec![("623023".into(), vec!["623023100200".into()])],
+            people_per_county: 400,
+            seed: 3,
+            first_year: 2014,
+            last_year: 2016,
+        };
+        let mut plain: Vec<Vec<String>> = Vec::new();
+        generate(&spec, &|_| 280_000, &mut |r| plain.push(r.to_vec()));
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        generate_with(&spec, &|_| 280_000, true, &mut |r| rows.push(r.to_vec()));
+        assert_eq!(header_with(true).len(), 27);
+        assert_eq!(rows.len(), plain.len());
+        for (r, p) in rows.iter().zip(&plain) {
+            assert_eq!(r.len(), 27);
+            assert_eq!(&r[..11], &p[..], "the eleven columns do not change");
+        }
+        let valid: Vec<_> = rows
+            .iter()
+            .map(|r| {
+                let raw = RawRow {
+                    year: &r[0],
+                    village_code: &r[1],
+                    household_id: &r[2],
+                    id_number: &r[3],
+                    name: &r[4],
+                    relation: &r[5],
+                    income_per_capita: &r[6],
+                    status: &r[7],
+                    identified_year: &r[8],
+                    exit_year: &r[9],
+                    cause: &r[10],
+                    ext: RawExtended {
+                        household_type: &r[11],
+                        other_causes: &r[12],
+                        incomes: [&r[13], &r[14], &r[15], &r[16]],
+                        guarantees: [&r[17], &r[18], &r[19], &r[20], &r[21], &r[22]],
+                        health: &r[23],
+                        education: &r[24],
+                        labour_skill: &r[25],
+                        migrant_work: &r[26],
+                    },
+                };
+                validate_row(&raw, &|c| c == "623023", false).expect("a valid row")
+            })
+            .collect();
+        let mut by_household: std::collections::BTreeMap<(i32, String), Vec<(usize, _)>> =
+            Default::default();
+        for (i, r) in valid.iter().enumerate() {
+            by_household
+                .entry((r.year, r.household_id.clone()))
+                .or_default()
+                .push((i + 2, r));
+        }
+        for members in by_household.values() {
+            assert!(check_household(members).is_empty(), "households agree");
+            let h = members[0].1;
+            let sum: i64 = h.household_extras.incomes.iter().map(|x| x.unwrap()).sum();
+            assert_eq!(
+                sum,
+                h.income_fen * members.len() as i64,
+                "components add up"
+            );
+        }
+        let text: String = rows.iter().flat_map(|r| r[11..].to_vec()).collect();
+        for word in [
+            "低保贫困户",
+            "否",
+            "省外务工",
+            "学龄前儿童",
+            "无劳动力",
+            "、",
+        ] {
+            assert!(text.contains(word), "{word} occurs");
+        }
     }
 }

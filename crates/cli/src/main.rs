@@ -154,6 +154,11 @@ enum GenCommand {
         /// The file to write (.csv or .xlsx)
         #[arg(long)]
         out: PathBuf,
+        /// Add the sixteen optional extended columns (household type, other
+        /// causes, income components, basic guarantees, health, education,
+        /// labour skill, migrant work)
+        #[arg(long)]
+        extended: bool,
     },
 }
 
@@ -582,8 +587,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     seed,
                     years,
                     out,
+                    extended,
                 },
-        } => registry::generate(counties, people, seed, &years, &out),
+        } => registry::generate(counties, people, seed, &years, &out, extended),
         Command::Key {
             command: KeyCommand::Rotate { db },
         } => key::rotate(&db),

@@ -328,6 +328,7 @@ pub fn generate(
     seed: u64,
     years: &str,
     out: &Path,
+    extended: bool,
 ) -> Result<(), Failure> {
     let (first, last) = parse_years(years).ok_or_else(|| Failure::Invalid(format!("--years 应为 2016 或 2014-2016 这样的年度（2010–2035）/ --years must look like 2016 or 2014-2016: {years}")))?;
     let all = dingdian_store::reference::villages_by_county()
@@ -363,11 +364,11 @@ pub fn generate(
     );
     if name.ends_with(".xlsx") {
         let mut rows = Vec::new();
-        dingdian_app::synth::generate(&spec, &line, &mut |r| {
+        dingdian_app::synth::generate_with(&spec, &line, extended, &mut |r| {
             rows.push((rows.len() + 2, r.to_vec()))
         });
         let t = Table {
-            headers: dingdian_app::synth::header(),
+            headers: dingdian_app::synth::header_with(extended),
             rows,
             format: dingdian_app::tabular::Format::Xlsx,
         };
@@ -377,11 +378,11 @@ pub fn generate(
             .map_err(|e| Failure::System(format!("cannot write {}: {e}", out.display())))?;
         let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
         let fail = |e: csv::Error| Failure::System(e.to_string());
-        w.write_record(dingdian_app::synth::header())
+        w.write_record(dingdian_app::synth::header_with(extended))
             .map_err(fail)?;
         let mut err = None;
         let mut n = 0u64;
-        dingdian_app::synth::generate(&spec, &line, &mut |r| {
+        dingdian_app::synth::generate_with(&spec, &line, extended, &mut |r| {
             if err.is_none()
                 && let Err(e) = w.write_record(r)
             {

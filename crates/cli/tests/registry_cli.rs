@@ -11,6 +11,7 @@ use std::process::{Command, Output, Stdio};
 both_backends!(
     statistics_honour_skip_invalid_and_dry_run,
     registry_errors_have_the_interfaces_shape_and_the_export_round_trips,
+    a_generated_registry_with_extended_columns_imports_them,
 );
 
 fn dingdian(db: &TestDb, args: &[&str]) -> Output {
@@ -249,4 +250,52 @@ fn registry_errors_have_the_interfaces_shape_and_the_export_round_trips(db: &Tes
     );
     assert_eq!(code(&o), 0);
     assert_eq!(std::fs::read_to_string(&again).unwrap(), exported);
+}
+
+/// `gen registry --extended` writes the sixteen optional columns as well,
+/// and the file imports with them stored (every household has its type
+/// and guarantee flags, every member a health and an education).
+fn a_generated_registry_with_extended_columns_imports_them(db: &TestDb) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ext.csv");
+    let f = file.to_str().unwrap();
+    let o = dingdian(
+        db,
+        &[
+            "gen",
+            "registry",
+            "--counties",
+            "2",
+            "--people",
+            "2000",
+            "--seed",
+            "9",
+            "--extended",
+            "--out",
+            f,
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&file).unwrap();
+    let header = text.lines().next().unwrap();
+    assert_eq!(header.split(',').count(), 27, "{header}");
+    assert!(header.contains("户类型") && header.contains("务工状况"));
+    let o = dingdian(db, &["import", "registry", f, "--format", "json"]);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(json(&o)["rejected"].as_i64(), Some(0));
+    assert_eq!(
+        count(
+            db,
+            "SELECT COUNT(*) FROM households WHERE household_type IS NULL OR water_secure IS NULL"
+        ),
+        0
+    );
+    assert_eq!(
+        count(
+            db,
+            "SELECT COUNT(*) FROM members WHERE health IS NULL OR education IS NULL"
+        ),
+        0
+    );
+    assert!(count(db, "SELECT COUNT(*) FROM members") >= 2000);
 }
