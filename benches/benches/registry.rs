@@ -6,7 +6,8 @@
 //!    sliced one (status × cause), over snapshots of 1 M and 10 M members.
 //!
 //! Sizes can be changed with DINGDIAN_BENCH_IMPORT (members) and
-//! DINGDIAN_BENCH_SLICES (comma-separated member counts).
+//! DINGDIAN_BENCH_SLICES (comma-separated member counts);
+//! DINGDIAN_BENCH_FLOOR=0 skips the SQLite floor measurement.
 
 use dingdian_app::indicators::IndicatorQuery;
 use dingdian_app::registry::ImportOptions;
@@ -324,7 +325,10 @@ fn main() {
         if quick { 20_000 } else { 1_000_000 },
     );
     import_rate(import);
-    sqlite_floor(import);
+    // DINGDIAN_BENCH_FLOOR=0 leaves the floor out (at 10 M it takes minutes).
+    if env_usize("DINGDIAN_BENCH_FLOOR", 1) != 0 {
+        sqlite_floor(import);
+    }
     let sizes: Vec<usize> = std::env::var("DINGDIAN_BENCH_SLICES")
         .ok()
         .map(|v| v.split(',').filter_map(|s| s.trim().parse().ok()).collect())

@@ -455,26 +455,19 @@ impl App {
         }
         let total = checked.len() as u64;
         progress("validate", total, total);
-        let mut row_numbers = Vec::with_capacity(checked.len());
-        let mut valid: Vec<Option<RegistryRow>> = Vec::with_capacity(checked.len());
-        let mut errors: Vec<Vec<FieldError>> = Vec::with_capacity(checked.len());
-        for (row, r) in checked {
-            row_numbers.push(row);
-            match r {
-                Ok(r) => {
-                    valid.push(Some(r));
-                    errors.push(Vec::new());
-                }
-                Err(e) => {
-                    valid.push(None);
-                    errors.push(e);
-                }
-            }
-        }
+        // The rows stay where they were made (one copy of 10 M rows is
+        // gigabytes); the errors move out beside them.
+        let mut checked = checked;
+        let row_numbers: Vec<usize> = checked.iter().map(|(row, _)| *row).collect();
+        let mut errors: Vec<Vec<FieldError>> = checked
+            .iter_mut()
+            .map(|(_, r)| r.as_mut().err().map(std::mem::take).unwrap_or_default())
+            .collect();
 
         // 2. Households and duplicates within the file, repeated until no
         //    more rows fall out (a rejected head makes a household headless).
-        let rows: Vec<Option<&RegistryRow>> = valid.iter().map(Option::as_ref).collect();
+        let rows: Vec<Option<&RegistryRow>> =
+            checked.iter().map(|(_, r)| r.as_ref().ok()).collect();
         let mut rejected: Vec<bool> = errors.iter().map(|e| !e.is_empty()).collect();
         loop {
             let before = rejected.iter().filter(|r| **r).count();

@@ -240,8 +240,10 @@ fn csv_rows_in_parts<T: Send>(
         }
     }
     let read = crate::parallel::par_each(&pieces, |(base, piece)| csv_rows(piece, *base, f));
-    let mut rows = Vec::new();
-    for part in read {
+    // The first part grows to hold the others: no third copy of the rows.
+    let mut parts = read.into_iter();
+    let mut rows = parts.next().transpose()?.unwrap_or_default();
+    for part in parts {
         rows.extend(part?);
     }
     Ok(rows)
