@@ -455,6 +455,7 @@ impl App {
         }
         let total = checked.len() as u64;
         progress("validate", total, total);
+        progress("households", 0, total);
         // The rows stay where they were made (one copy of 10 M rows is
         // gigabytes); the errors move out beside them.
         let mut checked = checked;
@@ -471,8 +472,13 @@ impl App {
         let mut rejected: Vec<bool> = errors.iter().map(|e| !e.is_empty()).collect();
         loop {
             let before = rejected.iter().filter(|r| **r).count();
-            let mut households: HashMap<(i32, &str), Vec<usize>> = HashMap::new();
-            let mut seen: HashMap<(i32, &str), usize> = HashMap::new();
+            // Households in the order they first appear (a file lists them
+            // together, so checking them walks the rows in order); the maps
+            // sized up front, never grown and rehashed.
+            let mut household_of: HashMap<(i32, &str), usize> =
+                HashMap::with_capacity(rows.len() / 2);
+            let mut households: Vec<Vec<usize>> = Vec::new();
+            let mut seen: HashMap<(i32, &str), usize> = HashMap::with_capacity(rows.len());
             for (i, r) in rows.iter().enumerate() {
                 let Some(r) = r else { continue };
                 if rejected[i] {
@@ -484,12 +490,15 @@ impl App {
                     continue;
                 }
                 seen.insert((r.year, r.id_number.as_str()), i);
-                households
+                let h = *household_of
                     .entry((r.year, r.household_id.as_str()))
-                    .or_default()
-                    .push(i);
+                    .or_insert_with(|| {
+                        households.push(Vec::new());
+                        households.len() - 1
+                    });
+                households[h].push(i);
             }
-            for members in households.values() {
+            for members in &households {
                 let list: Vec<(usize, &RegistryRow)> = members
                     .iter()
                     .map(|&i| (row_numbers[i], rows[i].expect("valid")))

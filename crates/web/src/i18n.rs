@@ -827,6 +827,11 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "检查完成（未写入）：{rows} 行可以导入；{rejected} 行有误，原因见下表。",
         "Checked, nothing written: {rows} rows can be imported; {rejected} rows have errors, see why below.",
     ),
+    (
+        "phase_households",
+        "核对户与重复",
+        "Checking households and duplicates",
+    ),
     ("phase_index", "计算盲索引", "Indexing"),
     (
         "phase_check",
@@ -1004,7 +1009,7 @@ mod tests {
         ] {
             keys.push(k.into());
         }
-        for p in ["read", "validate", "index", "check", "write"] {
+        for p in ["read", "validate", "households", "index", "check", "write"] {
             keys.push(format!("phase_{p}"));
         }
         for k in &keys {

@@ -180,7 +180,7 @@ fn base_schemas() -> Value {
         }), &["rows", "rejected", "errors"]),
         "Job": s(json!({
             "id": int, "kind": str_, "status": { "type": "string", "enum": ["running", "succeeded", "failed"] },
-            "phase": { "type": "string", "description": "read, validate, index, check, write" }, "done": int, "total": int, "percent": int,
+            "phase": { "type": "string", "description": "read, validate, households, index, check, write" }, "done": int, "total": int, "percent": int,
             "message": opt(&str_),
             "result": { "description": "on success the report {households, members, rejected, errors, dry_run}; on failure the errors; each error an ImportError {row, column, value, code, message, message_en}" }
         }), &["id", "status", "phase", "done", "total"]),
