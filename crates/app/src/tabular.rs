@@ -186,9 +186,10 @@ impl<'a> Sheet<'a> {
     }
 }
 
-/// The header record of CSV text, where the rows after it begin, and the
-/// Excel row before that point (the header's row, less nothing: Excel
-/// numbers the header's own line breaks into it).
+/// The header record of CSV text, the byte where the rows after it begin,
+/// and the Excel row number of the last line before that byte (line breaks
+/// inside the header's quoted cells do not count: Excel shows the header as
+/// one row).
 fn csv_header(text: &str) -> Result<(Vec<String>, usize, usize)> {
     let mut r = csv::ReaderBuilder::new()
         .has_headers(false)
