@@ -296,7 +296,7 @@ pub fn id_index(key: &PersonalDataKey, id: &IdNumber) -> Vec<u8> {
 
 /// Where each registry column stands in a file's rows, looked up once so
 /// that reading a row is indexing only.
-struct RawIndex {
+pub(crate) struct RawIndex {
     core: [Option<usize>; 11],
     ext: [Option<usize>; 16],
     /// Whether the file has any extended column at all.
@@ -304,7 +304,7 @@ struct RawIndex {
 }
 
 impl RawIndex {
-    fn new(map: &ColumnMap) -> RawIndex {
+    pub(crate) fn new(map: &ColumnMap) -> RawIndex {
         let core = std::array::from_fn(|k| map.index(REGISTRY_COLUMNS[k].en));
         let ext: [Option<usize>; 16] =
             std::array::from_fn(|k| map.index(REGISTRY_COLUMNS[11 + k].en));
@@ -315,7 +315,7 @@ impl RawIndex {
         }
     }
 
-    fn raw<'a>(&self, cells: &[&'a str]) -> RawRow<'a> {
+    pub(crate) fn raw<'a>(&self, cells: &[&'a str]) -> RawRow<'a> {
         let cell = |i: Option<usize>| i.and_then(|i| cells.get(i)).copied().unwrap_or("");
         let c = |k: usize| cell(self.core[k]);
         let ext = if self.any_ext {
@@ -436,7 +436,7 @@ impl App {
         //    cells are never all held at once.
         progress("validate", 0, 0);
         let index = RawIndex::new(&map);
-        let checked = sheet.rows(|_, cells| {
+        let mut checked = sheet.rows(|_, cells| {
             let r = rules::validate_row(&index.raw(cells), &known, excel)?;
             match &own_county {
                 Some(c) if r.county_code() != c => Err(vec![outside_scope(&r.village_code)]),
@@ -458,7 +458,6 @@ impl App {
         progress("households", 0, total);
         // The rows stay where they were made (one copy of 10 M rows is
         // gigabytes); the errors move out beside them.
-        let mut checked = checked;
         let row_numbers: Vec<usize> = checked.iter().map(|(row, _)| *row).collect();
         let mut errors: Vec<Vec<FieldError>> = checked
             .iter_mut()

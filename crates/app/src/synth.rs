@@ -422,7 +422,34 @@ fn extended_member(id: &str, year: i32, seed: u64) -> [String; 4] {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use dingdian_core::registry::{RawRow, check_household, validate_row};
+    use crate::registry::{REGISTRY_COLUMNS, RawIndex};
+    use crate::tabular::ColumnMap;
+    use dingdian_core::registry::{RegistryRow, check_household, validate_row};
+    use std::collections::BTreeMap;
+
+    /// Generated rows read as the importer reads them (its own column map,
+    /// by the header) and checked by the registry rules; every row valid.
+    fn validated(header: &[String], rows: &[Vec<String>]) -> Vec<RegistryRow> {
+        let map = ColumnMap::new(header, REGISTRY_COLUMNS, false).expect("known header");
+        let index = RawIndex::new(&map);
+        rows.iter()
+            .map(|r| {
+                let cells: Vec<&str> = r.iter().map(String::as_str).collect();
+                validate_row(&index.raw(&cells), &|c| c == "623023", false).expect("a valid row")
+            })
+            .collect()
+    }
+
+    /// The rows of each (year, household), with their file row numbers.
+    fn by_household(valid: &[RegistryRow]) -> BTreeMap<(i32, String), Vec<(usize, &RegistryRow)>> {
+        let mut out: BTreeMap<(i32, String), Vec<(usize, &RegistryRow)>> = BTreeMap::new();
+        for (i, r) in valid.iter().enumerate() {
+            out.entry((r.year, r.household_id.clone()))
+                .or_default()
+                .push((i + 2, r));
+        }
+        out
+    }
 
     #[test]
     fn synthetic_rows_pass_every_registry_rule_and_are_deterministic() {
@@ -437,42 +464,15 @@ mod tests {
             last_year: 2016,
         };
         let mut rows = Vec::new();
-        generate(&spec, &|_| 280_000, &mut |r| rows.push(r.clone()));
+        generate(&spec, &|_| 280_000, &mut |r| rows.push(r.to_vec()));
         assert_eq!(rows.len(), 1500, "500 people in each of 3 years");
         let mut again = Vec::new();
-        generate(&spec, &|_| 280_000, &mut |r| again.push(r.clone()));
+        generate(&spec, &|_| 280_000, &mut |r| again.push(r.to_vec()));
         assert_eq!(rows, again, "the same seed gives the same file");
-        let valid: Vec<_> = rows
-            .iter()
-            .map(|r| {
-                let raw = RawRow {
-                    year: &r[0],
-                    village_code: &r[1],
-                    household_id: &r[2],
-                    id_number: &r[3],
-                    name: &r[4],
-                    relation: &r[5],
-                    income_per_capita: &r[6],
-                    status: &r[7],
-                    identified_year: &r[8],
-                    exit_year: &r[9],
-                    cause: &r[10],
-                    ext: Default::default(),
-                };
-                validate_row(&raw, &|c| c == "623023", false).expect("a valid row")
-            })
-            .collect();
-        let mut by_household: std::collections::BTreeMap<(i32, String), Vec<(usize, _)>> =
-            Default::default();
-        for (i, r) in valid.iter().enumerate() {
-            by_household
-                .entry((r.year, r.household_id.clone()))
-                .or_default()
-                .push((i + 2, r));
-        }
-        for rows in by_household.values() {
+        let valid = validated(&header(), &rows);
+        for members in by_household(&valid).values() {
             assert!(
-                check_household(rows).is_empty(),
+                check_household(members).is_empty(),
                 "households are consistent"
             );
         }
@@ -496,7 +496,6 @@ mod tests {
     /// add up (the income components to the per-capita income × size).
     #[test]
     fn extended_rows_keep_the_contract_columns_and_pass_every_rule() {
-        use dingdian_core::registry::RawExtended;
         let spec = SynthSpec {
             counties: vec![("623023".into(), vec!["623023100200".into()])],
             people_per_county: 400,
@@ -514,44 +513,8 @@ mod tests {
             assert_eq!(r.len(), 27);
             assert_eq!(&r[..11], &p[..], "the eleven columns do not change");
         }
-        let valid: Vec<_> = rows
-            .iter()
-            .map(|r| {
-                let raw = RawRow {
-                    year: &r[0],
-                    village_code: &r[1],
-                    household_id: &r[2],
-                    id_number: &r[3],
-                    name: &r[4],
-                    relation: &r[5],
-                    income_per_capita: &r[6],
-                    status: &r[7],
-                    identified_year: &r[8],
-                    exit_year: &r[9],
-                    cause: &r[10],
-                    ext: RawExtended {
-                        household_type: &r[11],
-                        other_causes: &r[12],
-                        incomes: [&r[13], &r[14], &r[15], &r[16]],
-                        guarantees: [&r[17], &r[18], &r[19], &r[20], &r[21], &r[22]],
-                        health: &r[23],
-                        education: &r[24],
-                        labour_skill: &r[25],
-                        migrant_work: &r[26],
-                    },
-                };
-                validate_row(&raw, &|c| c == "623023", false).expect("a valid row")
-            })
-            .collect();
-        let mut by_household: std::collections::BTreeMap<(i32, String), Vec<(usize, _)>> =
-            Default::default();
-        for (i, r) in valid.iter().enumerate() {
-            by_household
-                .entry((r.year, r.household_id.clone()))
-                .or_default()
-                .push((i + 2, r));
-        }
-        for members in by_household.values() {
+        let valid = validated(&header_with(true), &rows);
+        for members in by_household(&valid).values() {
             assert!(check_household(members).is_empty(), "households agree");
             let h = members[0].1;
             let sum: i64 = h.household_extras.incomes.iter().map(|x| x.unwrap()).sum();

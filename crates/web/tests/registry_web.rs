@@ -833,18 +833,21 @@ fn statistics_upload_and_templates(db: &TestDb) {
     assert!(r.header("location").unwrap().contains("done=statistics"));
     let flash = b.get(r.header("location").unwrap()).text();
     assert!(flash.contains("统计数据已导入"));
-    let rows = web
-        .app
-        .indicators(
-            &cli(),
-            &dingdian_app::indicators::IndicatorQuery {
-                area: Some(ZHOUQU.into()),
-                year: Some(2014),
-                ..Default::default()
-            },
-        )
-        .unwrap();
-    assert_eq!(rows[0].indicators.rural_population, Some(50));
+    let rural_population = |year: i32| {
+        web.app
+            .indicators(
+                &cli(),
+                &dingdian_app::indicators::IndicatorQuery {
+                    area: Some(ZHOUQU.into()),
+                    year: Some(year),
+                    ..Default::default()
+                },
+            )
+            .unwrap()[0]
+            .indicators
+            .rural_population
+    };
+    assert_eq!(rural_population(2014), Some(50));
     // Skipping invalid rows: the good row is imported, the bad one listed
     // with its row and why, on the page itself.
     let mixed =
@@ -867,18 +870,7 @@ fn statistics_upload_and_templates(db: &TestDb) {
         html.contains("<td>3</td>"),
         "the rejected row by its number"
     );
-    let rows = web
-        .app
-        .indicators(
-            &cli(),
-            &dingdian_app::indicators::IndicatorQuery {
-                area: Some(ZHOUQU.into()),
-                year: Some(2015),
-                ..Default::default()
-            },
-        )
-        .unwrap();
-    assert_eq!(rows[0].indicators.rural_population, Some(60));
+    assert_eq!(rural_population(2015), Some(60));
     // The templates: xlsx with the Chinese headers, read back by the importer.
     for (path, headers) in [
         (
