@@ -131,6 +131,7 @@ registry_enum! {
     ]
 }
 
+pub mod excel;
 mod extended;
 pub use extended::*;
 
@@ -507,6 +508,8 @@ pub fn validate_statistics_row(
     }
     if area_code.is_empty() {
         e.push(FieldError::required("area_code"));
+    } else if excel::code_stored_as_number(area_code, 6) {
+        e.push(excel::stored_as_number("area_code", area_code));
     } else if area_code.len() != 6 || !area_code.bytes().all(|b| b.is_ascii_digit()) {
         e.push(err(
             "area_code",
@@ -634,6 +637,18 @@ pub fn validate_row(
     known_county: &dyn Fn(&str) -> bool,
     excel: bool,
 ) -> Result<RegistryRow, Vec<FieldError>> {
+    validate_row_on(raw, known_county, excel, NaiveDate::MAX)
+}
+
+/// [`validate_row`] on the day `today` (the caller's clock; core has
+/// none): an ID number whose birth date is after it is refused too
+/// (`id_birth_future`).
+pub fn validate_row_on(
+    raw: &RawRow,
+    known_county: &dyn Fn(&str) -> bool,
+    excel: bool,
+    today: NaiveDate,
+) -> Result<RegistryRow, Vec<FieldError>> {
     let mut e: Vec<FieldError> = Vec::new();
 
     // year
@@ -655,6 +670,9 @@ pub fn validate_row(
     // village_code
     let village_code = if raw.village_code.is_empty() {
         e.push(FieldError::required("village_code"));
+        None
+    } else if excel::code_stored_as_number(raw.village_code, 12) {
+        e.push(excel::stored_as_number("village_code", raw.village_code));
         None
     } else if raw.village_code.len() != 12 || !raw.village_code.bytes().all(|b| b.is_ascii_digit())
     {
@@ -681,7 +699,12 @@ pub fn validate_row(
     };
 
     // household_id
-    let household_id = text_cell("household_id", raw.household_id, 32, &mut e);
+    let household_id = if excel::is_scientific(raw.household_id) {
+        e.push(excel::stored_as_number("household_id", raw.household_id));
+        None
+    } else {
+        text_cell("household_id", raw.household_id, 32, &mut e)
+    };
 
     // id_number
     let id_number = if raw.id_number.is_empty() {
@@ -689,7 +712,21 @@ pub fn validate_row(
         None
     } else {
         match IdNumber::parse(raw.id_number) {
+            Ok(id) if id.birth_date() > today => {
+                e.push(err(
+                    "id_number",
+                    &id.masked(),
+                    "id_birth_future",
+                    "证件号码中的出生日期晚于今天",
+                    "the birth date inside the ID number is after today",
+                ));
+                None
+            }
             Ok(id) => Some(id),
+            Err(_) if excel::id_number_stored_as_number(raw.id_number) => {
+                e.push(excel::stored_as_number("id_number", raw.id_number));
+                None
+            }
             Err(msg) => {
                 e.push(FieldError::new("id_number", raw.id_number, msg));
                 None

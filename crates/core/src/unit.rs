@@ -90,6 +90,20 @@ impl UnitKind {
     }
 }
 
+/// A plausible e-mail address: one `@` with text on both sides, no blanks,
+/// and a domain of dot-separated labels none of which is empty
+/// (`a@@b`, `a@b.`, `a b@c` are refused).
+fn is_email(m: &str) -> bool {
+    let Some((local, domain)) = m.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.is_empty()
+        && !m.chars().any(char::is_whitespace)
+        && !domain.contains('@')
+        && domain.split('.').all(|label| !label.is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,7 +210,7 @@ impl UnitInput {
         }
         let contact_email = optional_text("contact_email", &self.contact_email, 100, &mut e);
         if let Some(m) = &contact_email
-            && !(m.contains('@') && !m.starts_with('@') && !m.ends_with('@'))
+            && !is_email(m)
         {
             e.push(FieldError::new(
                 "contact_email",
