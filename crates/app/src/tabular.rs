@@ -401,16 +401,21 @@ fn check_xlsx_archive(bytes: &[u8]) -> Result<()> {
 
 /// An Excel number as text. Integers below 10^15 are exact in Excel and
 /// written out in full; larger ones are not (Excel keeps 15 digits) and are
-/// written as Excel shows them, `6.23023199001E+17`, so that a code column
+/// written in scientific notation with those 15 digits, `6.23023199001011E+17`
+/// (Excel shows `6.23023E+17`), so that a code column
 /// Excel turned into a number is recognised as such.
 fn excel_number(f: f64) -> String {
     if f.fract() == 0.0 && f.abs() < 1e15 {
         format!("{}", f as i64)
     } else if f.abs() >= 1e15 {
-        let s = format!("{f:E}");
+        // 15 significant digits, as many as Excel keeps.
+        let s = format!("{f:.14E}");
         match s.split_once('E') {
-            Some((m, e)) if !e.starts_with('-') => format!("{m}E+{e}"),
-            _ => s,
+            Some((m, e)) => {
+                let m = m.trim_end_matches('0').trim_end_matches('.');
+                format!("{m}E+{e}")
+            }
+            None => s,
         }
     } else {
         f.to_string()
@@ -820,6 +825,66 @@ mod tests {
                 (4, vec!["b".to_string(), "c".to_string()])
             ]
         );
+    }
+
+    #[test]
+    fn forced_gbk_refuses_utf8_text_instead_of_garbling_it() {
+        let code = |r: Result<Table>| match r {
+            Err(AppError::Invalid(e)) => e[0].msg.code.clone(),
+            other => panic!("{other:?}"),
+        };
+        let utf8 = "姓名\n赵六\n".as_bytes();
+        assert_eq!(
+            code(read("u.csv", utf8, Encoding::Gbk)),
+            "encoding_mismatch"
+        );
+        let bom = "\u{feff}name\nZhao\n".as_bytes();
+        assert_eq!(code(read("u.csv", bom, Encoding::Gbk)), "encoding_mismatch");
+        let (gbk, _, _) = encoding_rs::GBK.encode("姓名\n赵六\n");
+        let t = read("u.csv", &gbk, Encoding::Gbk).unwrap();
+        assert_eq!(t.rows, vec![(2, vec!["赵六".to_string()])]);
+        // Plain ASCII is the same in both.
+        assert!(read("u.csv", b"name\nZhao\n", Encoding::Gbk).is_ok());
+    }
+
+    #[test]
+    fn csv_cells_that_would_run_as_formulas_get_a_quote_and_lose_it_on_reading() {
+        for bad in ["=1+1", "+1", "-1", "@SUM(1)", "\tx", "\rx"] {
+            assert_eq!(csv_text(bad), format!("'{bad}"));
+            assert_eq!(csv_untext(&csv_text(bad)), bad);
+        }
+        for fine in ["张三", "1", "a=b", "'quoted", ""] {
+            assert_eq!(csv_text(fine), fine);
+            assert_eq!(csv_untext(fine), fine);
+        }
+        let bytes = csv_bytes(
+            &["name".to_string()],
+            &[vec!["=HYPERLINK(\"http://x\")".to_string()]],
+        )
+        .unwrap();
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert!(text.contains("\"'=HYPERLINK("), "{text}");
+        let t = read("x.csv", &bytes, Encoding::Auto).unwrap();
+        assert_eq!(t.rows[0].1, vec!["=HYPERLINK(\"http://x\")".to_string()]);
+    }
+
+    #[test]
+    fn xlsx_to_csv_neutralises_text_and_keeps_numbers() {
+        let xlsx = write_xlsx(
+            "s",
+            &["name".to_string(), "change".to_string()],
+            &[vec!["=cmd|' /C calc'!A0".into(), Cell::Int(-4731)]],
+        )
+        .unwrap();
+        let csv = String::from_utf8(xlsx_to_csv(&xlsx).unwrap()).unwrap();
+        assert_eq!(csv, "name,change\n'=cmd|' /C calc'!A0,-4731\n");
+    }
+
+    #[test]
+    fn large_excel_numbers_read_as_excel_shows_them() {
+        assert_eq!(excel_number(623023199001011234.0), "6.23023199001011E+17");
+        assert_eq!(excel_number(623023004651.0), "623023004651");
+        assert_eq!(excel_number(2850.5), "2850.5");
     }
 
     #[test]

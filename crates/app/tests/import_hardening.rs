@@ -106,7 +106,7 @@ fn excel_numbers_in_code_columns_are_named_as_such(db: &TestDb) {
     let text = format!(
         "{HEADER}{}{}",
         row("H1", "6.23023E+17", "甲", "户主", "100"),
-        format!("2014,62302310020,6.23023E+11,{},乙,户主,100,未脱贫,2014,,因病\n", id("19800101", 2)),
+        format!("2014,6.23023E+11,6.23023E+11,{},乙,户主,100,未脱贫,2014,,因病\n", id("19800101", 2)),
     );
     let errs = invalid(import(&app, "r.csv", text.as_bytes()));
     let p = problems(&errs);
@@ -145,10 +145,18 @@ fn excel_numbers_in_code_columns_are_named_as_such(db: &TestDb) {
     let p = problems(&invalid(import(&app, "r.csv", text.as_bytes())));
     assert_eq!(p, vec![(Some(2), "id_number".into(), "excel_number".into())]);
 
-    // A statistics area code that lost a digit.
-    let text = format!("{STATS_HEADER}2014,62302,1000,\n");
-    let p = problems(&invalid(statistics(&app, "s.csv", text.as_bytes())));
-    assert_eq!(p, vec![(Some(2), "area_code".into(), "excel_number".into())]);
+    // A statistics area code in scientific notation; one that lost a digit
+    // keeps its format error and says what Excel does to leading zeros.
+    let text = format!("{STATS_HEADER}2014,6.2302E+5,1000,\n2014,62302,1000,\n");
+    let errs = invalid(statistics(&app, "s.csv", text.as_bytes()));
+    assert_eq!(
+        problems(&errs),
+        vec![
+            (Some(2), "area_code".into(), "excel_number".into()),
+            (Some(3), "area_code".into(), "county_code_format".into()),
+        ]
+    );
+    assert!(errs[1].msg.zh.contains("开头的 0 会丢失"), "{}", errs[1].msg.zh);
 }
 
 fn a_refused_head_row_is_not_also_a_household_without_head(db: &TestDb) {

@@ -183,4 +183,23 @@ mod text_tests {
         optional_text("note", "line one\nline two", 100, &mut ok);
         assert!(ok.is_empty());
     }
+
+    #[test]
+    fn direction_controls_and_invisible_only_text_are_refused() {
+        let codes = |v: &str| {
+            let mut e = Vec::new();
+            required_text("name", v, 50, &mut e);
+            e.into_iter().map(|e| e.msg.code).collect::<Vec<_>>()
+        };
+        assert_eq!(codes("\u{200B}"), vec!["invisible_only"]);
+        assert_eq!(codes("\u{200B}\u{FEFF} \u{200D}"), vec!["invisible_only"]);
+        for c in ['\u{202E}', '\u{202A}', '\u{2066}', '\u{2069}', '\u{200F}', '\u{061C}'] {
+            assert_eq!(codes(&format!("张{c}三")), vec!["direction_control"], "{c:?}");
+        }
+        let mut e = Vec::new();
+        required_text("name", "abc\u{202E}fed", 50, &mut e);
+        assert!(!e[0].value.contains('\u{202E}'), "the control is not echoed");
+        // A zero-width joiner inside real text is left alone.
+        assert!(codes("张\u{200D}三").is_empty());
+    }
 }

@@ -263,6 +263,23 @@ mod input_tests {
     }
 
     #[test]
+    fn malformed_email_addresses_are_refused() {
+        for bad in ["a@@b", "@b.cn", "a@", "a@b.", "a@.cn", "a b@c.cn", "a@b@c", "ab"] {
+            assert!(!is_email(bad), "{bad}");
+        }
+        for good in ["fupin@example.gov.cn", "a@b", "x.y+z@mail.cn"] {
+            assert!(is_email(good), "{good}");
+        }
+        let input = UnitInput {
+            name: "单位".into(),
+            kind: "central_organ".into(),
+            contact_email: "a@@b".into(),
+            ..Default::default()
+        };
+        assert_eq!(input.parse().unwrap_err()[0].msg.code, "bad_email");
+    }
+
+    #[test]
     fn unit_input_trims_and_accepts_chinese_kind() {
         let input = UnitInput {
             name: " 中共中央组织部 ".into(),

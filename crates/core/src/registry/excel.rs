@@ -1,9 +1,10 @@
 //! Excel traps in code columns (issue 9, finding 6): an ID number, a household
 //! number or an area code that Excel stored as a number arrives as
 //! `6.23023E+17` (a CSV saved by Excel writes numbers as it shows them), as
-//! 18 digits whose last three are `000` (Excel keeps 15 significant digits),
-//! or shorter than it should be (leading zeros dropped). Such a cell is
-//! reported as what happened and what to do, not as a wrong check digit.
+//! or as 18 digits whose last three are `000` (Excel keeps 15 significant
+//! digits). Such a cell is reported as what happened and what to do, not as
+//! a wrong check digit. A code of digits that is too short keeps its format
+//! error, with a hint that Excel drops leading zeros.
 
 use crate::{FieldError, Msg};
 
@@ -66,10 +67,17 @@ pub fn id_number_stored_as_number(v: &str) -> bool {
         || (v.len() == 18 && v.bytes().all(|b| b.is_ascii_digit()) && v.ends_with("000"))
 }
 
-/// A code cell of `len` digits that Excel turned into a number: scientific
-/// notation, or fewer digits than it should have (leading zeros dropped).
-pub fn code_stored_as_number(v: &str, len: usize) -> bool {
-    is_scientific(v) || (v.len() < len && v.bytes().all(|b| b.is_ascii_digit()))
+/// The hint added to a code's format error when the cell is digits only
+/// and too short: Excel drops leading zeros of a number.
+pub fn short_code_hint(v: &str, len: usize) -> (&'static str, &'static str) {
+    if v.len() < len && v.bytes().all(|b| b.is_ascii_digit()) {
+        (
+            "（若该列被 Excel 存为数字，开头的 0 会丢失：请将该列设为文本后重新填写）",
+            " (if Excel stored the column as a number, leading zeros were lost: format the column as text and enter the codes again)",
+        )
+    } else {
+        ("", "")
+    }
 }
 
 #[cfg(test)]
@@ -90,8 +98,8 @@ mod tests {
     fn lost_digits_and_zeros_are_told_apart_from_typos() {
         assert!(id_number_stored_as_number("623023199001011000"));
         assert!(!id_number_stored_as_number("623023199001011234"));
-        assert!(code_stored_as_number("62302", 6));
-        assert!(!code_stored_as_number("62302X", 6));
-        assert!(!code_stored_as_number("6230231", 6));
+        assert!(!short_code_hint("62302", 6).0.is_empty());
+        assert!(short_code_hint("62302X", 6).0.is_empty());
+        assert!(short_code_hint("6230231", 6).0.is_empty());
     }
 }
