@@ -563,10 +563,22 @@ impl App {
             checked.iter().map(|(_, r)| r.as_ref().ok()).collect();
         let mut rejected: Vec<bool> = errors.iter().map(|e| !e.is_empty()).collect();
         let mut refused_heads = refused_heads.into_inner().expect("not poisoned");
-        mark_duplicates(&rows, &row_numbers, &mut errors, &mut rejected, &mut refused_heads);
+        mark_duplicates(
+            &rows,
+            &row_numbers,
+            &mut errors,
+            &mut rejected,
+            &mut refused_heads,
+        );
         loop {
             let before = rejected.iter().filter(|r| **r).count();
-            check_households(&rows, &row_numbers, &refused_heads, &mut errors, &mut rejected);
+            check_households(
+                &rows,
+                &row_numbers,
+                &refused_heads,
+                &mut errors,
+                &mut rejected,
+            );
             if rejected.iter().filter(|r| **r).count() == before {
                 break;
             }

@@ -460,7 +460,9 @@ fn xlsx_rows<C: Default + Clone>(
     check_xlsx_archive(bytes)?;
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|_| bad_xlsx())?;
     let first = book.sheet_names().first().cloned().ok_or_else(bad_xlsx)?;
-    let mut cells = book.worksheet_cells_reader(&first).map_err(|_| bad_xlsx())?;
+    let mut cells = book
+        .worksheet_cells_reader(&first)
+        .map_err(|_| bad_xlsx())?;
     let declared = cells.dimensions();
     if declared.end.1 as usize >= MAX_COLUMNS || declared.end.0 as usize >= MAX_ROWS {
         return Err(too_wide_xlsx());

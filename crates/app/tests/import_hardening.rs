@@ -67,10 +67,7 @@ fn xlsx_far_apart_cells_are_refused_by_every_xlsx_importer(db: &TestDb) {
     for declared in [true, false] {
         let bytes = hostile_xlsx::far_apart_cells(declared);
         assert!(bytes.len() < 4096, "a small file: {}", bytes.len());
-        assert_eq!(
-            file_code(import(&app, "r.xlsx", &bytes)),
-            "xlsx_too_wide"
-        );
+        assert_eq!(file_code(import(&app, "r.xlsx", &bytes)), "xlsx_too_wide");
         assert_eq!(
             file_code(statistics(&app, "s.xlsx", &bytes)),
             "xlsx_too_wide"
@@ -106,15 +103,31 @@ fn excel_numbers_in_code_columns_are_named_as_such(db: &TestDb) {
     let text = format!(
         "{HEADER}{}{}",
         row("H1", "6.23023E+17", "甲", "户主", "100"),
-        format!("2014,6.23023E+11,6.23023E+11,{},乙,户主,100,未脱贫,2014,,因病\n", id("19800101", 2)),
+        format!(
+            "2014,6.23023E+11,6.23023E+11,{},乙,户主,100,未脱贫,2014,,因病\n",
+            id("19800101", 2)
+        ),
     );
     let errs = invalid(import(&app, "r.csv", text.as_bytes()));
     let p = problems(&errs);
-    assert!(p.contains(&(Some(2), "id_number".into(), "excel_number".into())), "{p:?}");
-    assert!(p.contains(&(Some(3), "village_code".into(), "excel_number".into())), "{p:?}");
-    assert!(p.contains(&(Some(3), "household_id".into(), "excel_number".into())), "{p:?}");
+    assert!(
+        p.contains(&(Some(2), "id_number".into(), "excel_number".into())),
+        "{p:?}"
+    );
+    assert!(
+        p.contains(&(Some(3), "village_code".into(), "excel_number".into())),
+        "{p:?}"
+    );
+    assert!(
+        p.contains(&(Some(3), "household_id".into(), "excel_number".into())),
+        "{p:?}"
+    );
     let id_error = errs.iter().find(|e| e.field == "id_number").unwrap();
-    assert!(id_error.msg.zh.contains("证件号码列被 Excel 存为数字"), "{}", id_error.msg.zh);
+    assert!(
+        id_error.msg.zh.contains("证件号码列被 Excel 存为数字"),
+        "{}",
+        id_error.msg.zh
+    );
     assert!(id_error.msg.zh.contains("设为文本"));
     assert!(!p.iter().any(|(_, _, c)| c == "id_check_digit"), "{p:?}");
 
@@ -138,12 +151,18 @@ fn excel_numbers_in_code_columns_are_named_as_such(db: &TestDb) {
     let number: f64 = id("19800101", 1).parse().unwrap();
     let xlsx = tabular::write_xlsx("r", &headers, &[cells(Cell::Number(number))]).unwrap();
     let p = problems(&invalid(import(&app, "r.xlsx", &xlsx)));
-    assert_eq!(p, vec![(Some(2), "id_number".into(), "excel_number".into())]);
+    assert_eq!(
+        p,
+        vec![(Some(2), "id_number".into(), "excel_number".into())]
+    );
     // An 18-digit text whose last three digits Excel zeroed.
     let zeroed = format!("{}000", &id("19800101", 1)[..15]);
     let text = format!("{HEADER}{}", row("H1", &zeroed, "甲", "户主", "100"));
     let p = problems(&invalid(import(&app, "r.csv", text.as_bytes())));
-    assert_eq!(p, vec![(Some(2), "id_number".into(), "excel_number".into())]);
+    assert_eq!(
+        p,
+        vec![(Some(2), "id_number".into(), "excel_number".into())]
+    );
 
     // A statistics area code in scientific notation; one that lost a digit
     // keeps its format error and says what Excel does to leading zeros.
@@ -156,7 +175,11 @@ fn excel_numbers_in_code_columns_are_named_as_such(db: &TestDb) {
             (Some(3), "area_code".into(), "county_code_format".into()),
         ]
     );
-    assert!(errs[1].msg.zh.contains("开头的 0 会丢失"), "{}", errs[1].msg.zh);
+    assert!(
+        errs[1].msg.zh.contains("开头的 0 会丢失"),
+        "{}",
+        errs[1].msg.zh
+    );
 }
 
 fn a_refused_head_row_is_not_also_a_household_without_head(db: &TestDb) {
@@ -197,7 +220,10 @@ fn a_refused_head_row_is_not_also_a_household_without_head(db: &TestDb) {
         .unwrap();
     assert_eq!((r.households, r.members, r.rejected), (1, 2, 4));
     // A household with no head at all is still reported.
-    let text = format!("{HEADER}{}", row("D", &id("19700101", 7), "庚", "配偶", "100"));
+    let text = format!(
+        "{HEADER}{}",
+        row("D", &id("19700101", 7), "庚", "配偶", "100")
+    );
     let p = problems(&invalid(import(&app, "r.csv", text.as_bytes())));
     assert_eq!(p, vec![(Some(2), "relation".into(), "no_head".into())]);
 }
@@ -209,7 +235,11 @@ fn a_duplicate_county_year_is_reported_beside_another_error(db: &TestDb) {
     assert_eq!(
         p,
         vec![
-            (Some(2), "rural_population".into(), "not_positive_integer".into()),
+            (
+                Some(2),
+                "rural_population".into(),
+                "not_positive_integer".into()
+            ),
             (Some(3), "area_code".into(), "duplicate_key".into()),
         ]
     );
@@ -228,7 +258,10 @@ fn formulas_are_neutralised_in_exports_and_rejects_and_read_back(db: &TestDb) {
     let table = app.export_registry(&office(), 2014, Some(ZHOUQU)).unwrap();
     let csv = String::from_utf8(table_bytes("x.csv", &table).unwrap()).unwrap();
     for name in FORMULAS {
-        assert!(csv.contains(&format!("'{name}")), "{name} neutralised in {csv}");
+        assert!(
+            csv.contains(&format!("'{name}")),
+            "{name} neutralised in {csv}"
+        );
         let bare = format!(",{name}", name = name.replace('"', "\"\""));
         assert!(!csv.contains(&bare), "{name} written bare");
     }
@@ -260,15 +293,30 @@ fn formulas_are_neutralised_in_exports_and_rejects_and_read_back(db: &TestDb) {
 
 fn a_declared_encoding_that_does_not_fit_is_refused(db: &TestDb) {
     let app = open(db);
-    let text = format!("{HEADER}{}", row("H1", &id("19700101", 1), "赵六", "户主", "100"));
+    let text = format!(
+        "{HEADER}{}",
+        row("H1", &id("19700101", 1), "赵六", "户主", "100")
+    );
     let opts = |e| ImportOptions {
         encoding: Some(e),
         ..Default::default()
     };
-    let gbk = app.import_registry(&office(), "r.csv", text.as_bytes(), opts(Encoding::Gbk), &|_, _, _| {});
+    let gbk = app.import_registry(
+        &office(),
+        "r.csv",
+        text.as_bytes(),
+        opts(Encoding::Gbk),
+        &|_, _, _| {},
+    );
     assert_eq!(file_code(gbk), "encoding_mismatch");
     assert_eq!(members(&app), 0, "nothing imported as 璧靛叚");
-    let utf8 = app.import_registry(&office(), "r.csv", text.as_bytes(), opts(Encoding::Utf8), &|_, _, _| {});
+    let utf8 = app.import_registry(
+        &office(),
+        "r.csv",
+        text.as_bytes(),
+        opts(Encoding::Utf8),
+        &|_, _, _| {},
+    );
     assert_eq!(utf8.unwrap().members, 1);
 }
 

@@ -82,8 +82,7 @@ impl FieldError {
 /// spaces and joiners, U+2060, U+FEFF) is no text at all.
 fn control_character(field: &str, v: &str) -> Option<FieldError> {
     let shown = || v.replace('\0', "\\0");
-    if v
-        .chars()
+    if v.chars()
         .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
     {
         return Some(FieldError::new(
@@ -100,7 +99,13 @@ fn control_character(field: &str, v: &str) -> Option<FieldError> {
         return Some(FieldError::new(
             field,
             v.chars()
-                .map(|c| if is_direction_control(c) { '\u{FFFD}' } else { c })
+                .map(|c| {
+                    if is_direction_control(c) {
+                        '\u{FFFD}'
+                    } else {
+                        c
+                    }
+                })
                 .collect::<String>(),
             Msg::new(
                 "direction_control",
@@ -193,12 +198,21 @@ mod text_tests {
         };
         assert_eq!(codes("\u{200B}"), vec!["invisible_only"]);
         assert_eq!(codes("\u{200B}\u{FEFF} \u{200D}"), vec!["invisible_only"]);
-        for c in ['\u{202E}', '\u{202A}', '\u{2066}', '\u{2069}', '\u{200F}', '\u{061C}'] {
-            assert_eq!(codes(&format!("张{c}三")), vec!["direction_control"], "{c:?}");
+        for c in [
+            '\u{202E}', '\u{202A}', '\u{2066}', '\u{2069}', '\u{200F}', '\u{061C}',
+        ] {
+            assert_eq!(
+                codes(&format!("张{c}三")),
+                vec!["direction_control"],
+                "{c:?}"
+            );
         }
         let mut e = Vec::new();
         required_text("name", "abc\u{202E}fed", 50, &mut e);
-        assert!(!e[0].value.contains('\u{202E}'), "the control is not echoed");
+        assert!(
+            !e[0].value.contains('\u{202E}'),
+            "the control is not echoed"
+        );
         // A zero-width joiner inside real text is left alone.
         assert!(codes("张\u{200D}三").is_empty());
     }

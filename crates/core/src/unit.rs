@@ -264,7 +264,9 @@ mod input_tests {
 
     #[test]
     fn malformed_email_addresses_are_refused() {
-        for bad in ["a@@b", "@b.cn", "a@", "a@b.", "a@.cn", "a b@c.cn", "a@b@c", "ab"] {
+        for bad in [
+            "a@@b", "@b.cn", "a@", "a@b.", "a@.cn", "a b@c.cn", "a@b@c", "ab",
+        ] {
             assert!(!is_email(bad), "{bad}");
         }
         for good in ["fupin@example.gov.cn", "a@b", "x.y+z@mail.cn"] {
