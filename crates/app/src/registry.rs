@@ -823,20 +823,11 @@ impl App {
             // A repeated key is a mistake of its own, reported even when
             // either row has another problem too.
             let key = statistics_key(map.get(cells, "year"), map.get(cells, "area_code"));
-            if let Some(key) = &key
-                && let Some(first) = seen.get(key)
-            {
-                errors[i].push(FieldError::new(
-                    "area_code",
-                    key.1.as_str(),
-                    Msg::new(
-                        "duplicate_key",
-                        format!("与第 {first} 行的年度和区划重复"),
-                        format!("the same year and area as row {first}"),
-                    ),
-                ));
-            } else if let Some(key) = key {
-                seen.insert(key, *row);
+            if let Some(key) = key {
+                match seen.get(&key) {
+                    Some(first) => errors[i].push(duplicate_statistics(&key.1, *first)),
+                    None => _ = seen.insert(key, *row),
+                }
             }
             let r = match rules::validate_statistics_row(
                 map.get(cells, "year"),
@@ -909,6 +900,18 @@ impl App {
         self.store.refresh_snapshot(&[])?;
         Ok(report)
     }
+}
+
+fn duplicate_statistics(area_code: &str, first: usize) -> FieldError {
+    FieldError::new(
+        "area_code",
+        area_code,
+        Msg::new(
+            "duplicate_key",
+            format!("与第 {first} 行的年度和区划重复"),
+            format!("the same year and area as row {first}"),
+        ),
+    )
 }
 
 /// The key (year, area code) of a statistics row as written, when both

@@ -523,6 +523,15 @@ pub fn csv_text(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// [`csv_text`] as bytes, for `csv::Writer::write_record` (no copy unless
+/// the cell needs its quote).
+pub fn csv_field(s: &str) -> Cow<'_, [u8]> {
+    match csv_text(s) {
+        Cow::Borrowed(b) => Cow::Borrowed(b.as_bytes()),
+        Cow::Owned(o) => Cow::Owned(o.into_bytes()),
+    }
+}
+
 /// The reverse of [`csv_text`] when reading a CSV: a cell that is `'`
 /// followed by one of those characters loses the `'`, so an exported file
 /// imports as it was.
@@ -537,10 +546,10 @@ pub fn csv_untext(s: &str) -> &str {
 pub fn csv_bytes<R: AsRef<[String]>>(headers: &[String], rows: &[R]) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let fail = |e: csv::Error| AppError::Store(dingdian_store::StoreError::Db(format!("csv: {e}")));
-    w.write_record(headers.iter().map(|h| csv_text(h).into_owned()))
+    w.write_record(headers.iter().map(|h| csv_field(h)))
         .map_err(fail)?;
     for row in rows {
-        w.write_record(row.as_ref().iter().map(|c| csv_text(c).into_owned()))
+        w.write_record(row.as_ref().iter().map(|c| csv_field(c)))
             .map_err(fail)?;
     }
     w.into_inner()
