@@ -400,6 +400,89 @@ fn household_rejected(household: &str) -> FieldError {
     )
 }
 
+/// A second appearance of an ID number in a year is the mistake, reported
+/// at that row; the first is kept. A refused row that was a household's
+/// head is remembered in `refused_heads`.
+fn mark_duplicates(
+    rows: &[Option<&RegistryRow>],
+    row_numbers: &[usize],
+    errors: &mut [Vec<FieldError>],
+    rejected: &mut [bool],
+    refused_heads: &mut HashSet<(String, String)>,
+) {
+    let mut seen: HashMap<(i32, &str), usize> = HashMap::with_capacity(rows.len());
+    for (i, r) in rows.iter().enumerate() {
+        let Some(r) = r else { continue };
+        if rejected[i] {
+            continue;
+        }
+        if let Some(&first) = seen.get(&(r.year, r.id_number.as_str())) {
+            errors[i].push(duplicate_in_file(r.id_number.as_str(), row_numbers[first]));
+            rejected[i] = true;
+            if r.relation == Relation::Head {
+                refused_heads.insert((r.year.to_string(), r.household_id.clone()));
+            }
+            continue;
+        }
+        seen.insert((r.year, r.id_number.as_str()), i);
+    }
+}
+
+/// Checks each household of the rows not yet rejected (in the order they
+/// first appear; the maps sized up front) and rejects every member of a
+/// household with a problem. A household whose head row was refused for
+/// its own cause is not also reported as without a head.
+fn check_households(
+    rows: &[Option<&RegistryRow>],
+    row_numbers: &[usize],
+    refused_heads: &HashSet<(String, String)>,
+    errors: &mut [Vec<FieldError>],
+    rejected: &mut [bool],
+) {
+    let mut household_of: HashMap<(i32, &str), usize> = HashMap::with_capacity(rows.len() / 2);
+    let mut households: Vec<Vec<usize>> = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        let Some(r) = r else { continue };
+        if rejected[i] {
+            continue;
+        }
+        let h = *household_of
+            .entry((r.year, r.household_id.as_str()))
+            .or_insert_with(|| {
+                households.push(Vec::new());
+                households.len() - 1
+            });
+        households[h].push(i);
+    }
+    for members in &households {
+        let list: Vec<(usize, &RegistryRow)> = members
+            .iter()
+            .map(|&i| (row_numbers[i], rows[i].expect("valid")))
+            .collect();
+        let first = list[0].1;
+        let head_refused =
+            refused_heads.contains(&(first.year.to_string(), first.household_id.clone()));
+        let problems = rules::check_household(&list);
+        if problems.is_empty() {
+            continue;
+        }
+        for p in problems {
+            if head_refused && p.msg.code == "no_head" {
+                continue;
+            }
+            let i = members
+                .iter()
+                .copied()
+                .find(|&i| Some(row_numbers[i]) == p.row)
+                .unwrap_or(members[0]);
+            errors[i].push(p);
+        }
+        for &i in members {
+            rejected[i] = true;
+        }
+    }
+}
+
 impl App {
     /// Imports a registry file: all or nothing by default (every problem
     /// reported with its Excel row), or with `skip_invalid` the valid
@@ -436,8 +519,18 @@ impl App {
         //    cells are never all held at once.
         progress("validate", 0, 0);
         let index = RawIndex::new(&map);
+        let today = time::today();
+        // Households whose head row was refused for a cause of its own: they
+        // are not also "without a head" (each problem once, at its cause).
+        let refused_heads: std::sync::Mutex<HashSet<(String, String)>> = Default::default();
         let mut checked = sheet.rows(|_, cells| {
-            let r = rules::validate_row(&index.raw(cells), &known, excel)?;
+            let raw = index.raw(cells);
+            let r = rules::validate_row_on(&raw, &known, excel, today).inspect_err(|_| {
+                if Relation::parse(raw.relation) == Some(Relation::Head) {
+                    let key = (raw.year.to_string(), raw.household_id.to_string());
+                    refused_heads.lock().expect("not poisoned").insert(key);
+                }
+            })?;
             match &own_county {
                 Some(c) if r.county_code() != c => Err(vec![outside_scope(&r.village_code)]),
                 _ => Ok(r),
@@ -464,60 +557,28 @@ impl App {
             .map(|(_, r)| r.as_mut().err().map(std::mem::take).unwrap_or_default())
             .collect();
 
-        // 2. Households and duplicates within the file, repeated until no
-        //    more rows fall out (a rejected head makes a household headless).
+        // 2. Duplicates within the file, then households, repeated until no
+        //    more rows fall out (a rejected member takes its household out).
         let rows: Vec<Option<&RegistryRow>> =
             checked.iter().map(|(_, r)| r.as_ref().ok()).collect();
         let mut rejected: Vec<bool> = errors.iter().map(|e| !e.is_empty()).collect();
+        let mut refused_heads = refused_heads.into_inner().expect("not poisoned");
+        mark_duplicates(
+            &rows,
+            &row_numbers,
+            &mut errors,
+            &mut rejected,
+            &mut refused_heads,
+        );
         loop {
             let before = rejected.iter().filter(|r| **r).count();
-            // Households in the order they first appear (a file lists them
-            // together, so checking them walks the rows in order); the maps
-            // sized up front, never grown and rehashed.
-            let mut household_of: HashMap<(i32, &str), usize> =
-                HashMap::with_capacity(rows.len() / 2);
-            let mut households: Vec<Vec<usize>> = Vec::new();
-            let mut seen: HashMap<(i32, &str), usize> = HashMap::with_capacity(rows.len());
-            for (i, r) in rows.iter().enumerate() {
-                let Some(r) = r else { continue };
-                if rejected[i] {
-                    continue;
-                }
-                if let Some(&first) = seen.get(&(r.year, r.id_number.as_str())) {
-                    errors[i].push(duplicate_in_file(r.id_number.as_str(), row_numbers[first]));
-                    rejected[i] = true;
-                    continue;
-                }
-                seen.insert((r.year, r.id_number.as_str()), i);
-                let h = *household_of
-                    .entry((r.year, r.household_id.as_str()))
-                    .or_insert_with(|| {
-                        households.push(Vec::new());
-                        households.len() - 1
-                    });
-                households[h].push(i);
-            }
-            for members in &households {
-                let list: Vec<(usize, &RegistryRow)> = members
-                    .iter()
-                    .map(|&i| (row_numbers[i], rows[i].expect("valid")))
-                    .collect();
-                let problems = rules::check_household(&list);
-                if problems.is_empty() {
-                    continue;
-                }
-                for p in problems {
-                    let i = members
-                        .iter()
-                        .copied()
-                        .find(|&i| Some(row_numbers[i]) == p.row)
-                        .unwrap_or(members[0]);
-                    errors[i].push(p);
-                }
-                for &i in members {
-                    rejected[i] = true;
-                }
-            }
+            check_households(
+                &rows,
+                &row_numbers,
+                &refused_heads,
+                &mut errors,
+                &mut rejected,
+            );
             if rejected.iter().filter(|r| **r).count() == before {
                 break;
             }
@@ -759,6 +820,15 @@ impl App {
         let mut out = Vec::new();
         let mut seen: HashMap<(i32, String), usize> = HashMap::new();
         for (i, (row, cells)) in table.rows.iter().enumerate() {
+            // A repeated key is a mistake of its own, reported even when
+            // either row has another problem too.
+            let key = statistics_key(map.get(cells, "year"), map.get(cells, "area_code"));
+            if let Some(key) = key {
+                match seen.get(&key) {
+                    Some(first) => errors[i].push(duplicate_statistics(&key.1, *first)),
+                    None => _ = seen.insert(key, *row),
+                }
+            }
             let r = match rules::validate_statistics_row(
                 map.get(cells, "year"),
                 map.get(cells, "area_code"),
@@ -769,7 +839,7 @@ impl App {
             ) {
                 Ok(r) => r,
                 Err(es) => {
-                    errors[i] = es;
+                    errors[i].extend(es);
                     continue;
                 }
             };
@@ -787,20 +857,9 @@ impl App {
                 ));
                 continue;
             }
-            // The first row of a key is kept; a later one is the mistake.
-            if let Some(first) = seen.get(&(r.year, r.area_code.clone())) {
-                errors[i].push(FieldError::new(
-                    "area_code",
-                    r.area_code.as_str(),
-                    Msg::new(
-                        "duplicate_key",
-                        format!("与第 {first} 行的年度和区划重复"),
-                        format!("the same year and area as row {first}"),
-                    ),
-                ));
+            if !errors[i].is_empty() {
                 continue;
             }
-            seen.insert((r.year, r.area_code.clone()), *row);
             out.push(StatisticsRow {
                 year: r.year,
                 area_code: r.area_code,
@@ -841,6 +900,26 @@ impl App {
         self.store.refresh_snapshot(&[])?;
         Ok(report)
     }
+}
+
+fn duplicate_statistics(area_code: &str, first: usize) -> FieldError {
+    FieldError::new(
+        "area_code",
+        area_code,
+        Msg::new(
+            "duplicate_key",
+            format!("与第 {first} 行的年度和区划重复"),
+            format!("the same year and area as row {first}"),
+        ),
+    )
+}
+
+/// The key (year, area code) of a statistics row as written, when both
+/// cells are well formed, whatever the row's other cells hold.
+fn statistics_key(year: &str, area_code: &str) -> Option<(i32, String)> {
+    let year = year.replace(',', "").parse::<i32>().ok()?;
+    (area_code.len() == 6 && area_code.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| (year, area_code.to_string()))
 }
 
 fn row_numbers(table: &Table) -> Vec<usize> {
@@ -1294,15 +1373,8 @@ pub fn table_bytes(name: &str, t: &Table) -> Result<Vec<u8>> {
             .collect();
         tabular::write_xlsx("sheet1", &t.headers, &rows)
     } else {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        let fail =
-            |e: csv::Error| AppError::Store(dingdian_store::StoreError::Db(format!("csv: {e}")));
-        w.write_record(&t.headers).map_err(fail)?;
-        for (_, r) in &t.rows {
-            w.write_record(r).map_err(fail)?;
-        }
-        w.into_inner()
-            .map_err(|e| AppError::Store(dingdian_store::StoreError::Db(format!("csv: {e}"))))
+        let rows: Vec<&Vec<String>> = t.rows.iter().map(|(_, r)| r).collect();
+        tabular::csv_bytes(&t.headers, &rows)
     }
 }
 

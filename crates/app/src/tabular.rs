@@ -47,7 +47,11 @@ fn file_error(code: &str, zh: impl Into<String>, en: impl Into<String>) -> AppEr
 
 /// Decodes CSV bytes. `Auto` takes UTF-8 when the bytes are valid UTF-8
 /// (a BOM is dropped; the text is borrowed, not copied) and GB18030 (a
-/// superset of GBK) otherwise.
+/// superset of GBK) otherwise. A declared encoding must fit the file: GBK
+/// asked of a file that is UTF-8 (a BOM, or non-ASCII text that is valid
+/// UTF-8, which GBK text almost never is) would turn 赵六 into 璧靛叚, so it
+/// is refused, as is GBK text holding characters no Chinese text holds
+/// (private-use or control characters).
 pub fn decode(bytes: &[u8], encoding: Encoding) -> Result<Cow<'_, str>> {
     fn utf8(b: &[u8]) -> Option<&str> {
         std::str::from_utf8(b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b)).ok()
@@ -56,12 +60,23 @@ pub fn decode(bytes: &[u8], encoding: Encoding) -> Result<Cow<'_, str>> {
         let (text, _, had_errors) = encoding_rs::GB18030.decode(b);
         (!had_errors).then(|| text.into_owned())
     };
+    if encoding == Encoding::Gbk {
+        let is_utf8 = bytes.starts_with(b"\xEF\xBB\xBF")
+            || (!bytes.is_ascii() && std::str::from_utf8(bytes).is_ok());
+        let text = gbk(bytes).filter(|t| !is_utf8 && looks_like_text(t));
+        return text.map(Cow::Owned).ok_or_else(|| {
+            file_error(
+                "encoding_mismatch",
+                "文件不是 GBK 编码（看起来是 UTF-8）：请改用 --encoding auto 或 utf-8 重新导入，以免中文变成乱码",
+                "the file is not GBK (it looks like UTF-8): import it again with --encoding auto or utf-8, or the Chinese would turn into garbage",
+            )
+        });
+    }
     let text = match encoding {
         Encoding::Utf8 => utf8(bytes).map(Cow::Borrowed),
-        Encoding::Gbk => gbk(bytes).map(Cow::Owned),
-        Encoding::Auto => utf8(bytes)
+        _ => utf8(bytes)
             .map(Cow::Borrowed)
-            .or_else(|| gbk(bytes).map(Cow::Owned)),
+            .or_else(|| gbk(bytes).filter(|t| looks_like_text(t)).map(Cow::Owned)),
     };
     text.ok_or_else(|| {
         file_error(
@@ -69,6 +84,16 @@ pub fn decode(bytes: &[u8], encoding: Encoding) -> Result<Cow<'_, str>> {
             "文件编码无法识别：请保存为 UTF-8 或 GBK 编码的 CSV，或 xlsx",
             "the file's encoding is not UTF-8 or GBK: save it as a UTF-8 or GBK CSV, or as xlsx",
         )
+    })
+}
+
+/// Whether decoded text holds only what a table of Chinese text holds: no
+/// private-use characters (what GBK's unassigned codes decode to) and no
+/// control characters other than tab and line breaks.
+fn looks_like_text(t: &str) -> bool {
+    !t.chars().any(|c| {
+        ('\u{E000}'..='\u{F8FF}').contains(&c)
+            || (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
     })
 }
 
@@ -210,7 +235,10 @@ fn csv_header(text: &str) -> Result<(Vec<String>, usize, usize)> {
     let bytes = text.as_bytes();
     let inner: usize = rec.iter().map(|c| c.matches('\n').count()).sum();
     let row_base = memchr::memchr_iter(b'\n', &bytes[..start]).count() - inner;
-    let headers = rec.iter().map(|c| c.trim().to_string()).collect();
+    let headers = rec
+        .iter()
+        .map(|c| csv_untext(c.trim()).to_string())
+        .collect();
     Ok((headers, start, row_base))
 }
 
@@ -294,7 +322,7 @@ fn csv_rows<T>(
         scanned = start;
         let row = row_base + line_breaks + 1 - inner_breaks;
         inner_breaks += rec.iter().map(|c| c.matches('\n').count()).sum::<usize>();
-        let cells: Vec<&str> = rec.iter().map(str::trim).collect();
+        let cells: Vec<&str> = rec.iter().map(|c| csv_untext(c.trim())).collect();
         if cells.iter().any(|c| !c.is_empty()) {
             out.push((row, f(row, &cells)));
         }
@@ -302,59 +330,230 @@ fn csv_rows<T>(
     Ok(out)
 }
 
-fn read_xlsx(bytes: &[u8]) -> Result<Table> {
-    use calamine::{Data, Reader, Xlsx};
-    let bad = || {
-        file_error(
-            "bad_xlsx",
-            "无法读取 Excel 文件（需为 .xlsx 格式）",
-            "the Excel file cannot be read (it must be .xlsx)",
-        )
-    };
-    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|_| bad())?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or_else(bad)?
-        .map_err(|_| bad())?;
-    let cell = |d: &Data| -> String {
-        match d {
-            Data::Empty => String::new(),
-            Data::String(s) => s.trim().to_string(),
-            Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-            Data::Float(f) => f.to_string(),
-            Data::Int(i) => i.to_string(),
-            Data::Bool(b) => b.to_string(),
-            Data::DateTime(dt) => match dt.as_datetime() {
+/// What an xlsx file may inflate to, all its parts together: about twenty
+/// times the 50 MB upload limit, enough for a sheet at Excel's row limit.
+pub const XLSX_MAX_INFLATED: u64 = 1 << 30;
+/// What one part of an xlsx file (a sheet, the shared strings) may inflate to.
+pub const XLSX_MAX_PART: u64 = 512 << 20;
+/// How many times its own size an xlsx file may inflate to, once it inflates
+/// beyond [`XLSX_RATIO_FLOOR`]: real sheets compress 5–15 times, a zip bomb
+/// thousands of times.
+pub const XLSX_MAX_RATIO: u64 = 100;
+pub const XLSX_RATIO_FLOOR: u64 = 32 << 20;
+/// The widest sheet read: every file format here has at most 27 columns.
+pub const MAX_COLUMNS: usize = 64;
+/// Excel's own row limit.
+pub const MAX_ROWS: usize = 1_048_576;
+
+fn too_large_xlsx() -> AppError {
+    file_error(
+        "xlsx_too_large",
+        format!(
+            "Excel 文件解压后过大（超过 {} MB，或超过文件本身的 {XLSX_MAX_RATIO} 倍），不予读取；请只保留数据所在的工作表，或另存为 CSV",
+            XLSX_MAX_INFLATED >> 20
+        ),
+        format!(
+            "the Excel file inflates to too much (over {} MB, or over {XLSX_MAX_RATIO} times its own size) and is not read: keep only the sheet with the data, or save it as CSV",
+            XLSX_MAX_INFLATED >> 20
+        ),
+    )
+}
+
+fn too_wide_xlsx() -> AppError {
+    file_error(
+        "xlsx_too_wide",
+        format!(
+            "工作表的范围过大（最多 {MAX_COLUMNS} 列、{MAX_ROWS} 行）：请删除数据以外的单元格（包括远处的空白格式单元格）后重新保存"
+        ),
+        format!(
+            "the sheet's extent is too large (at most {MAX_COLUMNS} columns and {MAX_ROWS} rows): delete the cells outside the data (formatted blank cells far away included) and save it again"
+        ),
+    )
+}
+
+fn bad_xlsx() -> AppError {
+    file_error(
+        "bad_xlsx",
+        "无法读取 Excel 文件（需为 .xlsx 格式）",
+        "the Excel file cannot be read (it must be .xlsx)",
+    )
+}
+
+/// Refuses an xlsx file before anything is inflated when the sizes its zip
+/// directory declares (which the zip reader then enforces: a part that
+/// inflates beyond its declared size fails) exceed the bounds above.
+fn check_xlsx_archive(bytes: &[u8]) -> Result<()> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|_| bad_xlsx())?;
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let part = zip.by_index_raw(i).map_err(|_| bad_xlsx())?.size();
+        if part > XLSX_MAX_PART {
+            return Err(too_large_xlsx());
+        }
+        total = total.saturating_add(part);
+    }
+    let by_ratio = (bytes.len() as u64).saturating_mul(XLSX_MAX_RATIO);
+    if total > XLSX_MAX_INFLATED || (total > XLSX_RATIO_FLOOR && total > by_ratio) {
+        return Err(too_large_xlsx());
+    }
+    Ok(())
+}
+
+/// An Excel number as text. Integers below 10^15 are exact in Excel and
+/// written out in full; larger ones are not (Excel keeps 15 digits) and are
+/// written in scientific notation with those 15 digits, `6.23023199001011E+17`
+/// (Excel shows `6.23023E+17`), so that a code column
+/// Excel turned into a number is recognised as such.
+fn excel_number(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else if f.abs() >= 1e15 {
+        // 15 significant digits, as many as Excel keeps.
+        let s = format!("{f:.14E}");
+        match s.split_once('E') {
+            Some((m, e)) => {
+                let m = m.trim_end_matches('0').trim_end_matches('.');
+                format!("{m}E+{e}")
+            }
+            None => s,
+        }
+    } else {
+        f.to_string()
+    }
+}
+
+/// One cell's text and whether Excel holds it as a number.
+fn xlsx_cell(d: calamine::DataRef<'_>) -> (String, bool) {
+    use calamine::DataRef;
+    match d {
+        DataRef::Empty => (String::new(), false),
+        DataRef::String(s) => (s.trim().to_string(), false),
+        DataRef::SharedString(s) => (s.trim().to_string(), false),
+        DataRef::Float(f) => (excel_number(f), true),
+        DataRef::Int(i) => (excel_number(i as f64), true),
+        DataRef::Bool(b) => (b.to_string(), false),
+        DataRef::DateTime(dt) => (
+            match dt.as_datetime() {
                 Some(t) if t.time() == chrono::NaiveTime::MIN => {
                     t.date().format("%Y-%m-%d").to_string()
                 }
                 Some(t) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
                 None => dt.to_string(),
             },
-            Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-            Data::Error(e) => format!("#{e:?}"),
+            false,
+        ),
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => (s, false),
+        DataRef::Error(e) => (format!("#{e:?}"), false),
+    }
+}
+
+/// The first sheet's rows (Excel row number, cells), streamed cell by cell:
+/// the archive's sizes are checked first, then the sheet's declared extent,
+/// then every cell's position, so no hostile file makes the reader allocate
+/// beyond those bounds. Only rows that hold cells are kept. `make` turns a
+/// cell's text and number flag into what is kept.
+fn xlsx_rows<C: Default + Clone>(
+    bytes: &[u8],
+    make: impl Fn(String, bool) -> C,
+) -> Result<Vec<(usize, Vec<C>)>> {
+    use calamine::{Reader, Xlsx};
+    check_xlsx_archive(bytes)?;
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|_| bad_xlsx())?;
+    let first = book.sheet_names().first().cloned().ok_or_else(bad_xlsx)?;
+    let mut cells = book
+        .worksheet_cells_reader(&first)
+        .map_err(|_| bad_xlsx())?;
+    let declared = cells.dimensions();
+    if declared.end.1 as usize >= MAX_COLUMNS || declared.end.0 as usize >= MAX_ROWS {
+        return Err(too_wide_xlsx());
+    }
+    let mut rows: Vec<(usize, Vec<C>)> = Vec::new();
+    while let Some(cell) = cells.next_cell().map_err(|_| bad_xlsx())? {
+        let (r, c) = cell.get_position();
+        let (r, c) = (r as usize, c as usize);
+        if c >= MAX_COLUMNS || r >= MAX_ROWS {
+            return Err(too_wide_xlsx());
         }
-    };
-    // Excel row numbers: the range may start below row 1.
-    let first_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
-    let first_col = range.start().map(|(_, c)| c as usize).unwrap_or(0);
-    let mut headers = Vec::new();
-    let mut rows = Vec::new();
-    for (i, r) in range.rows().enumerate() {
-        let mut cells: Vec<String> = vec![String::new(); first_col];
-        cells.extend(r.iter().map(cell));
-        let excel_row = first_row + i + 1;
-        if excel_row == 1 {
-            headers = cells;
-        } else {
-            rows.push((excel_row, cells));
+        let (text, numeric) = xlsx_cell(cell.get_value().clone());
+        if text.is_empty() {
+            continue;
+        }
+        let excel_row = r + 1;
+        match rows.last_mut() {
+            Some((last, row)) if *last == excel_row => {
+                if row.len() <= c {
+                    row.resize(c + 1, C::default());
+                }
+                row[c] = make(text, numeric);
+            }
+            Some((last, _)) if *last > excel_row => return Err(bad_xlsx()),
+            _ => {
+                let mut row = vec![C::default(); c + 1];
+                row[c] = make(text, numeric);
+                rows.push((excel_row, row));
+            }
         }
     }
+    Ok(rows)
+}
+
+fn read_xlsx(bytes: &[u8]) -> Result<Table> {
+    let mut rows = xlsx_rows(bytes, |text, _| text)?;
+    let headers = match rows.first() {
+        Some((1, _)) => rows.remove(0).1,
+        _ => Vec::new(),
+    };
     Ok(Table {
         headers,
         rows,
         format: Format::Xlsx,
     })
+}
+
+/// A text cell made safe to open in a spreadsheet (OWASP "CSV injection"):
+/// a cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return
+/// gets a leading `'`, so that Excel shows it as text instead of running it
+/// as a formula. Every CSV this program writes passes its text cells
+/// through here; numbers it writes as numbers are left as they are.
+pub fn csv_text(s: &str) -> Cow<'_, str> {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{s}"))
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// [`csv_text`] as bytes, for `csv::Writer::write_record` (no copy unless
+/// the cell needs its quote).
+pub fn csv_field(s: &str) -> Cow<'_, [u8]> {
+    match csv_text(s) {
+        Cow::Borrowed(b) => Cow::Borrowed(b.as_bytes()),
+        Cow::Owned(o) => Cow::Owned(o.into_bytes()),
+    }
+}
+
+/// The reverse of [`csv_text`] when reading a CSV: a cell that is `'`
+/// followed by one of those characters loses the `'`, so an exported file
+/// imports as it was.
+pub fn csv_untext(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => s,
+    }
+}
+
+/// A CSV of text cells (every cell through [`csv_text`]).
+pub fn csv_bytes<R: AsRef<[String]>>(headers: &[String], rows: &[R]) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let fail = |e: csv::Error| AppError::Store(dingdian_store::StoreError::Db(format!("csv: {e}")));
+    w.write_record(headers.iter().map(|h| csv_field(h)))
+        .map_err(fail)?;
+    for row in rows {
+        w.write_record(row.as_ref().iter().map(|c| csv_field(c)))
+            .map_err(fail)?;
+    }
+    w.into_inner()
+        .map_err(|e| AppError::Store(dingdian_store::StoreError::Db(format!("csv: {e}"))))
 }
 
 /// One expected column: its English and Chinese names.
@@ -522,14 +721,22 @@ pub fn write_xlsx(sheet: &str, headers: &[String], rows: &[Vec<Cell>]) -> Result
     book.save_to_buffer().map_err(fail)
 }
 
-/// The first sheet of an xlsx file as UTF-8 CSV (for `--out FILE.csv`).
+/// The first sheet of an xlsx file as UTF-8 CSV (for `--out FILE.csv`):
+/// text cells through [`csv_text`], number cells written as numbers.
 pub fn xlsx_to_csv(xlsx: &[u8]) -> Result<Vec<u8>> {
-    let t = read_xlsx(xlsx)?;
+    let rows = xlsx_rows(xlsx, |text, numeric| {
+        if numeric {
+            text
+        } else {
+            csv_text(&text).into_owned()
+        }
+    })?;
     let mut w = csv::Writer::from_writer(Vec::new());
     let fail = |e: csv::Error| AppError::Store(dingdian_store::StoreError::Db(format!("csv: {e}")));
-    w.write_record(&t.headers).map_err(fail)?;
-    for (_, row) in &t.rows {
-        w.write_record(row).map_err(fail)?;
+    let width = rows.iter().map(|(_, r)| r.len()).max().unwrap_or(0);
+    for (_, mut row) in rows {
+        row.resize(width, String::new());
+        w.write_record(&row).map_err(fail)?;
     }
     w.into_inner()
         .map_err(|e| AppError::Store(dingdian_store::StoreError::Db(format!("csv: {e}"))))
@@ -629,6 +836,66 @@ mod tests {
                 (4, vec!["b".to_string(), "c".to_string()])
             ]
         );
+    }
+
+    #[test]
+    fn forced_gbk_refuses_utf8_text_instead_of_garbling_it() {
+        let code = |r: Result<Table>| match r {
+            Err(AppError::Invalid(e)) => e[0].msg.code.clone(),
+            other => panic!("{other:?}"),
+        };
+        let utf8 = "姓名\n赵六\n".as_bytes();
+        assert_eq!(
+            code(read("u.csv", utf8, Encoding::Gbk)),
+            "encoding_mismatch"
+        );
+        let bom = "\u{feff}name\nZhao\n".as_bytes();
+        assert_eq!(code(read("u.csv", bom, Encoding::Gbk)), "encoding_mismatch");
+        let (gbk, _, _) = encoding_rs::GBK.encode("姓名\n赵六\n");
+        let t = read("u.csv", &gbk, Encoding::Gbk).unwrap();
+        assert_eq!(t.rows, vec![(2, vec!["赵六".to_string()])]);
+        // Plain ASCII is the same in both.
+        assert!(read("u.csv", b"name\nZhao\n", Encoding::Gbk).is_ok());
+    }
+
+    #[test]
+    fn csv_cells_that_would_run_as_formulas_get_a_quote_and_lose_it_on_reading() {
+        for bad in ["=1+1", "+1", "-1", "@SUM(1)", "\tx", "\rx"] {
+            assert_eq!(csv_text(bad), format!("'{bad}"));
+            assert_eq!(csv_untext(&csv_text(bad)), bad);
+        }
+        for fine in ["张三", "1", "a=b", "'quoted", ""] {
+            assert_eq!(csv_text(fine), fine);
+            assert_eq!(csv_untext(fine), fine);
+        }
+        let bytes = csv_bytes(
+            &["name".to_string()],
+            &[vec!["=HYPERLINK(\"http://x\")".to_string()]],
+        )
+        .unwrap();
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert!(text.contains("\"'=HYPERLINK("), "{text}");
+        let t = read("x.csv", &bytes, Encoding::Auto).unwrap();
+        assert_eq!(t.rows[0].1, vec!["=HYPERLINK(\"http://x\")".to_string()]);
+    }
+
+    #[test]
+    fn xlsx_to_csv_neutralises_text_and_keeps_numbers() {
+        let xlsx = write_xlsx(
+            "s",
+            &["name".to_string(), "change".to_string()],
+            &[vec!["=cmd|' /C calc'!A0".into(), Cell::Int(-4731)]],
+        )
+        .unwrap();
+        let csv = String::from_utf8(xlsx_to_csv(&xlsx).unwrap()).unwrap();
+        assert_eq!(csv, "name,change\n'=cmd|' /C calc'!A0,-4731\n");
+    }
+
+    #[test]
+    fn large_excel_numbers_read_as_excel_shows_them() {
+        assert_eq!(excel_number(623023199001011234.0), "6.23023199001011E+17");
+        assert_eq!(excel_number(623023004651.0), "623023004651");
+        assert_eq!(excel_number(2850.5), "2850.5");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use crate::Failure;
 use dingdian_app::registry::{ImportError, ImportOptions, ImportReport, Rejects, table_bytes};
 use dingdian_app::tabular::{Encoding, Table};
+use dingdian_app::tabular::{csv_field, csv_text};
 use dingdian_app::{Actor, App, AppError};
 use dingdian_core::area::Level;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -238,7 +239,7 @@ pub fn indicators(
                 let v = serde_json::to_value(r).map_err(|e| Failure::System(e.to_string()))?;
                 let obj = v.as_object().expect("an object");
                 if !header {
-                    w.write_record(obj.keys())
+                    w.write_record(obj.keys().map(|k| csv_field(k)))
                         .map_err(|e| Failure::System(e.to_string()))?;
                     header = true;
                 }
@@ -246,7 +247,7 @@ pub fn indicators(
                     .values()
                     .map(|x| match x {
                         serde_json::Value::Null => String::new(),
-                        serde_json::Value::String(s) => s.clone(),
+                        serde_json::Value::String(s) => csv_text(s).into_owned(),
                         other => other.to_string(),
                     })
                     .collect();
@@ -384,7 +385,7 @@ pub fn generate(
         let mut n = 0u64;
         dingdian_app::synth::generate_with(&spec, &line, extended, &mut |r| {
             if err.is_none()
-                && let Err(e) = w.write_record(r)
+                && let Err(e) = w.write_record(r.iter().map(|c| csv_field(c)))
             {
                 err = Some(e);
             }

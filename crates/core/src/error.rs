@@ -74,23 +74,69 @@ impl FieldError {
     }
 }
 
-/// Checks a required text field: trimmed, non-empty, at most `max` characters.
 /// Control characters (other than tab and line breaks) have no place in
-/// anything a person types; PostgreSQL cannot even store NUL.
+/// anything a person types; PostgreSQL cannot even store NUL. Nor have the
+/// direction controls (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F,
+/// U+061C), which make a text display otherwise than it reads ("Trojan
+/// source"), and a text made only of invisible characters (zero-width
+/// spaces and joiners, U+2060, U+FEFF) is no text at all.
 fn control_character(field: &str, v: &str) -> Option<FieldError> {
-    v.chars()
+    let shown = || v.replace('\0', "\\0");
+    if v.chars()
         .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-        .then(|| {
-            FieldError::new(
-                field,
-                v.replace('\0', "\\0"),
-                Msg::new(
-                    "control_character",
-                    "含有不可见的控制字符",
-                    "contains invisible control characters",
-                ),
-            )
-        })
+    {
+        return Some(FieldError::new(
+            field,
+            shown(),
+            Msg::new(
+                "control_character",
+                "含有不可见的控制字符",
+                "contains invisible control characters",
+            ),
+        ));
+    }
+    if v.chars().any(is_direction_control) {
+        return Some(FieldError::new(
+            field,
+            v.chars()
+                .map(|c| {
+                    if is_direction_control(c) {
+                        '\u{FFFD}'
+                    } else {
+                        c
+                    }
+                })
+                .collect::<String>(),
+            Msg::new(
+                "direction_control",
+                "含有改变文字显示方向的控制字符（如 U+202E），请删除后重新填写",
+                "contains a character that changes the direction text is shown in (such as U+202E): remove it",
+            ),
+        ));
+    }
+    if v.chars().all(|c| is_invisible(c) || c.is_whitespace()) {
+        return Some(FieldError::new(
+            field,
+            "",
+            Msg::new(
+                "invisible_only",
+                "只含有不可见的字符（如零宽空格），请填写实际内容",
+                "holds only invisible characters (such as a zero-width space): enter the actual text",
+            ),
+        ));
+    }
+    None
+}
+
+/// The Unicode bidirectional formatting characters.
+pub fn is_direction_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+/// Characters that take no space: zero-width space, non-joiner, joiner,
+/// word joiner, byte-order mark.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
 }
 
 /// Checks a required text field: trimmed, non-empty, at most `max` characters.
@@ -141,5 +187,33 @@ mod text_tests {
         let mut ok = Vec::new();
         optional_text("note", "line one\nline two", 100, &mut ok);
         assert!(ok.is_empty());
+    }
+
+    #[test]
+    fn direction_controls_and_invisible_only_text_are_refused() {
+        let codes = |v: &str| {
+            let mut e = Vec::new();
+            required_text("name", v, 50, &mut e);
+            e.into_iter().map(|e| e.msg.code).collect::<Vec<_>>()
+        };
+        assert_eq!(codes("\u{200B}"), vec!["invisible_only"]);
+        assert_eq!(codes("\u{200B}\u{FEFF} \u{200D}"), vec!["invisible_only"]);
+        for c in [
+            '\u{202E}', '\u{202A}', '\u{2066}', '\u{2069}', '\u{200F}', '\u{061C}',
+        ] {
+            assert_eq!(
+                codes(&format!("张{c}三")),
+                vec!["direction_control"],
+                "{c:?}"
+            );
+        }
+        let mut e = Vec::new();
+        required_text("name", "abc\u{202E}fed", 50, &mut e);
+        assert!(
+            !e[0].value.contains('\u{202E}'),
+            "the control is not echoed"
+        );
+        // A zero-width joiner inside real text is left alone.
+        assert!(codes("张\u{200D}三").is_empty());
     }
 }

@@ -131,6 +131,7 @@ registry_enum! {
     ]
 }
 
+pub mod excel;
 mod extended;
 pub use extended::*;
 
@@ -507,13 +508,16 @@ pub fn validate_statistics_row(
     }
     if area_code.is_empty() {
         e.push(FieldError::required("area_code"));
+    } else if excel::is_scientific(area_code) {
+        e.push(excel::stored_as_number("area_code", area_code));
     } else if area_code.len() != 6 || !area_code.bytes().all(|b| b.is_ascii_digit()) {
+        let (zh, en) = excel::short_code_hint(area_code, 6);
         e.push(err(
             "area_code",
             area_code,
             "county_code_format",
-            "应为 6 位县级区划代码",
-            "must be a 6-digit county code",
+            format!("应为 6 位县级区划代码{zh}"),
+            format!("must be a 6-digit county code{en}"),
         ));
     } else if !known_county(area_code) {
         e.push(err(
@@ -634,6 +638,18 @@ pub fn validate_row(
     known_county: &dyn Fn(&str) -> bool,
     excel: bool,
 ) -> Result<RegistryRow, Vec<FieldError>> {
+    validate_row_on(raw, known_county, excel, NaiveDate::MAX)
+}
+
+/// [`validate_row`] on the day `today` (the caller's clock; core has
+/// none): an ID number whose birth date is after it is refused too
+/// (`id_birth_future`).
+pub fn validate_row_on(
+    raw: &RawRow,
+    known_county: &dyn Fn(&str) -> bool,
+    excel: bool,
+    today: NaiveDate,
+) -> Result<RegistryRow, Vec<FieldError>> {
     let mut e: Vec<FieldError> = Vec::new();
 
     // year
@@ -656,14 +672,18 @@ pub fn validate_row(
     let village_code = if raw.village_code.is_empty() {
         e.push(FieldError::required("village_code"));
         None
+    } else if excel::is_scientific(raw.village_code) {
+        e.push(excel::stored_as_number("village_code", raw.village_code));
+        None
     } else if raw.village_code.len() != 12 || !raw.village_code.bytes().all(|b| b.is_ascii_digit())
     {
+        let (zh, en) = excel::short_code_hint(raw.village_code, 12);
         e.push(err(
             "village_code",
             raw.village_code,
             "village_code_format",
-            "村级区划代码应为 12 位数字",
-            "a village code is exactly 12 digits",
+            format!("村级区划代码应为 12 位数字{zh}"),
+            format!("a village code is exactly 12 digits{en}"),
         ));
         None
     } else if !known_county(&raw.village_code[..6]) {
@@ -681,7 +701,12 @@ pub fn validate_row(
     };
 
     // household_id
-    let household_id = text_cell("household_id", raw.household_id, 32, &mut e);
+    let household_id = if excel::is_scientific(raw.household_id) {
+        e.push(excel::stored_as_number("household_id", raw.household_id));
+        None
+    } else {
+        text_cell("household_id", raw.household_id, 32, &mut e)
+    };
 
     // id_number
     let id_number = if raw.id_number.is_empty() {
@@ -689,7 +714,21 @@ pub fn validate_row(
         None
     } else {
         match IdNumber::parse(raw.id_number) {
+            Ok(id) if id.birth_date() > today => {
+                e.push(err(
+                    "id_number",
+                    &id.masked(),
+                    "id_birth_future",
+                    "证件号码中的出生日期晚于今天",
+                    "the birth date inside the ID number is after today",
+                ));
+                None
+            }
             Ok(id) => Some(id),
+            Err(_) if excel::id_number_stored_as_number(raw.id_number) => {
+                e.push(excel::stored_as_number("id_number", raw.id_number));
+                None
+            }
             Err(msg) => {
                 e.push(FieldError::new("id_number", raw.id_number, msg));
                 None
@@ -1122,6 +1161,33 @@ mod tests {
             IdNumber::parse("11010519491231002十").unwrap_err().code,
             "id_chars"
         );
+    }
+
+    #[test]
+    fn a_birth_date_after_today_is_refused() {
+        let first = "62302320300101001";
+        let future = format!("{first}{}", check_digit(first).unwrap());
+        let raw = RawRow {
+            year: "2014",
+            village_code: "623023100200",
+            household_id: "H1",
+            id_number: &future,
+            name: "甲",
+            relation: "户主",
+            income_per_capita: "100",
+            status: "未脱贫",
+            identified_year: "2014",
+            exit_year: "",
+            cause: "因病",
+            ext: Default::default(),
+        };
+        let known = |c: &str| c == "623023";
+        let today = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
+        let e = validate_row_on(&raw, &known, false, today).unwrap_err();
+        assert_eq!(e[0].msg.code, "id_birth_future");
+        assert!(!e[0].value.contains("0101001"), "the number is masked");
+        let after = NaiveDate::from_ymd_opt(2030, 1, 1).unwrap();
+        assert!(validate_row_on(&raw, &known, false, after).is_ok());
     }
 
     #[test]

@@ -90,6 +90,20 @@ impl UnitKind {
     }
 }
 
+/// A plausible e-mail address: one `@` with text on both sides, no blanks,
+/// and a domain of dot-separated labels none of which is empty
+/// (`a@@b`, `a@b.`, `a b@c` are refused).
+fn is_email(m: &str) -> bool {
+    let Some((local, domain)) = m.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.is_empty()
+        && !m.chars().any(char::is_whitespace)
+        && !domain.contains('@')
+        && domain.split('.').all(|label| !label.is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,7 +210,7 @@ impl UnitInput {
         }
         let contact_email = optional_text("contact_email", &self.contact_email, 100, &mut e);
         if let Some(m) = &contact_email
-            && !(m.contains('@') && !m.starts_with('@') && !m.ends_with('@'))
+            && !is_email(m)
         {
             e.push(FieldError::new(
                 "contact_email",
@@ -246,6 +260,25 @@ mod input_tests {
             fields,
             vec!["name", "kind", "contact_phone", "contact_email"]
         );
+    }
+
+    #[test]
+    fn malformed_email_addresses_are_refused() {
+        for bad in [
+            "a@@b", "@b.cn", "a@", "a@b.", "a@.cn", "a b@c.cn", "a@b@c", "ab",
+        ] {
+            assert!(!is_email(bad), "{bad}");
+        }
+        for good in ["fupin@example.gov.cn", "a@b", "x.y+z@mail.cn"] {
+            assert!(is_email(good), "{good}");
+        }
+        let input = UnitInput {
+            name: "单位".into(),
+            kind: "central_organ".into(),
+            contact_email: "a@@b".into(),
+            ..Default::default()
+        };
+        assert_eq!(input.parse().unwrap_err()[0].msg.code, "bad_email");
     }
 
     #[test]

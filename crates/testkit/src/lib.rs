@@ -11,6 +11,8 @@
 //! installed the PostgreSQL half of each test is skipped, loudly — and under
 //! `CI` it fails instead.
 
+pub mod hostile_xlsx;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
