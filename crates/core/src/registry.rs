@@ -133,6 +133,8 @@ registry_enum! {
 
 mod extended;
 pub use extended::*;
+mod identity;
+pub use identity::*;
 
 // ---------------------------------------------------------------------------
 // ID numbers
