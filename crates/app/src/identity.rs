@@ -10,12 +10,15 @@ use crate::{Actor, App, audit};
 use dingdian_core::registry::{self as rules, IdNumber, MAX_NAME_CHARS, RegistryRow};
 use dingdian_core::role::Action;
 use dingdian_store::registry::{self as reg, HeadRow};
-use serde::Serialize;
 use foldhash::HashMap;
+use serde::Serialize;
 use std::collections::BTreeSet;
 
 /// How many identity changes an import report lists (the rest are counted).
 pub const LISTED_CHANGES: usize = 100;
+
+/// Where the backfill has got to: the last (year, ID blind index) done.
+type Cursor = (i32, Vec<u8>);
 
 /// Members given their name index per transaction by the backfill.
 const BACKFILL_BATCH: i64 = 2_000;
@@ -78,10 +81,7 @@ pub(crate) fn identity_changes(
     all.sort_by(|a, b| (a.year, &a.household_id).cmp(&(b.year, &b.household_id)));
     let count = all.len();
     all.truncate(LISTED_CHANGES);
-    Ok(IdentityChanges {
-        count,
-        listed: all,
-    })
+    Ok(IdentityChanges { count, listed: all })
 }
 
 fn change(prev_year: i32, prev_village: Option<&str>, cur: &RegistryRow) -> IdentityChange {
@@ -152,7 +152,9 @@ pub(crate) fn timeline_heads(app: &App, rows: &[HeadRow]) -> Result<Vec<Timeline
                 let key = sealed_by(app.keys(), &m.key_id)?;
                 let id = open_text(&key, AAD_ID, &m.id_cipher)?;
                 let name = open_text(&key, AAD_NAME, &m.name_cipher)?;
-                let id = IdNumber::parse(&id).map(|i| i.as_str().to_string()).unwrap_or(id);
+                let id = IdNumber::parse(&id)
+                    .map(|i| i.as_str().to_string())
+                    .unwrap_or(id);
                 Some((id, name))
             }
             None => None,
@@ -255,9 +257,9 @@ impl App {
     /// start (`App::open`) while some are missing; returns the rows done.
     pub fn backfill_name_indexes(&self) -> Result<u64> {
         let mut done = 0u64;
-        let mut after: Option<(i32, Vec<u8>)> = None;
+        let mut after: Option<Cursor> = None;
         loop {
-            let batch = self.store.write(|c| -> Result<Option<((i32, Vec<u8>), u64)>> {
+            let batch = self.store.write(|c| -> Result<Option<(Cursor, u64)>> {
                 let rows = reg::members_without_name_index(c, after.as_ref(), BACKFILL_BATCH)?;
                 let Some(last) = rows.last() else {
                     return Ok(None);

@@ -88,7 +88,10 @@ impl App {
         // Rows from before the name index (migration 0008) get theirs now,
         // with the key that sealed them; a partial index makes the check
         // free once they all have one.
-        if app.store.read(dingdian_store::registry::name_index_missing)? {
+        if app
+            .store
+            .read(dingdian_store::registry::name_index_missing)?
+        {
             app.backfill_name_indexes()?;
         }
         Ok(app)

@@ -46,7 +46,14 @@ fn year_2014() -> String {
     s += &row(2014, MIAOGOU, "Z1", &id(ZHOUQU, 2), "李秀英", "配偶");
     s += &row(2014, MIAOGOU, "Z2", &id(ZHOUQU, 3), "张强", "户主");
     s += &row(2014, MIAOGOU, "Z3", &id(ZHOUQU, 4), "赵六", "户主");
-    s += &row(2014, XINGTANG_VILLAGE, "X1", &id(XINGTANG, 1), "王建国", "户主");
+    s += &row(
+        2014,
+        XINGTANG_VILLAGE,
+        "X1",
+        &id(XINGTANG, 1),
+        "王建国",
+        "户主",
+    );
     s
 }
 
@@ -82,7 +89,10 @@ fn households_are_found_by_the_heads_whole_name_within_scope(db: &TestDb) {
     let zq = user(&app, "zq", "county", None, Some(ZHOUQU));
     assert_eq!(name_search(&app, &zq, "王建国").unwrap(), vec!["2014/Z1"]);
     let xt = user(&app, "xt", "county", None, Some(XINGTANG));
-    assert_eq!(name_search(&app, &xt, "张强").unwrap(), Vec::<String>::new());
+    assert_eq!(
+        name_search(&app, &xt, "张强").unwrap(),
+        Vec::<String>::new()
+    );
     // Heads only, whole names only.
     assert!(name_search(&app, &office(), "李秀英").unwrap().is_empty());
     assert!(name_search(&app, &office(), "王").unwrap().is_empty());
@@ -131,7 +141,14 @@ fn an_import_warns_of_numbers_that_name_another_village_or_head(db: &TestDb) {
     // Z3: the same head in another village.
     s += &row(2015, SHACHUAN, "Z3", &id(ZHOUQU, 4), "赵六", "户主");
     // X1: its head's ID number corrected, same name: the same person.
-    s += &row(2015, XINGTANG_VILLAGE, "X1", &id(XINGTANG, 2), "王建国", "户主");
+    s += &row(
+        2015,
+        XINGTANG_VILLAGE,
+        "X1",
+        &id(XINGTANG, 2),
+        "王建国",
+        "户主",
+    );
     let r = import_as(&app, &office(), &s).unwrap();
     assert_eq!(r.households, 4, "a warning does not stop the import");
     let x = &r.identity_changes;
@@ -154,8 +171,22 @@ fn the_warning_list_is_bounded_and_counts_the_rest(db: &TestDb) {
     // their numbers reused by other people.
     let mut s = String::from(HEADER);
     for h in 0..105u32 {
-        s += &row(2014, MIAOGOU, &format!("R{h:03}"), &id(ZHOUQU, h), "甲乙", "户主");
-        s += &row(2015, MIAOGOU, &format!("R{h:03}"), &id(ZHOUQU, 200 + h), "丙丁", "户主");
+        s += &row(
+            2014,
+            MIAOGOU,
+            &format!("R{h:03}"),
+            &id(ZHOUQU, h),
+            "甲乙",
+            "户主",
+        );
+        s += &row(
+            2015,
+            MIAOGOU,
+            &format!("R{h:03}"),
+            &id(ZHOUQU, 200 + h),
+            "丙丁",
+            "户主",
+        );
     }
     let r = import_as(&app, &office(), &s).unwrap();
     assert_eq!(r.identity_changes.count, 105);
@@ -168,7 +199,14 @@ fn a_county_officer_is_not_shown_another_countys_earlier_village(db: &TestDb) {
     import_as(&app, &office(), &year_2014()).unwrap();
     let xt = user(&app, "xt", "county", None, Some(XINGTANG));
     let mut s = String::from(HEADER);
-    s += &row(2015, XINGTANG_VILLAGE, "Z1", &id(XINGTANG, 9), "孙九", "户主");
+    s += &row(
+        2015,
+        XINGTANG_VILLAGE,
+        "Z1",
+        &id(XINGTANG, 9),
+        "孙九",
+        "户主",
+    );
     let r = import_as(&app, &xt, &s).unwrap();
     let c = &r.identity_changes.listed[0];
     assert!(c.other_county);
@@ -211,9 +249,15 @@ fn rows_from_before_the_name_index_get_it_at_start(db: &TestDb) {
     assert!(name_search(&app, &office(), "张强").unwrap().is_empty());
     // The next start computes the missing indexes with the key.
     let again = open(db);
-    assert_eq!(name_search(&again, &office(), "张强").unwrap(), vec!["2014/Z2"]);
     assert_eq!(
-        count(&again, "SELECT COUNT(*) FROM members WHERE name_index IS NULL"),
+        name_search(&again, &office(), "张强").unwrap(),
+        vec!["2014/Z2"]
+    );
+    assert_eq!(
+        count(
+            &again,
+            "SELECT COUNT(*) FROM members WHERE name_index IS NULL"
+        ),
         0
     );
 }
@@ -228,19 +272,32 @@ fn a_key_rotation_recomputes_the_name_index(db: &TestDb) {
     import_as(&app, &office(), &year_2014()).unwrap();
     let before: Vec<u8> = app
         .store
-        .read(|c| c.query_one("SELECT name_index FROM members WHERE household_code = 'Z2'", &[]))
+        .read(|c| {
+            c.query_one(
+                "SELECT name_index FROM members WHERE household_code = 'Z2'",
+                &[],
+            )
+        })
         .unwrap()
         .unwrap()
         .blob(0);
     app.rotate_key(&office(), &|_, _| {}).unwrap();
     let after: Vec<u8> = app
         .store
-        .read(|c| c.query_one("SELECT name_index FROM members WHERE household_code = 'Z2'", &[]))
+        .read(|c| {
+            c.query_one(
+                "SELECT name_index FROM members WHERE household_code = 'Z2'",
+                &[],
+            )
+        })
         .unwrap()
         .unwrap()
         .blob(0);
     assert_ne!(before, after, "the index is under the new key");
-    assert_eq!(name_search(&app, &office(), "张强").unwrap(), vec!["2014/Z2"]);
+    assert_eq!(
+        name_search(&app, &office(), "张强").unwrap(),
+        vec!["2014/Z2"]
+    );
 }
 
 both_backends!(

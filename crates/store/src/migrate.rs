@@ -45,7 +45,10 @@ const POSTGRES: &[(i64, &str)] = &[
         7,
         include_str!("../migrations/postgres/0007_import_speed.sql"),
     ),
-    (8, include_str!("../migrations/postgres/0008_name_index.sql")),
+    (
+        8,
+        include_str!("../migrations/postgres/0008_name_index.sql"),
+    ),
 ];
 
 /// Steps in Rust that run right after a migration's SQL, in the same

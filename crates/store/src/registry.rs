@@ -809,9 +809,11 @@ pub fn members_without_name_index(
 
 /// Whether any member still lacks its name index.
 pub fn name_index_missing(c: &mut dyn Conn) -> Result<bool> {
-    Ok(c
-        .query_one("SELECT 1 FROM members WHERE name_index IS NULL LIMIT 1", &[])?
-        .is_some())
+    Ok(c.query_one(
+        "SELECT 1 FROM members WHERE name_index IS NULL LIMIT 1",
+        &[],
+    )?
+    .is_some())
 }
 
 /// Sets one member's name index, if it is still sealed under `key_id`

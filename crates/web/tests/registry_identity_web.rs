@@ -35,7 +35,14 @@ fn import_2014(web: &Web) {
     s += &row(2014, MIAOGOU, "Z1", &id(ZHOUQU, 1), "王建国", "户主");
     s += &row(2014, MIAOGOU, "Z1", &id(ZHOUQU, 2), "李秀英", "配偶");
     s += &row(2014, MIAOGOU, "Z2", &id(ZHOUQU, 3), "张强", "户主");
-    s += &row(2014, XINGTANG_VILLAGE, "X1", &id(XINGTANG, 1), "王建国", "户主");
+    s += &row(
+        2014,
+        XINGTANG_VILLAGE,
+        "X1",
+        &id(XINGTANG, 1),
+        "王建国",
+        "户主",
+    );
     web.app
         .import_registry(
             &cli(),
@@ -72,7 +79,11 @@ fn name_and_village_search_on_the_page_and_the_api_stay_in_scope(db: &TestDb) {
     let r = b.get("/registry/search?name=%E7%8E%8B%E5%BB%BA%E5%9B%BD");
     r.expect(200);
     let html = unescape(&r.text());
-    assert!(html.contains("id=\"found-households\""), "{}", main_of(&html));
+    assert!(
+        html.contains("id=\"found-households\""),
+        "{}",
+        main_of(&html)
+    );
     assert!(html.contains("/registry/2014/Z1") && html.contains("/registry/2014/X1"));
     // By village, short name.
     let r = b.get("/registry/search?village=%E5%BA%99%E6%B2%9F%E6%9D%91");
@@ -99,13 +110,19 @@ fn name_and_village_search_on_the_page_and_the_api_stay_in_scope(db: &TestDb) {
     let r = web.get("/households?name=%20", &zq);
     assert!(households_of(&r).len() == 2, "a blank name is no filter");
     let long = "王".repeat(65);
-    let r = web.get(&format!("/households?name={}", urlencoding::encode(&long)), &zq);
+    let r = web.get(
+        &format!("/households?name={}", urlencoding::encode(&long)),
+        &zq,
+    );
     r.expect(422);
     assert_eq!(r.fields(), vec!["name"]);
     // The OpenAPI document names both parameters.
     let doc = web.api("get", "/openapi.json", None, None).json();
     let params = doc["paths"]["/households"]["get"]["parameters"].to_string();
-    assert!(params.contains("\"name\"") && params.contains("\"village\""), "{params}");
+    assert!(
+        params.contains("\"name\"") && params.contains("\"village\""),
+        "{params}"
+    );
     // Audited without the name.
     let audit = web
         .app
@@ -118,7 +135,11 @@ fn name_and_village_search_on_the_page_and_the_api_stay_in_scope(db: &TestDb) {
         })
         .unwrap();
     assert!(audit.len() >= 4);
-    assert!(audit.iter().all(|r| !r.str(0).contains('王') && !r.str(0).contains('张')));
+    assert!(
+        audit
+            .iter()
+            .all(|r| !r.str(0).contains('王') && !r.str(0).contains('张'))
+    );
 }
 
 /// A multipart upload of one file, from a signed-in browser.
@@ -172,17 +193,28 @@ fn the_job_page_warns_of_reused_numbers_and_the_card_shows_the_break(db: &TestDb
         std::thread::sleep(std::time::Duration::from_millis(25));
     }
     let html = unescape(&html);
-    let at = html.find("id=\"identity-changes\"").unwrap_or_else(|| panic!("{}", main_of(&html)));
+    let at = html
+        .find("id=\"identity-changes\"")
+        .unwrap_or_else(|| panic!("{}", main_of(&html)));
     let warning = &html[at..at + html[at..].find("</section>").unwrap()];
-    assert!(warning.contains("1 户") && warning.contains("Z2"), "{warning}");
-    assert!(warning.contains("户主不同") && !warning.contains("Z1"), "{warning}");
+    assert!(
+        warning.contains("1 户") && warning.contains("Z2"),
+        "{warning}"
+    );
+    assert!(
+        warning.contains("户主不同") && !warning.contains("Z1"),
+        "{warning}"
+    );
     // The card of 2015 says its head is not 2014's.
     let card = unescape(&b.get("/registry/2015/Z2").text());
     assert!(card.contains("id=\"head-break\""), "{}", main_of(&card));
     let at = card.find("id=\"head-periods\"").unwrap();
     let periods = &card[at..at + card[at..].find("</ul>").unwrap()];
     assert!(periods.contains("2014：户主 张强"), "{periods}");
-    assert!(periods.contains("2015：户主 周桂红（与前一户主不是同一人）"), "{periods}");
+    assert!(
+        periods.contains("2015：户主 周桂红（与前一户主不是同一人）"),
+        "{periods}"
+    );
     // Z1 kept its head: no break.
     let same = b.get("/registry/2015/Z1").text();
     assert!(!same.contains("id=\"head-break\""));
