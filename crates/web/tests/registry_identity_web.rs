@@ -76,6 +76,9 @@ fn name_and_village_search_on_the_page_and_the_api_stay_in_scope(db: &TestDb) {
     // The page: the head's whole name, nationwide for the office.
     let mut b = web.browser();
     b.sign_in("office1", PASSWORD);
+    // The household list leads to it.
+    let list = b.get("/registry").text();
+    assert!(list.contains("id=\"name-search-link\""));
     let r = b.get("/registry/search?name=%E7%8E%8B%E5%BB%BA%E5%9B%BD");
     r.expect(200);
     let html = unescape(&r.text());
