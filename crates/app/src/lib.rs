@@ -10,6 +10,7 @@ pub mod backup;
 pub mod demo;
 mod demo_registry;
 mod error;
+pub mod identity;
 pub mod indicators;
 pub mod jobs;
 pub mod keys;
@@ -83,7 +84,17 @@ impl App {
                 ),
             )]));
         }
-        Ok(App::with_keys(store, keys))
+        let app = App::with_keys(store, keys);
+        // Rows from before the name index (migration 0008) get theirs now,
+        // with the key that sealed them; a partial index makes the check
+        // free once they all have one.
+        if app
+            .store
+            .read(dingdian_store::registry::name_index_missing)?
+        {
+            app.backfill_name_indexes()?;
+        }
+        Ok(app)
     }
 
     /// An app with one fixed key (tests, tools).

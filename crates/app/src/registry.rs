@@ -7,6 +7,7 @@
 //! for every role not entitled to see them in full.
 
 use crate::error::{AppError, Result};
+use crate::identity::{self, IdentityChanges};
 use crate::jobs::Progress;
 use crate::keys::Keys;
 use crate::parallel::par_map;
@@ -134,6 +135,9 @@ pub struct ImportReport {
     pub errors: Vec<FieldError>,
     pub rejects: Option<Rejects>,
     pub dry_run: bool,
+    /// Household numbers registered the year before with another village
+    /// or another head (a warning: the households are imported).
+    pub identity_changes: IdentityChanges,
 }
 
 /// One problem of an import in the shape of interfaces.md, shared by the
@@ -183,6 +187,7 @@ impl ImportReport {
             "rejected": self.rejected,
             "errors": self.errors.iter().map(|e| ImportError::new(e, lang)).collect::<Vec<_>>(),
             "dry_run": self.dry_run,
+            "identity_changes": self.identity_changes,
         })
     }
 }
@@ -204,6 +209,7 @@ pub struct StatisticsReport {
 struct Sealed<'a> {
     row: &'a RegistryRow,
     index: Vec<u8>,
+    name_index: Vec<u8>,
 }
 
 /// Members per write batch: small enough to keep memory flat, large enough
@@ -235,6 +241,7 @@ fn store_members(
                         id_cipher: seal(key, AAD_ID, s.row.id_number.as_str()),
                         name_cipher: seal(key, AAD_NAME, &s.row.name),
                         key_id: key_id.clone(),
+                        name_index: Some(s.name_index.clone()),
                         relation: s.row.relation.code(),
                         sex: if s.row.id_number.is_male() { 1 } else { 2 },
                         birth_year: chrono::Datelike::year(&s.row.id_number.birth_date()),
@@ -287,6 +294,12 @@ pub(crate) fn seal(key: &PersonalDataKey, aad: &[u8], text: &str) -> Vec<u8> {
     let mut nonce = [0u8; 12];
     rand::thread_rng().fill_bytes(&mut nonce);
     key.seal(nonce, aad, text.as_bytes())
+}
+
+/// The blind index of a name: of its normal form, in the names' own domain.
+pub fn name_index(key: &PersonalDataKey, name: &str) -> Vec<u8> {
+    key.blind_index(rules::NAME_INDEX_DOMAIN, &rules::normalise_name(name))
+        .to_vec()
 }
 
 /// The blind index of an ID number (normalised by parsing).
@@ -598,6 +611,7 @@ impl App {
             Some(Sealed {
                 row: r,
                 index: id_index(key, &r.id_number),
+                name_index: name_index(key, &r.name),
             })
         });
         progress("index", total, total);
@@ -700,6 +714,14 @@ impl App {
                 return Err(AppError::Invalid(collect_errors(&row_numbers, &errors)));
             }
             let kept: Vec<&Sealed> = sealed.iter().flatten().collect();
+            // Numbers that name another village or head than the year before.
+            let heads: HashMap<(i32, &str), &RegistryRow> = kept
+                .iter()
+                .filter(|s| s.row.relation == Relation::Head)
+                .map(|s| ((s.row.year, s.row.household_id.as_str()), s.row))
+                .collect();
+            let identity_changes =
+                identity::identity_changes(c, &ring, own_county.as_deref(), &heads)?;
             let mut households: Vec<HouseholdRow> = Vec::new();
             let mut seen: HashSet<(i32, &str)> = HashSet::new();
             for s in &kept {
@@ -737,6 +759,7 @@ impl App {
                 errors: collect_errors(&row_numbers, &errors),
                 rejects: None,
                 dry_run: opts.dry_run,
+                identity_changes,
             };
             audit(
                 c,
@@ -1086,6 +1109,9 @@ pub struct HouseholdCard {
     pub household: HouseholdView,
     pub members: Vec<MemberView>,
     pub timeline: Vec<HouseholdView>,
+    /// The head of each timeline year and where the head changes: a
+    /// household number whose head changed may name two families.
+    pub timeline_heads: Vec<identity::TimelineHead>,
     pub id_numbers_in_full: bool,
     /// The role may see the ID numbers in full, giving a reason.
     pub may_reveal: bool,
@@ -1160,6 +1186,9 @@ impl App {
         let (rows, total) = self
             .store
             .read(|c| reg::households(c, &actor.scope, f, page))?;
+        if f.head_name_index.is_some() {
+            self.audit_name_search(actor, total)?;
+        }
         Ok((rows.iter().map(|(h, n)| view(h, *n)).collect(), total))
     }
 
@@ -1183,12 +1212,14 @@ impl App {
             .take(200)
             .collect();
         let full = entitled && !reason.is_empty();
-        let (h, members, timeline) = self.store.read(|c| -> Result<_> {
+        let (h, members, timeline, heads) = self.store.read(|c| -> Result<_> {
             let (h, m) = reg::household_members(c, &actor.scope, year, household_code)?
                 .ok_or_else(|| AppError::not_found("建档立卡户", "household"))?;
             let t = reg::household_timeline(c, &actor.scope, household_code)?;
-            Ok((h, m, t))
+            let heads = reg::household_heads(c, &actor.scope, household_code)?;
+            Ok((h, m, t, heads))
         })?;
+        let timeline_heads = identity::timeline_heads(self, &heads)?;
         let members = member_views(self.keys(), &members, full)?;
         if full {
             self.store.write(|c| {
@@ -1208,6 +1239,7 @@ impl App {
         Ok(HouseholdCard {
             household: view(&h, members.len() as i64),
             timeline: timeline.iter().map(|t| view(t, 0)).collect(),
+            timeline_heads,
             members,
             id_numbers_in_full: full,
             may_reveal: entitled && !full,
@@ -1402,12 +1434,16 @@ impl App {
                     household: view(h, *n),
                     members,
                     timeline: Vec::new(),
+                    timeline_heads: Vec::new(),
                     id_numbers_in_full: full,
                     may_reveal: false,
                 });
             }
             Ok((cards, total))
         })?;
+        if f.head_name_index.is_some() {
+            self.audit_name_search(actor, total)?;
+        }
         if full && !cards.is_empty() {
             let n: usize = cards.iter().map(|c| c.members.len()).sum();
             self.store.write(|c| {

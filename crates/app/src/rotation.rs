@@ -5,7 +5,7 @@
 use crate::auth::seal_secret;
 use crate::error::{AppError, Result};
 use crate::keys::{self, KeySource};
-use crate::registry::{AAD_ID, AAD_NAME, id_index, open_text, seal, sealed_by};
+use crate::registry::{AAD_ID, AAD_NAME, id_index, name_index, open_text, seal, sealed_by};
 use crate::{Actor, App, audit};
 use dingdian_core::registry::IdNumber;
 use dingdian_core::totp;
@@ -173,6 +173,7 @@ impl App {
                             id_cipher: seal(&current, AAD_ID, &id),
                             name_cipher: seal(&current, AAD_NAME, &name),
                             key_id: current_id.clone(),
+                            name_index: Some(name_index(&current, &name)),
                             ..m.clone()
                         };
                         changed += reg::reseal_member(c, &m.id_index, &new)?;

@@ -195,7 +195,8 @@ pub struct SynthSpec {
 }
 
 /// Plans the households of one county: identified in or before the first
-/// year, most exiting over the years, a few returning.
+/// year, most exiting over the years, a few returning. Households are
+/// numbered from 1 (`{county}000001`, …).
 pub fn plan_county(
     county: &str,
     villages: &[String],
@@ -203,6 +204,20 @@ pub fn plan_county(
     seed: u64,
     first_year: i32,
     last_year: i32,
+) -> Vec<HouseholdPlan> {
+    plan_county_from(county, villages, people, seed, (first_year, last_year), 1)
+}
+
+/// As [`plan_county`], numbering the households from `first_number` on
+/// (`{county}{first_number:06}`, …). The people and their stories do not
+/// depend on the numbering.
+pub fn plan_county_from(
+    county: &str,
+    villages: &[String],
+    people: usize,
+    seed: u64,
+    (first_year, last_year): (i32, i32),
+    first_number: u32,
 ) -> Vec<HouseholdPlan> {
     let mut maker = PeopleMaker::new(
         county,
@@ -230,7 +245,7 @@ pub fn plan_county(
         let poor_ratio = maker.rng().gen_range(0.45..1.08);
         let exited_ratio = maker.rng().gen_range(1.05..2.4);
         plans.push(HouseholdPlan {
-            code: format!("{county}{n:06}"),
+            code: format!("{county}{:06}", u64::from(first_number) + n - 1),
             village,
             members: maker.household(size, first_year),
             identified_year,
@@ -282,14 +297,27 @@ pub fn generate_with(
     extended: bool,
     emit: &mut dyn FnMut(&[String]),
 ) {
+    generate_numbered(spec, &|_| 1, line_fen, extended, emit)
+}
+
+/// As [`generate_with`], each county's households numbered from
+/// `first_number(county)` on instead of 1 (so that a file can follow the
+/// numbers a database already holds). Everything else is the same.
+pub fn generate_numbered(
+    spec: &SynthSpec,
+    first_number: &dyn Fn(&str) -> u32,
+    line_fen: &dyn Fn(i32) -> i64,
+    extended: bool,
+    emit: &mut dyn FnMut(&[String]),
+) {
     for (county, villages) in &spec.counties {
-        let plans = plan_county(
+        let plans = plan_county_from(
             county,
             villages,
             spec.people_per_county,
             spec.seed,
-            spec.first_year,
-            spec.last_year,
+            (spec.first_year, spec.last_year),
+            first_number(county),
         );
         for year in spec.first_year..=spec.last_year {
             for p in &plans {

@@ -140,8 +140,22 @@ enum GenCommand {
     /// A deterministic synthetic registry over real county and village codes
     Registry {
         /// How many key counties (in code order)
-        #[arg(long)]
-        counties: usize,
+        #[arg(long, required_unless_present = "county", conflicts_with = "county")]
+        counties: Option<usize>,
+        /// This county only (its six-digit code; repeat for several). Every
+        /// key county with villages in the reference data can be named
+        #[arg(long = "county", value_name = "CODE")]
+        county: Vec<String>,
+        /// Number each county's households from N on ({county}{N:06}, …)
+        /// instead of 1, e.g. to follow the numbers a database already holds
+        #[arg(long, value_name = "N", default_value_t = 1)]
+        household_start: u32,
+        /// Number each county's households after the highest number of that
+        /// county in this database (sqlite://… or postgres://…), so that the
+        /// file cannot reuse a household number already registered there
+        /// (its households are only read)
+        #[arg(long, value_name = "URL")]
+        after_database: Option<String>,
         /// Members per year, spread over the counties
         #[arg(long)]
         people: usize,
@@ -583,13 +597,28 @@ fn run(cli: Cli) -> Result<(), Failure> {
             command:
                 GenCommand::Registry {
                     counties,
+                    county,
+                    household_start,
+                    after_database,
                     people,
                     seed,
                     years,
                     out,
                     extended,
                 },
-        } => registry::generate(counties, people, seed, &years, &out, extended),
+        } => registry::generate(
+            registry::GenCounties {
+                first_n: counties,
+                codes: county,
+                household_start,
+                after_database,
+            },
+            people,
+            seed,
+            &years,
+            &out,
+            extended,
+        ),
         Command::Key {
             command: KeyCommand::Rotate { db },
         } => key::rotate(&db),

@@ -84,11 +84,14 @@ pub fn import(
             if let Some(rejects) = &report.rejects {
                 write_rejects(file, rejects)?;
             }
+            warn_identity_changes(&report.identity_changes);
             if format == "json" {
                 let mut v = report.json("zh");
                 if let Some(o) = v.as_object_mut() {
-                    // interfaces.md's object: counts and errors only.
+                    // interfaces.md's object: counts and errors only (the
+                    // identity warnings went to standard error).
                     o.remove("dry_run");
+                    o.remove("identity_changes");
                 }
                 println!("{v}");
             } else {
@@ -112,6 +115,45 @@ pub fn import(
             Err(invalid_failure(&errors))
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+/// The household numbers that named another village or head the year
+/// before, on standard error (listed up to the report's bound, counted).
+fn warn_identity_changes(x: &dingdian_app::identity::IdentityChanges) {
+    if x.count == 0 {
+        return;
+    }
+    eprintln!(
+        "警告 / warning: {} 户的户编号在上一年度登记的村或户主不同（可能重复使用了其他户的编号），已按文件导入，请核对 / {} households carry a number registered the year before with another village or head (perhaps reused); imported as in the file, please check:",
+        x.count, x.count
+    );
+    for c in &x.listed {
+        let mut what = Vec::new();
+        if c.other_county {
+            what.push("上一年度属于其他县 / another county the year before".to_string());
+        } else if c.village_changed {
+            what.push(format!(
+                "村 village {} → {}",
+                c.previous_village_code.as_deref().unwrap_or(""),
+                c.village_code
+            ));
+        }
+        if c.head_changed {
+            what.push("户主不同 / another head".to_string());
+        }
+        eprintln!(
+            "  {} {} ({} → {}): {}",
+            c.year,
+            c.household_id,
+            c.previous_year,
+            c.year,
+            what.join("; ")
+        );
+    }
+    let more = x.count - x.listed.len();
+    if more > 0 {
+        eprintln!("  … 另有 {more} 户 / {more} more");
     }
 }
 
@@ -323,8 +365,85 @@ fn parse_years(s: &str) -> Option<(i32, i32)> {
     ((2010..=2035).contains(&a) && a <= b && b <= 2035).then_some((a, b))
 }
 
+/// Which counties `gen registry` writes and how it numbers households.
+pub struct GenCounties {
+    /// `--counties N`: the first N key counties in code order.
+    pub first_n: Option<usize>,
+    /// `--county CODE` (repeatable).
+    pub codes: Vec<String>,
+    /// `--household-start N`.
+    pub household_start: u32,
+    /// `--after-database URL`.
+    pub after_database: Option<String>,
+}
+
+/// The counties asked for, with their villages.
+fn chosen_counties(g: &GenCounties) -> Result<Vec<(String, Vec<String>)>, Failure> {
+    let all = dingdian_store::reference::villages_by_county()
+        .map_err(|e| Failure::System(e.to_string()))?;
+    if let Some(n) = g.first_n {
+        if n == 0 || n > all.len() {
+            return Err(Failure::Invalid(format!(
+                "--counties 应在 1 到 {} 之间 / --counties must be 1 to {}",
+                all.len(),
+                all.len()
+            )));
+        }
+        return Ok(all.into_iter().take(n).collect());
+    }
+    let mut out = Vec::new();
+    for code in &g.codes {
+        let code = code.trim();
+        match all.iter().find(|(c, _)| c == code) {
+            Some(found) if !out.contains(found) => out.push(found.clone()),
+            Some(_) => {}
+            None => {
+                let shown: String = code.chars().take(12).collect();
+                return Err(Failure::Invalid(format!(
+                    "--county {shown} 不是参考数据中有村级区划的重点县 / --county {shown} is not a key county with villages in the reference data"
+                )));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Each county's first household number: `--household-start`, or after
+/// the highest the database holds for the county when that is higher.
+fn first_numbers(
+    g: &GenCounties,
+    counties: &[(String, Vec<String>)],
+    people: usize,
+) -> Result<std::collections::HashMap<String, u32>, Failure> {
+    let mut starts: std::collections::HashMap<String, u32> = counties
+        .iter()
+        .map(|(c, _)| (c.clone(), g.household_start.max(1)))
+        .collect();
+    if let Some(url) = &g.after_database {
+        let store = dingdian_store::Store::open(url).map_err(|e| Failure::System(e.to_string()))?;
+        for (county, start) in starts.iter_mut() {
+            let highest = store
+                .read(|c| dingdian_store::registry::highest_household_number(c, county))
+                .map_err(|e| Failure::System(e.to_string()))?;
+            if let Some(h) = highest {
+                *start = (*start).max(h + 1);
+            }
+        }
+    }
+    // Households never outnumber people: the last number stays six digits.
+    if let Some((county, start)) = starts
+        .iter()
+        .find(|(_, s)| u64::from(**s) + people as u64 > 1_000_000)
+    {
+        return Err(Failure::Invalid(format!(
+            "县 {county} 的户编号从 {start} 起将超过 6 位：请减少 --people 或调小起始编号 / county {county}: numbering from {start} would run past six digits; lower --people or the start"
+        )));
+    }
+    Ok(starts)
+}
+
 pub fn generate(
-    counties: usize,
+    which: GenCounties,
     people: usize,
     seed: u64,
     years: &str,
@@ -332,22 +451,17 @@ pub fn generate(
     extended: bool,
 ) -> Result<(), Failure> {
     let (first, last) = parse_years(years).ok_or_else(|| Failure::Invalid(format!("--years 应为 2016 或 2014-2016 这样的年度（2010–2035）/ --years must look like 2016 or 2014-2016: {years}")))?;
-    let all = dingdian_store::reference::villages_by_county()
-        .map_err(|e| Failure::System(e.to_string()))?;
-    if counties == 0 || counties > all.len() {
-        return Err(Failure::Invalid(format!(
-            "--counties 应在 1 到 {} 之间 / --counties must be 1 to {}",
-            all.len(),
-            all.len()
-        )));
-    }
+    let chosen = chosen_counties(&which)?;
+    let counties = chosen.len();
     if people < counties {
         return Err(Failure::Invalid(
             "--people 不能少于县数 / --people must be at least --counties".into(),
         ));
     }
+    let starts = first_numbers(&which, &chosen, people / counties)?;
+    let first_number = |county: &str| starts.get(county).copied().unwrap_or(1);
     let spec = dingdian_app::synth::SynthSpec {
-        counties: all.into_iter().take(counties).collect(),
+        counties: chosen,
         people_per_county: people / counties,
         seed,
         first_year: first,
@@ -365,7 +479,7 @@ pub fn generate(
     );
     if name.ends_with(".xlsx") {
         let mut rows = Vec::new();
-        dingdian_app::synth::generate_with(&spec, &line, extended, &mut |r| {
+        dingdian_app::synth::generate_numbered(&spec, &first_number, &line, extended, &mut |r| {
             rows.push((rows.len() + 2, r.to_vec()))
         });
         let t = Table {
@@ -383,7 +497,7 @@ pub fn generate(
             .map_err(fail)?;
         let mut err = None;
         let mut n = 0u64;
-        dingdian_app::synth::generate_with(&spec, &line, extended, &mut |r| {
+        dingdian_app::synth::generate_numbered(&spec, &first_number, &line, extended, &mut |r| {
             if err.is_none()
                 && let Err(e) = w.write_record(r.iter().map(|c| csv_field(c)))
             {

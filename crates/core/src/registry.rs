@@ -134,6 +134,8 @@ registry_enum! {
 pub mod excel;
 mod extended;
 pub use extended::*;
+mod identity;
+pub use identity::*;
 
 // ---------------------------------------------------------------------------
 // ID numbers

@@ -125,6 +125,12 @@ impl Row {
         self.opt_str(i)
             .and_then(|s| chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
     }
+    pub fn opt_blob(&self, i: usize) -> Option<Vec<u8>> {
+        match &self.0[i] {
+            Value::Blob(b) => Some(b.clone()),
+            _ => None,
+        }
+    }
     pub fn blob(&self, i: usize) -> Vec<u8> {
         match &self.0[i] {
             Value::Blob(b) => b.clone(),

@@ -20,6 +20,7 @@ const SQLITE: &[(i64, &str)] = &[
         7,
         include_str!("../migrations/sqlite/0007_import_speed.sql"),
     ),
+    (8, include_str!("../migrations/sqlite/0008_name_index.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (
@@ -43,6 +44,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         7,
         include_str!("../migrations/postgres/0007_import_speed.sql"),
+    ),
+    (
+        8,
+        include_str!("../migrations/postgres/0008_name_index.sql"),
     ),
 ];
 

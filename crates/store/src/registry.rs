@@ -106,6 +106,9 @@ pub struct MemberRow {
     pub id_cipher: Vec<u8>,
     pub name_cipher: Vec<u8>,
     pub key_id: String,
+    /// The blind index of the name's normal form under the same key
+    /// (`None` on rows from before migration 0008 not yet backfilled).
+    pub name_index: Option<Vec<u8>>,
     pub relation: u8,
     pub sex: u8,
     pub birth_year: i32,
@@ -300,6 +303,7 @@ impl MemberBatch {
                     Value::Blob(m.id_cipher),
                     Value::Blob(m.name_cipher),
                     m.key_id.into(),
+                    m.name_index.map(Value::Blob).into(),
                     (m.relation as i64).into(),
                     (m.sex as i64).into(),
                     m.birth_year.into(),
@@ -326,6 +330,7 @@ pub fn insert_member_batch(c: &mut dyn Conn, batch: MemberBatch) -> Result<u64> 
         "id_cipher",
         "name_cipher",
         "key_id",
+        "name_index",
         "relation",
         "sex",
         "birth_year",
@@ -355,7 +360,7 @@ const HOUSEHOLD_COLUMNS: &str = "h.year, h.household_code, h.county_code, h.vill
 const HOUSEHOLD_WIDTH: usize = 21;
 
 const MEMBER_COLUMNS: &str = "m.year, m.id_index, m.household_code, m.county_code, m.id_cipher, m.name_cipher, m.key_id, m.relation, m.sex, m.birth_year, \
-    m.health, m.education, m.labour_skill, m.migrant_work";
+    m.health, m.education, m.labour_skill, m.migrant_work, m.name_index";
 
 /// A member from `MEMBER_COLUMNS` selected from `at` on.
 fn member_from(r: &Row, at: usize) -> MemberRow {
@@ -367,6 +372,7 @@ fn member_from(r: &Row, at: usize) -> MemberRow {
         id_cipher: r.blob(at + 4),
         name_cipher: r.blob(at + 5),
         key_id: r.str(at + 6),
+        name_index: r.opt_blob(at + 14),
         relation: r.i64(at + 7) as u8,
         sex: r.i64(at + 8) as u8,
         birth_year: r.i64(at + 9) as i32,
@@ -396,6 +402,12 @@ pub struct HouseholdFilter {
     pub area: Option<String>,
     pub household_code: Option<String>,
     pub status: Option<u8>,
+    /// Households whose head's name has one of these blind indexes (one
+    /// per key in the ring); an empty list finds nothing.
+    pub head_name_index: Option<Vec<Vec<u8>>>,
+    /// Households of these villages (found by name); an empty list finds
+    /// nothing.
+    pub villages: Option<Vec<String>>,
 }
 
 /// Households the scope reaches, with their member counts.
@@ -429,6 +441,7 @@ pub fn households(
         w.push_str(" AND h.status = ?");
         p.push((s as i64).into());
     }
+    identity_conditions(f, &mut w, &mut p);
     let total = c.query_i64(&format!("SELECT COUNT(*) FROM households h{w}"), &p)?;
     p.push(page.limit().into());
     p.push(page.offset().into());
@@ -445,6 +458,33 @@ pub fn households(
             .collect(),
         total,
     ))
+}
+
+/// The name and village conditions of a household filter. The name looks
+/// heads up through their partial index (`members_head_name`) and keeps
+/// the households of those heads.
+fn identity_conditions(f: &HouseholdFilter, w: &mut String, p: &mut Vec<Value>) {
+    if let Some(indexes) = &f.head_name_index {
+        if indexes.is_empty() {
+            w.push_str(" AND 1 = 0");
+        } else {
+            let marks = vec!["?"; indexes.len()].join(", ");
+            w.push_str(&format!(
+                " AND (h.year, h.household_code) IN (SELECT m.year, m.household_code FROM members m \
+                 WHERE m.relation = 1 AND m.name_index IN ({marks}))"
+            ));
+            p.extend(indexes.iter().map(|i| Value::Blob(i.clone())));
+        }
+    }
+    if let Some(villages) = &f.villages {
+        if villages.is_empty() {
+            w.push_str(" AND 1 = 0");
+        } else {
+            let marks = vec!["?"; villages.len()].join(", ");
+            w.push_str(&format!(" AND h.village_code IN ({marks})"));
+            p.extend(villages.iter().map(Value::from));
+        }
+    }
 }
 
 /// The members of one household-year, if the scope reaches it.
@@ -630,7 +670,7 @@ pub fn members_sealed_otherwise(
 ) -> Result<Vec<MemberRow>> {
     let (year, index) = after.cloned().unwrap_or((i32::MIN, Vec::new()));
     let rows = c.query(
-        "SELECT year, id_index, household_code, county_code, id_cipher, name_cipher, key_id, relation, sex, birth_year \
+        "SELECT year, id_index, household_code, county_code, id_cipher, name_cipher, key_id, relation, sex, birth_year, name_index \
          FROM members WHERE (year > ? OR (year = ? AND id_index > ?)) AND key_id <> ? \
          ORDER BY year, id_index LIMIT ?",
         params![year, year, Value::Blob(index), key_id, limit],
@@ -645,6 +685,7 @@ pub fn members_sealed_otherwise(
             id_cipher: r.blob(4),
             name_cipher: r.blob(5),
             key_id: r.str(6),
+            name_index: r.opt_blob(10),
             relation: r.i64(7) as u8,
             sex: r.i64(8) as u8,
             birth_year: r.i64(9) as i32,
@@ -659,13 +700,14 @@ pub fn members_sealed_otherwise(
 /// import replaced the household meanwhile).
 pub fn reseal_member(c: &mut dyn Conn, old_index: &[u8], m: &MemberRow) -> Result<u64> {
     c.execute(
-        "UPDATE members SET id_index = ?, id_cipher = ?, name_cipher = ?, key_id = ? \
+        "UPDATE members SET id_index = ?, id_cipher = ?, name_cipher = ?, key_id = ?, name_index = ? \
          WHERE year = ? AND id_index = ?",
         params![
             Value::Blob(m.id_index.clone()),
             Value::Blob(m.id_cipher.clone()),
             Value::Blob(m.name_cipher.clone()),
             m.key_id.clone(),
+            m.name_index.clone().map(Value::Blob),
             m.year,
             Value::Blob(old_index.to_vec())
         ],
@@ -684,4 +726,142 @@ pub fn count_sealed_otherwise(c: &mut dyn Conn, key_id: &str) -> Result<i64> {
 pub fn some_key_id(c: &mut dyn Conn) -> Result<Option<String>> {
     Ok(c.query_one("SELECT key_id FROM members LIMIT 1", &[])?
         .map(|r| r.str(0)))
+}
+
+/// A household's head as stored in one year: what tells whether a
+/// household number still names the same family ([`previous_heads`],
+/// [`household_heads`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeadRow {
+    pub year: i32,
+    pub household_code: String,
+    pub county_code: String,
+    pub village_code: String,
+    /// The head (relation 1) of that year; `None` if it has none stored.
+    pub head: Option<MemberRow>,
+}
+
+const HEAD_SELECT: &str = "SELECT h.year, h.household_code, h.county_code, h.village_code, \
+    m.year, m.id_index, m.household_code, m.county_code, m.id_cipher, m.name_cipher, m.key_id, m.relation, m.sex, m.birth_year, \
+    m.health, m.education, m.labour_skill, m.migrant_work, m.name_index \
+    FROM households h LEFT JOIN members m ON m.year = h.year AND m.household_code = h.household_code AND m.relation = 1";
+
+fn head_from(r: &Row) -> HeadRow {
+    HeadRow {
+        year: r.i64(0) as i32,
+        household_code: r.str(1),
+        county_code: r.str(2),
+        village_code: r.str(3),
+        head: r.opt_blob(5).map(|_| member_from(r, 4)),
+    }
+}
+
+/// The households of `year` among `codes`, each with its head: what an
+/// import of the next year compares its households with.
+pub fn previous_heads(c: &mut dyn Conn, year: i32, codes: &[String]) -> Result<Vec<HeadRow>> {
+    let mut out = Vec::new();
+    for chunk in codes.chunks(CHUNK) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let mut p: Vec<Value> = vec![year.into()];
+        p.extend(chunk.iter().map(Value::from));
+        let rows = c.query(
+            &format!("{HEAD_SELECT} WHERE h.year = ? AND h.household_code IN ({marks})"),
+            &p,
+        )?;
+        out.extend(rows.iter().map(head_from));
+    }
+    Ok(out)
+}
+
+/// Every year of one household number with its head, in year order, if
+/// the scope reaches it (the household card's timeline).
+pub fn household_heads(
+    c: &mut dyn Conn,
+    scope: &Scope,
+    household_code: &str,
+) -> Result<Vec<HeadRow>> {
+    let mut p: Vec<Value> = vec![household_code.into()];
+    let w = scope_condition(scope, "h.county_code", &mut p);
+    let rows = c.query(
+        &format!("{HEAD_SELECT} WHERE h.household_code = ?{w} ORDER BY h.year"),
+        &p,
+    )?;
+    Ok(rows.iter().map(head_from).collect())
+}
+
+/// Members still without a name index (rows from before migration 0008),
+/// in key order after `after`, at most `limit`.
+pub fn members_without_name_index(
+    c: &mut dyn Conn,
+    after: Option<&(i32, Vec<u8>)>,
+    limit: i64,
+) -> Result<Vec<MemberRow>> {
+    let (year, index) = after.cloned().unwrap_or((i32::MIN, Vec::new()));
+    let rows = c.query(
+        &format!(
+            "SELECT {MEMBER_COLUMNS} FROM members m WHERE m.name_index IS NULL \
+             AND (m.year > ? OR (m.year = ? AND m.id_index > ?)) ORDER BY m.year, m.id_index LIMIT ?"
+        ),
+        params![year, year, Value::Blob(index), limit],
+    )?;
+    Ok(rows.iter().map(|r| member_from(r, 0)).collect())
+}
+
+/// Whether any member still lacks its name index.
+pub fn name_index_missing(c: &mut dyn Conn) -> Result<bool> {
+    Ok(c.query_one(
+        "SELECT 1 FROM members WHERE name_index IS NULL LIMIT 1",
+        &[],
+    )?
+    .is_some())
+}
+
+/// Sets one member's name index, if it is still sealed under `key_id`
+/// (a rotation in between has set it already). Returns the rows changed.
+pub fn set_name_index(
+    c: &mut dyn Conn,
+    year: i32,
+    id_index: &[u8],
+    key_id: &str,
+    name_index: &[u8],
+) -> Result<u64> {
+    c.execute(
+        "UPDATE members SET name_index = ? WHERE year = ? AND id_index = ? AND key_id = ?",
+        params![
+            Value::Blob(name_index.to_vec()),
+            year,
+            Value::Blob(id_index.to_vec()),
+            key_id
+        ],
+    )
+}
+
+/// The villages under an area prefix (all of them for `""`) with their
+/// registered names, for a search by village name.
+pub fn villages_under(c: &mut dyn Conn, prefix: &str) -> Result<Vec<(String, String)>> {
+    let rows = c.query(
+        "SELECT code, name FROM areas WHERE level = 'village' AND code LIKE ? ORDER BY code",
+        params![format!("{prefix}%")],
+    )?;
+    Ok(rows.iter().map(|r| (r.str(0), r.str(1))).collect())
+}
+
+/// The highest household number ever registered in a county among those
+/// that are the county code followed by six digits (the numbering
+/// `gen registry` uses), if any.
+pub fn highest_household_number(c: &mut dyn Conn, county: &str) -> Result<Option<u32>> {
+    let rows = c.query(
+        "SELECT DISTINCT household_code FROM households WHERE county_code = ? AND household_code LIKE ?",
+        params![county, format!("{county}%")],
+    )?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            let code = r.str(0);
+            let tail = code.strip_prefix(county)?;
+            (tail.len() == 6 && tail.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| tail.parse().ok())
+                .flatten()
+        })
+        .max())
 }

@@ -894,6 +894,60 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("error", "出错了", "Something went wrong"),
     ("back", "返回", "Back"),
     ("not_found_page", "页面不存在", "No such page"),
+    // issue 9: registry identity and name search
+    ("household_search", "查询农户", "Find households"),
+    (
+        "name_search",
+        "按户主姓名或村名查询",
+        "Find by head's name or village",
+    ),
+    ("reg_head_name", "户主姓名", "Head's name"),
+    ("reg_head", "户主", "Head"),
+    ("all_years", "全部年度", "All years"),
+    (
+        "name_search_note",
+        "户主姓名须填写完整（空格和全角半角不计）：姓名经加密保存，只能整名精确匹配，不能按姓或部分字查询。村名可填登记全称（如“庙沟村村民委员会”）或简称（如“庙沟村”）。仅在您有权查看的范围内查询；按姓名查询会记入审计日志（不记录所查姓名）。",
+        "Give the head's whole name (spaces and full/half width aside): names are stored encrypted and match only as a whole, never by surname or part of a name. A village may be given by its registered name (e.g. 庙沟村村民委员会) or its short name (庙沟村). Searches stay within what you may see; a search by name is recorded in the audit log (without the name searched for).",
+    ),
+    (
+        "name_not_found",
+        "没有找到符合条件的农户",
+        "No household matches",
+    ),
+    (
+        "head_break_warning",
+        "注意：此户编号在不同年度登记的户主不是同一人（证件号码和姓名均不同），历年记录可能属于不相关的两户，不应视为同一户的连续历史。",
+        "Note: this household number was registered with different heads in different years (neither ID number nor name match); its years may belong to unrelated families and are not one household's continuous history.",
+    ),
+    ("head_changed_here", "户主变更", "new head"),
+    (
+        "head_other_person",
+        "与前一户主不是同一人",
+        "not the previous head",
+    ),
+    (
+        "identity_changes_note",
+        "警告：{n} 户的户编号在上一年度登记的村或户主与本次不同，可能是重复使用了其他户的编号。这些户已按文件导入，请核对：",
+        "Warning: {n} households carry a number that was registered the year before with another village or another head; the number may have been reused. They were imported as in the file; please check them:",
+    ),
+    ("identity_compared_with", "对比年度", "Compared with"),
+    ("identity_what", "差异", "Difference"),
+    ("identity_village_changed", "所在村不同", "village differs"),
+    (
+        "identity_head_changed",
+        "户主不同（证件号码和姓名均不同）",
+        "another head (ID number and name both differ)",
+    ),
+    (
+        "identity_other_county",
+        "上一年度该户编号属于其他县",
+        "the year before, the number belonged to another county",
+    ),
+    (
+        "identity_changes_more",
+        "另有 {n} 户未列出。",
+        "{n} more not listed.",
+    ),
 ];
 
 pub fn t(lang: &str, key: &str) -> String {

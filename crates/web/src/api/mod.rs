@@ -255,7 +255,7 @@ pub const ROUTES: &[Route] = &[
     route!(
         "get",
         "/households",
-        "Registry households with their members; ID numbers masked (first six, last four) unless the role may see them in full (every full disclosure is audited)",
+        "Registry households with their members; ID numbers masked (first six, last four) unless the role may see them in full (every full disclosure is audited). `name`: the head's exact full name (spaces and width aside; a name search is audited without the name); `village`: a village's full or short name; both within the caller's scope",
         auth = true,
         query = [
             "county",
@@ -263,6 +263,8 @@ pub const ROUTES: &[Route] = &[
             "year",
             "household",
             "status",
+            "name",
+            "village",
             "page",
             "per_page"
         ],

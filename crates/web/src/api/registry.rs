@@ -100,9 +100,11 @@ fn household_json(card: &HouseholdCard) -> Value {
     v
 }
 
-/// `GET /households?county&area&year&household&status`: households with
-/// their members; ID numbers masked unless the role may see them in full
-/// (each full disclosure audited).
+/// `GET /households?county&area&year&household&status&name&village`:
+/// households with their members; ID numbers masked unless the role may
+/// see them in full (each full disclosure audited). `name` finds heads by
+/// the blind index of their whole name, `village` villages by full or
+/// short name, both within the caller's scope.
 pub async fn households(State(state): State<AppState>, c: ApiCtx, Query(q): Q) -> ApiResult {
     let county = parsed(
         &q,
@@ -111,14 +113,26 @@ pub async fn households(State(state): State<AppState>, c: ApiCtx, Query(q): Q) -
         &c.lang,
     )?;
     let area = parsed(&q, "area", area_code, &c.lang)?;
-    let f = HouseholdFilter {
+    let mut f = HouseholdFilter {
         year: parsed(&q, "year", year, &c.lang)?,
         area: area.or(county),
         household_code: qv(&q, "household").map(str::to_string),
         status: parsed(&q, "status", PovertyStatus::parse, &c.lang)?.map(|s| s.code()),
+        ..Default::default()
     };
+    let name = qv(&q, "name").map(str::to_string);
+    let village = qv(&q, "village").map(str::to_string);
     let (app, actor, p) = (state.app.clone(), c.actor.clone(), page(&q));
-    let (cards, total) = run(&c, move || app.household_pages(&actor, &f, p)).await?;
+    let (cards, total) = run(&c, move || {
+        if let Some(n) = &name {
+            f.head_name_index = Some(app.head_name_filter(&actor, n)?);
+        }
+        if let Some(v) = &village {
+            f.villages = Some(app.village_filter(&actor, f.area.as_deref(), v)?);
+        }
+        app.household_pages(&actor, &f, p)
+    })
+    .await?;
     list(cards.iter().map(household_json).collect(), total)
 }
 

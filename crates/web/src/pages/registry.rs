@@ -23,7 +23,7 @@ use dingdian_app::registry::{
     REGISTRY_COLUMNS, STATISTICS_COLUMNS, StatisticsReport,
 };
 use dingdian_app::tabular::{self, Cell, Column};
-use dingdian_app::{AppError, Page};
+use dingdian_app::{Actor, AppError, Page};
 use dingdian_core::FieldError;
 use dingdian_core::registry::{ALL_STATUSES, Cause, PovertyStatus, Relation, check_digit};
 use dingdian_core::role::Action;
@@ -185,6 +185,7 @@ async fn list(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) ->
             area: a2.clone(),
             household_code: h2,
             status: status.map(|s| s.code()),
+            ..Default::default()
         };
         let (items, total) = app.list_households(&actor, &f, page)?;
         let names = names_of(&app, items.iter().map(|h| h.village_code.clone()).collect())?;
@@ -318,42 +319,95 @@ async fn list(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) ->
     render::page(&state, &pc, "registry.html", &title, crumbs, ctx).await
 }
 
+/// The ID number's registrations, each with its household's own fields
+/// (not its card: opening a card may disclose ID numbers, which a search
+/// must not do by itself).
+type IdFound = Vec<(i32, String, Option<HouseholdView>)>;
+
+fn find_by_id(app: &dingdian_app::App, actor: &Actor, id: &str) -> Result<IdFound, AppError> {
+    let mut out = Vec::new();
+    for (year, household) in app.find_by_id_number(actor, id)? {
+        let f = HouseholdFilter {
+            year: Some(year),
+            household_code: Some(household.clone()),
+            ..Default::default()
+        };
+        let h = app
+            .list_households(actor, &f, Page::new(Some(1), Some(1)))?
+            .0
+            .into_iter()
+            .next();
+        out.push((year, household, h));
+    }
+    Ok(out)
+}
+
+/// What a search by head's name or village finds, a page of it.
+struct NameFound {
+    items: Vec<HouseholdView>,
+    total: i64,
+    names: HashMap<String, String>,
+}
+
+fn find_by_name(
+    app: &dingdian_app::App,
+    actor: &Actor,
+    (name, village, year): (&str, &str, Option<i32>),
+    page: Page,
+) -> Result<NameFound, AppError> {
+    actor.require(Action::ReadRegistry)?;
+    let mut f = HouseholdFilter {
+        year,
+        ..Default::default()
+    };
+    if !name.is_empty() {
+        f.head_name_index = Some(app.head_name_filter(actor, name)?);
+    }
+    if !village.is_empty() {
+        f.villages = Some(app.village_filter(actor, None, village)?);
+    }
+    let (items, total) = app.list_households(actor, &f, page)?;
+    let names = names_of(app, items.iter().map(|h| h.village_code.clone()).collect())?;
+    Ok(NameFound {
+        items,
+        total,
+        names,
+    })
+}
+
+/// `/registry/search`: by ID number (`id_number`), or by the head's whole
+/// name (`name`) and/or the village's name (`village`), within the scope.
 async fn search(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) -> Response {
     let id = q(&query, "id_number").unwrap_or("").to_string();
+    let name = q(&query, "name").unwrap_or("").to_string();
+    let village = q(&query, "village").unwrap_or("").to_string();
+    let year = q(&query, "year").and_then(|y| y.parse::<i32>().ok());
+    let page = page_of(&query);
     let app = state.app.clone();
     let actor = pc.actor.clone();
-    let i2 = id.clone();
+    let (i2, n2, v2) = (id.clone(), name.clone(), village.clone());
     let result = blocking(move || {
         actor.require(Action::ReadRegistry)?;
-        if i2.is_empty() {
-            return Ok(None);
-        }
-        let found = app.find_by_id_number(&actor, &i2)?;
-        // The households' own fields (not their cards: opening a card may
-        // disclose ID numbers, which a search must not do by itself).
-        let mut out = Vec::new();
-        for (year, household) in found {
-            let f = HouseholdFilter {
-                year: Some(year),
-                household_code: Some(household.clone()),
-                ..Default::default()
-            };
-            let h = app
-                .list_households(&actor, &f, Page::new(Some(1), Some(1)))?
-                .0
-                .into_iter()
-                .next();
-            out.push((year, household, h));
-        }
-        Ok(Some(out))
+        let by_id = match i2.is_empty() {
+            true => None,
+            false => Some(find_by_id(&app, &actor, &i2)?),
+        };
+        let by_name = match n2.is_empty() && v2.is_empty() {
+            true => None,
+            false => Some(find_by_name(&app, &actor, (&n2, &v2, year), page)?),
+        };
+        let years = registry_years(&app)?;
+        Ok((by_id, by_name, years))
     })
     .await;
     let lang = pc.lang.as_str();
-    let (status, found, errors) = match result {
-        Ok(f) => (StatusCode::OK, f, HashMap::new()),
+    let (status, found, by_name, years, errors) = match result {
+        Ok((f, n, y)) => (StatusCode::OK, f, n, y, HashMap::new()),
         Err(e @ AppError::Invalid(_)) => (
             StatusCode::UNPROCESSABLE_ENTITY,
             None,
+            None,
+            Vec::new(),
             field_errors(&e, lang),
         ),
         Err(e) => return error_page(&state, &pc, e).await,
@@ -372,11 +426,26 @@ async fn search(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) 
             })
             .collect()
     });
-    let title = t(lang, "id_search");
+    let (households, list) = match by_name {
+        Some(n) => (
+            Some(
+                n.items
+                    .iter()
+                    .map(|h| row_of(h, &n.names, lang))
+                    .collect::<Vec<Row>>(),
+            ),
+            Some(list_nav("/registry/search", &query, page, n.total, false)),
+        ),
+        None => (None, None),
+    };
+    let title = t(lang, "household_search");
     let crumbs = vec![
         ("/registry".into(), t(lang, "nav_households")),
         (String::new(), title.clone()),
     ];
+    let ctx = context! {
+        id_number => id, name, village, year, years, results, households, list, errors,
+    };
     render::page_with_status(
         &state,
         &pc,
@@ -384,7 +453,7 @@ async fn search(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) 
         "registry_search.html",
         &title,
         crumbs,
-        context! { id_number => id, results, errors },
+        ctx,
     )
     .await
 }
@@ -470,6 +539,35 @@ struct YearBox {
     status: &'static str,
     label: String,
     current: bool,
+    /// Another head than the year before: the history breaks here.
+    head_changed: bool,
+}
+
+/// Years of a household number under one head, as the card lists them.
+#[derive(Serialize)]
+struct HeadPeriod {
+    from: i32,
+    to: i32,
+    head: String,
+    changed: bool,
+}
+
+/// The timeline's years grouped by head: a new period starts where the
+/// head changes.
+fn head_periods(heads: &[dingdian_app::identity::TimelineHead]) -> Vec<HeadPeriod> {
+    let mut out: Vec<HeadPeriod> = Vec::new();
+    for h in heads {
+        match out.last_mut() {
+            Some(p) if !h.head_changed => p.to = h.year,
+            _ => out.push(HeadPeriod {
+                from: h.year,
+                to: h.year,
+                head: h.head.clone().unwrap_or_default(),
+                changed: h.head_changed,
+            }),
+        }
+    }
+    out
 }
 
 async fn card(
@@ -554,8 +652,14 @@ async fn card_page(
             status: v.status.as_str(),
             label: status_label(v.status, lang),
             current: v.year == h.year,
+            head_changed: card
+                .timeline_heads
+                .iter()
+                .any(|x| x.year == v.year && x.head_changed),
         })
         .collect();
+    let periods = head_periods(&card.timeline_heads);
+    let head_breaks = periods.iter().filter(|p| p.changed).count();
     let village = lineage.last().map(|l| l.1.clone()).unwrap_or_default();
     let household = context! {
         year => h.year,
@@ -586,6 +690,8 @@ async fn card_page(
         members,
         member_extras,
         timeline,
+        periods,
+        head_breaks,
         in_full => card.id_numbers_in_full,
         may_reveal => card.may_reveal,
         href => card_href(h.year, &h.household_id),
@@ -808,6 +914,54 @@ fn message_in(text: &str, lang: &str) -> String {
     }
 }
 
+/// The import's identity warnings (household numbers registered the year
+/// before with another village or head), as the job page lists them.
+fn identity_changes(result: Option<&serde_json::Value>, lang: &str) -> Option<minijinja::Value> {
+    let x = result?.get("identity_changes")?;
+    let count = x.get("count").and_then(|v| v.as_u64()).unwrap_or(0);
+    if count == 0 {
+        return None;
+    }
+    let rows: Vec<minijinja::Value> = x
+        .get("listed")
+        .and_then(|v| v.as_array())
+        .into_iter()
+        .flatten()
+        .map(|c| {
+            let s = |k: &str| c.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+            let b = |k: &str| c.get(k).and_then(|v| v.as_bool()).unwrap_or(false);
+            let year = c.get("year").and_then(|v| v.as_i64()).unwrap_or(0);
+            let mut what = Vec::new();
+            if b("other_county") {
+                what.push(t(lang, "identity_other_county"));
+            } else if b("village_changed") {
+                what.push(format!(
+                    "{} {} → {}",
+                    t(lang, "identity_village_changed"),
+                    s("previous_village_code"),
+                    s("village_code")
+                ));
+            }
+            if b("head_changed") {
+                what.push(t(lang, "identity_head_changed"));
+            }
+            context! {
+                year,
+                previous_year => c.get("previous_year").and_then(|v| v.as_i64()),
+                household => s("household_id"),
+                href => card_href(year as i32, &s("household_id")),
+                what => what.join(lang_separator(lang)),
+            }
+        })
+        .collect();
+    let more = count.saturating_sub(rows.len() as u64);
+    Some(context! { count, more, rows })
+}
+
+fn lang_separator(lang: &str) -> &'static str {
+    if lang == "en" { "; " } else { "；" }
+}
+
 async fn job(State(state): State<AppState>, pc: PageCtx, Path(id): Path<String>) -> Response {
     let Ok(id) = id.trim().parse::<i64>() else {
         return error_page(&state, &pc, AppError::not_found("任务", "job")).await;
@@ -844,6 +998,7 @@ async fn job(State(state): State<AppState>, pc: PageCtx, Path(id): Path<String>)
         },
         running,
         report,
+        identity => identity_changes(j.result.as_ref().filter(|_| j.status == "succeeded"), lang),
         error_count => errors.len(),
         error_rows => import_error_rows(&errors, REGISTRY_COLUMNS, lang),
         can_import => pc.actor.role.may(Action::ImportRegistry),
