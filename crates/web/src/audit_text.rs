@@ -69,6 +69,8 @@ pub struct Described {
     /// The action in words, or `None` when it has no entry (show the code).
     pub action: Option<String>,
     pub outcome: String,
+    /// What kind of thing the record is about ("方案", "账号"); its id is
+    /// shown beside it as code.
     pub object: String,
     /// The detail in words, or `None` when its form is not known.
     pub detail: Option<String>,
@@ -221,13 +223,10 @@ pub fn describe(
         let s = t(lang, &key);
         if s == key { k.to_string() } else { s }
     });
-    let id = object.1.filter(|i| !i.is_empty());
-    let object = match (kind, id) {
+    let object = match (kind, object.1) {
         (Some(k), Some("*")) => format!("{k}（{}）", t(lang, "all")),
-        (Some(k), Some(i)) => format!("{k} {i}"),
-        (Some(k), None) => k,
-        (None, Some(i)) => i.to_string(),
-        (None, None) => String::new(),
+        (Some(k), _) => k,
+        (None, _) => String::new(),
     };
     let outcome_key = format!("outcome_{outcome}");
     let outcome_text = t(lang, &outcome_key);
@@ -329,7 +328,7 @@ mod tests {
         );
         assert_eq!(d.action.as_deref(), Some("方案状态变更"));
         assert_eq!(d.outcome, "成功");
-        assert_eq!(d.object, "方案 5");
+        assert_eq!(d.object, "方案");
         let d = describe("zh", "brand.new", "success", (None, None), None);
         assert_eq!(d.action, None);
     }

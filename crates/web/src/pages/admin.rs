@@ -347,7 +347,7 @@ async fn audit(State(state): State<AppState>, pc: PageCtx, Q(mut query): Q<Query
                         (r.object_type.as_deref(), r.object_id.as_deref()),
                         r.detail.as_deref(),
                     );
-                    context! { id => r.id, at => r.at, username => r.username, address => r.address, action => r.action, action_text => d.action, object_text => d.object, outcome => r.outcome, outcome_text => d.outcome, detail => r.detail, detail_text => d.detail, hash => r.hash }
+                    context! { id => r.id, at => r.at, username => r.username, address => r.address, action => r.action, action_text => d.action, object_text => d.object, object_id => r.object_id.clone().filter(|i| i != "*"), outcome => r.outcome, outcome_text => d.outcome, detail => r.detail, detail_text => d.detail, hash => r.hash }
                 })
                 .collect();
             let chain = chain.map(|c| {
