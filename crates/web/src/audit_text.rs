@@ -198,9 +198,43 @@ fn part_text(lang: &str, action: &str, part: &str) -> Option<String> {
     None
 }
 
+/// A county's attributes as `county.update` records them (the Rust debug
+/// form, `CountyAttributes { key_county: true, … }`), in words: each
+/// field by its page label, yes or no, the area's name, the year.
+fn county_attributes_text(lang: &str, detail: &str) -> Option<String> {
+    let inner = detail
+        .strip_prefix("CountyAttributes { ")?
+        .strip_suffix(" }")?;
+    let mut parts = Vec::new();
+    for pair in inner.split(", ") {
+        let (field, value) = pair.split_once(": ")?;
+        let label = t(lang, field);
+        if label == field {
+            return None;
+        }
+        let value = match value {
+            "true" => t(lang, "yes"),
+            "false" => t(lang, "no"),
+            "None" => "—".to_string(),
+            v => v
+                .strip_prefix("Some(")
+                .and_then(|v| v.strip_suffix(')'))
+                .map(|v| v.trim_matches('"').to_string())?,
+        };
+        parts.push(format!(
+            "{label}{}{value}",
+            if lang == "en" { ": " } else { "：" }
+        ));
+    }
+    Some(parts.join(if lang == "en" { "; " } else { "；" }))
+}
+
 /// A stored detail in words: each `; `-separated part must be known.
 /// Empty parts (`unit=` of a user without a unit) are left out.
 pub fn detail_text(lang: &str, action: &str, detail: &str) -> Option<String> {
+    if action == "county.update" {
+        return county_attributes_text(lang, detail);
+    }
     let parts: Option<Vec<String>> = detail
         .split("; ")
         .filter(|p| !p.ends_with('='))
@@ -307,6 +341,18 @@ mod tests {
             "由“已通过”转为“执行中”"
         );
         assert_eq!(detail_text("zh", "x", "something new"), None);
+        let attrs = dingdian_core::area::CountyAttributes {
+            key_county: true,
+            ethnic: true,
+            contiguous_area: Some("四省藏区".into()),
+            ..Default::default()
+        };
+        let zh = detail_text("zh", "county.update", &format!("{attrs:?}")).unwrap();
+        assert!(
+            zh.contains("民族地区：是") && zh.contains("集中连片特困地区：四省藏区"),
+            "{zh}"
+        );
+        assert!(!has_latin_word(&zh), "{zh}");
     }
 
     #[test]
