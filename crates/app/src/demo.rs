@@ -43,6 +43,11 @@ pub fn demo_otpauth_lines() -> Vec<(&'static str, String)> {
 pub const ZHOUQU: &str = "623023";
 pub const SEED_UNIT: &str = "中共中央组织部";
 
+/// Zhouqu lies in Gannan (甘南藏族自治州, 6230), whose counties belong to
+/// the contiguous destitute area of the Tibetan areas of four provinces
+/// (Sichuan, Yunnan, Gansu, Qinghai), not to the Liupan Mountains.
+pub const ZHOUQU_CONTIGUOUS_AREA: &str = "四省藏区";
+
 /// The demo accounts: user name, display name, role.
 pub const DEMO_USERS: &[(&str, &str, &str)] = &[
     ("admin", "系统管理员", "admin"),
@@ -218,12 +223,13 @@ impl App {
         {
             return Ok(false);
         }
-        // Zhouqu is a national key county; the shipped list lacks Gansu.
+        // Zhouqu is a national key county of Gannan's Tibetan areas; the
+        // shipped list lacks Gansu.
         let mut zhouqu = self.get_area(&cli, ZHOUQU)?.attributes.unwrap_or_default();
         zhouqu = CountyAttributes {
             key_county: true,
             ethnic: true,
-            contiguous_area: Some("六盘山区".into()),
+            contiguous_area: Some(ZHOUQU_CONTIGUOUS_AREA.into()),
             ..zhouqu
         };
         self.update_county(&cli, ZHOUQU, &zhouqu)?;
@@ -254,7 +260,7 @@ impl App {
             contact_phone: "010-6830 9999".into(),
             contact_email: "fupin@example.gov.cn".into(),
             address: "北京市西城区西长安街 80 号".into(),
-            note: "2010 年起定点帮扶甘肃省舟曲县 / paired with Zhouqu county since 2010".into(),
+            note: "2010 年起定点帮扶甘肃省舟曲县".into(),
         };
         self.update_unit(&cli, seed, &seed_input)?;
 
@@ -300,14 +306,14 @@ impl App {
                     county_list: KEY_2012.into(),
                     period_start: start.to_string(),
                     period_end: end.to_string(),
-                    note: "经国务院扶贫开发领导小组审定 / approved by the leading group".into(),
+                    note: "经国务院扶贫开发领导小组审定".into(),
                     ..Default::default()
                 },
             )?;
             let csv = pairing_csv(&counties, &unit_names, i * 7);
             self.import_pairings(&office, id, "pairings.csv", csv.as_bytes(), Encoding::Utf8)?;
             self.transition_plan(&office, id, "consultation", None)?;
-            self.give_feedback(&zzb, id, "accept", "同意 / agreed")?;
+            self.give_feedback(&zzb, id, "accept", "同意")?;
             self.transition_plan(&office, id, "submitted", None)?;
             self.transition_plan(&reviewer, id, "approved", None)?;
             self.transition_plan(&office, id, "active", None)?;
@@ -330,17 +336,12 @@ impl App {
                 county_code: ZHOUQU.into(),
                 role: "member".into(),
                 start: "2027-01-01".into(),
-                note: "教育帮扶 / education assistance".into(),
+                note: "教育帮扶".into(),
                 ..Default::default()
             },
         )?;
         self.transition_plan(&office, revision, "consultation", None)?;
-        self.give_feedback(
-            &zzb,
-            revision,
-            "comment",
-            "建议增加消费帮扶内容 / suggest adding consumption assistance",
-        )?;
+        self.give_feedback(&zzb, revision, "comment", "建议增加消费帮扶内容")?;
 
         // A specific plan for the universities, drawn from the active plan.
         let universities: Vec<i64> = self

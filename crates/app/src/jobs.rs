@@ -214,7 +214,7 @@ impl App {
     }
 
     /// The rejects file of a finished import job (UTF-8 CSV with BOM, the
-    /// rows as sent with an `错误/error` column), as (file name, bytes).
+    /// rows as sent with an `错误`/`error` column), as (file name, bytes).
     /// For whoever may follow the job (see [`App::job`]); audited, as it
     /// discloses ID numbers in full.
     pub fn job_rejects(&self, actor: &Actor, id: i64) -> Result<(String, Vec<u8>)> {

@@ -15,6 +15,7 @@ pub mod indicators;
 pub mod jobs;
 pub mod keys;
 mod parallel;
+pub mod plan_exceptions;
 pub mod plans;
 pub mod registry;
 pub mod rotation;

@@ -53,6 +53,10 @@ pub struct PlanDetail {
     pub next: Vec<plan::Transition>,
     pub editable: bool,
     pub can_give_feedback: bool,
+    /// The actor's unit may still give its agreement (once per plan).
+    pub can_accept: bool,
+    /// Units that answered in consultation, of the units paired in the plan.
+    pub feedback_counts: (i64, i64),
     pub later_versions: Vec<(i64, i64, PlanStatus)>,
 }
 
@@ -103,11 +107,11 @@ pub const PAIRING_COLUMNS: &[Column] = &[
     },
 ];
 
-fn plan_not_found() -> AppError {
+pub(crate) fn plan_not_found() -> AppError {
     AppError::not_found("方案", "plan")
 }
 
-fn not_editable(p: &Plan) -> AppError {
+pub(crate) fn not_editable(p: &Plan) -> AppError {
     AppError::Conflict(Msg::new(
         "plan_not_editable",
         format!(
@@ -486,11 +490,22 @@ impl App {
             } else {
                 Vec::new()
             };
+            let can_give_feedback =
+                actor.role.may(Action::GiveFeedback) && plan.status == PlanStatus::Consultation;
+            let accepted = match actor.scope.unit() {
+                Some(u) if can_give_feedback => plans::unit_accepted(c, id, u)?,
+                _ => false,
+            };
             Ok(PlanDetail {
                 next: plan::transitions_for(plan.status, actor.role),
                 editable: actor.role.may(Action::EditPlans) && plan.status.is_editable(),
-                can_give_feedback: actor.role.may(Action::GiveFeedback)
-                    && plan.status == PlanStatus::Consultation,
+                can_give_feedback,
+                can_accept: can_give_feedback && !accepted,
+                feedback_counts: if actor.scope == Scope::All {
+                    plans::feedback_counts(c, id)?
+                } else {
+                    (0, 0)
+                },
                 later_versions: plans::next_versions(c, id)?,
                 transitions: plans::transitions(c, id)?,
                 plan,
@@ -626,6 +641,15 @@ impl App {
             ));
         };
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        if let Some(r) = reason.filter(|r| r.starts_with(plan::SYSTEM_REASON_PREFIX)) {
+            return Err(AppError::invalid(
+                "reason",
+                r,
+                "reserved_reason",
+                "理由不能以 sys: 开头（系统自己写的理由用它）",
+                "a reason may not start with sys: (the system's own reasons do)",
+            ));
+        }
         self.store.write(|c| {
             let p = plans::get(c, &actor.scope, id)?.ok_or_else(plan_not_found)?;
             let Some(t) = plan::transition(p.status, to) else {
@@ -677,7 +701,7 @@ impl App {
                 }));
                 for old in replaced {
                     plans::set_status(c, old.id, PlanStatus::Superseded, now)?;
-                    let why = format!("由方案 #{} 替代 / superseded by plan #{}", p.id, p.id);
+                    let why = plan::SystemReason::SupersededBy(p.id).code();
                     plans::record_transition(c, old.id, Some(PlanStatus::Active), PlanStatus::Superseded, actor.user_id, &actor.username, Some(&why), now)?;
                     audit(c, actor, "plan.transition", ("plan", &old.id.to_string()), "success", Some("active -> superseded".into()))?;
                 }
@@ -709,7 +733,7 @@ impl App {
             let new_id = plans::insert(c, &f, p.version + 1, Some(p.id), actor.user_id, now)?;
             plans::copy_pairings(c, p.id, new_id, None)?;
             plans::copy_exceptions(c, p.id, new_id)?;
-            plans::record_transition(c, new_id, None, PlanStatus::Draft, actor.user_id, &actor.username, Some(&format!("第 {} 版的修订 / revises version {}", p.version, p.version)), now)?;
+            plans::record_transition(c, new_id, None, PlanStatus::Draft, actor.user_id, &actor.username, Some(&plan::SystemReason::Revises(p.version).code()), now)?;
             audit(c, actor, "plan.new_version", ("plan", &new_id.to_string()), "success", Some(format!("from plan {id}")))?;
             Ok(new_id)
         })
@@ -760,10 +784,7 @@ impl App {
                 PlanStatus::Draft,
                 actor.user_id,
                 &actor.username,
-                Some(&format!(
-                    "依据总体方案 #{} / drawn from overall plan #{}",
-                    parent.id, parent.id
-                )),
+                Some(&plan::SystemReason::DrawnFrom(parent.id).code()),
                 now,
             )?;
             audit(
@@ -818,6 +839,13 @@ impl App {
                     "the plan is not in consultation",
                 )));
             }
+            if kind == "accept" && plans::unit_accepted(c, plan_id, unit)? {
+                return Err(AppError::Conflict(Msg::new(
+                    "already_accepted",
+                    "本单位已对此方案表示同意，无需再次提交",
+                    "your unit has already agreed to this plan",
+                )));
+            }
             plans::insert_feedback(
                 c,
                 plan_id,
@@ -834,48 +862,6 @@ impl App {
                 ("plan", &plan_id.to_string()),
                 "success",
                 Some(kind.to_string()),
-            )
-        })
-    }
-
-    /// Records why a key county may stay uncovered in a plan.
-    pub fn record_coverage_exception(
-        &self,
-        actor: &Actor,
-        plan_id: i64,
-        county: &str,
-        reason: &str,
-    ) -> Result<()> {
-        actor.require(Action::EditPlans)?;
-        let reason = reason.trim();
-        if reason.is_empty() {
-            return Err(AppError::Invalid(vec![FieldError::required("reason")]));
-        }
-        self.store.write(|c| {
-            let p = plans::get(c, &Scope::All, plan_id)?.ok_or_else(plan_not_found)?;
-            if p.status.is_decided() || p.status == PlanStatus::Submitted {
-                return Err(not_editable(&p));
-            }
-            if !areas::list_members(c, &p.county_list)?
-                .iter()
-                .any(|k| k.code == county)
-            {
-                return Err(AppError::invalid(
-                    "county_code",
-                    county,
-                    "not_in_list",
-                    "该县不在方案所覆盖的县名单中",
-                    "this county is not on the plan's county list",
-                ));
-            }
-            plans::set_exception(c, plan_id, county, reason, actor.user_id, time::now_ts())?;
-            audit(
-                c,
-                actor,
-                "plan.coverage_exception",
-                ("plan", &plan_id.to_string()),
-                "success",
-                Some(format!("{county}: {reason}")),
             )
         })
     }

@@ -114,7 +114,8 @@ pub struct Rejects {
 impl Rejects {
     /// The rejects file as the CLI writes it beside a CSV input and the
     /// web page offers it: UTF-8 CSV with a BOM (so that Excel reads the
-    /// Chinese), the input's columns unchanged and `错误/error` last.
+    /// Chinese), the input's columns unchanged and the error column (`错误`
+    /// or `error`, in the importing user's language) last.
     pub fn csv(&self) -> Result<Vec<u8>> {
         let t = Table {
             headers: self.headers.clone(),
@@ -799,9 +800,11 @@ impl App {
             let table = tabular::read(file_name, bytes, encoding)?;
             report.rejects = Some(rejects(
                 &table,
+                &map,
                 &errors,
                 &rejected,
                 map.index("household_id"),
+                &actor.lang,
             ));
         }
         Ok(report)
@@ -902,7 +905,8 @@ impl App {
             rows: out.len(),
             rejected: n_rejected,
             errors: collect_errors(&row_numbers(&table), &errors),
-            rejects: (n_rejected > 0).then(|| rejects(&table, &errors, &rejected, None)),
+            rejects: (n_rejected > 0)
+                .then(|| rejects(&table, &map, &errors, &rejected, None, &actor.lang)),
             dry_run: opts.dry_run,
         };
         if opts.dry_run || out.is_empty() {
@@ -966,17 +970,43 @@ fn collect_errors(rows: &[usize], errors: &[Vec<FieldError>]) -> Vec<FieldError>
         .collect()
 }
 
-/// The rejected rows, as read, with an added `错误/error` column.
+/// The header of the rejects file's added column, in the importing
+/// user's language.
+pub fn rejects_error_header(lang: &str) -> &'static str {
+    if lang == "en" { "error" } else { "错误" }
+}
+
+/// One problem of a rejected row in one language. In Chinese the column
+/// is named by its header in the file, not by its English code.
+fn reject_line(e: &FieldError, lang: &str, table: &Table, map: &ColumnMap) -> String {
+    let header = map.index(&e.field).and_then(|i| table.headers.get(i));
+    match header {
+        Some(h) if lang != "en" => {
+            let value = if e.value.is_empty() {
+                String::new()
+            } else {
+                format!("“{}”", e.value)
+            };
+            format!("{h}{value}：{}", e.msg.zh)
+        }
+        _ => crate::error_line(e, lang),
+    }
+}
+
+/// The rejected rows, as read, with an added error column written in the
+/// importing user's language (`错误` or `error`), one language per cell.
 /// `household_column` is where the household number stands, for the rows
 /// left out only because their household was.
 fn rejects(
     table: &Table,
+    map: &ColumnMap,
     errors: &[Vec<FieldError>],
     rejected: &[bool],
     household_column: Option<usize>,
+    lang: &str,
 ) -> Rejects {
     let mut headers = table.headers.clone();
-    headers.push("错误/error".into());
+    headers.push(rejects_error_header(lang).into());
     let rows = table
         .rows
         .iter()
@@ -990,22 +1020,11 @@ fn rejects(
                     .and_then(|k| cells.get(k))
                     .cloned()
                     .unwrap_or_default();
-                let e = household_rejected(&household);
-                format!(
-                    "{} / {}",
-                    crate::error_line(&e, "zh"),
-                    crate::error_line(&e, "en")
-                )
+                reject_line(&household_rejected(&household), lang, table, map)
             } else {
                 errors[i]
                     .iter()
-                    .map(|e| {
-                        format!(
-                            "{} / {}",
-                            crate::error_line(e, "zh"),
-                            crate::error_line(e, "en")
-                        )
-                    })
+                    .map(|e| reject_line(e, lang, table, map))
                     .collect::<Vec<_>>()
                     .join("; ")
             };

@@ -14,7 +14,10 @@ use dingdian_core::time;
 use dingdian_store::plans::{PairingFilter, PlanFilter};
 use dingdian_testkit::{TestDb, both_backends};
 
-both_backends!(demo_loads_once_and_is_consistent);
+both_backends!(
+    demo_loads_once_and_is_consistent,
+    demo_texts_are_written_in_one_language
+);
 
 fn plans_with(app: &App, status: PlanStatus) -> Vec<dingdian_core::plan::Plan> {
     let f = PlanFilter {
@@ -91,13 +94,11 @@ fn demo_loads_once_and_is_consistent(db: &TestDb) {
         .collect();
     assert_eq!(leads, vec![SEED_UNIT]);
     assert!(zhouqu.iter().all(|p| p.start <= today && today <= p.end));
-    assert!(
-        app.get_area(&office, ZHOUQU)
-            .unwrap()
-            .attributes
-            .unwrap()
-            .key_county
-    );
+    let zhouqu_attrs = app.get_area(&office, ZHOUQU).unwrap().attributes.unwrap();
+    assert!(zhouqu_attrs.key_county);
+    // Gannan's counties belong to the Tibetan areas of four provinces.
+    assert!(zhouqu_attrs.ethnic);
+    assert_eq!(zhouqu_attrs.contiguous_area.as_deref(), Some("四省藏区"));
 
     // Exactly one plan is in consultation: a later version of the active one.
     let consultation = plans_with(&app, PlanStatus::Consultation);
@@ -201,5 +202,34 @@ fn expect_forbidden_demo<T: std::fmt::Debug>(r: Result<T, dingdian_app::AppError
     match r {
         Err(dingdian_app::AppError::Forbidden(m)) => assert_eq!(m.code, "demo_account"),
         other => panic!("a demo account outside --demo is refused, got {other:?}"),
+    }
+}
+
+/// What the demo's people wrote (notes, feedback) is in one language, as a
+/// person writes it: no "中文 / English" pairs in one text.
+fn demo_texts_are_written_in_one_language(db: &TestDb) {
+    let app = open(db);
+    app.load_demo().unwrap();
+    for sql in [
+        "SELECT note FROM plans WHERE note IS NOT NULL",
+        "SELECT note FROM units WHERE note IS NOT NULL",
+        "SELECT note FROM pairings WHERE note IS NOT NULL",
+        "SELECT text FROM plan_feedback WHERE text IS NOT NULL",
+        "SELECT display_name FROM users",
+    ] {
+        let texts: Vec<String> = app
+            .store
+            .read(|c| {
+                Ok::<_, dingdian_store::StoreError>(
+                    c.query(sql, &[])?.iter().map(|r| r.str(0)).collect(),
+                )
+            })
+            .unwrap();
+        for text in texts {
+            assert!(
+                !text.chars().any(|ch| ch.is_ascii_alphabetic()),
+                "{sql}: {text:?} mixes in English"
+            );
+        }
     }
 }

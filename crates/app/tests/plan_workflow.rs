@@ -31,6 +31,8 @@ both_backends!(
     new_version_supersedes_its_predecessor_when_activated,
     plan_diff_reports_added_removed_and_changed_pairings,
     derive_specific_plan_copies_only_the_chosen_units_pairings,
+    reasons_the_system_writes_are_codes_read_in_one_language,
+    coverage_reasons_import_in_bulk_with_the_same_checks,
 );
 
 use PlanStatus::*;
@@ -628,7 +630,8 @@ fn activating_supersedes_the_overlapping_active_overall_plan(db: &TestDb) {
         (Some(Active), Superseded, "office1")
     );
     assert!(
-        last.3.as_deref().unwrap_or("").contains(&format!("#{b}")),
+        dingdian_core::plan::reason_text(last.3.as_deref().unwrap_or(""), "zh")
+            .contains(&format!("#{b}")),
         "the reason names the new plan: {last:?}"
     );
     assert_eq!(
@@ -1003,4 +1006,153 @@ fn derive_specific_plan_copies_only_the_chosen_units_pairings(db: &TestDb) {
 
     // A specific plan is not a source for another specific plan.
     expect_not_found(app.derive_specific_plan(&office, s, "再派生", &chosen));
+}
+
+/// The history's system-written reasons are stored as codes with their
+/// parameters and read in one language; a person may not write a code.
+fn reasons_the_system_writes_are_codes_read_in_one_language(db: &TestDb) {
+    let Setup {
+        app,
+        office,
+        reviewer,
+        units,
+    } = setup(db);
+    let v1 = covered_plan(&app, &office, &units, "总体方案", START, END);
+    activate(&app, v1, &office, &reviewer);
+    let v2 = app.new_plan_version(&office, v1).unwrap();
+    let derived = app
+        .derive_specific_plan(&office, v1, "具体方案", &units[..1])
+        .unwrap();
+    walk(
+        &app,
+        v2,
+        &[
+            (&office, "consultation"),
+            (&office, "submitted"),
+            (&reviewer, "approved"),
+            (&office, "active"),
+        ],
+    );
+    let first_reason = |id: i64| transitions(&app, id)[0].3.clone().unwrap();
+    let superseded = transitions(&app, v1).last().unwrap().3.clone().unwrap();
+    for (stored, zh, en) in [
+        (
+            first_reason(v2),
+            "第 1 版的修订".to_string(),
+            "revises version 1".to_string(),
+        ),
+        (
+            first_reason(derived),
+            format!("依据总体方案 #{v1}"),
+            format!("drawn from overall plan #{v1}"),
+        ),
+        (
+            superseded,
+            format!("由方案 #{v2} 替代"),
+            format!("superseded by plan #{v2}"),
+        ),
+    ] {
+        assert!(stored.starts_with("sys:"), "{stored}");
+        assert_eq!(dingdian_core::plan::reason_text(&stored, "zh"), zh);
+        assert_eq!(dingdian_core::plan::reason_text(&stored, "en"), en);
+    }
+    // The history names people by their display names.
+    let detail = app.plan_detail(&office, v2).unwrap();
+    assert!(detail.transitions.len() > 1);
+    assert!(
+        detail
+            .transitions
+            .iter()
+            .all(|t| t.display_name == format!("{} display", t.username)),
+        "{:?}",
+        detail.transitions
+    );
+
+    let r = covered_plan(&app, &office, &units, "退回的方案", START, END);
+    walk(
+        &app,
+        r,
+        &[(&office, "consultation"), (&office, "submitted")],
+    );
+    expect_invalid(
+        app.transition_plan(&reviewer, r, "returned", Some("sys:revises:9")),
+        "reason",
+        "reserved_reason",
+    );
+}
+
+/// Reasons for uncovered counties import from a file, all or nothing,
+/// with the checks of the one-by-one form, each problem at its row.
+fn coverage_reasons_import_in_bulk_with_the_same_checks(db: &TestDb) {
+    let Setup {
+        app,
+        office,
+        reviewer,
+        units,
+    } = setup(db);
+    let id = plan(&app, &office, "总体方案", START, END);
+    pair(&app, id, units[0], XINGTANG, "lead");
+    let bad =
+        format!("县级区划代码,未覆盖理由\n{JIANGHUA},省内对口帮扶\n130127,不在名单\n{LINGSHOU},\n");
+    match app.import_coverage_exceptions(&office, id, "r.csv", bad.as_bytes(), Encoding::Auto) {
+        Err(AppError::Invalid(errors)) => {
+            let got: Vec<_> = errors
+                .iter()
+                .map(|e| (e.row, e.field.as_str(), e.msg.code.as_str()))
+                .collect();
+            assert_eq!(
+                got,
+                vec![
+                    (Some(3), "county_code", "not_in_list"),
+                    (Some(4), "reason", "required")
+                ],
+                "{errors:?}"
+            );
+        }
+        other => panic!("expected the rows' problems, got {other:?}"),
+    }
+    assert!(
+        app.plan_detail(&office, id).unwrap().exceptions.is_empty(),
+        "all or nothing"
+    );
+    let good = format!(
+        "县级区划代码,县名称,未覆盖理由\n{JIANGHUA},江华县,省内对口帮扶\n{LINGSHOU},灵寿县,另行安排\n{ZHOUQU},舟曲县,待定\n"
+    );
+    expect_forbidden(app.import_coverage_exceptions(
+        &reviewer,
+        id,
+        "r.csv",
+        good.as_bytes(),
+        Encoding::Auto,
+    ));
+    assert_eq!(
+        app.import_coverage_exceptions(&office, id, "r.csv", good.as_bytes(), Encoding::Auto)
+            .unwrap(),
+        3
+    );
+    let mut ex: Vec<(String, String)> = app
+        .plan_detail(&office, id)
+        .unwrap()
+        .exceptions
+        .into_iter()
+        .map(|e| (e.county_code, e.reason))
+        .collect();
+    ex.sort();
+    assert_eq!(ex.len(), 3);
+    assert!(ex.contains(&(JIANGHUA.to_string(), "省内对口帮扶".to_string())));
+    let audited = count(
+        &app,
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'plan.coverage_exception.import'",
+    );
+    assert_eq!(audited, 1);
+    // The same file works for a plan in consultation, never after submission.
+    walk(
+        &app,
+        id,
+        &[(&office, "consultation"), (&office, "submitted")],
+    );
+    expect_conflict(
+        app.import_coverage_exceptions(&office, id, "r.csv", good.as_bytes(), Encoding::Auto),
+        "plan_not_editable",
+    );
 }

@@ -9,7 +9,7 @@ use common::*;
 use dingdian_app::indicators::IndicatorQuery;
 use dingdian_app::registry::{ImportOptions, ImportReport};
 use dingdian_app::tabular::{self, Cell};
-use dingdian_app::{App, AppError};
+use dingdian_app::{Actor, App, AppError};
 use dingdian_core::area::Level;
 use dingdian_core::registry::check_digit;
 use dingdian_testkit::{TestDb, both_backends};
@@ -260,10 +260,7 @@ fn skip_invalid_imports_the_valid_households_and_returns_the_rejects(db: &TestDb
     let r = import(&app, "r.csv", text.as_bytes(), opts).unwrap();
     assert_eq!((r.households, r.members, r.rejected), (2, 5, 2));
     let rejects = r.rejects.expect("a rejects table");
-    assert_eq!(
-        rejects.headers.last().map(String::as_str),
-        Some("错误/error")
-    );
+    assert_eq!(rejects.headers.last().map(String::as_str), Some("错误"));
     assert_eq!(rejects.rows.len(), 2);
     assert_eq!(
         rejects.rows[0][3],
@@ -275,6 +272,62 @@ fn skip_invalid_imports_the_valid_households_and_returns_the_rejects(db: &TestDb
         "each rejected row says why"
     );
     assert_eq!(members(&app), 5);
+}
+
+/// The rejects file speaks one language, the importing user's: no cell
+/// holds "中文 / English" side by side.
+fn the_rejects_file_speaks_the_importing_users_language(db: &TestDb) {
+    let app = open(db);
+    let mut text = small_file();
+    text += &format!(
+        "2014,{VILLAGE},H3,{},赵六,户主,100,未脱贫,2014,,因病\n",
+        bad_id(ZHOUQU, "19800101", 77)
+    );
+    text += &format!(
+        "2014,{VILLAGE},H3,{},赵七,子女,100,未脱贫,2014,,因病\n",
+        id(ZHOUQU, "20050101", 99)
+    );
+    let opts = ImportOptions {
+        skip_invalid: true,
+        dry_run: true,
+        ..Default::default()
+    };
+    let has_cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    let has_latin_word = |s: &str| {
+        s.split(|c: char| !c.is_ascii_alphabetic())
+            .any(|w| w.len() >= 3)
+    };
+    for lang in ["zh", "en"] {
+        let actor = Actor {
+            lang: lang.into(),
+            ..office()
+        };
+        let r = app
+            .import_registry(&actor, "r.csv", text.as_bytes(), opts, &|_, _, _| {})
+            .unwrap();
+        let rejects = r.rejects.expect("a rejects table");
+        let header = rejects.headers.last().unwrap().as_str();
+        let cells: Vec<&str> = rejects
+            .rows
+            .iter()
+            .map(|r| r.last().unwrap().as_str())
+            .chain([header])
+            .collect();
+        assert_eq!(cells.len(), 3, "{cells:?}");
+        for cell in cells {
+            // The file's own values, quoted “…”, are data and stay as sent.
+            let words: String = cell
+                .split('“')
+                .map(|part| part.split_once('”').map_or(part, |(_, rest)| rest))
+                .collect();
+            let cell = words.as_str();
+            if lang == "zh" {
+                assert!(has_cjk(cell) && !has_latin_word(cell), "{lang}: {cell:?}");
+            } else {
+                assert!(!has_cjk(cell) && has_latin_word(cell), "{lang}: {cell:?}");
+            }
+        }
+    }
 }
 
 fn a_person_registered_in_another_county_the_same_year_is_refused(db: &TestDb) {
@@ -677,6 +730,7 @@ both_backends!(
     indicators_of_a_small_county_match_a_hand_computation,
     one_bad_row_writes_nothing_and_every_problem_is_reported,
     skip_invalid_imports_the_valid_households_and_returns_the_rejects,
+    the_rejects_file_speaks_the_importing_users_language,
     a_person_registered_in_another_county_the_same_year_is_refused,
     duplicates_within_a_file_are_refused,
     dry_run_checks_everything_and_writes_nothing,

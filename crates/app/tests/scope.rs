@@ -352,10 +352,22 @@ fn feedback_only_by_a_unit_in_consultation_on_plans_it_sees(db: &TestDb) {
     assert_eq!(feedback_rows(), 0);
 
     app.give_feedback(&u1, p[0], "accept", "").unwrap();
+    // A unit's agreement is given once: the page no longer offers it and
+    // a second one is refused, writing nothing.
+    assert!(!app.plan_detail(&u1, p[0]).unwrap().can_accept);
+    expect_conflict(
+        app.give_feedback(&u1, p[0], "accept", ""),
+        "already_accepted",
+    );
+    assert!(app.plan_detail(&u2, p[0]).unwrap().can_accept);
     app.give_feedback(&u2, p[0], "comment", "建议调整 / please adjust")
         .unwrap();
     app.give_feedback(&u2, p[1], "accept", "").unwrap();
     assert_eq!(feedback_rows(), 3);
+    // The office and the reviewer see how many of the plan's units answered.
+    let (answered, units) = app.plan_detail(&reviewer, p[0]).unwrap().feedback_counts;
+    assert_eq!(answered, 2);
+    assert!(units >= answered, "{units} units");
 
     // The office sees every unit's feedback; a unit only its own; a county
     // that of units paired with it in the plan.

@@ -153,6 +153,70 @@ pub fn transitions_for(from: PlanStatus, role: Role) -> Vec<Transition> {
         .collect()
 }
 
+/// A reason the system itself writes into a plan's history. It is stored
+/// as a code with its parameter (`sys:revises:3`), never as text in one
+/// language, and put into words in the reader's language when shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SystemReason {
+    /// The plan is a new version of this version number.
+    Revises(i64),
+    /// The plan was superseded when this plan came into force.
+    SupersededBy(i64),
+    /// The specific plan was drawn from this overall plan.
+    DrawnFrom(i64),
+}
+
+/// Stored reasons that start with this are the system's own; a person's
+/// reason may not.
+pub const SYSTEM_REASON_PREFIX: &str = "sys:";
+
+impl SystemReason {
+    /// The stored form.
+    pub fn code(self) -> String {
+        let (name, n) = match self {
+            SystemReason::Revises(n) => ("revises", n),
+            SystemReason::SupersededBy(n) => ("superseded_by", n),
+            SystemReason::DrawnFrom(n) => ("drawn_from", n),
+        };
+        format!("{SYSTEM_REASON_PREFIX}{name}:{n}")
+    }
+
+    /// Reads a stored reason back; `None` for a person's own words.
+    pub fn parse(stored: &str) -> Option<SystemReason> {
+        let rest = stored.strip_prefix(SYSTEM_REASON_PREFIX)?;
+        let (name, n) = rest.split_once(':')?;
+        let n: i64 = n.parse().ok()?;
+        match name {
+            "revises" => Some(SystemReason::Revises(n)),
+            "superseded_by" => Some(SystemReason::SupersededBy(n)),
+            "drawn_from" => Some(SystemReason::DrawnFrom(n)),
+            _ => None,
+        }
+    }
+
+    /// The reason in words, in one language (`zh` or `en`).
+    pub fn text(self, lang: &str) -> String {
+        let en = lang == "en";
+        match self {
+            SystemReason::Revises(v) if en => format!("revises version {v}"),
+            SystemReason::Revises(v) => format!("第 {v} 版的修订"),
+            SystemReason::SupersededBy(p) if en => format!("superseded by plan #{p}"),
+            SystemReason::SupersededBy(p) => format!("由方案 #{p} 替代"),
+            SystemReason::DrawnFrom(p) if en => format!("drawn from overall plan #{p}"),
+            SystemReason::DrawnFrom(p) => format!("依据总体方案 #{p}"),
+        }
+    }
+}
+
+/// A stored history reason as a reader sees it: the system's own put into
+/// the reader's language, a person's words as written.
+pub fn reason_text(stored: &str, lang: &str) -> String {
+    match SystemReason::parse(stored) {
+        Some(r) => r.text(lang),
+        None => stored.to_string(),
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PairingRole {
@@ -227,6 +291,25 @@ pub fn diff_pairings(before: &[PairingTerms], after: &[PairingTerms]) -> PlanDif
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn system_reasons_are_stored_as_codes_and_read_in_one_language() {
+        for r in [
+            SystemReason::Revises(3),
+            SystemReason::SupersededBy(12),
+            SystemReason::DrawnFrom(7),
+        ] {
+            let stored = r.code();
+            assert!(!stored.chars().any(|c| c > '\u{7f}'), "{stored}");
+            assert_eq!(SystemReason::parse(&stored), Some(r));
+            let zh = reason_text(&stored, "zh");
+            let en = reason_text(&stored, "en");
+            assert!(!zh.chars().any(|c| c.is_ascii_alphabetic()), "{zh}");
+            assert!(en.is_ascii() && !en.contains('/'), "{en}");
+        }
+        assert_eq!(reason_text("材料不全", "en"), "材料不全");
+        assert_eq!(SystemReason::parse("sys:unknown:1"), None);
+    }
+
     use super::*;
     use PlanStatus::*;
 

@@ -204,6 +204,8 @@ pub struct TransitionRecord {
     pub from: Option<PlanStatus>,
     pub to: PlanStatus,
     pub username: String,
+    /// The person's display name (the user name when the account is gone).
+    pub display_name: String,
     pub at: i64,
     pub reason: Option<String>,
 }
@@ -228,7 +230,8 @@ pub fn record_transition(
 
 pub fn transitions(c: &mut dyn Conn, plan_id: i64) -> Result<Vec<TransitionRecord>> {
     let rows = c.query(
-        "SELECT from_status, to_status, username, at, reason FROM plan_transitions WHERE plan_id = ? ORDER BY id",
+        "SELECT t.from_status, t.to_status, t.username, t.at, t.reason, COALESCE(u.display_name, t.username) \
+         FROM plan_transitions t LEFT JOIN users u ON u.id = t.user_id WHERE t.plan_id = ? ORDER BY t.id",
         params![plan_id],
     )?;
     Ok(rows
@@ -237,6 +240,7 @@ pub fn transitions(c: &mut dyn Conn, plan_id: i64) -> Result<Vec<TransitionRecor
             from: r.opt_str(0).and_then(|s| PlanStatus::parse(&s)),
             to: PlanStatus::parse(&r.str(1)).unwrap_or(PlanStatus::Draft),
             username: r.str(2),
+            display_name: r.str(5),
             at: r.i64(3),
             reason: r.opt_str(4),
         })
@@ -411,6 +415,29 @@ pub fn insert_feedback(
         params![plan_id, unit_id, user_id, kind, text, now],
     )?;
     Ok(())
+}
+
+/// Whether the unit has already given its agreement to the plan.
+pub fn unit_accepted(c: &mut dyn Conn, plan_id: i64, unit_id: i64) -> Result<bool> {
+    Ok(c.query_i64(
+        "SELECT COUNT(*) FROM plan_feedback WHERE plan_id = ? AND unit_id = ? AND kind = 'accept'",
+        params![plan_id, unit_id],
+    )? > 0)
+}
+
+/// How many units have pairings in the plan, and how many of them have
+/// answered (agreed or commented) during consultation.
+pub fn feedback_counts(c: &mut dyn Conn, plan_id: i64) -> Result<(i64, i64)> {
+    let units = c.query_i64(
+        "SELECT COUNT(DISTINCT unit_id) FROM pairings WHERE plan_id = ?",
+        params![plan_id],
+    )?;
+    let answered = c.query_i64(
+        "SELECT COUNT(DISTINCT f.unit_id) FROM plan_feedback f WHERE f.plan_id = ? \
+         AND EXISTS (SELECT 1 FROM pairings pr WHERE pr.plan_id = f.plan_id AND pr.unit_id = f.unit_id)",
+        params![plan_id],
+    )?;
+    Ok((answered, units))
 }
 
 /// Feedback on a plan; a scoped unit sees only its own.

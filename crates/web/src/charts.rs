@@ -33,7 +33,7 @@ pub fn coverage_bars(
     let width = label_w + bar_w + 150;
     let max = bars.iter().map(|b| b.total).max().unwrap_or(1).max(1);
     let mut s = format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" aria-label="{t}" class="chart"><title>{t}</title><text x="0" y="18" class="chart-title">{t}</text>"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-label="{t}" class="chart"><title>{t}</title><text x="0" y="18" class="chart-title">{t}</text>"#,
         t = esc(title)
     );
     s.push_str(&format!(
@@ -138,7 +138,7 @@ pub fn line_chart(title: &str, points: &[Point], unit: &str, caption: &str) -> S
     let y_of = |v: f64| top + plot_h - v / axis_max * plot_h;
     let x_of = |i: usize| left + 20.0 + i as f64 * step_x;
     let mut s = format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" aria-label="{t}" class="chart"><title>{t}</title><text x="0" y="18" class="chart-title">{t}</text>"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-label="{t}" class="chart"><title>{t}</title><text x="0" y="18" class="chart-title">{t}</text>"#,
         t = esc(title)
     );
     s.push_str(&format!(
@@ -231,7 +231,7 @@ pub fn value_bars(title: &str, bars: &[ValueBar], unit: &str, caption: &str) -> 
     let (axis_max, step) = nice_axis(max);
     let w_of = |v: f64| (v.max(0.0) / axis_max * bar_w).round();
     let mut s = format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" aria-label="{t}" class="chart"><title>{t}</title><text x="0" y="18" class="chart-title">{t}</text>"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-label="{t}" class="chart"><title>{t}</title><text x="0" y="18" class="chart-title">{t}</text>"#,
         t = esc(title)
     );
     let mut v = 0.0;
@@ -399,5 +399,36 @@ mod tests {
         // No bars: still a valid, empty chart.
         let empty = value_bars("空", &[], "人", "来源");
         assert!(empty.starts_with("<svg") && empty.ends_with("</svg>"));
+    }
+
+    /// A chart is drawn at its own size (one SVG unit per CSS pixel): on a
+    /// phone its box scrolls sideways instead of shrinking 12 px labels
+    /// to 6 px.
+    #[test]
+    fn charts_keep_their_drawn_size_so_labels_stay_legible() {
+        let bars = [ValueBar {
+            label: "舟曲县".into(),
+            href: None,
+            value: 10.0,
+            text: "10".into(),
+        }];
+        let points = [Point {
+            label: "2016".into(),
+            value: Some(1.0),
+            text: "1".into(),
+        }];
+        for svg in [
+            value_bars("t", &bars, "%", "c"),
+            line_chart("t", &points, "%", "c"),
+        ] {
+            assert!(!svg.contains("100%"), "{svg}");
+            let view = svg.split("viewBox=\"0 0 ").nth(1).unwrap();
+            let (w, rest) = view.split_once(' ').unwrap();
+            let h = rest.split('"').next().unwrap();
+            assert!(
+                svg.contains(&format!("width=\"{w}\" height=\"{h}\" role")),
+                "{svg}"
+            );
+        }
     }
 }

@@ -4,6 +4,7 @@
 //! app, render.
 
 mod api;
+mod audit_text;
 mod charts;
 mod ctx;
 mod error;
@@ -12,6 +13,7 @@ mod i18n;
 mod limits;
 mod pages;
 mod render;
+mod shipped_text;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};

@@ -60,7 +60,7 @@ fn the_auditor_searches_pages_exports_and_verifies_on_the_page(db: &TestDb) {
     failed.expect(200);
     let main = main_of(&failed.text());
     assert!(main.contains("outcome-failure"), "{main}");
-    assert!(!main.contains("unit.create"), "{main}");
+    assert!(!main.contains("title=\"unit.create\""), "{main}");
     assert!(main.contains("共 1 条"), "{main}");
     // Action prefix and text.
     let units = main_of(&b.get("/audit?action=unit.").text());

@@ -173,8 +173,8 @@ fn registry_2017() -> String {
     s
 }
 
-#[test]
-fn office_and_reviewer_walk_a_plan_to_approval_in_a_real_browser() {
+/// True when the browser is missing (and the test may be skipped).
+fn browser_missing() -> bool {
     if !std::path::Path::new(CHROMEDRIVER).exists() || !std::path::Path::new(CHROMIUM).exists() {
         let msg = "chromium / chromium-driver are not installed: the browser test was SKIPPED (apt-get install chromium chromium-driver)";
         assert!(
@@ -182,49 +182,83 @@ fn office_and_reviewer_walk_a_plan_to_approval_in_a_real_browser() {
             "{msg}; under CI this is an error"
         );
         eprintln!("\n!!!!!!!! {msg} !!!!!!!!\n");
+        return true;
+    }
+    false
+}
+
+/// A demo database, the real server on a free port and one headless
+/// Chromium session: (base URL, client, the chromedriver to stop).
+async fn start(app: &App) -> (String, Client, Driver, tempfile::TempDir) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let config = dingdian_web::WebConfig {
+        demo: true,
+        ..Default::default()
+    };
+    tokio::spawn(dingdian_web::serve(app.clone(), config, listener, None));
+
+    let port = free_port();
+    let driver = Driver(
+        Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver"),
+    );
+    let profile = tempfile::tempdir().unwrap();
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": CHROMIUM,
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                     "--disable-sync", "--no-first-run", "--window-size=1280,1000", "--hide-scrollbars",
+                     format!("--user-data-dir={}", profile.path().display())]
+        }),
+    );
+    let mut client = None;
+    for _ in 0..50 {
+        match ClientBuilder::rustls()
+            .expect("tls")
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(c) => {
+                client = Some(c);
+                break;
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+        }
+    }
+    (base, client.expect("chromedriver answers"), driver, profile)
+}
+
+#[test]
+fn office_and_reviewer_walk_a_plan_to_approval_in_a_real_browser() {
+    if browser_missing() {
         return;
     }
     let db = dingdian_testkit::TestDb::sqlite();
     let app = App::open(&db.url).unwrap().with_demo_mode(true);
     app.load_demo().unwrap();
-    let served = app.clone();
 
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async move {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let config = dingdian_web::WebConfig { demo: true, ..Default::default() };
-        tokio::spawn(dingdian_web::serve(served, config, listener, None));
-
-        let port = free_port();
-        let _driver = Driver(Command::new(CHROMEDRIVER).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("start chromedriver"));
-        let profile = tempfile::tempdir().unwrap();
-        let mut caps = serde_json::Map::new();
-        caps.insert(
-            "goog:chromeOptions".into(),
-            serde_json::json!({
-                "binary": CHROMIUM,
-                "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                         "--disable-sync", "--no-first-run", "--window-size=1280,1000", format!("--user-data-dir={}", profile.path().display())]
-            }),
-        );
-        let mut client = None;
-        for _ in 0..50 {
-            match ClientBuilder::rustls().expect("tls").capabilities(caps.clone()).connect(&format!("http://127.0.0.1:{port}")).await {
-                Ok(c) => {
-                    client = Some(c);
-                    break;
-                }
-                Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
-            }
-        }
-        let c = client.expect("chromedriver answers");
+        let (base, c, _driver, _profile) = start(&app).await;
 
         // The office moves the universities' specific plan out of draft.
         sign_in(&c, &app, &base, "office").await;
         shot(&c, "01-office-start").await;
         c.goto(&format!("{base}/plans?status=draft")).await.unwrap();
-        c.find(Locator::XPath("//a[contains(text(), '直属高校')]")).await.unwrap().click().await.unwrap();
+        c.find(Locator::XPath("//a[contains(text(), '直属高校')]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
         let plan_url = c.current_url().await.unwrap().to_string();
         wait_status(&c, "草稿").await;
         press(&c, "consultation").await;
@@ -232,7 +266,10 @@ fn office_and_reviewer_walk_a_plan_to_approval_in_a_real_browser() {
         press(&c, "submitted").await;
         wait_status(&c, "审核中").await;
         let page = c.source().await.unwrap();
-        assert!(!page.contains("id=\"to-approved\""), "the office has no approve button");
+        assert!(
+            !page.contains("id=\"to-approved\""),
+            "the office has no approve button"
+        );
         shot(&c, "02-office-submitted").await;
         sign_out(&c).await;
 
@@ -243,21 +280,56 @@ fn office_and_reviewer_walk_a_plan_to_approval_in_a_real_browser() {
         wait_status(&c, "审核中").await;
         press(&c, "approved").await;
         // The browser refuses to submit without the confirmation tick.
-        assert_eq!(status_of(&c).await, "审核中", "approval needs the confirmation box");
-        c.find(Locator::Css("form.transition input[name=confirm]")).await.unwrap().click().await.unwrap();
+        assert_eq!(
+            status_of(&c).await,
+            "审核中",
+            "approval needs the confirmation box"
+        );
+        c.find(Locator::Css("form.transition input[name=confirm]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
         press(&c, "approved").await;
         wait_status(&c, "已通过").await;
-        let history = c.find(Locator::Css("body")).await.unwrap().text().await.unwrap();
-        assert!(history.contains("reviewer") && history.contains("office"), "the history names who moved the plan");
+        let history = c
+            .find(Locator::Css("body"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            history.contains("李司长") && history.contains("王处长"),
+            "the history names who moved the plan, by display name"
+        );
         shot(&c, "04-reviewer-approved").await;
 
         // The coverage page shows the chart and every key county covered.
         c.goto(&format!("{base}/coverage")).await.unwrap();
-        let key = c.find(Locator::Id("key-counties")).await.unwrap().text().await.unwrap();
-        let covered = c.find(Locator::Id("covered")).await.unwrap().text().await.unwrap();
-        assert_eq!(key, covered, "the active plan covers every key county today");
+        let key = c
+            .find(Locator::Id("key-counties"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let covered = c
+            .find(Locator::Id("covered"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(
+            key, covered,
+            "the active plan covers every key county today"
+        );
         assert!(key.parse::<usize>().unwrap() >= 192);
-        c.find(Locator::Css("svg.chart")).await.expect("the coverage chart is drawn");
+        c.find(Locator::Css("svg.chart"))
+            .await
+            .expect("the coverage chart is drawn");
         shot(&c, "05-coverage").await;
 
         // The office uploads a registry file, watches the import job
@@ -268,8 +340,18 @@ fn office_and_reviewer_walk_a_plan_to_approval_in_a_real_browser() {
         let file = dir.path().join("zhouqu-2017.csv");
         std::fs::write(&file, registry_2017()).unwrap();
         c.goto(&format!("{base}/registry/import")).await.unwrap();
-        c.find(Locator::Css("#registry-upload input[type=file]")).await.unwrap().send_keys(&file.display().to_string()).await.unwrap();
-        c.find(Locator::Css("#registry-upload button")).await.unwrap().click().await.unwrap();
+        c.find(Locator::Css("#registry-upload input[type=file]"))
+            .await
+            .unwrap()
+            .send_keys(&file.display().to_string())
+            .await
+            .unwrap();
+        c.find(Locator::Css("#registry-upload button"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
         let mut status = String::new();
         for _ in 0..150 {
             if let Ok(e) = c.find(Locator::Id("job-status")).await {
@@ -281,19 +363,45 @@ fn office_and_reviewer_walk_a_plan_to_approval_in_a_real_browser() {
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
         assert_eq!(status, "已完成", "the import job finishes");
-        let members = c.find(Locator::Id("report-members")).await.unwrap().text().await.unwrap();
+        let members = c
+            .find(Locator::Id("report-members"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         assert_eq!(members, "6");
         shot(&c, "06-import-finished").await;
-        c.goto(&format!("{base}/indicators?area=623023&year=2017")).await.unwrap();
-        let registered = c.find(Locator::Css("#fig-registered .value")).await.unwrap().text().await.unwrap();
-        assert!(registered.starts_with('6'), "the dashboard shows the imported people: {registered}");
-        c.goto(&format!("{base}/indicators?area=623023")).await.unwrap();
-        c.find(Locator::Css("svg.chart")).await.expect("the dashboard draws its charts");
+        c.goto(&format!("{base}/indicators?area=623023&year=2017"))
+            .await
+            .unwrap();
+        let registered = c
+            .find(Locator::Css("#fig-registered .value"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            registered.starts_with('6'),
+            "the dashboard shows the imported people: {registered}"
+        );
+        c.goto(&format!("{base}/indicators?area=623023"))
+            .await
+            .unwrap();
+        c.find(Locator::Css("svg.chart"))
+            .await
+            .expect("the dashboard draws its charts");
         shot(&c, "07-zhouqu-dashboard").await;
 
         // English works too.
         c.goto(&format!("{base}/coverage")).await.unwrap();
-        c.find(Locator::Css("form[action='/lang'] button")).await.unwrap().click().await.unwrap();
+        c.find(Locator::Css("form[action='/lang'] button"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
         let mut h1 = String::new();
         for _ in 0..100 {
             // The page may be mid-navigation: no h1 yet is not an answer.
@@ -305,8 +413,296 @@ fn office_and_reviewer_walk_a_plan_to_approval_in_a_real_browser() {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        assert_eq!(h1, "Coverage", "the language switch turns the page into English");
+        assert_eq!(
+            h1, "Coverage",
+            "the language switch turns the page into English"
+        );
         shot(&c, "08-coverage-en").await;
+        c.close().await.unwrap();
+    });
+}
+
+/// The demo roles, each walked through its own pages.
+const DEMO_ROLES: [&str; 9] = [
+    "zhouqu",
+    "zzb",
+    "inspector",
+    "cadre",
+    "office",
+    "reviewer",
+    "admin",
+    "security",
+    "auditor",
+];
+
+/// Latin words a Chinese page may carry: names that have no Chinese word
+/// in use — file formats (Excel, CSV and its extension, xlsx), TOTP, API,
+/// the two text encodings a file may be saved in (UTF-8, GBK) and the
+/// national cryptographic standards' names (SM3, SM4).
+const LATIN_ALLOWED: [&str; 9] = [
+    "Excel", "CSV", "csv", "xlsx", "TOTP", "API", "UTF", "GBK", "SM",
+];
+
+/// The page's readable text, leaving out code (`<code>`, `.code`), hidden
+/// elements' scripts and styles, and text marked as another language
+/// (`lang="en"`, e.g. the language switch's "English").
+const READABLE_TEXT: &str = r#"
+const skip = 'code, .code, script, style, [lang]:not([lang^="zh"])';
+const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+const out = [];
+while (w.nextNode()) {
+  const p = w.currentNode.parentElement;
+  if (p && !p.closest(skip)) out.push(w.currentNode.nodeValue);
+}
+for (const e of document.querySelectorAll('input[placeholder], textarea[placeholder]')) {
+  if (!e.closest(skip)) out.push(e.placeholder);
+}
+return out.join(' ');
+"#;
+
+/// Latin words of a Chinese page's text outside the allowed ones, after
+/// removing e-mail and web addresses and file names (names, not words).
+fn english_words(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    for token in text.split_whitespace() {
+        // E-mail and web addresses, and file names, are names.
+        if token.contains('@')
+            || token.contains("://")
+            || token.contains(".csv")
+            || token.contains(".xlsx")
+        {
+            continue;
+        }
+        let mut word = String::new();
+        for ch in token.chars().chain(std::iter::once(' ')) {
+            if ch.is_ascii_alphabetic() {
+                word.push(ch);
+            } else {
+                if word.len() >= 2
+                    && !LATIN_ALLOWED.contains(&word.as_str())
+                    && !words.contains(&word)
+                {
+                    words.push(word.clone());
+                }
+                word.clear();
+            }
+        }
+    }
+    words
+}
+
+/// A page's shape: its path with every number replaced, and the names of
+/// its query parameters. The walk opens one page of each shape.
+fn shape(path_and_query: &str) -> String {
+    let (path, query) = path_and_query
+        .split_once('?')
+        .unwrap_or((path_and_query, ""));
+    let mut out = String::new();
+    let mut in_digits = false;
+    for ch in path.chars() {
+        if ch.is_ascii_digit() {
+            if !in_digits {
+                out.push('N');
+            }
+            in_digits = true;
+        } else {
+            out.push(ch);
+            in_digits = false;
+        }
+    }
+    let mut keys: Vec<&str> = query
+        .split('&')
+        .filter_map(|kv| kv.split('=').next())
+        .filter(|k| !k.is_empty())
+        .collect();
+    keys.sort();
+    format!("{out}?{}", keys.join("&"))
+}
+
+/// The same-site pages a page links to (in the menu and in its content),
+/// leaving out downloads, exports, and the sign-out and language forms.
+async fn links(c: &Client, base: &str) -> Vec<String> {
+    let v = c
+        .execute(
+            "return Array.from(document.querySelectorAll('nav.menu a[href], main a[href]')).map(a => a.href)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let mut out = Vec::new();
+    for href in v.as_array().cloned().unwrap_or_default() {
+        let Some(href) = href.as_str() else { continue };
+        let Some(rest) = href.strip_prefix(base) else {
+            continue;
+        };
+        let rest = rest.split('#').next().unwrap_or("");
+        if rest.is_empty()
+            || rest.contains("format=")
+            || rest.ends_with(".xlsx")
+            || rest.ends_with(".csv")
+            || rest.contains(".csv?")
+            || rest.starts_with("/assets/")
+            || rest.starts_with("/api/")
+        {
+            continue;
+        }
+        if !out.iter().any(|o: &String| o == rest) {
+            out.push(rest.to_string());
+        }
+    }
+    out
+}
+
+/// Everything wrong with the page the browser shows now, at this width.
+async fn check_page(c: &Client, who: &str, path: &str, width: u32, problems: &mut Vec<String>) {
+    let dims = c
+        .execute(
+            "return [document.documentElement.scrollWidth, window.innerWidth]",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let scroll = dims[0].as_u64().unwrap_or(0);
+    let inner = dims[1].as_u64().unwrap_or(0);
+    assert!(
+        inner <= u64::from(width),
+        "the window could not be made {width} px wide (it is {inner} px)"
+    );
+    let name = format!(
+        "walk-{who}-{}-{width}",
+        path.trim_start_matches('/')
+            .replace(['/', '?', '&', '='], "_")
+    );
+    // Chart text as drawn on the screen: its font size times the SVG's scale.
+    let smallest = c
+        .execute(
+            "return Array.from(document.querySelectorAll('svg.chart text')).map(t => parseFloat(getComputedStyle(t).fontSize) * (t.getScreenCTM() ? t.getScreenCTM().a : 1)).reduce((a, b) => Math.min(a, b), 99)",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_f64()
+        .unwrap_or(99.0);
+    if smallest < 10.5 {
+        problems.push(format!(
+            "{who} {path} at {width} px: chart text drawn {smallest:.1} px high"
+        ));
+    }
+    if scroll > inner {
+        let wide = c
+            .execute(
+                "const w = window.innerWidth; return Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > w + 1 && !e.closest('.table-scroll, .chart-box')).slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '') + (e.id ? '#' + e.id : ''))",
+                vec![],
+            )
+            .await
+            .unwrap_or_default();
+        problems.push(format!(
+            "{who} {path} at {width} px: the page is {scroll} px wide ({wide})"
+        ));
+        shot(c, &name).await;
+    } else if width < 1000 {
+        shot(c, &name).await;
+    }
+}
+
+/// Opens a page as `who` and checks it at 1366 px and at 390 px; returns
+/// its links.
+async fn walk_page(
+    c: &Client,
+    base: &str,
+    who: &str,
+    path: &str,
+    problems: &mut Vec<String>,
+) -> Vec<String> {
+    c.set_window_size(1366, 900).await.unwrap();
+    c.goto(&format!("{base}{path}")).await.unwrap();
+    let status = c
+        .execute("return fetch(location.href, {credentials: 'same-origin', redirect: 'manual'}).then(r => r.status)", vec![])
+        .await
+        .unwrap()
+        .as_u64()
+        .unwrap_or(0);
+    if !(200..300).contains(&status) && status != 0 {
+        problems.push(format!("{who} {path}: HTTP status {status}"));
+    }
+    let lang = c
+        .execute("return document.documentElement.lang", vec![])
+        .await
+        .unwrap();
+    if lang.as_str() == Some("zh-CN") {
+        let text = c.execute(READABLE_TEXT, vec![]).await.unwrap();
+        let words = english_words(text.as_str().unwrap_or(""));
+        if !words.is_empty() {
+            problems.push(format!(
+                "{who} {path}: English words in a Chinese page: {}",
+                words.join(", ")
+            ));
+        }
+    }
+    check_page(c, who, path, 1366, problems).await;
+    let found = links(c, base).await;
+    c.set_window_size(390, 844).await.unwrap();
+    check_page(c, who, path, 390, problems).await;
+    found
+}
+
+#[test]
+fn every_page_of_every_demo_role_fits_a_phone_and_a_laptop_and_speaks_one_language() {
+    if browser_missing() {
+        return;
+    }
+    let db = dingdian_testkit::TestDb::sqlite();
+    let app = App::open(&db.url).unwrap().with_demo_mode(true);
+    app.load_demo().unwrap();
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async move {
+        let (base, c, _driver, _profile) = start(&app).await;
+        // The sign-in page first: its card keeps a sensible width on a wide screen.
+        c.set_window_size(1366, 900).await.unwrap();
+        c.goto(&format!("{base}/login")).await.unwrap();
+        let card = c
+            .execute(
+                "return document.querySelector('main.login').getBoundingClientRect().width",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert!(
+            card.as_f64().unwrap() <= 480.0,
+            "the sign-in card is {card} px wide on a 1366 px screen"
+        );
+        let mut problems = Vec::new();
+        walk_page(&c, &base, "anonymous", "/login", &mut problems).await;
+        let mut visited = 0;
+        for who in DEMO_ROLES {
+            c.set_window_size(1366, 900).await.unwrap();
+            sign_in(&c, &app, &base, who).await;
+            let mut seen = std::collections::HashSet::new();
+            let mut queue = vec![("/".to_string(), 0)];
+            seen.insert(shape("/"));
+            while let Some((path, depth)) = queue.pop() {
+                let found = walk_page(&c, &base, who, &path, &mut problems).await;
+                visited += 1;
+                if depth < 2 {
+                    for link in found {
+                        if seen.insert(shape(&link)) && seen.len() < 60 {
+                            queue.push((link, depth + 1));
+                        }
+                    }
+                }
+            }
+            c.set_window_size(1366, 900).await.unwrap();
+            sign_out(&c).await;
+        }
+        eprintln!("the walk opened {visited} pages");
+        assert!(visited > 9 * 5, "the walk opened only {visited} pages");
+        assert!(
+            problems.is_empty(),
+            "{} problems:\n{}",
+            problems.len(),
+            problems.join("\n")
+        );
         c.close().await.unwrap();
     });
 }

@@ -339,7 +339,16 @@ async fn audit(State(state): State<AppState>, pc: PageCtx, Q(mut query): Q<Query
         Ok(((items, total), chain)) => {
             let items: Vec<_> = items
                 .into_iter()
-                .map(|r| context! { id => r.id, at => r.at, username => r.username, address => r.address, action => r.action, object_type => r.object_type, object_id => r.object_id, outcome => r.outcome, detail => r.detail, hash => r.hash })
+                .map(|r| {
+                    let d = crate::audit_text::describe(
+                        &pc.lang,
+                        &r.action,
+                        &r.outcome,
+                        (r.object_type.as_deref(), r.object_id.as_deref()),
+                        r.detail.as_deref(),
+                    );
+                    context! { id => r.id, at => r.at, username => r.username, address => r.address, action => r.action, action_text => d.action, object_text => d.object, object_id => r.object_id.clone().filter(|i| i != "*"), outcome => r.outcome, outcome_text => d.outcome, detail => r.detail, detail_text => d.detail, hash => r.hash }
+                })
                 .collect();
             let chain = chain.map(|c| {
                 let head = c.head.clone();
@@ -356,7 +365,20 @@ async fn audit(State(state): State<AppState>, pc: PageCtx, Q(mut query): Q<Query
                 from => q(&query, "from").unwrap_or(""),
                 to => q(&query, "to").unwrap_or(""),
             };
-            let ctx = context! { items, chain, outcomes => OUTCOMES, list => list_nav("/audit", &query, page, total, true), f };
+            let mut actions: Vec<_> = crate::audit_text::ACTIONS
+                .iter()
+                .map(|a| {
+                    (
+                        a.to_string(),
+                        crate::audit_text::action_text(&pc.lang, a).unwrap_or_default(),
+                    )
+                })
+                .collect();
+            let wanted = q(&query, "action").unwrap_or("");
+            if !wanted.is_empty() && !actions.iter().any(|(a, _)| a == wanted) {
+                actions.push((wanted.to_string(), String::new()));
+            }
+            let ctx = context! { items, chain, actions, outcomes => OUTCOMES, list => list_nav("/audit", &query, page, total, true), f };
             render::page(
                 &state,
                 &pc,

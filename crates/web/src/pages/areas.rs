@@ -284,7 +284,7 @@ async fn county_lists_page(
         Ok(lists) => {
             let lists: Vec<_> = lists
                 .into_iter()
-                .map(|l| context! { code => l.code, name_zh => l.name_zh, name_en => l.name_en, start_year => l.start_year, end_year => l.end_year, partial => l.partial, note => l.note, members => l.members })
+                .map(|l| context! { code => l.code, name_zh => l.name_zh, name_en => l.name_en, start_year => l.start_year, end_year => l.end_year, partial => l.partial, note => l.note.as_deref().map(|n| crate::shipped_text::note_text(&pc.lang, n)), members => l.members })
                 .collect();
             let ctx = context! {
                 lists,

@@ -177,7 +177,11 @@ fn build(app: &App, actor: &Actor, lang: &str) -> Result<Home, AppError> {
                 Figure {
                     label: t(lang, "fig_key_counties"),
                     value: cov.key_counties.to_string(),
-                    note: Some(plan.county_list.clone()),
+                    note: Some(super::list_name(
+                        &app.county_lists(actor).unwrap_or_default(),
+                        &plan.county_list,
+                        lang,
+                    )),
                 },
             );
             home.figures.insert(

@@ -62,6 +62,22 @@ pub fn q<'a>(query: &'a Query, key: &str) -> Option<&'a str> {
     query.get(key).map(|s| s.trim()).filter(|s| !s.is_empty())
 }
 
+/// The county list's name in the reader's language (its code when the
+/// list is unknown).
+pub fn list_name(lists: &[dingdian_store::areas::CountyList], code: &str, lang: &str) -> String {
+    lists
+        .iter()
+        .find(|l| l.code == code)
+        .map(|l| {
+            if lang == "en" {
+                l.name_en.clone()
+            } else {
+                l.name_zh.clone()
+            }
+        })
+        .unwrap_or_else(|| code.to_string())
+}
+
 pub fn page_of(query: &Query) -> Page {
     Page::new(
         q(query, "page").and_then(|p| p.parse().ok()),

@@ -38,6 +38,8 @@ pub fn routes() -> Router<AppState> {
         .route("/plans/{id}/import", post(import))
         .route("/plans/{id}/feedback", post(feedback))
         .route("/plans/{id}/exceptions", post(exception))
+        .route("/plans/{id}/exceptions/import", post(import_exceptions))
+        .route("/plans/{id}/uncovered.xlsx", get(uncovered_xlsx))
         .route("/plans/{id}/version", post(new_version))
         .route("/plans/{id}/derive", post(derive))
         .route("/pairings", get(pairings))
@@ -113,6 +115,37 @@ async fn list(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) ->
     }
 }
 
+/// Pairings shown per page on the plan page.
+const PAIRINGS_PER_PAGE: u32 = 50;
+
+/// The plan's pairings that match the filter text (county or unit, name
+/// or code), and the page of them to show.
+fn filter_pairings(
+    all: Vec<dingdian_core::plan::Pairing>,
+    pq: &str,
+    page: Page,
+) -> (Vec<dingdian_core::plan::Pairing>, i64) {
+    let pq = pq.trim();
+    let matching: Vec<_> = all
+        .into_iter()
+        .filter(|p| {
+            pq.is_empty()
+                || p.county_code.contains(pq)
+                || p.county_name.contains(pq)
+                || p.unit_name.contains(pq)
+                || p.unit_id.to_string() == pq
+        })
+        .collect();
+    let total = matching.len() as i64;
+    let skip = (page.page.saturating_sub(1) * page.per_page) as usize;
+    let shown = matching
+        .into_iter()
+        .skip(skip)
+        .take(page.per_page as usize)
+        .collect();
+    (shown, total)
+}
+
 /// The plan page, optionally with an error from a failed action on it.
 async fn show_with(
     state: &AppState,
@@ -121,6 +154,18 @@ async fn show_with(
     status: StatusCode,
     error: Option<AppError>,
     form: HashMap<String, String>,
+) -> Response {
+    show_page(state, pc, id, status, error, form, &Query::new()).await
+}
+
+async fn show_page(
+    state: &AppState,
+    pc: &PageCtx,
+    id: i64,
+    status: StatusCode,
+    error: Option<AppError>,
+    form: HashMap<String, String>,
+    query: &Query,
 ) -> Response {
     let app = state.app.clone();
     let actor = pc.actor.clone();
@@ -131,8 +176,10 @@ async fn show_with(
         } else {
             Vec::new()
         };
-        let is_office = actor.role.may(Action::EditPlans) && actor.scope == Scope::All;
-        let coverage = if is_office && d.plan.kind == PlanKind::Overall {
+        let lists = app.county_lists(&actor).unwrap_or_default();
+        // The office, the reviewer and the inspector see the plan's coverage.
+        let sees_all = actor.role.may(Action::ReadPlans) && actor.scope == Scope::All;
+        let coverage = if sees_all && d.plan.kind == PlanKind::Overall {
             if d.plan.status.is_decided() {
                 Some((app.plan_coverage(&actor, id, None)?, false))
             } else {
@@ -141,10 +188,10 @@ async fn show_with(
         } else {
             None
         };
-        Ok((d, units, coverage))
+        Ok((d, units, coverage, lists))
     })
     .await;
-    let (d, units, coverage) = match result {
+    let (d, units, coverage, lists) = match result {
         Ok(r) => r,
         Err(e) => return error_page(state, pc, e).await,
     };
@@ -174,10 +221,23 @@ async fn show_with(
             dingdian_core::time::today().to_string()
         }
     });
+    let pq = q(query, "pq").unwrap_or("").to_string();
+    let page = Page::new(
+        q(query, "page").and_then(|p| p.parse().ok()),
+        Some(PAIRINGS_PER_PAGE),
+    );
+    let (pairings, pairings_total) = filter_pairings(d.pairings, &pq, page);
     let ctx = context! {
         plan => d.plan.clone(),
-        pairings => d.pairings,
-        transitions => d.transitions.iter().map(|h| context! { from => h.from.map(|s| s.as_str()), to => h.to.as_str(), username => h.username.clone(), at => h.at, reason => h.reason.clone() }).collect::<Vec<_>>(),
+        county_list_name => super::list_name(&lists, &d.plan.county_list, lang),
+        pairings,
+        pairings_total,
+        pairings_nav => list_nav(&format!("/plans/{id}"), query, page, pairings_total, false),
+        pq,
+        feedback_answered => d.feedback_counts.0,
+        feedback_total => d.feedback_counts.1,
+        can_accept => d.can_accept,
+        transitions => d.transitions.iter().map(|h| context! { from => h.from.map(|s| s.as_str()), to => h.to.as_str(), display_name => h.display_name.clone(), at => h.at, reason => h.reason.as_deref().map(|r| dingdian_core::plan::reason_text(r, lang)) }).collect::<Vec<_>>(),
         feedback => d.feedback.iter().map(|f| context! { unit_name => f.unit_name.clone(), kind => f.kind.clone(), text => f.text.clone(), at => f.at }).collect::<Vec<_>>(),
         exceptions,
         buttons,
@@ -205,8 +265,22 @@ async fn show_with(
     render::page_with_status(state, pc, status, "plan.html", &title, crumbs, ctx).await
 }
 
-async fn show(State(state): State<AppState>, pc: PageCtx, Path(id): Path<i64>) -> Response {
-    show_with(&state, &pc, id, StatusCode::OK, None, HashMap::new()).await
+async fn show(
+    State(state): State<AppState>,
+    pc: PageCtx,
+    Path(id): Path<i64>,
+    Q(query): Q<Query>,
+) -> Response {
+    show_page(
+        &state,
+        &pc,
+        id,
+        StatusCode::OK,
+        None,
+        HashMap::new(),
+        &query,
+    )
+    .await
 }
 
 /// After an action on a plan: back to the plan with a message, or the
@@ -383,7 +457,82 @@ async fn exception(
     let app = state.app.clone();
     let actor = pc.actor.clone();
     let r = blocking(move || app.record_coverage_exception(&actor, id, &county, &reason)).await;
-    after(&state, &pc, id, r, "saved", HashMap::new()).await
+    after(&state, &pc, id, r, "saved", uncovered_open()).await
+}
+
+/// The form state that keeps the uncovered counties open after an error
+/// in them, so the message is beside its rows.
+fn uncovered_open() -> HashMap<String, String> {
+    HashMap::from([("open_uncovered".to_string(), "1".to_string())])
+}
+
+/// Reasons for uncovered counties from a CSV or xlsx file.
+async fn import_exceptions(
+    State(state): State<AppState>,
+    pc: PageCtx,
+    Path(id): Path<i64>,
+    mp: Multipart,
+) -> Response {
+    let up = match read_upload(mp).await {
+        Ok(u) => u,
+        Err(e) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return show_with(&state, &pc, id, status, Some(e), uncovered_open()).await;
+        }
+    };
+    if let Err(e) = pc.check_csrf(field(&up.fields, "_csrf")) {
+        return error_page(&state, &pc, e).await;
+    }
+    let app = state.app.clone();
+    let actor = pc.actor.clone();
+    let r = blocking(move || {
+        app.import_coverage_exceptions(&actor, id, &up.file_name, &up.bytes, Encoding::Auto)
+            .map(|_| ())
+    })
+    .await;
+    after(&state, &pc, id, r, "imported", uncovered_open()).await
+}
+
+/// The plan's uncovered counties as a reasons file to fill in: county
+/// code, name and the reason recorded so far.
+async fn uncovered_xlsx(
+    State(state): State<AppState>,
+    pc: PageCtx,
+    Path(id): Path<i64>,
+) -> Response {
+    let app = state.app.clone();
+    let actor = pc.actor.clone();
+    let r = blocking(move || {
+        actor.require(Action::EditPlans)?;
+        let d = app.plan_detail(&actor, id)?;
+        let cov = app.plan_period_coverage(&actor, id)?;
+        let reasons: HashMap<String, String> = d
+            .exceptions
+            .into_iter()
+            .map(|e| (e.county_code, e.reason))
+            .collect();
+        let rows: Vec<Vec<tabular::Cell>> = cov
+            .uncovered
+            .iter()
+            .map(|u| {
+                vec![
+                    u.code.clone().into(),
+                    u.name.clone().into(),
+                    reasons.get(&u.code).cloned().unwrap_or_default().into(),
+                ]
+            })
+            .collect();
+        let headers: Vec<String> = dingdian_app::plan_exceptions::EXCEPTION_COLUMNS
+            .iter()
+            .map(|c| c.zh.to_string())
+            .collect();
+        tabular::write_xlsx("uncovered", &headers, &rows)
+    })
+    .await;
+    match r {
+        Ok(bytes) => xlsx_response(&format!("plan-{id}-uncovered"), bytes),
+        Err(e) => error_page(&state, &pc, e).await,
+    }
 }
 
 async fn new_version(

@@ -1012,7 +1012,7 @@ async fn job(State(state): State<AppState>, pc: PageCtx, Path(id): Path<String>)
 }
 
 /// `GET /jobs/{id}/rejects.csv`: the rejected rows of a finished import,
-/// as the CLI writes them (UTF-8 CSV with BOM, `错误/error` last). For
+/// as the CLI writes them (UTF-8 CSV with BOM, `错误`/`error` last). For
 /// whoever may follow the job; audited.
 async fn job_rejects(
     State(state): State<AppState>,
@@ -1091,7 +1091,7 @@ async fn lines_page(
             context! {
                 year => l.year,
                 line => line_text(l.line_fen, true),
-                note => l.note.clone(),
+                note => l.note.as_deref().map(|n| crate::shipped_text::note_text(&pc.lang, n)),
             }
         })
         .collect();
