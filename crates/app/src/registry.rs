@@ -970,11 +970,10 @@ fn collect_errors(rows: &[usize], errors: &[Vec<FieldError>]) -> Vec<FieldError>
         .collect()
 }
 
-/// The header of the rejects file's added column, in the importing
-/// user's language.
-pub fn rejects_error_header(lang: &str) -> &'static str {
-    if lang == "en" { "error" } else { "错误" }
-}
+/// The header of the rejects file's added column. `registry-format.md`
+/// names it `错误/error` in both languages (other programs look for it);
+/// the messages in its cells are in the importing user's language.
+pub const REJECTS_ERROR_HEADER: &str = "错误/error";
 
 /// One problem of a rejected row in one language. In Chinese the column
 /// is named by its header in the file, not by its English code.
@@ -1006,7 +1005,7 @@ fn rejects(
     lang: &str,
 ) -> Rejects {
     let mut headers = table.headers.clone();
-    headers.push(rejects_error_header(lang).into());
+    headers.push(REJECTS_ERROR_HEADER.into());
     let rows = table
         .rows
         .iter()

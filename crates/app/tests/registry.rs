@@ -260,7 +260,7 @@ fn skip_invalid_imports_the_valid_households_and_returns_the_rejects(db: &TestDb
     let r = import(&app, "r.csv", text.as_bytes(), opts).unwrap();
     assert_eq!((r.households, r.members, r.rejected), (2, 5, 2));
     let rejects = r.rejects.expect("a rejects table");
-    assert_eq!(rejects.headers.last().map(String::as_str), Some("错误"));
+    assert_eq!(rejects.headers.last().map(String::as_str), Some("错误/error"));
     assert_eq!(rejects.rows.len(), 2);
     assert_eq!(
         rejects.rows[0][3],

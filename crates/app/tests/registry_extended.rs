@@ -465,7 +465,7 @@ fn statistics_skip_invalid_imports_the_valid_rows_and_returns_the_rejects(db: &T
             "area_code",
             "rural_population",
             "rural_income_per_capita",
-            "错误"
+            "错误/error"
         ]
     );
     assert_eq!(rejects.rows[0][..4], ["2014", "999999", "100", "4000"]);
