@@ -124,7 +124,7 @@ fn statistics_honour_skip_invalid_and_dry_run(db: &TestDb) {
     );
     let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines[0], "年度,区划代码,农村人口,农民人均纯收入,错误");
+    assert_eq!(lines[0], "年度,区划代码,农村人口,农民人均纯收入,错误/error");
     assert!(
         lines[1].starts_with("2014,62302,100,1,"),
         "unchanged: {}",
