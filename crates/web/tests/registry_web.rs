@@ -1108,7 +1108,7 @@ fn the_job_page_offers_the_rejects_file_to_who_may_follow_the_job(db: &TestDb) {
     );
     let text = String::from_utf8(r.body[3..].to_vec()).unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines[0], format!("{REGISTRY_HEADER},错误"));
+    assert_eq!(lines[0], format!("{REGISTRY_HEADER},错误/error"));
     assert!(
         lines[1].starts_with(&bad_row),
         "the row as sent: {}",
