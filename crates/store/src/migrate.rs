@@ -20,6 +20,10 @@ const SQLITE: &[(i64, &str)] = &[
         7,
         include_str!("../migrations/sqlite/0007_import_speed.sql"),
     ),
+    (
+        9,
+        include_str!("../migrations/sqlite/0009_job_errors_omitted.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (
@@ -43,6 +47,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         7,
         include_str!("../migrations/postgres/0007_import_speed.sql"),
+    ),
+    (
+        9,
+        include_str!("../migrations/postgres/0009_job_errors_omitted.sql"),
     ),
 ];
 
