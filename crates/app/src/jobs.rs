@@ -200,7 +200,7 @@ impl App {
         let lang = actor.lang.clone();
         let with_data = |c: &mut dyn dingdian_store::Conn, report: &ImportReport| -> Result<()> {
             let r = self.succeeded(report, &lang);
-            store_jobs::finish(c, id, r.outcome(), time::now_ts())?;
+            store_jobs::finish_with_data(c, id, r.outcome(), time::now_ts())?;
             Ok(())
         };
         let outcome =
@@ -242,8 +242,10 @@ impl App {
     /// On a server's start: every job still `running` in the table was
     /// left by a process that stopped. Its import wrote nothing (the
     /// outcome of an import commits with its data), and it is recorded as
-    /// failed, saying so. Run it only where no other process runs jobs on
-    /// the same database. Returns the jobs resolved.
+    /// failed, saying so. Where several servers share one database, a job
+    /// another server is still running reads as failed until it ends; if
+    /// it writes, its outcome commits with its data and says succeeded.
+    /// Returns the jobs resolved.
     pub fn resolve_abandoned_jobs(&self) -> Result<Vec<i64>> {
         let ids = self
             .store

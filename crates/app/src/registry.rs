@@ -900,9 +900,10 @@ impl App {
                     ("file", &dingdian_core::error::clip_to(file_name, 128)),
                     "success",
                     Some(format!(
-                        "{} households, {} members; {}",
+                        "{} households, {} members, {} rejected; {}",
                         report.households,
                         report.members,
+                        report.rejected,
                         attempt.detail()
                     )),
                 )?;

@@ -54,9 +54,24 @@ pub fn insert_registry_import(
 /// job still running is changed: an outcome written with the import's own
 /// transaction is never overwritten. Returns whether the row changed.
 pub fn finish(c: &mut dyn Conn, id: i64, o: Outcome, now: i64) -> Result<bool> {
-    Ok(c.execute(
+    record(c, id, o, now, " AND status = 'running'")
+}
+
+/// Records the outcome of a job inside the transaction that writes its
+/// data, whatever the row said before: the data and this outcome commit
+/// together, so they always agree (even with a job another server's start
+/// took for abandoned).
+pub fn finish_with_data(c: &mut dyn Conn, id: i64, o: Outcome, now: i64) -> Result<bool> {
+    record(c, id, o, now, "")
+}
+
+fn record(c: &mut dyn Conn, id: i64, o: Outcome, now: i64, condition: &str) -> Result<bool> {
+    let sql = format!(
         "UPDATE jobs SET status = ?, message = ?, result = ?, errors_omitted = ?, rejects = ?, finished_at = ? \
-         WHERE id = ? AND status = 'running'",
+         WHERE id = ?{condition}"
+    );
+    Ok(c.execute(
+        &sql,
         params![
             o.status,
             o.message,
