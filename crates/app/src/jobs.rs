@@ -25,7 +25,12 @@ pub struct JobState {
 }
 
 impl JobState {
+    /// How far the job is: 100 once it succeeded (a finished job is read
+    /// from the table, which keeps no progress).
     pub fn percent(&self) -> u64 {
+        if self.status == "succeeded" {
+            return 100;
+        }
         (self.done * 100)
             .checked_div(self.total)
             .unwrap_or(0)
