@@ -470,10 +470,39 @@ fn a_statistics_error_on_a_huge_cell_stays_small(db: &TestDb) {
     assert!(e.message("zh").len() < 2_000 && e.message("en").len() < 2_000);
 }
 
+/// A log writer that keeps what is written.
+#[derive(Clone, Default)]
+struct Capture(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl Capture {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl std::io::Write for Capture {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Capture {
+    type Writer = Capture;
+
+    fn make_writer(&'a self) -> Capture {
+        self.clone()
+    }
+}
+
 /// SQLite only: `PRAGMA max_page_count` makes a real SQLITE_FULL (a
 /// PostgreSQL disk cannot be filled honestly in a test).
 #[test]
-fn a_full_disk_fails_the_job_saying_the_disk_is_full() {
+fn a_full_disk_fails_the_job_saying_the_disk_is_full_and_logs_the_cause() {
     let db = TestDb::sqlite();
     let app = open(&db);
     let id = app.create_registry_job(&office(), "zq.csv").unwrap();
@@ -490,13 +519,29 @@ fn a_full_disk_fails_the_job_saying_the_disk_is_full() {
     }
     limit(&app, 8).unwrap();
     let (text, _) = zhouqu_file(300);
-    app.run_registry_job(
-        &office(),
-        id,
-        "zq.csv",
-        text.as_bytes(),
-        Default::default(),
-        &|_, _, _| {},
+    // The server log, as `serve` writes it, captured for this thread.
+    let log = Capture::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_ansi(false)
+        .with_writer(log.clone())
+        .finish();
+    tracing::subscriber::with_default(subscriber, || {
+        app.run_registry_job(
+            &office(),
+            id,
+            "zq.csv",
+            text.as_bytes(),
+            Default::default(),
+            &|_, _, _| {},
+        )
+    });
+    let logged = log.text();
+    assert!(
+        logged.contains("ERROR")
+            && logged.contains(&format!("job={id}"))
+            && logged.contains("disk_full=true")
+            && logged.contains("disk full"),
+        "{logged}"
     );
     let j = app.job(&office(), id).unwrap();
     assert_eq!(j.status, "failed");
