@@ -35,6 +35,7 @@ impl AppError {
             | AppError::Forbidden(m)
             | AppError::NotFound(m)
             | AppError::Conflict(m) => &m.code,
+            AppError::Store(StoreError::DiskFull(_)) => "disk_full",
             AppError::Store(_) => "internal",
         }
     }
@@ -52,6 +53,13 @@ impl AppError {
             | AppError::Forbidden(m)
             | AppError::NotFound(m)
             | AppError::Conflict(m) => m.text(lang).to_string(),
+            AppError::Store(StoreError::DiskFull(_)) => {
+                if lang == "en" {
+                    "the disk is full: nothing was written; tell the administrator to free space, then try again".into()
+                } else {
+                    "磁盘已满，未写入任何数据：请联系管理员释放空间后重试".into()
+                }
+            }
             AppError::Store(_) => {
                 if lang == "en" {
                     "the system failed; please try again or tell the administrator".into()
@@ -60,6 +68,11 @@ impl AppError {
                 }
             }
         }
+    }
+
+    /// The system failed because the disk is full (see [`StoreError::DiskFull`]).
+    pub fn is_disk_full(&self) -> bool {
+        matches!(self, AppError::Store(StoreError::DiskFull(_)))
     }
 
     pub fn not_found(what_zh: &str, what_en: &str) -> AppError {

@@ -139,6 +139,58 @@ pub struct ImportReport {
     /// Household numbers registered the year before with another village
     /// or another head (a warning: the households are imported).
     pub identity_changes: IdentityChanges,
+    /// Rows whose ID number is already registered this year in another
+    /// county.
+    pub duplicates_elsewhere: usize,
+    /// Many such rows ([`MANY_DUPLICATES_ELSEWHERE`] or more): the file is
+    /// flagged for the office, in the report and in the audit log.
+    pub flagged: bool,
+}
+
+/// From this many rows whose ID number is already registered this year in
+/// another county, an import attempt is flagged (a file of one county's
+/// own people rarely has more than a few movers; a file probing for who is
+/// registered where has many).
+pub const MANY_DUPLICATES_ELSEWHERE: usize = 10;
+
+/// Called inside an import's write transaction just before it commits,
+/// with the report: what must commit together with the data (a job's
+/// outcome). Not called on a dry run, which commits nothing.
+pub type OnCommit<'a> = &'a dyn Fn(&mut dyn dingdian_store::Conn, &ImportReport) -> Result<()>;
+
+/// What an import attempt came to, for its audit record (kept up to date
+/// as the import goes, so a failure still reports what was seen).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Attempt {
+    pub(crate) rows: usize,
+    pub(crate) rejected: usize,
+    pub(crate) elsewhere: usize,
+}
+
+impl Attempt {
+    fn flagged(&self) -> bool {
+        self.elsewhere >= MANY_DUPLICATES_ELSEWHERE
+    }
+
+    pub(crate) fn detail(&self) -> String {
+        format!(
+            "{} rows, {} rejected, {} registered in other counties{}",
+            self.rows,
+            self.rejected,
+            self.elsewhere,
+            if self.flagged() {
+                "; flagged: many ID numbers registered in other counties"
+            } else {
+                ""
+            }
+        )
+    }
+}
+
+/// Whether a scope reaches a county's households (the office's does; a
+/// county officer's reaches its own county only).
+fn reaches(scope: &dingdian_core::role::Scope, county: &str) -> bool {
+    *scope == dingdian_core::role::Scope::All || scope.county() == Some(county)
 }
 
 /// One problem of an import in the shape of interfaces.md, shared by the
@@ -181,14 +233,35 @@ impl ImportError {
 impl ImportReport {
     /// The report as interfaces.md prints it: `households`, `members`,
     /// `rejected`, `errors` (each an [`ImportError`]), and `dry_run`.
+    /// Also `duplicates_elsewhere`, `flagged` and `errors_omitted` (0).
     pub fn json(&self, lang: &str) -> serde_json::Value {
+        self.json_with(lang, usize::MAX, |e| e)
+    }
+
+    /// The report with at most `max_errors` errors, each passed through
+    /// `shape` (a job masks ID numbers); `errors_omitted` counts the rest.
+    pub fn json_with(
+        &self,
+        lang: &str,
+        max_errors: usize,
+        shape: impl Fn(FieldError) -> FieldError,
+    ) -> serde_json::Value {
+        let errors: Vec<ImportError> = self
+            .errors
+            .iter()
+            .take(max_errors)
+            .map(|e| ImportError::new(&shape(e.clone()), lang))
+            .collect();
         serde_json::json!({
             "households": self.households,
             "members": self.members,
             "rejected": self.rejected,
-            "errors": self.errors.iter().map(|e| ImportError::new(e, lang)).collect::<Vec<_>>(),
+            "errors_omitted": self.errors.len() - errors.len(),
+            "errors": errors,
             "dry_run": self.dry_run,
             "identity_changes": self.identity_changes,
+            "duplicates_elsewhere": self.duplicates_elsewhere,
+            "flagged": self.flagged,
         })
     }
 }
@@ -388,18 +461,46 @@ fn duplicate_in_file(id: &str, first: usize) -> FieldError {
     )
 }
 
-fn duplicate_registered(masked: &str, county: &str, household: &str) -> FieldError {
-    FieldError::new(
-        "id_number",
-        masked,
-        Msg::new(
+/// A number already registered this year: where, only when the caller's
+/// scope reaches that county. Outside it the message names no county and
+/// no household (nothing that would tell who lives with whom): the office
+/// resolves it.
+fn duplicate_registered(masked: &str, at: Option<(&str, &str)>) -> FieldError {
+    let msg = match at {
+        Some((county, household)) => Msg::new(
             "duplicate_registration",
             format!("该证件号码本年度已在县 {county} 的户 {household} 登记（重复登记）"),
             format!(
                 "this ID number is already registered this year in county {county}, household {household} (duplicate registration)"
             ),
         ),
-    )
+        None => Msg::new(
+            "duplicate_registration",
+            "该证件号码本年度已在其他地区登记（重复登记），请联系扶贫办核实处理",
+            "this ID number is already registered elsewhere this year (duplicate registration); the poverty alleviation office resolves it",
+        ),
+    };
+    FieldError::new("id_number", masked, msg)
+}
+
+/// A household number another county already uses this year: which one,
+/// only when the caller's scope reaches it.
+fn household_elsewhere(household: &str, county: Option<&str>) -> FieldError {
+    let msg = match county {
+        Some(county) => Msg::new(
+            "household_in_other_county",
+            format!("该户编号本年度已被县 {county} 使用，不能覆盖其他县的户"),
+            format!(
+                "this household number is already used this year by county {county}; a file cannot replace another county's household"
+            ),
+        ),
+        None => Msg::new(
+            "household_in_other_county",
+            "该户编号本年度已被其他县使用，不能覆盖其他县的户",
+            "this household number is already used this year by another county; a file cannot replace another county's household",
+        ),
+    };
+    FieldError::new("household_id", household, msg)
 }
 
 fn household_rejected(household: &str) -> FieldError {
@@ -503,6 +604,10 @@ impl App {
     /// households only, the rest returned as rejects. Re-importing a
     /// household of a year replaces it. One transaction: a crash leaves
     /// the database as it was.
+    ///
+    /// Every attempt is audited, whatever it comes to: `registry.import`
+    /// (or `registry.import.dry_run`) with its counts and, when many of its
+    /// ID numbers are registered in other counties, a flag.
     pub fn import_registry(
         &self,
         actor: &Actor,
@@ -510,6 +615,102 @@ impl App {
         bytes: &[u8],
         opts: ImportOptions,
         progress: Progress,
+    ) -> Result<ImportReport> {
+        self.import_registry_with(actor, file_name, bytes, opts, progress, None)
+    }
+
+    /// [`App::import_registry`], with `on_commit` run inside the import's
+    /// write transaction (a job records its outcome there).
+    pub fn import_registry_with(
+        &self,
+        actor: &Actor,
+        file_name: &str,
+        bytes: &[u8],
+        opts: ImportOptions,
+        progress: Progress,
+        on_commit: Option<OnCommit>,
+    ) -> Result<ImportReport> {
+        let mut attempt = Attempt::default();
+        let out = self.run_registry_import(
+            actor,
+            file_name,
+            bytes,
+            opts,
+            progress,
+            on_commit,
+            &mut attempt,
+        );
+        let action = if opts.dry_run {
+            "registry.import.dry_run"
+        } else {
+            "registry.import"
+        };
+        match &out {
+            // A write is audited in its own transaction.
+            Ok(r) if !r.dry_run => Ok(()),
+            Ok(_) => self.audit_attempt(actor, action, file_name, "success", attempt.detail()),
+            Err(e) => {
+                self.audit_failed_attempt(actor, action, file_name, e, &attempt.detail());
+                Ok(())
+            }
+        }?;
+        out
+    }
+
+    /// Audits an import attempt that wrote nothing, in its own transaction.
+    pub(crate) fn audit_attempt(
+        &self,
+        actor: &Actor,
+        action: &str,
+        file_name: &str,
+        outcome: &str,
+        detail: String,
+    ) -> Result<()> {
+        let file = dingdian_core::error::clip_to(file_name, 128);
+        self.store
+            .write(|c| audit(c, actor, action, ("file", &file), outcome, Some(detail)))
+    }
+
+    /// Audits a failed import attempt (`refused` when the role may not
+    /// import, else `failure`, with the error's code). The import's own
+    /// error is what the caller gets; a failure to audit is logged.
+    pub(crate) fn audit_failed_attempt(
+        &self,
+        actor: &Actor,
+        action: &str,
+        file_name: &str,
+        e: &AppError,
+        detail: &str,
+    ) {
+        let outcome = if matches!(e, AppError::Forbidden(_)) {
+            "refused"
+        } else {
+            "failure"
+        };
+        let problems = match e {
+            AppError::Invalid(errs) => format!("; {} problems", errs.len()),
+            _ => String::new(),
+        };
+        let detail = format!("{detail}; {}{problems}", e.code());
+        if let Err(a) = self.audit_attempt(actor, action, file_name, outcome, detail) {
+            tracing::error!(
+                user = %actor.username,
+                "cannot audit a failed import attempt ({}): {a}",
+                e.code()
+            );
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn run_registry_import(
+        &self,
+        actor: &Actor,
+        file_name: &str,
+        bytes: &[u8],
+        opts: ImportOptions,
+        progress: Progress,
+        on_commit: Option<OnCommit>,
+        attempt: &mut Attempt,
     ) -> Result<ImportReport> {
         actor.require(Action::ImportRegistry)?;
         progress("read", 0, 1);
@@ -561,6 +762,7 @@ impl App {
             ));
         }
         let total = checked.len() as u64;
+        attempt.rows = checked.len();
         progress("validate", total, total);
         progress("households", 0, total);
         // The rows stay where they were made (one copy of 10 M rows is
@@ -597,7 +799,8 @@ impl App {
                 break;
             }
         }
-        if !opts.skip_invalid && rejected.iter().any(|r| *r) {
+        attempt.rejected = rejected.iter().filter(|r| **r).count();
+        if !opts.skip_invalid && attempt.rejected > 0 {
             return Err(AppError::Invalid(collect_errors(&row_numbers, &errors)));
         }
 
@@ -650,14 +853,9 @@ impl App {
                             .get(&row.household_id)
                             .filter(|c| c.as_str() != row.county_code())
                     {
-                        errors[accepted[k]].push(FieldError::new(
-                            "household_id",
+                        errors[accepted[k]].push(household_elsewhere(
                             row.household_id.as_str(),
-                            Msg::new(
-                                "household_in_other_county",
-                                format!("该户编号本年度已被县 {county} 使用，不能覆盖其他县的户"),
-                                format!("this household number is already used this year by county {county}; a file cannot replace another county's household"),
-                            ),
+                            Some(county.as_str()).filter(|c| reaches(&actor.scope, c)),
                         ));
                         rejected[accepted[k]] = true;
                         *s = None;
@@ -694,10 +892,12 @@ impl App {
                     if s.row.year == year
                         && let Some((h, county)) = hits.get(&s.index)
                     {
+                        if county.as_str() != s.row.county_code() {
+                            attempt.elsewhere += 1;
+                        }
                         errors[accepted[k]].push(duplicate_registered(
                             &s.row.id_number.masked(),
-                            county,
-                            h,
+                            reaches(&actor.scope, county).then_some((county.as_str(), h.as_str())),
                         ));
                         bad_households.insert((year, s.row.household_id.clone()));
                     }
@@ -711,7 +911,8 @@ impl App {
                     }
                 }
             }
-            if !opts.skip_invalid && rejected.iter().any(|r| *r) {
+            attempt.rejected = rejected.iter().filter(|r| **r).count();
+            if !opts.skip_invalid && attempt.rejected > 0 {
                 return Err(AppError::Invalid(collect_errors(&row_numbers, &errors)));
             }
             let kept: Vec<&Sealed> = sealed.iter().flatten().collect();
@@ -753,59 +954,75 @@ impl App {
             reg::insert_households(c, &households, now)?;
             reg::bump_version(c)?;
             store_members(c, key, &kept, progress)?;
-            let report = ImportReport {
+            let mut report = ImportReport {
                 households: households.len(),
                 members: kept.len(),
-                rejected: rejected.iter().filter(|r| **r).count(),
+                rejected: attempt.rejected,
                 errors: collect_errors(&row_numbers, &errors),
                 rejects: None,
                 dry_run: opts.dry_run,
                 identity_changes,
+                duplicates_elsewhere: attempt.elsewhere,
+                flagged: attempt.flagged(),
             };
-            audit(
-                c,
-                actor,
-                if opts.dry_run {
-                    "registry.import.dry_run"
-                } else {
-                    "registry.import"
-                },
-                ("file", file_name),
-                "success",
-                Some(format!(
-                    "{} households, {} members, {} rejected",
-                    report.households, report.members, report.rejected
-                )),
-            )?;
+            if report.rejected > 0 {
+                // The rejected rows as they were read: the file is read once
+                // more, into cells, only now that some are wanted.
+                let table = tabular::read(file_name, bytes, encoding)?;
+                report.rejects = Some(rejects(
+                    &table,
+                    &map,
+                    &errors,
+                    &rejected,
+                    map.index("household_id"),
+                    &actor.lang,
+                ));
+            }
+            // A dry run is audited after its roll-back (see import_registry_with).
+            if !opts.dry_run {
+                audit(
+                    c,
+                    actor,
+                    "registry.import",
+                    ("file", &dingdian_core::error::clip_to(file_name, 128)),
+                    "success",
+                    Some(format!(
+                        "{} households, {} members, {} rejected; {}",
+                        report.households,
+                        report.members,
+                        report.rejected,
+                        attempt.detail()
+                    )),
+                )?;
+                if let Some(f) = on_commit {
+                    f(c, &report)?;
+                }
+            }
             Ok(report)
         };
         // A dry run checks everything against the database, then nothing stays.
-        let mut report = if opts.dry_run {
+        let report = if opts.dry_run {
             self.store.dry_run(transaction)?
         } else {
             self.store.write(transaction)?
         };
         if !report.dry_run {
+            // Committed: what follows cannot undo it. A refresh that fails
+            // leaves the snapshot a version behind, and the next reader
+            // reloads it whole.
+            progress("refresh", 0, 1);
             let partitions: BTreeSet<(i32, String)> = sealed
                 .iter()
                 .flatten()
                 .map(|s| (s.row.year, s.row.county_code().to_string()))
                 .collect();
-            self.store
-                .refresh_snapshot(&partitions.into_iter().collect::<Vec<_>>())?;
-        }
-        if report.rejected > 0 {
-            // The rejected rows as they were read: the file is read once
-            // more, into cells, only now that some are wanted.
-            let table = tabular::read(file_name, bytes, encoding)?;
-            report.rejects = Some(rejects(
-                &table,
-                &map,
-                &errors,
-                &rejected,
-                map.index("household_id"),
-                &actor.lang,
-            ));
+            if let Err(e) = self
+                .store
+                .refresh_snapshot(&partitions.into_iter().collect::<Vec<_>>())
+            {
+                tracing::warn!("the analytics snapshot was not refreshed after an import: {e}");
+            }
+            progress("refresh", 1, 1);
         }
         Ok(report)
     }
@@ -813,6 +1030,8 @@ impl App {
     /// Imports an area statistics file: all or nothing by default, or with
     /// `skip_invalid` the valid rows only, the rest returned as rejects.
     /// Re-importing replaces.
+    /// Every attempt is audited (`statistics.import`, or
+    /// `statistics.import.dry_run`), whatever it comes to.
     pub fn import_statistics(
         &self,
         actor: &Actor,
@@ -820,8 +1039,35 @@ impl App {
         bytes: &[u8],
         opts: ImportOptions,
     ) -> Result<StatisticsReport> {
+        let mut attempt = Attempt::default();
+        let out = self.run_statistics_import(actor, file_name, bytes, opts, &mut attempt);
+        let action = if opts.dry_run {
+            "statistics.import.dry_run"
+        } else {
+            "statistics.import"
+        };
+        match &out {
+            Ok(r) if !r.dry_run && r.rows > 0 => Ok(()),
+            Ok(_) => self.audit_attempt(actor, action, file_name, "success", attempt.detail()),
+            Err(e) => {
+                self.audit_failed_attempt(actor, action, file_name, e, &attempt.detail());
+                Ok(())
+            }
+        }?;
+        out
+    }
+
+    fn run_statistics_import(
+        &self,
+        actor: &Actor,
+        file_name: &str,
+        bytes: &[u8],
+        opts: ImportOptions,
+        attempt: &mut Attempt,
+    ) -> Result<StatisticsReport> {
         actor.require(Action::ImportRegistry)?;
         let table = tabular::read(file_name, bytes, opts.encoding.unwrap_or(Encoding::Auto))?;
+        attempt.rows = table.rows.len();
         let excel = !matches!(table.format, tabular::Format::Csv);
         let map = ColumnMap::new(
             &table.headers,
@@ -895,6 +1141,7 @@ impl App {
         }
         let rejected: Vec<bool> = errors.iter().map(|e| !e.is_empty()).collect();
         let n_rejected = rejected.iter().filter(|r| **r).count();
+        attempt.rejected = n_rejected;
         if n_rejected > 0 && !opts.skip_invalid {
             return Err(AppError::Invalid(collect_errors(
                 &row_numbers(&table),
@@ -919,7 +1166,7 @@ impl App {
                 c,
                 actor,
                 "statistics.import",
-                ("file", file_name),
+                ("file", &dingdian_core::error::clip_to(file_name, 128)),
                 "success",
                 Some(format!("{} rows, {} rejected", out.len(), n_rejected)),
             )
@@ -992,8 +1239,11 @@ fn reject_line(e: &FieldError, lang: &str, table: &Table, map: &ColumnMap) -> St
     }
 }
 
-/// The rejected rows, as read, with an added error column written in the
-/// importing user's language (`错误` or `error`), one language per cell.
+/// The most characters of a cell the rejects file repeats ("…" marks a cut).
+pub const REJECT_CELL_MAX_CHARS: usize = 256;
+
+/// The rejected rows, as read, with an added `错误/error` column whose
+/// messages are in the importing user's language, one language per cell.
 /// `household_column` is where the household number stands, for the rows
 /// left out only because their household was.
 fn rejects(
@@ -1012,7 +1262,12 @@ fn rejects(
         .enumerate()
         .filter(|(i, _)| rejected[*i])
         .map(|(i, (_, cells))| {
-            let mut row = cells.clone();
+            // No column allows anything near this long: a longer cell is
+            // cut, so one hostile cell cannot make the kept file huge.
+            let mut row: Vec<String> = cells
+                .iter()
+                .map(|c| dingdian_core::error::clip_to(c, REJECT_CELL_MAX_CHARS))
+                .collect();
             row.resize(table.headers.len(), String::new());
             let text = if errors[i].is_empty() {
                 let household = household_column

@@ -145,6 +145,8 @@ impl App {
     /// Imports units from CSV or xlsx, all or nothing: every bad row is
     /// reported. A row naming an existing unit updates it; the same name
     /// twice in one file is an error.
+    ///
+    /// Every attempt is audited (`unit.import`), whatever it comes to.
     pub fn import_units(
         &self,
         actor: &Actor,
@@ -152,8 +154,25 @@ impl App {
         bytes: &[u8],
         encoding: Encoding,
     ) -> Result<UnitImport> {
+        let mut attempt = crate::registry::Attempt::default();
+        let out = self.run_units_import(actor, file_name, bytes, encoding, &mut attempt);
+        if let Err(e) = &out {
+            self.audit_failed_attempt(actor, "unit.import", file_name, e, &attempt.detail());
+        }
+        out
+    }
+
+    fn run_units_import(
+        &self,
+        actor: &Actor,
+        file_name: &str,
+        bytes: &[u8],
+        encoding: Encoding,
+        attempt: &mut crate::registry::Attempt,
+    ) -> Result<UnitImport> {
         actor.require(Action::CreateUnits)?;
         let table = tabular::read(file_name, bytes, encoding)?;
+        attempt.rows = table.rows.len();
         let map = ColumnMap::new(&table.headers, UNIT_COLUMNS, false)?;
         let mut errors = Vec::new();
         let mut parsed = Vec::new();
@@ -199,6 +218,11 @@ impl App {
             ));
         }
         if !errors.is_empty() {
+            attempt.rejected = errors
+                .iter()
+                .filter_map(|e| e.row)
+                .collect::<std::collections::BTreeSet<_>>()
+                .len();
             return Err(AppError::Invalid(errors));
         }
         self.store.write(|c| {
@@ -220,7 +244,7 @@ impl App {
                 c,
                 actor,
                 "unit.import",
-                ("file", file_name),
+                ("file", &dingdian_core::error::clip_to(file_name, 128)),
                 "success",
                 Some(format!("created {}, updated {}", out.created, out.updated)),
             )?;

@@ -206,7 +206,9 @@ fn unit_import_is_all_or_nothing_and_names_row_and_column(db: &TestDb) {
         e[2].msg.en
     );
     assert_eq!(units_count(&app), before, "no row was written");
-    assert_eq!(audit_rows(&app), audit);
+    // The failed attempt itself is audited (issue 9, finding 17).
+    assert_eq!(audit_rows(&app), audit + 1);
+    assert_eq!(last_audit_action(&app), "unit.import");
 
     // The message a user reads names the row and the column.
     let msg = AppError::Invalid(e).message("en");

@@ -451,6 +451,15 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 password_max_age_days,
                 demo_mode: demo,
             });
+            // Jobs a stopped server left running wrote nothing: say so.
+            let abandoned = app.resolve_abandoned_jobs()?;
+            if !abandoned.is_empty() {
+                eprintln!(
+                    "{} 个导入任务因进程中止未完成，已记为失败 / {} import jobs left by a stopped process are recorded as failed",
+                    abandoned.len(),
+                    abandoned.len()
+                );
+            }
             if demo {
                 if app.is_empty()? {
                     app.load_demo()?;

@@ -26,6 +26,28 @@ impl Msg {
     }
 }
 
+/// The most characters of a user's value that an error repeats back
+/// ([`clip`]): enough to recognise the cell, never the whole of a hostile one.
+pub const ECHO_MAX_CHARS: usize = 64;
+
+/// A value as an error may repeat it: at most [`ECHO_MAX_CHARS`] characters,
+/// followed by "…" when it was cut.
+pub fn clip(value: &str) -> String {
+    clip_to(value, ECHO_MAX_CHARS)
+}
+
+/// `value` cut to at most `max` characters, followed by "…" when it was cut.
+pub fn clip_to(value: &str, max: usize) -> String {
+    // Most values are short: no need to count characters.
+    if value.len() <= max {
+        return value.to_string();
+    }
+    match value.char_indices().nth(max) {
+        Some((end, _)) => format!("{}…", &value[..end]),
+        None => value.to_string(),
+    }
+}
+
 /// A problem with one field of a form, one cell of an import, or one API field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldError {
@@ -33,17 +55,25 @@ pub struct FieldError {
     pub row: Option<usize>,
     /// The field or column name.
     pub field: String,
-    /// The offending value, as given.
+    /// The offending value, as given, cut to [`ECHO_MAX_CHARS`] characters.
     pub value: String,
     pub msg: Msg,
 }
 
 impl FieldError {
+    /// The field name and the value are cut to [`ECHO_MAX_CHARS`]
+    /// characters: an error never carries a whole hostile cell (a header
+    /// cell becomes the field name of an unknown column).
     pub fn new(field: &str, value: impl Into<String>, msg: Msg) -> Self {
+        let value = value.into();
         FieldError {
             row: None,
-            field: field.to_string(),
-            value: value.into(),
+            field: clip(field),
+            value: if value.len() <= ECHO_MAX_CHARS {
+                value
+            } else {
+                clip(&value)
+            },
             msg,
         }
     }
@@ -174,6 +204,19 @@ pub fn optional_text(
 #[cfg(test)]
 mod text_tests {
     use super::*;
+
+    #[test]
+    fn an_error_repeats_at_most_a_short_prefix_of_a_huge_value() {
+        let huge = "甲".repeat(1_000_000);
+        let e = FieldError::new(&huge, huge.as_str(), Msg::new("x", "错", "bad"));
+        assert_eq!(e.value.chars().count(), ECHO_MAX_CHARS + 1);
+        assert!(e.value.ends_with('…'));
+        assert_eq!(e.field.chars().count(), ECHO_MAX_CHARS + 1);
+        assert_eq!(clip("short"), "short");
+        assert_eq!(clip_to("abcdef", 3), "abc…");
+        // Cut on a character, never inside one.
+        assert_eq!(clip_to("一二三四", 2), "一二…");
+    }
 
     #[test]
     fn control_characters_are_refused_but_line_breaks_are_kept() {

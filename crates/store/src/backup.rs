@@ -190,7 +190,8 @@ pub fn write(c: &mut dyn Conn, out: &Path, progress: Progress) -> Result<BackupI
     let result = write_file(c, &tmp, progress);
     match result {
         Ok(info) => {
-            std::fs::rename(&tmp, out).map_err(|e| file_err(out, e))?;
+            std::fs::rename(&tmp, out)
+                .map_err(|e| StoreError::from_io(&out.display().to_string(), &e))?;
             Ok(info)
         }
         Err(e) => {

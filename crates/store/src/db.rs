@@ -149,6 +149,21 @@ pub enum StoreError {
     Db(String),
     /// The URL or configuration is wrong.
     Config(String),
+    /// The disk (or the database's size limit) is full: SQLite's
+    /// SQLITE_FULL, PostgreSQL's 53100 disk_full, or an I/O error of kind
+    /// `StorageFull`. Nothing was written; the operator must free space.
+    DiskFull(String),
+}
+
+impl StoreError {
+    /// An I/O failure of the store's own files: a full disk is told apart.
+    pub fn from_io(what: &str, e: &std::io::Error) -> StoreError {
+        if e.kind() == std::io::ErrorKind::StorageFull {
+            StoreError::DiskFull(format!("{what}: {e}"))
+        } else {
+            StoreError::Db(format!("{what}: {e}"))
+        }
+    }
 }
 
 impl fmt::Display for StoreError {
@@ -158,6 +173,7 @@ impl fmt::Display for StoreError {
             StoreError::ForeignKey(m) => write!(f, "foreign key: {m}"),
             StoreError::Db(m) => write!(f, "database: {m}"),
             StoreError::Config(m) => write!(f, "configuration: {m}"),
+            StoreError::DiskFull(m) => write!(f, "disk full: {m}"),
         }
     }
 }

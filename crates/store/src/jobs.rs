@@ -17,6 +17,21 @@ pub struct JobRow {
     pub result: Option<String>,
     pub username: String,
     pub county: Option<String>,
+    /// Errors of the outcome left out of `result` (it keeps the first ones).
+    pub errors_omitted: i64,
+}
+
+/// How a job ended, as recorded.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outcome<'a> {
+    /// succeeded or failed
+    pub status: &'a str,
+    pub message: Option<&'a str>,
+    /// The outcome as JSON text.
+    pub result: Option<&'a str>,
+    pub errors_omitted: i64,
+    /// The sealed rejects file, if any.
+    pub rejects: Option<Vec<u8>>,
 }
 
 /// Records a registry import that has started; returns its id.
@@ -35,40 +50,71 @@ pub fn insert_registry_import(
     )
 }
 
-/// Records how a job ended, with its sealed rejects file if any.
-pub fn finish(
-    c: &mut dyn Conn,
-    id: i64,
-    status: &str,
-    message: Option<&str>,
-    result: Option<&str>,
-    rejects: Option<Vec<u8>>,
-    now: i64,
-) -> Result<()> {
-    c.execute(
-        "UPDATE jobs SET status = ?, message = ?, result = ?, rejects = ?, finished_at = ? WHERE id = ?",
-        params![status, message, result, rejects.map(Value::Blob), now, id],
-    )?;
-    Ok(())
+/// Records how a job ended, with its sealed rejects file if any. Only a
+/// job still running is changed: an outcome written with the import's own
+/// transaction is never overwritten. Returns whether the row changed.
+pub fn finish(c: &mut dyn Conn, id: i64, o: Outcome, now: i64) -> Result<bool> {
+    record(c, id, o, now, " AND status = 'running'")
+}
+
+/// Records the outcome of a job inside the transaction that writes its
+/// data, whatever the row said before: the data and this outcome commit
+/// together, so they always agree (even with a job another server's start
+/// took for abandoned).
+pub fn finish_with_data(c: &mut dyn Conn, id: i64, o: Outcome, now: i64) -> Result<bool> {
+    record(c, id, o, now, "")
+}
+
+fn record(c: &mut dyn Conn, id: i64, o: Outcome, now: i64, condition: &str) -> Result<bool> {
+    let sql = format!(
+        "UPDATE jobs SET status = ?, message = ?, result = ?, errors_omitted = ?, rejects = ?, finished_at = ? \
+         WHERE id = ?{condition}"
+    );
+    Ok(c.execute(
+        &sql,
+        params![
+            o.status,
+            o.message,
+            o.result,
+            o.errors_omitted,
+            o.rejects.map(Value::Blob),
+            now,
+            id
+        ],
+    )? == 1)
+}
+
+/// Marks every job still `running` as failed with `message`: on a server's
+/// start, the jobs a stopped process left behind. Their imports wrote
+/// nothing (a job's outcome commits with its data). Returns their ids.
+pub fn resolve_abandoned(c: &mut dyn Conn, message: &str, now: i64) -> Result<Vec<i64>> {
+    Ok(c.query(
+        "UPDATE jobs SET status = 'failed', message = ?, finished_at = ? WHERE status = 'running' RETURNING id",
+        params![message, now],
+    )?
+    .iter()
+    .map(|r| r.i64(0))
+    .collect())
 }
 
 pub fn get(c: &mut dyn Conn, id: i64) -> Result<Option<JobRow>> {
-    Ok(c
-        .query_one(
-            "SELECT id, kind, status, total, done, message, result, username, county FROM jobs WHERE id = ?",
-            params![id],
-        )?
-        .map(|r| JobRow {
-            id: r.i64(0),
-            kind: r.str(1),
-            status: r.str(2),
-            total: r.i64(3),
-            done: r.i64(4),
-            message: r.opt_str(5),
-            result: r.opt_str(6),
-            username: r.str(7),
-            county: r.opt_str(8),
-        }))
+    Ok(c.query_one(
+        "SELECT id, kind, status, total, done, message, result, username, county, errors_omitted \
+             FROM jobs WHERE id = ?",
+        params![id],
+    )?
+    .map(|r| JobRow {
+        id: r.i64(0),
+        kind: r.str(1),
+        status: r.str(2),
+        total: r.i64(3),
+        done: r.i64(4),
+        message: r.opt_str(5),
+        result: r.opt_str(6),
+        username: r.str(7),
+        county: r.opt_str(8),
+        errors_omitted: r.i64(9),
+    }))
 }
 
 /// A job's sealed rejects file (empty when it rejected nothing) and the

@@ -21,6 +21,10 @@ const SQLITE: &[(i64, &str)] = &[
         include_str!("../migrations/sqlite/0007_import_speed.sql"),
     ),
     (8, include_str!("../migrations/sqlite/0008_name_index.sql")),
+    (
+        9,
+        include_str!("../migrations/sqlite/0009_job_errors_omitted.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (
@@ -48,6 +52,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         8,
         include_str!("../migrations/postgres/0008_name_index.sql"),
+    ),
+    (
+        9,
+        include_str!("../migrations/postgres/0009_job_errors_omitted.sql"),
     ),
 ];
 

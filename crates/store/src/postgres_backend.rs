@@ -49,6 +49,7 @@ fn map_err(e: postgres::Error) -> StoreError {
     match e.code() {
         Some(c) if *c == SqlState::UNIQUE_VIOLATION => StoreError::Unique(e.to_string()),
         Some(c) if *c == SqlState::FOREIGN_KEY_VIOLATION => StoreError::ForeignKey(e.to_string()),
+        Some(c) if *c == SqlState::DISK_FULL => StoreError::DiskFull(e.to_string()),
         _ => StoreError::Db(match e.as_db_error() {
             Some(db) => db.message().to_string(),
             None => e.to_string(),

@@ -110,6 +110,11 @@ pub(crate) fn map_err(e: rusqlite::Error) -> StoreError {
             StoreError::Unique(m)
         };
     }
+    if let rusqlite::Error::SqliteFailure(f, _) = &e
+        && f.code == ErrorCode::DiskFull
+    {
+        return StoreError::DiskFull(e.to_string());
+    }
     StoreError::Db(e.to_string())
 }
 

@@ -1278,6 +1278,18 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "添加或导入结对",
         "Add or import pairings",
     ),
+    // issue 9: jobs and disclosure through imports
+    ("phase_refresh", "更新统计", "Updating the figures"),
+    (
+        "errors_listed_first",
+        "共 {total} 处错误，下面只列出前 {n} 处",
+        "{total} problems in all; only the first {n} are listed below",
+    ),
+    (
+        "import_flagged_elsewhere",
+        "本文件有 {n} 个证件号码本年度已在其他县登记，已标记并记入审计日志，由扶贫办核实处理",
+        "{n} ID numbers of this file are already registered in other counties this year: the file is flagged in the audit log for the office to resolve",
+    ),
 ];
 
 pub fn t(lang: &str, key: &str) -> String {
@@ -1393,7 +1405,15 @@ mod tests {
         ] {
             keys.push(k.into());
         }
-        for p in ["read", "validate", "households", "index", "check", "write"] {
+        for p in [
+            "read",
+            "validate",
+            "households",
+            "index",
+            "check",
+            "write",
+            "refresh",
+        ] {
             keys.push(format!("phase_{p}"));
         }
         for k in &keys {

@@ -981,6 +981,8 @@ async fn job(State(state): State<AppState>, pc: PageCtx, Path(id): Path<String>)
             dry_run => r.get("dry_run").and_then(|v| v.as_bool()).unwrap_or(false),
             rejects_href => (r.get("rejected").and_then(|v| v.as_u64()).unwrap_or(0) > 0)
                 .then(|| format!("/jobs/{}/rejects.csv", j.id)),
+            duplicates_elsewhere => r.get("duplicates_elsewhere").and_then(|v| v.as_u64()).unwrap_or(0),
+            flagged => r.get("flagged").and_then(|v| v.as_bool()).unwrap_or(false),
         }),
         _ => None,
     };
@@ -999,7 +1001,9 @@ async fn job(State(state): State<AppState>, pc: PageCtx, Path(id): Path<String>)
         running,
         report,
         identity => identity_changes(j.result.as_ref().filter(|_| j.status == "succeeded"), lang),
-        error_count => errors.len(),
+        // A job keeps the first errors only; the count covers them all.
+        error_count => errors.len() as u64 + j.errors_omitted,
+        errors_listed => (j.errors_omitted > 0).then_some(errors.len()),
         error_rows => import_error_rows(&errors, REGISTRY_COLUMNS, lang),
         can_import => pc.actor.role.may(Action::ImportRegistry),
     };
@@ -1202,6 +1206,7 @@ mod tests {
             done: 1,
             total: 1,
             message: None,
+            errors_omitted: 0,
             result: Some(
                 serde_json::json!([{"row": 3, "column": "id_number", "value": "1", "code": "id_length", "message": "长度", "message_en": "length"}]),
             ),
