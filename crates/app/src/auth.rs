@@ -65,6 +65,9 @@ pub struct SignedIn {
     pub user: User,
     /// The session may only change the password or enrol a second factor.
     pub restriction: Option<Restriction>,
+    /// Who reset the account's password and when (UTC seconds), if its
+    /// owner has not changed it since: the owner is told.
+    pub password_reset: Option<(String, i64)>,
 }
 
 /// The session kinds: a browser cookie or an API bearer token.
@@ -165,6 +168,41 @@ enum Attempt {
     Failed(AppError),
 }
 
+fn locked(until: i64, now: i64) -> AppError {
+    let minutes = (until - now + 59) / 60;
+    AppError::Locked(Msg::new(
+        "locked",
+        format!("连续登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试"),
+        format!("too many failed sign-ins: the account is locked, try again in {minutes} minutes"),
+    ))
+}
+
+/// A sign-in under a user name that names no account answers exactly as
+/// one with a wrong password: the same argon2 work (against a dummy hash),
+/// the same count of failures and the same lock after the fifth, so
+/// neither the status nor the timing tells which names exist.
+fn unknown_user(
+    c: &mut dyn Conn,
+    actor: &Actor,
+    username: &str,
+    password: &str,
+    now: i64,
+) -> Result<Attempt> {
+    let key: String = username.trim().chars().take(100).collect();
+    let (failed, until) = users::throttle(c, &key)?;
+    if let Some(until) = until.filter(|t| *t > now) {
+        audit(c, actor, "login", ("user", &key), "refused", Some("locked (unknown user)".into()))?;
+        return Ok(Attempt::Failed(locked(until, now)));
+    }
+    let _ = verify_password(password, dummy_hash());
+    let failed = failed + 1;
+    let lock = (failed >= user::MAX_FAILED_LOGINS).then_some(now + user::LOCKOUT_SECONDS);
+    users::record_unknown_failure(c, &key, if lock.is_some() { 0 } else { failed }, lock, now)?;
+    let detail = if lock.is_some() { "unknown user; name locked" } else { "unknown user" };
+    audit(c, actor, "login", ("user", &key), "failure", Some(detail.into()))?;
+    Ok(Attempt::Failed(bad_credentials()))
+}
+
 impl App {
     /// Signs in with user name, password and, for an account with a second
     /// factor, the TOTP code. Wrong passwords and wrong codes are counted;
@@ -193,25 +231,12 @@ impl App {
                 address: address.clone(),
             };
             let Some(u) = users::by_username(c, username.trim())? else {
-                // Spend the same time as a real check, so timing does not tell
-                // which user names exist.
-                let _ = verify_password(password, dummy_hash());
-                audit(c, &anonymous, "login", ("user", username), "failure", Some("unknown user".into()))?;
-                return Ok(Attempt::Failed(bad_credentials()));
+                return unknown_user(c, &anonymous, username, password, now);
             };
             let actor = Actor { user_id: Some(u.id), ..anonymous };
             if let Some(until) = u.locked_until.filter(|t| *t > now) {
                 audit(c, &actor, "login", ("user", &u.username), "refused", Some("locked".into()))?;
-                let minutes = (until - now + 59) / 60;
-                return Ok(Attempt::Failed(AppError::Locked(Msg::new(
-                    "locked",
-                    format!("连续登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试"),
-                    format!("too many failed sign-ins: the account is locked, try again in {minutes} minutes"),
-                ))));
-            }
-            if !u.active {
-                audit(c, &actor, "login", ("user", &u.username), "refused", Some("inactive".into()))?;
-                return Ok(Attempt::Failed(bad_credentials()));
+                return Ok(Attempt::Failed(locked(until, now)));
             }
             // A wrong password and a wrong code count alike toward the lock.
             let failure = |c: &mut dyn Conn, why: &str, error: AppError| -> Result<Attempt> {
@@ -224,6 +249,11 @@ impl App {
             };
             if !verify_password(password, &u.password_hash) {
                 return failure(c, "wrong password", bad_credentials());
+            }
+            // Checked after the password, and counted like a wrong one, so an
+            // inactive account answers exactly as an unknown name does.
+            if !u.active {
+                return failure(c, "inactive", bad_credentials());
             }
             if u.demo && !policy.demo_mode {
                 audit(c, &actor, "login", ("user", &u.username), "refused", Some("demo account outside --demo".into()))?;
@@ -271,7 +301,8 @@ impl App {
                 None => kind.as_str().to_string(),
             };
             audit(c, &actor, "login", ("user", &u.username), "success", Some(detail))?;
-            Ok(Attempt::Ok(Box::new(SignedIn { token, csrf_token, user: u, restriction })))
+            let password_reset = users::password_reset(c, u.id)?;
+            Ok(Attempt::Ok(Box::new(SignedIn { token, csrf_token, user: u, restriction, password_reset })))
         })?;
         match attempt {
             Attempt::Ok(s) => Ok(*s),

@@ -616,6 +616,9 @@ impl App {
         reason: Option<&str>,
     ) -> Result<PlanStatus> {
         actor.require(Action::ReadPlans)?;
+        // Permission first: a role that takes no step of the workflow, or
+        // none into this status, is refused whatever the plan's state.
+        require_workflow_role(actor)?;
         let Some(to) = PlanStatus::parse(to.trim()) else {
             return Err(AppError::invalid(
                 "to",
@@ -625,6 +628,15 @@ impl App {
                 "is not a known plan status",
             ));
         };
+        if let Some(t) = plan::TRANSITIONS.iter().find(|t| t.to == to)
+            && !plan::TRANSITIONS.iter().any(|t| t.to == to && t.role == actor.role)
+        {
+            return Err(AppError::Forbidden(Msg::new(
+                "forbidden",
+                format!("只有“{}”可以将方案转为“{}”", t.role.zh(), to.zh()),
+                format!("only the {} role may move a plan to {}", t.role.as_str(), to.as_str()),
+            )));
+        }
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
         self.store.write(|c| {
             let p = plans::get(c, &actor.scope, id)?.ok_or_else(plan_not_found)?;
@@ -1134,4 +1146,20 @@ impl App {
             Ok(accepted.len())
         })
     }
+}
+
+/// Refuses (403) a role that takes no step of the plan workflow at all.
+pub fn require_workflow_role(actor: &Actor) -> Result<()> {
+    actor.require(Action::ReadPlans)?;
+    if plan::TRANSITIONS.iter().any(|t| t.role == actor.role) {
+        return Ok(());
+    }
+    Err(AppError::Forbidden(Msg::new(
+        "forbidden",
+        format!("角色“{}”不能改变方案状态", actor.role.zh()),
+        format!(
+            "the role {} may not move a plan along the workflow",
+            actor.role.as_str()
+        ),
+    )))
 }

@@ -310,6 +310,11 @@ fn a_role_without_the_button_is_forbidden(db: &TestDb) {
     refused(&unit_user, "consultation");
     refused(&inspector, "consultation");
     refused(&auditor, "consultation");
+    // A step that is illegal from here and not the caller's to take at all
+    // is refused by role (403), not reported as a conflict (409).
+    refused(&office, "approved");
+    refused(&unit_user, "approved");
+    refused(&unit_user, "returned");
     walk(&app, id, &[(&office, "consultation")]);
     refused(&unit_user, "submitted");
     refused(&reviewer, "submitted");

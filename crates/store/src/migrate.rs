@@ -20,6 +20,7 @@ const SQLITE: &[(i64, &str)] = &[
         7,
         include_str!("../migrations/sqlite/0007_import_speed.sql"),
     ),
+    (10, include_str!("../migrations/sqlite/0010_access.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (
@@ -44,6 +45,7 @@ const POSTGRES: &[(i64, &str)] = &[
         7,
         include_str!("../migrations/postgres/0007_import_speed.sql"),
     ),
+    (10, include_str!("../migrations/postgres/0010_access.sql")),
 ];
 
 /// Steps in Rust that run right after a migration's SQL, in the same

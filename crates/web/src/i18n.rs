@@ -894,6 +894,20 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("error", "出错了", "Something went wrong"),
     ("back", "返回", "Back"),
     ("not_found_page", "页面不存在", "No such page"),
+    // issue 9: access and API hardening
+    ("reset_second_factor", "解除动态口令", "Remove the second factor"),
+    (
+        "reset_second_factor_hint",
+        "手机丢失或更换时使用：解除后，账号本人下次登录时用自己的密码重新绑定身份验证器。",
+        "For a lost or replaced phone: the account's owner sets up an authenticator again at the next sign-in, with their own password.",
+    ),
+    ("done_totp_reset", "动态口令已解除", "Second factor removed"),
+    ("issued_second_factor", "发放的动态口令", "Issued second factor"),
+    (
+        "issued_second_factor_hint",
+        "此角色必须使用动态口令。请把下面这一行（或其中 secret= 之后的部分）当面交给账号本人，添加到身份验证器；本人首次用它登录后，这里不再显示。",
+        "This role needs a second factor. Hand the line below (or the part after secret=) to the account's owner in person, to add to an authenticator app; it is no longer shown once the owner has signed in with it.",
+    ),
 ];
 
 pub fn t(lang: &str, key: &str) -> String {
