@@ -138,9 +138,20 @@ impl App {
                 role.as_str(),
                 unit_id.map(|u| u.to_string()).unwrap_or_default(),
                 county.unwrap_or(""),
-                if issued.is_some() { "; second factor issued" } else { "" }
+                if issued.is_some() {
+                    "; second factor issued"
+                } else {
+                    ""
+                }
             );
-            audit(c, actor, "user.role", ("user", &u.username), "success", Some(detail))?;
+            audit(
+                c,
+                actor,
+                "user.role",
+                ("user", &u.username),
+                "success",
+                Some(detail),
+            )?;
             Ok(issued)
         })
     }
@@ -156,7 +167,8 @@ impl App {
         }
         match (&u.totp_secret, u.totp_last_step) {
             (Some(sealed), None) => {
-                let secret = Zeroizing::new(self.open_secret(&u.username, totp::AAD_SECRET, sealed)?);
+                let secret =
+                    Zeroizing::new(self.open_secret(&u.username, totp::AAD_SECRET, sealed)?);
                 Ok(Some(totp::otpauth_uri(&u.username, &secret)))
             }
             _ => Ok(None),
@@ -216,7 +228,14 @@ impl App {
             let u = self.managed_target(c, actor, id)?;
             if u.must_enrol_second_factor() {
                 let why = "the role needs a second factor the account has not enrolled";
-                audit(c, actor, "user.password_reset", ("user", &u.username), "refused", Some(why.into()))?;
+                audit(
+                    c,
+                    actor,
+                    "user.password_reset",
+                    ("user", &u.username),
+                    "refused",
+                    Some(why.into()),
+                )?;
                 return Ok(Some(second_factor_first()));
             }
             users::set_password(c, id, &hash, 0)?;
@@ -224,19 +243,32 @@ impl App {
             // An enrolment begun under the old password does not survive it.
             users::set_totp_pending(c, id, None)?;
             users::end_sessions(c, id)?;
-            let detail = if u.has_second_factor() { "second factor kept" } else { "no second factor" };
-            audit(c, actor, "user.password_reset", ("user", &u.username), "success", Some(detail.into()))?;
+            let detail = if u.has_second_factor() {
+                "second factor kept"
+            } else {
+                "no second factor"
+            };
+            audit(
+                c,
+                actor,
+                "user.password_reset",
+                ("user", &u.username),
+                "success",
+                Some(detail.into()),
+            )?;
             Ok(None)
         })?;
         refused.map_or(Ok(()), Err)
     }
 
-    /// Removes an account's second factor (a lost phone): the security
+    /// Resets an account's second factor (a lost phone): the security
     /// administrator's duty alone, never on their own account nor on an
-    /// administrator duty. The account's sessions end; a role that needs a
-    /// second factor enrols a new one at the next sign-in, with its own
-    /// password.
-    pub fn reset_second_factor(&self, actor: &Actor, id: i64) -> Result<()> {
+    /// administrator duty. The old one stops working and the account's
+    /// sessions end. A role that needs a second factor gets a new one issued
+    /// at once (its `otpauth://` line answered, to hand to the owner), so
+    /// nobody who knows the password — the administrator who set it, say —
+    /// can enrol one of their own; for other roles it is removed.
+    pub fn reset_second_factor(&self, actor: &Actor, id: i64) -> Result<Option<String>> {
         actor.require(Action::AssignRoles)?;
         if actor.user_id == Some(id) {
             return Err(own_account());
@@ -246,9 +278,29 @@ impl App {
             if u.role.is_some_and(Role::is_admin_duty) {
                 return Err(admin_duty());
             }
-            users::clear_totp(c, id)?;
+            let issued = if u.role.is_some_and(Role::requires_second_factor) {
+                let secret = Zeroizing::new(new_totp_secret());
+                users::issue_totp(c, id, seal_secret(&self.key(), totp::AAD_SECRET, &secret))?;
+                Some(totp::otpauth_uri(&u.username, &secret))
+            } else {
+                users::clear_totp(c, id)?;
+                None
+            };
             users::end_sessions(c, id)?;
-            audit(c, actor, "user.totp_reset", ("user", &u.username), "success", None)
+            let detail = if issued.is_some() {
+                "new second factor issued"
+            } else {
+                "second factor removed"
+            };
+            audit(
+                c,
+                actor,
+                "user.totp_reset",
+                ("user", &u.username),
+                "success",
+                Some(detail.into()),
+            )?;
+            Ok(issued)
         })
     }
 

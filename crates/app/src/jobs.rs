@@ -218,6 +218,9 @@ impl App {
     /// For whoever may follow the job (see [`App::job`]); audited, as it
     /// discloses ID numbers in full.
     pub fn job_rejects(&self, actor: &Actor, id: i64) -> Result<(String, Vec<u8>)> {
+        // The file holds ID numbers in full: importers only (every role
+        // without a scope may follow a job, not read its rejected rows).
+        actor.require(dingdian_core::role::Action::ImportRegistry)?;
         let job = self.job(actor, id)?;
         let row = self.store.read(|c| store_jobs::rejects(c, id))?;
         let none = || {

@@ -629,12 +629,18 @@ impl App {
             ));
         };
         if let Some(t) = plan::TRANSITIONS.iter().find(|t| t.to == to)
-            && !plan::TRANSITIONS.iter().any(|t| t.to == to && t.role == actor.role)
+            && !plan::TRANSITIONS
+                .iter()
+                .any(|t| t.to == to && t.role == actor.role)
         {
             return Err(AppError::Forbidden(Msg::new(
                 "forbidden",
                 format!("只有“{}”可以将方案转为“{}”", t.role.zh(), to.zh()),
-                format!("only the {} role may move a plan to {}", t.role.as_str(), to.as_str()),
+                format!(
+                    "only the {} role may move a plan to {}",
+                    t.role.as_str(),
+                    to.as_str()
+                ),
             )));
         }
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());

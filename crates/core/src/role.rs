@@ -277,7 +277,10 @@ mod tests {
 
     #[test]
     fn every_role_that_sees_id_numbers_in_full_needs_a_second_factor() {
-        for r in ALL_ROLES.into_iter().filter(|r| r.may(Action::RevealIdNumbers)) {
+        for r in ALL_ROLES
+            .into_iter()
+            .filter(|r| r.may(Action::RevealIdNumbers))
+        {
             assert!(r.requires_second_factor(), "{r:?}");
         }
         assert!(Role::County.requires_second_factor());

@@ -217,13 +217,12 @@ pub fn reseal_secrets(
 /// Failed sign-ins under a user name that names no account: the count and
 /// the lock, as an account keeps its own.
 pub fn throttle(c: &mut dyn Conn, username: &str) -> Result<(i64, Option<i64>)> {
-    Ok(c
-        .query_one(
-            "SELECT failed_logins, locked_until FROM login_throttle WHERE username = ?",
-            params![username],
-        )?
-        .map(|r| (r.i64(0), r.opt_i64(1)))
-        .unwrap_or((0, None)))
+    Ok(c.query_one(
+        "SELECT failed_logins, locked_until FROM login_throttle WHERE username = ?",
+        params![username],
+    )?
+    .map(|r| (r.i64(0), r.opt_i64(1)))
+    .unwrap_or((0, None)))
 }
 
 /// Records a failed sign-in under an unknown user name (the count and the
@@ -261,12 +260,11 @@ pub fn set_password_reset(c: &mut dyn Conn, id: i64, by: Option<(&str, i64)>) ->
 /// Who reset the account's password and when, if its owner has not
 /// changed it since.
 pub fn password_reset(c: &mut dyn Conn, id: i64) -> Result<Option<(String, i64)>> {
-    Ok(c
-        .query_one(
-            "SELECT password_reset_by, password_reset_at FROM users WHERE id = ?",
-            params![id],
-        )?
-        .and_then(|r| Some((r.opt_str(0)?, r.opt_i64(1)?))))
+    Ok(c.query_one(
+        "SELECT password_reset_by, password_reset_at FROM users WHERE id = ?",
+        params![id],
+    )?
+    .and_then(|r| Some((r.opt_str(0)?, r.opt_i64(1)?))))
 }
 
 /// Removes the account's second factor (and any enrolment in progress):

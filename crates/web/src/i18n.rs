@@ -895,14 +895,22 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("back", "返回", "Back"),
     ("not_found_page", "页面不存在", "No such page"),
     // issue 9: access and API hardening
-    ("reset_second_factor", "解除动态口令", "Remove the second factor"),
+    (
+        "reset_second_factor",
+        "重置动态口令",
+        "Reset the second factor",
+    ),
     (
         "reset_second_factor_hint",
-        "手机丢失或更换时使用：解除后，账号本人下次登录时用自己的密码重新绑定身份验证器。",
-        "For a lost or replaced phone: the account's owner sets up an authenticator again at the next sign-in, with their own password.",
+        "手机丢失或更换时使用：旧的动态口令随即失效。必须使用动态口令的角色会立即得到新口令（显示在本页），请当面交给账号本人；其他角色的动态口令被解除。",
+        "For a lost or replaced phone: the old one stops working. A role that needs a second factor gets a new one at once (shown on this page): hand it to the account's owner in person. For other roles it is removed.",
     ),
-    ("done_totp_reset", "动态口令已解除", "Second factor removed"),
-    ("issued_second_factor", "发放的动态口令", "Issued second factor"),
+    ("done_totp_reset", "动态口令已重置", "Second factor reset"),
+    (
+        "issued_second_factor",
+        "发放的动态口令",
+        "Issued second factor",
+    ),
     (
         "issued_second_factor_hint",
         "此角色必须使用动态口令。请把下面这一行（或其中 secret= 之后的部分）当面交给账号本人，添加到身份验证器；本人首次用它登录后，这里不再显示。",

@@ -636,7 +636,6 @@ fn full_id_numbers(text: &str) -> Vec<String> {
     found
 }
 
-
 /// The registry's pages, as every role: the lists, the search form, a job
 /// and a household card opened without a reason never show an ID number
 /// in full (the fixture's numbers are in the database).
@@ -647,7 +646,10 @@ fn no_list_page_shows_a_full_id_number(db: &TestDb) {
     let u1 = unit(app, "本单位");
     registry_fixture(app);
     let ids: Vec<String> = fixture_people().into_iter().map(|p| p.2).collect();
-    assert!(full_id_numbers(&registry_csv()).len() >= ids.len(), "the scanner sees them");
+    assert!(
+        full_id_numbers(&registry_csv()).len() >= ids.len(),
+        "the scanner sees them"
+    );
     let job = app
         .start_registry_import(
             &cli(),

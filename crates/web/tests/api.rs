@@ -1026,7 +1026,12 @@ fn a_unit_as_read_is_written_back_and_permission_comes_before_input(db: &TestDb)
     read.expect(200);
     let body = read.json();
     assert_eq!(body["leader"], Value::Null, "{body}");
-    let r = web.api("put", &format!("/units/{id}"), Some(&office), Some(body.clone()));
+    let r = web.api(
+        "put",
+        &format!("/units/{id}"),
+        Some(&office),
+        Some(body.clone()),
+    );
     r.expect(200);
     assert_eq!(r.json()["name"], "回写单位");
     assert_eq!(r.json()["leader"], Value::Null);

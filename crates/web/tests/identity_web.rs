@@ -582,7 +582,10 @@ fn an_administrators_password_reset_does_not_open_the_account(db: &TestDb) {
         ],
     );
     r.expect(401);
-    assert!(b.cookie("dd_session").is_none(), "no session without the code");
+    assert!(
+        b.cookie("dd_session").is_none(),
+        "no session without the code"
+    );
     // The owner signs in with the password and its own code: the page after
     // sign-in says who reset the password and when, in its language.
     let mut owner = web.browser();
@@ -606,8 +609,14 @@ fn an_administrators_password_reset_does_not_open_the_account(db: &TestDb) {
         .nth(1)
         .expect("the notice on the page after sign-in");
     let notice: String = notice.chars().take(300).collect();
-    assert!(notice.contains("admin1") && notice.contains("重置"), "{notice}");
-    assert!(notice.contains(&dingdian_core::time::show_ts(time::now_ts())[..10]), "{notice}");
+    assert!(
+        notice.contains("admin1") && notice.contains("重置"),
+        "{notice}"
+    );
+    assert!(
+        notice.contains(&dingdian_core::time::show_ts(time::now_ts())[..10]),
+        "{notice}"
+    );
     // Through the API too, and until the owner changes the password.
     let r = web.api(
         "post",
@@ -624,7 +633,12 @@ fn an_administrators_password_reset_does_not_open_the_account(db: &TestDb) {
         json!({ "current_password": "Taken@2026x", "new_password": "Mine@2026county" }),
     )
     .expect(200);
-    assert!(!owner.get("/account").text().contains("id=\"password-reset\""));
+    assert!(
+        !owner
+            .get("/account")
+            .text()
+            .contains("id=\"password-reset\"")
+    );
 
     // An account whose role needs a second factor it has not enrolled: the
     // administrator may not reset it (that password would enrol one).
@@ -648,15 +662,24 @@ fn an_administrators_password_reset_does_not_open_the_account(db: &TestDb) {
     );
     r.expect(403);
     assert_eq!(r.code(), "second_factor_missing");
-    let r = web.api("post", "/login", None, Some(json!({ "username": "county3", "password": "Taken@2026x" })));
+    let r = web.api(
+        "post",
+        "/login",
+        None,
+        Some(json!({ "username": "county3", "password": "Taken@2026x" })),
+    );
     r.expect(401);
     let (audit, _) = web
         .app
         .store
-        .read(|c| dingdian_store::audit::list(c, Some("user.password_reset"), dingdian_app::Page::all()))
+        .read(|c| {
+            dingdian_store::audit::list(c, Some("user.password_reset"), dingdian_app::Page::all())
+        })
         .unwrap();
     assert!(
-        audit.iter().any(|a| a.outcome == "refused" && a.object_id.as_deref() == Some("county3")),
+        audit
+            .iter()
+            .any(|a| a.outcome == "refused" && a.object_id.as_deref() == Some("county3")),
         "the refused reset is audited"
     );
 }
@@ -696,16 +719,62 @@ fn only_the_security_administrator_removes_a_second_factor(db: &TestDb) {
     );
     r.expect(403);
     assert_eq!(r.code(), "admin_duty");
+    let before = web.totp("county2").unwrap();
     let r = web.api("post", &path, Some(&security), None);
     r.expect(200);
-    assert_eq!(r.json()["second_factor"], false);
-    // The owner, with its own password, must enrol a new one first.
-    let r = login(&web, "county2", None);
+    // A county officer needs one: a new one is issued at once, for the
+    // security administrator to hand over; the old one no longer works.
+    assert_eq!(r.json()["second_factor"], true);
+    let line = r.json()["otpauth"]
+        .as_str()
+        .expect("a new line")
+        .to_string();
+    let r = login(&web, "county2", Some(&before));
+    r.expect(401);
+    let b32 = line
+        .split("secret=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap();
+    let secret = totp::base32_decode(b32).unwrap();
+    let r = login(
+        &web,
+        "county2",
+        Some(&totp::code_at(&secret, time::now_ts())),
+    );
     r.expect(200);
-    assert_eq!(r.json()["restriction"], "second_factor_required");
+    assert_eq!(r.json()["restriction"], json!(null));
+    // An inspector's optional second factor is removed instead.
+    user(&web.app, "inspector2", "inspector", None, None);
+    let i2 = id_of(&web, "inspector2");
+    web.app
+        .store
+        .write(|c: &mut dyn Conn| {
+            dingdian_store::users::issue_totp(
+                c,
+                i2,
+                web.app
+                    .key()
+                    .seal([7; 12], totp::AAD_SECRET, b"0123456789abcdefghij"),
+            )
+        })
+        .unwrap();
+    let r = web.api(
+        "post",
+        &format!("/users/{i2}/second-factor"),
+        Some(&security),
+        None,
+    );
+    r.expect(200);
+    assert_eq!(r.json()["second_factor"], false);
+    assert_eq!(r.json()["otpauth"], json!(null));
+    login(&web, "inspector2", None).expect(200);
     // The security administrator's page offers it; the administrator's not.
     user(&web.app, "county4", "county", None, Some(ZHOUQU));
     let c4 = id_of(&web, "county4");
+    let old = web.totp("county4").unwrap();
     let mut sb = web.browser();
     sb.sign_in("security1", PASSWORD);
     let page = sb.get(&format!("/users/{c4}"));
@@ -713,11 +782,20 @@ fn only_the_security_administrator_removes_a_second_factor(db: &TestDb) {
     let csrf = csrf_of(&page.text());
     sb.post(&format!("/users/{c4}/second-factor"), &[("_csrf", &csrf)])
         .expect(303);
-    assert!(web.totp("county4").is_none(), "removed");
+    let page = unescape(&sb.get(&format!("/users/{c4}")).text());
+    assert!(
+        page.contains("otpauth://totp/dingdian:county4?secret="),
+        "shown to hand over"
+    );
+    let r = login(&web, "county4", Some(&old));
+    r.expect(401);
     let mut ab = web.browser();
     ab.sign_in("admin1", PASSWORD);
     let page = unescape(&ab.get(&format!("/users/{county2}")).text());
-    assert!(page.contains("/password\""), "the administrator's own forms are there");
+    assert!(
+        page.contains("/password\""),
+        "the administrator's own forms are there"
+    );
     assert!(!page.contains("/second-factor\""), "not this one");
 }
 
@@ -740,7 +818,12 @@ fn unknown_names_lock_like_existing_ones(db: &TestDb) {
     let gone = id_of(&web, "gone");
     web.app
         .store
-        .write(|c: &mut dyn Conn| c.execute("UPDATE users SET active = ? WHERE id = ?", params![false, gone]))
+        .write(|c: &mut dyn Conn| {
+            c.execute(
+                "UPDATE users SET active = ? WHERE id = ?",
+                params![false, gone],
+            )
+        })
         .unwrap();
     let answers = |name: &str| -> Vec<(u16, String)> {
         (0..7)
@@ -814,8 +897,14 @@ fn a_role_that_needs_a_second_factor_comes_with_one_from_security(db: &TestDb) {
         Some(json!({ "role": "county", "county_code": ZHOUQU })),
     );
     r.expect(200);
-    let line = r.json()["otpauth"].as_str().expect("an issued second factor").to_string();
-    assert!(line.starts_with("otpauth://totp/dingdian:county5?secret="), "{line}");
+    let line = r.json()["otpauth"]
+        .as_str()
+        .expect("an issued second factor")
+        .to_string();
+    assert!(
+        line.starts_with("otpauth://totp/dingdian:county5?secret="),
+        "{line}"
+    );
     assert_eq!(r.json()["second_factor"], true);
     // The administrator, with the initial password only, cannot sign in.
     let r = login(&web, "county5", None);
@@ -829,9 +918,19 @@ fn a_role_that_needs_a_second_factor_comes_with_one_from_security(db: &TestDb) {
     let mut ab = web.browser();
     ab.sign_in("admin1", PASSWORD);
     assert!(!unescape(&ab.get(&format!("/users/{id}")).text()).contains("otpauth://"));
-    let b32 = line.split("secret=").nth(1).unwrap().split('&').next().unwrap();
+    let b32 = line
+        .split("secret=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap();
     let secret = totp::base32_decode(b32).unwrap();
-    let r = login(&web, "county5", Some(&totp::code_at(&secret, time::now_ts())));
+    let r = login(
+        &web,
+        "county5",
+        Some(&totp::code_at(&secret, time::now_ts())),
+    );
     r.expect(200);
     assert_eq!(r.json()["restriction"], "password_expired");
     let page = unescape(&sb.get(&format!("/users/{id}")).text());

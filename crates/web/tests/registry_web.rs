@@ -417,8 +417,10 @@ fn household_card_and_api_mask_id_numbers_unless_entitled(db: &TestDb) {
         })
         .unwrap();
     assert!(
-        audit.iter().any(|a| a.object_id.as_deref() == Some("2014/ZQ001")
-            && a.detail.as_deref().is_some_and(|d| d.contains("核实"))),
+        audit
+            .iter()
+            .any(|a| a.object_id.as_deref() == Some("2014/ZQ001")
+                && a.detail.as_deref().is_some_and(|d| d.contains("核实"))),
         "the API disclosure and its reason are in the audit log"
     );
     // The inspector may ask, but sees them masked.

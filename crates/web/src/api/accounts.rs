@@ -135,16 +135,23 @@ pub async fn reset_password(
     ok(user_json(&u))
 }
 
-/// `POST /users/{id}/second-factor`: the security administrator removes an
-/// account's second factor; its owner enrols a new one.
-pub async fn reset_second_factor(State(state): State<AppState>, c: ApiCtx, Id(id): Id) -> ApiResult {
+/// `POST /users/{id}/second-factor`: the security administrator resets an
+/// account's second factor; a role that needs one gets a new one at once,
+/// its `otpauth` line answered to hand to the owner.
+pub async fn reset_second_factor(
+    State(state): State<AppState>,
+    c: ApiCtx,
+    Id(id): Id,
+) -> ApiResult {
     let (app, actor) = (state.app.clone(), c.actor.clone());
-    let u = run(&c, move || {
-        app.reset_second_factor(&actor, id)?;
-        app.get_user(&actor, id)
+    let (u, issued) = run(&c, move || {
+        let issued = app.reset_second_factor(&actor, id)?;
+        Ok((app.get_user(&actor, id)?, issued))
     })
     .await?;
-    ok(user_json(&u))
+    let mut v = user_json(&u);
+    v["otpauth"] = json!(issued);
+    ok(v)
 }
 
 #[derive(serde::Deserialize)]

@@ -18,9 +18,9 @@ use dingdian_app::auth::SessionKind;
 use dingdian_app::plans::{PairingInput, PlanInput};
 use dingdian_app::{AppError, Page};
 use dingdian_core::Msg;
-use dingdian_core::role::Action;
 use dingdian_core::area::{Area, CountyAttributes, Level};
 use dingdian_core::plan::{PlanKind, PlanStatus};
+use dingdian_core::role::Action;
 use dingdian_core::unit::{UnitInput, UnitKind};
 use dingdian_store::areas::AreaFilter;
 use dingdian_store::plans::{PairingFilter, PlanFilter};
@@ -397,7 +397,7 @@ pub const ROUTES: &[Route] = &[
     route!(
         "post",
         "/users/{id}/second-factor",
-        "Remove an account's second factor (security administrator only; never one's own, never an administrator duty): its owner enrols a new one at the next sign-in",
+        "Reset an account's second factor (security administrator only; never one's own, never an administrator duty): the old one stops working; a role that needs one gets a new one at once (`otpauth` in the answer, to hand to the owner), another role has it removed",
         auth = true,
         query = [],
         body = None,
@@ -673,9 +673,9 @@ async fn login(State(state): State<AppState>, req: Request) -> ApiResult {
         error,
         lang: lang.into(),
     })?;
-    let reset = s
-        .password_reset
-        .map(|(by, at)| json!({ "by": by, "at": at, "at_beijing": dingdian_core::time::show_ts(at) }));
+    let reset = s.password_reset.map(
+        |(by, at)| json!({ "by": by, "at": at, "at_beijing": dingdian_core::time::show_ts(at) }),
+    );
     ok(
         json!({ "token": s.token, "restriction": s.restriction.map(|r| r.code()), "password_reset": reset, "user": { "username": s.user.username, "role": s.user.role, "unit_id": s.user.unit_id, "county_code": s.user.county_code } }),
     )

@@ -16,8 +16,8 @@ use dingdian_app::indicators::IndicatorQuery;
 use dingdian_app::registry::{HouseholdCard, ImportError, ImportOptions};
 use dingdian_app::tabular::Encoding;
 use dingdian_core::area::Level;
-use dingdian_core::role::Action;
 use dingdian_core::registry::{Cause, HouseholdType, PovertyStatus};
+use dingdian_core::role::Action;
 use dingdian_store::analytics::Slice;
 use dingdian_store::registry::HouseholdFilter;
 use serde_json::{Value, json};
@@ -143,7 +143,10 @@ async fn disclose(state: &AppState, c: &ApiCtx, f: &HouseholdFilter, reason: &st
         )));
     };
     let (app, actor, reason) = (state.app.clone(), c.actor.clone(), reason.to_string());
-    let card = run(c, move || app.household_card(&actor, year, &code, Some(&reason))).await;
+    let card = run(c, move || {
+        app.household_card(&actor, year, &code, Some(&reason))
+    })
+    .await;
     match card {
         Ok(card) => list(vec![household_json(&card)], 1),
         Err(e) if matches!(e.error, AppError::NotFound(_)) => list(Vec::<Value>::new(), 0),

@@ -276,7 +276,7 @@ async fn reset_password(
     .await
 }
 
-/// The security administrator removes an account's second factor.
+/// The security administrator resets an account's second factor.
 async fn reset_second_factor(
     State(state): State<AppState>,
     pc: PageCtx,
@@ -284,7 +284,7 @@ async fn reset_second_factor(
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
     account_action(state, pc, id, form, "totp_reset", move |app, actor, _| {
-        app.reset_second_factor(actor, id)
+        app.reset_second_factor(actor, id).map(|_| ())
     })
     .await
 }

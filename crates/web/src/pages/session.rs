@@ -261,6 +261,10 @@ mod tests {
         ] {
             assert_eq!(safe_next(bad), "/", "{bad:?}");
         }
-        assert_eq!(safe_next("/pla\tns"), "/plans", "control characters are removed");
+        assert_eq!(
+            safe_next("/pla\tns"),
+            "/plans",
+            "control characters are removed"
+        );
     }
 }
