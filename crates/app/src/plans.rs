@@ -1084,6 +1084,8 @@ impl App {
         bytes: &[u8],
         encoding: Encoding,
     ) -> Result<usize> {
+        // Permission before the file is read.
+        actor.require(Action::EditPlans)?;
         let table = tabular::read(file_name, bytes, encoding)?;
         let map = ColumnMap::new(&table.headers, PAIRING_COLUMNS, false)?;
         self.store.write(|c| {

@@ -23,6 +23,7 @@ both_backends!(
     office_reviewer_and_inspector_see_everything,
     feedback_only_by_a_unit_in_consultation_on_plans_it_sees,
     a_bulk_export_in_full_is_a_county_officers_own_county_with_a_reason,
+    permission_comes_before_the_file_is_read,
 );
 
 /// Three units and three plans:
@@ -458,4 +459,40 @@ fn a_bulk_export_in_full_is_a_county_officers_own_county_with_a_reason(db: &Test
             .len(),
         1
     );
+}
+
+/// A role that may not import is refused (403) before its file is read: a
+/// file that is not even CSV gets Forbidden, not a complaint about it.
+fn permission_comes_before_the_file_is_read(db: &TestDb) {
+    let app = open(db);
+    county_list(&app);
+    let plan = app
+        .create_plan(
+            &office(),
+            &dingdian_app::plans::PlanInput {
+                name: "导入方案".into(),
+                kind: "overall".into(),
+                county_list: LIST.into(),
+                period_start: "2021-01-01".into(),
+                period_end: "2025-12-31".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let reviewer = user(&app, "reviewer1", "reviewer", None, None);
+    let garbage: &[u8] = b"\x00\x01 not a table";
+    let enc = dingdian_app::tabular::Encoding::Auto;
+    expect_forbidden(app.import_pairings(&reviewer, plan, "p.txt", garbage, enc));
+    expect_forbidden(app.import_units(&reviewer, "u.txt", garbage, enc));
+    expect_forbidden(app.import_statistics(
+        &reviewer,
+        "s.txt",
+        garbage,
+        dingdian_app::registry::ImportOptions::default(),
+    ));
+    // The office, who may, hears about the file instead.
+    assert!(matches!(
+        app.import_pairings(&office(), plan, "p.txt", garbage, enc),
+        Err(dingdian_app::AppError::Invalid(_))
+    ));
 }
