@@ -205,7 +205,9 @@ fn demo_prints_the_second_factor_of_its_accounts(db: &TestDb) {
     let lines = otpauth_lines(&o);
     let secret = dingdian_app::demo::DEMO_TOTP_SECRET;
     // The county officer sees ID numbers in full: it needs one too.
-    for user in ["admin", "security", "auditor", "office", "reviewer", "zhouqu"] {
+    for user in [
+        "admin", "security", "auditor", "office", "reviewer", "zhouqu",
+    ] {
         let want = format!("otpauth://totp/dingdian:{user}?secret={secret}&issuer=dingdian");
         assert!(lines.contains(&want), "{want} in {lines:?}");
     }
