@@ -46,6 +46,14 @@ fn admin_duty() -> AppError {
     ))
 }
 
+fn second_factor_first() -> AppError {
+    AppError::Forbidden(Msg::new(
+        "second_factor_missing",
+        "此账号的角色须使用动态口令，但尚未绑定：管理员不能重置其密码。请账号本人先绑定身份验证器，或由安全管理员先调整其角色",
+        "this account's role needs a second factor it has not enrolled: the administrator may not reset its password. Its owner enrols one first, or the security administrator changes its role first",
+    ))
+}
+
 impl App {
     fn target(&self, c: &mut dyn dingdian_store::Conn, id: i64) -> Result<User> {
         users::by_id(c, id)?.ok_or_else(|| AppError::not_found("账号", "account"))
@@ -77,8 +85,13 @@ impl App {
     }
 
     /// Gives an account its role and scope: the security administrator only,
-    /// never to their own account, and never an administrator duty.
-    pub fn assign_role(&self, actor: &Actor, id: i64, input: &RoleInput) -> Result<()> {
+    /// never to their own account, and never an administrator duty. A role
+    /// that needs a second factor, given to an account without one, comes
+    /// with one issued by the security administrator: its `otpauth://` line
+    /// is answered here (and shown on the account's page until first used),
+    /// to be handed to the owner. The administrator, who set the initial
+    /// password, never holds it, so it cannot sign in as the owner.
+    pub fn assign_role(&self, actor: &Actor, id: i64, input: &RoleInput) -> Result<Option<String>> {
         actor.require(Action::AssignRoles)?;
         if actor.user_id == Some(id) {
             return Err(own_account());
@@ -111,12 +124,25 @@ impl App {
             let unit_id = input.unit_id.filter(|_| role.needs_unit());
             let county = county.filter(|_| role.needs_county());
             users::set_role(c, id, role, unit_id, county)?;
+            let issued = if role.requires_second_factor() && !u.has_second_factor() {
+                let secret = Zeroizing::new(new_totp_secret());
+                users::issue_totp(c, id, seal_secret(&self.key(), totp::AAD_SECRET, &secret))?;
+                users::end_sessions(c, id)?;
+                Some(totp::otpauth_uri(&u.username, &secret))
+            } else {
+                None
+            };
             let detail = format!(
-                "role {} -> {}; unit={}; county={}",
+                "role {} -> {}; unit={}; county={}{}",
                 u.role.map(Role::as_str).unwrap_or("none"),
                 role.as_str(),
                 unit_id.map(|u| u.to_string()).unwrap_or_default(),
-                county.unwrap_or("")
+                county.unwrap_or(""),
+                if issued.is_some() {
+                    "; second factor issued"
+                } else {
+                    ""
+                }
             );
             audit(
                 c,
@@ -125,8 +151,28 @@ impl App {
                 ("user", &u.username),
                 "success",
                 Some(detail),
-            )
+            )?;
+            Ok(issued)
         })
+    }
+
+    /// The `otpauth://` line of an account's second factor that has not
+    /// been used to sign in yet, for the security administrator to hand to
+    /// its owner; `None` once used (or without one).
+    pub fn issued_second_factor(&self, actor: &Actor, id: i64) -> Result<Option<String>> {
+        actor.require(Action::AssignRoles)?;
+        let u = self.store.read(|c| self.target(c, id))?;
+        if actor.user_id == Some(id) || u.role.is_some_and(Role::is_admin_duty) {
+            return Ok(None);
+        }
+        match (&u.totp_secret, u.totp_last_step) {
+            (Some(sealed), None) => {
+                let secret =
+                    Zeroizing::new(self.open_secret(&u.username, totp::AAD_SECRET, sealed)?);
+                Ok(Some(totp::otpauth_uri(&u.username, &secret)))
+            }
+            _ => Ok(None),
+        }
     }
 
     /// Deactivates (ending its sessions) or reactivates an account.
@@ -164,26 +210,115 @@ impl App {
     }
 
     /// Sets a new password for someone who lost theirs. It must be changed
-    /// at the next sign-in, and the account's sessions end.
+    /// at the next sign-in, the account's sessions end, and its owner is
+    /// told at that sign-in who reset it and when. The reset does not carry
+    /// past the second factor: the account keeps its own, so the
+    /// administrator cannot sign in as its owner. An account whose role
+    /// needs a second factor it has not enrolled is refused (its owner would
+    /// enrol one with the administrator's password): the security
+    /// administrator first takes away that role, or the owner enrols first.
     pub fn reset_password(&self, actor: &Actor, id: i64, password: &str) -> Result<()> {
+        actor.require(Action::ManageAccounts)?;
         if let Some(m) = user::password_problem(password) {
-            actor.require(Action::ManageAccounts)?;
             return Err(AppError::Invalid(vec![FieldError::new("password", "", m)]));
         }
         let hash = hash_password(password)?;
-        self.store.write(|c| {
+        let now = time::now_ts();
+        let refused = self.store.write(|c| -> Result<Option<AppError>> {
             let u = self.managed_target(c, actor, id)?;
+            if u.must_enrol_second_factor() {
+                let why = "the role needs a second factor the account has not enrolled";
+                audit(
+                    c,
+                    actor,
+                    "user.password_reset",
+                    ("user", &u.username),
+                    "refused",
+                    Some(why.into()),
+                )?;
+                return Ok(Some(second_factor_first()));
+            }
             users::set_password(c, id, &hash, 0)?;
+            users::set_password_reset(c, id, Some((&actor.username, now)))?;
+            // An enrolment begun under the old password does not survive it.
+            users::set_totp_pending(c, id, None)?;
             users::end_sessions(c, id)?;
+            let detail = if u.has_second_factor() {
+                "second factor kept"
+            } else {
+                "no second factor"
+            };
             audit(
                 c,
                 actor,
                 "user.password_reset",
                 ("user", &u.username),
                 "success",
-                None,
-            )
+                Some(detail.into()),
+            )?;
+            Ok(None)
+        })?;
+        refused.map_or(Ok(()), Err)
+    }
+
+    /// Resets an account's second factor (a lost phone): the security
+    /// administrator's duty alone, never on their own account nor on an
+    /// administrator duty. The old one stops working and the account's
+    /// sessions end. A role that needs a second factor gets a new one issued
+    /// at once (its `otpauth://` line answered, to hand to the owner), so
+    /// nobody who knows the password — the administrator who set it, say —
+    /// can enrol one of their own; for other roles it is removed.
+    pub fn reset_second_factor(&self, actor: &Actor, id: i64) -> Result<Option<String>> {
+        actor.require(Action::AssignRoles)?;
+        if actor.user_id == Some(id) {
+            return Err(own_account());
+        }
+        self.store.write(|c| {
+            let u = self.target(c, id)?;
+            if u.role.is_some_and(Role::is_admin_duty) {
+                return Err(admin_duty());
+            }
+            let issued = if u.role.is_some_and(Role::requires_second_factor) {
+                let secret = Zeroizing::new(new_totp_secret());
+                users::issue_totp(c, id, seal_secret(&self.key(), totp::AAD_SECRET, &secret))?;
+                Some(totp::otpauth_uri(&u.username, &secret))
+            } else {
+                users::clear_totp(c, id)?;
+                None
+            };
+            users::end_sessions(c, id)?;
+            let detail = if issued.is_some() {
+                "new second factor issued"
+            } else {
+                "second factor removed"
+            };
+            audit(
+                c,
+                actor,
+                "user.totp_reset",
+                ("user", &u.username),
+                "success",
+                Some(detail.into()),
+            )?;
+            Ok(issued)
         })
+    }
+
+    /// What the signed-in user is told after an administrator reset its
+    /// password, until it changes it: by whom and when (Beijing time).
+    pub fn password_reset_notice(&self, actor: &Actor) -> Result<Option<Msg>> {
+        let Some(id) = actor.user_id else {
+            return Ok(None);
+        };
+        let reset = self.store.read(|c| users::password_reset(c, id))?;
+        Ok(reset.map(|(by, at)| {
+            let when = time::show_ts(at);
+            Msg::new(
+                "password_was_reset",
+                format!("您的密码已于 {when}（北京时间）由管理员 {by} 重置。如非您本人申请，请立即联系安全管理员。"),
+                format!("Your password was reset by the administrator {by} on {when} (Beijing time). If you did not ask for it, tell the security administrator at once."),
+            )
+        }))
     }
 
     /// The signed-in user's own account.
@@ -237,6 +372,7 @@ impl App {
         let hash = hash_password(new)?;
         self.store.write(|c| {
             users::set_password(c, u.id, &hash, time::now_ts())?;
+            users::set_password_reset(c, u.id, None)?;
             audit(
                 c,
                 actor,

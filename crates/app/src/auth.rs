@@ -65,6 +65,9 @@ pub struct SignedIn {
     pub user: User,
     /// The session may only change the password or enrol a second factor.
     pub restriction: Option<Restriction>,
+    /// Who reset the account's password and when (UTC seconds), if its
+    /// owner has not changed it since: the owner is told.
+    pub password_reset: Option<(String, i64)>,
 }
 
 /// The session kinds: a browser cookie or an API bearer token.
@@ -165,6 +168,59 @@ enum Attempt {
     Failed(AppError),
 }
 
+fn locked(until: i64, now: i64) -> AppError {
+    let minutes = (until - now + 59) / 60;
+    AppError::Locked(Msg::new(
+        "locked",
+        format!("连续登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试"),
+        format!("too many failed sign-ins: the account is locked, try again in {minutes} minutes"),
+    ))
+}
+
+/// A sign-in under a user name that names no account answers exactly as
+/// one with a wrong password: the same argon2 work (against a dummy hash),
+/// the same count of failures and the same lock after the fifth, so
+/// neither the status nor the timing tells which names exist.
+fn unknown_user(
+    c: &mut dyn Conn,
+    actor: &Actor,
+    username: &str,
+    password: &str,
+    now: i64,
+) -> Result<Attempt> {
+    let key: String = username.trim().chars().take(100).collect();
+    let (failed, until) = users::throttle(c, &key)?;
+    if let Some(until) = until.filter(|t| *t > now) {
+        audit(
+            c,
+            actor,
+            "login",
+            ("user", &key),
+            "refused",
+            Some("locked (unknown user)".into()),
+        )?;
+        return Ok(Attempt::Failed(locked(until, now)));
+    }
+    let _ = verify_password(password, dummy_hash());
+    let failed = failed + 1;
+    let lock = (failed >= user::MAX_FAILED_LOGINS).then_some(now + user::LOCKOUT_SECONDS);
+    users::record_unknown_failure(c, &key, if lock.is_some() { 0 } else { failed }, lock, now)?;
+    let detail = if lock.is_some() {
+        "unknown user; name locked"
+    } else {
+        "unknown user"
+    };
+    audit(
+        c,
+        actor,
+        "login",
+        ("user", &key),
+        "failure",
+        Some(detail.into()),
+    )?;
+    Ok(Attempt::Failed(bad_credentials()))
+}
+
 impl App {
     /// Signs in with user name, password and, for an account with a second
     /// factor, the TOTP code. Wrong passwords and wrong codes are counted;
@@ -193,59 +249,101 @@ impl App {
                 address: address.clone(),
             };
             let Some(u) = users::by_username(c, username.trim())? else {
-                // Spend the same time as a real check, so timing does not tell
-                // which user names exist.
-                let _ = verify_password(password, dummy_hash());
-                audit(c, &anonymous, "login", ("user", username), "failure", Some("unknown user".into()))?;
-                return Ok(Attempt::Failed(bad_credentials()));
+                return unknown_user(c, &anonymous, username, password, now);
             };
-            let actor = Actor { user_id: Some(u.id), ..anonymous };
+            let actor = Actor {
+                user_id: Some(u.id),
+                ..anonymous
+            };
             if let Some(until) = u.locked_until.filter(|t| *t > now) {
-                audit(c, &actor, "login", ("user", &u.username), "refused", Some("locked".into()))?;
-                let minutes = (until - now + 59) / 60;
-                return Ok(Attempt::Failed(AppError::Locked(Msg::new(
-                    "locked",
-                    format!("连续登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试"),
-                    format!("too many failed sign-ins: the account is locked, try again in {minutes} minutes"),
-                ))));
-            }
-            if !u.active {
-                audit(c, &actor, "login", ("user", &u.username), "refused", Some("inactive".into()))?;
-                return Ok(Attempt::Failed(bad_credentials()));
+                audit(
+                    c,
+                    &actor,
+                    "login",
+                    ("user", &u.username),
+                    "refused",
+                    Some("locked".into()),
+                )?;
+                return Ok(Attempt::Failed(locked(until, now)));
             }
             // A wrong password and a wrong code count alike toward the lock.
             let failure = |c: &mut dyn Conn, why: &str, error: AppError| -> Result<Attempt> {
                 let failed = u.failed_logins + 1;
-                let lock = (failed >= user::MAX_FAILED_LOGINS).then_some(now + user::LOCKOUT_SECONDS);
+                let lock =
+                    (failed >= user::MAX_FAILED_LOGINS).then_some(now + user::LOCKOUT_SECONDS);
                 users::record_failure(c, u.id, if lock.is_some() { 0 } else { failed }, lock)?;
-                let detail = if lock.is_some() { format!("{why}; account locked") } else { why.to_string() };
-                audit(c, &actor, "login", ("user", &u.username), "failure", Some(detail))?;
+                let detail = if lock.is_some() {
+                    format!("{why}; account locked")
+                } else {
+                    why.to_string()
+                };
+                audit(
+                    c,
+                    &actor,
+                    "login",
+                    ("user", &u.username),
+                    "failure",
+                    Some(detail),
+                )?;
                 Ok(Attempt::Failed(error))
             };
             if !verify_password(password, &u.password_hash) {
                 return failure(c, "wrong password", bad_credentials());
             }
+            // Checked after the password, and counted like a wrong one, so an
+            // inactive account answers exactly as an unknown name does.
+            if !u.active {
+                return failure(c, "inactive", bad_credentials());
+            }
             if u.demo && !policy.demo_mode {
-                audit(c, &actor, "login", ("user", &u.username), "refused", Some("demo account outside --demo".into()))?;
+                audit(
+                    c,
+                    &actor,
+                    "login",
+                    ("user", &u.username),
+                    "refused",
+                    Some("demo account outside --demo".into()),
+                )?;
                 return Ok(Attempt::Failed(demo_refused()));
             }
             if u.role.is_none() || u.scope().is_none() {
-                audit(c, &actor, "login", ("user", &u.username), "refused", Some("no role or scope".into()))?;
+                audit(
+                    c,
+                    &actor,
+                    "login",
+                    ("user", &u.username),
+                    "refused",
+                    Some("no role or scope".into()),
+                )?;
                 return Ok(Attempt::Failed(no_role()));
             }
             if let Some(sealed) = &u.totp_secret {
                 let code = totp_code.map(str::trim).unwrap_or("");
                 if code.is_empty() {
-                    audit(c, &actor, "login", ("user", &u.username), "refused", Some("second factor missing".into()))?;
+                    audit(
+                        c,
+                        &actor,
+                        "login",
+                        ("user", &u.username),
+                        "refused",
+                        Some("second factor missing".into()),
+                    )?;
                     return Ok(Attempt::Failed(AppError::Unauthorized(Msg::new(
                         "totp_required",
                         "请输入身份验证器显示的 6 位动态口令",
                         "enter the 6-digit code your authenticator app shows",
                     ))));
                 }
-                let secret = Zeroizing::new(keys.open_any(totp::AAD_SECRET, sealed).map(|(p, _)| p).map_err(|m| {
-                    AppError::Store(dingdian_store::StoreError::Db(format!("TOTP secret of {}: {}", u.username, m.en)))
-                })?);
+                let secret = Zeroizing::new(
+                    keys.open_any(totp::AAD_SECRET, sealed)
+                        .map(|(p, _)| p)
+                        .map_err(|m| {
+                            AppError::Store(dingdian_store::StoreError::Db(format!(
+                                "TOTP secret of {}: {}",
+                                u.username, m.en
+                            )))
+                        })?,
+                );
                 match totp::verify(&secret, code, now, u.totp_last_step) {
                     Some(step) => users::set_totp_step(c, u.id, Some(step))?,
                     None => {
@@ -264,14 +362,36 @@ impl App {
             users::record_success(c, u.id)?;
             let token = random_token();
             let csrf_token = random_token();
-            sessions::insert(c, &token_hash(&token), u.id, kind.as_str(), &csrf_token, address.as_deref(), now)?;
+            sessions::insert(
+                c,
+                &token_hash(&token),
+                u.id,
+                kind.as_str(),
+                &csrf_token,
+                address.as_deref(),
+                now,
+            )?;
             let restriction = Restriction::of(&u, now, policy);
             let detail = match restriction {
                 Some(r) => format!("{}; restricted: {}", kind.as_str(), r.code()),
                 None => kind.as_str().to_string(),
             };
-            audit(c, &actor, "login", ("user", &u.username), "success", Some(detail))?;
-            Ok(Attempt::Ok(Box::new(SignedIn { token, csrf_token, user: u, restriction })))
+            audit(
+                c,
+                &actor,
+                "login",
+                ("user", &u.username),
+                "success",
+                Some(detail),
+            )?;
+            let password_reset = users::password_reset(c, u.id)?;
+            Ok(Attempt::Ok(Box::new(SignedIn {
+                token,
+                csrf_token,
+                user: u,
+                restriction,
+                password_reset,
+            })))
         })?;
         match attempt {
             Attempt::Ok(s) => Ok(*s),

@@ -631,6 +631,9 @@ impl App {
         reason: Option<&str>,
     ) -> Result<PlanStatus> {
         actor.require(Action::ReadPlans)?;
+        // Permission first: a role that takes no step of the workflow, or
+        // none into this status, is refused whatever the plan's state.
+        require_workflow_role(actor)?;
         let Some(to) = PlanStatus::parse(to.trim()) else {
             return Err(AppError::invalid(
                 "to",
@@ -640,6 +643,21 @@ impl App {
                 "is not a known plan status",
             ));
         };
+        if let Some(t) = plan::TRANSITIONS.iter().find(|t| t.to == to)
+            && !plan::TRANSITIONS
+                .iter()
+                .any(|t| t.to == to && t.role == actor.role)
+        {
+            return Err(AppError::Forbidden(Msg::new(
+                "forbidden",
+                format!("只有“{}”可以将方案转为“{}”", t.role.zh(), to.zh()),
+                format!(
+                    "only the {} role may move a plan to {}",
+                    t.role.as_str(),
+                    to.as_str()
+                ),
+            )));
+        }
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
         if let Some(r) = reason.filter(|r| r.starts_with(plan::SYSTEM_REASON_PREFIX)) {
             return Err(AppError::invalid(
@@ -1052,6 +1070,8 @@ impl App {
         bytes: &[u8],
         encoding: Encoding,
     ) -> Result<usize> {
+        // Permission before the file is read.
+        actor.require(Action::EditPlans)?;
         let table = tabular::read(file_name, bytes, encoding)?;
         let map = ColumnMap::new(&table.headers, PAIRING_COLUMNS, false)?;
         self.store.write(|c| {
@@ -1120,4 +1140,20 @@ impl App {
             Ok(accepted.len())
         })
     }
+}
+
+/// Refuses (403) a role that takes no step of the plan workflow at all.
+pub fn require_workflow_role(actor: &Actor) -> Result<()> {
+    actor.require(Action::ReadPlans)?;
+    if plan::TRANSITIONS.iter().any(|t| t.role == actor.role) {
+        return Ok(());
+    }
+    Err(AppError::Forbidden(Msg::new(
+        "forbidden",
+        format!("角色“{}”不能改变方案状态", actor.role.zh()),
+        format!(
+            "the role {} may not move a plan along the workflow",
+            actor.role.as_str()
+        ),
+    )))
 }

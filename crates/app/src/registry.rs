@@ -1534,18 +1534,49 @@ impl App {
             .read(|c| reg::find_by_index(c, &actor.scope, &indexes))?)
     }
 
-    /// The registry of a year in the import format (ID numbers in full:
-    /// entitled roles only, audited).
+    /// The registry of a year in the import format, ID numbers in full:
+    /// the operator at the server (`dingdian export registry`).
     pub fn export_registry(&self, actor: &Actor, year: i32, area: Option<&str>) -> Result<Table> {
+        self.export_registry_for(actor, year, area, None)
+    }
+
+    /// The registry of a year in the import format, ID numbers in full,
+    /// audited with the reason. A signed-in user may export only as a county
+    /// officer, only its own county, and only giving a reason; the operator
+    /// at the server (no user) may export any area.
+    pub fn export_registry_for(
+        &self,
+        actor: &Actor,
+        year: i32,
+        area: Option<&str>,
+        reason: Option<&str>,
+    ) -> Result<Table> {
         actor.require(Action::RevealIdNumbers)?;
-        if let Some(c) = actor.scope.county()
-            && !area.is_some_and(|a| a.starts_with(c))
-        {
+        let own_county = actor
+            .scope
+            .county()
+            .is_some_and(|c| area.is_some_and(|a| a.starts_with(c)));
+        if actor.user_id.is_some() && !own_county {
             return Err(AppError::Forbidden(Msg::new(
                 "outside_scope",
-                "只能导出本县的数据",
-                "you may export only your own county",
+                "带完整证件号码的批量导出只能由县级用户导出本县的数据",
+                "a bulk export with full ID numbers is only a county officer's export of its own county",
             )));
+        }
+        let reason: String = reason
+            .unwrap_or("")
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(200)
+            .collect();
+        if actor.user_id.is_some() && reason.trim().is_empty() {
+            return Err(AppError::invalid(
+                "reason",
+                "",
+                "reason_required",
+                "导出完整证件号码须说明理由",
+                "exporting full ID numbers needs a reason",
+            ));
         }
         let rows = self.store.read(|c| reg::export_rows(c, year, area))?;
         let keys = self.keys();
@@ -1596,7 +1627,11 @@ impl App {
                 "registry.export",
                 ("registry", &format!("{year}/{}", area.unwrap_or("*"))),
                 "success",
-                Some(format!("{} members", out.len())),
+                Some(if reason.trim().is_empty() {
+                    format!("{} members", out.len())
+                } else {
+                    format!("{} members; reason: {}", out.len(), reason.trim())
+                }),
             )
         })?;
         let columns = if extended {
@@ -1685,7 +1720,9 @@ pub fn table_bytes(name: &str, t: &Table) -> Result<Vec<u8>> {
 
 impl App {
     /// Households of a page with their members (for the API): ID numbers
-    /// masked unless the role is entitled, one audit record per disclosure.
+    /// always masked, whatever the role. A list never discloses numbers in
+    /// bulk; the full numbers of one household are shown only through
+    /// [`household_card`](Self::household_card), with a reason, audited.
     pub fn household_pages(
         &self,
         actor: &Actor,
@@ -1693,42 +1730,27 @@ impl App {
         page: Page,
     ) -> Result<(Vec<HouseholdCard>, i64)> {
         actor.require(Action::ReadRegistry)?;
-        let full = actor.role.may(Action::RevealIdNumbers);
         let keys = self.keys();
-        let (cards, total) = self.store.read(|c| -> Result<_> {
+        self.store.read(|c| -> Result<_> {
             let (rows, total) = reg::households(c, &actor.scope, f, page)?;
             let mut cards = Vec::with_capacity(rows.len());
             for (h, n) in &rows {
                 let (_, members) =
                     reg::household_members(c, &actor.scope, h.year, &h.household_code)?
                         .unwrap_or((h.clone(), Vec::new()));
-                let members = member_views(keys, &members, full)?;
                 cards.push(HouseholdCard {
                     household: view(h, *n),
-                    members,
+                    members: member_views(keys, &members, false)?,
                     timeline: Vec::new(),
                     timeline_heads: Vec::new(),
-                    id_numbers_in_full: full,
-                    may_reveal: false,
+                    id_numbers_in_full: false,
+                    may_reveal: actor.role.may(Action::RevealIdNumbers),
                 });
             }
             Ok((cards, total))
         })?;
         if f.head_name_index.is_some() {
             self.audit_name_search(actor, total)?;
-        }
-        if full && !cards.is_empty() {
-            let n: usize = cards.iter().map(|c| c.members.len()).sum();
-            self.store.write(|c| {
-                audit(
-                    c,
-                    actor,
-                    "registry.disclose",
-                    ("households", &format!("{:?}", f.area)),
-                    "success",
-                    Some(format!("{n} ID numbers shown in full")),
-                )
-            })?;
         }
         Ok((cards, total))
     }

@@ -210,7 +210,9 @@ fn returning_needs_a_reason(db: &TestDb) {
 }
 
 /// Tries every target that is not legal from the plan's status, as both
-/// the office and the reviewer: each is a Conflict and nothing changes.
+/// the office and the reviewer: Forbidden when another role takes the steps
+/// into that status (this one may not make it at all, whatever the plan's
+/// state), else a Conflict; nothing changes.
 fn assert_only_legal_steps(app: &App, id: i64, office: &Actor, reviewer: &Actor) {
     let from = status(app, id);
     let before = transitions(app, id);
@@ -220,10 +222,18 @@ fn assert_only_legal_steps(app: &App, id: i64, office: &Actor, reviewer: &Actor)
             continue;
         }
         for actor in [office, reviewer] {
-            expect_conflict(
-                app.transition_plan(actor, id, to.as_str(), Some("reason")),
-                "illegal_transition",
-            );
+            let r = app.transition_plan(actor, id, to.as_str(), Some("reason"));
+            let steps_into = |who: Option<dingdian_core::role::Role>| {
+                dingdian_core::plan::TRANSITIONS
+                    .iter()
+                    .any(|t| t.to == to && who.is_none_or(|r| t.role == r))
+            };
+            // `superseded` is never pressed: illegal for everyone.
+            if steps_into(Some(actor.role)) || !steps_into(None) {
+                expect_conflict(r, "illegal_transition");
+            } else {
+                expect_forbidden(r);
+            }
             tried += 1;
         }
         assert_eq!(
@@ -312,6 +322,11 @@ fn a_role_without_the_button_is_forbidden(db: &TestDb) {
     refused(&unit_user, "consultation");
     refused(&inspector, "consultation");
     refused(&auditor, "consultation");
+    // A step that is illegal from here and not the caller's to take at all
+    // is refused by role (403), not reported as a conflict (409).
+    refused(&office, "approved");
+    refused(&unit_user, "approved");
+    refused(&unit_user, "returned");
     walk(&app, id, &[(&office, "consultation")]);
     refused(&unit_user, "submitted");
     refused(&reviewer, "submitted");

@@ -22,6 +22,8 @@ both_backends!(
     auditor_is_forbidden_from_business_data,
     office_reviewer_and_inspector_see_everything,
     feedback_only_by_a_unit_in_consultation_on_plans_it_sees,
+    a_bulk_export_in_full_is_a_county_officers_own_county_with_a_reason,
+    permission_comes_before_the_file_is_read,
 );
 
 /// Three units and three plans:
@@ -400,4 +402,109 @@ fn feedback_only_by_a_unit_in_consultation_on_plans_it_sees(db: &TestDb) {
     );
     assert!(!app.plan_detail(&u1, p[0]).unwrap().can_give_feedback);
     assert_eq!(feedback_rows(), 3);
+}
+
+/// The registry with ID numbers in full leaves in bulk only as a county
+/// officer's export of its own county, with a reason that the audit log
+/// keeps; the operator at the server (`dingdian export registry`) too.
+fn a_bulk_export_in_full_is_a_county_officers_own_county_with_a_reason(db: &TestDb) {
+    let app = open(db);
+    let first = "62302319700101011";
+    let id = format!(
+        "{first}{}",
+        dingdian_core::registry::check_digit(first).unwrap()
+    );
+    let file = format!(
+        "年度,村级区划代码,户编号,证件号码,姓名,与户主关系,人均纯收入,脱贫状态,识别年度,脱贫年度,主要致贫原因\n\
+         2014,623023100200,H1,{id},王建国,户主,2000,未脱贫,2014,,因病\n"
+    );
+    app.import_registry(
+        &office(),
+        "r.csv",
+        file.as_bytes(),
+        dingdian_app::registry::ImportOptions::default(),
+        &|_, _, _| {},
+    )
+    .unwrap();
+    let county = user(&app, "zhouqu1", "county", None, Some(ZHOUQU));
+    let other = user(&app, "xingtang1", "county", None, Some("130125"));
+    let office_user = user(&app, "office1", "office", None, None);
+    let inspector = user(&app, "inspector1", "inspector", None, None);
+    // Not the county's own: refused, whoever asks.
+    expect_forbidden(app.export_registry_for(&office_user, 2014, Some(ZHOUQU), Some("核查")));
+    expect_forbidden(app.export_registry_for(&office_user, 2014, None, Some("核查")));
+    expect_forbidden(app.export_registry_for(&other, 2014, Some(ZHOUQU), Some("核查")));
+    expect_forbidden(app.export_registry_for(&county, 2014, None, Some("核查")));
+    expect_forbidden(app.export_registry_for(&inspector, 2014, Some(ZHOUQU), Some("核查")));
+    // Its own county, but no reason.
+    expect_invalid(
+        app.export_registry_for(&county, 2014, Some(ZHOUQU), Some("  ")),
+        "reason",
+        "reason_required",
+    );
+    expect_invalid(
+        app.export_registry(&county, 2014, Some(ZHOUQU)),
+        "reason",
+        "reason_required",
+    );
+    let t = app
+        .export_registry_for(&county, 2014, Some(ZHOUQU), Some("年度复核"))
+        .unwrap();
+    assert_eq!(t.rows.len(), 1);
+    assert!(t.rows[0].1.contains(&id), "in full");
+    let (records, _) = app
+        .store
+        .read(|c| dingdian_store::audit::list(c, Some("registry.export"), Page::all()))
+        .unwrap();
+    assert!(
+        records
+            .iter()
+            .any(|r| r.username.as_deref() == Some("zhouqu1")
+                && r.detail.as_deref().is_some_and(|d| d.contains("年度复核"))),
+        "audited with its reason"
+    );
+    // The operator at the server exports any area.
+    assert_eq!(
+        app.export_registry(&office(), 2014, None)
+            .unwrap()
+            .rows
+            .len(),
+        1
+    );
+}
+
+/// A role that may not import is refused (403) before its file is read: a
+/// file that is not even CSV gets Forbidden, not a complaint about it.
+fn permission_comes_before_the_file_is_read(db: &TestDb) {
+    let app = open(db);
+    county_list(&app);
+    let plan = app
+        .create_plan(
+            &office(),
+            &dingdian_app::plans::PlanInput {
+                name: "导入方案".into(),
+                kind: "overall".into(),
+                county_list: LIST.into(),
+                period_start: "2021-01-01".into(),
+                period_end: "2025-12-31".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let reviewer = user(&app, "reviewer1", "reviewer", None, None);
+    let garbage: &[u8] = b"\x00\x01 not a table";
+    let enc = dingdian_app::tabular::Encoding::Auto;
+    expect_forbidden(app.import_pairings(&reviewer, plan, "p.txt", garbage, enc));
+    expect_forbidden(app.import_units(&reviewer, "u.txt", garbage, enc));
+    expect_forbidden(app.import_statistics(
+        &reviewer,
+        "s.txt",
+        garbage,
+        dingdian_app::registry::ImportOptions::default(),
+    ));
+    // The office, who may, hears about the file instead.
+    assert!(matches!(
+        app.import_pairings(&office(), plan, "p.txt", garbage, enc),
+        Err(dingdian_app::AppError::Invalid(_))
+    ));
 }

@@ -204,13 +204,16 @@ fn demo_prints_the_second_factor_of_its_accounts(db: &TestDb) {
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let lines = otpauth_lines(&o);
     let secret = dingdian_app::demo::DEMO_TOTP_SECRET;
-    for user in ["admin", "security", "auditor", "office", "reviewer"] {
+    // The county officer sees ID numbers in full: it needs one too.
+    for user in [
+        "admin", "security", "auditor", "office", "reviewer", "zhouqu",
+    ] {
         let want = format!("otpauth://totp/dingdian:{user}?secret={secret}&issuer=dingdian");
         assert!(lines.contains(&want), "{want} in {lines:?}");
     }
     assert_eq!(
         lines.len(),
-        5,
+        6,
         "the other demo accounts have none: {lines:?}"
     );
 }

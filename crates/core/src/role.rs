@@ -100,13 +100,18 @@ impl Role {
     }
 
     /// Sign-in needs a TOTP code (MLPS level 3: two factors for the
-    /// administrators and for the roles that decide plans). Other roles
-    /// may enrol one.
+    /// administrators, for the roles that decide plans and for every role
+    /// that may see ID numbers in full). Other roles may enrol one.
     pub fn requires_second_factor(self) -> bool {
         matches!(
             self,
-            Role::Admin | Role::Security | Role::Auditor | Role::Office | Role::Reviewer
-        )
+            Role::Admin
+                | Role::Security
+                | Role::Auditor
+                | Role::Office
+                | Role::Reviewer
+                | Role::County
+        ) || self.may(Action::RevealIdNumbers)
     }
 
     /// May this role do this action at all? (Scope limits *which* records.)
@@ -252,7 +257,7 @@ mod tests {
     }
 
     #[test]
-    fn the_administrators_office_and_reviewer_need_a_second_factor() {
+    fn the_administrators_office_reviewer_and_county_need_a_second_factor() {
         let required: Vec<Role> = ALL_ROLES
             .into_iter()
             .filter(|r| r.requires_second_factor())
@@ -264,9 +269,21 @@ mod tests {
                 Role::Security,
                 Role::Auditor,
                 Role::Office,
-                Role::Reviewer
+                Role::Reviewer,
+                Role::County
             ]
         );
+    }
+
+    #[test]
+    fn every_role_that_sees_id_numbers_in_full_needs_a_second_factor() {
+        for r in ALL_ROLES
+            .into_iter()
+            .filter(|r| r.may(Action::RevealIdNumbers))
+        {
+            assert!(r.requires_second_factor(), "{r:?}");
+        }
+        assert!(Role::County.requires_second_factor());
     }
 
     #[test]

@@ -137,18 +137,34 @@ pub struct Unit {
 }
 
 /// The fields of a unit as entered in a form, an import row or the API.
+/// A `null` reads as an empty field, so the record `GET /units/{id}`
+/// answers (with `null` for the fields not given) can be sent back whole.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct UnitInput {
+    #[serde(deserialize_with = "null_as_empty")]
     pub name: String,
+    #[serde(deserialize_with = "null_as_empty")]
     pub kind: String,
+    #[serde(deserialize_with = "null_as_empty")]
     pub leader: String,
+    #[serde(deserialize_with = "null_as_empty")]
     pub department: String,
+    #[serde(deserialize_with = "null_as_empty")]
     pub contact_name: String,
+    #[serde(deserialize_with = "null_as_empty")]
     pub contact_phone: String,
+    #[serde(deserialize_with = "null_as_empty")]
     pub contact_email: String,
+    #[serde(deserialize_with = "null_as_empty")]
     pub address: String,
+    #[serde(deserialize_with = "null_as_empty")]
     pub note: String,
+}
+
+/// A text field that may be `null` (read as empty).
+fn null_as_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Option::<String>::deserialize(d).map(Option::unwrap_or_default)
 }
 
 /// A validated unit, ready to store.

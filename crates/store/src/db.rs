@@ -218,6 +218,10 @@ impl dyn Conn + '_ {
     }
 }
 
+/// How long a request waits for a database connection before it fails:
+/// when the database is down, an answer within seconds, not a hang.
+pub const CONNECTION_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// A page of a list: 1-based page number and size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Page {
@@ -305,6 +309,11 @@ impl Store {
             reference::load_if_empty(c)
         })?;
         Ok(store)
+    }
+
+    /// Whether the database answers: one trivial query (the health check).
+    pub fn ping(&self) -> Result<()> {
+        self.read(|c| c.query("SELECT 1", &[]).map(|_| ()))
     }
 
     pub fn backend(&self) -> Backend {

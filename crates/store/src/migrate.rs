@@ -25,6 +25,7 @@ const SQLITE: &[(i64, &str)] = &[
         9,
         include_str!("../migrations/sqlite/0009_job_errors_omitted.sql"),
     ),
+    (10, include_str!("../migrations/sqlite/0010_access.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (
@@ -57,6 +58,7 @@ const POSTGRES: &[(i64, &str)] = &[
         9,
         include_str!("../migrations/postgres/0009_job_errors_omitted.sql"),
     ),
+    (10, include_str!("../migrations/postgres/0010_access.sql")),
 ];
 
 /// Steps in Rust that run right after a migration's SQL, in the same

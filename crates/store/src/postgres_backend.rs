@@ -13,10 +13,16 @@ use std::str::FromStr;
 pub type Manager = PostgresConnectionManager<NoTls>;
 
 pub fn pool(url: &str) -> Result<r2d2::Pool<Manager>> {
-    let config = postgres::Config::from_str(url)
+    let mut config = postgres::Config::from_str(url)
         .map_err(|e| StoreError::Config(format!("bad PostgreSQL URL: {e}")))?;
+    // A server that is down or unreachable fails a request within seconds
+    // instead of holding it (r2d2's default wait is 30 s).
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(crate::db::CONNECTION_TIMEOUT);
+    }
     r2d2::Pool::builder()
         .max_size(16)
+        .connection_timeout(crate::db::CONNECTION_TIMEOUT)
         .build(PostgresConnectionManager::new(config, NoTls))
         .map_err(|e| StoreError::Db(format!("cannot connect to PostgreSQL: {e}")))
 }

@@ -213,3 +213,76 @@ pub fn reseal_secrets(
     )?;
     Ok(())
 }
+
+/// Failed sign-ins under a user name that names no account: the count and
+/// the lock, as an account keeps its own.
+pub fn throttle(c: &mut dyn Conn, username: &str) -> Result<(i64, Option<i64>)> {
+    Ok(c.query_one(
+        "SELECT failed_logins, locked_until FROM login_throttle WHERE username = ?",
+        params![username],
+    )?
+    .map(|r| (r.i64(0), r.opt_i64(1)))
+    .unwrap_or((0, None)))
+}
+
+/// Records a failed sign-in under an unknown user name (the count and the
+/// lock, as [`record_failure`] does for an account), and forgets the
+/// names whose lock has run out.
+pub fn record_unknown_failure(
+    c: &mut dyn Conn,
+    username: &str,
+    failed: i64,
+    locked_until: Option<i64>,
+    now: i64,
+) -> Result<()> {
+    c.execute(
+        "DELETE FROM login_throttle WHERE locked_until IS NOT NULL AND locked_until <= ?",
+        params![now],
+    )?;
+    c.execute(
+        "INSERT INTO login_throttle (username, failed_logins, locked_until) VALUES (?, ?, ?) \
+         ON CONFLICT (username) DO UPDATE SET failed_logins = excluded.failed_logins, locked_until = excluded.locked_until",
+        params![username, failed, locked_until],
+    )?;
+    Ok(())
+}
+
+/// Remembers who reset the account's password and when, until its owner
+/// changes it (`None` forgets it).
+pub fn set_password_reset(c: &mut dyn Conn, id: i64, by: Option<(&str, i64)>) -> Result<()> {
+    c.execute(
+        "UPDATE users SET password_reset_by = ?, password_reset_at = ? WHERE id = ?",
+        params![by.map(|b| b.0), by.map(|b| b.1), id],
+    )?;
+    Ok(())
+}
+
+/// Who reset the account's password and when, if its owner has not
+/// changed it since.
+pub fn password_reset(c: &mut dyn Conn, id: i64) -> Result<Option<(String, i64)>> {
+    Ok(c.query_one(
+        "SELECT password_reset_by, password_reset_at FROM users WHERE id = ?",
+        params![id],
+    )?
+    .and_then(|r| Some((r.opt_str(0)?, r.opt_i64(1)?))))
+}
+
+/// Removes the account's second factor (and any enrolment in progress):
+/// its owner enrols a new one at the next sign-in.
+pub fn clear_totp(c: &mut dyn Conn, id: i64) -> Result<()> {
+    c.execute(
+        "UPDATE users SET totp_secret = NULL, totp_pending = NULL, totp_last_step = NULL WHERE id = ?",
+        params![id],
+    )?;
+    Ok(())
+}
+
+/// Gives the account a second factor issued by the security administrator
+/// (sealed), not yet used: no step accepted so far.
+pub fn issue_totp(c: &mut dyn Conn, id: i64, sealed: Vec<u8>) -> Result<()> {
+    c.execute(
+        "UPDATE users SET totp_secret = ?, totp_pending = NULL, totp_last_step = NULL WHERE id = ?",
+        params![sealed, id],
+    )?;
+    Ok(())
+}

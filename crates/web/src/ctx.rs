@@ -175,6 +175,12 @@ pub struct ApiCtx {
 }
 
 impl ApiCtx {
+    /// Refuses (403) a role that may not do `action` at all: checked before
+    /// the query or the body is read, so permission comes before validation.
+    pub fn require(&self, action: dingdian_core::role::Action) -> Result<(), ApiError> {
+        self.actor.require(action).map_err(|e| self.err(e))
+    }
+
     pub fn err(&self, error: AppError) -> ApiError {
         ApiError {
             error,

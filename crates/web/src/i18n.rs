@@ -1290,6 +1290,28 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "本文件有 {n} 个证件号码本年度已在其他县登记，已标记并记入审计日志，由扶贫办核实处理",
         "{n} ID numbers of this file are already registered in other counties this year: the file is flagged in the audit log for the office to resolve",
     ),
+    // issue 9: access and API hardening
+    (
+        "reset_second_factor",
+        "重置动态口令",
+        "Reset the second factor",
+    ),
+    (
+        "reset_second_factor_hint",
+        "手机丢失或更换时使用：旧的动态口令随即失效。必须使用动态口令的角色会立即得到新口令（显示在本页），请当面交给账号本人；其他角色的动态口令被解除。",
+        "For a lost or replaced phone: the old one stops working. A role that needs a second factor gets a new one at once (shown on this page): hand it to the account's owner in person. For other roles it is removed.",
+    ),
+    ("done_totp_reset", "动态口令已重置", "Second factor reset"),
+    (
+        "issued_second_factor",
+        "发放的动态口令",
+        "Issued second factor",
+    ),
+    (
+        "issued_second_factor_hint",
+        "此角色必须使用动态口令。请把下面这一行（或其中 secret= 之后的部分）当面交给账号本人，添加到身份验证器；本人首次用它登录后，这里不再显示。",
+        "This role needs a second factor. Hand the line below (or the part after secret=) to the account's owner in person, to add to an authenticator app; it is no longer shown once the owner has signed in with it.",
+    ),
 ];
 
 pub fn t(lang: &str, key: &str) -> String {

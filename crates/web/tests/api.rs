@@ -19,6 +19,10 @@ both_backends!(
     areas_filter_by_level_key_flag_and_province,
     plan_fields_workflow_coverage_and_pairing_filters,
     bad_input_is_422_naming_the_field_in_the_callers_language,
+    paging_outside_its_range_is_422_on_every_list_route,
+    a_unit_as_read_is_written_back_and_permission_comes_before_input,
+    a_transition_the_role_may_not_make_is_403_not_409,
+    health_reports_the_database,
 );
 
 /// `/plans/{id}` with the placeholders filled in.
@@ -190,7 +194,7 @@ fn every_route_but_login_health_and_openapi_needs_a_token(db: &TestDb) {
 
     let r = web.api("get", "/health", None, None);
     r.expect(200);
-    assert_eq!(r.json(), json!({ "status": "ok" }));
+    assert_eq!(r.json(), json!({ "status": "ok", "database": "ok" }));
     assert!(
         r.header("content-type")
             .unwrap()
@@ -416,11 +420,11 @@ fn lists_have_items_and_total_and_honour_paging(db: &TestDb) {
     let pr = web.get(&format!("/pairings?plan={plan}&per_page=3"), &token);
     assert_eq!(pr.json()["total"], 4);
     assert_eq!(pr.json()["items"].as_array().unwrap().len(), 3);
-    // per_page is capped, not an error; a bad page number is ignored.
-    let big = web.get("/areas?per_page=100000", &token);
+    // The largest page is 500; anything outside the range is a 422.
+    let big = web.get("/areas?per_page=500", &token);
     big.expect(200);
     assert!(big.json()["items"].as_array().unwrap().len() <= 500);
-    web.get("/units?page=abc", &token).expect(200);
+    web.get("/units?page=abc", &token).expect(422);
 }
 
 fn areas_filter_by_level_key_flag_and_province(db: &TestDb) {
@@ -685,7 +689,12 @@ fn plan_fields_workflow_coverage_and_pairing_filters(db: &TestDb) {
     let r = go(&reviewer, "consultation");
     r.expect(403);
     assert_eq!(r.code(), "forbidden");
+    // Approving is the reviewer's step: the office is refused by role.
     let r = go(&office, "approved");
+    r.expect(403);
+    assert_eq!(r.code(), "forbidden");
+    // The office puts plans in force, but not a draft: illegal.
+    let r = go(&office, "active");
     r.expect(409);
     assert_eq!(r.code(), "illegal_transition");
     let r = go(&office, "finished");
@@ -951,4 +960,174 @@ fn bad_input_is_422_naming_the_field_in_the_callers_language(db: &TestDb) {
         let j = r.json();
         assert!(j["error"]["code"].is_string() && j["error"]["message"].is_string());
     }
+}
+
+/// A token of a role that may call the list route `path`.
+fn list_caller<'a>(path: &str, tokens: &'a [(&str, String)]) -> &'a str {
+    let role = match path {
+        "/users" => "admin",
+        "/audit" => "auditor",
+        _ => "office",
+    };
+    &tokens.iter().find(|(r, _)| *r == role).expect("a caller").1
+}
+
+fn paging_outside_its_range_is_422_on_every_list_route(db: &TestDb) {
+    let web = Web::new(db);
+    let tokens: Vec<(&str, String)> = ["office", "admin", "auditor"]
+        .into_iter()
+        .map(|r| {
+            user(&web.app, &format!("{r}1"), r, None, None);
+            (r, web.direct_token(&format!("{r}1"), PASSWORD))
+        })
+        .collect();
+    let paged: Vec<&str> = dingdian_web::API_ROUTES
+        .iter()
+        .filter(|r| r.method == "get" && r.list && r.query.contains(&"page"))
+        .map(|r| r.path)
+        .collect();
+    assert!(paged.len() >= 8, "{paged:?}");
+    for path in paged {
+        let token = list_caller(path, &tokens);
+        web.get(&format!("{path}?page=1&per_page=500"), token)
+            .expect(200);
+        for (key, value) in [
+            ("page", "-1"),
+            ("page", "0"),
+            ("page", "99999999999999999999"),
+            ("page", "1.5"),
+            ("per_page", "0"),
+            ("per_page", "-1"),
+            ("per_page", "501"),
+            ("per_page", "100000"),
+        ] {
+            let r = web.get(&format!("{path}?{key}={value}"), token);
+            r.expect(422);
+            assert_eq!(r.code(), "invalid", "{path}?{key}={value}");
+            assert_eq!(r.fields(), vec![key], "{path}?{key}={value}");
+            let f = &r.json()["error"]["fields"][0];
+            assert_eq!(f["code"], "bad_parameter", "{path}: {f}");
+            assert!(f["value"].as_str().unwrap().chars().count() <= 20, "{f}");
+        }
+    }
+}
+
+fn a_unit_as_read_is_written_back_and_permission_comes_before_input(db: &TestDb) {
+    let web = Web::new(db);
+    user(&web.app, "office1", "office", None, None);
+    user(&web.app, "admin1", "admin", None, None);
+    user(&web.app, "reviewer1", "reviewer", None, None);
+    let office = web.direct_token("office1", PASSWORD);
+    let admin = web.direct_token("admin1", PASSWORD);
+    let reviewer = web.direct_token("reviewer1", PASSWORD);
+    let id = unit(&web.app, "回写单位");
+    // The record as read, optional fields null, is accepted back whole.
+    let read = web.get(&format!("/units/{id}"), &office);
+    read.expect(200);
+    let body = read.json();
+    assert_eq!(body["leader"], Value::Null, "{body}");
+    let r = web.api(
+        "put",
+        &format!("/units/{id}"),
+        Some(&office),
+        Some(body.clone()),
+    );
+    r.expect(200);
+    assert_eq!(r.json()["name"], "回写单位");
+    assert_eq!(r.json()["leader"], Value::Null);
+    // A role that may not do it gets 403 whatever it sends, never 422.
+    let garbage = Some(b"{\"name\": 42".to_vec());
+    let unit_path = format!("/units/{id}");
+    for (method, path, token) in [
+        ("put", unit_path.as_str(), &admin),
+        ("post", "/units", &admin),
+        ("put", "/areas/623023", &reviewer),
+        ("post", "/plans", &admin),
+        ("post", "/plans/1/transition", &admin),
+        ("post", "/plans/1/pairings", &reviewer),
+        ("post", "/users", &office),
+        ("put", "/users/1/role", &office),
+        ("post", "/users/1/active", &office),
+        ("post", "/users/1/password", &office),
+        ("post", "/imports/statistics?file_name=x.txt", &reviewer),
+        ("post", "/imports/registry?dry_run=maybe", &reviewer),
+    ] {
+        let r = web.api_raw(method, path, Some(token), garbage.clone(), &[]);
+        r.expect(403);
+        assert_eq!(r.code(), "forbidden", "{method} {path}");
+    }
+    for path in ["/units?page=0", "/audit?page=0", "/plans?per_page=0"] {
+        web.get(path, &admin).expect(403);
+    }
+}
+
+fn a_transition_the_role_may_not_make_is_403_not_409(db: &TestDb) {
+    let web = Web::new(db);
+    county_list(&web.app);
+    let u = unit(&web.app, "流程单位");
+    let plan = full_plan(&web.app, "流程方案", u);
+    user(&web.app, "office1", "office", None, None);
+    user(&web.app, "reviewer1", "reviewer", None, None);
+    user(&web.app, "unit1", "unit", Some(u), None);
+    let office = web.direct_token("office1", PASSWORD);
+    let reviewer = web.direct_token("reviewer1", PASSWORD);
+    let unit_t = web.direct_token("unit1", PASSWORD);
+    let path = format!("/plans/{plan}/transition");
+    // Only the reviewer approves: the office asking it of a draft is 403.
+    let r = web.post(&path, &office, json!({ "to": "approved" }));
+    r.expect(403);
+    assert_eq!(r.code(), "forbidden");
+    // A role with no step of the workflow: 403, whatever it asks.
+    for to in ["approved", "consultation", "bogus"] {
+        web.post(&path, &unit_t, json!({ "to": to })).expect(403);
+    }
+    // The reviewer may approve, but not a draft: that is the plan's state.
+    let r = web.post(&path, &reviewer, json!({ "to": "approved" }));
+    r.expect(409);
+    assert_eq!(r.code(), "illegal_transition");
+    // The office may not step from draft to active either, but it may put
+    // approved plans in force: the step is illegal, 409.
+    let r = web.post(&path, &office, json!({ "to": "active" }));
+    r.expect(409);
+    web.post(&path, &office, json!({ "to": "consultation" }))
+        .expect(200);
+}
+
+fn health_reports_the_database(db: &TestDb) {
+    let web = Web::new(db);
+    let r = web.api("get", "/health", None, None);
+    r.expect(200);
+    assert_eq!(r.json(), json!({ "status": "ok", "database": "ok" }));
+    if db.backend == dingdian_testkit::Backend::Sqlite {
+        // Every commit is synced: a power cut loses no committed write.
+        let sync = web
+            .app
+            .store
+            .read(|c| c.query_i64("PRAGMA synchronous", &[]))
+            .unwrap();
+        assert_eq!(sync, 2, "synchronous = FULL");
+        return;
+    }
+    // PostgreSQL stops taking connections to this database and drops the
+    // ones it has: the health check says so instead of "ok".
+    let (base, name) = db.url.rsplit_once('/').unwrap();
+    let mut admin = ::postgres::Client::connect(&format!("{base}/postgres"), ::postgres::NoTls)
+        .expect("connect to the server");
+    admin
+        .batch_execute(&format!(
+            "ALTER DATABASE {name} ALLOW_CONNECTIONS false; \
+             SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+        ))
+        .unwrap();
+    let r = web.api("get", "/health", None, None);
+    r.expect(503);
+    assert_eq!(r.json()["status"], "unavailable");
+    assert_eq!(r.json()["database"], "unavailable");
+    assert_no_sql(&r);
+    admin
+        .batch_execute(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true"))
+        .unwrap();
+    let r = web.api("get", "/health", None, None);
+    r.expect(200);
+    assert_eq!(r.json()["database"], "ok");
 }

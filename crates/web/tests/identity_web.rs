@@ -22,6 +22,11 @@ both_backends!(
     any_user_enrols_a_second_factor_on_my_account,
     demo_accounts_are_refused_without_demo_mode,
     idle_sessions_end_on_pages_and_tokens,
+    an_administrators_password_reset_does_not_open_the_account,
+    a_role_that_needs_a_second_factor_comes_with_one_from_security,
+    only_the_security_administrator_removes_a_second_factor,
+    unknown_names_lock_like_existing_ones,
+    sign_in_sends_only_to_a_path_on_this_site,
 );
 
 fn login(web: &Web, username: &str, totp: Option<&str>) -> Resp {
@@ -531,4 +536,403 @@ fn idle_sessions_end_on_pages_and_tokens(db: &TestDb) {
     let r = web.get("/units", &token);
     r.expect(401);
     assert_eq!(r.code(), "unauthenticated");
+}
+
+/// The attack of issue 9 (finding 18): the administrator resets a county
+/// officer's password, signs in with it and would read full ID numbers.
+/// The reset does not carry past the account's own second factor, and the
+/// owner is told at the next sign-in who reset it and when.
+fn an_administrators_password_reset_does_not_open_the_account(db: &TestDb) {
+    let web = Web::new(db);
+    county_list(&web.app);
+    user(&web.app, "admin1", "admin", None, None);
+    user(&web.app, "county2", "county", None, Some(ZHOUQU));
+    assert!(
+        web.totp("county2").is_some(),
+        "a county officer sees ID numbers in full: it has a second factor"
+    );
+    let admin = web.token("admin1", PASSWORD);
+    let county2 = id_of(&web, "county2");
+    web.post(
+        &format!("/users/{county2}/password"),
+        &admin,
+        json!({ "password": "Taken@2026x" }),
+    )
+    .expect(200);
+    // The administrator knows the password, not the second factor.
+    for code in [None, Some("000000")] {
+        let r = web.api(
+            "post",
+            "/login",
+            None,
+            Some(json!({ "username": "county2", "password": "Taken@2026x", "totp": code })),
+        );
+        r.expect(401);
+    }
+    let mut b = web.browser();
+    let page = b.get("/login");
+    let r = b.post(
+        "/login",
+        &[
+            ("_csrf", &csrf_of(&page.text())),
+            ("username", "county2"),
+            ("password", "Taken@2026x"),
+            ("totp", ""),
+            ("next", "/registry"),
+        ],
+    );
+    r.expect(401);
+    assert!(
+        b.cookie("dd_session").is_none(),
+        "no session without the code"
+    );
+    // The owner signs in with the password and its own code: the page after
+    // sign-in says who reset the password and when, in its language.
+    let mut owner = web.browser();
+    let page = owner.get("/login");
+    let code = web.totp("county2").unwrap();
+    let r = owner.post(
+        "/login",
+        &[
+            ("_csrf", &csrf_of(&page.text())),
+            ("username", "county2"),
+            ("password", "Taken@2026x"),
+            ("totp", &code),
+            ("next", "/registry"),
+        ],
+    );
+    r.expect(303);
+    assert_eq!(r.header("location"), Some("/account"));
+    let html = owner.get("/account").text();
+    let notice = html
+        .split("id=\"password-reset\"")
+        .nth(1)
+        .expect("the notice on the page after sign-in");
+    let notice: String = notice.chars().take(300).collect();
+    assert!(
+        notice.contains("admin1") && notice.contains("重置"),
+        "{notice}"
+    );
+    assert!(
+        notice.contains(&dingdian_core::time::show_ts(time::now_ts())[..10]),
+        "{notice}"
+    );
+    // Through the API too, and until the owner changes the password.
+    let r = web.api(
+        "post",
+        "/login",
+        None,
+        Some(json!({ "username": "county2", "password": "Taken@2026x", "totp": web.totp("county2") })),
+    );
+    r.expect(200);
+    assert_eq!(r.json()["password_reset"]["by"], "admin1");
+    let token = r.json()["token"].as_str().unwrap().to_string();
+    web.post(
+        "/account/password",
+        &token,
+        json!({ "current_password": "Taken@2026x", "new_password": "Mine@2026county" }),
+    )
+    .expect(200);
+    assert!(
+        !owner
+            .get("/account")
+            .text()
+            .contains("id=\"password-reset\"")
+    );
+
+    // An account whose role needs a second factor it has not enrolled: the
+    // administrator may not reset it (that password would enrol one).
+    web.app
+        .create_user(
+            &cli(),
+            &dingdian_app::auth::NewUserInput {
+                username: "county3".into(),
+                display_name: "县级用户三".into(),
+                role: "county".into(),
+                county_code: Some(ZHOUQU.into()),
+                password: PASSWORD.into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let r = web.post(
+        &format!("/users/{}/password", id_of(&web, "county3")),
+        &admin,
+        json!({ "password": "Taken@2026x" }),
+    );
+    r.expect(403);
+    assert_eq!(r.code(), "second_factor_missing");
+    let r = web.api(
+        "post",
+        "/login",
+        None,
+        Some(json!({ "username": "county3", "password": "Taken@2026x" })),
+    );
+    r.expect(401);
+    let (audit, _) = web
+        .app
+        .store
+        .read(|c| {
+            dingdian_store::audit::list(c, Some("user.password_reset"), dingdian_app::Page::all())
+        })
+        .unwrap();
+    assert!(
+        audit
+            .iter()
+            .any(|a| a.outcome == "refused" && a.object_id.as_deref() == Some("county3")),
+        "the refused reset is audited"
+    );
+}
+
+fn only_the_security_administrator_removes_a_second_factor(db: &TestDb) {
+    let web = Web::new(db);
+    county_list(&web.app);
+    for (name, role) in [
+        ("admin1", "admin"),
+        ("security1", "security"),
+        ("auditor1", "auditor"),
+        ("office1", "office"),
+    ] {
+        user(&web.app, name, role, None, None);
+    }
+    user(&web.app, "county2", "county", None, Some(ZHOUQU));
+    let county2 = id_of(&web, "county2");
+    let path = format!("/users/{county2}/second-factor");
+    for who in ["admin1", "auditor1", "office1"] {
+        let t = web.token(who, PASSWORD);
+        web.api("post", &path, Some(&t), None).expect(403);
+    }
+    let security = web.token("security1", PASSWORD);
+    let r = web.api(
+        "post",
+        &format!("/users/{}/second-factor", id_of(&web, "security1")),
+        Some(&security),
+        None,
+    );
+    r.expect(403);
+    assert_eq!(r.code(), "own_account");
+    let r = web.api(
+        "post",
+        &format!("/users/{}/second-factor", id_of(&web, "admin1")),
+        Some(&security),
+        None,
+    );
+    r.expect(403);
+    assert_eq!(r.code(), "admin_duty");
+    let before = web.totp("county2").unwrap();
+    let r = web.api("post", &path, Some(&security), None);
+    r.expect(200);
+    // A county officer needs one: a new one is issued at once, for the
+    // security administrator to hand over; the old one no longer works.
+    assert_eq!(r.json()["second_factor"], true);
+    let line = r.json()["otpauth"]
+        .as_str()
+        .expect("a new line")
+        .to_string();
+    let r = login(&web, "county2", Some(&before));
+    r.expect(401);
+    let b32 = line
+        .split("secret=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap();
+    let secret = totp::base32_decode(b32).unwrap();
+    let r = login(
+        &web,
+        "county2",
+        Some(&totp::code_at(&secret, time::now_ts())),
+    );
+    r.expect(200);
+    assert_eq!(r.json()["restriction"], json!(null));
+    // An inspector's optional second factor is removed instead.
+    user(&web.app, "inspector2", "inspector", None, None);
+    let i2 = id_of(&web, "inspector2");
+    web.app
+        .store
+        .write(|c: &mut dyn Conn| {
+            dingdian_store::users::issue_totp(
+                c,
+                i2,
+                web.app
+                    .key()
+                    .seal([7; 12], totp::AAD_SECRET, b"0123456789abcdefghij"),
+            )
+        })
+        .unwrap();
+    let r = web.api(
+        "post",
+        &format!("/users/{i2}/second-factor"),
+        Some(&security),
+        None,
+    );
+    r.expect(200);
+    assert_eq!(r.json()["second_factor"], false);
+    assert_eq!(r.json()["otpauth"], json!(null));
+    login(&web, "inspector2", None).expect(200);
+    // The security administrator's page offers it; the administrator's not.
+    user(&web.app, "county4", "county", None, Some(ZHOUQU));
+    let c4 = id_of(&web, "county4");
+    let old = web.totp("county4").unwrap();
+    let mut sb = web.browser();
+    sb.sign_in("security1", PASSWORD);
+    let page = sb.get(&format!("/users/{c4}"));
+    assert!(unescape(&page.text()).contains(&format!("/users/{c4}/second-factor")));
+    let csrf = csrf_of(&page.text());
+    sb.post(&format!("/users/{c4}/second-factor"), &[("_csrf", &csrf)])
+        .expect(303);
+    let page = unescape(&sb.get(&format!("/users/{c4}")).text());
+    assert!(
+        page.contains("otpauth://totp/dingdian:county4?secret="),
+        "shown to hand over"
+    );
+    let r = login(&web, "county4", Some(&old));
+    r.expect(401);
+    let mut ab = web.browser();
+    ab.sign_in("admin1", PASSWORD);
+    let page = unescape(&ab.get(&format!("/users/{county2}")).text());
+    assert!(
+        page.contains("/password\""),
+        "the administrator's own forms are there"
+    );
+    assert!(!page.contains("/second-factor\""), "not this one");
+}
+
+/// Five failures lock a name whether or not an account has it: the same
+/// answers in the same order, so the lockout does not tell which exist.
+fn unknown_names_lock_like_existing_ones(db: &TestDb) {
+    let web = Web::new(db);
+    user(&web.app, "victim", "inspector", None, None);
+    web.app
+        .create_user(
+            &cli(),
+            &dingdian_app::auth::NewUserInput {
+                username: "gone".into(),
+                role: "inspector".into(),
+                password: PASSWORD.into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let gone = id_of(&web, "gone");
+    web.app
+        .store
+        .write(|c: &mut dyn Conn| {
+            c.execute(
+                "UPDATE users SET active = ? WHERE id = ?",
+                params![false, gone],
+            )
+        })
+        .unwrap();
+    let answers = |name: &str| -> Vec<(u16, String)> {
+        (0..7)
+            .map(|_| {
+                let r = web.api(
+                    "post",
+                    "/login",
+                    None,
+                    Some(json!({ "username": name, "password": "Wrong@2026x" })),
+                );
+                (r.status.as_u16(), r.code())
+            })
+            .collect()
+    };
+    let existing = answers("victim");
+    assert_eq!(existing[4], (401, "bad_credentials".into()));
+    assert_eq!(existing[5], (423, "locked".into()), "{existing:?}");
+    assert_eq!(answers("nobody-at-all"), existing, "an unknown name");
+    assert_eq!(answers("gone"), existing, "an inactive account");
+}
+
+fn sign_in_sends_only_to_a_path_on_this_site(db: &TestDb) {
+    let web = Web::new(db);
+    user(&web.app, "inspector1", "inspector", None, None);
+    for (next, to) in [
+        ("/\t/evil.example", "/"),
+        ("/\\evil.example", "/"),
+        ("//evil.example", "/"),
+        ("\t//evil.example", "/"),
+        ("https://evil.example/", "/"),
+        ("/\r\n/evil.example", "/"),
+        ("/plans?page=2", "/plans?page=2"),
+    ] {
+        let mut b = web.browser();
+        let page = b.get("/login");
+        let r = b.post(
+            "/login",
+            &[
+                ("_csrf", &csrf_of(&page.text())),
+                ("username", "inspector1"),
+                ("password", PASSWORD),
+                ("next", next),
+            ],
+        );
+        r.expect(303);
+        assert_eq!(r.header("location"), Some(to), "next={next:?}");
+    }
+}
+
+/// The administrator makes an account and knows its initial password; the
+/// security administrator gives it the county role, which needs a second
+/// factor, and issues it. Only the owner, handed that line, signs in.
+fn a_role_that_needs_a_second_factor_comes_with_one_from_security(db: &TestDb) {
+    let web = Web::new(db);
+    county_list(&web.app);
+    user(&web.app, "admin1", "admin", None, None);
+    user(&web.app, "security1", "security", None, None);
+    let admin = web.token("admin1", PASSWORD);
+    let security = web.token("security1", PASSWORD);
+    let r = web.post(
+        "/users",
+        &admin,
+        json!({ "username": "county5", "display_name": "县级用户五", "password": PASSWORD }),
+    );
+    r.expect(201);
+    let id = r.json()["id"].as_i64().unwrap();
+    let r = web.api(
+        "put",
+        &format!("/users/{id}/role"),
+        Some(&security),
+        Some(json!({ "role": "county", "county_code": ZHOUQU })),
+    );
+    r.expect(200);
+    let line = r.json()["otpauth"]
+        .as_str()
+        .expect("an issued second factor")
+        .to_string();
+    assert!(
+        line.starts_with("otpauth://totp/dingdian:county5?secret="),
+        "{line}"
+    );
+    assert_eq!(r.json()["second_factor"], true);
+    // The administrator, with the initial password only, cannot sign in.
+    let r = login(&web, "county5", None);
+    r.expect(401);
+    assert_eq!(r.code(), "totp_required");
+    // The security administrator's page shows the line until it is used.
+    let mut sb = web.browser();
+    sb.sign_in("security1", PASSWORD);
+    let page = unescape(&sb.get(&format!("/users/{id}")).text());
+    assert!(page.contains(&line), "shown to hand over");
+    let mut ab = web.browser();
+    ab.sign_in("admin1", PASSWORD);
+    assert!(!unescape(&ab.get(&format!("/users/{id}")).text()).contains("otpauth://"));
+    let b32 = line
+        .split("secret=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap();
+    let secret = totp::base32_decode(b32).unwrap();
+    let r = login(
+        &web,
+        "county5",
+        Some(&totp::code_at(&secret, time::now_ts())),
+    );
+    r.expect(200);
+    assert_eq!(r.json()["restriction"], "password_expired");
+    let page = unescape(&sb.get(&format!("/users/{id}")).text());
+    assert!(!page.contains("otpauth://"), "used: no longer shown");
 }

@@ -391,11 +391,41 @@ fn household_card_and_api_mask_id_numbers_unless_entitled(db: &TestDb) {
     r.expect(200);
     assert_eq!(r.json()["total"], 3);
     assert_eq!(r.json()["items"].as_array().unwrap().len(), 1);
+    // A list never discloses in bulk: masked for the office too.
     let r = web.get(&format!("/households?county={ZHOUQU}&year=2014"), &ot);
     assert!(
-        r.text().contains(head_id.as_str()),
-        "in full for the office"
+        !r.text().contains(head_id.as_str()),
+        "masked in the office's list"
     );
+    assert!(r.json()["items"][0]["id_numbers_in_full"] == false);
+    // One household, with a reason: in full, audited with the reason.
+    web.get(&format!("/households?county={ZHOUQU}&reveal=x"), &ot)
+        .expect(422);
+    let r = web.get(
+        "/households?year=2014&household=ZQ001&reveal=%E6%A0%B8%E5%AE%9E",
+        &ot,
+    );
+    r.expect(200);
+    assert!(r.text().contains(head_id.as_str()), "in full on request");
+    assert_eq!(r.json()["total"], 1);
+    assert_eq!(r.json()["items"][0]["id_numbers_in_full"], true);
+    let (audit, _) = web
+        .app
+        .store
+        .read(|c| {
+            dingdian_store::audit::list(c, Some("registry.disclose"), dingdian_app::Page::all())
+        })
+        .unwrap();
+    assert!(
+        audit
+            .iter()
+            .any(|a| a.object_id.as_deref() == Some("2014/ZQ001")
+                && a.detail.as_deref().is_some_and(|d| d.contains("核实"))),
+        "the API disclosure and its reason are in the audit log"
+    );
+    // The inspector may ask, but sees them masked.
+    let r = web.get("/households?year=2014&household=ZQ001&reveal=why", &it);
+    assert!(!r.text().contains(head_id.as_str()));
     // Filters: the status, a bad county.
     let r = web.get(&format!("/households?county={ZHOUQU}&status=returned"), &it);
     assert_eq!(r.json()["total"], 1);

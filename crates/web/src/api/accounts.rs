@@ -10,6 +10,7 @@ use axum::body::Bytes;
 use axum::extract::{Query, State};
 use dingdian_app::accounts::RoleInput;
 use dingdian_app::auth::NewUserInput;
+use dingdian_core::role::Action;
 use dingdian_core::user::User;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -28,7 +29,8 @@ pub async fn list_users(
     c: ApiCtx,
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult {
-    let (app, actor, p) = (state.app.clone(), c.actor.clone(), page(&q));
+    c.require(Action::ListAccounts)?;
+    let (app, actor, p) = (state.app.clone(), c.actor.clone(), page(&q, &c.lang)?);
     let search = qv(&q, "q").map(str::to_string);
     let (items, total) = run(&c, move || app.list_users(&actor, search.as_deref(), p)).await?;
     list(items.iter().map(user_json).collect(), total)
@@ -43,6 +45,7 @@ struct NewAccount {
 }
 
 pub async fn create_user(State(state): State<AppState>, c: ApiCtx, bytes: Bytes) -> ApiResult {
+    c.require(Action::ManageAccounts)?;
     let n: NewAccount = body(&bytes, &c.lang)?;
     let input = NewUserInput {
         username: n.username,
@@ -65,14 +68,17 @@ pub async fn assign_role(
     Id(id): Id,
     bytes: Bytes,
 ) -> ApiResult {
+    c.require(Action::AssignRoles)?;
     let input: RoleInput = body(&bytes, &c.lang)?;
     let (app, actor) = (state.app.clone(), c.actor.clone());
-    let u = run(&c, move || {
-        app.assign_role(&actor, id, &input)?;
-        app.get_user(&actor, id)
+    let (u, issued) = run(&c, move || {
+        let issued = app.assign_role(&actor, id, &input)?;
+        Ok((app.get_user(&actor, id)?, issued))
     })
     .await?;
-    ok(user_json(&u))
+    let mut v = user_json(&u);
+    v["otpauth"] = json!(issued);
+    ok(v)
 }
 
 #[derive(serde::Deserialize)]
@@ -86,6 +92,7 @@ pub async fn set_active(
     Id(id): Id,
     bytes: Bytes,
 ) -> ApiResult {
+    c.require(Action::ManageAccounts)?;
     let a: Active = body(&bytes, &c.lang)?;
     let (app, actor) = (state.app.clone(), c.actor.clone());
     let u = run(&c, move || {
@@ -117,6 +124,7 @@ pub async fn reset_password(
     Id(id): Id,
     bytes: Bytes,
 ) -> ApiResult {
+    c.require(Action::ManageAccounts)?;
     let p: NewPassword = body(&bytes, &c.lang)?;
     let (app, actor) = (state.app.clone(), c.actor.clone());
     let u = run(&c, move || {
@@ -125,6 +133,25 @@ pub async fn reset_password(
     })
     .await?;
     ok(user_json(&u))
+}
+
+/// `POST /users/{id}/second-factor`: the security administrator resets an
+/// account's second factor; a role that needs one gets a new one at once,
+/// its `otpauth` line answered to hand to the owner.
+pub async fn reset_second_factor(
+    State(state): State<AppState>,
+    c: ApiCtx,
+    Id(id): Id,
+) -> ApiResult {
+    let (app, actor) = (state.app.clone(), c.actor.clone());
+    let (u, issued) = run(&c, move || {
+        let issued = app.reset_second_factor(&actor, id)?;
+        Ok((app.get_user(&actor, id)?, issued))
+    })
+    .await?;
+    let mut v = user_json(&u);
+    v["otpauth"] = json!(issued);
+    ok(v)
 }
 
 #[derive(serde::Deserialize)]

@@ -20,6 +20,7 @@ use dingdian_app::{AppError, Page};
 use dingdian_core::Msg;
 use dingdian_core::area::{Area, CountyAttributes, Level};
 use dingdian_core::plan::{PlanKind, PlanStatus};
+use dingdian_core::role::Action;
 use dingdian_core::unit::{UnitInput, UnitKind};
 use dingdian_store::areas::AreaFilter;
 use dingdian_store::plans::{PairingFilter, PlanFilter};
@@ -255,7 +256,7 @@ pub const ROUTES: &[Route] = &[
     route!(
         "get",
         "/households",
-        "Registry households with their members; ID numbers masked (first six, last four) unless the role may see them in full (every full disclosure is audited). `name`: the head's exact full name (spaces and width aside; a name search is audited without the name); `village`: a village's full or short name; both within the caller's scope",
+        "Registry households with their members; ID numbers always masked (first six, last four). A role that may see them in full asks for one household (`household` and `year`) with `reveal=REASON`; that disclosure is audited with its reason. `name`: the head's exact full name (spaces and width aside; a name search is audited without the name); `village`: a village's full or short name; both within the caller's scope",
         auth = true,
         query = [
             "county",
@@ -265,6 +266,7 @@ pub const ROUTES: &[Route] = &[
             "status",
             "name",
             "village",
+            "reveal",
             "page",
             "per_page"
         ],
@@ -387,10 +389,20 @@ pub const ROUTES: &[Route] = &[
     route!(
         "post",
         "/users/{id}/password",
-        "Reset an account's password (administrator); it must be changed at the next sign-in",
+        "Reset an account's password (administrator); it must be changed at the next sign-in, the account keeps its second factor, and its owner is told who reset it and when. Refused (403 `second_factor_missing`) for an account whose role needs a second factor it has not enrolled",
         auth = true,
         query = [],
         body = Some("PasswordReset"),
+        answer = "Account",
+        list = false
+    ),
+    route!(
+        "post",
+        "/users/{id}/second-factor",
+        "Reset an account's second factor (security administrator only; never one's own, never an administrator duty): the old one stops working; a role that needs one gets a new one at once (`otpauth` in the answer, to hand to the owner), another role has it removed",
+        auth = true,
+        query = [],
+        body = None,
         answer = "Account",
         list = false
     ),
@@ -431,6 +443,7 @@ pub const ROUTES: &[Route] = &[
 fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
     match (method, path) {
         ("post", "/login") => post(login),
+        ("post", "/users/{id}/second-factor") => post(accounts::reset_second_factor),
         ("get", "/health") => get(health),
         ("get", "/areas") => get(list_areas),
         ("get", "/areas/{code}") => get(get_area),
@@ -536,11 +549,41 @@ fn body<T: DeserializeOwned>(bytes: &Bytes, lang: &str) -> Result<T, ApiError> {
     })
 }
 
-fn page(q: &HashMap<String, String>) -> Page {
-    Page::new(
-        q.get("page").and_then(|p| p.parse().ok()),
-        q.get("per_page").and_then(|p| p.parse().ok()),
-    )
+/// The page a list route is asked for: the one paging parser of the API.
+/// `page` is a whole number from 1, `per_page` from 1 to
+/// [`Page::MAX_PER_PAGE`]; anything else (`-1`, `0`, `100000`, a number too
+/// large for the server) is a 422 naming the parameter, never a silent
+/// correction. Absent or empty: the defaults (1 and 50).
+pub(crate) fn page(q: &HashMap<String, String>, lang: &str) -> Result<Page, ApiError> {
+    let number = |k: &str, max: u32| -> Result<Option<u32>, ApiError> {
+        let Some(v) = qv(q, k) else {
+            return Ok(None);
+        };
+        let n = (v.len() <= 10 && v.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| v.parse::<u64>().ok())
+            .flatten()
+            .filter(|n| (1..=max as u64).contains(n));
+        n.map(|n| Some(n as u32)).ok_or_else(|| ApiError {
+            error: AppError::invalid(
+                k,
+                v.chars().take(20).collect::<String>(),
+                "bad_parameter",
+                format!("应为 1 到 {max} 之间的整数"),
+                format!("must be a whole number from 1 to {max}"),
+            ),
+            lang: lang.to_string(),
+        })
+    };
+    let page = number("page", i32::MAX as u32)?;
+    let per_page = number("per_page", Page::MAX_PER_PAGE)?;
+    Ok(Page::new(page, per_page))
+}
+
+/// The JSON body of a request that needs `action`: the permission is
+/// checked first, so a role that may not do this gets 403 whatever it sent.
+fn body_for<T: DeserializeOwned>(c: &ApiCtx, action: Action, bytes: &Bytes) -> Result<T, ApiError> {
+    c.actor.require(action).map_err(|e| c.err(e))?;
+    body(bytes, &c.lang)
 }
 
 fn qv<'a>(q: &'a HashMap<String, String>, k: &str) -> Option<&'a str> {
@@ -632,13 +675,36 @@ async fn login(State(state): State<AppState>, req: Request) -> ApiResult {
         error,
         lang: lang.into(),
     })?;
+    let reset = s.password_reset.map(
+        |(by, at)| json!({ "by": by, "at": at, "at_beijing": dingdian_core::time::show_ts(at) }),
+    );
     ok(
-        json!({ "token": s.token, "restriction": s.restriction.map(|r| r.code()), "user": { "username": s.user.username, "role": s.user.role, "unit_id": s.user.unit_id, "county_code": s.user.county_code } }),
+        json!({ "token": s.token, "restriction": s.restriction.map(|r| r.code()), "password_reset": reset, "user": { "username": s.user.username, "role": s.user.role, "unit_id": s.user.unit_id, "county_code": s.user.county_code } }),
     )
 }
 
-async fn health() -> ApiResult {
-    ok(json!({ "status": "ok" }))
+/// The server and its database: one trivial query with a short timeout.
+/// 200 `{"status": "ok", "database": "ok"}`, or 503 with `"unavailable"`
+/// when the database does not answer (the cause goes to the log).
+async fn health(State(state): State<AppState>) -> ApiResult {
+    let store = state.app.store.clone();
+    let check = tokio::time::timeout(
+        std::time::Duration::from_secs(3),
+        tokio::task::spawn_blocking(move || store.ping()),
+    )
+    .await;
+    let failure = match check {
+        Ok(Ok(Ok(()))) => return ok(json!({ "status": "ok", "database": "ok" })),
+        Ok(Ok(Err(e))) => e.to_string(),
+        Ok(Err(e)) => format!("task failed: {e}"),
+        Err(_) => "no answer within 3 s".to_string(),
+    };
+    tracing::error!("health: the database is unavailable: {failure}");
+    Ok((
+        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        Json(json!({ "status": "unavailable", "database": "unavailable" })),
+    )
+        .into_response())
 }
 
 async fn openapi_json() -> ApiResult {
@@ -650,6 +716,7 @@ async fn list_areas(
     c: ApiCtx,
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult {
+    c.require(Action::ReadAreas)?;
     let level = parsed(&q, "level", Level::parse, &c.lang)?.or(Some(Level::County));
     let key = parsed(&q, "key", |v| v.parse::<bool>().ok(), &c.lang)?;
     let f = AreaFilter {
@@ -660,7 +727,7 @@ async fn list_areas(
         list: qv(&q, "list").map(str::to_string),
         q: qv(&q, "q").map(str::to_string),
     };
-    let (app, actor, p) = (state.app.clone(), c.actor.clone(), page(&q));
+    let (app, actor, p) = (state.app.clone(), c.actor.clone(), page(&q, &c.lang)?);
     let (items, total) = run(&c, move || app.list_areas(&actor, &f, p)).await?;
     list(items.iter().map(area_json).collect(), total)
 }
@@ -677,7 +744,7 @@ async fn update_area(
     Path(code): Path<String>,
     bytes: Bytes,
 ) -> ApiResult {
-    let attrs: CountyAttributes = body(&bytes, &c.lang)?;
+    let attrs: CountyAttributes = body_for(&c, Action::EditAreas, &bytes)?;
     let (app, actor) = (state.app.clone(), c.actor.clone());
     let a = run(&c, move || {
         app.update_county(&actor, &code, &attrs)?;
@@ -692,18 +759,19 @@ async fn list_units(
     c: ApiCtx,
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult {
+    c.require(Action::ReadUnits)?;
     let kind = parsed(&q, "kind", UnitKind::parse, &c.lang)?;
     let f = UnitFilter {
         q: qv(&q, "q").map(str::to_string),
         kind,
     };
-    let (app, actor, p) = (state.app.clone(), c.actor.clone(), page(&q));
+    let (app, actor, p) = (state.app.clone(), c.actor.clone(), page(&q, &c.lang)?);
     let (items, total) = run(&c, move || app.list_units(&actor, &f, p)).await?;
     list(items, total)
 }
 
 async fn create_unit(State(state): State<AppState>, c: ApiCtx, bytes: Bytes) -> ApiResult {
-    let input: UnitInput = body(&bytes, &c.lang)?;
+    let input: UnitInput = body_for(&c, Action::CreateUnits, &bytes)?;
     let (app, actor) = (state.app.clone(), c.actor.clone());
     let u = run(&c, move || {
         let id = app.create_unit(&actor, &input)?;
@@ -724,7 +792,7 @@ async fn update_unit(
     Id(id): Id,
     bytes: Bytes,
 ) -> ApiResult {
-    let input: UnitInput = body(&bytes, &c.lang)?;
+    let input: UnitInput = body_for(&c, Action::EditUnits, &bytes)?;
     let (app, actor) = (state.app.clone(), c.actor.clone());
     let u = run(&c, move || {
         app.update_unit(&actor, id, &input)?;
@@ -739,18 +807,19 @@ async fn list_plans(
     c: ApiCtx,
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult {
+    c.require(Action::ReadPlans)?;
     let f = PlanFilter {
         status: parsed(&q, "status", PlanStatus::parse, &c.lang)?,
         kind: parsed(&q, "kind", PlanKind::parse, &c.lang)?,
         q: qv(&q, "q").map(str::to_string),
     };
-    let (app, actor, p) = (state.app.clone(), c.actor.clone(), page(&q));
+    let (app, actor, p) = (state.app.clone(), c.actor.clone(), page(&q, &c.lang)?);
     let (items, total) = run(&c, move || app.list_plans(&actor, &f, p)).await?;
     list(items, total)
 }
 
 async fn create_plan(State(state): State<AppState>, c: ApiCtx, bytes: Bytes) -> ApiResult {
-    let input: PlanInput = body(&bytes, &c.lang)?;
+    let input: PlanInput = body_for(&c, Action::EditPlans, &bytes)?;
     let (app, actor) = (state.app.clone(), c.actor.clone());
     let p = run(&c, move || {
         let id = app.create_plan(&actor, &input)?;
@@ -778,6 +847,7 @@ async fn transition_plan(
     Id(id): Id,
     bytes: Bytes,
 ) -> ApiResult {
+    dingdian_app::plans::require_workflow_role(&c.actor).map_err(|e| c.err(e))?;
     let t: TransitionBody = body(&bytes, &c.lang)?;
     let (app, actor) = (state.app.clone(), c.actor.clone());
     let p = run(&c, move || {
@@ -794,6 +864,7 @@ async fn plan_coverage(
     Id(id): Id,
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult {
+    c.require(Action::ReadPlans)?;
     let on = parsed(&q, "on", dingdian_core::time::parse_date, &c.lang)?;
     let (app, actor) = (state.app.clone(), c.actor.clone());
     ok(run(&c, move || app.plan_coverage(&actor, id, on)).await?)
@@ -812,7 +883,7 @@ async fn add_pairing(
     Id(id): Id,
     bytes: Bytes,
 ) -> ApiResult {
-    let input: PairingInput = body(&bytes, &c.lang)?;
+    let input: PairingInput = body_for(&c, Action::EditPlans, &bytes)?;
     let (app, actor) = (state.app.clone(), c.actor.clone());
     let p = run(&c, move || {
         let pid = app.add_pairing(&actor, id, &input)?;
@@ -833,6 +904,7 @@ async fn list_pairings(
     c: ApiCtx,
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult {
+    c.require(Action::ReadPlans)?;
     let f = PairingFilter {
         unit_id: parsed(&q, "unit", |v| v.parse().ok(), &c.lang)?,
         county_code: qv(&q, "county").map(str::to_string),
@@ -841,7 +913,7 @@ async fn list_pairings(
         plan_statuses: Vec::new(),
         q: qv(&q, "q").map(str::to_string),
     };
-    let (app, actor, p) = (state.app.clone(), c.actor.clone(), page(&q));
+    let (app, actor, p) = (state.app.clone(), c.actor.clone(), page(&q, &c.lang)?);
     let (items, total) = run(&c, move || app.list_pairings(&actor, &f, p)).await?;
     list(items, total)
 }
@@ -851,8 +923,9 @@ async fn list_audit(
     c: ApiCtx,
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult {
+    c.require(Action::ReadAudit)?;
     let f = crate::pages::admin::audit_filter(&q).map_err(|e| c.err(e))?;
-    let (app, actor, p) = (state.app.clone(), c.actor.clone(), page(&q));
+    let (app, actor, p) = (state.app.clone(), c.actor.clone(), page(&q, &c.lang)?);
     let (items, total) = run(&c, move || app.search_audit(&actor, &f, p)).await?;
     let items: Vec<Value> = items
         .into_iter()

@@ -18,7 +18,8 @@ fn account_schemas() -> Value {
             "id": int, "username": str_, "display_name": str_,
             "role": { "type": ["string", "null"], "description": "null until the security administrator assigns one" },
             "unit_id": opt(&int), "county_code": opt(&str_), "active": { "type": "boolean" }, "locked_until": opt(&int),
-            "second_factor": { "type": "boolean" }, "demo": { "type": "boolean" }, "password_changed_at": int
+            "second_factor": { "type": "boolean" }, "demo": { "type": "boolean" }, "password_changed_at": int,
+            "otpauth": { "type": ["string", "null"], "description": "role assignment and second-factor reset only: the otpauth:// line of a second factor just issued, to hand to the owner in person" }
         }), &["id", "username", "role", "active"]),
         "NewAccount": s(json!({ "username": str_, "display_name": str_, "password": str_ }), &["username", "password"]),
         "RoleAssignment": s(json!({ "role": { "type": "string", "enum": ["office", "reviewer", "unit", "county", "cadre", "inspector"] }, "unit_id": opt(&int), "county_code": opt(&str_) }), &["role"]),
@@ -98,8 +99,8 @@ fn base_schemas() -> Value {
                 ] } }
         }), &["code", "message"]) }), &["error"]),
         "Login": s(json!({ "username": str_, "password": str_, "totp": { "type": "string", "description": "the 6-digit TOTP code (RFC 6238: SHA-1, 30 s), for an account with a second factor; without it such an account gets 401 totp_required" } }), &["username", "password"]),
-        "Token": s(json!({ "token": str_, "restriction": { "type": ["string", "null"], "enum": ["password_expired", "second_factor_required", null], "description": "set when the token may only change the password (every other route answers 403 with this code)" }, "user": { "type": "object" } }), &["token"]),
-        "Health": s(json!({ "status": { "type": "string", "enum": ["ok"] } }), &["status"]),
+        "Token": s(json!({ "token": str_, "restriction": { "type": ["string", "null"], "enum": ["password_expired", "second_factor_required", null], "description": "set when the token may only change the password (every other route answers 403 with this code)" }, "password_reset": { "type": ["object", "null"], "description": "who reset the password (`by`) and when (`at`, `at_beijing`), until the owner changes it" }, "user": { "type": "object" } }), &["token"]),
+        "Health": s(json!({ "status": { "type": "string", "enum": ["ok", "unavailable"] }, "database": { "type": "string", "enum": ["ok", "unavailable"] } }), &["status"]),
         "OpenApi": { "type": "object" },
         "Area": s(json!({
             "code": str_, "name": str_, "level": { "type": "string", "enum": ["province", "prefecture", "county", "township", "village"] },

@@ -17,6 +17,7 @@ use dingdian_app::registry::{HouseholdCard, ImportError, ImportOptions};
 use dingdian_app::tabular::Encoding;
 use dingdian_core::area::Level;
 use dingdian_core::registry::{Cause, HouseholdType, PovertyStatus};
+use dingdian_core::role::Action;
 use dingdian_store::analytics::Slice;
 use dingdian_store::registry::HouseholdFilter;
 use serde_json::{Value, json};
@@ -44,6 +45,7 @@ fn flag(v: &str) -> Option<bool> {
 /// `GET /indicators?area&year&level&status&cause`: the rows of
 /// indicators.md, each with `area_code`, `area_name`, `level`, `year`.
 pub async fn indicators(State(state): State<AppState>, c: ApiCtx, Query(q): Q) -> ApiResult {
+    c.require(Action::ReadIndicators)?;
     let area = parsed(&q, "area", area_code, &c.lang)?;
     let level = parsed(&q, "level", Level::parse, &c.lang)?;
     let iq = IndicatorQuery {
@@ -70,7 +72,7 @@ pub async fn indicators(State(state): State<AppState>, c: ApiCtx, Query(q): Q) -
     let (app, actor) = (state.app.clone(), c.actor.clone());
     let rows = run(&c, move || app.indicators(&actor, &iq)).await?;
     let total = rows.len() as i64;
-    let p = page(&q);
+    let p = page(&q, &c.lang)?;
     let start = ((p.page as u64 - 1) * p.per_page as u64).min(rows.len() as u64) as usize;
     let end = (start + p.per_page as usize).min(rows.len());
     list(rows[start..end].to_vec(), total)
@@ -101,11 +103,13 @@ fn household_json(card: &HouseholdCard) -> Value {
 }
 
 /// `GET /households?county&area&year&household&status&name&village`:
-/// households with their members; ID numbers masked unless the role may
-/// see them in full (each full disclosure audited). `name` finds heads by
-/// the blind index of their whole name, `village` villages by full or
-/// short name, both within the caller's scope.
+/// households with their members, ID numbers always masked. `reveal=REASON`
+/// with `household` and `year` shows that one household's numbers in full
+/// to a role entitled to them, audited with the reason (as the household
+/// page). `name` finds heads by the blind index of their whole name,
+/// `village` villages by full or short name, both within the caller's scope.
 pub async fn households(State(state): State<AppState>, c: ApiCtx, Query(q): Q) -> ApiResult {
+    c.require(Action::ReadRegistry)?;
     let county = parsed(
         &q,
         "county",
@@ -120,9 +124,13 @@ pub async fn households(State(state): State<AppState>, c: ApiCtx, Query(q): Q) -
         status: parsed(&q, "status", PovertyStatus::parse, &c.lang)?.map(|s| s.code()),
         ..Default::default()
     };
+    let p = page(&q, &c.lang)?;
+    if let Some(reason) = qv(&q, "reveal") {
+        return disclose(&state, &c, &f, reason).await;
+    }
     let name = qv(&q, "name").map(str::to_string);
     let village = qv(&q, "village").map(str::to_string);
-    let (app, actor, p) = (state.app.clone(), c.actor.clone(), page(&q));
+    let (app, actor) = (state.app.clone(), c.actor.clone());
     let (cards, total) = run(&c, move || {
         if let Some(n) = &name {
             f.head_name_index = Some(app.head_name_filter(&actor, n)?);
@@ -136,6 +144,30 @@ pub async fn households(State(state): State<AppState>, c: ApiCtx, Query(q): Q) -
     list(cards.iter().map(household_json).collect(), total)
 }
 
+/// One household with its ID numbers in full, for a reason (audited); a
+/// role not entitled to them gets them masked, as on the household page.
+async fn disclose(state: &AppState, c: &ApiCtx, f: &HouseholdFilter, reason: &str) -> ApiResult {
+    let (Some(year), Some(code)) = (f.year, f.household_code.clone()) else {
+        return Err(c.err(AppError::invalid(
+            "reveal",
+            "",
+            "reveal_one_household",
+            "完整证件号码只能逐户查看：请同时给出 household 和 year",
+            "full ID numbers are shown one household at a time: give household and year",
+        )));
+    };
+    let (app, actor, reason) = (state.app.clone(), c.actor.clone(), reason.to_string());
+    let card = run(c, move || {
+        app.household_card(&actor, year, &code, Some(&reason))
+    })
+    .await;
+    match card {
+        Ok(card) => list(vec![household_json(&card)], 1),
+        Err(e) if matches!(e.error, AppError::NotFound(_)) => list(Vec::<Value>::new(), 0),
+        Err(e) => Err(e),
+    }
+}
+
 /// `POST /imports/registry?file_name&skip_invalid&dry_run&encoding&ignore_unknown_columns`
 /// with the raw file as the body: starts the import, answers 202 `{"job": ID}`.
 pub async fn import_registry(
@@ -144,6 +176,7 @@ pub async fn import_registry(
     Query(q): Q,
     body: Bytes,
 ) -> ApiResult {
+    c.require(Action::ImportRegistry)?;
     let checked = options(&q, &c.lang).and_then(|o| Ok((o, file_name(&q, &c.lang)?)));
     let (opts, name) = match checked {
         Ok(v) => v,
@@ -178,6 +211,7 @@ pub async fn import_statistics(
     Query(q): Q,
     body: Bytes,
 ) -> ApiResult {
+    c.require(Action::ImportRegistry)?;
     let opts = options(&q, &c.lang)?;
     let name = file_name(&q, &c.lang)?;
     if body.is_empty() {

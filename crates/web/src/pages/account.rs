@@ -32,8 +32,12 @@ async fn account_page(
 ) -> Response {
     let pc = &ac.pc;
     let (app, actor) = (state.app.clone(), pc.actor.clone());
-    let found = blocking(move || Ok((app.my_account(&actor)?, app.pending_totp(&actor)?))).await;
-    let (user, pending) = match found {
+    let found = blocking(move || {
+        let notice = app.password_reset_notice(&actor)?;
+        Ok((app.my_account(&actor)?, app.pending_totp(&actor)?, notice))
+    })
+    .await;
+    let (user, pending, notice) = match found {
         Ok(x) => x,
         Err(e) => return error_page(state, pc, e).await,
     };
@@ -50,6 +54,7 @@ async fn account_page(
             second_factor_required => user.role.is_some_and(|r| r.requires_second_factor()),
         },
         restriction => ac.restriction.map(|r| r.msg().text(&pc.lang).to_string()),
+        password_reset => notice.map(|m| m.text(&pc.lang).to_string()),
         pending,
         message,
         errors => error.as_ref().map(|e| field_errors(e, &pc.lang)).unwrap_or_default(),

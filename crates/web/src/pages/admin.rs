@@ -31,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/users/{id}/active", post(set_active))
         .route("/users/{id}/unlock", post(unlock))
         .route("/users/{id}/password", post(reset_password))
+        .route("/users/{id}/second-factor", post(reset_second_factor))
         .route("/audit", get(audit))
 }
 
@@ -134,8 +135,18 @@ async fn user_page(
     error: Option<AppError>,
 ) -> Response {
     let (app, actor) = (state.app.clone(), pc.actor.clone());
-    match blocking(move || app.get_user(&actor, id)).await {
-        Ok(u) => {
+    let found = blocking(move || {
+        let u = app.get_user(&actor, id)?;
+        let issued = if actor.role.may(Action::AssignRoles) {
+            app.issued_second_factor(&actor, id)?
+        } else {
+            None
+        };
+        Ok((u, issued))
+    })
+    .await;
+    match found {
+        Ok((u, issued)) => {
             let own = pc.actor.user_id == Some(u.id);
             let admin_duty = u.role.is_some_and(|r| r.is_admin_duty());
             let message = match &error {
@@ -144,6 +155,7 @@ async fn user_page(
             };
             let ctx = context! {
                 second_factor => u.has_second_factor(),
+                issued,
                 u,
                 roles => ALL_ROLES.iter().filter(|r| !r.is_admin_duty()).map(|r| r.as_str()).collect::<Vec<_>>(),
                 may_assign => pc.actor.role.may(Action::AssignRoles) && !own && !admin_duty,
@@ -223,7 +235,7 @@ async fn assign_role(
             unit_id: field(f, "unit_id").trim().parse().ok(),
             county_code: Some(field(f, "county_code").trim().to_string()).filter(|c| !c.is_empty()),
         };
-        app.assign_role(actor, id, &input)
+        app.assign_role(actor, id, &input).map(|_| ())
     })
     .await
 }
@@ -260,6 +272,19 @@ async fn reset_password(
 ) -> Response {
     account_action(state, pc, id, form, "reset", move |app, actor, f| {
         app.reset_password(actor, id, field(f, "password"))
+    })
+    .await
+}
+
+/// The security administrator resets an account's second factor.
+async fn reset_second_factor(
+    State(state): State<AppState>,
+    pc: PageCtx,
+    Path(id): Path<i64>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    account_action(state, pc, id, form, "totp_reset", move |app, actor, _| {
+        app.reset_second_factor(actor, id).map(|_| ())
     })
     .await
 }

@@ -979,7 +979,8 @@ async fn job(State(state): State<AppState>, pc: PageCtx, Path(id): Path<String>)
             members => r.get("members").and_then(|v| v.as_u64()).unwrap_or(0),
             rejected => r.get("rejected").and_then(|v| v.as_u64()).unwrap_or(0),
             dry_run => r.get("dry_run").and_then(|v| v.as_bool()).unwrap_or(false),
-            rejects_href => (r.get("rejected").and_then(|v| v.as_u64()).unwrap_or(0) > 0)
+            rejects_href => (r.get("rejected").and_then(|v| v.as_u64()).unwrap_or(0) > 0
+                && pc.actor.role.may(Action::ImportRegistry))
                 .then(|| format!("/jobs/{}/rejects.csv", j.id)),
             duplicates_elsewhere => r.get("duplicates_elsewhere").and_then(|v| v.as_u64()).unwrap_or(0),
             flagged => r.get("flagged").and_then(|v| v.as_bool()).unwrap_or(false),

@@ -29,13 +29,19 @@ fn cookie(state: &AppState, name: &str, value: &str, max_age: Option<i64>) -> St
     format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax{secure}{age}")
 }
 
-/// Only local paths, so a link cannot send a signed-in user elsewhere.
-fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
-        next
-    } else {
-        "/"
-    }
+/// Only a path on this site, so a link cannot send a signed-in user
+/// elsewhere. Control characters are removed first (a browser drops a tab
+/// or a line break in a URL, so `/\t/evil.example` would become
+/// `//evil.example`); what is left must start with exactly one `/`, not
+/// followed by another `/` or a `\\`, and hold only printable ASCII (a
+/// path this site writes is percent-encoded). Anything else goes to `/`.
+pub(crate) fn safe_next(next: &str) -> String {
+    let clean: String = next.chars().filter(|c| !c.is_control()).collect();
+    let mut chars = clean.chars();
+    let local = chars.next() == Some('/')
+        && !matches!(chars.next(), Some('/' | '\\'))
+        && clean.chars().all(|c| c.is_ascii_graphic());
+    if local { clean } else { "/".into() }
 }
 
 fn random_hex() -> String {
@@ -70,7 +76,7 @@ async fn login_page(
     let (parts, _) = req.into_parts();
     let lang = ctx::guest_lang(&parts);
     let next = q.get("next").map(String::as_str).unwrap_or("/");
-    login_form(&state, &lang, StatusCode::OK, safe_next(next), "", None)
+    login_form(&state, &lang, StatusCode::OK, &safe_next(next), "", None)
 }
 
 async fn login(State(state): State<AppState>, req: Request) -> Response {
@@ -105,7 +111,7 @@ async fn login(State(state): State<AppState>, req: Request) -> Response {
             &state,
             &lang,
             StatusCode::FORBIDDEN,
-            safe_next(&next),
+            &safe_next(&next),
             &username,
             Some(msg.into()),
         );
@@ -120,12 +126,13 @@ async fn login(State(state): State<AppState>, req: Request) -> Response {
     match result {
         Ok(s) => {
             // A password to change or a second factor to enrol comes first.
-            let to = if s.restriction.is_some() {
-                "/account"
+            // So does the news that an administrator reset the password.
+            let to = if s.restriction.is_some() || s.password_reset.is_some() {
+                "/account".to_string()
             } else {
                 safe_next(&next)
             };
-            let mut res = Redirect::to(to).into_response();
+            let mut res = Redirect::to(&to).into_response();
             for c in [
                 cookie(&state, SESSION_COOKIE, &s.token, None),
                 cookie(&state, LANG_COOKIE, &s.user.language, Some(31_536_000)),
@@ -143,7 +150,7 @@ async fn login(State(state): State<AppState>, req: Request) -> Response {
                 &state,
                 &lang,
                 status,
-                safe_next(&next),
+                &safe_next(&next),
                 &username,
                 Some(e.message(&lang)),
             )
@@ -188,7 +195,7 @@ async fn switch_language(State(state): State<AppState>, req: Request) -> Respons
     } else {
         "zh"
     };
-    let next = safe_next(form.get("next").map(String::as_str).unwrap_or("/")).to_string();
+    let next = safe_next(form.get("next").map(String::as_str).unwrap_or("/"));
     let token = form.get("_csrf").cloned().unwrap_or_default();
     if ctx::cookie(&parts, SESSION_COOKIE).is_some() {
         // Also from "My account" while the session must first change its
@@ -226,4 +233,38 @@ async fn switch_language(State(state): State<AppState>, req: Request) -> Respons
         res.headers_mut().append(header::SET_COOKIE, v);
     }
     res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_accepts_only_a_path_on_this_site() {
+        for ok in ["/", "/plans?page=2", "/registry/2014/623023001", "/a\\b"] {
+            assert_eq!(safe_next(ok), ok, "{ok:?}");
+        }
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "\t//evil.example",
+            "/\u{0}/evil.example",
+            "/\u{7f}/evil.example",
+            "https://evil.example",
+            "evil.example",
+            "",
+            "/路径",
+            "/ /x",
+        ] {
+            assert_eq!(safe_next(bad), "/", "{bad:?}");
+        }
+        assert_eq!(
+            safe_next("/pla\tns"),
+            "/plans",
+            "control characters are removed"
+        );
+    }
 }
