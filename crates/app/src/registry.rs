@@ -1731,7 +1731,7 @@ impl App {
     ) -> Result<(Vec<HouseholdCard>, i64)> {
         actor.require(Action::ReadRegistry)?;
         let keys = self.keys();
-        self.store.read(|c| -> Result<_> {
+        let (cards, total) = self.store.read(|c| -> Result<_> {
             let (rows, total) = reg::households(c, &actor.scope, f, page)?;
             let mut cards = Vec::with_capacity(rows.len());
             for (h, n) in &rows {
