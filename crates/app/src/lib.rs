@@ -17,6 +17,7 @@ mod parallel;
 pub mod plans;
 pub mod registry;
 pub mod rotation;
+pub mod shrink;
 pub mod synth;
 pub mod tabular;
 pub mod units;

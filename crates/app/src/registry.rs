@@ -134,6 +134,9 @@ pub struct ImportReport {
     pub errors: Vec<FieldError>,
     pub rejects: Option<Rejects>,
     pub dry_run: bool,
+    /// Counties whose year the import left much smaller than their latest
+    /// earlier year (a warning; the import is done).
+    pub smaller_than_before: Vec<crate::shrink::SmallerThanBefore>,
 }
 
 /// One problem of an import in the shape of interfaces.md, shared by the
@@ -183,6 +186,7 @@ impl ImportReport {
             "rejected": self.rejected,
             "errors": self.errors.iter().map(|e| ImportError::new(e, lang)).collect::<Vec<_>>(),
             "dry_run": self.dry_run,
+            "smaller_than_before": self.smaller_than_before,
         })
     }
 }
@@ -669,6 +673,11 @@ impl App {
             reg::insert_households(c, &households, now)?;
             reg::bump_version(c)?;
             store_members(c, key, &kept, progress)?;
+            let parts: BTreeSet<(i32, String)> = households
+                .iter()
+                .map(|h| (h.year, h.county_code.clone()))
+                .collect();
+            let smaller_than_before = crate::shrink::smaller_than_before(c, &parts)?;
             let report = ImportReport {
                 households: households.len(),
                 members: kept.len(),
@@ -676,6 +685,7 @@ impl App {
                 errors: collect_errors(&row_numbers, &errors),
                 rejects: None,
                 dry_run: opts.dry_run,
+                smaller_than_before,
             };
             audit(
                 c,

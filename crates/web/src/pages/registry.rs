@@ -122,7 +122,10 @@ fn row_of(h: &HouseholdView, names: &HashMap<String, String>, lang: &str) -> Row
         household_id: h.household_id.clone(),
         href: card_href(h.year, &h.household_id),
         village_code: h.village_code.clone(),
-        village: names.get(&h.village_code).cloned().unwrap_or_default(),
+        village: names
+            .get(&h.village_code)
+            .map(|n| dingdian_core::area::short_village_name(n))
+            .unwrap_or_default(),
         members: h.members,
         income: yuan(Some(h.income_per_capita)),
         status: h.status.as_str(),
@@ -556,7 +559,10 @@ async fn card_page(
             current: v.year == h.year,
         })
         .collect();
-    let village = lineage.last().map(|l| l.1.clone()).unwrap_or_default();
+    let village = lineage
+        .last()
+        .map(|l| dingdian_core::area::short_village_name(&l.1))
+        .unwrap_or_default();
     let household = context! {
         year => h.year,
         household_id => h.household_id.clone(),
@@ -800,6 +806,26 @@ fn job_errors(j: &JobState) -> Vec<FieldError> {
         .collect()
 }
 
+/// The counties a finished import left much smaller than their previous
+/// year (the report's `smaller_than_before`), one line each.
+fn smaller_than_before(r: &serde_json::Value, lang: &str) -> Vec<String> {
+    let list: Vec<dingdian_app::shrink::SmallerThanBefore> = r
+        .get("smaller_than_before")
+        .and_then(|v| serde_json::from_value(v.clone()).ok())
+        .unwrap_or_default();
+    list.iter()
+        .map(|s| {
+            t(lang, "smaller_than_before_row")
+                .replace("{county}", &s.county_name)
+                .replace("{code}", &s.county_code)
+                .replace("{year}", &s.year.to_string())
+                .replace("{n}", &thousands(s.members as i64))
+                .replace("{prev_year}", &s.previous_year.to_string())
+                .replace("{prev}", &thousands(s.previous_members as i64))
+        })
+        .collect()
+}
+
 /// The half of a "中文 / English" message in the user's language.
 fn message_in(text: &str, lang: &str) -> String {
     match text.split_once(" / ") {
@@ -827,6 +853,7 @@ async fn job(State(state): State<AppState>, pc: PageCtx, Path(id): Path<String>)
             dry_run => r.get("dry_run").and_then(|v| v.as_bool()).unwrap_or(false),
             rejects_href => (r.get("rejected").and_then(|v| v.as_u64()).unwrap_or(0) > 0)
                 .then(|| format!("/jobs/{}/rejects.csv", j.id)),
+            smaller_than_before => smaller_than_before(r, lang),
         }),
         _ => None,
     };
