@@ -144,11 +144,10 @@ fn registry_crumbs(
 ) -> Vec<(String, String)> {
     let y = year.map(|y| format!("&year={y}")).unwrap_or_default();
     let mut c = vec![(format!("/registry?area={y}"), t(lang, "nav_households"))];
-    c.extend(
-        lineage
-            .iter()
-            .map(|(code, name)| (format!("/registry?area={code}{y}"), name.clone())),
-    );
+    c.extend(lineage.iter().map(|(code, name)| {
+        let short = dingdian_core::area::short_area_name(code, name);
+        (format!("/registry?area={code}{y}"), short)
+    }));
     c
 }
 
@@ -206,7 +205,10 @@ async fn list(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) ->
                     )?
                     .0
                     .into_iter()
-                    .map(|c| (c.code, c.name))
+                    .map(|c| {
+                        let name = dingdian_core::area::short_area_name(&c.code, &c.name);
+                        (c.code, name)
+                    })
                     .collect()
                 } else {
                     Vec::new()
@@ -294,7 +296,11 @@ async fn list(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) ->
         nav_query.insert("area".into(), a.clone());
     }
     let title = match l.lineage.last() {
-        Some((_, name)) => format!("{} · {}", t(lang, "nav_households"), name),
+        Some((code, name)) => format!(
+            "{} · {}",
+            t(lang, "nav_households"),
+            dingdian_core::area::short_area_name(code, name)
+        ),
         None => t(lang, "nav_households"),
     };
     let ctx = context! {
@@ -302,7 +308,7 @@ async fn list(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) ->
         children,
         statuses,
         years => l.years,
-        area_name => l.lineage.last().map(|x| x.1.clone()),
+        area_name => l.lineage.last().map(|x| dingdian_core::area::short_area_name(&x.0, &x.1)),
         indicators_href => area.as_ref().filter(|_| pc.actor.role.may(Action::ReadIndicators)).map(|a| format!("/indicators?area={a}{y}")),
         can_import => pc.actor.role.may(Action::ImportRegistry),
         list => list_nav("/registry", &nav_query, page, l.total, true),
