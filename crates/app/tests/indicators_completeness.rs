@@ -19,6 +19,7 @@ both_backends!(
     a_year_far_smaller_than_the_last_is_incomplete_and_the_import_warns,
     rural_population_above_the_county_needs_every_county_of_the_division,
     the_key_county_list_is_counted_as_shipped_and_names_what_was_added,
+    every_year_of_the_demo_is_complete,
 );
 
 const HEADER: &str = "年度,村级区划代码,户编号,证件号码,姓名,与户主关系,人均纯收入,脱贫状态,识别年度,脱贫年度,主要致贫原因\n";
@@ -272,4 +273,27 @@ fn the_key_county_list_is_counted_as_shipped_and_names_what_was_added(db: &TestD
     assert_eq!(o.counties, codes.len());
     assert_eq!(o.removed.len(), 1);
     assert_eq!(o.removed[0].0, first);
+}
+
+fn every_year_of_the_demo_is_complete(db: &TestDb) {
+    let app = open(db);
+    app.load_demo().unwrap();
+    // The dashboard opens on the latest year of the demo, at every level.
+    for (area, level) in [
+        (None, Level::Nation),
+        (None, Level::Province),
+        (Some(ZHOUQU), Level::County),
+        (Some(ZHOUQU), Level::Township),
+    ] {
+        for r in rows(&app, area, level, None) {
+            assert!(
+                r.completeness.is_complete(),
+                "{:?} {} {}: {:?}",
+                r.area_code,
+                r.area_name,
+                r.year,
+                r.completeness
+            );
+        }
+    }
 }
