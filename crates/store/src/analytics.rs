@@ -227,6 +227,16 @@ impl Snapshot {
             if !county.starts_with(county_prefix) {
                 continue;
             }
+            // A whole county in one group: the partition's own counts, no scan.
+            if grouping == Grouping::County && area.len() <= 6 {
+                let townships: std::collections::BTreeSet<&str> =
+                    p.villages.iter().map(|v| &v[..9.min(v.len())]).collect();
+                let e = out.entry((*year, county.clone())).or_default();
+                e.members += p.len() as u64;
+                e.villages += p.villages.len() as u64;
+                e.townships += townships.len() as u64;
+                continue;
+            }
             // Members per village of the partition (one pass over an index).
             let mut per_village = vec![0u64; p.villages.len()];
             for &v in &p.village {
