@@ -9,6 +9,22 @@ use dingdian_core::role::Action;
 use dingdian_core::{FieldError, Msg};
 use dingdian_store::Page;
 use dingdian_store::areas::{self, AreaFilter, CountyList};
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+/// The key-county list here against the one shipped (see
+/// [`App::key_list_origin`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ListOrigin {
+    pub shipped_counties: usize,
+    pub shipped_provinces: usize,
+    pub counties: usize,
+    pub provinces: usize,
+    /// Counties of the list here that the shipped list lacks (code, name).
+    pub added: Vec<(String, String)>,
+    /// Counties of the shipped list no longer in the list here.
+    pub removed: Vec<(String, String)>,
+}
 
 impl App {
     pub fn list_areas(
@@ -37,6 +53,52 @@ impl App {
     pub fn county_lists(&self, actor: &Actor) -> Result<Vec<CountyList>> {
         actor.require(Action::ReadAreas)?;
         Ok(self.store.read(areas::county_lists)?)
+    }
+
+    /// The key-county list of this database against the list shipped in
+    /// the binary, so that every page counts it the same way (members of
+    /// the list) and says where a difference comes from.
+    pub fn key_list_origin(&self, actor: &Actor) -> Result<ListOrigin> {
+        actor.require(Action::ReadAreas)?;
+        let shipped: BTreeSet<String> = dingdian_store::reference::shipped_key_counties()?
+            .into_iter()
+            .collect();
+        let (members, removed) = self.store.read(|c| {
+            let members = areas::list_members(c, dingdian_store::reference::KEY_2012)?;
+            let here: BTreeSet<&str> = members.iter().map(|m| m.code.as_str()).collect();
+            let gone: Vec<String> = shipped
+                .iter()
+                .filter(|code| !here.contains(code.as_str()))
+                .cloned()
+                .collect();
+            let names = areas::names(c, &gone)?;
+            let removed: Vec<(String, String)> = gone
+                .into_iter()
+                .map(|code| {
+                    let name = names.get(&code).cloned().unwrap_or_default();
+                    (code, name)
+                })
+                .collect();
+            Ok::<_, dingdian_store::StoreError>((members, removed))
+        })?;
+        let provinces = |codes: &mut dyn Iterator<Item = &str>| {
+            codes
+                .map(|c| &c[..2.min(c.len())])
+                .collect::<BTreeSet<_>>()
+                .len()
+        };
+        Ok(ListOrigin {
+            shipped_counties: shipped.len(),
+            shipped_provinces: provinces(&mut shipped.iter().map(String::as_str)),
+            counties: members.len(),
+            provinces: provinces(&mut members.iter().map(|m| m.code.as_str())),
+            added: members
+                .iter()
+                .filter(|m| !shipped.contains(&m.code))
+                .map(|m| (m.code.clone(), m.name.clone()))
+                .collect(),
+            removed,
+        })
     }
 
     /// Edits a county's attributes (key county, poor county, priorities,

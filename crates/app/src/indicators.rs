@@ -1,10 +1,13 @@
 //! Indicators (indicators.md) for every area and year, from the analytics
 //! snapshot: one implementation behind the CLI, the API and the pages.
+//! Each row carries its completeness (`core::indicators::completeness`).
 
 use crate::error::{AppError, Result};
 use crate::{Actor, App};
 use dingdian_core::area::{Level, is_western_province};
-use dingdian_core::indicators::{self, Accum, Indicators, StatsAccum};
+use dingdian_core::indicators::{
+    self, Accum, AreaCounties, Completeness, Indicators, Presence, StatsAccum,
+};
 use dingdian_core::role::Action;
 use dingdian_store::analytics::{Grouping, Slice};
 use dingdian_store::areas;
@@ -21,6 +24,9 @@ pub struct IndicatorRow {
     pub year: i32,
     #[serde(flatten)]
     pub indicators: Indicators,
+    /// Whether the year's data looks complete, and what is missing. Added
+    /// to the fields of indicators.md; it changes none of them.
+    pub completeness: Completeness,
 }
 
 /// What to compute.
@@ -40,82 +46,86 @@ fn group_of(code: &str, level: Level) -> String {
     code[..level.code_len().min(code.len())].to_string()
 }
 
+type Keyed<T> = BTreeMap<(i32, String), T>;
+
+/// The sums of one query, per (year, group).
+#[derive(Default)]
+struct Sums {
+    registry: Keyed<Accum>,
+    stats: Keyed<StatsAccum>,
+    /// Counties with registry or statistics rows.
+    counties: Keyed<BTreeSet<String>>,
+    /// Per group, the registry's presence by year.
+    presence: HashMap<String, BTreeMap<i32, Presence>>,
+}
+
+impl Sums {
+    fn counties_in_data(&self, year: i32, g: &str) -> u64 {
+        self.counties
+            .get(&(year, g.to_string()))
+            .map(|c| c.len() as u64)
+            .unwrap_or(0)
+    }
+
+    /// The latest year before `year` with registry rows for the group.
+    fn presence_before(&self, year: i32, g: &str) -> Option<(i32, Presence)> {
+        self.presence
+            .get(g)?
+            .range(..year)
+            .next_back()
+            .map(|(y, p)| (*y, *p))
+    }
+
+    fn presence_in(&self, year: i32, g: &str) -> Presence {
+        self.presence
+            .get(g)
+            .and_then(|p| p.get(&year))
+            .copied()
+            .unwrap_or_default()
+    }
+}
+
+fn check_query(q: &IndicatorQuery) -> Result<(Level, String, Grouping)> {
+    let level = q.level.unwrap_or(Level::County);
+    let area = q.area.clone().unwrap_or_default();
+    if !area.is_empty() && (dingdian_core::area::AreaCode::parse(&area).is_none()) {
+        return Err(AppError::invalid(
+            "area",
+            area,
+            "bad_area_code",
+            "区划代码应为 2、4、6、9 或 12 位数字",
+            "an area code has 2, 4, 6, 9 or 12 digits",
+        ));
+    }
+    if !area.is_empty() && area.len() > level.code_len() {
+        return Err(AppError::invalid(
+            "level",
+            level.as_str(),
+            "level_above_area",
+            "层级不能高于所选区划",
+            "the level cannot be above the chosen area",
+        ));
+    }
+    let grouping = match level {
+        Level::Township => Grouping::Prefix(9),
+        Level::Village => Grouping::Prefix(12),
+        _ => Grouping::County,
+    };
+    Ok((level, area, grouping))
+}
+
 impl App {
     pub fn indicators(&self, actor: &Actor, q: &IndicatorQuery) -> Result<Vec<IndicatorRow>> {
         actor.require(Action::ReadIndicators)?;
-        let level = q.level.unwrap_or(Level::County);
-        let area = q.area.clone().unwrap_or_default();
-        if !area.is_empty() && (dingdian_core::area::AreaCode::parse(&area).is_none()) {
-            return Err(AppError::invalid(
-                "area",
-                area,
-                "bad_area_code",
-                "区划代码应为 2、4、6、9 或 12 位数字",
-                "an area code has 2, 4, 6, 9 or 12 digits",
-            ));
-        }
-        if !area.is_empty() && area.len() > level.code_len() {
-            return Err(AppError::invalid(
-                "level",
-                level.as_str(),
-                "level_above_area",
-                "层级不能高于所选区划",
-                "the level cannot be above the chosen area",
-            ));
-        }
-        let grouping = match level {
-            Level::Township => Grouping::Prefix(9),
-            Level::Village => Grouping::Prefix(12),
-            _ => Grouping::County,
-        };
-        let (registry, stats) = self.store.with_snapshot(|s| {
-            let registry = s.accumulate(q.year, &area, grouping, &q.slice, &|y| s.line_fen(y));
-            // Statistics of every year: growth needs last year's income.
-            let stats: Vec<(i32, String, i64, Option<i64>)> = s
-                .statistics(None, &area)
-                .map(|(y, c, p, i)| (y, c.to_string(), p, i))
-                .collect();
-            (registry, stats)
-        })?;
-
-        // Registry sums per (year, group); counties present per (year, group).
-        let mut r_acc: BTreeMap<(i32, String), Accum> = BTreeMap::new();
-        let mut counties: BTreeMap<(i32, String), BTreeSet<String>> = BTreeMap::new();
-        for ((year, key), acc) in &registry {
-            let g = if grouping == Grouping::County {
-                group_of(key, level)
-            } else {
-                key.clone()
-            };
-            r_acc.entry((*year, g.clone())).or_default().merge(acc);
-            counties
-                .entry((*year, g))
-                .or_default()
-                .insert(key[..6].to_string());
-        }
-        // Statistics exist for counties only: township and village areas have none.
-        let mut s_acc: BTreeMap<(i32, String), StatsAccum> = BTreeMap::new();
-        if grouping == Grouping::County {
-            for (year, county, pop, income) in &stats {
-                let g = group_of(county, level);
-                s_acc
-                    .entry((*year, g.clone()))
-                    .or_default()
-                    .add_county(Some(*pop), income.map(|f| f as f64 / 100.0));
-                counties
-                    .entry((*year, g))
-                    .or_default()
-                    .insert(county.clone());
-            }
-        }
-        let mut keys: BTreeSet<(i32, String)> = r_acc.keys().cloned().collect();
+        let (level, area, grouping) = check_query(q)?;
+        let sums = self.sums(q, level, &area, grouping)?;
+        let mut keys: BTreeSet<(i32, String)> = sums.registry.keys().cloned().collect();
         keys.extend(
-            s_acc
+            sums.stats
                 .keys()
                 .filter(|(y, _)| q.year.is_none_or(|w| w == *y))
                 .cloned(),
         );
-
         let codes: Vec<String> = keys
             .iter()
             .map(|(_, g)| g.clone())
@@ -123,43 +133,156 @@ impl App {
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
-        let names: HashMap<String, String> = self.store.read(|c| areas::names(c, &codes))?;
-        let empty = Accum::default();
-        let no_stats = StatsAccum::default();
-        let mut out = Vec::with_capacity(keys.len());
-        for (year, g) in keys {
-            let r = r_acc.get(&(year, g.clone())).unwrap_or(&empty);
-            let s = s_acc.get(&(year, g.clone())).unwrap_or(&no_stats);
-            let n = counties
-                .get(&(year, g.clone()))
-                .map(|c| c.len() as u64)
-                .unwrap_or(0);
-            // Last year's income of the same area, from its statistics alone.
-            let previous = s_acc.get(&(year - 1, g.clone())).and_then(|p| {
-                let pn = counties
-                    .get(&(year - 1, g.clone()))
-                    .map(|c| c.len() as u64)
-                    .unwrap_or(0);
-                indicators::compute(&empty, p, pn, None, level == Level::County, false)
-                    .rural_income_per_capita
-            });
-            let western = g.len() >= 2 && is_western_province(&g[..2]);
-            out.push(IndicatorRow {
-                area_code: if level == Level::Nation {
-                    None
-                } else {
-                    Some(g.clone())
-                },
-                area_name: if level == Level::Nation {
-                    "全国".into()
-                } else {
-                    names.get(&g).cloned().unwrap_or_default()
-                },
-                level,
-                year,
-                indicators: indicators::compute(r, s, n, previous, level == Level::County, western),
-            });
+        let (names, division) = self.store.read(|c| {
+            let names = areas::names(c, &codes)?;
+            let counties: Vec<String> = if level <= Level::Prefecture {
+                areas::county_codes(c)?
+                    .into_iter()
+                    .filter(|code| code.starts_with(&area))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            Ok::<_, dingdian_store::StoreError>((names, counties))
+        })?;
+        Ok(keys
+            .into_iter()
+            .map(|(year, g)| row(&sums, level, year, g, &names, &division))
+            .collect())
+    }
+
+    /// Scans the snapshot once for the query: registry sums, statistics of
+    /// every year (growth needs last year's income) and the registry's
+    /// presence of every year (completeness compares with the year before).
+    fn sums(
+        &self,
+        q: &IndicatorQuery,
+        level: Level,
+        area: &str,
+        grouping: Grouping,
+    ) -> Result<Sums> {
+        let (registry, stats, presence) = self.store.with_snapshot(|s| {
+            let registry = s.accumulate(q.year, area, grouping, &q.slice, &|y| s.line_fen(y));
+            let stats: Vec<(i32, String, i64, Option<i64>)> = s
+                .statistics(None, area)
+                .map(|(y, c, p, i)| (y, c.to_string(), p, i))
+                .collect();
+            (registry, stats, s.presence(area, grouping))
+        })?;
+        let group = |key: &String| {
+            if grouping == Grouping::County {
+                group_of(key, level)
+            } else {
+                key.clone()
+            }
+        };
+        let mut sums = Sums::default();
+        for ((year, key), acc) in &registry {
+            let g = group(key);
+            sums.registry
+                .entry((*year, g.clone()))
+                .or_default()
+                .merge(acc);
+            sums.counties
+                .entry((*year, g))
+                .or_default()
+                .insert(key[..6].to_string());
         }
-        Ok(out)
+        for ((year, key), p) in &presence {
+            sums.presence
+                .entry(group(key))
+                .or_default()
+                .entry(*year)
+                .or_default()
+                .merge(p);
+        }
+        // Statistics exist for counties only: township and village areas have none.
+        if grouping == Grouping::County {
+            for (year, county, pop, income) in &stats {
+                let g = group_of(county, level);
+                sums.stats
+                    .entry((*year, g.clone()))
+                    .or_default()
+                    .add_county(Some(*pop), income.map(|f| f as f64 / 100.0));
+                sums.counties
+                    .entry((*year, g))
+                    .or_default()
+                    .insert(county.clone());
+            }
+        }
+        Ok(sums)
+    }
+}
+
+/// The counties of group `g` in one year: those in the data, and for the
+/// levels above the county every county of the division table under it
+/// (with those in the data, should one be missing from the table).
+fn area_counties(
+    sums: &Sums,
+    level: Level,
+    year: i32,
+    g: &str,
+    division: &[String],
+) -> AreaCounties {
+    let in_data = sums.counties_in_data(year, g);
+    let in_division = match level {
+        Level::County => 1,
+        Level::Township | Level::Village => 0,
+        _ => {
+            let mut all: BTreeSet<&str> = division
+                .iter()
+                .filter(|c| c.starts_with(g))
+                .map(String::as_str)
+                .collect();
+            if let Some(present) = sums.counties.get(&(year, g.to_string())) {
+                all.extend(present.iter().map(String::as_str));
+            }
+            all.len() as u64
+        }
+    };
+    AreaCounties {
+        in_data,
+        in_division,
+    }
+}
+
+fn row(
+    sums: &Sums,
+    level: Level,
+    year: i32,
+    g: String,
+    names: &HashMap<String, String>,
+    division: &[String],
+) -> IndicatorRow {
+    let empty = Accum::default();
+    let no_stats = StatsAccum::default();
+    let key = (year, g.clone());
+    let r = sums.registry.get(&key).unwrap_or(&empty);
+    let s = sums.stats.get(&key).unwrap_or(&no_stats);
+    let counties = area_counties(sums, level, year, &g, division);
+    let is_county = level == Level::County;
+    // Last year's income of the same area, from its statistics alone.
+    let previous = sums.stats.get(&(year - 1, g.clone())).and_then(|p| {
+        let pn = AreaCounties::same(sums.counties_in_data(year - 1, &g));
+        indicators::compute(&empty, p, pn, None, is_county, false).rural_income_per_capita
+    });
+    let western = g.len() >= 2 && is_western_province(&g[..2]);
+    let completeness = indicators::completeness(
+        sums.presence_in(year, &g),
+        sums.presence_before(year, &g),
+        counties,
+        s,
+    );
+    IndicatorRow {
+        area_code: (level != Level::Nation).then(|| g.clone()),
+        area_name: if level == Level::Nation {
+            "全国".into()
+        } else {
+            names.get(&g).cloned().unwrap_or_default()
+        },
+        level,
+        year,
+        indicators: indicators::compute(r, s, counties, previous, is_county, western),
+        completeness,
     }
 }

@@ -19,6 +19,7 @@ pub mod plan_exceptions;
 pub mod plans;
 pub mod registry;
 pub mod rotation;
+pub mod shrink;
 pub mod synth;
 pub mod tabular;
 pub mod units;

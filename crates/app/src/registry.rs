@@ -145,6 +145,9 @@ pub struct ImportReport {
     /// Many such rows ([`MANY_DUPLICATES_ELSEWHERE`] or more): the file is
     /// flagged for the office, in the report and in the audit log.
     pub flagged: bool,
+    /// Counties whose year the import left much smaller than their latest
+    /// earlier year (a warning; the import is done).
+    pub smaller_than_before: Vec<crate::shrink::SmallerThanBefore>,
 }
 
 /// From this many rows whose ID number is already registered this year in
@@ -262,6 +265,7 @@ impl ImportReport {
             "identity_changes": self.identity_changes,
             "duplicates_elsewhere": self.duplicates_elsewhere,
             "flagged": self.flagged,
+            "smaller_than_before": self.smaller_than_before,
         })
     }
 }
@@ -954,6 +958,11 @@ impl App {
             reg::insert_households(c, &households, now)?;
             reg::bump_version(c)?;
             store_members(c, key, &kept, progress)?;
+            let parts: BTreeSet<(i32, String)> = households
+                .iter()
+                .map(|h| (h.year, h.county_code.clone()))
+                .collect();
+            let smaller_than_before = crate::shrink::smaller_than_before(c, &parts)?;
             let mut report = ImportReport {
                 households: households.len(),
                 members: kept.len(),
@@ -964,6 +973,7 @@ impl App {
                 identity_changes,
                 duplicates_elsewhere: attempt.elsewhere,
                 flagged: attempt.flagged(),
+                smaller_than_before,
             };
             if report.rejected > 0 {
                 // The rejected rows as they were read: the file is read once

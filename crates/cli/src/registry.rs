@@ -103,6 +103,22 @@ pub fn import(
                     report.rejected
                 );
             }
+            for s in &report.smaller_than_before {
+                eprintln!(
+                    "注意 / note: {} {} {} 年 {} 人，不到 {} 年（{} 人）的一半 / {} has {} people in {}, less than half of {} in {}",
+                    s.county_name,
+                    s.county_code,
+                    s.year,
+                    s.members,
+                    s.previous_year,
+                    s.previous_members,
+                    s.county_code,
+                    s.members,
+                    s.year,
+                    s.previous_members,
+                    s.previous_year
+                );
+            }
             Ok(())
         }
         Err(AppError::Invalid(errors)) => {
@@ -274,33 +290,10 @@ pub fn indicators(
             "{}",
             serde_json::to_string_pretty(&rows).map_err(|e| Failure::System(e.to_string()))?
         ),
-        "csv" => {
-            let mut w = csv::Writer::from_writer(std::io::stdout());
-            let mut header = false;
-            for r in &rows {
-                let v = serde_json::to_value(r).map_err(|e| Failure::System(e.to_string()))?;
-                let obj = v.as_object().expect("an object");
-                if !header {
-                    w.write_record(obj.keys().map(|k| csv_field(k)))
-                        .map_err(|e| Failure::System(e.to_string()))?;
-                    header = true;
-                }
-                let cells: Vec<String> = obj
-                    .values()
-                    .map(|x| match x {
-                        serde_json::Value::Null => String::new(),
-                        serde_json::Value::String(s) => csv_text(s).into_owned(),
-                        other => other.to_string(),
-                    })
-                    .collect();
-                w.write_record(&cells)
-                    .map_err(|e| Failure::System(e.to_string()))?;
-            }
-            w.flush().map_err(|e| Failure::System(e.to_string()))?;
-        }
+        "csv" => write_csv(&rows)?,
         "table" => {
             println!(
-                "{:<8} {:<16} {:>5} {:>10} {:>9} {:>8} {:>7} {:>9} {:>9} {:>6}",
+                "{:<8} {:<16} {:>5} {:>10} {:>9} {:>8} {:>7} {:>9} {:>9} {:>6} {:>8}",
                 "area",
                 "name",
                 "year",
@@ -310,12 +303,13 @@ pub fn indicators(
                 "ret%",
                 "mean¥",
                 "rural¥",
-                "exit"
+                "exit",
+                "complete"
             );
             for r in &rows {
                 let i = &r.indicators;
                 println!(
-                    "{:<8} {:<16} {:>5} {:>10} {:>9} {:>8} {:>7} {:>9} {:>9} {:>6}",
+                    "{:<8} {:<16} {:>5} {:>10} {:>9} {:>8} {:>7} {:>9} {:>9} {:>6} {:>8}",
                     r.area_code.clone().unwrap_or_else(|| "—".into()),
                     r.area_name,
                     r.year,
@@ -325,9 +319,16 @@ pub fn indicators(
                     fmt_opt(i.return_rate, 1),
                     fmt_opt(i.mean_income, 0),
                     fmt_opt(i.rural_income_per_capita, 0),
+                    // No exit verdict on data that looks incomplete.
                     i.exit_eligible
+                        .filter(|_| r.completeness.is_complete())
                         .map(|b| if b { "yes" } else { "no" })
                         .unwrap_or("—"),
+                    if r.completeness.is_complete() {
+                        "yes"
+                    } else {
+                        "no"
+                    },
                 );
             }
         }
@@ -338,6 +339,42 @@ pub fn indicators(
         }
     }
     Ok(())
+}
+
+/// The rows as CSV: the JSON fields as columns, a nested object's fields
+/// as `object.field` (the `completeness` object), a list joined with `;`.
+fn write_csv(rows: &[dingdian_app::indicators::IndicatorRow]) -> Result<(), Failure> {
+    fn text(x: &serde_json::Value) -> String {
+        match x {
+            serde_json::Value::Null => String::new(),
+            serde_json::Value::String(s) => csv_text(s).into_owned(),
+            serde_json::Value::Array(a) => a.iter().map(text).collect::<Vec<_>>().join(";"),
+            other => other.to_string(),
+        }
+    }
+    let sys = |e: &dyn std::fmt::Display| Failure::System(e.to_string());
+    let mut w = csv::Writer::from_writer(std::io::stdout());
+    let mut header = false;
+    for r in rows {
+        let v = serde_json::to_value(r).map_err(|e| sys(&e))?;
+        let mut cells: Vec<(String, String)> = Vec::new();
+        for (k, x) in v.as_object().expect("an object") {
+            match x {
+                serde_json::Value::Object(o) => {
+                    cells.extend(o.iter().map(|(k2, y)| (format!("{k}.{k2}"), text(y))))
+                }
+                _ => cells.push((k.clone(), text(x))),
+            }
+        }
+        if !header {
+            w.write_record(cells.iter().map(|c| csv_field(&c.0)))
+                .map_err(|e| sys(&e))?;
+            header = true;
+        }
+        w.write_record(cells.iter().map(|c| &c.1))
+            .map_err(|e| sys(&e))?;
+    }
+    w.flush().map_err(|e| sys(&e))
 }
 
 pub fn export(app: &App, year: i32, area: Option<&str>, out: &Path) -> Result<(), Failure> {

@@ -165,6 +165,128 @@ impl CountyAttributes {
     }
 }
 
+/// How a registered village name ends, and what its short form keeps.
+enum Ending {
+    /// Replace the ending with this text.
+    Becomes(&'static str),
+    /// A villagers' committee: keep the stem and make it end in 村
+    /// (庙沟村村民委员会 → 庙沟村, 赵庄村民委员会 → 赵庄村).
+    Village,
+}
+
+/// Committee endings of registered village names, longest first (every
+/// form found in `data/key-county-villages.csv`).
+const ENDINGS: &[(&str, Ending)] = &[
+    ("社区居民委员会", Ending::Becomes("社区")),
+    ("社区民居委员会", Ending::Becomes("社区")),
+    ("社区居委会", Ending::Becomes("社区")),
+    ("社区委员会", Ending::Becomes("社区")),
+    ("嘎查村民委员会", Ending::Becomes("嘎查")),
+    ("嘎查人民委员会", Ending::Becomes("嘎查")),
+    ("嘎查村委会", Ending::Becomes("嘎查")),
+    ("嘎查委员会", Ending::Becomes("嘎查")),
+    ("村民民委员会", Ending::Village),
+    ("村民委员会", Ending::Village),
+    ("村民委员", Ending::Village),
+    ("村委员会", Ending::Village),
+    ("村委员", Ending::Village),
+    ("村委会", Ending::Village),
+    ("村委", Ending::Village),
+    ("居民委员会", Ending::Becomes("居委会")),
+];
+
+/// The short name of a village as people say it: the committee's registered
+/// name without the committee (庙沟村村民委员会 → 庙沟村, 西城社区居民委员会 →
+/// 西城社区, 小庙子嘎查委员会 → 小庙子嘎查, 东街居民委员会 → 东街居委会). A name
+/// without such an ending, or that would be left empty, is kept whole.
+/// Lists and charts show this; the village's own page the registered name.
+pub fn short_village_name(name: &str) -> String {
+    let name = name.trim();
+    for (ending, becomes) in ENDINGS {
+        let Some(stem) = name.strip_suffix(ending) else {
+            continue;
+        };
+        if stem.is_empty() {
+            break;
+        }
+        return match becomes {
+            Ending::Becomes(to) => format!("{stem}{to}"),
+            Ending::Village if stem.ends_with('村') => stem.to_string(),
+            Ending::Village => format!("{stem}村"),
+        };
+    }
+    name.to_string()
+}
+
+/// The name to show for an area in lists and charts: villages (12-digit
+/// codes) by their short name, every other area as registered.
+pub fn short_area_name(code: &str, name: &str) -> String {
+    if code.len() == 12 {
+        short_village_name(name)
+    } else {
+        name.to_string()
+    }
+}
+
+#[cfg(test)]
+mod short_name_tests {
+    use super::*;
+
+    const VILLAGES: &str = include_str!("../../../data/key-county-villages.csv");
+
+    #[test]
+    fn village_names_lose_the_committee() {
+        for (full, short) in [
+            ("庙沟村村民委员会", "庙沟村"),
+            ("沙川村村民委员会", "沙川村"),
+            ("刘村村村民委员会", "刘村村"),
+            ("西城社区居民委员会", "西城社区"),
+            ("东城社区居委会", "东城社区"),
+            ("龙泉社区委员会", "龙泉社区"),
+            ("戴洼社区民居委员会", "戴洼社区"),
+            ("东街居委会", "东街居委会"),
+            ("东街居民委员会", "东街居委会"),
+            ("小庙子嘎查委员会", "小庙子嘎查"),
+            ("伊力特嘎查人民委员会", "伊力特嘎查"),
+            ("杨甘固村委员会", "杨甘固村"),
+            ("村沟村委会", "村沟村"),
+            ("东南村村委", "东南村"),
+            ("东村村民委员", "东村"),
+            ("北周庄村村民民委员会", "北周庄村"),
+            ("农一连", "农一连"),
+            ("站前社区（白河）", "站前社区（白河）"),
+            ("阜平县社区服务中心", "阜平县社区服务中心"),
+            ("村民委员会", "村民委员会"),
+        ] {
+            assert_eq!(short_village_name(full), short, "{full}");
+        }
+        assert_eq!(
+            short_area_name("623023100200", "庙沟村村民委员会"),
+            "庙沟村"
+        );
+        assert_eq!(short_area_name("623023100", "城关镇"), "城关镇");
+    }
+
+    #[test]
+    fn no_shipped_village_keeps_a_committee_in_its_short_name() {
+        let mut n = 0;
+        for line in VILLAGES.lines().skip(1) {
+            let name = line.split(',').nth(1).expect("a name column");
+            let short = short_village_name(name);
+            assert!(!short.is_empty(), "{name}");
+            assert!(
+                !short.ends_with("委员会")
+                    && !short.ends_with("村委会")
+                    && !short.ends_with("委员"),
+                "{name} → {short}"
+            );
+            assert!(name.starts_with(short.trim_end_matches(['村', '社', '区', '居', '委', '会'])));
+            n += 1;
+        }
+        assert!(n > 50_000, "the shipped villages were read: {n}");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -145,12 +145,41 @@ pub struct Indicators {
     pub exit_eligible: Option<bool>,
 }
 
+/// How many counties an area has, counted two ways.
+#[derive(Default, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AreaCounties {
+    /// Counties with registry or statistics rows for the year.
+    pub in_data: u64,
+    /// Counties of the area in the division table (the `areas` table), and
+    /// any further county present in the data: the strict rule of
+    /// `indicators.md` — a rural population above the county needs every
+    /// one of them.
+    pub in_division: u64,
+}
+
+impl AreaCounties {
+    /// The same count both ways (a county; or tests).
+    pub fn same(n: u64) -> AreaCounties {
+        AreaCounties {
+            in_data: n,
+            in_division: n,
+        }
+    }
+
+    /// Counties of the area that lack a rural population this year.
+    pub fn missing_population(&self, s: &StatsAccum) -> u64 {
+        self.in_division
+            .max(self.in_data)
+            .saturating_sub(s.counties_with_population)
+    }
+}
+
 /// Computes the indicators of one area and year.
 ///
-/// - `counties_in_area`: how many counties the area's data (registry or
-///   statistics rows) covers. `rural_population` is null when any of them
-///   lacks a population (`s.counties_with_population < counties_in_area`) or
-///   none has one.
+/// - `counties`: the area's counties (see [`AreaCounties`]).
+///   `rural_population` is null unless every county of the area in the
+///   division table has one (`indicators.md`'s strict rule: a sum over only
+///   the counties present would overstate the incidence), or none has one.
 /// - `rural_income_per_capita`: for a county (`is_county`), its own value.
 ///   Above the county, the population-weighted mean Σ(income × population) /
 ///   Σ population — and null unless *every* county in the data has both an
@@ -167,13 +196,13 @@ pub struct Indicators {
 pub fn compute(
     r: &Accum,
     s: &StatsAccum,
-    counties_in_area: u64,
+    counties: AreaCounties,
     previous_income: Option<f64>,
     is_county: bool,
     western: bool,
 ) -> Indicators {
-    let rural_population = (s.counties_with_population > 0
-        && s.counties_with_population >= counties_in_area)
+    let counties_in_area = counties.in_data;
+    let rural_population = (s.counties_with_population > 0 && counties.missing_population(s) == 0)
         .then_some(s.rural_population);
     // A year with statistics but no registry rows has no poor population to
     // speak of: the incidence needs the missing side, so it is null, not 0.
@@ -241,6 +270,133 @@ pub fn compound_growth(v_a: f64, a: i32, v_b: f64, b: i32) -> Option<f64> {
 pub fn exit_eligible(incidence: Option<f64>, western: bool) -> Option<bool> {
     let limit = if western { 3.0 } else { 2.0 };
     incidence.map(|i| i < limit)
+}
+
+/// The completeness rule: a part is "much smaller" than before when it is
+/// less than half of it (`now × 2 < before`). It judges a year's
+/// registered population, and the villages and townships with registered
+/// people, against the latest earlier year of the same area; the registry
+/// import warns with it too. Documented in the guides.
+pub fn much_smaller(now: u64, before: u64) -> bool {
+    now.saturating_mul(2) < before
+}
+
+/// What an area's registry holds in one year, whatever the slice: members,
+/// and the villages and townships that have any. Addable across counties.
+#[derive(Default, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Presence {
+    pub members: u64,
+    pub villages: u64,
+    pub townships: u64,
+}
+
+impl Presence {
+    pub fn merge(&mut self, o: &Presence) {
+        self.members += o.members;
+        self.villages += o.villages;
+        self.townships += o.townships;
+    }
+}
+
+/// Whether a year's figures of an area look complete.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CompletenessState {
+    Complete,
+    Incomplete,
+}
+
+/// Why a year looks incomplete: this part is less than half of the year
+/// compared with ([`much_smaller`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Shortfall {
+    RegisteredPopulation,
+    Villages,
+    Townships,
+}
+
+impl Shortfall {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Shortfall::RegisteredPopulation => "registered_population",
+            Shortfall::Villages => "villages",
+            Shortfall::Townships => "townships",
+        }
+    }
+}
+
+/// The completeness of one area and year (the JSON `completeness` object).
+/// It adds to the indicators and changes none of them: a client that must
+/// not conclude on incomplete data (an exit verdict, a year-on-year change)
+/// reads `state` first.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Completeness {
+    pub state: CompletenessState,
+    /// Empty when complete.
+    pub reasons: Vec<Shortfall>,
+    /// This year's registry, whatever the slice.
+    pub registered_population: u64,
+    pub villages: u64,
+    pub townships: u64,
+    /// The latest earlier year with registry rows for the area, and its
+    /// figures; null for the first year.
+    pub compared_year: Option<i32>,
+    pub compared_registered_population: Option<u64>,
+    pub compared_villages: Option<u64>,
+    pub compared_townships: Option<u64>,
+    /// Counties of the area (division table; 0 below the county, where
+    /// there are no statistics) and how many of them lack a rural
+    /// population this year (why `rural_population` is null).
+    pub counties: u64,
+    pub counties_missing_rural_population: u64,
+}
+
+impl Completeness {
+    pub fn is_complete(&self) -> bool {
+        self.state == CompletenessState::Complete
+    }
+}
+
+/// Judges a year of an area against the latest earlier year with registry
+/// rows (`before`): incomplete when the registered population, the villages
+/// or the townships present are less than half of that year's. The first
+/// year has nothing to compare with and counts as complete.
+pub fn completeness(
+    now: Presence,
+    before: Option<(i32, Presence)>,
+    counties: AreaCounties,
+    s: &StatsAccum,
+) -> Completeness {
+    let mut reasons = Vec::new();
+    if let Some((_, b)) = before {
+        for (reason, n, m) in [
+            (Shortfall::RegisteredPopulation, now.members, b.members),
+            (Shortfall::Villages, now.villages, b.villages),
+            (Shortfall::Townships, now.townships, b.townships),
+        ] {
+            if much_smaller(n, m) {
+                reasons.push(reason);
+            }
+        }
+    }
+    Completeness {
+        state: if reasons.is_empty() {
+            CompletenessState::Complete
+        } else {
+            CompletenessState::Incomplete
+        },
+        reasons,
+        registered_population: now.members,
+        villages: now.villages,
+        townships: now.townships,
+        compared_year: before.map(|b| b.0),
+        compared_registered_population: before.map(|b| b.1.members),
+        compared_villages: before.map(|b| b.1.villages),
+        compared_townships: before.map(|b| b.1.townships),
+        counties: counties.in_division.max(counties.in_data),
+        counties_missing_rural_population: counties.missing_population(s),
+    }
 }
 
 /// The national poverty line per year, in fen per person per year (the
@@ -382,7 +538,14 @@ mod registry_side_tests {
     fn statistics_without_registry_rows_give_no_incidence() {
         let mut s = StatsAccum::default();
         s.add_county(Some(136_950), Some(3046.0));
-        let i = compute(&Accum::default(), &s, 1, None, true, true);
+        let i = compute(
+            &Accum::default(),
+            &s,
+            AreaCounties::same(1),
+            None,
+            true,
+            true,
+        );
         assert_eq!(i.rural_population, Some(136_950));
         assert_eq!(i.rural_income_per_capita, Some(3046.0));
         assert_eq!(
@@ -440,7 +603,7 @@ mod tests {
         let i = compute(
             &r,
             &stats(Some(100), Some(3100.0)),
-            1,
+            AreaCounties::same(1),
             Some(2900.0),
             true,
             true,
@@ -490,7 +653,14 @@ mod tests {
             4,
             Some(2300),
         );
-        let i = compute(&r, &StatsAccum::default(), 1, None, true, false);
+        let i = compute(
+            &r,
+            &StatsAccum::default(),
+            AreaCounties::same(1),
+            None,
+            true,
+            false,
+        );
         assert!(close(i.fgt0, 0.5));
         assert!(close(i.fgt1, 1.15 / 6.0));
         assert!(close(i.fgt2, 0.6425 / 6.0));
@@ -512,7 +682,14 @@ mod tests {
         // No statistics: rural population, incidence, income, growth and the
         // exit check are null, never 0.
         let r = county(&[(Poor, 1000, 2)], 1, Some(2300));
-        let i = compute(&r, &StatsAccum::default(), 1, Some(3000.0), true, true);
+        let i = compute(
+            &r,
+            &StatsAccum::default(),
+            AreaCounties::same(1),
+            Some(3000.0),
+            true,
+            true,
+        );
         assert_eq!(i.rural_population, None);
         assert_eq!(i.poverty_incidence, None);
         assert_eq!(i.rural_income_per_capita, None);
@@ -524,7 +701,7 @@ mod tests {
         let i = compute(
             &Accum::default(),
             &stats(Some(500), Some(4000.0)),
-            1,
+            AreaCounties::same(1),
             None,
             true,
             false,
@@ -541,7 +718,7 @@ mod tests {
         let i = compute(
             &Accum::default(),
             &stats(Some(500), Some(4000.0)),
-            1,
+            AreaCounties::same(1),
             Some(0.0),
             true,
             false,
@@ -552,7 +729,14 @@ mod tests {
     #[test]
     fn unknown_line_makes_fgt_null_but_not_the_rest() {
         let r = county(&[(Poor, 1000, 2)], 1, None);
-        let i = compute(&r, &StatsAccum::default(), 1, None, true, false);
+        let i = compute(
+            &r,
+            &StatsAccum::default(),
+            AreaCounties::same(1),
+            None,
+            true,
+            false,
+        );
         assert_eq!((i.fgt0, i.fgt1, i.fgt2), (None, None, None));
         assert!(close(i.mean_income, 1000.0));
         assert_eq!(i.poor_population, 2);
@@ -567,7 +751,7 @@ mod tests {
         r.merge(&r2);
         let mut s = stats(Some(100), Some(3000.0));
         s.merge(&stats(Some(1000), Some(4000.0)));
-        let i = compute(&r, &s, 2, Some(3500.0), false, true);
+        let i = compute(&r, &s, AreaCounties::same(2), Some(3500.0), false, true);
         assert_eq!(i.registered_population, 16);
         assert_eq!(i.registered_households, 5);
         assert_eq!(i.poor_population, 11);
@@ -592,14 +776,14 @@ mod tests {
         // Two counties in the data; only one has a statistics row.
         let r = county(&[(Poor, 1000, 3)], 1, Some(2300));
         let s = stats(Some(100), Some(3000.0));
-        let i = compute(&r, &s, 2, None, false, false);
+        let i = compute(&r, &s, AreaCounties::same(2), None, false, false);
         assert_eq!(i.rural_population, None);
         assert_eq!(i.poverty_incidence, None);
         assert_eq!(i.rural_income_per_capita, None, "one county lacks income");
         // A statistics row without a population counts as lacking it too.
         let mut s = stats(Some(100), Some(3000.0));
         s.add_county(None, None);
-        let i = compute(&r, &s, 2, None, false, false);
+        let i = compute(&r, &s, AreaCounties::same(2), None, false, false);
         assert_eq!(i.rural_population, None);
     }
 
@@ -607,7 +791,14 @@ mod tests {
     fn income_above_county_null_if_any_county_lacks_income() {
         let mut s = stats(Some(100), Some(3000.0));
         s.add_county(Some(200), None);
-        let i = compute(&Accum::default(), &s, 2, None, false, false);
+        let i = compute(
+            &Accum::default(),
+            &s,
+            AreaCounties::same(2),
+            None,
+            false,
+            false,
+        );
         assert_eq!(i.rural_population, Some(300));
         assert_eq!(i.rural_income_per_capita, None);
     }
@@ -619,7 +810,14 @@ mod tests {
         assert_eq!(s.own_income, Some(3046.0));
         s.merge(&StatsAccum::default());
         assert_eq!(s.own_income, Some(3046.0));
-        let i = compute(&Accum::default(), &s, 1, None, true, true);
+        let i = compute(
+            &Accum::default(),
+            &s,
+            AreaCounties::same(1),
+            None,
+            true,
+            true,
+        );
         assert_eq!(i.rural_income_per_capita, Some(3046.0));
     }
 
@@ -694,5 +892,87 @@ mod tests {
         assert!(PovertyLines::parse_csv("year,line_yuan\n2010,-1\n").is_err());
         assert!(PovertyLines::parse_csv("year,line_yuan\n2010,2300.123\n").is_err());
         assert!(PovertyLines::parse_csv("year,line_yuan,note\n2010,2300,\"open\n").is_err());
+    }
+}
+
+#[cfg(test)]
+mod completeness_tests {
+    use super::*;
+
+    fn present(members: u64, villages: u64, townships: u64) -> Presence {
+        Presence {
+            members,
+            villages,
+            townships,
+        }
+    }
+
+    #[test]
+    fn a_year_far_smaller_than_the_last_is_incomplete() {
+        // Issue 9: 200 people of Zhouqu after a year with 45 000.
+        let c = completeness(
+            present(200, 3, 1),
+            Some((2016, present(45_000, 300, 19))),
+            AreaCounties::same(1),
+            &StatsAccum::default(),
+        );
+        assert_eq!(c.state, CompletenessState::Incomplete);
+        assert_eq!(
+            c.reasons,
+            vec![
+                Shortfall::RegisteredPopulation,
+                Shortfall::Villages,
+                Shortfall::Townships
+            ]
+        );
+        assert_eq!(c.compared_year, Some(2016));
+        assert_eq!(c.compared_registered_population, Some(45_000));
+        // Exactly half is not "less than half"; villages alone can fail.
+        let c = completeness(
+            present(500, 4, 2),
+            Some((2016, present(1000, 10, 2))),
+            AreaCounties::same(1),
+            &StatsAccum::default(),
+        );
+        assert_eq!(c.reasons, vec![Shortfall::Villages]);
+        // The first year, and a normal year, are complete.
+        for before in [None, Some((2015, present(1000, 10, 2)))] {
+            let c = completeness(
+                present(900, 10, 2),
+                before,
+                AreaCounties::same(1),
+                &StatsAccum::default(),
+            );
+            assert!(c.is_complete(), "{c:?}");
+            assert!(c.reasons.is_empty());
+        }
+        assert!(much_smaller(0, 1) && !much_smaller(1, 2) && !much_smaller(0, 0));
+    }
+
+    #[test]
+    fn strict_rule_counts_every_county_of_the_division() {
+        // A province of 5 counties in the division table; only 2 (both in the
+        // data) have statistics: no rural population, no incidence, and the
+        // completeness says 3 are missing.
+        let mut s = StatsAccum::default();
+        s.add_county(Some(1000), Some(3000.0));
+        s.add_county(Some(2000), Some(4000.0));
+        let mut r = Accum::default();
+        r.add_member(PovertyStatus::Poor, 100_000, Some(230_000));
+        let counties = AreaCounties {
+            in_data: 2,
+            in_division: 5,
+        };
+        let i = compute(&r, &s, counties, None, false, true);
+        assert_eq!(i.rural_population, None);
+        assert_eq!(i.poverty_incidence, None);
+        // The income is a weighted mean over the counties in the data, as
+        // before (indicators.md: over S).
+        assert!(i.rural_income_per_capita.is_some());
+        let c = completeness(present(1, 1, 1), None, counties, &s);
+        assert_eq!((c.counties, c.counties_missing_rural_population), (5, 3));
+        // Every county of the division has one: summed.
+        let i = compute(&r, &s, AreaCounties::same(2), None, false, true);
+        assert_eq!(i.rural_population, Some(3000));
     }
 }

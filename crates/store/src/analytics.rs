@@ -6,7 +6,7 @@
 
 use crate::db::{Conn, Result};
 use crate::registry;
-use dingdian_core::indicators::Accum;
+use dingdian_core::indicators::{Accum, Presence};
 use dingdian_core::registry::PovertyStatus;
 use std::collections::BTreeMap;
 
@@ -214,6 +214,56 @@ impl Snapshot {
 
     pub fn partitions(&self) -> impl Iterator<Item = &Partition> {
         self.partitions.values()
+    }
+
+    /// What the registry holds per (year, group) under `area`, every year
+    /// and whatever the slice: members, villages and townships with any
+    /// (the completeness of a year is judged on these). Groups as in
+    /// [`Snapshot::accumulate`].
+    pub fn presence(&self, area: &str, grouping: Grouping) -> BTreeMap<(i32, String), Presence> {
+        let county_prefix = &area[..area.len().min(6)];
+        let mut out: BTreeMap<(i32, String), Presence> = BTreeMap::new();
+        for ((year, county), p) in &self.partitions {
+            if !county.starts_with(county_prefix) {
+                continue;
+            }
+            // A whole county in one group: the partition's own counts, no scan.
+            if grouping == Grouping::County && area.len() <= 6 {
+                let townships: std::collections::BTreeSet<&str> =
+                    p.villages.iter().map(|v| &v[..9.min(v.len())]).collect();
+                let e = out.entry((*year, county.clone())).or_default();
+                e.members += p.len() as u64;
+                e.villages += p.villages.len() as u64;
+                e.townships += townships.len() as u64;
+                continue;
+            }
+            // Members per village of the partition (one pass over an index).
+            let mut per_village = vec![0u64; p.villages.len()];
+            for &v in &p.village {
+                per_village[v as usize] += 1;
+            }
+            let mut townships: BTreeMap<String, std::collections::BTreeSet<&str>> = BTreeMap::new();
+            for (i, code) in p.villages.iter().enumerate() {
+                if !code.starts_with(area) || per_village[i] == 0 {
+                    continue;
+                }
+                let key = match grouping {
+                    Grouping::County => county.clone(),
+                    Grouping::Prefix(n) => code[..n.min(code.len())].to_string(),
+                };
+                let e = out.entry((*year, key.clone())).or_default();
+                e.members += per_village[i];
+                e.villages += 1;
+                townships
+                    .entry(key)
+                    .or_default()
+                    .insert(&code[..9.min(code.len())]);
+            }
+            for (key, t) in townships {
+                out.entry((*year, key)).or_default().townships += t.len() as u64;
+            }
+        }
+        out
     }
 
     /// Sums per group of the members in `year` (all years when `None`)

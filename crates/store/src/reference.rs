@@ -131,6 +131,15 @@ pub fn load_if_empty(c: &mut dyn Conn) -> Result<()> {
     Ok(())
 }
 
+/// The county codes of the key-county list as shipped in the binary
+/// (`data/key-counties-2012.csv`), before any edit in this database.
+pub fn shipped_key_counties() -> Result<Vec<String>> {
+    Ok(read(KEY_COUNTIES_2012, &["code"])?
+        .into_iter()
+        .map(|mut r| r.remove(0))
+        .collect())
+}
+
 /// The shipped poverty lines (yuan → fen), until the office amends them.
 fn load_poverty_lines_if_empty(c: &mut dyn Conn) -> Result<()> {
     if c.query_i64("SELECT COUNT(*) FROM poverty_lines", &[])? > 0 {

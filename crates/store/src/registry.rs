@@ -602,6 +602,32 @@ pub fn partitions(c: &mut dyn Conn) -> Result<Vec<(i32, String)>> {
     Ok(rows.iter().map(|r| (r.i64(0) as i32, r.str(1))).collect())
 }
 
+/// The members of a county in `year`, and the latest earlier year that has
+/// any with its members (the import's "much smaller than before" check).
+pub fn county_members_and_before(
+    c: &mut dyn Conn,
+    county: &str,
+    year: i32,
+) -> Result<(i64, Option<(i32, i64)>)> {
+    let count = |c: &mut dyn Conn, y: i32| {
+        c.query_i64(
+            "SELECT COUNT(*) FROM members WHERE county_code = ? AND year = ?",
+            params![county, y],
+        )
+    };
+    let now = count(c, year)?;
+    let before = c
+        .query_one(
+            "SELECT MAX(year) FROM members WHERE county_code = ? AND year < ?",
+            params![county, year],
+        )?
+        .and_then(|r| r.opt_i64(0));
+    Ok(match before {
+        Some(y) => (now, Some((y as i32, count(c, y as i32)?))),
+        None => (now, None),
+    })
+}
+
 /// Members of a year in the scope, for the export (in household order).
 pub fn export_rows(
     c: &mut dyn Conn,

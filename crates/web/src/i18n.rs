@@ -1312,6 +1312,86 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "此角色必须使用动态口令。请把下面这一行（或其中 secret= 之后的部分）当面交给账号本人，添加到身份验证器；本人首次用它登录后，这里不再显示。",
         "This role needs a second factor. Hand the line below (or the part after secret=) to the account's owner in person, to add to an authenticator app; it is no longer shown once the owner has signed in with it.",
     ),
+    ),
+    // issue 9: indicators and completeness
+    (
+        "incomplete_title",
+        "{year} 年的数据看来不完整：不据此作摘帽判断，也不与上年比较。",
+        "The data of {year} looks incomplete: no exit verdict and no comparison with last year are drawn from it.",
+    ),
+    (
+        "incomplete_registered_population",
+        "建档立卡人口 {n} 人，不到 {y} 年（{m} 人）的一半。",
+        "{n} registered people, less than half of {y} ({m}).",
+    ),
+    (
+        "incomplete_villages",
+        "有建档立卡人口的村 {n} 个，不到 {y} 年（{m} 个）的一半。",
+        "{n} villages with registered people, less than half of {y} ({m}).",
+    ),
+    (
+        "incomplete_townships",
+        "有建档立卡人口的乡镇 {n} 个，不到 {y} 年（{m} 个）的一半。",
+        "{n} townships with registered people, less than half of {y} ({m}).",
+    ),
+    (
+        "incomplete_hint",
+        "是否只导入了部分户？导入该年的完整文件后再看。看板默认显示最近一个完整的年度。",
+        "Were only some households imported? Import the year's full file. The dashboard opens on the latest complete year.",
+    ),
+    (
+        "default_year_note",
+        "显示的是最近一个完整的年度 {year}；{latest} 年的数据看来不完整，可在“年度”中选择。",
+        "Showing {year}, the latest complete year; the data of {latest} looks incomplete (choose it under Year).",
+    ),
+    ("year_incomplete_mark", "（不完整）", " (incomplete)"),
+    ("exit_withheld", "暂不判断", "Not judged"),
+    (
+        "exit_withheld_note",
+        "本年数据看来不完整，见上方说明",
+        "This year's data looks incomplete; see above",
+    ),
+    (
+        "missing_rural_population",
+        "缺少 {n} 个县的农村人口",
+        "Rural population missing for {n} counties",
+    ),
+    (
+        "missing_rural_population_cell",
+        "—（缺 {n} 县）",
+        "— ({n} counties missing)",
+    ),
+    (
+        "chart_incomplete_note",
+        "标 * 的年份数据看来不完整。",
+        "Years marked * look incomplete.",
+    ),
+    (
+        "smaller_than_before_title",
+        "注意：以下县导入后的登记人数不到其上一年度的一半。文件是否只含部分户？补齐之前，这些年度在指标中标为不完整，不作摘帽判断。",
+        "Note: after this import these counties hold less than half the people of their previous year. Does the file hold only some households? Until it is completed, these years are marked incomplete in the indicators and get no exit verdict.",
+    ),
+    (
+        "smaller_than_before_row",
+        "{county}（{code}）：{year} 年 {n} 人，{prev_year} 年 {prev} 人",
+        "{county} ({code}): {n} people in {year}, {prev} in {prev_year}",
+    ),
+    (
+        "key_list_origin",
+        "随产品提供的名单有 {shipped} 个县（{shipped_p} 个省）；本库名单现有 {n} 个县（{p} 个省）。",
+        "The shipped list has {shipped} counties ({shipped_p} provinces); the list here now has {n} counties ({p} provinces).",
+    ),
+    (
+        "key_list_added",
+        "本库加入的（在县页面、名单导入或演示数据中）：{names}。",
+        "Added here (on a county page, by a list import or by the demo data): {names}.",
+    ),
+    (
+        "key_list_removed",
+        "从随附名单中移出的：{names}。",
+        "Removed from the shipped list: {names}.",
+    ),
+    ("and_n_more", "等 {n} 个", "and {n} more"),
 ];
 
 pub fn t(lang: &str, key: &str) -> String {

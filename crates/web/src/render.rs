@@ -127,6 +127,10 @@ pub fn environment() -> Environment<'static> {
     env.add_function("role_name", role_name);
     env.add_filter("ts", |ts: i64| dingdian_core::time::show_ts(ts));
     env.add_filter("num", |n: i64| crate::format::thousands(n));
+    // A village's short name in lists (`{{ a.name|short_area(a.code) }}`).
+    env.add_filter("short_area", |name: String, code: String| {
+        dingdian_core::area::short_area_name(&code, &name)
+    });
     env.add_filter("urlencode_q", |s: String| {
         urlencoding::encode(&s).into_owned()
     });

@@ -73,6 +73,24 @@ fn base_schemas() -> Value {
         }),
         &["intact", "checked"],
     );
+    // Issue 9: whether a year's data looks complete (added to indicators.md's fields).
+    let completeness = s(
+        json!({
+            "state": { "type": "string", "enum": ["complete", "incomplete"], "description": "incomplete when this year's registered population, or its villages or townships with registered people, are less than half of the latest earlier year's; draw no exit verdict or comparison from an incomplete year" },
+            "reasons": { "type": "array", "items": { "type": "string", "enum": ["registered_population", "villages", "townships"] } },
+            "registered_population": int, "villages": int, "townships": int,
+            "compared_year": opt(&int), "compared_registered_population": opt(&int),
+            "compared_villages": opt(&int), "compared_townships": opt(&int),
+            "counties": { "type": "integer", "description": "counties of the area in the division table (0 below the county)" },
+            "counties_missing_rural_population": { "type": "integer", "description": "why rural_population is null above the county" }
+        }),
+        &[
+            "state",
+            "reasons",
+            "counties",
+            "counties_missing_rural_population",
+        ],
+    );
     // The optional extended fields of a household (null when not given);
     // a second object so that the macro's recursion stays within bounds.
     let household_extended = json!({
@@ -151,7 +169,8 @@ fn base_schemas() -> Value {
             "fgt0": { "type": ["number", "null"] }, "fgt1": { "type": ["number", "null"] }, "fgt2": { "type": ["number", "null"] },
             "rural_income_per_capita": { "type": ["number", "null"], "description": "yuan" },
             "rural_income_growth": { "type": ["number", "null"], "description": "per cent on last year" },
-            "exit_eligible": { "type": ["boolean", "null"], "description": "counties only: incidence below 3 % (west) or 2 % (elsewhere)" }
+            "exit_eligible": { "type": ["boolean", "null"], "description": "counties only: incidence below 3 % (west) or 2 % (elsewhere)" },
+            "completeness": completeness
         }), &["area_code", "area_name", "level", "year", "registered_population", "poor_population", "poverty_incidence"]),
         "Member": s(json!({
             "id_number": { "type": "string", "description": "masked as 623023********1234 unless the role may see it in full" },

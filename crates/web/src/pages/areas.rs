@@ -66,10 +66,17 @@ async fn list(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) ->
                 Page::all(),
             )?
             .0;
-        Ok((items, total, provinces))
+        let partial =
+            f2.key == Some(true) || f2.list.as_deref() == Some(dingdian_store::reference::KEY_2012);
+        let origin = if partial && !xlsx {
+            Some(app.key_list_origin(&actor)?)
+        } else {
+            None
+        };
+        Ok((items, total, provinces, origin))
     })
     .await;
-    let (items, total, provinces) = match result {
+    let (items, total, provinces, origin) = match result {
         Ok(r) => r,
         Err(e) => return error_page(&state, &pc, e).await,
     };
@@ -121,7 +128,8 @@ async fn list(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) ->
         items,
         provinces,
         list => list_nav("/areas", &query, page, total, true),
-        partial_warning => f.key == Some(true) || f.list.as_deref() == Some(dingdian_store::reference::KEY_2012),
+        partial_warning => origin.is_some(),
+        list_origin => origin.as_ref().map(|o| super::key_list_origin_text(&pc.lang, o)),
         f => context! {
             level => f.level.map(|l| l.as_str()),
             province => f.province.clone().unwrap_or_default(),
@@ -280,11 +288,15 @@ async fn county_lists_page(
 ) -> Response {
     let app = state.app.clone();
     let actor = pc.actor.clone();
-    match blocking(move || app.county_lists(&actor)).await {
-        Ok(lists) => {
+    match blocking(move || Ok((app.county_lists(&actor)?, app.key_list_origin(&actor)?))).await {
+        Ok((lists, origin)) => {
+            let origin = super::key_list_origin_text(&pc.lang, &origin);
             let lists: Vec<_> = lists
                 .into_iter()
-                .map(|l| context! { code => l.code, name_zh => l.name_zh, name_en => l.name_en, start_year => l.start_year, end_year => l.end_year, partial => l.partial, note => l.note.as_deref().map(|n| crate::shipped_text::note_text(&pc.lang, n)), members => l.members })
+                .map(|l| {
+                    let origin = (l.code == dingdian_store::reference::KEY_2012).then(|| origin.clone());
+                    context! { code => l.code, name_zh => l.name_zh, name_en => l.name_en, start_year => l.start_year, end_year => l.end_year, partial => l.partial, note => l.note.as_deref().map(|n| crate::shipped_text::note_text(&pc.lang, n)), members => l.members, origin }
+                })
                 .collect();
             let ctx = context! {
                 lists,

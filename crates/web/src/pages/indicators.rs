@@ -16,7 +16,8 @@ use axum::routing::get;
 use dingdian_app::indicators::{IndicatorQuery, IndicatorRow};
 use dingdian_app::tabular::{self, Cell};
 use dingdian_app::{Actor, App, AppError};
-use dingdian_core::area::{Level, is_western_province};
+use dingdian_core::area::{Level, is_western_province, short_area_name};
+use dingdian_core::indicators::Shortfall;
 use dingdian_core::registry::{
     ALL_CAUSES, ALL_HOUSEHOLD_TYPES, ALL_STATUSES, Cause, HouseholdType, PovertyStatus,
 };
@@ -125,7 +126,10 @@ fn cell(r: &IndicatorRow, name: &str, lang: &str) -> (String, Cell) {
         "returned_population" => count(i.returned_population),
         "rural_population" => match i.rural_population {
             Some(n) => (thousands(n), Cell::Int(n)),
-            None => ("—".into(), Cell::Empty),
+            None => (
+                missing_population(r, lang, "missing_rural_population_cell"),
+                Cell::Empty,
+            ),
         },
         "poverty_incidence" => pct(i.poverty_incidence),
         "return_rate" => pct(i.return_rate),
@@ -137,6 +141,11 @@ fn cell(r: &IndicatorRow, name: &str, lang: &str) -> (String, Cell) {
         "rural_income_per_capita" => money(i.rural_income_per_capita),
         "rural_income_growth" => pct(i.rural_income_growth),
         "exit_eligible" => match i.exit_eligible {
+            // Never a verdict on data that looks incomplete.
+            Some(_) if !r.completeness.is_complete() => {
+                let s = t(lang, "exit_withheld");
+                (s.clone(), Cell::Text(s))
+            }
             Some(b) => {
                 let s = t(lang, if b { "yes" } else { "no" });
                 (s.clone(), Cell::Text(s))
@@ -144,6 +153,17 @@ fn cell(r: &IndicatorRow, name: &str, lang: &str) -> (String, Cell) {
             None => ("—".into(), Cell::Empty),
         },
         _ => ("—".into(), Cell::Empty),
+    }
+}
+
+/// "—", or above the county where counties lack a rural population, the
+/// catalogue text `key` saying how many ("缺少 N 个县的农村人口").
+fn missing_population(r: &IndicatorRow, lang: &str, key: &str) -> String {
+    let n = r.completeness.counties_missing_rural_population;
+    if r.level < Level::County && n > 0 {
+        t(lang, key).replace("{n}", &thousands(n as i64))
+    } else {
+        "—".into()
     }
 }
 
@@ -168,8 +188,9 @@ struct TableRow {
 struct Dash {
     level: Level,
     lineage: Vec<(String, String)>,
-    years: Vec<i32>,
     year: Option<i32>,
+    /// The latest year, when the dashboard opened on an earlier complete one.
+    latest_incomplete: Option<i32>,
     own: Option<IndicatorRow>,
     previous: Option<IndicatorRow>,
     history: Vec<IndicatorRow>,
@@ -208,7 +229,20 @@ fn gather(
         },
     )?;
     let years: Vec<i32> = history.iter().map(|r| r.year).collect();
-    let year = year.or_else(|| years.last().copied());
+    // Without a chosen year: the latest year whose data looks complete.
+    let chosen = year;
+    let year = year.or_else(|| {
+        history
+            .iter()
+            .rev()
+            .find(|r| r.completeness.is_complete())
+            .or(history.last())
+            .map(|r| r.year)
+    });
+    let latest_incomplete = years
+        .last()
+        .copied()
+        .filter(|l| chosen.is_none() && year != Some(*l));
     let own = history.iter().find(|r| Some(r.year) == year).cloned();
     let previous = year.and_then(|y| history.iter().find(|r| r.year == y - 1).cloned());
     let child_level = child_level(level);
@@ -250,8 +284,8 @@ fn gather(
     Ok(Dash {
         level,
         lineage,
-        years,
         year,
+        latest_incomplete,
         own,
         previous,
         history,
@@ -293,7 +327,13 @@ fn figures(d: &Dash, lang: &str) -> Vec<Figure> {
         return Vec::new();
     };
     let i = &own.indicators;
-    let p = d.previous.as_ref().map(|p| &p.indicators);
+    let complete = own.completeness.is_complete();
+    // No comparison with last year when either year looks incomplete.
+    let p = d
+        .previous
+        .as_ref()
+        .filter(|p| complete && p.completeness.is_complete())
+        .map(|p| &p.indicators);
     let vs = |s: String| Some(t(lang, "vs_last_year").replace("{d}", &s));
     let mut out = vec![
         Figure {
@@ -314,9 +354,15 @@ fn figures(d: &Dash, lang: &str) -> Vec<Figure> {
                 (Some(a), Some(b)) => {
                     Some(t(lang, "vs_last_year_pp").replace("{d}", &signed(a - b)))
                 }
-                _ => i
-                    .rural_population
-                    .map(|r| format!("{} {}", t(lang, "ind_rural_population"), thousands(r))),
+                _ => match i.rural_population {
+                    Some(r) => Some(format!(
+                        "{} {}",
+                        t(lang, "ind_rural_population"),
+                        thousands(r)
+                    )),
+                    None => Some(missing_population(own, lang, "missing_rural_population"))
+                        .filter(|m| m != "—"),
+                },
             },
             good: None,
         },
@@ -372,23 +418,22 @@ fn figures(d: &Dash, lang: &str) -> Vec<Figure> {
             .area_code
             .as_deref()
             .is_some_and(|c| is_western_province(&c[..2]));
+        let rule = if western {
+            "exit_rule_west"
+        } else {
+            "exit_rule_other"
+        };
         out.push(Figure {
             id: "fig-exit",
             label: t(lang, "ind_exit_eligible"),
             value: match i.exit_eligible {
+                _ if !complete => t(lang, "exit_withheld"),
                 Some(true) => t(lang, "exit_yes"),
                 Some(false) => t(lang, "exit_no"),
                 None => "—".into(),
             },
-            note: Some(t(
-                lang,
-                if western {
-                    "exit_rule_west"
-                } else {
-                    "exit_rule_other"
-                },
-            )),
-            good: i.exit_eligible,
+            note: Some(t(lang, if complete { rule } else { "exit_withheld_note" })),
+            good: i.exit_eligible.filter(|_| complete),
         });
     }
     out
@@ -397,8 +442,38 @@ fn figures(d: &Dash, lang: &str) -> Vec<Figure> {
 fn area_name(d: &Dash, lang: &str) -> String {
     d.lineage
         .last()
-        .map(|l| l.1.clone())
+        .map(|l| short_area_name(&l.0, &l.1))
         .unwrap_or_else(|| t(lang, "nation"))
+}
+
+/// The warning of a year whose data looks incomplete: a title, one line
+/// per shortfall, and what to do.
+fn incomplete_notice(d: &Dash, lang: &str) -> Option<minijinja::Value> {
+    let own = d.own.as_ref().filter(|o| !o.completeness.is_complete())?;
+    let c = &own.completeness;
+    let y = c.compared_year.map(|y| y.to_string()).unwrap_or_default();
+    let reasons: Vec<String> = c
+        .reasons
+        .iter()
+        .map(|r| {
+            let (n, m) = match r {
+                Shortfall::RegisteredPopulation => {
+                    (c.registered_population, c.compared_registered_population)
+                }
+                Shortfall::Villages => (c.villages, c.compared_villages),
+                Shortfall::Townships => (c.townships, c.compared_townships),
+            };
+            t(lang, &format!("incomplete_{}", r.as_str()))
+                .replace("{n}", &thousands(n as i64))
+                .replace("{m}", &thousands(m.unwrap_or(0) as i64))
+                .replace("{y}", &y)
+        })
+        .collect();
+    Some(context! {
+        title => t(lang, "incomplete_title").replace("{year}", &own.year.to_string()),
+        reasons,
+        hint => t(lang, "incomplete_hint"),
+    })
 }
 
 fn caption(lang: &str) -> String {
@@ -413,19 +488,28 @@ fn charts_of(d: &Dash, lang: &str, query: &Query) -> Vec<String> {
             .history
             .iter()
             .any(|r| r.indicators.poverty_incidence.is_some());
+        // A year whose data looks incomplete is marked with *.
+        let label = |r: &IndicatorRow| {
+            let mark = if r.completeness.is_complete() {
+                ""
+            } else {
+                "*"
+            };
+            format!("{}{mark}", r.year)
+        };
         let points: Vec<Point> = d
             .history
             .iter()
             .map(|r| {
                 if incidence_known {
                     Point {
-                        label: r.year.to_string(),
+                        label: label(r),
                         value: r.indicators.poverty_incidence,
                         text: percent(r.indicators.poverty_incidence),
                     }
                 } else {
                     Point {
-                        label: r.year.to_string(),
+                        label: label(r),
                         value: Some(r.indicators.poor_population as f64),
                         text: people(r.indicators.poor_population as i64, lang),
                     }
@@ -437,11 +521,15 @@ fn charts_of(d: &Dash, lang: &str, query: &Query) -> Vec<String> {
         } else {
             ("chart_poor_years", "axis_people")
         };
+        let mut cap = caption(lang);
+        if d.history.iter().any(|r| !r.completeness.is_complete()) {
+            cap = format!("{} {cap}", t(lang, "chart_incomplete_note"));
+        }
         out.push(charts::line_chart(
             &format!("{} · {}", name, t(lang, title)),
             &points,
             &t(lang, unit),
-            &caption(lang),
+            &cap,
         ));
     }
     if !d.children.is_empty() {
@@ -451,7 +539,7 @@ fn charts_of(d: &Dash, lang: &str, query: &Query) -> Vec<String> {
         let bars: Vec<ValueBar> = rows[..shown]
             .iter()
             .map(|r| ValueBar {
-                label: r.area_name.clone(),
+                label: short_area_name(r.area_code.as_deref().unwrap_or(""), &r.area_name),
                 href: r
                     .area_code
                     .as_deref()
@@ -525,11 +613,12 @@ fn charts_of(d: &Dash, lang: &str, query: &Query) -> Vec<String> {
 /// The breadcrumbs of the dashboard: the nation, then the lineage.
 fn crumbs(d: &Dash, lang: &str, query: &Query) -> Vec<(String, String)> {
     let mut c = vec![(dash_href(None, d.year, query), t(lang, "nation"))];
-    c.extend(
-        d.lineage
-            .iter()
-            .map(|(code, name)| (dash_href(Some(code), d.year, query), name.clone())),
-    );
+    c.extend(d.lineage.iter().map(|(code, name)| {
+        (
+            dash_href(Some(code), d.year, query),
+            short_area_name(code, name),
+        )
+    }));
     c
 }
 
@@ -592,8 +681,8 @@ async fn dashboard(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query
             let code = r.area_code.clone().unwrap_or_default();
             TableRow {
                 href: dash_href(Some(&code), d.year, &query),
+                name: short_area_name(&code, &r.area_name),
                 code,
-                name: r.area_name.clone(),
                 cells: names.iter().map(|n| cell(r, n, lang).0).collect(),
             }
         })
@@ -669,7 +758,9 @@ async fn dashboard(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query
         area_name => name,
         level => d.level.as_str(),
         year => d.year,
-        years => d.years.iter().rev().collect::<Vec<_>>(),
+        years => d.history.iter().rev().map(|r| (r.year, !r.completeness.is_complete())).collect::<Vec<_>>(),
+        incomplete => incomplete_notice(&d, lang),
+        default_year_note => d.latest_incomplete.zip(d.year).map(|(latest, y)| t(lang, "default_year_note").replace("{year}", &y.to_string()).replace("{latest}", &latest.to_string())),
         figures => figures(&d, lang),
         charts => charts_of(&d, lang, &query),
         child_level => d.child_level.map(|l| l.as_str()),

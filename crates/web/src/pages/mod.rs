@@ -282,10 +282,44 @@ pub fn area_crumbs(lang: &str, lineage: &[(String, String)]) -> Vec<(String, Str
             "全国".to_string()
         },
     )];
-    crumbs.extend(
-        lineage
-            .iter()
-            .map(|(code, name)| (format!("/areas/{code}"), name.clone())),
-    );
+    crumbs.extend(lineage.iter().map(|(code, name)| {
+        let short = dingdian_core::area::short_area_name(code, name);
+        (format!("/areas/{code}"), short)
+    }));
     crumbs
+}
+
+/// Where the key-county list here differs from the shipped one, in the
+/// reader's language: both counts, then the counties added or removed
+/// (up to ten names each), so that a page counting 192 and a note saying
+/// 191 do not disagree silently.
+pub fn key_list_origin_text(lang: &str, o: &dingdian_app::areas::ListOrigin) -> String {
+    let names = |list: &[(String, String)]| {
+        let mut shown: Vec<String> = list
+            .iter()
+            .take(10)
+            .map(|(code, name)| format!("{name} {code}"))
+            .collect();
+        if list.len() > 10 {
+            shown.push(
+                crate::i18n::t(lang, "and_n_more").replace("{n}", &(list.len() - 10).to_string()),
+            );
+        }
+        shown.join(if lang == "en" { ", " } else { "、" })
+    };
+    let mut out = crate::i18n::t(lang, "key_list_origin")
+        .replace("{shipped}", &o.shipped_counties.to_string())
+        .replace("{shipped_p}", &o.shipped_provinces.to_string())
+        .replace("{n}", &o.counties.to_string())
+        .replace("{p}", &o.provinces.to_string());
+    for (key, list) in [
+        ("key_list_added", &o.added),
+        ("key_list_removed", &o.removed),
+    ] {
+        if !list.is_empty() {
+            out.push(' ');
+            out.push_str(&crate::i18n::t(lang, key).replace("{names}", &names(list)));
+        }
+    }
+    out
 }

@@ -858,20 +858,25 @@ async fn coverage(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>
             )),
             None => None,
         };
-        Ok((plans, plan, data))
+        // The shipped key-county list, and what this database changed in it.
+        let origin = match &plan {
+            Some(p) if p.county_list == dingdian_store::reference::KEY_2012 => Some(
+                super::key_list_origin_text(&lang, &app.key_list_origin(&actor)?),
+            ),
+            _ => None,
+        };
+        Ok((plans, plan, data, origin))
     })
     .await;
     match result {
-        Ok((plans, plan, data)) => {
+        Ok((plans, plan, data, origin)) => {
             let (coverage, chart) = data
                 .map(|(c, s)| (Some(c), Some(s)))
                 .unwrap_or((None, None));
-            let partial = plan
-                .as_ref()
-                .is_some_and(|p| p.county_list == dingdian_store::reference::KEY_2012);
             let ctx = context! {
                 plans, plan, coverage, chart,
-                partial_warning => partial,
+                partial_warning => origin.is_some(),
+                list_origin => origin,
                 on => on.unwrap_or_else(dingdian_core::time::today).to_string(),
             };
             render::page(

@@ -122,7 +122,10 @@ fn row_of(h: &HouseholdView, names: &HashMap<String, String>, lang: &str) -> Row
         household_id: h.household_id.clone(),
         href: card_href(h.year, &h.household_id),
         village_code: h.village_code.clone(),
-        village: names.get(&h.village_code).cloned().unwrap_or_default(),
+        village: names
+            .get(&h.village_code)
+            .map(|n| dingdian_core::area::short_village_name(n))
+            .unwrap_or_default(),
         members: h.members,
         income: yuan(Some(h.income_per_capita)),
         status: h.status.as_str(),
@@ -141,11 +144,10 @@ fn registry_crumbs(
 ) -> Vec<(String, String)> {
     let y = year.map(|y| format!("&year={y}")).unwrap_or_default();
     let mut c = vec![(format!("/registry?area={y}"), t(lang, "nav_households"))];
-    c.extend(
-        lineage
-            .iter()
-            .map(|(code, name)| (format!("/registry?area={code}{y}"), name.clone())),
-    );
+    c.extend(lineage.iter().map(|(code, name)| {
+        let short = dingdian_core::area::short_area_name(code, name);
+        (format!("/registry?area={code}{y}"), short)
+    }));
     c
 }
 
@@ -204,7 +206,10 @@ async fn list(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) ->
                     )?
                     .0
                     .into_iter()
-                    .map(|c| (c.code, c.name))
+                    .map(|c| {
+                        let name = dingdian_core::area::short_area_name(&c.code, &c.name);
+                        (c.code, name)
+                    })
                     .collect()
                 } else {
                     Vec::new()
@@ -292,7 +297,11 @@ async fn list(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) ->
         nav_query.insert("area".into(), a.clone());
     }
     let title = match l.lineage.last() {
-        Some((_, name)) => format!("{} · {}", t(lang, "nav_households"), name),
+        Some((code, name)) => format!(
+            "{} · {}",
+            t(lang, "nav_households"),
+            dingdian_core::area::short_area_name(code, name)
+        ),
         None => t(lang, "nav_households"),
     };
     let ctx = context! {
@@ -300,7 +309,7 @@ async fn list(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) ->
         children,
         statuses,
         years => l.years,
-        area_name => l.lineage.last().map(|x| x.1.clone()),
+        area_name => l.lineage.last().map(|x| dingdian_core::area::short_area_name(&x.0, &x.1)),
         indicators_href => area.as_ref().filter(|_| pc.actor.role.may(Action::ReadIndicators)).map(|a| format!("/indicators?area={a}{y}")),
         can_import => pc.actor.role.may(Action::ImportRegistry),
         list => list_nav("/registry", &nav_query, page, l.total, true),
@@ -660,7 +669,10 @@ async fn card_page(
         .collect();
     let periods = head_periods(&card.timeline_heads);
     let head_breaks = periods.iter().filter(|p| p.changed).count();
-    let village = lineage.last().map(|l| l.1.clone()).unwrap_or_default();
+        let village = lineage
+        .last()
+        .map(|l| dingdian_core::area::short_village_name(&l.1))
+        .unwrap_or_default();
     let household = context! {
         year => h.year,
         household_id => h.household_id.clone(),
@@ -906,6 +918,26 @@ fn job_errors(j: &JobState) -> Vec<FieldError> {
         .collect()
 }
 
+/// The counties a finished import left much smaller than their previous
+/// year (the report's `smaller_than_before`), one line each.
+fn smaller_than_before(r: &serde_json::Value, lang: &str) -> Vec<String> {
+    let list: Vec<dingdian_app::shrink::SmallerThanBefore> = r
+        .get("smaller_than_before")
+        .and_then(|v| serde_json::from_value(v.clone()).ok())
+        .unwrap_or_default();
+    list.iter()
+        .map(|s| {
+            t(lang, "smaller_than_before_row")
+                .replace("{county}", &s.county_name)
+                .replace("{code}", &s.county_code)
+                .replace("{year}", &s.year.to_string())
+                .replace("{n}", &thousands(s.members as i64))
+                .replace("{prev_year}", &s.previous_year.to_string())
+                .replace("{prev}", &thousands(s.previous_members as i64))
+        })
+        .collect()
+}
+
 /// The half of a "中文 / English" message in the user's language.
 fn message_in(text: &str, lang: &str) -> String {
     match text.split_once(" / ") {
@@ -984,6 +1016,7 @@ async fn job(State(state): State<AppState>, pc: PageCtx, Path(id): Path<String>)
                 .then(|| format!("/jobs/{}/rejects.csv", j.id)),
             duplicates_elsewhere => r.get("duplicates_elsewhere").and_then(|v| v.as_u64()).unwrap_or(0),
             flagged => r.get("flagged").and_then(|v| v.as_bool()).unwrap_or(false),
+            smaller_than_before => smaller_than_before(r, lang),
         }),
         _ => None,
     };
