@@ -1312,7 +1312,6 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "此角色必须使用动态口令。请把下面这一行（或其中 secret= 之后的部分）当面交给账号本人，添加到身份验证器；本人首次用它登录后，这里不再显示。",
         "This role needs a second factor. Hand the line below (or the part after secret=) to the account's owner in person, to add to an authenticator app; it is no longer shown once the owner has signed in with it.",
     ),
-    ),
     // issue 9: indicators and completeness
     (
         "incomplete_title",
