@@ -41,13 +41,16 @@ pub const ACTIONS: &[&str] = &[
     "user.role",
     "user.totp_begin",
     "user.totp_enrol",
+    "user.totp_reset",
     "user.unlock",
     "registry.import",
     "registry.import.dry_run",
     "registry.export",
     "registry.disclose",
     "registry.rejects.download",
+    "registry.search_name",
     "statistics.import",
+    "statistics.import.dry_run",
     "poverty_line.set",
     "key.rotate",
     "key.rotate.start",
@@ -96,7 +99,14 @@ const DETAILS: &[(&str, &str, &str)] = &[
         "{} households, {} members, {} rejected",
         "audit_d_households",
     ),
+    (
+        "",
+        "{} rows, {} rejected, {} registered in other counties",
+        "audit_d_rows_elsewhere",
+    ),
     ("", "{} rows, {} rejected", "audit_d_rows_rejected"),
+    ("", "{} problems", "audit_d_problems"),
+    ("", "{} households found", "audit_d_households_found"),
     ("", "{} ID numbers shown in full", "audit_d_disclosed"),
     ("", "reason: {}", "audit_d_reason"),
     ("", "from plan {}, {} pairings", "audit_d_derived"),
@@ -131,6 +141,16 @@ const WORDS: &[(&str, &str)] = &[
     ("second factor missing", "audit_w_totp_missing"),
     ("second factor", "audit_w_second_factor"),
     ("demo account", "demo_account"),
+    ("locked (unknown user)", "audit_w_locked_unknown"),
+    (
+        "flagged: many ID numbers registered in other counties",
+        "audit_w_flagged",
+    ),
+    // The codes of a failed attempt's error (`AppError::code`).
+    ("invalid", "audit_w_invalid"),
+    ("internal", "audit_w_internal"),
+    ("disk_full", "audit_w_disk_full"),
+    ("forbidden", "audit_w_forbidden"),
 ];
 
 /// The values of `pattern`'s `{}` in `text`, if it has that form. A value
@@ -319,6 +339,28 @@ mod tests {
                 "4 ID numbers shown in full; reason: 核对身份",
             ),
             ("registry.rejects.download", "2048 bytes"),
+            ("registry.search_name", "3 households found"),
+            (
+                "registry.import.dry_run",
+                "5 rows, 0 rejected, 12 registered in other counties; flagged: many ID numbers registered in other counties",
+            ),
+            (
+                "registry.import",
+                "58 households, 200 members, 0 rejected; 200 rows, 0 rejected, 0 registered in other counties",
+            ),
+            (
+                "statistics.import",
+                "3 rows, 1 rejected, 0 registered in other counties; invalid; 1 problems",
+            ),
+            (
+                "unit.import",
+                "0 rows, 0 rejected, 0 registered in other counties; internal",
+            ),
+            (
+                "registry.import",
+                "9 rows, 0 rejected, 0 registered in other counties; disk_full",
+            ),
+            ("login", "locked (unknown user)"),
             ("poverty_line.set", "400000 fen"),
         ];
         for (action, detail) in cases {
@@ -353,6 +395,67 @@ mod tests {
             "{zh}"
         );
         assert!(!has_latin_word(&zh), "{zh}");
+    }
+
+    /// The action codes the app writes, read from its sources: every
+    /// string literal of the form `family.name…` of an audited family.
+    fn actions_in_app_sources() -> std::collections::BTreeSet<String> {
+        const FAMILIES: &[&str] = &[
+            "plan",
+            "pairing",
+            "unit",
+            "county",
+            "county_list",
+            "user",
+            "registry",
+            "statistics",
+            "poverty_line",
+            "key",
+            "audit",
+        ];
+        let mut found = std::collections::BTreeSet::new();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src");
+        let mut stack = vec![dir];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap().flatten() {
+                let path = e.path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                for lit in text.split('"').skip(1).step_by(2) {
+                    let mut parts = lit.split('.');
+                    let family = parts.next().unwrap_or("");
+                    let rest: Vec<&str> = parts.collect();
+                    let word = |w: &str| {
+                        !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                    };
+                    if FAMILIES.contains(&family)
+                        && !rest.is_empty()
+                        && rest.iter().all(|w| word(w))
+                        && !matches!(*rest.last().unwrap(), "csv" | "xlsx" | "html")
+                    {
+                        found.insert(lit.to_string());
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn every_action_the_app_records_is_in_the_list() {
+        let found = actions_in_app_sources();
+        assert!(
+            found.contains("registry.import"),
+            "the scan reads the app's sources"
+        );
+        let missing: Vec<_> = found
+            .iter()
+            .filter(|a| !ACTIONS.contains(&a.as_str()))
+            .collect();
+        assert!(missing.is_empty(), "actions without words: {missing:?}");
     }
 
     #[test]

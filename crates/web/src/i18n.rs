@@ -1391,6 +1391,47 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "Removed from the shipped list: {names}.",
     ),
     ("and_n_more", "等 {n} 个", "and {n} more"),
+    // issue 9: audit words for the attempts, searches and second factors
+    (
+        "audit_a_registry_search_name",
+        "按户主姓名查询",
+        "Search by head's name",
+    ),
+    (
+        "audit_a_statistics_import_dry_run",
+        "检查统计数据文件（不写入）",
+        "Statistics file checked (nothing written)",
+    ),
+    (
+        "audit_a_user_totp_reset",
+        "重置动态口令",
+        "Second factor reset",
+    ),
+    (
+        "audit_d_rows_elsewhere",
+        "{a} 行，拒绝 {b} 行，{c} 个证件号码已在其他县登记",
+        "{a} rows, {b} rejected, {c} ID numbers registered in other counties",
+    ),
+    ("audit_d_problems", "{a} 处问题", "{a} problems"),
+    (
+        "audit_d_households_found",
+        "找到 {a} 户",
+        "{a} households found",
+    ),
+    (
+        "audit_w_locked_unknown",
+        "账号已锁定（无此用户）",
+        "locked (no such user)",
+    ),
+    (
+        "audit_w_flagged",
+        "已标记：大量证件号码已在其他县登记",
+        "flagged: many ID numbers registered in other counties",
+    ),
+    ("audit_w_invalid", "文件有误", "the file was invalid"),
+    ("audit_w_internal", "系统错误", "the system failed"),
+    ("audit_w_disk_full", "磁盘已满", "the disk was full"),
+    ("audit_w_forbidden", "无权操作", "not permitted"),
 ];
 
 pub fn t(lang: &str, key: &str) -> String {

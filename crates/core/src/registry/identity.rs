@@ -41,44 +41,13 @@ fn is_invisible(c: char) -> bool {
         || c.is_control()
 }
 
-/// Registered suffixes of village committees and what the short name keeps
-/// of them (`庙沟村村民委员会` → `庙沟村`, `庙沟村委会` → `庙沟村`,
-/// `东街居委会` → `东街`, `巴音嘎查委员会` → `巴音嘎查`).
-const VILLAGE_SUFFIXES: &[(&str, &str)] = &[
-    ("村村民委员会", "村"),
-    ("村民委员会", "村"),
-    ("村村委会", "村"),
-    ("村委会", "村"),
-    ("社区居民委员会", "社区"),
-    ("社区居委会", "社区"),
-    ("居民委员会", ""),
-    ("居委会", ""),
-    ("嘎查委员会", "嘎查"),
-    ("委员会", ""),
-];
-
-/// The short name of a village as people say it: the registered name
-/// without its committee suffix (see [`VILLAGE_SUFFIXES`]); a name without
-/// one is its own short name.
-pub fn village_short_name(registered: &str) -> String {
-    // The longest suffix that fits decides; a name that is only a suffix
-    // is its own short name.
-    match VILLAGE_SUFFIXES
-        .iter()
-        .find_map(|(suffix, keep)| registered.strip_suffix(suffix).map(|s| (s, keep)))
-    {
-        Some((stem, keep)) if !stem.is_empty() => format!("{stem}{keep}"),
-        _ => registered.to_string(),
-    }
-}
-
 /// Whether a village registered as `registered` is the one a person asked
 /// for by `asked`: its full or its short name, spaces and width aside.
 pub fn village_matches(registered: &str, asked: &str) -> bool {
     let asked = normalise_name(asked);
     !asked.is_empty()
         && (normalise_name(registered) == asked
-            || normalise_name(&village_short_name(registered)) == asked)
+            || normalise_name(&crate::area::short_village_name(registered)) == asked)
 }
 
 /// Whether a household's head in one year is another person than in the
@@ -106,18 +75,6 @@ mod tests {
         assert_eq!(normalise_name("\u{202E}王伟"), "王伟");
         assert_ne!(normalise_name("王伟"), normalise_name("王"));
         assert_eq!(normalise_name(" \u{200B} "), "");
-    }
-
-    #[test]
-    fn village_short_names_drop_the_committee_suffix() {
-        assert_eq!(village_short_name("庙沟村村民委员会"), "庙沟村");
-        assert_eq!(village_short_name("庙沟村民委员会"), "庙沟村");
-        assert_eq!(village_short_name("庙沟村委会"), "庙沟村");
-        assert_eq!(village_short_name("东街居委会"), "东街");
-        assert_eq!(village_short_name("城关社区居民委员会"), "城关社区");
-        assert_eq!(village_short_name("巴音嘎查委员会"), "巴音嘎查");
-        assert_eq!(village_short_name("庙沟村"), "庙沟村");
-        assert_eq!(village_short_name("村民委员会"), "村民委员会");
     }
 
     #[test]

@@ -669,7 +669,7 @@ async fn card_page(
         .collect();
     let periods = head_periods(&card.timeline_heads);
     let head_breaks = periods.iter().filter(|p| p.changed).count();
-        let village = lineage
+    let village = lineage
         .last()
         .map(|l| dingdian_core::area::short_village_name(&l.1))
         .unwrap_or_default();
