@@ -857,6 +857,7 @@ impl App {
                     "the plan is not in consultation",
                 )));
             }
+            plans::lock(c, plan_id)?;
             if kind == "accept" && plans::unit_accepted(c, plan_id, unit)? {
                 return Err(AppError::Conflict(Msg::new(
                     "already_accepted",

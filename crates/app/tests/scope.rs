@@ -364,7 +364,18 @@ fn feedback_only_by_a_unit_in_consultation_on_plans_it_sees(db: &TestDb) {
     assert!(app.plan_detail(&u2, p[0]).unwrap().can_accept);
     app.give_feedback(&u2, p[0], "comment", "建议调整 / please adjust")
         .unwrap();
-    app.give_feedback(&u2, p[1], "accept", "").unwrap();
+    // Agreements sent at the same instant still count once (the plan row
+    // is locked while the first is written).
+    let outcomes: Vec<_> = std::thread::scope(|s| {
+        let hs: Vec<_> = (0..6)
+            .map(|_| s.spawn(|| app.give_feedback(&u2, p[1], "accept", "")))
+            .collect();
+        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(outcomes.iter().filter(|r| r.is_ok()).count(), 1);
+    for r in outcomes.into_iter().filter(|r| r.is_err()) {
+        expect_conflict(r, "already_accepted");
+    }
     assert_eq!(feedback_rows(), 3);
     // The office and the reviewer see how many of the plan's units answered.
     let (answered, units) = app.plan_detail(&reviewer, p[0]).unwrap().feedback_counts;

@@ -2,7 +2,7 @@
 //! and coverage exceptions. A scoped user sees a plan only when it holds a
 //! pairing the scope reaches, and sees only those pairings.
 
-use crate::db::{Conn, Page, Result, Row, Value};
+use crate::db::{Backend, Conn, Page, Result, Row, Value};
 use crate::params;
 use chrono::NaiveDate;
 use dingdian_core::plan::{Pairing, PairingRole, Plan, PlanKind, PlanStatus};
@@ -418,6 +418,19 @@ pub fn insert_feedback(
 }
 
 /// Whether the unit has already given its agreement to the plan.
+/// Holds the plan's row until the transaction ends, so that two writers
+/// that check and then write the plan's feedback take turns. SQLite's
+/// write transactions already take turns (`BEGIN IMMEDIATE`).
+pub fn lock(c: &mut dyn Conn, plan_id: i64) -> Result<()> {
+    if c.backend() == Backend::Postgres {
+        c.query(
+            "SELECT id FROM plans WHERE id = ? FOR UPDATE",
+            params![plan_id],
+        )?;
+    }
+    Ok(())
+}
+
 pub fn unit_accepted(c: &mut dyn Conn, plan_id: i64, unit_id: i64) -> Result<bool> {
     Ok(c.query_i64(
         "SELECT COUNT(*) FROM plan_feedback WHERE plan_id = ? AND unit_id = ? AND kind = 'accept'",
