@@ -30,8 +30,9 @@ pub fn smaller_than_before(
 ) -> Result<Vec<SmallerThanBefore>> {
     let mut out = Vec::new();
     for (year, county) in parts {
-        let (now, before) = reg::county_members_and_before(c, county, *year)?;
-        let Some((previous_year, previous)) = before else {
+        let Some((now, previous_year, previous)) =
+            reg::county_members_and_before(c, county, *year)?
+        else {
             continue;
         };
         if much_smaller(now as u64, previous as u64) {

@@ -602,30 +602,35 @@ pub fn partitions(c: &mut dyn Conn) -> Result<Vec<(i32, String)>> {
     Ok(rows.iter().map(|r| (r.i64(0) as i32, r.str(1))).collect())
 }
 
-/// The members of a county in `year`, and the latest earlier year that has
-/// any with its members (the import's "much smaller than before" check).
+/// A county's registered people in `year` and in its latest earlier year
+/// with any, or `None` when it has no earlier year. Both go through the
+/// households' (county, year) index: members have no county index (it
+/// slowed the import), and a scan of a year's members per county made a
+/// national import's check take seconds.
 pub fn county_members_and_before(
     c: &mut dyn Conn,
     county: &str,
     year: i32,
-) -> Result<(i64, Option<(i32, i64)>)> {
-    let count = |c: &mut dyn Conn, y: i32| {
+) -> Result<Option<(i64, i32, i64)>> {
+    let Some(before) = c
+        .query_one(
+            "SELECT MAX(year) FROM households WHERE county_code = ? AND year < ?",
+            params![county, year],
+        )?
+        .and_then(|r| r.opt_i64(0))
+    else {
+        return Ok(None);
+    };
+    let count = |c: &mut dyn Conn, y: i64| {
         c.query_i64(
-            "SELECT COUNT(*) FROM members WHERE county_code = ? AND year = ?",
+            "SELECT COUNT(*) FROM households h JOIN members m \
+             ON m.year = h.year AND m.household_code = h.household_code \
+             WHERE h.county_code = ? AND h.year = ?",
             params![county, y],
         )
     };
-    let now = count(c, year)?;
-    let before = c
-        .query_one(
-            "SELECT MAX(year) FROM members WHERE county_code = ? AND year < ?",
-            params![county, year],
-        )?
-        .and_then(|r| r.opt_i64(0));
-    Ok(match before {
-        Some(y) => (now, Some((y as i32, count(c, y as i32)?))),
-        None => (now, None),
-    })
+    let now = count(c, i64::from(year))?;
+    Ok(Some((now, before as i32, count(c, before)?)))
 }
 
 /// Members of a year in the scope, for the export (in household order).
