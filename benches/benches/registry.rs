@@ -174,7 +174,7 @@ fn sqlite_floor(members: usize) {
     {
         let mut h = tx
             .prepare(
-                "INSERT INTO households (year, household_code, county_code, village_code, income_fen, status, identified_year, exit_year, cause, imported_at) \
+                "INSERT INTO households (year, household_id, county_code, village_code, income_fen, status, identified_year, exit_year, cause, imported_at) \
                  VALUES (2016, ?, ?, ?, 300000, 1, 2014, NULL, 3, 0)",
             )
             .expect("prepare");
@@ -189,7 +189,7 @@ fn sqlite_floor(members: usize) {
         }
         let mut m = tx
             .prepare(
-                "INSERT INTO members (year, id_index, household_code, county_code, id_cipher, name_cipher, key_id, relation, sex, birth_year) \
+                "INSERT INTO members (year, id_index, household_id, county_code, id_cipher, name_cipher, key_id, relation, sex, birth_year) \
                  VALUES (2016, ?, ?, ?, ?, ?, 'abcdef01', 1, 1, 1970)",
             )
             .expect("prepare");
@@ -236,7 +236,7 @@ fn snapshot(members: usize) -> Snapshot {
                 }) as i64;
             for (_, _, rel) in &h.members {
                 let row = ScanRow {
-                    household_code: h.code.clone(),
+                    household_id: h.code.clone(),
                     village_code: h.village.clone(),
                     income_fen: fen,
                     status: status.code(),

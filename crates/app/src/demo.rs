@@ -8,7 +8,7 @@
 
 use crate::auth::NewUserInput;
 use crate::error::Result;
-use crate::plans::PlanInput;
+use crate::plans::PairingPlanInput;
 use crate::tabular::Encoding;
 use crate::{Actor, App};
 use dingdian_core::area::CountyAttributes;
@@ -300,7 +300,7 @@ impl App {
         for (i, (name, start, end)) in PERIODS.iter().enumerate() {
             let id = self.create_plan(
                 &office,
-                &PlanInput {
+                &PairingPlanInput {
                     name: name.to_string(),
                     kind: "overall".into(),
                     county_list: KEY_2012.into(),

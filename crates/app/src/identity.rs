@@ -73,7 +73,7 @@ pub(crate) fn identity_changes(
             continue;
         }
         for prev in reg::previous_heads(c, year - 1, &from_db)? {
-            if let Some(cur) = heads.get(&(year, prev.household_code.as_str())) {
+            if let Some(cur) = heads.get(&(year, prev.household_id.as_str())) {
                 all.extend(compare_with_stored(ring, own_county, &prev, cur));
             }
         }

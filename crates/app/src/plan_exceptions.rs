@@ -6,7 +6,7 @@ use crate::error::{AppError, Result};
 use crate::plans::{not_editable, plan_not_found};
 use crate::tabular::{self, Column, ColumnMap, Encoding};
 use crate::{Actor, App, audit};
-use dingdian_core::plan::{Plan, PlanStatus};
+use dingdian_core::plan::{PairingPlan, PairingPlanStatus};
 use dingdian_core::role::{Action, Scope};
 use dingdian_core::{FieldError, Msg, time};
 use dingdian_store::{Conn, areas, plans};
@@ -36,9 +36,9 @@ pub const EXCEPTION_COLUMNS: &[Column] = &[
 
 /// The plan, when reasons may still be recorded on it (not yet submitted
 /// or decided).
-fn open_plan(c: &mut dyn Conn, plan_id: i64) -> Result<Plan> {
+fn open_plan(c: &mut dyn Conn, plan_id: i64) -> Result<PairingPlan> {
     let p = plans::get(c, &Scope::All, plan_id)?.ok_or_else(plan_not_found)?;
-    if p.status.is_decided() || p.status == PlanStatus::Submitted {
+    if p.status.is_decided() || p.status == PairingPlanStatus::Submitted {
         return Err(not_editable(&p));
     }
     Ok(p)
@@ -67,7 +67,7 @@ fn check(county: &str, reason: &str, listed: &HashSet<String>) -> Vec<FieldError
     errors
 }
 
-fn listed(c: &mut dyn Conn, p: &Plan) -> Result<HashSet<String>> {
+fn listed(c: &mut dyn Conn, p: &PairingPlan) -> Result<HashSet<String>> {
     Ok(areas::list_members(c, &p.county_list)?
         .into_iter()
         .map(|k| k.code)

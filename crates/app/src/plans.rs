@@ -6,12 +6,14 @@ use crate::tabular::{self, Cell, Column, ColumnMap, Encoding};
 use crate::{Actor, App, audit};
 use chrono::NaiveDate;
 use dingdian_core::coverage::{self, Coverage, Validity};
-use dingdian_core::plan::{self, Pairing, PairingRole, Plan, PlanDiff, PlanKind, PlanStatus};
+use dingdian_core::plan::{
+    self, Pairing, PairingPlan, PairingPlanDiff, PairingPlanKind, PairingPlanStatus, PairingRole,
+};
 use dingdian_core::role::{Action, Scope};
 use dingdian_core::{FieldError, Msg, time};
 use dingdian_store::plans::{
-    self, CoverageException, Feedback, NewPairing, PairingFilter, PlanFields, PlanFilter,
-    TransitionRecord,
+    self, CoverageException, Feedback, NewPairing, PairingFilter, PairingPlanFields,
+    PairingPlanFilter, TransitionRecord,
 };
 use dingdian_store::{Conn, Page, areas, units};
 use std::collections::HashMap;
@@ -19,7 +21,7 @@ use std::collections::HashMap;
 /// A plan as entered in a form or the API.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 #[serde(default)]
-pub struct PlanInput {
+pub struct PairingPlanInput {
     pub name: String,
     pub kind: String,
     pub parent_id: Option<i64>,
@@ -43,8 +45,8 @@ pub struct PairingInput {
 
 /// Everything the plan page shows.
 #[derive(Debug, Clone)]
-pub struct PlanDetail {
-    pub plan: Plan,
+pub struct PairingPlanDetail {
+    pub plan: PairingPlan,
     pub pairings: Vec<Pairing>,
     pub transitions: Vec<TransitionRecord>,
     pub feedback: Vec<Feedback>,
@@ -57,7 +59,7 @@ pub struct PlanDetail {
     pub can_accept: bool,
     /// Units that answered in consultation, of the units paired in the plan.
     pub feedback_counts: (i64, i64),
-    pub later_versions: Vec<(i64, i64, PlanStatus)>,
+    pub later_versions: Vec<(i64, i64, PairingPlanStatus)>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -111,7 +113,7 @@ pub(crate) fn plan_not_found() -> AppError {
     AppError::not_found("方案", "plan")
 }
 
-pub(crate) fn not_editable(p: &Plan) -> AppError {
+pub(crate) fn not_editable(p: &PairingPlan) -> AppError {
     AppError::Conflict(Msg::new(
         "plan_not_editable",
         format!(
@@ -148,12 +150,16 @@ fn parse_date_field(field: &str, value: &str, e: &mut Vec<FieldError>) -> Option
     }
 }
 
-impl PlanInput {
-    fn parse(&self, c: &mut dyn Conn) -> Result<PlanFields> {
+impl PairingPlanInput {
+    fn parse(&self, c: &mut dyn Conn) -> Result<PairingPlanFields> {
         let mut e = Vec::new();
         let name = dingdian_core::error::required_text("name", &self.name, 100, &mut e);
-        let kind = PlanKind::parse(self.kind.trim())
-            .or_else(|| self.kind.trim().is_empty().then_some(PlanKind::Overall));
+        let kind = PairingPlanKind::parse(self.kind.trim()).or_else(|| {
+            self.kind
+                .trim()
+                .is_empty()
+                .then_some(PairingPlanKind::Overall)
+        });
         if kind.is_none() {
             e.push(FieldError::new(
                 "kind",
@@ -193,7 +199,7 @@ impl PlanInput {
             ));
         }
         let mut parent_id = None;
-        if kind == Some(PlanKind::Specific) {
+        if kind == Some(PairingPlanKind::Specific) {
             match self.parent_id {
                 None => e.push(FieldError::new(
                     "parent_id",
@@ -205,7 +211,7 @@ impl PlanInput {
                     ),
                 )),
                 Some(pid) => match plans::get(c, &Scope::All, pid)? {
-                    Some(p) if p.kind == PlanKind::Overall => {
+                    Some(p) if p.kind == PairingPlanKind::Overall => {
                         if let (Some(s), Some(en)) = (start, end)
                             && (s < p.period_start || en > p.period_end)
                         {
@@ -233,7 +239,7 @@ impl PlanInput {
         if !e.is_empty() {
             return Err(AppError::Invalid(e));
         }
-        Ok(PlanFields {
+        Ok(PairingPlanFields {
             name,
             kind: kind.expect("checked"),
             parent_id,
@@ -248,7 +254,7 @@ impl PlanInput {
 /// Validates a pairing against the plan and what the plan already holds.
 fn check_pairing(
     c: &mut dyn Conn,
-    plan: &Plan,
+    plan: &PairingPlan,
     input: &PairingInput,
     existing: &[Pairing],
 ) -> Result<NewPairingOwned, Vec<FieldError>> {
@@ -426,7 +432,7 @@ impl NewPairingOwned {
 }
 
 /// Gets a plan the actor may see, for editing by the office.
-fn editable_plan(c: &mut dyn Conn, actor: &Actor, id: i64) -> Result<Plan> {
+fn editable_plan(c: &mut dyn Conn, actor: &Actor, id: i64) -> Result<PairingPlan> {
     actor.require(Action::EditPlans)?;
     let p = plans::get(c, &actor.scope, id)?.ok_or_else(plan_not_found)?;
     if !p.status.is_editable() {
@@ -436,7 +442,7 @@ fn editable_plan(c: &mut dyn Conn, actor: &Actor, id: i64) -> Result<Plan> {
 }
 
 /// Coverage of a plan computed from its pairings.
-fn compute_coverage(c: &mut dyn Conn, p: &Plan, on: Option<NaiveDate>) -> Result<Coverage> {
+fn compute_coverage(c: &mut dyn Conn, p: &PairingPlan, on: Option<NaiveDate>) -> Result<Coverage> {
     let counties = areas::list_members(c, &p.county_list)?;
     let pairings = plans::plan_pairings(c, &Scope::All, p.id)?;
     let mut by_county: HashMap<&str, Vec<Validity>> = HashMap::new();
@@ -465,21 +471,21 @@ impl App {
     pub fn list_plans(
         &self,
         actor: &Actor,
-        f: &PlanFilter,
+        f: &PairingPlanFilter,
         page: Page,
-    ) -> Result<(Vec<Plan>, i64)> {
+    ) -> Result<(Vec<PairingPlan>, i64)> {
         actor.require(Action::ReadPlans)?;
         Ok(self.store.read(|c| plans::list(c, &actor.scope, f, page))?)
     }
 
-    pub fn get_plan(&self, actor: &Actor, id: i64) -> Result<Plan> {
+    pub fn get_plan(&self, actor: &Actor, id: i64) -> Result<PairingPlan> {
         actor.require(Action::ReadPlans)?;
         self.store
             .read(|c| plans::get(c, &actor.scope, id))?
             .ok_or_else(plan_not_found)
     }
 
-    pub fn plan_detail(&self, actor: &Actor, id: i64) -> Result<PlanDetail> {
+    pub fn plan_detail(&self, actor: &Actor, id: i64) -> Result<PairingPlanDetail> {
         actor.require(Action::ReadPlans)?;
         self.store.read(|c| {
             let plan = plans::get(c, &actor.scope, id)?.ok_or_else(plan_not_found)?;
@@ -490,13 +496,13 @@ impl App {
             } else {
                 Vec::new()
             };
-            let can_give_feedback =
-                actor.role.may(Action::GiveFeedback) && plan.status == PlanStatus::Consultation;
+            let can_give_feedback = actor.role.may(Action::GiveFeedback)
+                && plan.status == PairingPlanStatus::Consultation;
             let accepted = match actor.scope.unit() {
                 Some(u) if can_give_feedback => plans::unit_accepted(c, id, u)?,
                 _ => false,
             };
-            Ok(PlanDetail {
+            Ok(PairingPlanDetail {
                 next: plan::transitions_for(plan.status, actor.role),
                 editable: actor.role.may(Action::EditPlans) && plan.status.is_editable(),
                 can_give_feedback,
@@ -516,7 +522,7 @@ impl App {
         })
     }
 
-    pub fn create_plan(&self, actor: &Actor, input: &PlanInput) -> Result<i64> {
+    pub fn create_plan(&self, actor: &Actor, input: &PairingPlanInput) -> Result<i64> {
         actor.require(Action::EditPlans)?;
         self.store.write(|c| {
             let f = input.parse(c)?;
@@ -525,7 +531,7 @@ impl App {
                 c,
                 id,
                 None,
-                PlanStatus::Draft,
+                PairingPlanStatus::Draft,
                 actor.user_id,
                 &actor.username,
                 None,
@@ -543,7 +549,7 @@ impl App {
         })
     }
 
-    pub fn update_plan(&self, actor: &Actor, id: i64, input: &PlanInput) -> Result<()> {
+    pub fn update_plan(&self, actor: &Actor, id: i64, input: &PairingPlanInput) -> Result<()> {
         self.store.write(|c| {
             let p = editable_plan(c, actor, id)?;
             let mut input = input.clone();
@@ -629,12 +635,12 @@ impl App {
         id: i64,
         to: &str,
         reason: Option<&str>,
-    ) -> Result<PlanStatus> {
+    ) -> Result<PairingPlanStatus> {
         actor.require(Action::ReadPlans)?;
         // Permission first: a role that takes no step of the workflow, or
         // none into this status, is refused whatever the plan's state.
         require_workflow_role(actor)?;
-        let Some(to) = PlanStatus::parse(to.trim()) else {
+        let Some(to) = PairingPlanStatus::parse(to.trim()) else {
             return Err(AppError::invalid(
                 "to",
                 to,
@@ -688,10 +694,10 @@ impl App {
                 return Err(AppError::Invalid(vec![FieldError::new("reason", "", Msg::new("reason_required", "退回须说明理由", "returning a plan needs a reason"))]));
             }
             let now = time::now_ts();
-            if p.status == PlanStatus::Draft && plans::plan_pairings(c, &Scope::All, id)?.is_empty() {
+            if p.status == PairingPlanStatus::Draft && plans::plan_pairings(c, &Scope::All, id)?.is_empty() {
                 return Err(AppError::Conflict(Msg::new("no_pairings", "方案还没有任何结对", "the plan has no pairings yet")));
             }
-            if to == PlanStatus::Submitted && p.kind == PlanKind::Overall {
+            if to == PairingPlanStatus::Submitted && p.kind == PairingPlanKind::Overall {
                 let cov = compute_coverage(c, &p, None)?;
                 let excused: Vec<String> = plans::exceptions(c, id)?.into_iter().map(|e| e.county_code).collect();
                 let open: Vec<_> = cov.uncovered.iter().filter(|u| !excused.contains(&u.code)).collect();
@@ -707,20 +713,20 @@ impl App {
             }
             plans::set_status(c, id, to, now)?;
             plans::record_transition(c, id, Some(p.status), to, actor.user_id, &actor.username, reason, now)?;
-            if to == PlanStatus::Active {
-                let mut replaced = plans::overlapping(c, &p, PlanStatus::Active)?;
+            if to == PairingPlanStatus::Active {
+                let mut replaced = plans::overlapping(c, &p, PairingPlanStatus::Active)?;
                 // An earlier plan whose period is already over is history
                 // once a later one is in force. (One still running is left
                 // alone, so activating next period's plan early leaves no gap.)
                 let today = time::today();
-                let f = PlanFilter { status: Some(PlanStatus::Active), kind: Some(p.kind), q: None };
+                let f = PairingPlanFilter { status: Some(PairingPlanStatus::Active), kind: Some(p.kind), q: None };
                 replaced.extend(plans::list(c, &Scope::All, &f, Page::all())?.0.into_iter().filter(|q| {
                     q.id != p.id && q.parent_id == p.parent_id && q.period_end < p.period_start && q.period_end < today
                 }));
                 for old in replaced {
-                    plans::set_status(c, old.id, PlanStatus::Superseded, now)?;
+                    plans::set_status(c, old.id, PairingPlanStatus::Superseded, now)?;
                     let why = plan::SystemReason::SupersededBy(p.id).code();
-                    plans::record_transition(c, old.id, Some(PlanStatus::Active), PlanStatus::Superseded, actor.user_id, &actor.username, Some(&why), now)?;
+                    plans::record_transition(c, old.id, Some(PairingPlanStatus::Active), PairingPlanStatus::Superseded, actor.user_id, &actor.username, Some(&why), now)?;
                     audit(c, actor, "plan.transition", ("plan", &old.id.to_string()), "success", Some("active -> superseded".into()))?;
                 }
             }
@@ -735,10 +741,10 @@ impl App {
         actor.require(Action::EditPlans)?;
         self.store.write(|c| {
             let p = plans::get(c, &actor.scope, id)?.ok_or_else(plan_not_found)?;
-            if !(p.status.is_decided() || p.status == PlanStatus::Returned) {
+            if !(p.status.is_decided() || p.status == PairingPlanStatus::Returned) {
                 return Err(AppError::Conflict(Msg::new("not_versionable", "只有已通过、执行中、已替代或退回的方案可以另建新版本；草稿请直接修改", "only approved, active, superseded or returned plans get a new version; edit a draft directly")));
             }
-            let f = PlanFields {
+            let f = PairingPlanFields {
                 name: p.name.clone(),
                 kind: p.kind,
                 parent_id: p.parent_id,
@@ -751,7 +757,7 @@ impl App {
             let new_id = plans::insert(c, &f, p.version + 1, Some(p.id), actor.user_id, now)?;
             plans::copy_pairings(c, p.id, new_id, None)?;
             plans::copy_exceptions(c, p.id, new_id)?;
-            plans::record_transition(c, new_id, None, PlanStatus::Draft, actor.user_id, &actor.username, Some(&plan::SystemReason::Revises(p.version).code()), now)?;
+            plans::record_transition(c, new_id, None, PairingPlanStatus::Draft, actor.user_id, &actor.username, Some(&plan::SystemReason::Revises(p.version).code()), now)?;
             audit(c, actor, "plan.new_version", ("plan", &new_id.to_string()), "success", Some(format!("from plan {id}")))?;
             Ok(new_id)
         })
@@ -780,9 +786,9 @@ impl App {
         }
         self.store.write(|c| {
             let parent = plans::get(c, &Scope::All, overall_id)?
-                .filter(|p| p.kind == PlanKind::Overall)
+                .filter(|p| p.kind == PairingPlanKind::Overall)
                 .ok_or_else(plan_not_found)?;
-            let input = PlanInput {
+            let input = PairingPlanInput {
                 name: name.into(),
                 kind: "specific".into(),
                 parent_id: Some(parent.id),
@@ -799,7 +805,7 @@ impl App {
                 c,
                 id,
                 None,
-                PlanStatus::Draft,
+                PairingPlanStatus::Draft,
                 actor.user_id,
                 &actor.username,
                 Some(&plan::SystemReason::DrawnFrom(parent.id).code()),
@@ -850,7 +856,7 @@ impl App {
         })?;
         self.store.write(|c| {
             let p = plans::get(c, &actor.scope, plan_id)?.ok_or_else(plan_not_found)?;
-            if p.status != PlanStatus::Consultation {
+            if p.status != PairingPlanStatus::Consultation {
                 return Err(AppError::Conflict(Msg::new(
                     "not_in_consultation",
                     "方案不在征求意见阶段",
@@ -943,12 +949,12 @@ impl App {
         &self,
         actor: &Actor,
         on: Option<NaiveDate>,
-    ) -> Result<Option<Plan>> {
+    ) -> Result<Option<PairingPlan>> {
         actor.require(Action::ReadPlans)?;
         let day = on.unwrap_or_else(time::today);
-        let f = PlanFilter {
-            status: Some(PlanStatus::Active),
-            kind: Some(PlanKind::Overall),
+        let f = PairingPlanFilter {
+            status: Some(PairingPlanStatus::Active),
+            kind: Some(PairingPlanKind::Overall),
             q: None,
         };
         let (plans, _) = self.list_plans(actor, &f, Page::all())?;
@@ -963,7 +969,7 @@ impl App {
         &self,
         actor: &Actor,
         id: i64,
-    ) -> Result<Option<(Plan, PlanDiff, HashMap<i64, String>)>> {
+    ) -> Result<Option<(PairingPlan, PairingPlanDiff, HashMap<i64, String>)>> {
         actor.require(Action::ReadPlans)?;
         self.store.read(|c| {
             let p = plans::get(c, &actor.scope, id)?.ok_or_else(plan_not_found)?;
@@ -1025,7 +1031,7 @@ impl App {
         )
     }
 
-    pub fn export_plans(&self, actor: &Actor, f: &PlanFilter) -> Result<Vec<u8>> {
+    pub fn export_plans(&self, actor: &Actor, f: &PairingPlanFilter) -> Result<Vec<u8>> {
         let (items, _) = self.list_plans(actor, f, Page::all())?;
         let headers: Vec<String> = [
             "编号",
@@ -1045,7 +1051,7 @@ impl App {
                 vec![
                     p.id.into(),
                     p.name.into(),
-                    (if p.kind == PlanKind::Overall {
+                    (if p.kind == PairingPlanKind::Overall {
                         "总体方案"
                     } else {
                         "具体方案"

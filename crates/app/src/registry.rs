@@ -314,7 +314,7 @@ fn store_members(
                     .map(|s| MemberRow {
                         year: s.row.year,
                         id_index: s.index.clone(),
-                        household_code: s.row.household_id.clone(),
+                        household_id: s.row.household_id.clone(),
                         county_code: s.row.county_code().to_string(),
                         id_cipher: seal(key, AAD_ID, s.row.id_number.as_str()),
                         name_cipher: seal(key, AAD_NAME, &s.row.name),
@@ -934,7 +934,7 @@ impl App {
                 if seen.insert((s.row.year, s.row.household_id.as_str())) {
                     households.push(HouseholdRow {
                         year: s.row.year,
-                        household_code: s.row.household_id.clone(),
+                        household_id: s.row.household_id.clone(),
                         county_code: s.row.county_code().to_string(),
                         village_code: s.row.village_code.clone(),
                         income_fen: s.row.income_fen,
@@ -951,7 +951,7 @@ impl App {
                 let codes: Vec<String> = households
                     .iter()
                     .filter(|h| h.year == year)
-                    .map(|h| h.household_code.clone())
+                    .map(|h| h.household_id.clone())
                     .collect();
                 reg::delete_households(c, year, &codes)?;
             }
@@ -1373,7 +1373,7 @@ pub struct HouseholdView {
 fn view(h: &HouseholdRow, members: i64) -> HouseholdView {
     HouseholdView {
         year: h.year,
-        household_id: h.household_code.clone(),
+        household_id: h.household_id.clone(),
         county_code: h.county_code.clone(),
         village_code: h.village_code.clone(),
         income_per_capita: h.income_fen as f64 / 100.0,
@@ -1482,7 +1482,7 @@ impl App {
         &self,
         actor: &Actor,
         year: i32,
-        household_code: &str,
+        household_id: &str,
         reveal: Option<&str>,
     ) -> Result<HouseholdCard> {
         actor.require(Action::ReadRegistry)?;
@@ -1496,10 +1496,10 @@ impl App {
             .collect();
         let full = entitled && !reason.is_empty();
         let (h, members, timeline, heads) = self.store.read(|c| -> Result<_> {
-            let (h, m) = reg::household_members(c, &actor.scope, year, household_code)?
+            let (h, m) = reg::household_members(c, &actor.scope, year, household_id)?
                 .ok_or_else(|| AppError::not_found("建档立卡户", "household"))?;
-            let t = reg::household_timeline(c, &actor.scope, household_code)?;
-            let heads = reg::household_heads(c, &actor.scope, household_code)?;
+            let t = reg::household_timeline(c, &actor.scope, household_id)?;
+            let heads = reg::household_heads(c, &actor.scope, household_id)?;
             Ok((h, m, t, heads))
         })?;
         let timeline_heads = identity::timeline_heads(self, &heads)?;
@@ -1510,7 +1510,7 @@ impl App {
                     c,
                     actor,
                     "registry.disclose",
-                    ("household", &format!("{year}/{household_code}")),
+                    ("household", &format!("{year}/{household_id}")),
                     "success",
                     Some(format!(
                         "{} ID numbers shown in full; reason: {reason}",
@@ -1604,7 +1604,7 @@ impl App {
                 row.extend([
                     h.year.to_string(),
                     h.village_code.clone(),
-                    h.household_code.clone(),
+                    h.household_id.clone(),
                     open_text(key, AAD_ID, &m.id_cipher)?,
                     open_text(key, AAD_NAME, &m.name_cipher)?,
                     Relation::from_code(m.relation)
@@ -1746,7 +1746,7 @@ impl App {
             let mut cards = Vec::with_capacity(rows.len());
             for (h, n) in &rows {
                 let (_, members) =
-                    reg::household_members(c, &actor.scope, h.year, &h.household_code)?
+                    reg::household_members(c, &actor.scope, h.year, &h.household_id)?
                         .unwrap_or((h.clone(), Vec::new()));
                 cards.push(HouseholdCard {
                     household: view(h, *n),

@@ -113,7 +113,7 @@ fn first_household(app: &App) -> String {
     app.store
         .read(|c: &mut dyn Conn| {
             c.query_one(
-                "SELECT household_code FROM households WHERE year = ? ORDER BY household_code LIMIT 1",
+                "SELECT household_id FROM households WHERE year = ? ORDER BY household_id LIMIT 1",
                 dingdian_store::params![YEAR],
             )
         })

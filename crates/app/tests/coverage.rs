@@ -7,7 +7,7 @@ mod common;
 use chrono::NaiveDate;
 use common::*;
 use dingdian_app::App;
-use dingdian_app::plans::PlanInput;
+use dingdian_app::plans::PairingPlanInput;
 use dingdian_core::area::CountyAttributes;
 use dingdian_testkit::{TestDb, both_backends};
 
@@ -443,7 +443,7 @@ fn plan_input_is_validated(db: &TestDb) {
     let (app, _) = setup(db);
     let plans = || count(&app, "SELECT COUNT(*) FROM plans");
     let before = plans();
-    let bad = PlanInput {
+    let bad = PairingPlanInput {
         name: " ".into(),
         kind: "grand".into(),
         county_list: "no-such-list".into(),
@@ -467,7 +467,7 @@ fn plan_input_is_validated(db: &TestDb) {
 
     // A specific plan needs an overall parent and must lie within its period.
     let overall = plan(&app, &office(), "总体方案", START, END);
-    let specific = |parent: Option<i64>, start: &str, end: &str| PlanInput {
+    let specific = |parent: Option<i64>, start: &str, end: &str| PairingPlanInput {
         kind: "specific".into(),
         parent_id: parent,
         ..plan_input("具体方案", start, end)
@@ -503,7 +503,7 @@ fn plan_input_is_validated(db: &TestDb) {
     let k = app
         .create_plan(
             &office(),
-            &PlanInput {
+            &PairingPlanInput {
                 county_list: String::new(),
                 ..plan_input("全国", START, END)
             },

@@ -9,9 +9,9 @@ use common::*;
 use dingdian_app::auth::SessionKind;
 use dingdian_app::demo::{DEMO_PASSWORD, DEMO_USERS, SEED_UNIT, ZHOUQU};
 use dingdian_app::{App, Page};
-use dingdian_core::plan::{PairingRole, PlanKind, PlanStatus};
+use dingdian_core::plan::{PairingPlanKind, PairingPlanStatus, PairingRole};
 use dingdian_core::time;
-use dingdian_store::plans::{PairingFilter, PlanFilter};
+use dingdian_store::plans::{PairingFilter, PairingPlanFilter};
 use dingdian_testkit::{TestDb, both_backends};
 
 both_backends!(
@@ -19,8 +19,8 @@ both_backends!(
     demo_texts_are_written_in_one_language
 );
 
-fn plans_with(app: &App, status: PlanStatus) -> Vec<dingdian_core::plan::Plan> {
-    let f = PlanFilter {
+fn plans_with(app: &App, status: PairingPlanStatus) -> Vec<dingdian_core::plan::PairingPlan> {
+    let f = PairingPlanFilter {
         status: Some(status),
         ..Default::default()
     };
@@ -50,8 +50,8 @@ fn demo_loads_once_and_is_consistent(db: &TestDb) {
         .current_overall_plan(&office, None)
         .unwrap()
         .expect("an active overall plan today");
-    assert_eq!(active.status, PlanStatus::Active);
-    assert_eq!(active.kind, PlanKind::Overall);
+    assert_eq!(active.status, PairingPlanStatus::Active);
+    assert_eq!(active.kind, PairingPlanKind::Overall);
     assert!(
         active.period_start <= today && today <= active.period_end,
         "{active:?} includes {today}"
@@ -101,7 +101,7 @@ fn demo_loads_once_and_is_consistent(db: &TestDb) {
     assert_eq!(zhouqu_attrs.contiguous_area.as_deref(), Some("四省藏区"));
 
     // Exactly one plan is in consultation: a later version of the active one.
-    let consultation = plans_with(&app, PlanStatus::Consultation);
+    let consultation = plans_with(&app, PairingPlanStatus::Consultation);
     assert_eq!(consultation.len(), 1, "{consultation:?}");
     let revision = &consultation[0];
     assert_eq!(revision.previous_id, Some(active.id));
@@ -112,14 +112,14 @@ fn demo_loads_once_and_is_consistent(db: &TestDb) {
     assert!(!diff.is_empty());
 
     // Earlier overall plans are superseded, with the step recorded.
-    let overall = |p: &dingdian_core::plan::Plan| p.kind == PlanKind::Overall;
-    let superseded: Vec<_> = plans_with(&app, PlanStatus::Superseded)
+    let overall = |p: &dingdian_core::plan::PairingPlan| p.kind == PairingPlanKind::Overall;
+    let superseded: Vec<_> = plans_with(&app, PairingPlanStatus::Superseded)
         .into_iter()
         .filter(overall)
         .collect();
     assert!(!superseded.is_empty());
     let earlier: Vec<_> = app
-        .list_plans(&office, &PlanFilter::default(), Page::all())
+        .list_plans(&office, &PairingPlanFilter::default(), Page::all())
         .unwrap()
         .0
         .into_iter()
@@ -127,7 +127,7 @@ fn demo_loads_once_and_is_consistent(db: &TestDb) {
         .collect();
     assert!(earlier.len() >= 2, "history: {earlier:?}");
     for p in &earlier {
-        assert_eq!(p.status, PlanStatus::Superseded, "{p:?}");
+        assert_eq!(p.status, PairingPlanStatus::Superseded, "{p:?}");
         let last = app
             .plan_detail(&office, p.id)
             .unwrap()
@@ -136,7 +136,10 @@ fn demo_loads_once_and_is_consistent(db: &TestDb) {
             .unwrap();
         assert_eq!(
             (last.from, last.to),
-            (Some(PlanStatus::Active), PlanStatus::Superseded)
+            (
+                Some(PairingPlanStatus::Active),
+                PairingPlanStatus::Superseded
+            )
         );
     }
     assert_eq!(
@@ -145,7 +148,7 @@ fn demo_loads_once_and_is_consistent(db: &TestDb) {
         "only the earlier plans are superseded"
     );
     // Any other active overall plan is one whose period is still to come.
-    for p in plans_with(&app, PlanStatus::Active)
+    for p in plans_with(&app, PairingPlanStatus::Active)
         .into_iter()
         .filter(overall)
     {
@@ -183,8 +186,8 @@ fn demo_loads_once_and_is_consistent(db: &TestDb) {
         .unwrap();
     let (zzb, _) = app.authenticate(&signed.token, None).unwrap();
     let seed = zzb.scope.unit().expect("a unit user");
-    let f = PlanFilter {
-        status: Some(PlanStatus::Consultation),
+    let f = PairingPlanFilter {
+        status: Some(PairingPlanStatus::Consultation),
         ..Default::default()
     };
     let (seen, total) = app.list_plans(&zzb, &f, Page::all()).unwrap();

@@ -71,7 +71,7 @@ fn id_cipher_of_first(app: &App) -> Vec<u8> {
     app.store
         .read(|c| {
             c.query_one(
-                "SELECT id_cipher FROM members WHERE household_code = 'H0' ORDER BY relation LIMIT 1",
+                "SELECT id_cipher FROM members WHERE household_id = 'H0' ORDER BY relation LIMIT 1",
                 &[],
             )
         })

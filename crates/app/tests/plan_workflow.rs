@@ -7,10 +7,12 @@ mod common;
 
 use chrono::NaiveDate;
 use common::*;
-use dingdian_app::plans::PlanInput;
+use dingdian_app::plans::PairingPlanInput;
 use dingdian_app::tabular::Encoding;
 use dingdian_app::{Actor, App, AppError};
-use dingdian_core::plan::{ALL_PLAN_STATUSES, PairingRole, PairingTerms, PlanKind, PlanStatus};
+use dingdian_core::plan::{
+    ALL_PLAN_STATUSES, PairingPlanKind, PairingPlanStatus, PairingRole, PairingTerms,
+};
 use dingdian_testkit::{TestDb, both_backends};
 
 both_backends!(
@@ -35,10 +37,10 @@ both_backends!(
     coverage_reasons_import_in_bulk_with_the_same_checks,
 );
 
-use PlanStatus::*;
+use PairingPlanStatus::*;
 
 /// The workflow as the specification states it.
-const LEGAL: [(PlanStatus, PlanStatus); 7] = [
+const LEGAL: [(PairingPlanStatus, PairingPlanStatus); 7] = [
     (Draft, Consultation),
     (Consultation, Draft),
     (Consultation, Submitted),
@@ -76,7 +78,12 @@ fn date(s: &str) -> NaiveDate {
 fn transitions(
     app: &App,
     plan_id: i64,
-) -> Vec<(Option<PlanStatus>, PlanStatus, String, Option<String>)> {
+) -> Vec<(
+    Option<PairingPlanStatus>,
+    PairingPlanStatus,
+    String,
+    Option<String>,
+)> {
     app.plan_detail(&office(), plan_id)
         .expect("plan detail")
         .transitions
@@ -101,7 +108,7 @@ fn every_legal_transition_is_recorded_with_who_from_to_and_reason(db: &TestDb) {
     let id = covered_plan(&app, &office, &units, "总体方案", START, END);
     let reason = "覆盖不全，请补充 / incomplete";
 
-    let steps: [(&Actor, PlanStatus, Option<&str>); 10] = [
+    let steps: [(&Actor, PairingPlanStatus, Option<&str>); 10] = [
         (&office, Consultation, None),
         (&office, Draft, None),
         (&office, Consultation, None),
@@ -163,7 +170,7 @@ fn returning_needs_a_reason(db: &TestDb) {
     );
 
     // The reviewer's buttons on a submitted plan, and the office's (none).
-    let next: Vec<PlanStatus> = app
+    let next: Vec<PairingPlanStatus> = app
         .plan_detail(&reviewer, id)
         .unwrap()
         .next
@@ -761,7 +768,7 @@ fn only_drafts_are_editable(db: &TestDb) {
     let u5 = unit(&app, "测试单位5");
     let id = covered_plan(&app, &office, &units, "总体方案", START, END);
     // A draft may be edited.
-    let renamed = PlanInput {
+    let renamed = PairingPlanInput {
         note: "note".into(),
         ..plan_input("改名的方案", START, END)
     };
@@ -1000,7 +1007,7 @@ fn derive_specific_plan_copies_only_the_chosen_units_pairings(db: &TestDb) {
         .derive_specific_plan(&office, overall, "具体方案（两单位）", &chosen)
         .unwrap();
     let sp = app.get_plan(&office, s).unwrap();
-    assert_eq!(sp.kind, PlanKind::Specific);
+    assert_eq!(sp.kind, PairingPlanKind::Specific);
     assert_eq!(sp.parent_id, Some(overall));
     assert_eq!(sp.status, Draft);
     assert_eq!(sp.name, "具体方案（两单位）");

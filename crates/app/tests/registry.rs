@@ -98,7 +98,7 @@ fn a_valid_file_imports_and_a_reimport_replaces(db: &TestDb) {
     assert_eq!(
         count(
             &app,
-            "SELECT income_fen FROM households WHERE household_code = 'H1'"
+            "SELECT income_fen FROM households WHERE household_id = 'H1'"
         ),
         210_000
     );
@@ -697,7 +697,7 @@ fn a_household_number_of_another_county_is_not_replaced(db: &TestDb) {
     assert_eq!(
         count(
             &app,
-            "SELECT COUNT(*) FROM members WHERE household_code = 'H1'"
+            "SELECT COUNT(*) FROM members WHERE household_id = 'H1'"
         ),
         3,
         "Zhouqu's household is intact"

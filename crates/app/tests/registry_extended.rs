@@ -92,11 +92,11 @@ fn stored(app: &App) -> Vec<String> {
         .store
         .read(|c| {
             c.query(
-                "SELECT h.household_code, h.household_type, h.other_causes, h.wage_income_fen, h.business_income_fen, \
+                "SELECT h.household_id, h.household_type, h.other_causes, h.wage_income_fen, h.business_income_fen, \
                  h.property_income_fen, h.transfer_income_fen, h.food_secure, h.clothing_secure, h.education_secure, \
                  h.medical_secure, h.housing_secure, h.water_secure, m.birth_year, m.health, m.education, m.labour_skill, m.migrant_work \
-                 FROM members m JOIN households h ON h.year = m.year AND h.household_code = m.household_code \
-                 ORDER BY h.household_code, m.birth_year",
+                 FROM members m JOIN households h ON h.year = m.year AND h.household_id = m.household_id \
+                 ORDER BY h.household_id, m.birth_year",
                 &[],
             )
         })

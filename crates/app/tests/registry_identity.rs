@@ -274,7 +274,7 @@ fn a_key_rotation_recomputes_the_name_index(db: &TestDb) {
         .store
         .read(|c| {
             c.query_one(
-                "SELECT name_index FROM members WHERE household_code = 'Z2'",
+                "SELECT name_index FROM members WHERE household_id = 'Z2'",
                 &[],
             )
         })
@@ -286,7 +286,7 @@ fn a_key_rotation_recomputes_the_name_index(db: &TestDb) {
         .store
         .read(|c| {
             c.query_one(
-                "SELECT name_index FROM members WHERE household_code = 'Z2'",
+                "SELECT name_index FROM members WHERE household_id = 'Z2'",
                 &[],
             )
         })

@@ -9,7 +9,7 @@ use common::*;
 use dingdian_app::{Actor, App, Page};
 use dingdian_core::unit::UnitInput;
 use dingdian_store::areas::AreaFilter;
-use dingdian_store::plans::{PairingFilter, PlanFilter};
+use dingdian_store::plans::{PairingFilter, PairingPlanFilter};
 use dingdian_store::units::UnitFilter;
 use dingdian_testkit::{TestDb, both_backends};
 
@@ -63,7 +63,7 @@ fn world(db: &TestDb) -> World {
 
 fn plan_ids(app: &App, actor: &Actor) -> Vec<i64> {
     let (plans, total) = app
-        .list_plans(actor, &PlanFilter::default(), Page::new(None, None))
+        .list_plans(actor, &PairingPlanFilter::default(), Page::new(None, None))
         .unwrap();
     assert_eq!(total as usize, plans.len());
     let mut ids: Vec<i64> = plans.into_iter().map(|p| p.id).collect();
@@ -278,7 +278,7 @@ fn auditor_is_forbidden_from_business_data(db: &TestDb) {
     expect_forbidden(app.list_units(&auditor, &UnitFilter::default(), Page::all()));
     expect_forbidden(app.get_unit(&auditor, u[0]));
     expect_forbidden(app.export_units(&auditor, &UnitFilter::default()));
-    expect_forbidden(app.list_plans(&auditor, &PlanFilter::default(), Page::all()));
+    expect_forbidden(app.list_plans(&auditor, &PairingPlanFilter::default(), Page::all()));
     expect_forbidden(app.get_plan(&auditor, p[0]));
     expect_forbidden(app.plan_detail(&auditor, p[0]));
     expect_forbidden(app.plan_coverage(&auditor, p[0], None));
@@ -297,7 +297,7 @@ fn auditor_is_forbidden_from_business_data(db: &TestDb) {
             ..Default::default()
         },
     ));
-    expect_forbidden(app.list_plans(&admin, &PlanFilter::default(), Page::all()));
+    expect_forbidden(app.list_plans(&admin, &PairingPlanFilter::default(), Page::all()));
 }
 
 fn office_reviewer_and_inspector_see_everything(db: &TestDb) {
@@ -492,7 +492,7 @@ fn permission_comes_before_the_file_is_read(db: &TestDb) {
     let plan = app
         .create_plan(
             &office(),
-            &dingdian_app::plans::PlanInput {
+            &dingdian_app::plans::PairingPlanInput {
                 name: "导入方案".into(),
                 kind: "overall".into(),
                 county_list: LIST.into(),

@@ -386,7 +386,7 @@ fn pairing_import_goes_into_a_draft_plan_only(db: &TestDb) {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("p.csv");
     std::fs::write(&f, "帮扶单位,县级区划代码,角色\n教育部,623023,member\n").unwrap();
-    // Plan 4 is the active demo plan: immutable.
+    // PairingPlan 4 is the active demo plan: immutable.
     let out = dingdian(
         db,
         &["import", "pairings", "--plan", "4", f.to_str().unwrap()],

@@ -7,30 +7,30 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum PlanKind {
+pub enum PairingPlanKind {
     Overall,
     Specific,
 }
 
-impl PlanKind {
-    pub fn parse(s: &str) -> Option<PlanKind> {
+impl PairingPlanKind {
+    pub fn parse(s: &str) -> Option<PairingPlanKind> {
         match s {
-            "overall" => Some(PlanKind::Overall),
-            "specific" => Some(PlanKind::Specific),
+            "overall" => Some(PairingPlanKind::Overall),
+            "specific" => Some(PairingPlanKind::Specific),
             _ => None,
         }
     }
     pub fn as_str(self) -> &'static str {
         match self {
-            PlanKind::Overall => "overall",
-            PlanKind::Specific => "specific",
+            PairingPlanKind::Overall => "overall",
+            PairingPlanKind::Specific => "specific",
         }
     }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum PlanStatus {
+pub enum PairingPlanStatus {
     Draft,
     Consultation,
     Submitted,
@@ -40,67 +40,67 @@ pub enum PlanStatus {
     Superseded,
 }
 
-pub const ALL_PLAN_STATUSES: [PlanStatus; 7] = [
-    PlanStatus::Draft,
-    PlanStatus::Consultation,
-    PlanStatus::Submitted,
-    PlanStatus::Returned,
-    PlanStatus::Approved,
-    PlanStatus::Active,
-    PlanStatus::Superseded,
+pub const ALL_PLAN_STATUSES: [PairingPlanStatus; 7] = [
+    PairingPlanStatus::Draft,
+    PairingPlanStatus::Consultation,
+    PairingPlanStatus::Submitted,
+    PairingPlanStatus::Returned,
+    PairingPlanStatus::Approved,
+    PairingPlanStatus::Active,
+    PairingPlanStatus::Superseded,
 ];
 
-impl PlanStatus {
-    pub fn parse(s: &str) -> Option<PlanStatus> {
+impl PairingPlanStatus {
+    pub fn parse(s: &str) -> Option<PairingPlanStatus> {
         ALL_PLAN_STATUSES.into_iter().find(|p| p.as_str() == s)
     }
 
     pub fn as_str(self) -> &'static str {
         match self {
-            PlanStatus::Draft => "draft",
-            PlanStatus::Consultation => "consultation",
-            PlanStatus::Submitted => "submitted",
-            PlanStatus::Returned => "returned",
-            PlanStatus::Approved => "approved",
-            PlanStatus::Active => "active",
-            PlanStatus::Superseded => "superseded",
+            PairingPlanStatus::Draft => "draft",
+            PairingPlanStatus::Consultation => "consultation",
+            PairingPlanStatus::Submitted => "submitted",
+            PairingPlanStatus::Returned => "returned",
+            PairingPlanStatus::Approved => "approved",
+            PairingPlanStatus::Active => "active",
+            PairingPlanStatus::Superseded => "superseded",
         }
     }
 
     pub fn zh(self) -> &'static str {
         match self {
-            PlanStatus::Draft => "草稿",
-            PlanStatus::Consultation => "征求意见",
-            PlanStatus::Submitted => "审核中",
-            PlanStatus::Returned => "退回",
-            PlanStatus::Approved => "已通过",
-            PlanStatus::Active => "执行中",
-            PlanStatus::Superseded => "已替代",
+            PairingPlanStatus::Draft => "草稿",
+            PairingPlanStatus::Consultation => "征求意见",
+            PairingPlanStatus::Submitted => "审核中",
+            PairingPlanStatus::Returned => "退回",
+            PairingPlanStatus::Approved => "已通过",
+            PairingPlanStatus::Active => "执行中",
+            PairingPlanStatus::Superseded => "已替代",
         }
     }
 
     pub fn en(self) -> &'static str {
         match self {
-            PlanStatus::Draft => "Draft",
-            PlanStatus::Consultation => "In consultation",
-            PlanStatus::Submitted => "Submitted",
-            PlanStatus::Returned => "Returned",
-            PlanStatus::Approved => "Approved",
-            PlanStatus::Active => "Active",
-            PlanStatus::Superseded => "Superseded",
+            PairingPlanStatus::Draft => "Draft",
+            PairingPlanStatus::Consultation => "In consultation",
+            PairingPlanStatus::Submitted => "Submitted",
+            PairingPlanStatus::Returned => "Returned",
+            PairingPlanStatus::Approved => "Approved",
+            PairingPlanStatus::Active => "Active",
+            PairingPlanStatus::Superseded => "Superseded",
         }
     }
 
     /// Only drafts may be edited; everything later is fixed or needs a new version.
     pub fn is_editable(self) -> bool {
-        self == PlanStatus::Draft
+        self == PairingPlanStatus::Draft
     }
 
     /// Approved and later plans are immutable; changes need a new version.
     pub fn is_decided(self) -> bool {
         matches!(
             self,
-            PlanStatus::Approved | PlanStatus::Active | PlanStatus::Superseded
+            PairingPlanStatus::Approved | PairingPlanStatus::Active | PairingPlanStatus::Superseded
         )
     }
 }
@@ -108,8 +108,8 @@ impl PlanStatus {
 /// One legal step of the workflow and the role that may take it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Transition {
-    pub from: PlanStatus,
-    pub to: PlanStatus,
+    pub from: PairingPlanStatus,
+    pub to: PairingPlanStatus,
     pub role: Role,
     /// A reason must be given (returning a plan).
     pub needs_reason: bool,
@@ -118,8 +118,13 @@ pub struct Transition {
 /// The whole workflow. `superseded` is reached only by activating a later
 /// plan, never pressed by hand.
 pub const TRANSITIONS: [Transition; 7] = {
-    use PlanStatus::*;
-    const fn t(from: PlanStatus, to: PlanStatus, role: Role, needs_reason: bool) -> Transition {
+    use PairingPlanStatus::*;
+    const fn t(
+        from: PairingPlanStatus,
+        to: PairingPlanStatus,
+        role: Role,
+        needs_reason: bool,
+    ) -> Transition {
         Transition {
             from,
             to,
@@ -139,14 +144,14 @@ pub const TRANSITIONS: [Transition; 7] = {
 };
 
 /// The rule for going from `from` to `to`, if the workflow has one.
-pub fn transition(from: PlanStatus, to: PlanStatus) -> Option<Transition> {
+pub fn transition(from: PairingPlanStatus, to: PairingPlanStatus) -> Option<Transition> {
     TRANSITIONS
         .into_iter()
         .find(|t| t.from == from && t.to == to)
 }
 
 /// The steps a role may take from a status (the buttons it sees).
-pub fn transitions_for(from: PlanStatus, role: Role) -> Vec<Transition> {
+pub fn transitions_for(from: PairingPlanStatus, role: Role) -> Vec<Transition> {
     TRANSITIONS
         .into_iter()
         .filter(|t| t.from == from && t.role == role)
@@ -257,23 +262,23 @@ pub struct PairingTerms {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct PlanDiff {
+pub struct PairingPlanDiff {
     pub added: Vec<PairingTerms>,
     pub removed: Vec<PairingTerms>,
     /// (before, after) for the same unit and county.
     pub changed: Vec<(PairingTerms, PairingTerms)>,
 }
 
-impl PlanDiff {
+impl PairingPlanDiff {
     pub fn is_empty(&self) -> bool {
         self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty()
     }
 }
 
 /// Compares two versions' pairings, matched by unit and county.
-pub fn diff_pairings(before: &[PairingTerms], after: &[PairingTerms]) -> PlanDiff {
+pub fn diff_pairings(before: &[PairingTerms], after: &[PairingTerms]) -> PairingPlanDiff {
     let key = |p: &PairingTerms| (p.unit_id, p.county_code.clone());
-    let mut diff = PlanDiff::default();
+    let mut diff = PairingPlanDiff::default();
     for b in before {
         match after.iter().find(|a| key(a) == key(b)) {
             None => diff.removed.push(b.clone()),
@@ -311,7 +316,7 @@ mod tests {
     }
 
     use super::*;
-    use PlanStatus::*;
+    use PairingPlanStatus::*;
 
     #[test]
     fn legal_transitions_and_their_roles() {
@@ -382,17 +387,17 @@ mod tests {
 
 /// A pairing plan (定点扶贫方案), overall or specific.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Plan {
+pub struct PairingPlan {
     pub id: i64,
     pub name: String,
-    pub kind: PlanKind,
+    pub kind: PairingPlanKind,
     /// The overall plan a specific plan is drawn from.
     pub parent_id: Option<i64>,
     /// The county list the plan must cover.
     pub county_list: String,
     pub period_start: NaiveDate,
     pub period_end: NaiveDate,
-    pub status: PlanStatus,
+    pub status: PairingPlanStatus,
     pub version: i64,
     /// The version this one revises.
     pub previous_id: Option<i64>,

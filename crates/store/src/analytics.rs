@@ -44,13 +44,13 @@ impl Partition {
     /// Appends one member (rows must arrive grouped by household).
     pub fn push(
         &mut self,
-        household_code: &str,
+        household_id: &str,
         last_household: &mut Option<String>,
         r: &registry::ScanRow,
     ) {
-        if last_household.as_deref() != Some(household_code) {
+        if last_household.as_deref() != Some(household_id) {
             self.households += 1;
-            *last_household = Some(household_code.to_string());
+            *last_household = Some(household_id.to_string());
         }
         let v = match self.villages.iter().rposition(|v| *v == r.village_code) {
             Some(i) => i,
@@ -187,7 +187,7 @@ impl Snapshot {
         };
         let mut last = None;
         registry::scan(c, year, county, &mut |r| {
-            p.push(&r.household_code.clone(), &mut last, r)
+            p.push(&r.household_id.clone(), &mut last, r)
         })?;
         if p.is_empty() {
             self.partitions.remove(&(year, county.to_string()));

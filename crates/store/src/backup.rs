@@ -452,18 +452,24 @@ pub fn restore(c: &mut dyn Conn, file: &BackupFile, progress: Progress) -> Resul
             continue;
         };
         let have = columns(c, name)?;
-        if let Some(col) = t.columns.iter().find(|col| !have.contains(col)) {
+        let renamed: Vec<&str> = t
+            .columns
+            .iter()
+            .map(|col| renamed_column(file.info.schema_version, name, col))
+            .collect();
+        if let Some(col) = renamed.iter().find(|col| !have.iter().any(|h| h == *col)) {
             return Err(StoreError::Config(format!(
                 "the backup's column {name}.{col} does not exist in this database"
             )));
         }
-        let quoted: Vec<String> = t.columns.iter().map(|c| quote(c)).collect();
+        let quoted: Vec<String> = renamed.iter().map(|c| quote(c)).collect();
         let cols: Vec<&str> = quoted.iter().map(String::as_str).collect();
+        let source: Vec<String> = t.columns.iter().map(|c| quote(c)).collect();
         let mut stmt = file
             .conn
             .prepare(&format!(
                 "SELECT {} FROM {} ORDER BY rowid",
-                quoted.join(", "),
+                source.join(", "),
                 quote(name)
             ))
             .map_err(sqlite_backend::map_err)?;
@@ -499,6 +505,21 @@ pub fn restore(c: &mut dyn Conn, file: &BackupFile, progress: Progress) -> Resul
         reset_sequences(c, &order)?;
     }
     Ok(copied)
+}
+
+/// Columns a later migration renamed: (schema version that renamed it,
+/// table, old name, new name). A backup taken before that version is read
+/// under the new name.
+const RENAMED: &[(i64, &str, &str, &str)] = &[
+    (11, "households", "household_code", "household_id"),
+    (11, "members", "household_code", "household_id"),
+];
+
+fn renamed_column<'a>(backup_version: i64, table: &str, column: &'a str) -> &'a str {
+    RENAMED
+        .iter()
+        .find(|(v, t, old, _)| backup_version < *v && *t == table && *old == column)
+        .map_or(column, |(_, _, _, new)| new)
 }
 
 /// Moves each identity sequence past the largest id copied in, so the next

@@ -26,6 +26,10 @@ const SQLITE: &[(i64, &str)] = &[
         include_str!("../migrations/sqlite/0009_job_errors_omitted.sql"),
     ),
     (10, include_str!("../migrations/sqlite/0010_access.sql")),
+    (
+        11,
+        include_str!("../migrations/sqlite/0011_household_id.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (
@@ -59,6 +63,10 @@ const POSTGRES: &[(i64, &str)] = &[
         include_str!("../migrations/postgres/0009_job_errors_omitted.sql"),
     ),
     (10, include_str!("../migrations/postgres/0010_access.sql")),
+    (
+        11,
+        include_str!("../migrations/postgres/0011_household_id.sql"),
+    ),
 ];
 
 /// Steps in Rust that run right after a migration's SQL, in the same

@@ -5,21 +5,21 @@
 use crate::db::{Backend, Conn, Page, Result, Row, Value};
 use crate::params;
 use chrono::NaiveDate;
-use dingdian_core::plan::{Pairing, PairingRole, Plan, PlanKind, PlanStatus};
+use dingdian_core::plan::{Pairing, PairingPlan, PairingPlanKind, PairingPlanStatus, PairingRole};
 use dingdian_core::role::Scope;
 
 #[derive(Debug, Clone, Default)]
-pub struct PlanFilter {
-    pub status: Option<PlanStatus>,
-    pub kind: Option<PlanKind>,
+pub struct PairingPlanFilter {
+    pub status: Option<PairingPlanStatus>,
+    pub kind: Option<PairingPlanKind>,
     pub q: Option<String>,
 }
 
 /// The fields of a plan as stored.
 #[derive(Debug, Clone)]
-pub struct PlanFields {
+pub struct PairingPlanFields {
     pub name: String,
-    pub kind: PlanKind,
+    pub kind: PairingPlanKind,
     pub parent_id: Option<i64>,
     pub county_list: String,
     pub period_start: NaiveDate,
@@ -29,16 +29,16 @@ pub struct PlanFields {
 
 const PLAN_COLUMNS: &str = "p.id, p.name, p.kind, p.parent_id, p.county_list, p.period_start, p.period_end, p.status, p.version, p.previous_id, p.note, p.created_at, p.updated_at";
 
-fn plan_from_row(r: &Row) -> Plan {
-    Plan {
+fn plan_from_row(r: &Row) -> PairingPlan {
+    PairingPlan {
         id: r.i64(0),
         name: r.str(1),
-        kind: PlanKind::parse(&r.str(2)).unwrap_or(PlanKind::Overall),
+        kind: PairingPlanKind::parse(&r.str(2)).unwrap_or(PairingPlanKind::Overall),
         parent_id: r.opt_i64(3),
         county_list: r.str(4),
         period_start: r.date(5),
         period_end: r.date(6),
-        status: PlanStatus::parse(&r.str(7)).unwrap_or(PlanStatus::Draft),
+        status: PairingPlanStatus::parse(&r.str(7)).unwrap_or(PairingPlanStatus::Draft),
         version: r.i64(8),
         previous_id: r.opt_i64(9),
         note: r.opt_str(10),
@@ -78,9 +78,9 @@ fn plan_scope(scope: &Scope, p: &mut Vec<Value>) -> String {
 pub fn list(
     c: &mut dyn Conn,
     scope: &Scope,
-    f: &PlanFilter,
+    f: &PairingPlanFilter,
     page: Page,
-) -> Result<(Vec<Plan>, i64)> {
+) -> Result<(Vec<PairingPlan>, i64)> {
     let mut p = Vec::new();
     let mut w = String::from(" WHERE 1 = 1");
     w.push_str(&plan_scope(scope, &mut p));
@@ -106,7 +106,7 @@ pub fn list(
     Ok((rows.iter().map(plan_from_row).collect(), total))
 }
 
-pub fn get(c: &mut dyn Conn, scope: &Scope, id: i64) -> Result<Option<Plan>> {
+pub fn get(c: &mut dyn Conn, scope: &Scope, id: i64) -> Result<Option<PairingPlan>> {
     let mut p = vec![Value::from(id)];
     let w = plan_scope(scope, &mut p);
     let rows = c.query(
@@ -119,7 +119,7 @@ pub fn get(c: &mut dyn Conn, scope: &Scope, id: i64) -> Result<Option<Plan>> {
 /// `created_by` is `None` for the operator at the command line, who is no account.
 pub fn insert(
     c: &mut dyn Conn,
-    f: &PlanFields,
+    f: &PairingPlanFields,
     version: i64,
     previous_id: Option<i64>,
     created_by: Option<i64>,
@@ -145,7 +145,7 @@ pub fn insert(
     )
 }
 
-pub fn update(c: &mut dyn Conn, id: i64, f: &PlanFields, now: i64) -> Result<()> {
+pub fn update(c: &mut dyn Conn, id: i64, f: &PairingPlanFields, now: i64) -> Result<()> {
     c.execute(
         "UPDATE plans SET name = ?, county_list = ?, period_start = ?, period_end = ?, note = ?, updated_at = ? WHERE id = ?",
         params![f.name.clone(), f.county_list.clone(), f.period_start, f.period_end, f.note.clone(), now, id],
@@ -153,7 +153,7 @@ pub fn update(c: &mut dyn Conn, id: i64, f: &PlanFields, now: i64) -> Result<()>
     Ok(())
 }
 
-pub fn set_status(c: &mut dyn Conn, id: i64, status: PlanStatus, now: i64) -> Result<()> {
+pub fn set_status(c: &mut dyn Conn, id: i64, status: PairingPlanStatus, now: i64) -> Result<()> {
     c.execute(
         "UPDATE plans SET status = ?, updated_at = ? WHERE id = ?",
         params![status.as_str(), now, id],
@@ -163,7 +163,11 @@ pub fn set_status(c: &mut dyn Conn, id: i64, status: PlanStatus, now: i64) -> Re
 
 /// Plans of the same kind (and, for specific plans, the same parent) in
 /// `status` whose period overlaps `[start, end]`, other than `except`.
-pub fn overlapping(c: &mut dyn Conn, plan: &Plan, status: PlanStatus) -> Result<Vec<Plan>> {
+pub fn overlapping(
+    c: &mut dyn Conn,
+    plan: &PairingPlan,
+    status: PairingPlanStatus,
+) -> Result<Vec<PairingPlan>> {
     let rows = c.query(
         &format!(
             "SELECT {PLAN_COLUMNS} FROM plans p WHERE p.status = ? AND p.kind = ? AND p.id <> ? \
@@ -182,7 +186,7 @@ pub fn overlapping(c: &mut dyn Conn, plan: &Plan, status: PlanStatus) -> Result<
 }
 
 /// Later versions that revise this plan.
-pub fn next_versions(c: &mut dyn Conn, id: i64) -> Result<Vec<(i64, i64, PlanStatus)>> {
+pub fn next_versions(c: &mut dyn Conn, id: i64) -> Result<Vec<(i64, i64, PairingPlanStatus)>> {
     let rows = c.query(
         "SELECT id, version, status FROM plans WHERE previous_id = ? ORDER BY id",
         params![id],
@@ -193,7 +197,7 @@ pub fn next_versions(c: &mut dyn Conn, id: i64) -> Result<Vec<(i64, i64, PlanSta
             (
                 r.i64(0),
                 r.i64(1),
-                PlanStatus::parse(&r.str(2)).unwrap_or(PlanStatus::Draft),
+                PairingPlanStatus::parse(&r.str(2)).unwrap_or(PairingPlanStatus::Draft),
             )
         })
         .collect())
@@ -201,8 +205,8 @@ pub fn next_versions(c: &mut dyn Conn, id: i64) -> Result<Vec<(i64, i64, PlanSta
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TransitionRecord {
-    pub from: Option<PlanStatus>,
-    pub to: PlanStatus,
+    pub from: Option<PairingPlanStatus>,
+    pub to: PairingPlanStatus,
     pub username: String,
     /// The person's display name (the user name when the account is gone).
     pub display_name: String,
@@ -214,8 +218,8 @@ pub struct TransitionRecord {
 pub fn record_transition(
     c: &mut dyn Conn,
     plan_id: i64,
-    from: Option<PlanStatus>,
-    to: PlanStatus,
+    from: Option<PairingPlanStatus>,
+    to: PairingPlanStatus,
     user_id: Option<i64>,
     username: &str,
     reason: Option<&str>,
@@ -237,8 +241,8 @@ pub fn transitions(c: &mut dyn Conn, plan_id: i64) -> Result<Vec<TransitionRecor
     Ok(rows
         .iter()
         .map(|r| TransitionRecord {
-            from: r.opt_str(0).and_then(|s| PlanStatus::parse(&s)),
-            to: PlanStatus::parse(&r.str(1)).unwrap_or(PlanStatus::Draft),
+            from: r.opt_str(0).and_then(|s| PairingPlanStatus::parse(&s)),
+            to: PairingPlanStatus::parse(&r.str(1)).unwrap_or(PairingPlanStatus::Draft),
             username: r.str(2),
             display_name: r.str(5),
             at: r.i64(3),
@@ -254,7 +258,7 @@ pub struct PairingFilter {
     pub county_code: Option<String>,
     pub active_on: Option<NaiveDate>,
     /// Only pairings of plans in these statuses.
-    pub plan_statuses: Vec<PlanStatus>,
+    pub plan_statuses: Vec<PairingPlanStatus>,
     /// Unit or county name contains.
     pub q: Option<String>,
 }

@@ -84,7 +84,7 @@ pub fn statistics(c: &mut dyn Conn) -> Result<Vec<StatisticsRow>> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HouseholdRow {
     pub year: i32,
-    pub household_code: String,
+    pub household_id: String,
     pub county_code: String,
     pub village_code: String,
     pub income_fen: i64,
@@ -101,7 +101,7 @@ pub struct HouseholdRow {
 pub struct MemberRow {
     pub year: i32,
     pub id_index: Vec<u8>,
-    pub household_code: String,
+    pub household_id: String,
     pub county_code: String,
     pub id_cipher: Vec<u8>,
     pub name_cipher: Vec<u8>,
@@ -191,11 +191,11 @@ pub fn delete_households(c: &mut dyn Conn, year: i32, codes: &[String]) -> Resul
         let mut p: Vec<Value> = vec![year.into()];
         p.extend(chunk.iter().map(Value::from));
         c.execute(
-            &format!("DELETE FROM members WHERE year = ? AND household_code IN ({marks})"),
+            &format!("DELETE FROM members WHERE year = ? AND household_id IN ({marks})"),
             &p,
         )?;
         n += c.execute(
-            &format!("DELETE FROM households WHERE year = ? AND household_code IN ({marks})"),
+            &format!("DELETE FROM households WHERE year = ? AND household_id IN ({marks})"),
             &p,
         )?;
     }
@@ -224,7 +224,7 @@ pub fn registered(
         let marks = vec!["?"; chunk.len()].join(", ");
         let mut p: Vec<Value> = vec![year.into()];
         p.extend(chunk.iter().map(|i| Value::Blob(i.clone())));
-        for r in c.query(&format!("SELECT id_index, household_code, county_code FROM members WHERE year = ? AND id_index IN ({marks})"), &p)? {
+        for r in c.query(&format!("SELECT id_index, household_id, county_code FROM members WHERE year = ? AND id_index IN ({marks})"), &p)? {
             out.push((r.blob(0), r.str(1), r.str(2)));
         }
     }
@@ -241,7 +241,7 @@ pub fn insert_households(c: &mut dyn Conn, rows: &[HouseholdRow], now: i64) -> R
             let mut v = Vec::with_capacity(22);
             v.extend([
                 h.year.into(),
-                h.household_code.clone().into(),
+                h.household_id.clone().into(),
                 h.county_code.clone().into(),
                 h.village_code.clone().into(),
                 h.income_fen.into(),
@@ -259,7 +259,7 @@ pub fn insert_households(c: &mut dyn Conn, rows: &[HouseholdRow], now: i64) -> R
         .collect();
     let mut columns = vec![
         "year",
-        "household_code",
+        "household_id",
         "county_code",
         "village_code",
         "income_fen",
@@ -298,7 +298,7 @@ impl MemberBatch {
                 v.extend([
                     m.year.into(),
                     Value::Blob(m.id_index),
-                    m.household_code.into(),
+                    m.household_id.into(),
                     m.county_code.into(),
                     Value::Blob(m.id_cipher),
                     Value::Blob(m.name_cipher),
@@ -325,7 +325,7 @@ pub fn insert_member_batch(c: &mut dyn Conn, batch: MemberBatch) -> Result<u64> 
     let mut columns = vec![
         "year",
         "id_index",
-        "household_code",
+        "household_id",
         "county_code",
         "id_cipher",
         "name_cipher",
@@ -353,13 +353,13 @@ fn scope_condition(scope: &Scope, column: &str, p: &mut Vec<Value>) -> String {
     }
 }
 
-const HOUSEHOLD_COLUMNS: &str = "h.year, h.household_code, h.county_code, h.village_code, h.income_fen, h.status, h.identified_year, h.exit_year, h.cause, \
+const HOUSEHOLD_COLUMNS: &str = "h.year, h.household_id, h.county_code, h.village_code, h.income_fen, h.status, h.identified_year, h.exit_year, h.cause, \
     h.household_type, h.other_causes, h.wage_income_fen, h.business_income_fen, h.property_income_fen, h.transfer_income_fen, \
     h.food_secure, h.clothing_secure, h.education_secure, h.medical_secure, h.housing_secure, h.water_secure";
 /// How many columns `HOUSEHOLD_COLUMNS` selects.
 const HOUSEHOLD_WIDTH: usize = 21;
 
-const MEMBER_COLUMNS: &str = "m.year, m.id_index, m.household_code, m.county_code, m.id_cipher, m.name_cipher, m.key_id, m.relation, m.sex, m.birth_year, \
+const MEMBER_COLUMNS: &str = "m.year, m.id_index, m.household_id, m.county_code, m.id_cipher, m.name_cipher, m.key_id, m.relation, m.sex, m.birth_year, \
     m.health, m.education, m.labour_skill, m.migrant_work, m.name_index";
 
 /// A member from `MEMBER_COLUMNS` selected from `at` on.
@@ -367,7 +367,7 @@ fn member_from(r: &Row, at: usize) -> MemberRow {
     MemberRow {
         year: r.i64(at) as i32,
         id_index: r.blob(at + 1),
-        household_code: r.str(at + 2),
+        household_id: r.str(at + 2),
         county_code: r.str(at + 3),
         id_cipher: r.blob(at + 4),
         name_cipher: r.blob(at + 5),
@@ -383,7 +383,7 @@ fn member_from(r: &Row, at: usize) -> MemberRow {
 fn household_from(r: &Row) -> HouseholdRow {
     HouseholdRow {
         year: r.i64(0) as i32,
-        household_code: r.str(1),
+        household_id: r.str(1),
         county_code: r.str(2),
         village_code: r.str(3),
         income_fen: r.i64(4),
@@ -400,7 +400,7 @@ pub struct HouseholdFilter {
     pub year: Option<i32>,
     /// County, township or village code prefix.
     pub area: Option<String>,
-    pub household_code: Option<String>,
+    pub household_id: Option<String>,
     pub status: Option<u8>,
     /// Households whose head's name has one of these blind indexes (one
     /// per key in the ring); an empty list finds nothing.
@@ -433,8 +433,8 @@ pub fn households(
             p.push(format!("{a}%").into());
         }
     }
-    if let Some(code) = &f.household_code {
-        w.push_str(" AND h.household_code = ?");
+    if let Some(code) = &f.household_id {
+        w.push_str(" AND h.household_id = ?");
         p.push(code.into());
     }
     if let Some(s) = f.status {
@@ -447,8 +447,8 @@ pub fn households(
     p.push(page.offset().into());
     let rows = c.query(
         &format!(
-            "SELECT {HOUSEHOLD_COLUMNS}, (SELECT COUNT(*) FROM members m WHERE m.year = h.year AND m.household_code = h.household_code) \
-             FROM households h{w} ORDER BY h.village_code, h.household_code, h.year LIMIT ? OFFSET ?"
+            "SELECT {HOUSEHOLD_COLUMNS}, (SELECT COUNT(*) FROM members m WHERE m.year = h.year AND m.household_id = h.household_id) \
+             FROM households h{w} ORDER BY h.village_code, h.household_id, h.year LIMIT ? OFFSET ?"
         ),
         &p,
     )?;
@@ -470,7 +470,7 @@ fn identity_conditions(f: &HouseholdFilter, w: &mut String, p: &mut Vec<Value>) 
         } else {
             let marks = vec!["?"; indexes.len()].join(", ");
             w.push_str(&format!(
-                " AND (h.year, h.household_code) IN (SELECT m.year, m.household_code FROM members m \
+                " AND (h.year, h.household_id) IN (SELECT m.year, m.household_id FROM members m \
                  WHERE m.relation = 1 AND m.name_index IN ({marks}))"
             ));
             p.extend(indexes.iter().map(|i| Value::Blob(i.clone())));
@@ -492,19 +492,19 @@ pub fn household_members(
     c: &mut dyn Conn,
     scope: &Scope,
     year: i32,
-    household_code: &str,
+    household_id: &str,
 ) -> Result<Option<(HouseholdRow, Vec<MemberRow>)>> {
-    let mut p: Vec<Value> = vec![year.into(), household_code.into()];
+    let mut p: Vec<Value> = vec![year.into(), household_id.into()];
     let w = scope_condition(scope, "h.county_code", &mut p);
-    let Some(h) = c.query_one(&format!("SELECT {HOUSEHOLD_COLUMNS} FROM households h WHERE h.year = ? AND h.household_code = ?{w}"), &p)? else {
+    let Some(h) = c.query_one(&format!("SELECT {HOUSEHOLD_COLUMNS} FROM households h WHERE h.year = ? AND h.household_id = ?{w}"), &p)? else {
         return Ok(None);
     };
     let h = household_from(&h);
     let rows = c.query(
         &format!(
-            "SELECT {MEMBER_COLUMNS} FROM members m WHERE m.year = ? AND m.household_code = ? ORDER BY m.relation, m.birth_year"
+            "SELECT {MEMBER_COLUMNS} FROM members m WHERE m.year = ? AND m.household_id = ? ORDER BY m.relation, m.birth_year"
         ),
-        params![year, household_code],
+        params![year, household_id],
     )?;
     let members = rows.iter().map(|r| member_from(r, 0)).collect();
     Ok(Some((h, members)))
@@ -514,11 +514,11 @@ pub fn household_members(
 pub fn household_timeline(
     c: &mut dyn Conn,
     scope: &Scope,
-    household_code: &str,
+    household_id: &str,
 ) -> Result<Vec<HouseholdRow>> {
-    let mut p: Vec<Value> = vec![household_code.into()];
+    let mut p: Vec<Value> = vec![household_id.into()];
     let w = scope_condition(scope, "h.county_code", &mut p);
-    let rows = c.query(&format!("SELECT {HOUSEHOLD_COLUMNS} FROM households h WHERE h.household_code = ?{w} ORDER BY h.year"), &p)?;
+    let rows = c.query(&format!("SELECT {HOUSEHOLD_COLUMNS} FROM households h WHERE h.household_id = ?{w} ORDER BY h.year"), &p)?;
     Ok(rows.iter().map(household_from).collect())
 }
 
@@ -541,7 +541,7 @@ pub fn find_by_index(
         .join(", ");
     let rows = c.query(
         &format!(
-            "SELECT DISTINCT m.year, m.household_code FROM members m WHERE m.year IN ({years}) AND m.id_index IN ({marks}){w} ORDER BY m.year, m.household_code"
+            "SELECT DISTINCT m.year, m.household_id FROM members m WHERE m.year IN ({years}) AND m.id_index IN ({marks}){w} ORDER BY m.year, m.household_id"
         ),
         &p,
     )?;
@@ -558,14 +558,14 @@ pub fn scan(
     each: &mut dyn FnMut(&ScanRow),
 ) -> Result<()> {
     let rows = c.query(
-        "SELECT h.household_code, h.village_code, h.income_fen, h.status, h.cause, m.relation, m.sex, m.birth_year, h.household_type \
-         FROM households h JOIN members m ON m.year = h.year AND m.household_code = h.household_code \
-         WHERE h.year = ? AND h.county_code = ? ORDER BY h.household_code",
+        "SELECT h.household_id, h.village_code, h.income_fen, h.status, h.cause, m.relation, m.sex, m.birth_year, h.household_type \
+         FROM households h JOIN members m ON m.year = h.year AND m.household_id = h.household_id \
+         WHERE h.year = ? AND h.county_code = ? ORDER BY h.household_id",
         params![year, county],
     )?;
     for r in &rows {
         each(&ScanRow {
-            household_code: r.str(0),
+            household_id: r.str(0),
             village_code: r.str(1),
             income_fen: r.i64(2),
             status: r.i64(3) as u8,
@@ -581,7 +581,7 @@ pub fn scan(
 
 #[derive(Debug, Clone)]
 pub struct ScanRow {
-    pub household_code: String,
+    pub household_id: String,
     pub village_code: String,
     pub income_fen: i64,
     pub status: u8,
@@ -624,7 +624,7 @@ pub fn county_members_and_before(
     let count = |c: &mut dyn Conn, y: i64| {
         c.query_i64(
             "SELECT COUNT(*) FROM households h JOIN members m \
-             ON m.year = h.year AND m.household_code = h.household_code \
+             ON m.year = h.year AND m.household_id = h.household_id \
              WHERE h.county_code = ? AND h.year = ?",
             params![county, y],
         )
@@ -648,8 +648,8 @@ pub fn export_rows(
     let rows = c.query(
         &format!(
             "SELECT {HOUSEHOLD_COLUMNS}, {MEMBER_COLUMNS} \
-             FROM households h JOIN members m ON m.year = h.year AND m.household_code = h.household_code \
-             WHERE h.year = ?{w} ORDER BY h.village_code, h.household_code, m.relation"
+             FROM households h JOIN members m ON m.year = h.year AND m.household_id = h.household_id \
+             WHERE h.year = ?{w} ORDER BY h.village_code, h.household_id, m.relation"
         ),
         &p,
     )?;
@@ -670,7 +670,7 @@ pub fn household_counties(
         let marks = vec!["?"; chunk.len()].join(", ");
         let mut p: Vec<Value> = vec![year.into()];
         p.extend(chunk.iter().map(Value::from));
-        for r in c.query(&format!("SELECT household_code, county_code FROM households WHERE year = ? AND household_code IN ({marks})"), &p)? {
+        for r in c.query(&format!("SELECT household_id, county_code FROM households WHERE year = ? AND household_id IN ({marks})"), &p)? {
             out.push((r.str(0), r.str(1)));
         }
     }
@@ -701,7 +701,7 @@ pub fn members_sealed_otherwise(
 ) -> Result<Vec<MemberRow>> {
     let (year, index) = after.cloned().unwrap_or((i32::MIN, Vec::new()));
     let rows = c.query(
-        "SELECT year, id_index, household_code, county_code, id_cipher, name_cipher, key_id, relation, sex, birth_year, name_index \
+        "SELECT year, id_index, household_id, county_code, id_cipher, name_cipher, key_id, relation, sex, birth_year, name_index \
          FROM members WHERE (year > ? OR (year = ? AND id_index > ?)) AND key_id <> ? \
          ORDER BY year, id_index LIMIT ?",
         params![year, year, Value::Blob(index), key_id, limit],
@@ -711,7 +711,7 @@ pub fn members_sealed_otherwise(
         .map(|r| MemberRow {
             year: r.i64(0) as i32,
             id_index: r.blob(1),
-            household_code: r.str(2),
+            household_id: r.str(2),
             county_code: r.str(3),
             id_cipher: r.blob(4),
             name_cipher: r.blob(5),
@@ -765,22 +765,22 @@ pub fn some_key_id(c: &mut dyn Conn) -> Result<Option<String>> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HeadRow {
     pub year: i32,
-    pub household_code: String,
+    pub household_id: String,
     pub county_code: String,
     pub village_code: String,
     /// The head (relation 1) of that year; `None` if it has none stored.
     pub head: Option<MemberRow>,
 }
 
-const HEAD_SELECT: &str = "SELECT h.year, h.household_code, h.county_code, h.village_code, \
-    m.year, m.id_index, m.household_code, m.county_code, m.id_cipher, m.name_cipher, m.key_id, m.relation, m.sex, m.birth_year, \
+const HEAD_SELECT: &str = "SELECT h.year, h.household_id, h.county_code, h.village_code, \
+    m.year, m.id_index, m.household_id, m.county_code, m.id_cipher, m.name_cipher, m.key_id, m.relation, m.sex, m.birth_year, \
     m.health, m.education, m.labour_skill, m.migrant_work, m.name_index \
-    FROM households h LEFT JOIN members m ON m.year = h.year AND m.household_code = h.household_code AND m.relation = 1";
+    FROM households h LEFT JOIN members m ON m.year = h.year AND m.household_id = h.household_id AND m.relation = 1";
 
 fn head_from(r: &Row) -> HeadRow {
     HeadRow {
         year: r.i64(0) as i32,
-        household_code: r.str(1),
+        household_id: r.str(1),
         county_code: r.str(2),
         village_code: r.str(3),
         head: r.opt_blob(5).map(|_| member_from(r, 4)),
@@ -796,7 +796,7 @@ pub fn previous_heads(c: &mut dyn Conn, year: i32, codes: &[String]) -> Result<V
         let mut p: Vec<Value> = vec![year.into()];
         p.extend(chunk.iter().map(Value::from));
         let rows = c.query(
-            &format!("{HEAD_SELECT} WHERE h.year = ? AND h.household_code IN ({marks})"),
+            &format!("{HEAD_SELECT} WHERE h.year = ? AND h.household_id IN ({marks})"),
             &p,
         )?;
         out.extend(rows.iter().map(head_from));
@@ -809,12 +809,12 @@ pub fn previous_heads(c: &mut dyn Conn, year: i32, codes: &[String]) -> Result<V
 pub fn household_heads(
     c: &mut dyn Conn,
     scope: &Scope,
-    household_code: &str,
+    household_id: &str,
 ) -> Result<Vec<HeadRow>> {
-    let mut p: Vec<Value> = vec![household_code.into()];
+    let mut p: Vec<Value> = vec![household_id.into()];
     let w = scope_condition(scope, "h.county_code", &mut p);
     let rows = c.query(
-        &format!("{HEAD_SELECT} WHERE h.household_code = ?{w} ORDER BY h.year"),
+        &format!("{HEAD_SELECT} WHERE h.household_id = ?{w} ORDER BY h.year"),
         &p,
     )?;
     Ok(rows.iter().map(head_from).collect())
@@ -882,7 +882,7 @@ pub fn villages_under(c: &mut dyn Conn, prefix: &str) -> Result<Vec<(String, Str
 /// `gen registry` uses), if any.
 pub fn highest_household_number(c: &mut dyn Conn, county: &str) -> Result<Option<u32>> {
     let rows = c.query(
-        "SELECT DISTINCT household_code FROM households WHERE county_code = ? AND household_code LIKE ?",
+        "SELECT DISTINCT household_id FROM households WHERE county_code = ? AND household_id LIKE ?",
         params![county, format!("{county}%")],
     )?;
     Ok(rows

@@ -4,7 +4,7 @@
 //! not know is shown as stored, marked as code.
 
 use crate::i18n::t;
-use dingdian_core::plan::PlanStatus;
+use dingdian_core::plan::PairingPlanStatus;
 use dingdian_core::role::Role;
 
 /// The actions the app records, for the auditor's filter: each has its
@@ -183,7 +183,7 @@ fn captures(pattern: &str, text: &str) -> Option<Vec<String>> {
 /// knows (a plan status, a role, a pairing role); otherwise as stored.
 fn value_text(lang: &str, v: &str) -> String {
     let en = lang == "en";
-    if let Some(s) = PlanStatus::parse(v) {
+    if let Some(s) = PairingPlanStatus::parse(v) {
         return if en { s.en() } else { s.zh() }.to_string();
     }
     if let Some(r) = Role::parse(v) {

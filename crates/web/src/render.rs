@@ -6,7 +6,7 @@ use crate::ctx::PageCtx;
 use crate::i18n;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use dingdian_core::plan::PlanStatus;
+use dingdian_core::plan::PairingPlanStatus;
 use dingdian_core::role::{Action, Role, Scope};
 use dingdian_core::unit::UnitKind;
 use minijinja::value::Kwargs;
@@ -93,7 +93,7 @@ fn t(state: &State, key: &str, kwargs: Kwargs) -> Result<String, minijinja::Erro
 }
 
 fn plan_status(state: &State, code: &str) -> String {
-    match PlanStatus::parse(code) {
+    match PairingPlanStatus::parse(code) {
         Some(s) if lang_of(state) == "en" => s.en().into(),
         Some(s) => s.zh().into(),
         None => code.into(),

@@ -211,7 +211,7 @@ fn the_key_list_pages_say_where_an_extra_county_comes_from(db: &TestDb) {
         .app
         .create_plan(
             &cli(),
-            &dingdian_app::plans::PlanInput {
+            &dingdian_app::plans::PairingPlanInput {
                 name: "重点县覆盖".into(),
                 kind: "overall".into(),
                 county_list: "key-2012".into(),

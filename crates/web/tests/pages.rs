@@ -8,8 +8,8 @@ mod common;
 
 use common::*;
 use dingdian_app::demo::{DEMO_PASSWORD, SEED_UNIT, ZHOUQU};
-use dingdian_core::plan::{PlanKind, PlanStatus};
-use dingdian_store::plans::PlanFilter;
+use dingdian_core::plan::{PairingPlanKind, PairingPlanStatus};
+use dingdian_store::plans::PairingPlanFilter;
 use dingdian_testkit::{TestDb, both_backends};
 
 both_backends!(
@@ -287,11 +287,15 @@ fn state_changing_posts_need_the_sessions_csrf(db: &TestDb) {
     }
     let detail = web.app.plan_detail(&cli(), plan).unwrap();
     assert!(detail.pairings.is_empty());
-    assert_eq!(detail.plan.status, PlanStatus::Draft);
+    assert_eq!(detail.plan.status, PairingPlanStatus::Draft);
     assert_eq!(web.app.get_unit(&cli(), u).unwrap().name, "已有单位");
     assert_eq!(
         web.app
-            .list_plans(&cli(), &PlanFilter::default(), dingdian_app::Page::all())
+            .list_plans(
+                &cli(),
+                &PairingPlanFilter::default(),
+                dingdian_app::Page::all()
+            )
             .unwrap()
             .1,
         1
@@ -579,7 +583,7 @@ fn reviewer_sees_review_buttons_on_a_submitted_plan_and_the_office_does_not(db: 
     );
     assert_eq!(
         app.get_plan(&cli(), plan).unwrap().status,
-        PlanStatus::Submitted
+        PairingPlanStatus::Submitted
     );
     let r = reviewer.post(
         &format!("{path}/transition"),
@@ -592,7 +596,7 @@ fn reviewer_sees_review_buttons_on_a_submitted_plan_and_the_office_does_not(db: 
     );
     assert_eq!(
         app.get_plan(&cli(), plan).unwrap().status,
-        PlanStatus::Approved
+        PairingPlanStatus::Approved
     );
     // Now the office has the next button, the reviewer none.
     assert!(office.get(&path).text().contains("id=\"to-active\""));
@@ -607,7 +611,7 @@ fn reviewer_sees_review_buttons_on_a_submitted_plan_and_the_office_does_not(db: 
     assert!(r.status.is_client_error());
     assert_eq!(
         app.get_plan(&cli(), plan).unwrap().status,
-        PlanStatus::Approved
+        PairingPlanStatus::Approved
     );
 }
 
@@ -673,19 +677,23 @@ fn office_menu_and_unit_views_on_the_demo_data(db: &TestDb) {
     let app = &web.app;
     assert!(app.load_demo().unwrap());
     let (plans, _) = app
-        .list_plans(&cli(), &PlanFilter::default(), dingdian_app::Page::all())
+        .list_plans(
+            &cli(),
+            &PairingPlanFilter::default(),
+            dingdian_app::Page::all(),
+        )
         .unwrap();
     let revision = plans
         .iter()
-        .find(|p| p.status == PlanStatus::Consultation && p.previous_id.is_some())
+        .find(|p| p.status == PairingPlanStatus::Consultation && p.previous_id.is_some())
         .expect("the v2 revision in consultation");
     let active = plans
         .iter()
-        .find(|p| p.status == PlanStatus::Active && p.kind == PlanKind::Overall)
+        .find(|p| p.status == PairingPlanStatus::Active && p.kind == PairingPlanKind::Overall)
         .expect("the active overall plan");
     let specific = plans
         .iter()
-        .find(|p| p.kind == PlanKind::Specific)
+        .find(|p| p.kind == PairingPlanKind::Specific)
         .expect("the universities' specific plan");
     let units = app
         .list_units(&cli(), &Default::default(), dingdian_app::Page::all())

@@ -4,10 +4,10 @@
 #![allow(dead_code)]
 
 use dingdian_app::auth::NewUserInput;
-use dingdian_app::plans::{PairingInput, PlanInput};
+use dingdian_app::plans::{PairingInput, PairingPlanInput};
 use dingdian_app::{Actor, App, AppError};
 use dingdian_core::FieldError;
-use dingdian_core::plan::{Pairing, PlanStatus};
+use dingdian_core::plan::{Pairing, PairingPlanStatus};
 use dingdian_core::unit::UnitInput;
 use dingdian_store::areas::CountyList;
 use dingdian_store::{Conn, params, users};
@@ -119,8 +119,8 @@ pub fn actor(app: &App, username: &str) -> Actor {
     Actor::from_user(&u, None).expect("user has its scope")
 }
 
-pub fn plan_input(name: &str, start: &str, end: &str) -> PlanInput {
-    PlanInput {
+pub fn plan_input(name: &str, start: &str, end: &str) -> PairingPlanInput {
+    PairingPlanInput {
         name: name.into(),
         kind: "overall".into(),
         county_list: LIST.into(),
@@ -205,7 +205,7 @@ pub fn activate(app: &App, plan_id: i64, office: &Actor, reviewer: &Actor) {
     );
 }
 
-pub fn status(app: &App, plan_id: i64) -> PlanStatus {
+pub fn status(app: &App, plan_id: i64) -> PairingPlanStatus {
     app.get_plan(&office(), plan_id).expect("get plan").status
 }
 

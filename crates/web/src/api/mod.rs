@@ -15,15 +15,15 @@ use axum::extract::{Path, Query, Request, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post, put};
 use dingdian_app::auth::SessionKind;
-use dingdian_app::plans::{PairingInput, PlanInput};
+use dingdian_app::plans::{PairingInput, PairingPlanInput};
 use dingdian_app::{AppError, Page};
 use dingdian_core::Msg;
 use dingdian_core::area::{Area, CountyAttributes, Level};
-use dingdian_core::plan::{PlanKind, PlanStatus};
+use dingdian_core::plan::{PairingPlanKind, PairingPlanStatus};
 use dingdian_core::role::Action;
 use dingdian_core::unit::{UnitInput, UnitKind};
 use dingdian_store::areas::AreaFilter;
-use dingdian_store::plans::{PairingFilter, PlanFilter};
+use dingdian_store::plans::{PairingFilter, PairingPlanFilter};
 use dingdian_store::units::UnitFilter;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -161,7 +161,7 @@ pub const ROUTES: &[Route] = &[
         "Create a draft pairing plan (office)",
         auth = true,
         query = [],
-        body = Some("PlanInput"),
+        body = Some("PairingPlanInput"),
         answer = "Plan",
         list = false
     ),
@@ -808,9 +808,9 @@ async fn list_plans(
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult {
     c.require(Action::ReadPlans)?;
-    let f = PlanFilter {
-        status: parsed(&q, "status", PlanStatus::parse, &c.lang)?,
-        kind: parsed(&q, "kind", PlanKind::parse, &c.lang)?,
+    let f = PairingPlanFilter {
+        status: parsed(&q, "status", PairingPlanStatus::parse, &c.lang)?,
+        kind: parsed(&q, "kind", PairingPlanKind::parse, &c.lang)?,
         q: qv(&q, "q").map(str::to_string),
     };
     let (app, actor, p) = (state.app.clone(), c.actor.clone(), page(&q, &c.lang)?);
@@ -819,7 +819,7 @@ async fn list_plans(
 }
 
 async fn create_plan(State(state): State<AppState>, c: ApiCtx, bytes: Bytes) -> ApiResult {
-    let input: PlanInput = body_for(&c, Action::EditPlans, &bytes)?;
+    let input: PairingPlanInput = body_for(&c, Action::EditPlans, &bytes)?;
     let (app, actor) = (state.app.clone(), c.actor.clone());
     let p = run(&c, move || {
         let id = app.create_plan(&actor, &input)?;

@@ -144,7 +144,7 @@ fn base_schemas() -> Value {
             "county_list": str_, "period_start": date, "period_end": date, "status": status, "version": int,
             "previous_id": opt(&int), "note": opt(&str_), "created_at": int, "updated_at": int
         }), &["id", "name", "kind", "period_start", "period_end", "status"]),
-        "PlanInput": s(json!({
+        "PairingPlanInput": s(json!({
             "name": str_, "kind": { "type": "string", "enum": ["overall", "specific"] }, "parent_id": opt(&int),
             "county_list": { "type": "string", "description": "default key-2012" }, "period_start": date, "period_end": date, "note": str_
         }), &["name", "period_start", "period_end"]),

@@ -120,7 +120,7 @@ pub async fn households(State(state): State<AppState>, c: ApiCtx, Query(q): Q) -
     let mut f = HouseholdFilter {
         year: parsed(&q, "year", year, &c.lang)?,
         area: area.or(county),
-        household_code: qv(&q, "household").map(str::to_string),
+        household_id: qv(&q, "household").map(str::to_string),
         status: parsed(&q, "status", PovertyStatus::parse, &c.lang)?.map(|s| s.code()),
         ..Default::default()
     };
@@ -147,7 +147,7 @@ pub async fn households(State(state): State<AppState>, c: ApiCtx, Query(q): Q) -
 /// One household with its ID numbers in full, for a reason (audited); a
 /// role not entitled to them gets them masked, as on the household page.
 async fn disclose(state: &AppState, c: &ApiCtx, f: &HouseholdFilter, reason: &str) -> ApiResult {
-    let (Some(year), Some(code)) = (f.year, f.household_code.clone()) else {
+    let (Some(year), Some(code)) = (f.year, f.household_id.clone()) else {
         return Err(c.err(AppError::invalid(
             "reveal",
             "",

@@ -179,7 +179,7 @@ async fn show_with(
         let pairings = if area.level == Level::County && actor.role.may(Action::ReadPlans) {
             let f = PairingFilter {
                 county_code: Some(code2.clone()),
-                plan_statuses: vec![dingdian_core::plan::PlanStatus::Active],
+                plan_statuses: vec![dingdian_core::plan::PairingPlanStatus::Active],
                 ..Default::default()
             };
             Some(app.list_pairings(&actor, &f, Page::all())?.0)

@@ -10,9 +10,9 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use dingdian_app::{Actor, App, AppError, Page};
-use dingdian_core::plan::{Plan, PlanStatus};
+use dingdian_core::plan::{PairingPlan, PairingPlanStatus};
 use dingdian_core::role::{Action, Role};
-use dingdian_store::plans::{PairingFilter, PlanFilter};
+use dingdian_store::plans::{PairingFilter, PairingPlanFilter};
 use minijinja::context;
 use serde::Serialize;
 
@@ -43,15 +43,19 @@ struct Figure {
 struct Home {
     todos: Option<Vec<TodoGroup>>,
     figures: Vec<Figure>,
-    plan: Option<Plan>,
+    plan: Option<PairingPlan>,
     chart: Option<String>,
 }
 
-fn plans_in(app: &App, actor: &Actor, status: PlanStatus) -> Result<Vec<Plan>, AppError> {
+fn plans_in(
+    app: &App,
+    actor: &Actor,
+    status: PairingPlanStatus,
+) -> Result<Vec<PairingPlan>, AppError> {
     Ok(app
         .list_plans(
             actor,
-            &PlanFilter {
+            &PairingPlanFilter {
                 status: Some(status),
                 ..Default::default()
             },
@@ -60,7 +64,7 @@ fn plans_in(app: &App, actor: &Actor, status: PlanStatus) -> Result<Vec<Plan>, A
         .0)
 }
 
-fn group(lang: &str, key: &str, plans: Vec<Plan>) -> Option<TodoGroup> {
+fn group(lang: &str, key: &str, plans: Vec<PairingPlan>) -> Option<TodoGroup> {
     (!plans.is_empty()).then(|| TodoGroup {
         label: t(lang, key),
         items: plans
@@ -90,28 +94,28 @@ fn build(app: &App, actor: &Actor, lang: &str) -> Result<Home, AppError> {
             todos.extend(group(
                 lang,
                 "todo_returned",
-                plans_in(app, actor, PlanStatus::Returned)?,
+                plans_in(app, actor, PairingPlanStatus::Returned)?,
             ));
             todos.extend(group(
                 lang,
                 "todo_consultation",
-                plans_in(app, actor, PlanStatus::Consultation)?,
+                plans_in(app, actor, PairingPlanStatus::Consultation)?,
             ));
             todos.extend(group(
                 lang,
                 "todo_drafts",
-                plans_in(app, actor, PlanStatus::Draft)?,
+                plans_in(app, actor, PairingPlanStatus::Draft)?,
             ));
         }
         Role::Reviewer => todos.extend(group(
             lang,
             "todo_review",
-            plans_in(app, actor, PlanStatus::Submitted)?,
+            plans_in(app, actor, PairingPlanStatus::Submitted)?,
         )),
         Role::Unit => {
             let unit = actor.scope.unit();
             let mut waiting = Vec::new();
-            for p in plans_in(app, actor, PlanStatus::Consultation)? {
+            for p in plans_in(app, actor, PairingPlanStatus::Consultation)? {
                 let answered = app
                     .plan_detail(actor, p.id)?
                     .feedback
@@ -130,7 +134,7 @@ fn build(app: &App, actor: &Actor, lang: &str) -> Result<Home, AppError> {
     let today = dingdian_core::time::today();
     let in_force = PairingFilter {
         active_on: Some(today),
-        plan_statuses: vec![PlanStatus::Active],
+        plan_statuses: vec![PairingPlanStatus::Active],
         ..Default::default()
     };
     let pairings_today = app.list_pairings(actor, &in_force, Page::all())?.0;
@@ -215,7 +219,7 @@ fn build(app: &App, actor: &Actor, lang: &str) -> Result<Home, AppError> {
 pub fn coverage_chart(
     app: &App,
     actor: &Actor,
-    plan: &Plan,
+    plan: &PairingPlan,
     lang: &str,
     on: Option<chrono::NaiveDate>,
 ) -> Result<String, AppError> {

@@ -15,12 +15,12 @@ use axum::extract::{Multipart, Path, Query as Q, RawForm, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
-use dingdian_app::plans::{PAIRING_COLUMNS, PairingInput, PlanInput};
+use dingdian_app::plans::{PAIRING_COLUMNS, PairingInput, PairingPlanInput};
 use dingdian_app::tabular::{self, Encoding};
 use dingdian_app::{AppError, Page};
-use dingdian_core::plan::{ALL_PLAN_STATUSES, PlanKind, PlanStatus};
+use dingdian_core::plan::{ALL_PLAN_STATUSES, PairingPlanKind, PairingPlanStatus};
 use dingdian_core::role::{Action, Scope};
-use dingdian_store::plans::{PairingFilter, PlanFilter};
+use dingdian_store::plans::{PairingFilter, PairingPlanFilter};
 use minijinja::context;
 use std::collections::HashMap;
 
@@ -77,9 +77,9 @@ fn plans_crumb(lang: &str) -> (String, String) {
 }
 
 async fn list(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) -> Response {
-    let f = PlanFilter {
-        status: q(&query, "status").and_then(PlanStatus::parse),
-        kind: q(&query, "kind").and_then(PlanKind::parse),
+    let f = PairingPlanFilter {
+        status: q(&query, "status").and_then(PairingPlanStatus::parse),
+        kind: q(&query, "kind").and_then(PairingPlanKind::parse),
         q: q(&query, "q").map(str::to_string),
     };
     let page = page_of(&query);
@@ -179,7 +179,7 @@ async fn show_page(
         let lists = app.county_lists(&actor).unwrap_or_default();
         // The office, the reviewer and the inspector see the plan's coverage.
         let sees_all = actor.role.may(Action::ReadPlans) && actor.scope == Scope::All;
-        let coverage = if sees_all && d.plan.kind == PlanKind::Overall {
+        let coverage = if sees_all && d.plan.kind == PairingPlanKind::Overall {
             if d.plan.status.is_decided() {
                 Some((app.plan_coverage(&actor, id, None)?, false))
             } else {
@@ -199,7 +199,7 @@ async fn show_page(
     let buttons: Vec<_> = d
         .next
         .iter()
-        .map(|tr| context! { to => tr.to.as_str(), needs_reason => tr.needs_reason, irreversible => matches!(tr.to, PlanStatus::Approved | PlanStatus::Active) })
+        .map(|tr| context! { to => tr.to.as_str(), needs_reason => tr.needs_reason, irreversible => matches!(tr.to, PairingPlanStatus::Approved | PairingPlanStatus::Active) })
         .collect();
     let exceptions: HashMap<String, String> = d
         .exceptions
@@ -243,9 +243,9 @@ async fn show_page(
         buttons,
         editable => d.editable,
         can_give_feedback => d.can_give_feedback,
-        can_version => is_office && (d.plan.status.is_decided() || d.plan.status == PlanStatus::Returned),
-        can_derive => is_office && d.plan.kind == PlanKind::Overall && d.plan.status.is_decided(),
-        can_except => is_office && matches!(d.plan.status, PlanStatus::Draft | PlanStatus::Consultation | PlanStatus::Returned),
+        can_version => is_office && (d.plan.status.is_decided() || d.plan.status == PairingPlanStatus::Returned),
+        can_derive => is_office && d.plan.kind == PairingPlanKind::Overall && d.plan.status.is_decided(),
+        can_except => is_office && matches!(d.plan.status, PairingPlanStatus::Draft | PairingPlanStatus::Consultation | PairingPlanStatus::Returned),
         later_versions => d.later_versions.iter().map(|(i, v, s)| (i, v, s.as_str())).collect::<Vec<_>>(),
         units => units.iter().map(|u| context! { id => u.id, name => u.name.clone() }).collect::<Vec<_>>(),
         plan_units,
@@ -315,8 +315,8 @@ async fn transition(
     }
     let to = field(&form, "to").to_string();
     if matches!(
-        PlanStatus::parse(&to),
-        Some(PlanStatus::Approved | PlanStatus::Active)
+        PairingPlanStatus::parse(&to),
+        Some(PairingPlanStatus::Approved | PairingPlanStatus::Active)
     ) && field(&form, "confirm") != "yes"
     {
         let e = AppError::invalid(
@@ -589,8 +589,8 @@ async fn form_page(
         let overall = app
             .list_plans(
                 &actor,
-                &PlanFilter {
-                    kind: Some(PlanKind::Overall),
+                &PairingPlanFilter {
+                    kind: Some(PairingPlanKind::Overall),
                     ..Default::default()
                 },
                 Page::all(),
@@ -639,8 +639,8 @@ async fn new_form(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>
     form_page(&state, &pc, StatusCode::OK, None, form, None).await
 }
 
-fn plan_input(form: &HashMap<String, String>) -> PlanInput {
-    PlanInput {
+fn plan_input(form: &HashMap<String, String>) -> PairingPlanInput {
+    PairingPlanInput {
         name: field(form, "name").into(),
         kind: field(form, "kind").into(),
         parent_id: field(form, "parent_id").trim().parse().ok(),
@@ -799,7 +799,7 @@ async fn pairings(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>
     match blocking(move || {
         Ok((
             app.list_pairings(&actor, &f2, page)?,
-            app.list_plans(&actor, &PlanFilter::default(), Page::all())?
+            app.list_plans(&actor, &PairingPlanFilter::default(), Page::all())?
                 .0,
         ))
     })
@@ -840,8 +840,8 @@ async fn coverage(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>
         let plans = app
             .list_plans(
                 &actor,
-                &PlanFilter {
-                    kind: Some(PlanKind::Overall),
+                &PairingPlanFilter {
+                    kind: Some(PairingPlanKind::Overall),
                     ..Default::default()
                 },
                 Page::all(),

@@ -185,7 +185,7 @@ async fn list(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) ->
         let f = HouseholdFilter {
             year,
             area: a2.clone(),
-            household_code: h2,
+            household_id: h2,
             status: status.map(|s| s.code()),
             ..Default::default()
         };
@@ -338,7 +338,7 @@ fn find_by_id(app: &dingdian_app::App, actor: &Actor, id: &str) -> Result<IdFoun
     for (year, household) in app.find_by_id_number(actor, id)? {
         let f = HouseholdFilter {
             year: Some(year),
-            household_code: Some(household.clone()),
+            household_id: Some(household.clone()),
             ..Default::default()
         };
         let h = app

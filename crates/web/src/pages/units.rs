@@ -83,7 +83,7 @@ async fn show(State(state): State<AppState>, pc: PageCtx, Path(id): Path<i64>) -
         let pairings = if actor.role.may(Action::ReadPlans) {
             let f = PairingFilter {
                 unit_id: Some(id),
-                plan_statuses: vec![dingdian_core::plan::PlanStatus::Active],
+                plan_statuses: vec![dingdian_core::plan::PairingPlanStatus::Active],
                 ..Default::default()
             };
             Some(app.list_pairings(&actor, &f, Page::all())?.0)

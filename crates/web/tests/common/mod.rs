@@ -8,7 +8,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use dingdian_app::auth::{NewUserInput, SessionKind};
-use dingdian_app::plans::{PairingInput, PlanInput};
+use dingdian_app::plans::{PairingInput, PairingPlanInput};
 use dingdian_app::{Actor, App};
 use dingdian_core::unit::UnitInput;
 use dingdian_store::areas::CountyList;
@@ -458,7 +458,7 @@ pub fn actor(app: &App, username: &str) -> Actor {
 pub fn draft_plan(app: &App, name: &str) -> i64 {
     app.create_plan(
         &cli(),
-        &PlanInput {
+        &PairingPlanInput {
             name: name.into(),
             kind: "overall".into(),
             county_list: LIST.into(),
