@@ -4,7 +4,7 @@
 //! keeping one chain, records from before the chain sealed by the
 //! migration, and the auditor's search.
 
-mod common;
+use crate::common;
 
 use common::*;
 use dingdian_app::{Page, verify_audit_chain};

@@ -6,7 +6,7 @@
 //! plaintext) in the backup file. And the refusals: not a backup, a newer
 //! schema, a missing or wrong key, a target that holds data.
 
-mod common;
+use crate::common;
 
 use common::*;
 use dingdian_app::backup::{self, RestoreReport};

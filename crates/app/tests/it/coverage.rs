@@ -2,7 +2,7 @@
 //! uncovered key counties, and the validation of pairings and plans.
 //! Every test runs on SQLite and on PostgreSQL.
 
-mod common;
+use crate::common;
 
 use chrono::NaiveDate;
 use common::*;

@@ -3,7 +3,7 @@
 //! Organization Department with Zhouqu, history, and one plan in
 //! consultation that the demo unit user sees. Loaded once per backend.
 
-mod common;
+use crate::common;
 
 use common::*;
 use dingdian_app::auth::SessionKind;

@@ -3,7 +3,7 @@
 //! password expiry, accounts made by the administrator, the separated
 //! duties of admin / security / auditor, and demo accounts outside `--demo`.
 
-mod common;
+use crate::common;
 
 use common::*;
 use dingdian_app::accounts::RoleInput;

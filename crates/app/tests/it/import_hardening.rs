@@ -5,7 +5,7 @@
 //! does not fit, birth dates in the future, invisible and direction-changing
 //! names — on both backends.
 
-mod common;
+use crate::common;
 
 use common::*;
 use dingdian_app::registry::{ImportOptions, ImportReport, table_bytes};

@@ -4,7 +4,7 @@
 //! with its data; echoed values, kept errors and memory stay small; a full
 //! disk is reported as such — on both backends where data is involved.
 
-mod common;
+use crate::common;
 
 use common::*;
 use dingdian_app::jobs::JOB_ERRORS_KEPT;

@@ -4,7 +4,7 @@
 //! county of the division table), and the key-county list against the one
 //! shipped.
 
-mod common;
+use crate::common;
 
 use common::*;
 use dingdian_app::App;
@@ -239,7 +239,7 @@ fn rural_population_above_the_county_needs_every_county_of_the_division(db: &Tes
 fn the_key_county_list_is_counted_as_shipped_and_names_what_was_added(db: &TestDb) {
     let app = open(db);
     // Independently: the shipped file's rows and provinces.
-    let shipped = include_str!("../../../data/key-counties-2012.csv");
+    let shipped = include_str!("../../../../data/key-counties-2012.csv");
     let codes: Vec<&str> = shipped
         .lines()
         .skip(1)

@@ -3,7 +3,7 @@
 //! still found mid-rotation, the old key retired into its own file — on
 //! both backends.
 
-mod common;
+use crate::common;
 
 use common::*;
 use dingdian_app::keys::{self, KeySource, Keys};

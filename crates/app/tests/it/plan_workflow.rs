@@ -3,7 +3,7 @@
 //! superseding the previous plan, immutability, versions, diffs and
 //! specific plans. Every test runs on SQLite and on PostgreSQL.
 
-mod common;
+use crate::common;
 
 use chrono::NaiveDate;
 use common::*;

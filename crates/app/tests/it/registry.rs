@@ -3,7 +3,7 @@
 //! personal data, masking, and indicators computed by hand — on both
 //! backends.
 
-mod common;
+use crate::common;
 
 use common::*;
 use dingdian_app::indicators::IndicatorQuery;

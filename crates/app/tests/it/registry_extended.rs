@@ -4,7 +4,7 @@
 //! lossless round trip) and as a slice of the snapshot; bad cells are named
 //! by row and column; a rejects file goes only to who may follow the job.
 
-mod common;
+use crate::common;
 
 use common::*;
 use dingdian_app::indicators::IndicatorQuery;

@@ -3,7 +3,7 @@
 //! the card's head changes, the name index (search, scope, audit without
 //! the name, backfill of older rows, key rotation) — on both backends.
 
-mod common;
+use crate::common;
 
 use common::*;
 use dingdian_app::keys::{KeySource, Keys};

@@ -3,7 +3,7 @@
 //! auditor nothing of the business data; consultation feedback.
 //! Every test runs on SQLite and on PostgreSQL.
 
-mod common;
+use crate::common;
 
 use common::*;
 use dingdian_app::{Actor, App, Page};

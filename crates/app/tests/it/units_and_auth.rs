@@ -2,7 +2,7 @@
 //! trip), pairing imports, sign-in, lockout, idle timeout, accounts and
 //! the audit log. Every test runs on SQLite and on PostgreSQL.
 
-mod common;
+use crate::common;
 
 use common::*;
 use dingdian_app::auth::{NewUserInput, SessionKind};

@@ -18,7 +18,7 @@
 //! `R` 422 with `outside_scope` (a file whose rows lie outside the caller's
 //! scope: refused whole, each such row named).
 
-mod common;
+use crate::common;
 
 use common::*;
 use dingdian_testkit::{TestDb, both_backends};

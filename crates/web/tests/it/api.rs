@@ -4,7 +4,7 @@
 //! area filters, the plan fields and workflow, coverage, pairing filters,
 //! validation errors, languages and the absence of SQL in errors.
 
-mod common;
+use crate::common;
 
 use common::*;
 use dingdian_testkit::{TestDb, both_backends};

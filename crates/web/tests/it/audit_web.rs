@@ -3,7 +3,7 @@
 //! audited), the chain check ("校验审计链") intact and after tampering, and
 //! nobody but the auditor getting in.
 
-mod common;
+use crate::common;
 
 use common::*;
 use dingdian_app::tabular::{self, Encoding};

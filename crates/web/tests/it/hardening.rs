@@ -4,7 +4,7 @@
 //! and system failures shown as a generic message in the user's language
 //! while the details go to the log only.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::extract::ConnectInfo;

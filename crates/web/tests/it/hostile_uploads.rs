@@ -4,7 +4,7 @@
 //! import page, are refused with 422 and a reason; the server answers the
 //! next request — on both backends.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{Method, Request, header};

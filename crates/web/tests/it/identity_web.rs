@@ -3,7 +3,7 @@
 //! passwords, the separated duties of the account pages and routes, demo
 //! accounts outside `--demo`, and the idle timeout of pages and tokens.
 
-mod common;
+use crate::common;
 
 use common::*;
 use dingdian_app::App;

@@ -3,7 +3,7 @@
 //! many problems there were when it lists only the first ones — on SQLite
 //! and PostgreSQL.
 
-mod common;
+use crate::common;
 
 use common::*;
 use dingdian_testkit::{TestDb, both_backends};

@@ -5,7 +5,7 @@
 //! villages are listed by their short name; the key-county pages say where
 //! a county beyond the shipped list comes from.
 
-mod common;
+use crate::common;
 
 use common::*;
 use dingdian_testkit::{TestDb, both_backends};

@@ -4,7 +4,7 @@
 //! the language switch, security headers, xlsx exports, the office's menu,
 //! and what unit users and reviewers see on plan pages.
 
-mod common;
+use crate::common;
 
 use common::*;
 use dingdian_app::demo::{DEMO_PASSWORD, SEED_UNIT, ZHOUQU};

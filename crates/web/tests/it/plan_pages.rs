@@ -3,7 +3,7 @@
 //! top; the audit log, the poverty lines and the plan's history read in
 //! the reader's language. Every test runs on SQLite and on PostgreSQL.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{Method, Request, header};

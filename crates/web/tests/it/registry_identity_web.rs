@@ -2,7 +2,7 @@
 //! through `GET /api/v1/households?name&village`, within scope; the import
 //! job's identity warnings and the card's head changes — on both backends.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{Method, Request, header};

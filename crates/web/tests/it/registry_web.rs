@@ -5,7 +5,7 @@
 //! its end, its error table, its CSRF check; the statistics upload; the ID
 //! number search; the poverty lines.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{Method, Request, header};

@@ -4,7 +4,7 @@
 //! only its unit in its county; the administrator duties do not reach the
 //! business data.
 
-mod common;
+use crate::common;
 
 use common::*;
 use dingdian_app::demo::{DEMO_PASSWORD, SEED_UNIT, ZHOUQU};

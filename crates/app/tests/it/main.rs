@@ -1,0 +1,20 @@
+//! The app crate's integration tests, one binary (one link step) for all
+//! of them; each file below is one module.
+
+mod common;
+
+mod audit_chain;
+mod backup;
+mod coverage;
+mod demo;
+mod identity;
+mod import_hardening;
+mod import_jobs;
+mod indicators_completeness;
+mod key_rotation;
+mod plan_workflow;
+mod registry;
+mod registry_extended;
+mod registry_identity;
+mod scope;
+mod units_and_auth;

@@ -1,0 +1,9 @@
+//! The cli crate's integration tests, one binary (one link step) for all
+//! of them; each file below is one module.
+
+mod cli;
+mod csv_injection;
+mod gen_registry;
+mod indicators_cli;
+mod ops;
+mod registry_cli;

@@ -1,0 +1,19 @@
+//! The web crate's integration tests, one binary (one link step) for all
+//! of them; each file below is one module.
+
+mod common;
+
+mod access_matrix;
+mod api;
+mod audit_web;
+mod browser;
+mod hardening;
+mod hostile_uploads;
+mod identity_web;
+mod import_echo;
+mod indicators_pages;
+mod pages;
+mod plan_pages;
+mod registry_identity_web;
+mod registry_web;
+mod scope_api;
