@@ -8,6 +8,7 @@
 
 use dingdian_app::App;
 use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -220,8 +221,7 @@ async fn start(app: &App) -> (String, Client, Driver, tempfile::TempDir) {
     );
     let mut client = None;
     for _ in 0..50 {
-        match ClientBuilder::rustls()
-            .expect("tls")
+        match ClientBuilder::new(HttpConnector::new())
             .capabilities(caps.clone())
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
