@@ -453,11 +453,6 @@ impl App {
         self.keys()
             .open_any(aad, sealed)
             .map(|(p, _)| p)
-            .map_err(|m| {
-                AppError::Store(dingdian_store::StoreError::Db(format!(
-                    "TOTP secret of {username}: {}",
-                    m.en
-                )))
-            })
+            .map_err(|m| AppError::internal(&format!("TOTP secret of {username}"), &m.en))
     }
 }

@@ -20,7 +20,7 @@ pub fn hash_password(password: &str) -> Result<String> {
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| AppError::Store(dingdian_store::StoreError::Db(format!("argon2: {e}"))))
+        .map_err(|e| AppError::internal("argon2", e))
 }
 
 pub(crate) fn verify_password(password: &str, hash: &str) -> bool {
@@ -338,10 +338,7 @@ impl App {
                     keys.open_any(totp::AAD_SECRET, sealed)
                         .map(|(p, _)| p)
                         .map_err(|m| {
-                            AppError::Store(dingdian_store::StoreError::Db(format!(
-                                "TOTP secret of {}: {}",
-                                u.username, m.en
-                            )))
+                            AppError::internal(&format!("TOTP secret of {}", u.username), &m.en)
                         })?,
                 );
                 match totp::verify(&secret, code, now, u.totp_last_step) {
@@ -360,6 +357,9 @@ impl App {
                 }
             }
             users::record_success(c, u.id)?;
+            // Sessions idle past the timeout can never be used again: each
+            // sign-in clears them, so the table does not grow for ever.
+            sessions::delete_idle(c, now - user::IDLE_TIMEOUT_SECONDS)?;
             let token = random_token();
             let csrf_token = random_token();
             sessions::insert(

@@ -96,6 +96,45 @@ pub fn restore(
     force: bool,
     progress: Progress,
 ) -> Result<RestoreReport> {
+    let backup = open_backup(file)?;
+    let info = backup.info.clone();
+    check_key(database_url, &info)?;
+    let store = Store::open(database_url)?;
+    if !force {
+        refuse_occupied(&store)?;
+    }
+    let tables = store.write(|c| -> Result<Vec<TableCopy>> {
+        let tables = backup::restore(c, &backup, progress)?;
+        // Any process still holding an analytics snapshot reloads it.
+        dingdian_store::registry::bump_version(c)?;
+        audit(
+            c,
+            &Actor::cli(),
+            "restore",
+            ("file", &file.display().to_string()),
+            "success",
+            Some(format!(
+                "{} tables, {} rows, taken {} from {} (schema {})",
+                tables.len(),
+                tables.iter().map(|t| t.rows).sum::<u64>(),
+                dingdian_core::time::show_ts(info.created_at),
+                info.source,
+                info.schema_version
+            )),
+        )?;
+        Ok(tables)
+    })?;
+    let chain = crate::verify_audit_chain(&store)?;
+    Ok(RestoreReport {
+        info,
+        tables,
+        chain,
+    })
+}
+
+/// Opens a backup this build can restore: a backup file, of the format
+/// it reads, from a schema no newer than its own.
+fn open_backup(file: &Path) -> Result<BackupFile> {
     let backup = BackupFile::open(file).map_err(|e| {
         invalid(
             "FILE",
@@ -105,7 +144,7 @@ pub fn restore(
             format!("cannot read the backup: {e}"),
         )
     })?;
-    let info = backup.info.clone();
+    let info = &backup.info;
     if info.format != backup::FORMAT {
         return Err(invalid(
             "FILE",
@@ -139,52 +178,27 @@ pub fn restore(
             ),
         ));
     }
-    check_key(database_url, &info)?;
-    let store = Store::open(database_url)?;
-    if !force {
-        let occupied = store.read(backup::occupied_tables)?;
-        if !occupied.is_empty() {
-            let list: Vec<String> = occupied.iter().map(|(t, n)| format!("{t} ({n})")).collect();
-            return Err(AppError::Conflict(Msg::new(
-                "target_not_empty",
-                format!(
-                    "目标数据库已有数据：{}。恢复会替换全部数据；确需如此请加 --force",
-                    list.join("、")
-                ),
-                format!(
-                    "the target database already holds data: {}. A restore replaces everything; add --force if that is what you want",
-                    list.join(", ")
-                ),
-            )));
-        }
+    Ok(backup)
+}
+
+/// A restore replaces everything: over data, only with `--force`.
+fn refuse_occupied(store: &Store) -> Result<()> {
+    let occupied = store.read(backup::occupied_tables)?;
+    if occupied.is_empty() {
+        return Ok(());
     }
-    let tables = store.write(|c| -> Result<Vec<TableCopy>> {
-        let tables = backup::restore(c, &backup, progress)?;
-        // Any process still holding an analytics snapshot reloads it.
-        dingdian_store::registry::bump_version(c)?;
-        audit(
-            c,
-            &Actor::cli(),
-            "restore",
-            ("file", &file.display().to_string()),
-            "success",
-            Some(format!(
-                "{} tables, {} rows, taken {} from {} (schema {})",
-                tables.len(),
-                tables.iter().map(|t| t.rows).sum::<u64>(),
-                dingdian_core::time::show_ts(info.created_at),
-                info.source,
-                info.schema_version
-            )),
-        )?;
-        Ok(tables)
-    })?;
-    let chain = crate::verify_audit_chain(&store)?;
-    Ok(RestoreReport {
-        info,
-        tables,
-        chain,
-    })
+    let list: Vec<String> = occupied.iter().map(|(t, n)| format!("{t} ({n})")).collect();
+    Err(AppError::Conflict(Msg::new(
+        "target_not_empty",
+        format!(
+            "目标数据库已有数据：{}。恢复会替换全部数据；确需如此请加 --force",
+            list.join("、")
+        ),
+        format!(
+            "the target database already holds data: {}. A restore replaces everything; add --force if that is what you want",
+            list.join(", ")
+        ),
+    )))
 }
 
 /// A backup with a registry needs the very key that sealed it; this never

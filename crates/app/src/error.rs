@@ -20,8 +20,11 @@ pub enum AppError {
     /// The request conflicts with the record's state (illegal transition,
     /// duplicate, immutable plan).
     Conflict(Msg),
-    /// The system failed; details go to the log, not to the user.
+    /// The database failed; details go to the log, not to the user.
     Store(StoreError),
+    /// The system failed outside the database (password hashing, csv or
+    /// xlsx writing, cryptography, a worker task); details go to the log.
+    Internal(String),
 }
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
@@ -36,7 +39,7 @@ impl AppError {
             | AppError::NotFound(m)
             | AppError::Conflict(m) => &m.code,
             AppError::Store(StoreError::DiskFull(_)) => "disk_full",
-            AppError::Store(_) => "internal",
+            AppError::Store(_) | AppError::Internal(_) => "internal",
         }
     }
 
@@ -60,7 +63,7 @@ impl AppError {
                     "磁盘已满，未写入任何数据：请联系管理员释放空间后重试".into()
                 }
             }
-            AppError::Store(_) => {
+            AppError::Store(_) | AppError::Internal(_) => {
                 if lang == "en" {
                     "the system failed; please try again or tell the administrator".into()
                 } else {
@@ -73,6 +76,16 @@ impl AppError {
     /// The system failed because the disk is full (see [`StoreError::DiskFull`]).
     pub fn is_disk_full(&self) -> bool {
         matches!(self, AppError::Store(StoreError::DiskFull(_)))
+    }
+
+    /// A failure outside the database: `what` failed with `e` (logged).
+    pub fn internal(what: &str, e: impl fmt::Display) -> AppError {
+        AppError::Internal(format!("{what}: {e}"))
+    }
+
+    /// Whether the system itself failed (logged, never shown in detail).
+    pub fn is_system(&self) -> bool {
+        matches!(self, AppError::Store(_) | AppError::Internal(_))
     }
 
     pub fn not_found(what_zh: &str, what_en: &str) -> AppError {
@@ -113,6 +126,7 @@ impl fmt::Display for AppError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             AppError::Store(e) => write!(f, "{e}"),
+            AppError::Internal(m) => write!(f, "internal: {m}"),
             _ => write!(f, "{}", self.message("en")),
         }
     }

@@ -205,7 +205,11 @@ impl App {
         let lang = actor.lang.clone();
         let with_data = |c: &mut dyn dingdian_store::Conn, report: &ImportReport| -> Result<()> {
             let r = self.succeeded(report, &lang);
-            store_jobs::finish_with_data(c, id, r.outcome(), time::now_ts())?;
+            // No job row to record on: the import's data must not commit
+            // without its outcome.
+            if !store_jobs::finish_with_data(c, id, r.outcome(), time::now_ts())? {
+                return Err(AppError::Internal(format!("job {id} is not recorded")));
+            }
             Ok(())
         };
         let outcome =
@@ -225,7 +229,17 @@ impl App {
             .store
             .write(|c| store_jobs::finish(c, id, recorded.outcome(), time::now_ts()));
         match written {
-            Ok(_) => self.jobs.remove(id),
+            Ok(true) => self.jobs.remove(id),
+            Ok(false) => {
+                // Another server's start recorded it as abandoned meanwhile;
+                // that record stands (this run wrote no data either).
+                tracing::warn!(
+                    job = id,
+                    "the job was already recorded as ended; its outcome here was {}",
+                    recorded.status
+                );
+                self.jobs.remove(id);
+            }
             Err(e) => {
                 // Kept in memory, so that this process can still tell how
                 // the job ended; after a restart it reads as not written.
@@ -294,10 +308,10 @@ impl App {
             let mut changed = 0;
             for (id, sealed) in store_jobs::all_rejects(c)? {
                 let (csv, by_current) = keys.open_any(AAD_REJECTS, &sealed).map_err(|m| {
-                    crate::AppError::Store(dingdian_store::StoreError::Db(format!(
-                        "cannot decrypt the rejects file of job {id}: {}",
-                        m.en
-                    )))
+                    crate::AppError::internal(
+                        &format!("cannot decrypt the rejects file of job {id}"),
+                        &m.en,
+                    )
                 })?;
                 if !by_current {
                     store_jobs::set_rejects(c, id, self.seal_rejects(&csv))?;
@@ -342,12 +356,7 @@ impl App {
             .keys()
             .open_any(AAD_REJECTS, &sealed)
             .map(|(p, _)| p)
-            .map_err(|m| {
-                crate::AppError::Store(dingdian_store::StoreError::Db(format!(
-                    "cannot decrypt a rejects file: {}",
-                    m.en
-                )))
-            })?;
+            .map_err(|m| crate::AppError::internal("cannot decrypt a rejects file", &m.en))?;
         let stem = file_name
             .as_deref()
             .and_then(|n| n.rsplit_once('.').map(|(s, _)| s).or(Some(n)))
@@ -455,7 +464,7 @@ fn failed(e: &AppError, lang: &str) -> Recorded {
 /// warning with its number of problems.
 fn log_failure(id: i64, actor: &Actor, e: &AppError) {
     match e {
-        AppError::Store(cause) => tracing::error!(
+        cause if cause.is_system() => tracing::error!(
             job = id,
             user = %actor.username,
             disk_full = e.is_disk_full(),

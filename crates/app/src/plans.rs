@@ -257,22 +257,27 @@ fn check_pairing(
     plan: &PairingPlan,
     input: &PairingInput,
     existing: &[Pairing],
-) -> Result<NewPairingOwned, Vec<FieldError>> {
+) -> Result<Result<NewPairingOwned, Vec<FieldError>>> {
     let mut e = Vec::new();
-    let db = |r: std::result::Result<bool, dingdian_store::StoreError>| r.unwrap_or(false);
+    // A failed look-up is the database's failure, never "no such unit".
+    let unit_known = match input.unit_id {
+        Some(id) => units::exists(c, id)?,
+        None => false,
+    };
+    let county = input.county_code.trim().to_string();
+    let county_known = !county.is_empty() && areas::county_exists(c, &county)?;
     match input.unit_id {
         None => e.push(FieldError::required("unit_id")),
-        Some(id) if !db(units::exists(c, id)) => e.push(FieldError::new(
+        Some(id) if !unit_known => e.push(FieldError::new(
             "unit_id",
             id.to_string(),
             Msg::new("unknown_unit", "单位不存在", "no such unit"),
         )),
         _ => {}
     }
-    let county = input.county_code.trim().to_string();
     if county.is_empty() {
         e.push(FieldError::required("county_code"));
-    } else if !db(areas::county_exists(c, &county)) {
+    } else if !county_known {
         e.push(FieldError::new(
             "county_code",
             county.as_str(),
@@ -377,16 +382,16 @@ fn check_pairing(
         }
     }
     if !e.is_empty() {
-        return Err(e);
+        return Ok(Err(e));
     }
-    Ok(NewPairingOwned {
+    Ok(Ok(NewPairingOwned {
         unit_id: input.unit_id.expect("checked"),
         county_code: county,
         role: role.expect("checked"),
         start: start.expect("checked"),
         end: end.expect("checked"),
         note: Some(input.note.trim().to_string()).filter(|n| !n.is_empty()),
-    })
+    }))
 }
 
 struct NewPairingOwned {
@@ -588,7 +593,7 @@ impl App {
         self.store.write(|c| {
             let p = editable_plan(c, actor, plan_id)?;
             let existing = plans::plan_pairings(c, &Scope::All, plan_id)?;
-            let n = check_pairing(c, &p, input, &existing).map_err(AppError::Invalid)?;
+            let n = check_pairing(c, &p, input, &existing)?.map_err(AppError::Invalid)?;
             let id = n.insert(c, plan_id)?;
             audit(
                 c,
@@ -1115,7 +1120,7 @@ impl App {
                     end: map.get(cells, "end").into(),
                     note: map.get(cells, "note").into(),
                 };
-                match check_pairing(c, &p, &input, &existing) {
+                match check_pairing(c, &p, &input, &existing)? {
                     Ok(n) => {
                         existing.push(n.as_pairing(plan_id));
                         accepted.push(n);

@@ -1440,22 +1440,14 @@ fn member_views(keys: &Keys, members: &[MemberRow], full: bool) -> Result<Vec<Me
 
 /// The key that sealed a row (it may have been rotated away from since).
 pub(crate) fn sealed_by(keys: &Keys, key_id: &str) -> Result<std::sync::Arc<PersonalDataKey>> {
-    keys.by_id(key_id).ok_or_else(|| {
-        AppError::Store(dingdian_store::StoreError::Db(format!(
-            "no personal-data key {key_id} in the key ring"
-        )))
-    })
+    keys.by_id(key_id)
+        .ok_or_else(|| AppError::Internal(format!("no personal-data key {key_id} in the key ring")))
 }
 
 pub(crate) fn open_text(key: &PersonalDataKey, aad: &[u8], sealed: &[u8]) -> Result<String> {
     key.open(aad, sealed)
         .map(|b| String::from_utf8_lossy(&b).into_owned())
-        .map_err(|m| {
-            AppError::Store(dingdian_store::StoreError::Db(format!(
-                "cannot decrypt a member: {}",
-                m.en
-            )))
-        })
+        .map_err(|m| AppError::internal("cannot decrypt a member", &m.en))
 }
 
 impl App {

@@ -106,10 +106,7 @@ impl App {
                         return Ok(None);
                     };
                     let (plain, by_current) = keys.open_any(aad, &sealed).map_err(|m| {
-                        AppError::Store(dingdian_store::StoreError::Db(format!(
-                            "TOTP secret of account {id}: {}",
-                            m.en
-                        )))
+                        AppError::internal(&format!("TOTP secret of account {id}"), &m.en)
                     })?;
                     let plain = zeroize::Zeroizing::new(plain);
                     if by_current {
@@ -163,10 +160,7 @@ impl App {
                         let id = open_text(&old, AAD_ID, &m.id_cipher)?;
                         let name = open_text(&old, AAD_NAME, &m.name_cipher)?;
                         let parsed = IdNumber::parse(&id).map_err(|e| {
-                            AppError::Store(dingdian_store::StoreError::Db(format!(
-                                "a sealed ID number does not parse: {}",
-                                e.en
-                            )))
+                            AppError::internal("a sealed ID number does not parse", &e.en)
                         })?;
                         let new = MemberRow {
                             id_index: id_index(&current, &parsed),

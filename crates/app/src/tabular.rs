@@ -545,15 +545,14 @@ pub fn csv_untext(s: &str) -> &str {
 /// A CSV of text cells (every cell through [`csv_text`]).
 pub fn csv_bytes<R: AsRef<[String]>>(headers: &[String], rows: &[R]) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let fail = |e: csv::Error| AppError::Store(dingdian_store::StoreError::Db(format!("csv: {e}")));
+    let fail = |e: csv::Error| AppError::internal("csv", e);
     w.write_record(headers.iter().map(|h| csv_field(h)))
         .map_err(fail)?;
     for row in rows {
         w.write_record(row.as_ref().iter().map(|c| csv_field(c)))
             .map_err(fail)?;
     }
-    w.into_inner()
-        .map_err(|e| AppError::Store(dingdian_store::StoreError::Db(format!("csv: {e}"))))
+    w.into_inner().map_err(|e| AppError::internal("csv", e))
 }
 
 /// One expected column: its English and Chinese names.
@@ -691,9 +690,7 @@ impl<T: Into<Cell>> From<Option<T>> for Cell {
 /// Writes one sheet with a bold header row and frozen header to xlsx bytes.
 pub fn write_xlsx(sheet: &str, headers: &[String], rows: &[Vec<Cell>]) -> Result<Vec<u8>> {
     use rust_xlsxwriter::{Format, Workbook};
-    let fail = |e: rust_xlsxwriter::XlsxError| {
-        AppError::Store(dingdian_store::StoreError::Db(format!("xlsx: {e}")))
-    };
+    let fail = |e: rust_xlsxwriter::XlsxError| AppError::internal("xlsx", e);
     let mut book = Workbook::new();
     let ws = book.add_worksheet();
     ws.set_name(sheet).map_err(fail)?;
@@ -732,14 +729,13 @@ pub fn xlsx_to_csv(xlsx: &[u8]) -> Result<Vec<u8>> {
         }
     })?;
     let mut w = csv::Writer::from_writer(Vec::new());
-    let fail = |e: csv::Error| AppError::Store(dingdian_store::StoreError::Db(format!("csv: {e}")));
+    let fail = |e: csv::Error| AppError::internal("csv", e);
     let width = rows.iter().map(|(_, r)| r.len()).max().unwrap_or(0);
     for (_, mut row) in rows {
         row.resize(width, String::new());
         w.write_record(&row).map_err(fail)?;
     }
-    w.into_inner()
-        .map_err(|e| AppError::Store(dingdian_store::StoreError::Db(format!("csv: {e}"))))
+    w.into_inner().map_err(|e| AppError::internal("csv", e))
 }
 
 #[cfg(test)]

@@ -310,7 +310,7 @@ enum Failure {
 impl From<AppError> for Failure {
     fn from(e: AppError) -> Self {
         match e {
-            AppError::Store(s) => Failure::System(s.to_string()),
+            AppError::Store(_) | AppError::Internal(_) => Failure::System(e.to_string()),
             other => Failure::Invalid(format!("{}\n{}", other.message("zh"), other.message("en"))),
         }
     }

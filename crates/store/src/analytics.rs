@@ -165,19 +165,6 @@ impl Snapshot {
             .map(|((y, code), (pop, inc))| (*y, code.as_str(), *pop, *inc))
     }
 
-    /// Every year that holds registry or statistics rows.
-    pub fn all_years(&self) -> Vec<i32> {
-        let mut y: Vec<i32> = self
-            .partitions
-            .keys()
-            .map(|k| k.0)
-            .chain(self.statistics.keys().map(|k| k.0))
-            .collect();
-        y.sort();
-        y.dedup();
-        y
-    }
-
     /// Reloads one (year, county) partition (after an import).
     pub fn refresh(&mut self, c: &mut dyn Conn, year: i32, county: &str) -> Result<()> {
         let mut p = Partition {

@@ -1,9 +1,10 @@
 //! Areas, county attributes and county lists. Areas are public facts: every
 //! signed-in role but the auditor may read them, so reads are not scoped.
 
-use crate::db::{Conn, Page, Result, Row, Value};
+use crate::db::{Conn, Page, Result, Value};
 use crate::params;
 use crate::reference::{KEY_2012, POOR_2014};
+use crate::row::{FromRow, Row};
 use dingdian_core::area::{Area, CountyAttributes, Level, is_western_province};
 use dingdian_core::coverage::KeyCounty;
 
@@ -23,29 +24,36 @@ pub struct AreaFilter {
 
 const SELECT: &str = "SELECT a.code, a.name, a.level, a.parent_code, a.old_revolutionary, a.ethnic, a.border, \
      a.contiguous_area, a.exit_year, \
-     EXISTS (SELECT 1 FROM county_list_members m WHERE m.county_code = a.code AND m.list_code = ?), \
-     EXISTS (SELECT 1 FROM county_list_members m WHERE m.county_code = a.code AND m.list_code = ?) \
+     EXISTS (SELECT 1 FROM county_list_members m WHERE m.county_code = a.code AND m.list_code = ?) AS key_county, \
+     EXISTS (SELECT 1 FROM county_list_members m WHERE m.county_code = a.code AND m.list_code = ?) AS poor_county \
      FROM areas a";
 
-fn from_row(r: &Row) -> Area {
-    let code = r.str(0);
-    let level = Level::parse(&r.str(2)).unwrap_or(Level::Village);
-    let attributes = (level == Level::County).then(|| CountyAttributes {
-        old_revolutionary: r.bool(4),
-        ethnic: r.bool(5),
-        border: r.bool(6),
-        contiguous_area: r.opt_str(7),
-        exit_year: r.opt_i64(8).map(|y| y as i32),
-        key_county: r.bool(9),
-        poor_county: r.bool(10),
-    });
-    Area {
-        western: is_western_province(&code[..2.min(code.len())]),
-        code,
-        name: r.str(1),
-        level,
-        parent_code: r.opt_str(3),
-        attributes,
+impl FromRow for Area {
+    const TABLE: &'static str = "areas";
+    fn from_row(r: &Row) -> Result<Area> {
+        let code: String = r.get("code")?;
+        let level = r.decode("level", |s: String| Level::parse(&s))?;
+        let attributes = if level == Level::County {
+            Some(CountyAttributes {
+                old_revolutionary: r.get("old_revolutionary")?,
+                ethnic: r.get("ethnic")?,
+                border: r.get("border")?,
+                contiguous_area: r.get("contiguous_area")?,
+                exit_year: r.get("exit_year")?,
+                key_county: r.get("key_county")?,
+                poor_county: r.get("poor_county")?,
+            })
+        } else {
+            None
+        };
+        Ok(Area {
+            western: is_western_province(&code[..2.min(code.len())]),
+            code,
+            name: r.get("name")?,
+            level,
+            parent_code: r.get("parent_code")?,
+            attributes,
+        })
     }
 }
 
@@ -87,16 +95,15 @@ pub fn list(c: &mut dyn Conn, f: &AreaFilter, page: Page) -> Result<(Vec<Area>, 
     let total = c.query_i64(&format!("SELECT COUNT(*) FROM areas a{w}"), &p[2..])?;
     p.push(page.limit().into());
     p.push(page.offset().into());
-    let rows = c.query(&format!("{SELECT}{w} ORDER BY a.code LIMIT ? OFFSET ?"), &p)?;
-    Ok((rows.iter().map(from_row).collect(), total))
+    let areas = c.query_as(&format!("{SELECT}{w} ORDER BY a.code LIMIT ? OFFSET ?"), &p)?;
+    Ok((areas, total))
 }
 
 pub fn get(c: &mut dyn Conn, code: &str) -> Result<Option<Area>> {
-    let rows = c.query(
+    c.query_one_as(
         &format!("{SELECT} WHERE a.code = ?"),
         params![KEY_2012, POOR_2014, code],
-    )?;
-    Ok(rows.first().map(from_row))
+    )
 }
 
 /// The area and its ancestors, nation-most first (for breadcrumbs).
@@ -109,8 +116,8 @@ pub fn lineage(c: &mut dyn Conn, code: &str) -> Result<Vec<(String, String)>> {
             params![code],
         )? {
             Some(r) => {
-                out.push((r.str(0), r.str(1)));
-                next = r.opt_str(2);
+                out.push((r.get("code")?, r.get("name")?));
+                next = r.get("parent_code")?;
             }
             None => break,
         }
@@ -166,23 +173,24 @@ pub struct CountyList {
 pub fn county_lists(c: &mut dyn Conn) -> Result<Vec<CountyList>> {
     let rows = c.query(
         "SELECT l.code, l.name_zh, l.name_en, l.start_year, l.end_year, l.partial, l.note, \
-         (SELECT COUNT(*) FROM county_list_members m WHERE m.list_code = l.code) \
+         (SELECT COUNT(*) FROM county_list_members m WHERE m.list_code = l.code) AS members \
          FROM county_lists l ORDER BY l.start_year, l.code",
         &[],
     )?;
-    Ok(rows
-        .iter()
-        .map(|r| CountyList {
-            code: r.str(0),
-            name_zh: r.str(1),
-            name_en: r.str(2),
-            start_year: r.i64(3),
-            end_year: r.opt_i64(4),
-            partial: r.bool(5),
-            note: r.opt_str(6),
-            members: r.i64(7),
+    rows.iter()
+        .map(|r| {
+            Ok(CountyList {
+                code: r.get("code")?,
+                name_zh: r.get("name_zh")?,
+                name_en: r.get("name_en")?,
+                start_year: r.get("start_year")?,
+                end_year: r.get("end_year")?,
+                partial: r.get("partial")?,
+                note: r.get("note")?,
+                members: r.get("members")?,
+            })
         })
-        .collect())
+        .collect()
 }
 
 pub fn county_list_exists(c: &mut dyn Conn, code: &str) -> Result<bool> {
@@ -206,13 +214,12 @@ pub fn add_list_members(c: &mut dyn Conn, list: &str, counties: &[String]) -> Re
 
 /// The counties of a list, with what decides their coverage priority.
 pub fn list_members(c: &mut dyn Conn, list: &str) -> Result<Vec<KeyCounty>> {
-    let rows = c.query(
+    let areas: Vec<Area> = c.query_as(
         &format!("{SELECT} JOIN county_list_members lm ON lm.county_code = a.code WHERE lm.list_code = ? ORDER BY a.code"),
         params![KEY_2012, POOR_2014, list],
     )?;
-    Ok(rows
-        .iter()
-        .map(from_row)
+    Ok(areas
+        .into_iter()
         .map(|a| KeyCounty {
             code: a.code,
             name: a.name,
@@ -227,7 +234,9 @@ pub fn province_names(c: &mut dyn Conn) -> Result<Vec<(String, String)>> {
         "SELECT code, name FROM areas WHERE level = 'province' ORDER BY code",
         &[],
     )?;
-    Ok(rows.iter().map(|r| (r.str(0), r.str(1))).collect())
+    rows.iter()
+        .map(|r| Ok((r.get("code")?, r.get("name")?)))
+        .collect()
 }
 
 pub fn insert_county_list(c: &mut dyn Conn, l: &CountyList) -> Result<()> {
@@ -240,12 +249,10 @@ pub fn insert_county_list(c: &mut dyn Conn, l: &CountyList) -> Result<()> {
 
 /// Every county code (for validating imports in memory).
 pub fn county_codes(c: &mut dyn Conn) -> Result<Vec<String>> {
-    Ok(
-        c.query("SELECT code FROM areas WHERE level = 'county'", &[])?
-            .iter()
-            .map(|r| r.str(0))
-            .collect(),
-    )
+    c.query("SELECT code FROM areas WHERE level = 'county'", &[])?
+        .iter()
+        .map(|r| r.get("code"))
+        .collect()
 }
 
 /// Names of the given area codes.
@@ -261,7 +268,7 @@ pub fn names(
             &format!("SELECT code, name FROM areas WHERE code IN ({marks})"),
             &p,
         )? {
-            out.insert(r.str(0), r.str(1));
+            out.insert(r.get("code")?, r.get("name")?);
         }
     }
     Ok(out)

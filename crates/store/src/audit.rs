@@ -3,8 +3,9 @@
 //! the canonical form). Database triggers refuse every change and deletion
 //! of a sealed record (migration 0004).
 
-use crate::db::{Backend, Conn, Page, Result, Row, Value};
+use crate::db::{Backend, Conn, Page, Result, Value};
 use crate::params;
+use crate::row::{FromRow, Row};
 use dingdian_core::audit::{Break, Fields, GENESIS, Verifier, record_hash};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -63,7 +64,7 @@ pub fn append(c: &mut dyn Conn, r: &AuditRecord) -> Result<()> {
         "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1",
         &[],
     )? {
-        Some(tail) => (tail.i64(0) + 1, tail.str(1)),
+        Some(tail) => (tail.get::<i64>("id")? + 1, tail.get("hash")?),
         None => (1, GENESIS.to_string()),
     };
     let rec = AuditRecord {
@@ -100,20 +101,23 @@ pub fn append(c: &mut dyn Conn, r: &AuditRecord) -> Result<()> {
 
 const COLUMNS: &str = "id, at, user_id, username, address, action, object_type, object_id, outcome, detail, prev_hash, hash";
 
-fn record(r: &Row) -> AuditRecord {
-    AuditRecord {
-        id: r.i64(0),
-        at: r.i64(1),
-        user_id: r.opt_i64(2),
-        username: r.opt_str(3),
-        address: r.opt_str(4),
-        action: r.str(5),
-        object_type: r.opt_str(6),
-        object_id: r.opt_str(7),
-        outcome: r.str(8),
-        detail: r.opt_str(9),
-        prev_hash: r.opt_str(10),
-        hash: r.opt_str(11),
+impl FromRow for AuditRecord {
+    const TABLE: &'static str = "audit_log";
+    fn from_row(r: &Row) -> Result<AuditRecord> {
+        Ok(AuditRecord {
+            id: r.get("id")?,
+            at: r.get("at")?,
+            user_id: r.get("user_id")?,
+            username: r.get("username")?,
+            address: r.get("address")?,
+            action: r.get("action")?,
+            object_type: r.get("object_type")?,
+            object_id: r.get("object_id")?,
+            outcome: r.get("outcome")?,
+            detail: r.get("detail")?,
+            prev_hash: r.get("prev_hash")?,
+            hash: r.get("hash")?,
+        })
     }
 }
 
@@ -178,26 +182,14 @@ pub fn search(c: &mut dyn Conn, f: &AuditFilter, page: Page) -> Result<(Vec<Audi
     let total = c.query_i64(&format!("SELECT COUNT(*) FROM audit_log{w}"), &p)?;
     p.push(page.limit().into());
     p.push(page.offset().into());
-    let rows = c.query(
+    let records = c.query_as(
         &format!("SELECT {COLUMNS} FROM audit_log{w} ORDER BY id DESC LIMIT ? OFFSET ?"),
         &p,
     )?;
-    Ok((rows.iter().map(record).collect(), total))
+    Ok((records, total))
 }
 
 /// Keyword search (action, account, object, detail), newest first.
-pub fn list(c: &mut dyn Conn, q: Option<&str>, page: Page) -> Result<(Vec<AuditRecord>, i64)> {
-    search(
-        c,
-        &AuditFilter {
-            q: q.map(str::to_string),
-            ..Default::default()
-        },
-        page,
-    )
-}
-
-/// The state of the chain after walking it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChainReport {
     /// Records found intact, from the first.
@@ -223,7 +215,7 @@ pub fn verify(c: &mut dyn Conn) -> Result<ChainReport> {
         &format!("SELECT {COLUMNS} FROM audit_log ORDER BY id"),
         &[],
         &mut |row| {
-            let r = record(&row);
+            let r: AuditRecord = row.to()?;
             match v.check(&r.fields(), r.prev_hash.as_deref(), r.hash.as_deref()) {
                 Ok(()) => Ok(true),
                 Err(b) => {
@@ -247,16 +239,15 @@ pub(crate) fn seal_existing(c: &mut dyn Conn) -> Result<()> {
     let mut prev = GENESIS.to_string();
     let mut after = i64::MIN;
     loop {
-        let rows = c.query(
+        let records: Vec<AuditRecord> = c.query_as(
             &format!("SELECT {COLUMNS} FROM audit_log WHERE id > ? ORDER BY id LIMIT 5000"),
             params![after],
         )?;
-        let Some(last) = rows.last() else {
+        let Some(last) = records.last() else {
             return Ok(());
         };
-        after = last.i64(0);
-        for row in &rows {
-            let r = record(row);
+        after = last.id;
+        for r in &records {
             let hash = record_hash(&r.fields(), &prev);
             c.execute(
                 "UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?",

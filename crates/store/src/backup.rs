@@ -17,7 +17,8 @@
 //! foreign keys need, and moves PostgreSQL's identity sequences past the
 //! copied ids, all in the caller's one transaction.
 
-use crate::db::{Backend, Conn, Result, Row, StoreError, Value};
+use crate::db::{Backend, Conn, Result, StoreError, Value};
+use crate::row::Row;
 use crate::{migrate, params, sqlite_backend};
 use std::path::{Path, PathBuf};
 
@@ -83,8 +84,9 @@ fn file_err(path: &Path, e: impl std::fmt::Display) -> StoreError {
 
 // ---- the catalog, per backend -------------------------------------------
 
-fn strings(rows: Vec<Row>) -> Vec<String> {
-    rows.iter().map(|r| r.str(0)).collect()
+/// The one text column of a catalog query (its name differs by backend).
+fn strings(rows: Vec<Row>) -> Result<Vec<String>> {
+    rows.iter().map(Row::single).collect()
 }
 
 /// The database's own tables, by name.
@@ -97,7 +99,7 @@ fn tables(c: &mut dyn Conn) -> Result<Vec<String>> {
             "SELECT CAST(table_name AS TEXT) FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1"
         }
     };
-    Ok(strings(c.query(sql, &[])?))
+    strings(c.query(sql, &[])?)
 }
 
 fn columns(c: &mut dyn Conn, table: &str) -> Result<Vec<String>> {
@@ -107,7 +109,7 @@ fn columns(c: &mut dyn Conn, table: &str) -> Result<Vec<String>> {
             "SELECT CAST(column_name AS TEXT) FROM information_schema.columns WHERE table_schema = current_schema() AND CAST(table_name AS TEXT) = ? ORDER BY ordinal_position"
         }
     };
-    Ok(strings(c.query(sql, params![table])?))
+    strings(c.query(sql, params![table])?)
 }
 
 fn primary_key(c: &mut dyn Conn, table: &str) -> Result<Vec<String>> {
@@ -118,7 +120,7 @@ fn primary_key(c: &mut dyn Conn, table: &str) -> Result<Vec<String>> {
              WHERE i.indrelid = to_regclass(?) AND i.indisprimary ORDER BY array_position(CAST(i.indkey AS INT2[]), a.attnum)"
         }
     };
-    Ok(strings(c.query(sql, params![quote(table)])?))
+    strings(c.query(sql, params![quote(table)])?)
 }
 
 /// The other tables `table`'s foreign keys point at.
@@ -133,7 +135,7 @@ fn references(c: &mut dyn Conn, table: &str) -> Result<Vec<String>> {
             quote(table),
         ),
     };
-    Ok(strings(c.query(sql, params![arg])?)
+    Ok(strings(c.query(sql, params![arg])?)?
         .into_iter()
         .map(|t| t.trim_matches('"').to_string())
         .filter(|t| t != table)
@@ -172,10 +174,7 @@ fn dependency_order(c: &mut dyn Conn, names: &[String]) -> Result<Vec<String>> {
 
 /// The key ids that sealed the registry's personal data.
 fn sealed_key_ids(c: &mut dyn Conn) -> Result<Vec<String>> {
-    Ok(strings(c.query(
-        "SELECT DISTINCT key_id FROM members ORDER BY key_id",
-        &[],
-    )?))
+    strings(c.query("SELECT DISTINCT key_id FROM members ORDER BY key_id", &[])?)
 }
 
 // ---- backup -------------------------------------------------------------
@@ -224,63 +223,85 @@ fn write_file(c: &mut dyn Conn, path: &Path, progress: Progress) -> Result<Backu
         .into_iter()
         .filter(|t| !NOT_COPIED.contains(&t.as_str()))
     {
-        let cols = columns(c, &table)?;
-        let total = c
-            .query_i64(&format!("SELECT COUNT(*) FROM {}", quote(&table)), &[])?
-            .max(0) as u64;
-        let quoted: Vec<String> = cols.iter().map(|c| quote(c)).collect();
-        // Untyped columns keep every value exactly as read.
-        tx.execute_batch(&format!(
-            "CREATE TABLE {} ({})",
-            quote(&table),
-            quoted.join(", ")
-        ))
-        .map_err(sqlite_backend::map_err)?;
-        // Primary-key order puts a parent row (an overall plan) before the
-        // rows that point at it, as the restore's inserts need.
-        let pk = primary_key(c, &table)?;
-        let order = if pk.is_empty() {
-            String::new()
-        } else {
-            let pk: Vec<String> = pk.iter().map(|c| quote(c)).collect();
-            format!(" ORDER BY {}", pk.join(", "))
-        };
-        let mut insert = tx
-            .prepare(&format!(
-                "INSERT INTO {} VALUES ({})",
-                quote(&table),
-                vec!["?"; cols.len()].join(", ")
-            ))
-            .map_err(sqlite_backend::map_err)?;
-        let mut done = 0u64;
-        progress(&table, 0, total);
-        c.query_each(
-            &format!("SELECT {} FROM {}{order}", quoted.join(", "), quote(&table)),
-            &[],
-            &mut |row| {
-                insert
-                    .execute(rusqlite::params_from_iter(row.0.iter()))
-                    .map_err(sqlite_backend::map_err)?;
-                done += 1;
-                if done.is_multiple_of(10_000) {
-                    progress(&table, done, total.max(done));
-                }
-                Ok(true)
-            },
-        )?;
-        drop(insert);
-        progress(&table, done, done);
+        let copy = copy_table(c, &tx, table, progress)?;
         tx.execute(
             &format!("INSERT INTO {TABLES} (position, name, columns, rows) VALUES (?, ?, ?, ?)"),
-            rusqlite::params![info.tables.len() as i64, table, cols.join(","), done as i64],
+            rusqlite::params![
+                info.tables.len() as i64,
+                copy.name,
+                copy.columns.join(","),
+                copy.rows as i64
+            ],
         )
         .map_err(sqlite_backend::map_err)?;
-        info.tables.push(TableCopy {
-            name: table,
-            columns: cols,
-            rows: done,
-        });
+        info.tables.push(copy);
     }
+    write_meta(&tx, &info)?;
+    tx.commit().map_err(sqlite_backend::map_err)?;
+    file.close().map_err(|(_, e)| file_err(path, e))?;
+    Ok(info)
+}
+
+/// Copies one table of the database into the backup file, as stored.
+fn copy_table(
+    c: &mut dyn Conn,
+    tx: &rusqlite::Transaction,
+    table: String,
+    progress: Progress,
+) -> Result<TableCopy> {
+    let cols = columns(c, &table)?;
+    let total = c
+        .query_i64(&format!("SELECT COUNT(*) FROM {}", quote(&table)), &[])?
+        .max(0) as u64;
+    let quoted: Vec<String> = cols.iter().map(|c| quote(c)).collect();
+    // Untyped columns keep every value exactly as read.
+    tx.execute_batch(&format!(
+        "CREATE TABLE {} ({})",
+        quote(&table),
+        quoted.join(", ")
+    ))
+    .map_err(sqlite_backend::map_err)?;
+    // Primary-key order puts a parent row (an overall plan) before the
+    // rows that point at it, as the restore's inserts need.
+    let pk: Vec<String> = primary_key(c, &table)?.iter().map(|c| quote(c)).collect();
+    let order = if pk.is_empty() {
+        String::new()
+    } else {
+        format!(" ORDER BY {}", pk.join(", "))
+    };
+    let mut insert = tx
+        .prepare(&format!(
+            "INSERT INTO {} VALUES ({})",
+            quote(&table),
+            vec!["?"; cols.len()].join(", ")
+        ))
+        .map_err(sqlite_backend::map_err)?;
+    let mut done = 0u64;
+    progress(&table, 0, total);
+    c.query_each(
+        &format!("SELECT {} FROM {}{order}", quoted.join(", "), quote(&table)),
+        &[],
+        &mut |row| {
+            insert
+                .execute(rusqlite::params_from_iter(row.into_values().iter()))
+                .map_err(sqlite_backend::map_err)?;
+            done += 1;
+            if done.is_multiple_of(10_000) {
+                progress(&table, done, total.max(done));
+            }
+            Ok(true)
+        },
+    )?;
+    progress(&table, done, done);
+    Ok(TableCopy {
+        name: table,
+        columns: cols,
+        rows: done,
+    })
+}
+
+/// What the backup says about itself, beside the tables.
+fn write_meta(tx: &rusqlite::Transaction, info: &BackupInfo) -> Result<()> {
     let meta: [(&str, String); 6] = [
         ("format", info.format.to_string()),
         ("schema_version", info.schema_version.to_string()),
@@ -296,9 +317,7 @@ fn write_file(c: &mut dyn Conn, path: &Path, progress: Progress) -> Result<Backu
         )
         .map_err(sqlite_backend::map_err)?;
     }
-    tx.commit().map_err(sqlite_backend::map_err)?;
-    file.close().map_err(|(_, e)| file_err(path, e))?;
-    Ok(info)
+    Ok(())
 }
 
 // ---- restore ------------------------------------------------------------
@@ -402,11 +421,14 @@ fn clear(c: &mut dyn Conn, table: &str) -> Result<()> {
                 params![table],
             )?;
             for t in &triggers {
-                c.batch(&format!("DROP TRIGGER {}", quote(&t.str(0))))?;
+                c.batch(&format!(
+                    "DROP TRIGGER {}",
+                    quote(&t.get::<String>("name")?)
+                ))?;
             }
             c.execute(&format!("DELETE FROM {q}"), &[])?;
             for t in &triggers {
-                c.batch(&t.str(1))?;
+                c.batch(&t.get::<String>("sql")?)?;
             }
         }
         Backend::Postgres => {
@@ -481,9 +503,7 @@ pub fn restore(c: &mut dyn Conn, file: &BackupFile, progress: Progress) -> Resul
             let row = rows.next().map_err(sqlite_backend::map_err)?;
             if let Some(r) = row {
                 batch.push(
-                    sqlite_backend::read_row(r, cols.len())
-                        .map_err(sqlite_backend::map_err)?
-                        .0,
+                    sqlite_backend::read_values(r, cols.len()).map_err(sqlite_backend::map_err)?,
                 );
             }
             if batch.len() == BATCH || (row.is_none() && !batch.is_empty()) {
@@ -529,7 +549,7 @@ fn reset_sequences(c: &mut dyn Conn, tables: &[String]) -> Result<()> {
         let identity = strings(c.query(
             "SELECT CAST(column_name AS TEXT) FROM information_schema.columns WHERE table_schema = current_schema() AND CAST(table_name AS TEXT) = ? AND is_identity = 'YES'",
             params![t.clone()],
-        )?);
+        )?)?;
         for col in identity {
             c.query(
                 &format!(

@@ -5,6 +5,7 @@
 //! backend numbers them. Both dialects agree on `RETURNING`,
 //! `ON CONFLICT`, `TRUE`/`FALSE` and `CAST`, which is all we use.
 
+use crate::row::{FromRow, Row};
 use crate::{migrate, postgres_backend, reference, sqlite_backend};
 use std::fmt;
 use std::sync::Arc;
@@ -76,69 +77,6 @@ macro_rules! params {
     ($($v:expr),* $(,)?) => { &[$($crate::Value::from($v)),*][..] };
 }
 
-/// One result row, read by column index. Accessors tolerate the
-/// representation differences of the two backends (booleans, integer widths).
-#[derive(Debug, Clone)]
-pub struct Row(pub Vec<Value>);
-
-impl Row {
-    pub fn opt_i64(&self, i: usize) -> Option<i64> {
-        match &self.0[i] {
-            Value::Int(v) => Some(*v),
-            Value::Bool(b) => Some(*b as i64),
-            Value::Real(f) => Some(*f as i64),
-            Value::Text(s) => s.parse().ok(),
-            _ => None,
-        }
-    }
-    pub fn i64(&self, i: usize) -> i64 {
-        self.opt_i64(i).unwrap_or(0)
-    }
-    pub fn opt_str(&self, i: usize) -> Option<String> {
-        match &self.0[i] {
-            Value::Text(s) => Some(s.clone()),
-            Value::Int(v) => Some(v.to_string()),
-            _ => None,
-        }
-    }
-    pub fn str(&self, i: usize) -> String {
-        self.opt_str(i).unwrap_or_default()
-    }
-    pub fn bool(&self, i: usize) -> bool {
-        match &self.0[i] {
-            Value::Bool(b) => *b,
-            Value::Int(v) => *v != 0,
-            _ => false,
-        }
-    }
-    pub fn opt_f64(&self, i: usize) -> Option<f64> {
-        match &self.0[i] {
-            Value::Real(f) => Some(*f),
-            Value::Int(v) => Some(*v as f64),
-            _ => None,
-        }
-    }
-    pub fn date(&self, i: usize) -> chrono::NaiveDate {
-        self.opt_date(i).unwrap_or_default()
-    }
-    pub fn opt_date(&self, i: usize) -> Option<chrono::NaiveDate> {
-        self.opt_str(i)
-            .and_then(|s| chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
-    }
-    pub fn opt_blob(&self, i: usize) -> Option<Vec<u8>> {
-        match &self.0[i] {
-            Value::Blob(b) => Some(b.clone()),
-            _ => None,
-        }
-    }
-    pub fn blob(&self, i: usize) -> Vec<u8> {
-        match &self.0[i] {
-            Value::Blob(b) => b.clone(),
-            _ => Vec::new(),
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreError {
     /// A unique constraint refused the write.
@@ -153,6 +91,9 @@ pub enum StoreError {
     /// SQLITE_FULL, PostgreSQL's 53100 disk_full, or an I/O error of kind
     /// `StorageFull`. Nothing was written; the operator must free space.
     DiskFull(String),
+    /// The database holds a value the program cannot read as its column
+    /// means it (see [`crate::Row`]): the table, column and value named.
+    Data(String),
 }
 
 impl StoreError {
@@ -174,6 +115,7 @@ impl fmt::Display for StoreError {
             StoreError::Db(m) => write!(f, "database: {m}"),
             StoreError::Config(m) => write!(f, "configuration: {m}"),
             StoreError::DiskFull(m) => write!(f, "disk full: {m}"),
+            StoreError::Data(m) => write!(f, "stored data: {m}"),
         }
     }
 }
@@ -213,8 +155,23 @@ impl dyn Conn + '_ {
         Ok(self.query(sql, params)?.into_iter().next())
     }
 
+    /// The one integer a query answers (`COUNT(*)`, `RETURNING id`); no
+    /// row is an error.
     pub fn query_i64(&mut self, sql: &str, params: &[Value]) -> Result<i64> {
-        Ok(self.query_one(sql, params)?.map(|r| r.i64(0)).unwrap_or(0))
+        match self.query_one(sql, params)? {
+            Some(r) => r.single(),
+            None => Err(StoreError::Data(format!("no row answered {sql}"))),
+        }
+    }
+
+    /// The rows of a query, each through its table's one mapping.
+    pub fn query_as<T: FromRow>(&mut self, sql: &str, params: &[Value]) -> Result<Vec<T>> {
+        self.query(sql, params)?.iter().map(Row::to).collect()
+    }
+
+    /// The first row of a query, if any, through its table's mapping.
+    pub fn query_one_as<T: FromRow>(&mut self, sql: &str, params: &[Value]) -> Result<Option<T>> {
+        self.query_one(sql, params)?.map(|r| r.to()).transpose()
     }
 }
 

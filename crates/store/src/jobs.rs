@@ -3,6 +3,7 @@
 
 use crate::db::{Conn, Result, Value};
 use crate::params;
+use crate::row::{FromRow, Row};
 
 /// A job as recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,55 +89,70 @@ fn record(c: &mut dyn Conn, id: i64, o: Outcome, now: i64, condition: &str) -> R
 /// start, the jobs a stopped process left behind. Their imports wrote
 /// nothing (a job's outcome commits with its data). Returns their ids.
 pub fn resolve_abandoned(c: &mut dyn Conn, message: &str, now: i64) -> Result<Vec<i64>> {
-    Ok(c.query(
+    c.query(
         "UPDATE jobs SET status = 'failed', message = ?, finished_at = ? WHERE status = 'running' RETURNING id",
         params![message, now],
     )?
     .iter()
-    .map(|r| r.i64(0))
-    .collect())
+    .map(|r| r.get("id"))
+    .collect()
 }
 
 pub fn get(c: &mut dyn Conn, id: i64) -> Result<Option<JobRow>> {
-    Ok(c.query_one(
+    c.query_one_as(
         "SELECT id, kind, status, total, done, message, result, username, county, errors_omitted \
              FROM jobs WHERE id = ?",
         params![id],
-    )?
-    .map(|r| JobRow {
-        id: r.i64(0),
-        kind: r.str(1),
-        status: r.str(2),
-        total: r.i64(3),
-        done: r.i64(4),
-        message: r.opt_str(5),
-        result: r.opt_str(6),
-        username: r.str(7),
-        county: r.opt_str(8),
-        errors_omitted: r.i64(9),
-    }))
+    )
+}
+
+impl FromRow for JobRow {
+    const TABLE: &'static str = "jobs";
+    fn from_row(r: &Row) -> Result<JobRow> {
+        Ok(JobRow {
+            id: r.get("id")?,
+            kind: r.get("kind")?,
+            status: r.get("status")?,
+            total: r.get("total")?,
+            done: r.get("done")?,
+            message: r.get("message")?,
+            result: r.get("result")?,
+            username: r.get("username")?,
+            county: r.get("county")?,
+            errors_omitted: r.get("errors_omitted")?,
+        })
+    }
 }
 
 /// A job's sealed rejects file (empty when it rejected nothing) and the
 /// name of the file it imported.
 pub fn rejects(c: &mut dyn Conn, id: i64) -> Result<Option<(Vec<u8>, Option<String>)>> {
-    Ok(c.query_one(
+    let Some(r) = c.query_one(
         "SELECT rejects, file_name FROM jobs WHERE id = ?",
         params![id],
     )?
-    .map(|r| (r.blob(0), r.opt_str(1))))
+    else {
+        return Ok(None);
+    };
+    // No rejects file is stored as NULL.
+    let rejects: Option<Vec<u8>> = r.get("rejects")?;
+    Ok(Some((rejects.unwrap_or_default(), r.get("file_name")?)))
 }
 
 /// Every kept rejects file: (job id, sealed bytes) — for a key rotation.
 pub fn all_rejects(c: &mut dyn Conn) -> Result<Vec<(i64, Vec<u8>)>> {
-    Ok(c.query(
+    let rows = c.query(
         "SELECT id, rejects FROM jobs WHERE rejects IS NOT NULL ORDER BY id",
         &[],
-    )?
-    .iter()
-    .map(|r| (r.i64(0), r.blob(1)))
-    .filter(|(_, b)| !b.is_empty())
-    .collect())
+    )?;
+    let mut out = Vec::new();
+    for r in &rows {
+        let sealed: Vec<u8> = r.get("rejects")?;
+        if !sealed.is_empty() {
+            out.push((r.get("id")?, sealed));
+        }
+    }
+    Ok(out)
 }
 
 pub fn set_rejects(c: &mut dyn Conn, id: i64, sealed: Vec<u8>) -> Result<()> {

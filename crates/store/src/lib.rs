@@ -6,6 +6,7 @@
 mod db;
 mod migrate;
 mod postgres_backend;
+mod row;
 mod sqlite_backend;
 
 pub mod analytics;
@@ -20,5 +21,6 @@ pub mod sessions;
 pub mod units;
 pub mod users;
 
-pub use db::{Backend, Conn, Page, Row, Store, StoreError, Value};
+pub use db::{Backend, Conn, Page, Store, StoreError, Value};
 pub use migrate::latest as schema_version;
+pub use row::{FromRow, FromValue, Row};

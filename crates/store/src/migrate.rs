@@ -110,8 +110,8 @@ pub fn run(c: &mut dyn Conn) -> Result<()> {
     let done: std::collections::HashSet<i64> = c
         .query("SELECT version FROM schema_migrations", &[])?
         .iter()
-        .map(|r| r.i64(0))
-        .collect();
+        .map(|r| r.get("version"))
+        .collect::<Result<_>>()?;
     for (version, sql) in migrations.iter().filter(|(v, _)| !done.contains(v)) {
         c.batch(sql)?;
         for (_, step) in AFTER.iter().filter(|(v, _)| v == version) {

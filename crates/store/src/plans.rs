@@ -2,8 +2,9 @@
 //! and coverage exceptions. A scoped user sees a plan only when it holds a
 //! pairing the scope reaches, and sees only those pairings.
 
-use crate::db::{Backend, Conn, Page, Result, Row, Value};
+use crate::db::{Backend, Conn, Page, Result, Value};
 use crate::params;
+use crate::row::{FromRow, Row};
 use chrono::NaiveDate;
 use dingdian_core::plan::{Pairing, PairingPlan, PairingPlanKind, PairingPlanStatus, PairingRole};
 use dingdian_core::role::Scope;
@@ -29,21 +30,28 @@ pub struct PairingPlanFields {
 
 const PLAN_COLUMNS: &str = "p.id, p.name, p.kind, p.parent_id, p.county_list, p.period_start, p.period_end, p.status, p.version, p.previous_id, p.note, p.created_at, p.updated_at";
 
-fn plan_from_row(r: &Row) -> PairingPlan {
-    PairingPlan {
-        id: r.i64(0),
-        name: r.str(1),
-        kind: PairingPlanKind::parse(&r.str(2)).unwrap_or(PairingPlanKind::Overall),
-        parent_id: r.opt_i64(3),
-        county_list: r.str(4),
-        period_start: r.date(5),
-        period_end: r.date(6),
-        status: PairingPlanStatus::parse(&r.str(7)).unwrap_or(PairingPlanStatus::Draft),
-        version: r.i64(8),
-        previous_id: r.opt_i64(9),
-        note: r.opt_str(10),
-        created_at: r.i64(11),
-        updated_at: r.i64(12),
+fn status(s: String) -> Option<PairingPlanStatus> {
+    PairingPlanStatus::parse(&s)
+}
+
+impl FromRow for PairingPlan {
+    const TABLE: &'static str = "plans";
+    fn from_row(r: &Row) -> Result<PairingPlan> {
+        Ok(PairingPlan {
+            id: r.get("id")?,
+            name: r.get("name")?,
+            kind: r.decode("kind", |s: String| PairingPlanKind::parse(&s))?,
+            parent_id: r.get("parent_id")?,
+            county_list: r.get("county_list")?,
+            period_start: r.get("period_start")?,
+            period_end: r.get("period_end")?,
+            status: r.decode("status", status)?,
+            version: r.get("version")?,
+            previous_id: r.get("previous_id")?,
+            note: r.get("note")?,
+            created_at: r.get("created_at")?,
+            updated_at: r.get("updated_at")?,
+        })
     }
 }
 
@@ -99,21 +107,20 @@ pub fn list(
     let total = c.query_i64(&format!("SELECT COUNT(*) FROM plans p{w}"), &p)?;
     p.push(page.limit().into());
     p.push(page.offset().into());
-    let rows = c.query(
+    let plans = c.query_as(
         &format!("SELECT {PLAN_COLUMNS} FROM plans p{w} ORDER BY p.period_start DESC, p.id DESC LIMIT ? OFFSET ?"),
         &p,
     )?;
-    Ok((rows.iter().map(plan_from_row).collect(), total))
+    Ok((plans, total))
 }
 
 pub fn get(c: &mut dyn Conn, scope: &Scope, id: i64) -> Result<Option<PairingPlan>> {
     let mut p = vec![Value::from(id)];
     let w = plan_scope(scope, &mut p);
-    let rows = c.query(
+    c.query_one_as(
         &format!("SELECT {PLAN_COLUMNS} FROM plans p WHERE p.id = ?{w}"),
         &p,
-    )?;
-    Ok(rows.first().map(plan_from_row))
+    )
 }
 
 /// `created_by` is `None` for the operator at the command line, who is no account.
@@ -168,7 +175,7 @@ pub fn overlapping(
     plan: &PairingPlan,
     status: PairingPlanStatus,
 ) -> Result<Vec<PairingPlan>> {
-    let rows = c.query(
+    c.query_as(
         &format!(
             "SELECT {PLAN_COLUMNS} FROM plans p WHERE p.status = ? AND p.kind = ? AND p.id <> ? \
              AND p.period_start <= ? AND p.period_end >= ? AND COALESCE(p.parent_id, 0) = ?"
@@ -181,8 +188,7 @@ pub fn overlapping(
             plan.period_start,
             plan.parent_id.unwrap_or(0)
         ],
-    )?;
-    Ok(rows.iter().map(plan_from_row).collect())
+    )
 }
 
 /// Later versions that revise this plan.
@@ -191,16 +197,9 @@ pub fn next_versions(c: &mut dyn Conn, id: i64) -> Result<Vec<(i64, i64, Pairing
         "SELECT id, version, status FROM plans WHERE previous_id = ? ORDER BY id",
         params![id],
     )?;
-    Ok(rows
-        .iter()
-        .map(|r| {
-            (
-                r.i64(0),
-                r.i64(1),
-                PairingPlanStatus::parse(&r.str(2)).unwrap_or(PairingPlanStatus::Draft),
-            )
-        })
-        .collect())
+    rows.iter()
+        .map(|r| Ok((r.get("id")?, r.get("version")?, r.decode("status", status)?)))
+        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -233,22 +232,25 @@ pub fn record_transition(
 }
 
 pub fn transitions(c: &mut dyn Conn, plan_id: i64) -> Result<Vec<TransitionRecord>> {
-    let rows = c.query(
-        "SELECT t.from_status, t.to_status, t.username, t.at, t.reason, COALESCE(u.display_name, t.username) \
+    c.query_as(
+        "SELECT t.from_status, t.to_status, t.username, t.at, t.reason, COALESCE(u.display_name, t.username) AS display_name \
          FROM plan_transitions t LEFT JOIN users u ON u.id = t.user_id WHERE t.plan_id = ? ORDER BY t.id",
         params![plan_id],
-    )?;
-    Ok(rows
-        .iter()
-        .map(|r| TransitionRecord {
-            from: r.opt_str(0).and_then(|s| PairingPlanStatus::parse(&s)),
-            to: PairingPlanStatus::parse(&r.str(1)).unwrap_or(PairingPlanStatus::Draft),
-            username: r.str(2),
-            display_name: r.str(5),
-            at: r.i64(3),
-            reason: r.opt_str(4),
+    )
+}
+
+impl FromRow for TransitionRecord {
+    const TABLE: &'static str = "plan_transitions";
+    fn from_row(r: &Row) -> Result<TransitionRecord> {
+        Ok(TransitionRecord {
+            from: r.decode_opt("from_status", status)?,
+            to: r.decode("to_status", status)?,
+            username: r.get("username")?,
+            display_name: r.get("display_name")?,
+            at: r.get("at")?,
+            reason: r.get("reason")?,
         })
-        .collect())
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -263,21 +265,24 @@ pub struct PairingFilter {
     pub q: Option<String>,
 }
 
-const PAIRING_SELECT: &str = "SELECT pr.id, pr.plan_id, pr.unit_id, u.name, pr.county_code, a.name, pr.role, pr.start_date, pr.end_date, pr.note \
+const PAIRING_SELECT: &str = "SELECT pr.id, pr.plan_id, pr.unit_id, u.name AS unit_name, pr.county_code, a.name AS county_name, pr.role, pr.start_date, pr.end_date, pr.note \
      FROM pairings pr JOIN units u ON u.id = pr.unit_id JOIN areas a ON a.code = pr.county_code JOIN plans p ON p.id = pr.plan_id";
 
-fn pairing_from_row(r: &Row) -> Pairing {
-    Pairing {
-        id: r.i64(0),
-        plan_id: r.i64(1),
-        unit_id: r.i64(2),
-        unit_name: r.str(3),
-        county_code: r.str(4),
-        county_name: r.str(5),
-        role: PairingRole::parse(&r.str(6)).unwrap_or(PairingRole::Member),
-        start: r.date(7),
-        end: r.date(8),
-        note: r.opt_str(9),
+impl FromRow for Pairing {
+    const TABLE: &'static str = "pairings";
+    fn from_row(r: &Row) -> Result<Pairing> {
+        Ok(Pairing {
+            id: r.get("id")?,
+            plan_id: r.get("plan_id")?,
+            unit_id: r.get("unit_id")?,
+            unit_name: r.get("unit_name")?,
+            county_code: r.get("county_code")?,
+            county_name: r.get("county_name")?,
+            role: r.decode("role", |s: String| PairingRole::parse(&s))?,
+            start: r.get("start_date")?,
+            end: r.get("end_date")?,
+            note: r.get("note")?,
+        })
     }
 }
 
@@ -325,11 +330,11 @@ pub fn pairings(
     )?;
     p.push(page.limit().into());
     p.push(page.offset().into());
-    let rows = c.query(
+    let pairings = c.query_as(
         &format!("{PAIRING_SELECT}{w} ORDER BY pr.plan_id DESC, pr.county_code, pr.role, pr.unit_id LIMIT ? OFFSET ?"),
         &p,
     )?;
-    Ok((rows.iter().map(pairing_from_row).collect(), total))
+    Ok((pairings, total))
 }
 
 /// All pairings of one plan the scope reaches.
@@ -342,8 +347,7 @@ pub fn plan_pairings(c: &mut dyn Conn, scope: &Scope, plan_id: i64) -> Result<Ve
 }
 
 pub fn get_pairing(c: &mut dyn Conn, id: i64) -> Result<Option<Pairing>> {
-    let rows = c.query(&format!("{PAIRING_SELECT} WHERE pr.id = ?"), params![id])?;
-    Ok(rows.first().map(pairing_from_row))
+    c.query_one_as(&format!("{PAIRING_SELECT} WHERE pr.id = ?"), params![id])
 }
 
 pub struct NewPairing<'a> {
@@ -472,20 +476,23 @@ pub fn feedback(c: &mut dyn Conn, scope: &Scope, plan_id: i64) -> Result<Vec<Fee
             p.push(county.into());
         }
     }
-    let rows = c.query(
-        &format!("SELECT f.unit_id, u.name, f.kind, f.text, f.at FROM plan_feedback f JOIN units u ON u.id = f.unit_id WHERE f.plan_id = ?{w} ORDER BY f.id"),
+    c.query_as(
+        &format!("SELECT f.unit_id, u.name AS unit_name, f.kind, f.text, f.at FROM plan_feedback f JOIN units u ON u.id = f.unit_id WHERE f.plan_id = ?{w} ORDER BY f.id"),
         &p,
-    )?;
-    Ok(rows
-        .iter()
-        .map(|r| Feedback {
-            unit_id: r.i64(0),
-            unit_name: r.str(1),
-            kind: r.str(2),
-            text: r.opt_str(3),
-            at: r.i64(4),
+    )
+}
+
+impl FromRow for Feedback {
+    const TABLE: &'static str = "plan_feedback";
+    fn from_row(r: &Row) -> Result<Feedback> {
+        Ok(Feedback {
+            unit_id: r.get("unit_id")?,
+            unit_name: r.get("unit_name")?,
+            kind: r.get("kind")?,
+            text: r.get("text")?,
+            at: r.get("at")?,
         })
-        .collect())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -522,16 +529,19 @@ pub fn copy_exceptions(c: &mut dyn Conn, from: i64, to: i64) -> Result<u64> {
 }
 
 pub fn exceptions(c: &mut dyn Conn, plan_id: i64) -> Result<Vec<CoverageException>> {
-    let rows = c.query(
+    c.query_as(
         "SELECT county_code, reason, at FROM coverage_exceptions WHERE plan_id = ? ORDER BY county_code",
         params![plan_id],
-    )?;
-    Ok(rows
-        .iter()
-        .map(|r| CoverageException {
-            county_code: r.str(0),
-            reason: r.str(1),
-            at: r.i64(2),
+    )
+}
+
+impl FromRow for CoverageException {
+    const TABLE: &'static str = "coverage_exceptions";
+    fn from_row(r: &Row) -> Result<CoverageException> {
+        Ok(CoverageException {
+            county_code: r.get("county_code")?,
+            reason: r.get("reason")?,
+            at: r.get("at")?,
         })
-        .collect())
+    }
 }

@@ -1,6 +1,7 @@
 //! PostgreSQL: the production and scale-out engine.
 
-use crate::db::{Backend, Conn, Result, Row, StoreError, Value};
+use crate::db::{Backend, Conn, Result, StoreError, Value};
+use crate::row::Row;
 use bytes::BytesMut;
 use postgres::error::SqlState;
 use postgres::fallible_iterator::FallibleIterator;
@@ -9,6 +10,7 @@ use postgres::{IsolationLevel, NoTls};
 use r2d2_postgres::PostgresConnectionManager;
 use std::error::Error;
 use std::str::FromStr;
+use std::sync::Arc;
 
 pub type Manager = PostgresConnectionManager<NoTls>;
 
@@ -85,32 +87,49 @@ pub fn number_placeholders(sql: &str) -> String {
     out
 }
 
+/// What a parameter's conversion refuses: a value that does not fit the
+/// column it is bound to, which a plain cast would silently change.
+type ToSqlResult = Result<IsNull, Box<dyn Error + Sync + Send>>;
+
+fn does_not_fit(v: impl std::fmt::Display, ty: &Type) -> ToSqlResult {
+    Err(format!("the value {v} does not fit a {ty} column").into())
+}
+
+fn int_to_sql(v: i64, ty: &Type, out: &mut BytesMut) -> ToSqlResult {
+    match *ty {
+        Type::INT8 => v.to_sql(ty, out),
+        Type::INT4 => match i32::try_from(v) {
+            Ok(n) => n.to_sql(ty, out),
+            Err(_) => does_not_fit(v, ty),
+        },
+        Type::INT2 => match i16::try_from(v) {
+            Ok(n) => n.to_sql(ty, out),
+            Err(_) => does_not_fit(v, ty),
+        },
+        // Exact up to 2^53; beyond that a float would round the integer.
+        Type::FLOAT8 if (v as f64) as i64 == v && v.unsigned_abs() <= 1 << 53 => {
+            (v as f64).to_sql(ty, out)
+        }
+        Type::BOOL if v == 0 || v == 1 => (v == 1).to_sql(ty, out),
+        Type::TEXT | Type::VARCHAR => v.to_string().to_sql(ty, out),
+        _ => does_not_fit(v, ty),
+    }
+}
+
 impl ToSql for Value {
-    fn to_sql(
-        &self,
-        ty: &Type,
-        out: &mut BytesMut,
-    ) -> Result<IsNull, Box<dyn Error + Sync + Send>> {
+    fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> ToSqlResult {
         match self {
             Value::Null => Ok(IsNull::Yes),
-            Value::Int(v) => match *ty {
-                Type::INT2 => (*v as i16).to_sql(ty, out),
-                Type::INT4 => (*v as i32).to_sql(ty, out),
-                Type::FLOAT8 => (*v as f64).to_sql(ty, out),
-                Type::BOOL => (*v != 0).to_sql(ty, out),
-                Type::TEXT | Type::VARCHAR => v.to_string().to_sql(ty, out),
-                _ => v.to_sql(ty, out),
-            },
-            Value::Real(v) => v.to_sql(ty, out),
+            Value::Int(v) => int_to_sql(*v, ty, out),
+            Value::Real(v) if *ty == Type::FLOAT8 => v.to_sql(ty, out),
+            Value::Real(v) => does_not_fit(v, ty),
             // PostgreSQL text cannot hold NUL. Validation refuses control
             // characters in what is stored; a NUL left in a search term
             // becomes U+FFFD here rather than a failed query.
             Value::Text(s) if s.contains('\0') => s.replace('\0', "\u{FFFD}").to_sql(ty, out),
             Value::Text(s) => s.to_sql(ty, out),
-            Value::Bool(b) => match *ty {
-                Type::INT8 => (*b as i64).to_sql(ty, out),
-                _ => b.to_sql(ty, out),
-            },
+            Value::Bool(b) if *ty == Type::BOOL => b.to_sql(ty, out),
+            Value::Bool(b) => int_to_sql(i64::from(*b), ty, out),
             Value::Blob(b) => b.to_sql(ty, out),
         }
     }
@@ -122,22 +141,47 @@ impl ToSql for Value {
     to_sql_checked!();
 }
 
-fn read_row(row: &postgres::Row) -> Row {
+/// The column names of a result, shared by its rows.
+fn column_names(row: &postgres::Row) -> Arc<[String]> {
+    row.columns().iter().map(|c| c.name().to_string()).collect()
+}
+
+fn read_row(row: &postgres::Row, names: &Arc<[String]>) -> Result<Row> {
     let mut out = Vec::with_capacity(row.len());
     for (i, col) in row.columns().iter().enumerate() {
         let v = match *col.type_() {
-            Type::INT8 => row.get::<_, Option<i64>>(i).map(Value::Int),
-            Type::INT4 => row.get::<_, Option<i32>>(i).map(|v| Value::Int(v as i64)),
-            Type::INT2 => row.get::<_, Option<i16>>(i).map(|v| Value::Int(v as i64)),
-            Type::BOOL => row.get::<_, Option<bool>>(i).map(Value::Bool),
-            Type::FLOAT8 => row.get::<_, Option<f64>>(i).map(Value::Real),
-            Type::FLOAT4 => row.get::<_, Option<f32>>(i).map(|v| Value::Real(v as f64)),
-            Type::BYTEA => row.get::<_, Option<Vec<u8>>>(i).map(Value::Blob),
-            _ => row.get::<_, Option<String>>(i).map(Value::Text),
+            Type::INT8 => row.try_get::<_, Option<i64>>(i).map(|v| v.map(Value::Int)),
+            Type::INT4 => row
+                .try_get::<_, Option<i32>>(i)
+                .map(|v| v.map(|v| Value::Int(v.into()))),
+            Type::INT2 => row
+                .try_get::<_, Option<i16>>(i)
+                .map(|v| v.map(|v| Value::Int(v.into()))),
+            Type::BOOL => row
+                .try_get::<_, Option<bool>>(i)
+                .map(|v| v.map(Value::Bool)),
+            Type::FLOAT8 => row.try_get::<_, Option<f64>>(i).map(|v| v.map(Value::Real)),
+            Type::FLOAT4 => row
+                .try_get::<_, Option<f32>>(i)
+                .map(|v| v.map(|v| Value::Real(v.into()))),
+            Type::BYTEA => row
+                .try_get::<_, Option<Vec<u8>>>(i)
+                .map(|v| v.map(Value::Blob)),
+            _ => row
+                .try_get::<_, Option<String>>(i)
+                .map(|v| v.map(Value::Text)),
         };
+        // A type the store does not read (NUMERIC, say) is refused, not a panic.
+        let v = v.map_err(|e| {
+            StoreError::Data(format!(
+                "column {} of type {}: {e}",
+                col.name(),
+                col.type_()
+            ))
+        })?;
         out.push(v.unwrap_or(Value::Null));
     }
-    Row(out)
+    Ok(Row::new(names.clone(), out))
 }
 
 fn refs(params: &[Value]) -> Vec<&(dyn ToSql + Sync)> {
@@ -154,7 +198,11 @@ impl Conn for PgConn<'_, '_> {
             .tx
             .query(&number_placeholders(sql), &refs(params))
             .map_err(map_err)?;
-        Ok(rows.iter().map(read_row).collect())
+        let Some(first) = rows.first() else {
+            return Ok(Vec::new());
+        };
+        let names = column_names(first);
+        rows.iter().map(|r| read_row(r, &names)).collect()
     }
 
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64> {
@@ -210,8 +258,10 @@ impl Conn for PgConn<'_, '_> {
                 params.iter().map(|p| p as &dyn ToSql),
             )
             .map_err(map_err)?;
+        let mut names = None;
         while let Some(row) = rows.next().map_err(map_err)? {
-            if !f(read_row(&row))? {
+            let names = names.get_or_insert_with(|| column_names(&row));
+            if !f(read_row(&row, names)?)? {
                 break;
             }
         }
@@ -222,6 +272,30 @@ impl Conn for PgConn<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::number_placeholders;
+    use crate::Value;
+    use bytes::BytesMut;
+    use postgres::types::{ToSql, Type};
+
+    fn send(v: Value, ty: Type) -> bool {
+        v.to_sql(&ty, &mut BytesMut::new()).is_ok()
+    }
+
+    #[test]
+    fn a_value_that_does_not_fit_its_column_is_refused() {
+        assert!(send(Value::Int(32_767), Type::INT2));
+        assert!(!send(Value::Int(32_768), Type::INT2), "no wrap to -32768");
+        assert!(send(Value::Int(i64::from(i32::MIN)), Type::INT4));
+        assert!(!send(Value::Int(1 << 40), Type::INT4));
+        assert!(send(Value::Int(1 << 40), Type::INT8));
+        assert!(
+            !send(Value::Int(2), Type::BOOL),
+            "only 0 and 1 are booleans"
+        );
+        assert!(send(Value::Bool(true), Type::INT2));
+        assert!(!send(Value::Int((1 << 53) + 1), Type::FLOAT8));
+        assert!(!send(Value::Real(1.5), Type::INT8));
+        assert!(!send(Value::Int(1), Type::BYTEA));
+    }
 
     #[test]
     fn numbers_placeholders_outside_quotes() {

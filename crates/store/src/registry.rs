@@ -3,8 +3,9 @@
 //! already sealed (SM4-GCM) with their blind index; the store never sees
 //! them in the clear. Reads of people's data take the caller's scope.
 
-use crate::db::{Conn, Page, Result, Row, Value};
+use crate::db::{Conn, Page, Result, Value};
 use crate::params;
+use crate::row::{FromRow, Row};
 use dingdian_core::registry::{
     CauseSet, Education, GUARANTEE_COLUMNS, Health, HouseholdExtras, HouseholdType, LabourSkill,
     MAX_YEAR, MIN_YEAR, MemberExtras, MigrantWork,
@@ -21,19 +22,22 @@ pub struct PovertyLine {
     pub note: Option<String>,
 }
 
+impl FromRow for PovertyLine {
+    const TABLE: &'static str = "poverty_lines";
+    fn from_row(r: &Row) -> Result<PovertyLine> {
+        Ok(PovertyLine {
+            year: r.get("year")?,
+            line_fen: r.get("line_fen")?,
+            note: r.get("note")?,
+        })
+    }
+}
+
 pub fn poverty_lines(c: &mut dyn Conn) -> Result<Vec<PovertyLine>> {
-    let rows = c.query(
+    c.query_as(
         "SELECT year, line_fen, note FROM poverty_lines ORDER BY year",
         &[],
-    )?;
-    Ok(rows
-        .iter()
-        .map(|r| PovertyLine {
-            year: r.i64(0) as i32,
-            line_fen: r.i64(1),
-            note: r.opt_str(2),
-        })
-        .collect())
+    )
 }
 
 pub fn set_poverty_line(c: &mut dyn Conn, l: &PovertyLine, now: i64) -> Result<()> {
@@ -67,17 +71,20 @@ pub fn upsert_statistics(c: &mut dyn Conn, rows: &[StatisticsRow], now: i64) -> 
     Ok(())
 }
 
-pub fn statistics(c: &mut dyn Conn) -> Result<Vec<StatisticsRow>> {
-    let rows = c.query("SELECT year, area_code, rural_population, rural_income_fen FROM area_statistics ORDER BY year, area_code", &[])?;
-    Ok(rows
-        .iter()
-        .map(|r| StatisticsRow {
-            year: r.i64(0) as i32,
-            area_code: r.str(1),
-            rural_population: r.i64(2),
-            rural_income_fen: r.opt_i64(3),
+impl FromRow for StatisticsRow {
+    const TABLE: &'static str = "area_statistics";
+    fn from_row(r: &Row) -> Result<StatisticsRow> {
+        Ok(StatisticsRow {
+            year: r.get("year")?,
+            area_code: r.get("area_code")?,
+            rural_population: r.get("rural_population")?,
+            rural_income_fen: r.get("rural_income_fen")?,
         })
-        .collect())
+    }
+}
+
+pub fn statistics(c: &mut dyn Conn) -> Result<Vec<StatisticsRow>> {
+    c.query_as("SELECT year, area_code, rural_population, rural_income_fen FROM area_statistics ORDER BY year, area_code", &[])
 }
 
 /// A household as stored, without its members.
@@ -146,22 +153,23 @@ fn household_extra_values(x: &HouseholdExtras, out: &mut Vec<Value>) {
     out.extend(x.guarantees.iter().map(|v| Value::from(v.map(i64::from))));
 }
 
-/// Reads the extended household fields from `at` on (the order of
+/// Reads the extended household fields (named by
 /// [`HOUSEHOLD_EXTRA_COLUMNS`]).
-fn household_extras_from(r: &Row, at: usize) -> HouseholdExtras {
-    let code = |i: usize| r.opt_i64(at + i).map(|v| v as u8);
+fn household_extras_from(r: &Row) -> Result<HouseholdExtras> {
+    let names = &HOUSEHOLD_EXTRA_COLUMNS;
     let mut x = HouseholdExtras {
-        household_type: code(0).and_then(HouseholdType::from_code),
-        other_causes: CauseSet(r.opt_i64(at + 1).unwrap_or(0) as u16),
+        household_type: r.decode_opt(names[0], HouseholdType::from_code)?,
+        // No other cause is stored as NULL.
+        other_causes: CauseSet(r.get::<Option<u16>>(names[1])?.unwrap_or(0)),
         ..Default::default()
     };
     for k in 0..4 {
-        x.incomes[k] = r.opt_i64(at + 2 + k);
+        x.incomes[k] = r.get(names[2 + k])?;
     }
     for k in 0..GUARANTEE_COLUMNS.len() {
-        x.guarantees[k] = r.opt_i64(at + 6 + k).map(|v| v != 0);
+        x.guarantees[k] = r.get(names[6 + k])?;
     }
-    x
+    Ok(x)
 }
 
 fn member_extra_values(x: &MemberExtras, out: &mut Vec<Value>) {
@@ -172,14 +180,14 @@ fn member_extra_values(x: &MemberExtras, out: &mut Vec<Value>) {
     out.push(code(x.migrant_work.map(MigrantWork::code)));
 }
 
-fn member_extras_from(r: &Row, at: usize) -> MemberExtras {
-    let code = |i: usize| r.opt_i64(at + i).map(|v| v as u8);
-    MemberExtras {
-        health: code(0).and_then(Health::from_code),
-        education: code(1).and_then(Education::from_code),
-        labour_skill: code(2).and_then(LabourSkill::from_code),
-        migrant_work: code(3).and_then(MigrantWork::from_code),
-    }
+fn member_extras_from(r: &Row) -> Result<MemberExtras> {
+    let names = &MEMBER_EXTRA_COLUMNS;
+    Ok(MemberExtras {
+        health: r.decode_opt(names[0], Health::from_code)?,
+        education: r.decode_opt(names[1], Education::from_code)?,
+        labour_skill: r.decode_opt(names[2], LabourSkill::from_code)?,
+        migrant_work: r.decode_opt(names[3], MigrantWork::from_code)?,
+    })
 }
 
 /// Removes households (and their members) of a year, before a re-import
@@ -225,7 +233,11 @@ pub fn registered(
         let mut p: Vec<Value> = vec![year.into()];
         p.extend(chunk.iter().map(|i| Value::Blob(i.clone())));
         for r in c.query(&format!("SELECT id_index, household_id, county_code FROM members WHERE year = ? AND id_index IN ({marks})"), &p)? {
-            out.push((r.blob(0), r.str(1), r.str(2)));
+            out.push((
+                r.get("id_index")?,
+                r.get("household_id")?,
+                r.get("county_code")?,
+            ));
         }
     }
     Ok(out)
@@ -273,10 +285,6 @@ pub fn insert_households(c: &mut dyn Conn, rows: &[HouseholdRow], now: i64) -> R
         columns.extend(HOUSEHOLD_EXTRA_COLUMNS);
     }
     c.insert_rows("households", &columns, &values)
-}
-
-pub fn insert_members(c: &mut dyn Conn, rows: &[MemberRow]) -> Result<u64> {
-    insert_member_batch(c, MemberBatch::new(rows.to_vec()))
 }
 
 /// Members turned into statement values ahead of their write: an import
@@ -356,42 +364,48 @@ fn scope_condition(scope: &Scope, column: &str, p: &mut Vec<Value>) -> String {
 const HOUSEHOLD_COLUMNS: &str = "h.year, h.household_id, h.county_code, h.village_code, h.income_fen, h.status, h.identified_year, h.exit_year, h.cause, \
     h.household_type, h.other_causes, h.wage_income_fen, h.business_income_fen, h.property_income_fen, h.transfer_income_fen, \
     h.food_secure, h.clothing_secure, h.education_secure, h.medical_secure, h.housing_secure, h.water_secure";
-/// How many columns `HOUSEHOLD_COLUMNS` selects.
-const HOUSEHOLD_WIDTH: usize = 21;
 
 const MEMBER_COLUMNS: &str = "m.year, m.id_index, m.household_id, m.county_code, m.id_cipher, m.name_cipher, m.key_id, m.relation, m.sex, m.birth_year, \
     m.health, m.education, m.labour_skill, m.migrant_work, m.name_index";
 
-/// A member from `MEMBER_COLUMNS` selected from `at` on.
-fn member_from(r: &Row, at: usize) -> MemberRow {
-    MemberRow {
-        year: r.i64(at) as i32,
-        id_index: r.blob(at + 1),
-        household_id: r.str(at + 2),
-        county_code: r.str(at + 3),
-        id_cipher: r.blob(at + 4),
-        name_cipher: r.blob(at + 5),
-        key_id: r.str(at + 6),
-        name_index: r.opt_blob(at + 14),
-        relation: r.i64(at + 7) as u8,
-        sex: r.i64(at + 8) as u8,
-        birth_year: r.i64(at + 9) as i32,
-        extras: member_extras_from(r, at + 10),
+/// A member from `MEMBER_COLUMNS`. In a join with its household the
+/// shared names (year, household, county) are equal by the join.
+impl FromRow for MemberRow {
+    const TABLE: &'static str = "members";
+    fn from_row(r: &Row) -> Result<MemberRow> {
+        Ok(MemberRow {
+            year: r.get("year")?,
+            id_index: r.get("id_index")?,
+            household_id: r.get("household_id")?,
+            county_code: r.get("county_code")?,
+            id_cipher: r.get("id_cipher")?,
+            name_cipher: r.get("name_cipher")?,
+            key_id: r.get("key_id")?,
+            name_index: r.get("name_index")?,
+            relation: r.get("relation")?,
+            sex: r.get("sex")?,
+            birth_year: r.get("birth_year")?,
+            extras: member_extras_from(r)?,
+        })
     }
 }
 
-fn household_from(r: &Row) -> HouseholdRow {
-    HouseholdRow {
-        year: r.i64(0) as i32,
-        household_id: r.str(1),
-        county_code: r.str(2),
-        village_code: r.str(3),
-        income_fen: r.i64(4),
-        status: r.i64(5) as u8,
-        identified_year: r.i64(6) as i32,
-        exit_year: r.opt_i64(7).map(|y| y as i32),
-        cause: r.i64(8) as u8,
-        extras: household_extras_from(r, 9),
+/// A household from `HOUSEHOLD_COLUMNS`.
+impl FromRow for HouseholdRow {
+    const TABLE: &'static str = "households";
+    fn from_row(r: &Row) -> Result<HouseholdRow> {
+        Ok(HouseholdRow {
+            year: r.get("year")?,
+            household_id: r.get("household_id")?,
+            county_code: r.get("county_code")?,
+            village_code: r.get("village_code")?,
+            income_fen: r.get("income_fen")?,
+            status: r.get("status")?,
+            identified_year: r.get("identified_year")?,
+            exit_year: r.get("exit_year")?,
+            cause: r.get("cause")?,
+            extras: household_extras_from(r)?,
+        })
     }
 }
 
@@ -447,17 +461,16 @@ pub fn households(
     p.push(page.offset().into());
     let rows = c.query(
         &format!(
-            "SELECT {HOUSEHOLD_COLUMNS}, (SELECT COUNT(*) FROM members m WHERE m.year = h.year AND m.household_id = h.household_id) \
+            "SELECT {HOUSEHOLD_COLUMNS}, (SELECT COUNT(*) FROM members m WHERE m.year = h.year AND m.household_id = h.household_id) AS member_count \
              FROM households h{w} ORDER BY h.village_code, h.household_id, h.year LIMIT ? OFFSET ?"
         ),
         &p,
     )?;
-    Ok((
-        rows.iter()
-            .map(|r| (household_from(r), r.i64(HOUSEHOLD_WIDTH)))
-            .collect(),
-        total,
-    ))
+    let items = rows
+        .iter()
+        .map(|r| Ok((r.to()?, r.get("member_count")?)))
+        .collect::<Result<_>>()?;
+    Ok((items, total))
 }
 
 /// The name and village conditions of a household filter. The name looks
@@ -496,17 +509,15 @@ pub fn household_members(
 ) -> Result<Option<(HouseholdRow, Vec<MemberRow>)>> {
     let mut p: Vec<Value> = vec![year.into(), household_id.into()];
     let w = scope_condition(scope, "h.county_code", &mut p);
-    let Some(h) = c.query_one(&format!("SELECT {HOUSEHOLD_COLUMNS} FROM households h WHERE h.year = ? AND h.household_id = ?{w}"), &p)? else {
+    let Some(h) = c.query_one_as(&format!("SELECT {HOUSEHOLD_COLUMNS} FROM households h WHERE h.year = ? AND h.household_id = ?{w}"), &p)? else {
         return Ok(None);
     };
-    let h = household_from(&h);
-    let rows = c.query(
+    let members = c.query_as(
         &format!(
             "SELECT {MEMBER_COLUMNS} FROM members m WHERE m.year = ? AND m.household_id = ? ORDER BY m.relation, m.birth_year"
         ),
         params![year, household_id],
     )?;
-    let members = rows.iter().map(|r| member_from(r, 0)).collect();
     Ok(Some((h, members)))
 }
 
@@ -518,8 +529,7 @@ pub fn household_timeline(
 ) -> Result<Vec<HouseholdRow>> {
     let mut p: Vec<Value> = vec![household_id.into()];
     let w = scope_condition(scope, "h.county_code", &mut p);
-    let rows = c.query(&format!("SELECT {HOUSEHOLD_COLUMNS} FROM households h WHERE h.household_id = ?{w} ORDER BY h.year"), &p)?;
-    Ok(rows.iter().map(household_from).collect())
+    c.query_as(&format!("SELECT {HOUSEHOLD_COLUMNS} FROM households h WHERE h.household_id = ?{w} ORDER BY h.year"), &p)
 }
 
 /// The (year, household) of every registration of a blind index.
@@ -545,7 +555,9 @@ pub fn find_by_index(
         ),
         &p,
     )?;
-    Ok(rows.iter().map(|r| (r.i64(0) as i32, r.str(1))).collect())
+    rows.iter()
+        .map(|r| Ok((r.get("year")?, r.get("household_id")?)))
+        .collect()
 }
 
 /// The members of a year and county with their households' fields, in
@@ -564,19 +576,26 @@ pub fn scan(
         params![year, county],
     )?;
     for r in &rows {
-        each(&ScanRow {
-            household_id: r.str(0),
-            village_code: r.str(1),
-            income_fen: r.i64(2),
-            status: r.i64(3) as u8,
-            cause: r.i64(4) as u8,
-            relation: r.i64(5) as u8,
-            sex: r.i64(6) as u8,
-            birth_year: r.i64(7) as i32,
-            household_type: r.opt_i64(8).unwrap_or(0) as u8,
-        });
+        each(&r.to()?);
     }
     Ok(())
+}
+
+impl FromRow for ScanRow {
+    const TABLE: &'static str = "households joined with members";
+    fn from_row(r: &Row) -> Result<ScanRow> {
+        Ok(ScanRow {
+            household_id: r.get("household_id")?,
+            village_code: r.get("village_code")?,
+            income_fen: r.get("income_fen")?,
+            status: r.get("status")?,
+            cause: r.get("cause")?,
+            relation: r.get("relation")?,
+            sex: r.get("sex")?,
+            birth_year: r.get("birth_year")?,
+            household_type: r.get::<Option<u8>>("household_type")?.unwrap_or(0),
+        })
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -599,7 +618,9 @@ pub fn partitions(c: &mut dyn Conn) -> Result<Vec<(i32, String)>> {
         "SELECT DISTINCT year, county_code FROM households ORDER BY year, county_code",
         &[],
     )?;
-    Ok(rows.iter().map(|r| (r.i64(0) as i32, r.str(1))).collect())
+    rows.iter()
+        .map(|r| Ok((r.get("year")?, r.get("county_code")?)))
+        .collect()
 }
 
 /// A county's registered people in `year` and in its latest earlier year
@@ -612,16 +633,17 @@ pub fn county_members_and_before(
     county: &str,
     year: i32,
 ) -> Result<Option<(i64, i32, i64)>> {
-    let Some(before) = c
-        .query_one(
-            "SELECT MAX(year) FROM households WHERE county_code = ? AND year < ?",
-            params![county, year],
-        )?
-        .and_then(|r| r.opt_i64(0))
-    else {
+    let before: Option<i32> = match c.query_one(
+        "SELECT MAX(year) AS before FROM households WHERE county_code = ? AND year < ?",
+        params![county, year],
+    )? {
+        Some(r) => r.get("before")?,
+        None => None,
+    };
+    let Some(before) = before else {
         return Ok(None);
     };
-    let count = |c: &mut dyn Conn, y: i64| {
+    let count = |c: &mut dyn Conn, y: i32| {
         c.query_i64(
             "SELECT COUNT(*) FROM households h JOIN members m \
              ON m.year = h.year AND m.household_id = h.household_id \
@@ -629,8 +651,8 @@ pub fn county_members_and_before(
             params![county, y],
         )
     };
-    let now = count(c, i64::from(year))?;
-    Ok(Some((now, before as i32, count(c, before)?)))
+    let now = count(c, year)?;
+    Ok(Some((now, before, count(c, before)?)))
 }
 
 /// Members of a year in the scope, for the export (in household order).
@@ -653,10 +675,7 @@ pub fn export_rows(
         ),
         &p,
     )?;
-    Ok(rows
-        .iter()
-        .map(|r| (household_from(r), member_from(r, HOUSEHOLD_WIDTH)))
-        .collect())
+    rows.iter().map(|r| Ok((r.to()?, r.to()?))).collect()
 }
 
 /// The county of each of these households of `year` that already exists.
@@ -671,7 +690,7 @@ pub fn household_counties(
         let mut p: Vec<Value> = vec![year.into()];
         p.extend(chunk.iter().map(Value::from));
         for r in c.query(&format!("SELECT household_id, county_code FROM households WHERE year = ? AND household_id IN ({marks})"), &p)? {
-            out.push((r.str(0), r.str(1)));
+            out.push((r.get("household_id")?, r.get("county_code")?));
         }
     }
     Ok(out)
@@ -700,30 +719,13 @@ pub fn members_sealed_otherwise(
     limit: i64,
 ) -> Result<Vec<MemberRow>> {
     let (year, index) = after.cloned().unwrap_or((i32::MIN, Vec::new()));
-    let rows = c.query(
-        "SELECT year, id_index, household_id, county_code, id_cipher, name_cipher, key_id, relation, sex, birth_year, name_index \
-         FROM members WHERE (year > ? OR (year = ? AND id_index > ?)) AND key_id <> ? \
-         ORDER BY year, id_index LIMIT ?",
+    c.query_as(
+        &format!(
+            "SELECT {MEMBER_COLUMNS} FROM members m WHERE (m.year > ? OR (m.year = ? AND m.id_index > ?)) AND m.key_id <> ? \
+             ORDER BY m.year, m.id_index LIMIT ?"
+        ),
         params![year, year, Value::Blob(index), key_id, limit],
-    )?;
-    Ok(rows
-        .iter()
-        .map(|r| MemberRow {
-            year: r.i64(0) as i32,
-            id_index: r.blob(1),
-            household_id: r.str(2),
-            county_code: r.str(3),
-            id_cipher: r.blob(4),
-            name_cipher: r.blob(5),
-            key_id: r.str(6),
-            name_index: r.opt_blob(10),
-            relation: r.i64(7) as u8,
-            sex: r.i64(8) as u8,
-            birth_year: r.i64(9) as i32,
-            // Not read: a rotation rewrites only the sealed columns.
-            extras: Default::default(),
-        })
-        .collect())
+    )
 }
 
 /// Replaces a member's sealed fields and blind index (key rotation); the
@@ -755,8 +757,9 @@ pub fn count_sealed_otherwise(c: &mut dyn Conn, key_id: &str) -> Result<i64> {
 
 /// The key id of some sealed member, if any: which key the registry needs.
 pub fn some_key_id(c: &mut dyn Conn) -> Result<Option<String>> {
-    Ok(c.query_one("SELECT key_id FROM members LIMIT 1", &[])?
-        .map(|r| r.str(0)))
+    c.query_one("SELECT key_id FROM members LIMIT 1", &[])?
+        .map(|r| r.get("key_id"))
+        .transpose()
 }
 
 /// A household's head as stored in one year: what tells whether a
@@ -777,13 +780,19 @@ const HEAD_SELECT: &str = "SELECT h.year, h.household_id, h.county_code, h.villa
     m.health, m.education, m.labour_skill, m.migrant_work, m.name_index \
     FROM households h LEFT JOIN members m ON m.year = h.year AND m.household_id = h.household_id AND m.relation = 1";
 
-fn head_from(r: &Row) -> HeadRow {
-    HeadRow {
-        year: r.i64(0) as i32,
-        household_id: r.str(1),
-        county_code: r.str(2),
-        village_code: r.str(3),
-        head: r.opt_blob(5).map(|_| member_from(r, 4)),
+/// The household's names come first in `HEAD_SELECT`, so they are read;
+/// the head's are equal to them whenever there is a head.
+impl FromRow for HeadRow {
+    const TABLE: &'static str = "households with their heads";
+    fn from_row(r: &Row) -> Result<HeadRow> {
+        let has_head = r.get::<Option<Vec<u8>>>("id_index")?.is_some();
+        Ok(HeadRow {
+            year: r.get("year")?,
+            household_id: r.get("household_id")?,
+            county_code: r.get("county_code")?,
+            village_code: r.get("village_code")?,
+            head: if has_head { Some(r.to()?) } else { None },
+        })
     }
 }
 
@@ -795,11 +804,10 @@ pub fn previous_heads(c: &mut dyn Conn, year: i32, codes: &[String]) -> Result<V
         let marks = vec!["?"; chunk.len()].join(", ");
         let mut p: Vec<Value> = vec![year.into()];
         p.extend(chunk.iter().map(Value::from));
-        let rows = c.query(
+        out.extend(c.query_as::<HeadRow>(
             &format!("{HEAD_SELECT} WHERE h.year = ? AND h.household_id IN ({marks})"),
             &p,
-        )?;
-        out.extend(rows.iter().map(head_from));
+        )?);
     }
     Ok(out)
 }
@@ -813,11 +821,10 @@ pub fn household_heads(
 ) -> Result<Vec<HeadRow>> {
     let mut p: Vec<Value> = vec![household_id.into()];
     let w = scope_condition(scope, "h.county_code", &mut p);
-    let rows = c.query(
+    c.query_as(
         &format!("{HEAD_SELECT} WHERE h.household_id = ?{w} ORDER BY h.year"),
         &p,
-    )?;
-    Ok(rows.iter().map(head_from).collect())
+    )
 }
 
 /// Members still without a name index (rows from before migration 0008),
@@ -828,14 +835,13 @@ pub fn members_without_name_index(
     limit: i64,
 ) -> Result<Vec<MemberRow>> {
     let (year, index) = after.cloned().unwrap_or((i32::MIN, Vec::new()));
-    let rows = c.query(
+    c.query_as(
         &format!(
             "SELECT {MEMBER_COLUMNS} FROM members m WHERE m.name_index IS NULL \
              AND (m.year > ? OR (m.year = ? AND m.id_index > ?)) ORDER BY m.year, m.id_index LIMIT ?"
         ),
         params![year, year, Value::Blob(index), limit],
-    )?;
-    Ok(rows.iter().map(|r| member_from(r, 0)).collect())
+    )
 }
 
 /// Whether any member still lacks its name index.
@@ -874,7 +880,9 @@ pub fn villages_under(c: &mut dyn Conn, prefix: &str) -> Result<Vec<(String, Str
         "SELECT code, name FROM areas WHERE level = 'village' AND code LIKE ? ORDER BY code",
         params![format!("{prefix}%")],
     )?;
-    Ok(rows.iter().map(|r| (r.str(0), r.str(1))).collect())
+    rows.iter()
+        .map(|r| Ok((r.get("code")?, r.get("name")?)))
+        .collect()
 }
 
 /// The highest household number ever registered in a county among those
@@ -885,14 +893,14 @@ pub fn highest_household_number(c: &mut dyn Conn, county: &str) -> Result<Option
         "SELECT DISTINCT household_id FROM households WHERE county_code = ? AND household_id LIKE ?",
         params![county, format!("{county}%")],
     )?;
-    Ok(rows
-        .iter()
-        .filter_map(|r| {
-            let code = r.str(0);
-            let tail = code.strip_prefix(county)?;
-            (tail.len() == 6 && tail.bytes().all(|b| b.is_ascii_digit()))
-                .then(|| tail.parse().ok())
-                .flatten()
-        })
-        .max())
+    let mut highest = None;
+    for r in &rows {
+        let code: String = r.get("household_id")?;
+        let number = code
+            .strip_prefix(county)
+            .filter(|t| t.len() == 6 && t.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|t| t.parse().ok());
+        highest = highest.max(number);
+    }
+    Ok(highest)
 }

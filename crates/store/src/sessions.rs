@@ -3,6 +3,7 @@
 
 use crate::db::{Conn, Result};
 use crate::params;
+use crate::row::{FromRow, Row};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
@@ -30,12 +31,23 @@ pub fn insert(
 }
 
 pub fn get(c: &mut dyn Conn, token_hash: &str) -> Result<Option<Session>> {
-    Ok(c
-        .query_one(
-            "SELECT user_id, kind, csrf_token, created_at, last_seen_at FROM sessions WHERE token_hash = ?",
-            params![token_hash],
-        )?
-        .map(|r| Session { user_id: r.i64(0), kind: r.str(1), csrf_token: r.str(2), created_at: r.i64(3), last_seen_at: r.i64(4) }))
+    c.query_one_as(
+        "SELECT user_id, kind, csrf_token, created_at, last_seen_at FROM sessions WHERE token_hash = ?",
+        params![token_hash],
+    )
+}
+
+impl FromRow for Session {
+    const TABLE: &'static str = "sessions";
+    fn from_row(r: &Row) -> Result<Session> {
+        Ok(Session {
+            user_id: r.get("user_id")?,
+            kind: r.get("kind")?,
+            csrf_token: r.get("csrf_token")?,
+            created_at: r.get("created_at")?,
+            last_seen_at: r.get("last_seen_at")?,
+        })
+    }
 }
 
 pub fn touch(c: &mut dyn Conn, token_hash: &str, now: i64) -> Result<()> {

@@ -1,9 +1,11 @@
 //! SQLite: one file in WAL mode, a small pool of connections.
 
-use crate::db::{Backend, Conn, Result, Row, StoreError, Value};
+use crate::db::{Backend, Conn, Result, StoreError, Value};
+use crate::row::Row;
 use r2d2::ManageConnection;
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{ErrorCode, TransactionBehavior};
+use std::sync::Arc;
 
 pub struct Manager {
     path: String,
@@ -123,7 +125,13 @@ pub(crate) fn map_err(e: rusqlite::Error) -> StoreError {
     StoreError::Db(e.to_string())
 }
 
-pub(crate) fn read_row(row: &rusqlite::Row<'_>, n: usize) -> rusqlite::Result<Row> {
+/// The column names of a prepared statement, shared by its rows.
+pub(crate) fn column_names(stmt: &rusqlite::Statement<'_>) -> Arc<[String]> {
+    stmt.column_names().iter().map(|c| c.to_string()).collect()
+}
+
+/// One row's values, in column order.
+pub(crate) fn read_values(row: &rusqlite::Row<'_>, n: usize) -> rusqlite::Result<Vec<Value>> {
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
         out.push(match row.get_ref(i)? {
@@ -134,7 +142,7 @@ pub(crate) fn read_row(row: &rusqlite::Row<'_>, n: usize) -> rusqlite::Result<Ro
             ValueRef::Blob(b) => Value::Blob(b.to_vec()),
         });
     }
-    Ok(Row(out))
+    Ok(out)
 }
 
 impl Conn for SqliteConn<'_> {
@@ -144,10 +152,10 @@ impl Conn for SqliteConn<'_> {
 
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
         let mut stmt = self.tx.prepare_cached(sql).map_err(map_err)?;
-        let n = stmt.column_count();
+        let names = column_names(&stmt);
         let rows = stmt
             .query_map(rusqlite::params_from_iter(params.iter()), |r| {
-                read_row(r, n)
+                Ok(Row::new(names.clone(), read_values(r, names.len())?))
             })
             .map_err(map_err)?;
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(map_err)
@@ -185,12 +193,13 @@ impl Conn for SqliteConn<'_> {
         f: &mut dyn FnMut(Row) -> Result<bool>,
     ) -> Result<()> {
         let mut stmt = self.tx.prepare(sql).map_err(map_err)?;
-        let n = stmt.column_count();
+        let names = column_names(&stmt);
         let mut rows = stmt
             .query(rusqlite::params_from_iter(params.iter()))
             .map_err(map_err)?;
         while let Some(r) = rows.next().map_err(map_err)? {
-            if !f(read_row(r, n).map_err(map_err)?)? {
+            let values = read_values(r, names.len()).map_err(map_err)?;
+            if !f(Row::new(names.clone(), values))? {
                 break;
             }
         }

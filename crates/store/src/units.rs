@@ -1,8 +1,9 @@
 //! Assisting units. Reads are scoped: a unit sees itself, a county sees the
 //! units paired with it, a cadre sees its own unit.
 
-use crate::db::{Conn, Page, Result, Row, Value};
+use crate::db::{Conn, Page, Result, Value};
 use crate::params;
+use crate::row::{FromRow, Row};
 use dingdian_core::role::Scope;
 use dingdian_core::unit::{Unit, UnitFields, UnitKind};
 
@@ -14,18 +15,21 @@ pub struct UnitFilter {
 
 const COLUMNS: &str = "u.id, u.name, u.kind, u.leader, u.department, u.contact_name, u.contact_phone, u.contact_email, u.address, u.note";
 
-fn from_row(r: &Row) -> Unit {
-    Unit {
-        id: r.i64(0),
-        name: r.str(1),
-        kind: UnitKind::parse(&r.str(2)).unwrap_or(UnitKind::CentralOrgan),
-        leader: r.opt_str(3),
-        department: r.opt_str(4),
-        contact_name: r.opt_str(5),
-        contact_phone: r.opt_str(6),
-        contact_email: r.opt_str(7),
-        address: r.opt_str(8),
-        note: r.opt_str(9),
+impl FromRow for Unit {
+    const TABLE: &'static str = "units";
+    fn from_row(r: &Row) -> Result<Unit> {
+        Ok(Unit {
+            id: r.get("id")?,
+            name: r.get("name")?,
+            kind: r.decode("kind", |s: String| UnitKind::parse(&s))?,
+            leader: r.get("leader")?,
+            department: r.get("department")?,
+            contact_name: r.get("contact_name")?,
+            contact_phone: r.get("contact_phone")?,
+            contact_email: r.get("contact_email")?,
+            address: r.get("address")?,
+            note: r.get("note")?,
+        })
     }
 }
 
@@ -66,29 +70,27 @@ pub fn list(
     let total = c.query_i64(&format!("SELECT COUNT(*) FROM units u{w}"), &p)?;
     p.push(page.limit().into());
     p.push(page.offset().into());
-    let rows = c.query(
+    let units = c.query_as(
         &format!("SELECT {COLUMNS} FROM units u{w} ORDER BY u.id LIMIT ? OFFSET ?"),
         &p,
     )?;
-    Ok((rows.iter().map(from_row).collect(), total))
+    Ok((units, total))
 }
 
 /// One unit, if it exists and the scope reaches it.
 pub fn get(c: &mut dyn Conn, scope: &Scope, id: i64) -> Result<Option<Unit>> {
     let mut p = vec![Value::from(id)];
     let w = scope_clause(scope, &mut p);
-    let rows = c.query(
+    c.query_one_as(
         &format!("SELECT {COLUMNS} FROM units u WHERE u.id = ?{w}"),
         &p,
-    )?;
-    Ok(rows.first().map(from_row))
+    )
 }
 
 pub fn find_by_name(c: &mut dyn Conn, name: &str) -> Result<Option<i64>> {
-    Ok(
-        c.query_one("SELECT id FROM units WHERE name = ?", params![name])?
-            .map(|r| r.i64(0)),
-    )
+    c.query_one("SELECT id FROM units WHERE name = ?", params![name])?
+        .map(|r| r.get("id"))
+        .transpose()
 }
 
 pub fn exists(c: &mut dyn Conn, id: i64) -> Result<bool> {

@@ -1,52 +1,62 @@
 //! Accounts.
 
-use crate::db::{Conn, Page, Result, Row};
+use crate::db::{Conn, Page, Result};
 use crate::params;
+use crate::row::{FromRow, Row};
 use dingdian_core::role::Role;
 use dingdian_core::user::User;
 
 const COLUMNS: &str = "id, username, display_name, role, unit_id, county_code, active, language, password_hash, password_changed_at, failed_logins, locked_until, totp_secret, totp_pending, totp_last_step, demo";
 
-fn from_row(r: &Row) -> User {
-    User {
-        id: r.i64(0),
-        username: r.str(1),
-        display_name: r.str(2),
-        // An unknown or empty role is no role: such an account cannot sign in.
-        role: Role::parse(&r.str(3)),
-        unit_id: r.opt_i64(4),
-        county_code: r.opt_str(5),
-        active: r.bool(6),
-        language: r.str(7),
-        password_hash: r.str(8),
-        password_changed_at: r.i64(9),
-        failed_logins: r.i64(10),
-        locked_until: r.opt_i64(11),
-        totp_secret: opt_blob(r, 12),
-        totp_pending: opt_blob(r, 13),
-        totp_last_step: r.opt_i64(14),
-        demo: r.bool(15),
+impl FromRow for User {
+    const TABLE: &'static str = "users";
+    fn from_row(r: &Row) -> Result<User> {
+        Ok(User {
+            id: r.get("id")?,
+            username: r.get("username")?,
+            display_name: r.get("display_name")?,
+            // An empty role is none yet: the account awaits it and cannot
+            // sign in. A role this build does not know is an error.
+            role: r.decode("role", |s: String| {
+                if s.is_empty() {
+                    Some(None)
+                } else {
+                    Role::parse(&s).map(Some)
+                }
+            })?,
+            unit_id: r.get("unit_id")?,
+            county_code: r.get("county_code")?,
+            active: r.get("active")?,
+            language: r.get("language")?,
+            password_hash: r.get("password_hash")?,
+            password_changed_at: r.get("password_changed_at")?,
+            failed_logins: r.get("failed_logins")?,
+            locked_until: r.get("locked_until")?,
+            totp_secret: sealed(r, "totp_secret")?,
+            totp_pending: sealed(r, "totp_pending")?,
+            totp_last_step: r.get("totp_last_step")?,
+            demo: r.get("demo")?,
+        })
     }
 }
 
-fn opt_blob(r: &Row, i: usize) -> Option<Vec<u8>> {
-    Some(r.blob(i)).filter(|b| !b.is_empty())
+/// A sealed secret; NULL and empty both mean none.
+fn sealed(r: &Row, column: &str) -> Result<Option<Vec<u8>>> {
+    Ok(r.get::<Option<Vec<u8>>>(column)?.filter(|b| !b.is_empty()))
 }
 
 pub fn by_username(c: &mut dyn Conn, username: &str) -> Result<Option<User>> {
-    let rows = c.query(
+    c.query_one_as(
         &format!("SELECT {COLUMNS} FROM users WHERE username = ?"),
         params![username],
-    )?;
-    Ok(rows.first().map(from_row))
+    )
 }
 
 pub fn by_id(c: &mut dyn Conn, id: i64) -> Result<Option<User>> {
-    let rows = c.query(
+    c.query_one_as(
         &format!("SELECT {COLUMNS} FROM users WHERE id = ?"),
         params![id],
-    )?;
-    Ok(rows.first().map(from_row))
+    )
 }
 
 pub fn list(c: &mut dyn Conn, q: Option<&str>, page: Page) -> Result<(Vec<User>, i64)> {
@@ -55,11 +65,11 @@ pub fn list(c: &mut dyn Conn, q: Option<&str>, page: Page) -> Result<(Vec<User>,
         "SELECT COUNT(*) FROM users WHERE username LIKE ? OR display_name LIKE ?",
         params![like.clone(), like.clone()],
     )?;
-    let rows = c.query(
+    let users = c.query_as(
         &format!("SELECT {COLUMNS} FROM users WHERE username LIKE ? OR display_name LIKE ? ORDER BY id LIMIT ? OFFSET ?"),
         params![like.clone(), like, page.limit(), page.offset()],
     )?;
-    Ok((rows.iter().map(from_row).collect(), total))
+    Ok((users, total))
 }
 
 pub struct NewUser<'a> {
@@ -180,23 +190,25 @@ pub fn end_sessions(c: &mut dyn Conn, id: i64) -> Result<u64> {
     c.execute("DELETE FROM sessions WHERE user_id = ?", params![id])
 }
 
-pub fn count(c: &mut dyn Conn) -> Result<i64> {
-    c.query_i64("SELECT COUNT(*) FROM users", &[])
-}
-
 /// An account's sealed TOTP values: id, enrolled secret, pending secret.
 pub type SealedSecrets = (i64, Option<Vec<u8>>, Option<Vec<u8>>);
 
 /// Every account holding a sealed TOTP secret (enrolled or being
 /// enrolled) — for a key rotation.
 pub fn sealed_secrets(c: &mut dyn Conn) -> Result<Vec<SealedSecrets>> {
-    Ok(c.query(
+    c.query(
         "SELECT id, totp_secret, totp_pending FROM users WHERE totp_secret IS NOT NULL OR totp_pending IS NOT NULL ORDER BY id",
         &[],
     )?
     .iter()
-    .map(|r| (r.i64(0), opt_blob(r, 1), opt_blob(r, 2)))
-    .collect())
+    .map(|r| {
+        Ok((
+            r.get("id")?,
+            sealed(r, "totp_secret")?,
+            sealed(r, "totp_pending")?,
+        ))
+    })
+    .collect()
 }
 
 /// Replaces an account's sealed TOTP values (re-sealed under a new key),
@@ -217,12 +229,13 @@ pub fn reseal_secrets(
 /// Failed sign-ins under a user name that names no account: the count and
 /// the lock, as an account keeps its own.
 pub fn throttle(c: &mut dyn Conn, username: &str) -> Result<(i64, Option<i64>)> {
-    Ok(c.query_one(
+    match c.query_one(
         "SELECT failed_logins, locked_until FROM login_throttle WHERE username = ?",
         params![username],
-    )?
-    .map(|r| (r.i64(0), r.opt_i64(1)))
-    .unwrap_or((0, None)))
+    )? {
+        Some(r) => Ok((r.get("failed_logins")?, r.get("locked_until")?)),
+        None => Ok((0, None)),
+    }
 }
 
 /// Records a failed sign-in under an unknown user name (the count and the
@@ -260,11 +273,16 @@ pub fn set_password_reset(c: &mut dyn Conn, id: i64, by: Option<(&str, i64)>) ->
 /// Who reset the account's password and when, if its owner has not
 /// changed it since.
 pub fn password_reset(c: &mut dyn Conn, id: i64) -> Result<Option<(String, i64)>> {
-    Ok(c.query_one(
+    let Some(r) = c.query_one(
         "SELECT password_reset_by, password_reset_at FROM users WHERE id = ?",
         params![id],
     )?
-    .and_then(|r| Some((r.opt_str(0)?, r.opt_i64(1)?))))
+    else {
+        return Ok(None);
+    };
+    let by: Option<String> = r.get("password_reset_by")?;
+    let at: Option<i64> = r.get("password_reset_at")?;
+    Ok(by.zip(at))
 }
 
 /// Removes the account's second factor (and any enrolment in progress):

@@ -222,7 +222,7 @@ async fn api_ctx(
         }),
         Ok(Err(error)) => Err(ApiError { error, lang }),
         Err(e) => Err(ApiError {
-            error: AppError::Store(dingdian_store::StoreError::Db(e.to_string())),
+            error: AppError::internal("task", e),
             lang,
         }),
     }
@@ -258,9 +258,7 @@ impl FromRequestParts<AppState> for ApiAccountCtx {
 pub async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, AppError> + Send + 'static,
 ) -> Result<T, AppError> {
-    tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| {
-        Err(AppError::Store(dingdian_store::StoreError::Db(format!(
-            "task failed: {e}"
-        ))))
-    })
+    tokio::task::spawn_blocking(f)
+        .await
+        .unwrap_or_else(|e| Err(AppError::internal("task failed", e)))
 }

@@ -15,7 +15,7 @@ pub fn status(e: &AppError) -> StatusCode {
         AppError::Forbidden(_) => StatusCode::FORBIDDEN,
         AppError::NotFound(_) => StatusCode::NOT_FOUND,
         AppError::Conflict(_) => StatusCode::CONFLICT,
-        AppError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        AppError::Store(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 
@@ -27,8 +27,8 @@ pub struct ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if let AppError::Store(e) = &self.error {
-            tracing::error!("system failure: {e}");
+        if self.error.is_system() {
+            tracing::error!("system failure: {}", self.error);
         }
         let fields: Vec<_> = match &self.error {
             AppError::Invalid(errs) => errs

@@ -77,9 +77,9 @@ fn every_write_extends_one_intact_chain(db: &TestDb) {
             })
             .unwrap();
         (
-            rows.iter().map(|r| r.i64(0)).collect(),
-            rows.iter().map(|r| r.str(1)).collect(),
-            rows.iter().map(|r| r.str(2)).collect(),
+            rows.iter().map(|r| r.get("id").unwrap()).collect(),
+            rows.iter().map(|r| r.get("hash").unwrap()).collect(),
+            rows.iter().map(|r| r.get("prev_hash").unwrap()).collect(),
         )
     };
     assert_eq!(ids, (1..=n).collect::<Vec<_>>(), "ids run without gaps");
@@ -134,7 +134,12 @@ fn an_edited_record_is_named_by_verify(db: &TestDb) {
         .store
         .read(|c: &mut dyn Conn| c.query_one("SELECT at, action FROM audit_log WHERE id = 4", &[]))
         .unwrap()
-        .map(|r| (r.i64(0), r.str(1)))
+        .map(|r| {
+            (
+                r.get::<i64>("at").unwrap(),
+                r.get::<String>("action").unwrap(),
+            )
+        })
         .unwrap();
     tamper(
         db,
@@ -157,7 +162,7 @@ fn a_rehashed_edit_is_caught_at_the_next_record(db: &TestDb) {
     // content: record 2 is then consistent, and record 3's link is not.
     let (rec, _) = app
         .store
-        .read(|c| dingdian_store::audit::list(c, None, Page::all()))
+        .read(|c| dingdian_store::audit::search(c, &Default::default(), Page::all()))
         .unwrap();
     let mut r2 = rec.into_iter().find(|r| r.id == 2).unwrap();
     r2.detail = Some("edited".into());

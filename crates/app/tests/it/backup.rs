@@ -119,7 +119,8 @@ fn first_household(app: &App) -> String {
         })
         .unwrap()
         .expect("a household")
-        .str(0)
+        .get("household_id")
+        .unwrap()
 }
 
 fn a_backup_taken_while_writing_restores_intact_on_both_backends(db: &TestDb) {
@@ -288,7 +289,10 @@ fn check_restored(
             })
             .unwrap()
             .iter()
-            .map(|r| (r.blob(0), r.blob(1)))
+            .map(|r| {
+                let cipher = |c: &str| r.get::<Vec<u8>>(c).unwrap();
+                (cipher("id_cipher"), cipher("name_cipher"))
+            })
             .collect::<Vec<_>>()
     };
     assert_eq!(cipher(&restored), cipher(source), "{what}: sealed values");

@@ -224,7 +224,10 @@ fn demo_texts_are_written_in_one_language(db: &TestDb) {
             .store
             .read(|c| {
                 Ok::<_, dingdian_store::StoreError>(
-                    c.query(sql, &[])?.iter().map(|r| r.str(0)).collect(),
+                    c.query(sql, &[])?
+                        .iter()
+                        .map(|r| r.single())
+                        .collect::<Result<_, _>>()?,
                 )
             })
             .unwrap();

@@ -75,7 +75,8 @@ fn last_audit(app: &App, action: &str) -> (String, String, String) {
         })
         .unwrap()
         .unwrap_or_else(|| panic!("an audit record of {action}"));
-    (r.str(0), r.str(1), r.str(2))
+    let text = |c: &str| r.get::<Option<String>>(c).unwrap().unwrap_or_default();
+    (text("username"), text("outcome"), text("detail"))
 }
 
 #[track_caller]

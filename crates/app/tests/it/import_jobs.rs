@@ -93,11 +93,12 @@ fn last_audit(app: &App) -> (String, String, String, String) {
         })
         .unwrap()
         .unwrap();
+    let text = |c: &str| r.get::<Option<String>>(c).unwrap().unwrap_or_default();
     (
-        r.str(0),
-        r.str(1),
-        r.str(2),
-        r.opt_str(3).unwrap_or_default(),
+        text("action"),
+        text("username"),
+        text("outcome"),
+        text("detail"),
     )
 }
 
@@ -354,7 +355,10 @@ fn a_job_left_running_by_a_dead_process_is_recorded_as_failed_on_restart(db: &Te
             c.query_one("SELECT status, message FROM jobs WHERE id = ?", params![id])
         })
         .unwrap()
-        .map(|r| format!("{} {}", r.str(0), r.str(1)))
+        .map(|r| {
+            let text = |c: &str| r.get::<Option<String>>(c).unwrap().unwrap_or_default();
+            format!("{} {}", text("status"), text("message"))
+        })
         .unwrap();
     assert!(
         status.starts_with("failed ") && status.contains("wrote nothing"),

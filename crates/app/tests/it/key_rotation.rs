@@ -77,7 +77,8 @@ fn id_cipher_of_first(app: &App) -> Vec<u8> {
         })
         .unwrap()
         .unwrap()
-        .blob(0)
+        .get("id_cipher")
+        .unwrap()
 }
 
 fn rotation_reseals_every_member_while_a_server_keeps_reading(db: &TestDb) {
@@ -99,7 +100,8 @@ fn rotation_reseals_every_member_while_a_server_keeps_reading(db: &TestDb) {
             .read(|c| c.query_one("SELECT totp_secret FROM users WHERE username = 'wang'", &[]))
             .unwrap()
             .unwrap()
-            .blob(0)
+            .get::<Vec<u8>>("totp_secret")
+            .unwrap()
     };
     let old_secret = secret_of(&operator);
     // A finished import job whose rejects file is kept, sealed.
@@ -210,7 +212,16 @@ fn rotation_reseals_every_member_while_a_server_keeps_reading(db: &TestDb) {
     // Both steps are in the audit log.
     let (records, _) = operator
         .store
-        .read(|c| dingdian_store::audit::list(c, Some("key.rotate"), dingdian_app::Page::all()))
+        .read(|c| {
+            dingdian_store::audit::search(
+                c,
+                &dingdian_store::audit::AuditFilter {
+                    q: Some("key.rotate".into()),
+                    ..Default::default()
+                },
+                dingdian_app::Page::all(),
+            )
+        })
         .unwrap();
     let actions: Vec<&str> = records.iter().map(|r| r.action.as_str()).collect();
     assert!(

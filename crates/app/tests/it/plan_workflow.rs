@@ -35,6 +35,7 @@ both_backends!(
     derive_specific_plan_copies_only_the_chosen_units_pairings,
     reasons_the_system_writes_are_codes_read_in_one_language,
     coverage_reasons_import_in_bulk_with_the_same_checks,
+    an_unknown_stored_status_is_an_error_not_a_draft,
 );
 
 use PairingPlanStatus::*;
@@ -1176,5 +1177,35 @@ fn coverage_reasons_import_in_bulk_with_the_same_checks(db: &TestDb) {
     expect_conflict(
         app.import_coverage_exceptions(&office, id, "r.csv", good.as_bytes(), Encoding::Auto),
         "plan_not_editable",
+    );
+}
+
+/// A status this build does not know, written into the database by some
+/// other hand, reads back as an error naming table, column and value, not
+/// as an editable draft.
+fn an_unknown_stored_status_is_an_error_not_a_draft(db: &TestDb) {
+    let Setup {
+        app, office, units, ..
+    } = setup(db);
+    let id = covered_plan(&app, &office, &units, "总体方案", START, END);
+    app.store
+        .write(|c| {
+            c.execute(
+                "UPDATE plans SET status = 'archived' WHERE id = ?",
+                dingdian_store::params![id],
+            )
+        })
+        .unwrap();
+    match app.get_plan(&office, id) {
+        Err(AppError::Store(dingdian_store::StoreError::Data(m))) => assert!(
+            m.contains("plans") && m.contains("status") && m.contains("archived"),
+            "{m}"
+        ),
+        other => panic!("an unknown status is an error, got {other:?}"),
+    }
+    let edit = app.update_plan(&office, id, &plan_input("改名", START, END));
+    assert!(
+        matches!(edit, Err(AppError::Store(_))),
+        "nor is the plan editable: {edit:?}"
     );
 }

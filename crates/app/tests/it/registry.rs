@@ -496,8 +496,9 @@ fn id_numbers_and_names_are_sealed_and_masked_for_roles_not_entitled(db: &TestDb
             Ok::<_, dingdian_store::StoreError>(
                 c.query("SELECT id_cipher, name_cipher FROM members", &[])?
                     .iter()
-                    .flat_map(|r| vec![r.blob(0), r.blob(1)])
-                    .collect(),
+                    .map(|r| Ok(vec![r.get("id_cipher")?, r.get("name_cipher")?]))
+                    .collect::<Result<Vec<Vec<Vec<u8>>>, _>>()?
+                    .concat(),
             )
         })
         .unwrap();
@@ -578,7 +579,8 @@ fn id_numbers_and_names_are_sealed_and_masked_for_roles_not_entitled(db: &TestDb
         .read(|c| c.query_one("SELECT detail FROM audit_log ORDER BY id DESC LIMIT 1", &[]))
         .unwrap()
         .unwrap()
-        .str(0);
+        .get::<String>("detail")
+        .unwrap();
     assert!(
         detail.contains("核实低保资格 / checking eligibility"),
         "the reason is in the record: {detail}"

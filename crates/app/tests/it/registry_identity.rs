@@ -280,7 +280,8 @@ fn a_key_rotation_recomputes_the_name_index(db: &TestDb) {
         })
         .unwrap()
         .unwrap()
-        .blob(0);
+        .get::<Vec<u8>>("name_index")
+        .unwrap();
     app.rotate_key(&office(), &|_, _| {}).unwrap();
     let after: Vec<u8> = app
         .store
@@ -292,7 +293,8 @@ fn a_key_rotation_recomputes_the_name_index(db: &TestDb) {
         })
         .unwrap()
         .unwrap()
-        .blob(0);
+        .get("name_index")
+        .unwrap();
     assert_ne!(before, after, "the index is under the new key");
     assert_eq!(
         name_search(&app, &office(), "张强").unwrap(),

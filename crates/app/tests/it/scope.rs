@@ -465,7 +465,16 @@ fn a_bulk_export_in_full_is_a_county_officers_own_county_with_a_reason(db: &Test
     assert!(t.rows[0].1.contains(&id), "in full");
     let (records, _) = app
         .store
-        .read(|c| dingdian_store::audit::list(c, Some("registry.export"), Page::all()))
+        .read(|c| {
+            dingdian_store::audit::search(
+                c,
+                &dingdian_store::audit::AuditFilter {
+                    q: Some("registry.export".into()),
+                    ..Default::default()
+                },
+                Page::all(),
+            )
+        })
         .unwrap();
     assert!(
         records

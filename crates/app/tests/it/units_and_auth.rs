@@ -31,6 +31,7 @@ both_backends!(
     five_failures_lock_the_account,
     a_success_resets_the_failure_count,
     idle_sessions_time_out,
+    signing_in_clears_sessions_idle_past_the_timeout,
     logout_ends_the_session,
     create_user_validates_password_name_role_and_scope,
     only_account_managers_create_accounts,
@@ -631,6 +632,26 @@ fn idle_sessions_time_out(db: &TestDb) {
     expect_unauthorized(app.authenticate(&token, None), "unauthenticated");
 }
 
+/// Sessions nobody can use any more are not kept: each sign-in deletes
+/// those idle past the timeout, and keeps the others.
+fn signing_in_clears_sessions_idle_past_the_timeout(db: &TestDb) {
+    let app = open(db);
+    login_user(&app, "wang");
+    let stale = login(&app, "wang", PASSWORD).unwrap();
+    let recent = login(&app, "wang", PASSWORD).unwrap();
+    app.age_session(&stale, 31 * 60).unwrap();
+    app.age_session(&recent, 29 * 60).unwrap();
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM sessions"), 2);
+    login(&app, "wang", PASSWORD).unwrap();
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM sessions"),
+        2,
+        "the stale session is gone, the recent one and the new one remain"
+    );
+    app.authenticate(&recent, None)
+        .expect("a session within the timeout still works");
+}
+
 fn logout_ends_the_session(db: &TestDb) {
     let app = open(db);
     login_user(&app, "wang");
@@ -879,7 +900,11 @@ fn every_write_is_in_the_audit_log(db: &TestDb) {
         .unwrap()
         .unwrap();
     assert_eq!(
-        (who.str(0), who.str(1), who.str(2)),
+        (
+            who.get::<String>("username").unwrap(),
+            who.get::<String>("outcome").unwrap(),
+            who.get::<String>("address").unwrap()
+        ),
         (
             "jyb".to_string(),
             "failure".to_string(),

@@ -152,8 +152,8 @@ pub fn xlsx_response(name: &str, bytes: Vec<u8>) -> Response {
 
 /// An error as a page inside the frame.
 pub async fn error_page(state: &AppState, pc: &PageCtx, e: AppError) -> Response {
-    if let AppError::Store(err) = &e {
-        tracing::error!("system failure: {err}");
+    if e.is_system() {
+        tracing::error!("system failure: {e}");
     }
     let status = crate::error::status(&e);
     let message = e.message(&pc.lang);

@@ -673,7 +673,14 @@ fn an_administrators_password_reset_does_not_open_the_account(db: &TestDb) {
         .app
         .store
         .read(|c| {
-            dingdian_store::audit::list(c, Some("user.password_reset"), dingdian_app::Page::all())
+            dingdian_store::audit::search(
+                c,
+                &dingdian_store::audit::AuditFilter {
+                    q: Some("user.password_reset".into()),
+                    ..Default::default()
+                },
+                dingdian_app::Page::all(),
+            )
         })
         .unwrap();
     assert!(

@@ -141,7 +141,8 @@ fn name_and_village_search_on_the_page_and_the_api_stay_in_scope(db: &TestDb) {
     assert!(
         audit
             .iter()
-            .all(|r| !r.str(0).contains('王') && !r.str(0).contains('张'))
+            .map(|r| r.get::<String>("detail").unwrap())
+            .all(|d| !d.contains('王') && !d.contains('张'))
     );
 }
 

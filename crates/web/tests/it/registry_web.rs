@@ -341,7 +341,14 @@ fn household_card_and_api_mask_id_numbers_unless_entitled(db: &TestDb) {
         .app
         .store
         .read(|c| {
-            dingdian_store::audit::list(c, Some("registry.disclose"), dingdian_app::Page::all())
+            dingdian_store::audit::search(
+                c,
+                &dingdian_store::audit::AuditFilter {
+                    q: Some("registry.disclose".into()),
+                    ..Default::default()
+                },
+                dingdian_app::Page::all(),
+            )
         })
         .unwrap();
     assert!(
@@ -413,7 +420,14 @@ fn household_card_and_api_mask_id_numbers_unless_entitled(db: &TestDb) {
         .app
         .store
         .read(|c| {
-            dingdian_store::audit::list(c, Some("registry.disclose"), dingdian_app::Page::all())
+            dingdian_store::audit::search(
+                c,
+                &dingdian_store::audit::AuditFilter {
+                    q: Some("registry.disclose".into()),
+                    ..Default::default()
+                },
+                dingdian_app::Page::all(),
+            )
         })
         .unwrap();
     assert!(

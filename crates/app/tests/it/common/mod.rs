@@ -244,7 +244,8 @@ pub fn last_audit_action(app: &App) -> String {
         })
         .expect("read audit")
         .expect("an audit record")
-        .str(0)
+        .get("action")
+        .expect("an action")
 }
 
 // ---- assertions on errors ------------------------------------------------
