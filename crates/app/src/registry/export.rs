@@ -72,7 +72,6 @@ impl App {
             format: tabular::Format::Csv,
         })
     }
-
 }
 
 /// Who may export: the operator (no user) any area; a signed-in user only

@@ -217,16 +217,7 @@ impl App {
         } else {
             "registry.import"
         };
-        match &out {
-            // A write is audited in its own transaction.
-            Ok(r) if !r.dry_run => Ok(()),
-            Ok(_) => self.audit_attempt(actor, action, file_name, "success", attempt.detail()),
-            Err(e) => {
-                self.audit_failed_attempt(actor, action, file_name, e, &attempt.detail());
-                Ok(())
-            }
-        }?;
-        out
+        self.audit_outcome(actor, action, file_name, &attempt, out, |r| !r.dry_run)
     }
 
     /// Reads the file and checks each row on its own, then the rows across
@@ -271,7 +262,8 @@ impl App {
             map: &map,
             on_commit,
         };
-        let transaction = |c: &mut dyn dingdian_store::Conn| write.run(c, &mut sealed, &mut v, attempt);
+        let transaction =
+            |c: &mut dyn dingdian_store::Conn| write.run(c, &mut sealed, &mut v, attempt);
         // A dry run checks everything against the database, then nothing stays.
         let report = if req.opts.dry_run {
             self.store.dry_run(transaction)?
@@ -579,14 +571,17 @@ impl Write<'_> {
             if county.as_str() != s.row.county_code() {
                 attempt.elsewhere += 1;
             }
-            let at = reaches(&self.req.actor.scope, county).then_some((county.as_str(), h.as_str()));
+            let at =
+                reaches(&self.req.actor.scope, county).then_some((county.as_str(), h.as_str()));
             v.errors[s.at].push(duplicate_registered(&s.row.id_number.masked(), at));
             bad_households.insert(s.row.household_id.as_str());
         }
         for s in sealed.iter_mut() {
             if let Some(at) = s
                 .as_ref()
-                .filter(|s| s.row.year == year && bad_households.contains(s.row.household_id.as_str()))
+                .filter(|s| {
+                    s.row.year == year && bad_households.contains(s.row.household_id.as_str())
+                })
                 .map(|s| s.at)
             {
                 v.rejected[at] = true;
@@ -661,7 +656,14 @@ impl Write<'_> {
             let household_column = self.map.index("household_id");
             let (errors, rejected) = (&v.errors, &v.rejected);
             let lang = &req.actor.lang;
-            report.rejects = Some(rejects(&table, self.map, errors, rejected, household_column, lang));
+            report.rejects = Some(rejects(
+                &table,
+                self.map,
+                errors,
+                rejected,
+                household_column,
+                lang,
+            ));
         }
         // A dry run is audited after its roll-back (see import_registry_with).
         if !req.opts.dry_run {
@@ -673,7 +675,14 @@ impl Write<'_> {
                 attempt.detail()
             );
             let file = dingdian_core::error::clip_to(req.file_name, 128);
-            audit(c, req.actor, "registry.import", ("file", &file), "success", Some(detail))?;
+            audit(
+                c,
+                req.actor,
+                "registry.import",
+                ("file", &file),
+                "success",
+                Some(detail),
+            )?;
             if let Some(f) = self.on_commit {
                 f(c, &report)?;
             }

@@ -92,7 +92,6 @@ pub const STATISTICS_COLUMNS: &[Column] = &[
     },
 ];
 
-
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ImportOptions {
     pub skip_invalid: bool,
@@ -100,7 +99,6 @@ pub struct ImportOptions {
     pub dry_run: bool,
     pub ignore_unknown_columns: bool,
 }
-
 
 /// From this many rows whose ID number is already registered this year in
 /// another county, an import attempt is flagged (a file of one county's
@@ -149,6 +147,28 @@ pub(super) fn reaches(scope: &dingdian_core::role::Scope, county: &str) -> bool 
 }
 
 impl App {
+    /// Passes an import's outcome on after auditing it, unless `wrote`
+    /// says it was written (a write is audited in its own transaction).
+    fn audit_outcome<T>(
+        &self,
+        actor: &Actor,
+        action: &str,
+        file_name: &str,
+        attempt: &Attempt,
+        out: Result<T>,
+        wrote: impl Fn(&T) -> bool,
+    ) -> Result<T> {
+        match &out {
+            Ok(r) if wrote(r) => Ok(()),
+            Ok(_) => self.audit_attempt(actor, action, file_name, "success", attempt.detail()),
+            Err(e) => {
+                self.audit_failed_attempt(actor, action, file_name, e, &attempt.detail());
+                Ok(())
+            }
+        }?;
+        out
+    }
+
     /// Audits an import attempt that wrote nothing, in its own transaction.
     pub(crate) fn audit_attempt(
         &self,

@@ -238,7 +238,6 @@ impl App {
             .store
             .read(|c| reg::find_by_index(c, &actor.scope, &indexes))?)
     }
-
 }
 
 impl App {

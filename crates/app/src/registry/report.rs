@@ -2,10 +2,10 @@
 //! interfaces.md, and the rejects file (the refused rows as read, with an
 //! error column).
 
+use super::import_checks::household_rejected;
 use crate::error::Result;
 use crate::identity::IdentityChanges;
 use crate::tabular::{self, Cell, ColumnMap, Table};
-use super::import_checks::household_rejected;
 use dingdian_core::{FieldError, Msg};
 use serde::Serialize;
 
@@ -139,7 +139,6 @@ pub struct StatisticsReport {
     pub rejects: Option<Rejects>,
     pub dry_run: bool,
 }
-
 
 pub(super) fn row_numbers(table: &Table) -> Vec<usize> {
     table.rows.iter().map(|(row, _)| *row).collect()

@@ -33,15 +33,9 @@ impl App {
         } else {
             "statistics.import"
         };
-        match &out {
-            Ok(r) if !r.dry_run && r.rows > 0 => Ok(()),
-            Ok(_) => self.audit_attempt(actor, action, file_name, "success", attempt.detail()),
-            Err(e) => {
-                self.audit_failed_attempt(actor, action, file_name, e, &attempt.detail());
-                Ok(())
-            }
-        }?;
-        out
+        self.audit_outcome(actor, action, file_name, &attempt, out, |r| {
+            !r.dry_run && r.rows > 0
+        })
     }
 
     fn run_statistics_import(

@@ -237,7 +237,7 @@ pub fn parse_flag(s: &str) -> Option<bool> {
 }
 
 /// An optional enumeration cell: empty is "not given".
-fn optional_enum<T>(
+pub(super) fn optional_enum<T>(
     field: &str,
     value: &str,
     parse: fn(&str) -> Option<T>,

@@ -68,43 +68,57 @@ pub fn check_household(rows: &[(usize, &RegistryRow)]) -> Vec<FieldError> {
         if i == 0 {
             continue;
         }
-        // Values are written out only for the columns that differ: most
-        // households agree, and this runs for every row of a file.
-        let differs: [(&str, bool); 6] = [
-            ("village_code", row.village_code != first.village_code),
-            ("income_per_capita", row.income_fen != first.income_fen),
-            ("status", row.status != first.status),
-            (
-                "identified_year",
-                row.identified_year != first.identified_year,
-            ),
-            ("exit_year", row.exit_year != first.exit_year),
-            ("cause", row.cause != first.cause),
-        ];
-        let core = differs.iter().filter(|(_, d)| *d).map(|(field, _)| {
-            let value = match *field {
-                "village_code" => row.village_code.clone(),
-                "income_per_capita" => row.income_fen.to_string(),
-                "status" => row.status.zh().to_string(),
-                "identified_year" => row.identified_year.to_string(),
-                "exit_year" => row.exit_year.map(|y| y.to_string()).unwrap_or_default(),
-                _ => row.cause.zh().to_string(),
-            };
-            (*field, value)
-        });
-        let extended = household_differences(&first.household_extras, &row.household_extras);
-        for (field, value) in core.chain(extended) {
-            out.push(
-                err(
-                    field,
-                    &value,
-                    "household_mismatch",
-                    format!("同一户各成员的此项应相同，与第 {first_no} 行不一致"),
-                    format!("must be the same for every member of the household; differs from row {first_no}"),
-                )
-                .at_row(no),
-            );
-        }
+        mismatches(first_no, first, no, row, &mut out);
     }
     out
+}
+
+/// One `household_mismatch` error on row `no` per household column where
+/// `row` differs from the household's first row (`first_no`).
+fn mismatches(
+    first_no: usize,
+    first: &RegistryRow,
+    no: usize,
+    row: &RegistryRow,
+    out: &mut Vec<FieldError>,
+) {
+    // Values are written out only for the columns that differ: most
+    // households agree, and this runs for every row of a file.
+    let differs: [(&str, bool); 6] = [
+        ("village_code", row.village_code != first.village_code),
+        ("income_per_capita", row.income_fen != first.income_fen),
+        ("status", row.status != first.status),
+        (
+            "identified_year",
+            row.identified_year != first.identified_year,
+        ),
+        ("exit_year", row.exit_year != first.exit_year),
+        ("cause", row.cause != first.cause),
+    ];
+    let core = differs.iter().filter(|(_, d)| *d).map(|(field, _)| {
+        let value = match *field {
+            "village_code" => row.village_code.clone(),
+            "income_per_capita" => row.income_fen.to_string(),
+            "status" => row.status.zh().to_string(),
+            "identified_year" => row.identified_year.to_string(),
+            "exit_year" => row.exit_year.map(|y| y.to_string()).unwrap_or_default(),
+            _ => row.cause.zh().to_string(),
+        };
+        (*field, value)
+    });
+    let extended = household_differences(&first.household_extras, &row.household_extras);
+    for (field, value) in core.chain(extended) {
+        out.push(
+            err(
+                field,
+                &value,
+                "household_mismatch",
+                format!("同一户各成员的此项应相同，与第 {first_no} 行不一致"),
+                format!(
+                    "must be the same for every member of the household; differs from row {first_no}"
+                ),
+            )
+            .at_row(no),
+        );
+    }
 }

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use super::numbers::{amount_msg, parse_fen, parse_int, registry_year_cell, year_cell};
 use super::{
     Cause, HouseholdExtras, HouseholdId, IdNumber, MemberExtras, PovertyStatus, RawExtended,
-    Relation, err, excel, validate_extended,
+    Relation, err, excel, optional_enum, validate_extended,
 };
 use crate::{Fen, FieldError, Msg, Year};
 
@@ -357,9 +357,5 @@ fn enum_cell<T>(
         errors.push(FieldError::required(field));
         return None;
     }
-    let parsed = parse(value);
-    if parsed.is_none() {
-        errors.push(FieldError::new(field, value, msg()));
-    }
-    parsed
+    optional_enum(field, value, parse, msg, errors)
 }
