@@ -86,8 +86,8 @@ pub(crate) fn identity_changes(
 
 fn change(prev_year: i32, prev_village: Option<&str>, cur: &RegistryRow) -> IdentityChange {
     IdentityChange {
-        year: cur.year,
-        household_id: cur.household_id.clone(),
+        year: cur.year.get(),
+        household_id: cur.household_id.to_string(),
         previous_year: prev_year,
         village_code: cur.village_code.clone(),
         previous_village_code: prev_village.map(str::to_string),
@@ -100,7 +100,7 @@ fn change(prev_year: i32, prev_village: Option<&str>, cur: &RegistryRow) -> Iden
 fn compare_in_file(prev: &RegistryRow, cur: &RegistryRow) -> Option<IdentityChange> {
     let same_id = prev.id_number == cur.id_number;
     let same_name = rules::normalise_name(&prev.name) == rules::normalise_name(&cur.name);
-    let mut x = change(prev.year, Some(&prev.village_code), cur);
+    let mut x = change(prev.year.get(), Some(&prev.village_code), cur);
     x.head_changed = rules::head_changed(same_id, Some(same_name));
     (x.village_changed || x.head_changed).then_some(x)
 }

@@ -3,6 +3,7 @@
 //! the poverty line, causes in realistic shares, and statuses and years
 //! that agree with each other and with a household's story over the years.
 
+use dingdian_core::Fen;
 use dingdian_core::registry::{ALL_CAUSES, Cause, PovertyStatus, Relation, check_digit};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -43,7 +44,7 @@ impl HouseholdPlan {
             _ => self.poor_ratio,
         };
         let fen = (line_fen as f64 * ratio).round() as i64;
-        let income = format!("{}.{:02}", fen / 100, fen % 100);
+        let income = Fen::new(fen).to_yuan_text();
         let exit = if status == PovertyStatus::Poor {
             String::new()
         } else {
@@ -388,7 +389,7 @@ fn extended_household(
     let business = total * rng.gen_range(10..30) / 100;
     let property = total * rng.gen_range(0..5) / 100;
     let transfer = total - wage - business - property;
-    let money = |fen: i64| format!("{}.{:02}", fen / 100, fen % 100);
+    let money = |fen: i64| Fen::new(fen).to_yuan_text();
     let met = p.status(year) == PovertyStatus::Exited;
     let mut cells = vec![
         kind.zh().to_string(),
@@ -472,7 +473,7 @@ mod tests {
     fn by_household(valid: &[RegistryRow]) -> BTreeMap<(i32, String), Vec<(usize, &RegistryRow)>> {
         let mut out: BTreeMap<(i32, String), Vec<(usize, &RegistryRow)>> = BTreeMap::new();
         for (i, r) in valid.iter().enumerate() {
-            out.entry((r.year, r.household_id.clone()))
+            out.entry((r.year.get(), r.household_id.to_string()))
                 .or_default()
                 .push((i + 2, r));
         }
@@ -506,7 +507,7 @@ mod tests {
         }
         let ids: HashSet<(i32, &str)> = valid
             .iter()
-            .map(|r| (r.year, r.id_number.as_str()))
+            .map(|r| (r.year.get(), r.id_number.as_str()))
             .collect();
         assert_eq!(
             ids.len(),
@@ -548,7 +549,7 @@ mod tests {
             let sum: i64 = h.household_extras.incomes.iter().map(|x| x.unwrap()).sum();
             assert_eq!(
                 sum,
-                h.income_fen * members.len() as i64,
+                h.income_fen.get() * members.len() as i64,
                 "components add up"
             );
         }

@@ -7,6 +7,7 @@ pub mod coverage;
 pub mod crypto;
 pub mod error;
 pub mod indicators;
+pub mod money;
 pub mod plan;
 pub mod registry;
 pub mod role;
@@ -14,5 +15,8 @@ pub mod time;
 pub mod totp;
 pub mod unit;
 pub mod user;
+pub mod year;
 
 pub use error::{FieldError, Msg};
+pub use money::Fen;
+pub use year::Year;

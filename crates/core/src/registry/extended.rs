@@ -8,8 +8,8 @@
 //! Health is sensitive personal data: it is shown only where the registry
 //! itself may be read.
 
-use super::{ALL_CAUSES, Cause, NumErr, err, parse_fen, separator_error, yuan_text};
-use crate::{FieldError, Msg};
+use super::{ALL_CAUSES, Cause, amount_msg, err, parse_fen};
+use crate::{Fen, FieldError, Msg};
 use serde::{Deserialize, Serialize};
 
 /// The income component columns: (English, Chinese). Yuan per household
@@ -186,7 +186,7 @@ impl HouseholdExtras {
             .unwrap_or_default();
         out[1] = self.other_causes.text();
         for (k, v) in self.incomes.iter().enumerate() {
-            out[2 + k] = v.map(yuan_text).unwrap_or_default();
+            out[2 + k] = v.map(|f| Fen::new(f).to_string()).unwrap_or_default();
         }
         for (k, v) in self.guarantees.iter().enumerate() {
             out[6 + k] = v.map(flag_text).unwrap_or("").to_string();
@@ -237,7 +237,7 @@ pub fn parse_flag(s: &str) -> Option<bool> {
 }
 
 /// An optional enumeration cell: empty is "not given".
-fn optional_enum<T>(
+pub(super) fn optional_enum<T>(
     field: &str,
     value: &str,
     parse: fn(&str) -> Option<T>,
@@ -259,43 +259,22 @@ fn income_cell(field: &str, value: &str, excel: bool, errors: &mut Vec<FieldErro
     if value.is_empty() {
         return None;
     }
-    match parse_fen(value, excel) {
-        Ok(v) => Some(v),
-        Err(why) => {
-            errors.push(match why {
-                NumErr::Separator => separator_error(field, value),
-                NumErr::Negative => err(
-                    field,
-                    value,
-                    "negative_income",
-                    "收入不能为负数",
-                    "an income cannot be negative",
-                ),
-                NumErr::Decimals => err(
-                    field,
-                    value,
-                    "too_many_decimals",
-                    "金额最多保留两位小数（分）",
-                    "an amount has at most two decimals (fen)",
-                ),
-                NumErr::TooLarge => err(
-                    field,
-                    value,
-                    "number_too_large",
-                    "金额过大",
-                    "the amount is too large",
-                ),
-                NumErr::Malformed => err(
-                    field,
-                    value,
-                    "not_a_number",
-                    "应为以元为单位的全户年收入，例如 12000.50",
-                    "must be the household's yearly income in yuan, e.g. 12000.50",
-                ),
-            });
-            None
-        }
-    }
+    let refused = |why| {
+        let msg = amount_msg(
+            why,
+            (
+                "negative_income",
+                "收入不能为负数",
+                "an income cannot be negative",
+            ),
+            (
+                "应为以元为单位的全户年收入，例如 12000.50",
+                "must be the household's yearly income in yuan, e.g. 12000.50",
+            ),
+        );
+        errors.push(FieldError::new(field, value, msg));
+    };
+    parse_fen(value, excel).map_err(refused).ok()
 }
 
 /// `其他致贫原因`: cause words separated by `、`, `,`, `，`, `;` or `；`.
