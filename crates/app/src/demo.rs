@@ -216,24 +216,35 @@ impl App {
     /// Loads the demo data once; returns false when it was already there.
     pub fn load_demo(&self) -> Result<bool> {
         let cli = Actor::cli();
-        if self
-            .store
-            .read(|c| units::find_by_name(c, SEED_UNIT))?
-            .is_some()
-        {
+        if self.has_demo()? {
             return Ok(false);
         }
-        // Zhouqu is a national key county of Gannan's Tibetan areas; the
-        // shipped list lacks Gansu.
-        let mut zhouqu = self.get_area(&cli, ZHOUQU)?.attributes.unwrap_or_default();
-        zhouqu = CountyAttributes {
+        self.demo_zhouqu(&cli)?;
+        let seed = self.demo_units(&cli)?;
+        self.demo_users(&cli, seed)?;
+        let office = self.demo_actor("office")?;
+        let active = self.demo_overall_plans(&cli, &office)?;
+        self.demo_revision(&office, active)?;
+        self.load_demo_registry()?;
+        self.demo_specific_plan(&cli, &office, active)?;
+        Ok(true)
+    }
+
+    /// Zhouqu is a national key county of Gannan's Tibetan areas; the
+    /// shipped list lacks Gansu.
+    fn demo_zhouqu(&self, cli: &Actor) -> Result<()> {
+        let zhouqu = self.get_area(cli, ZHOUQU)?.attributes.unwrap_or_default();
+        let zhouqu = CountyAttributes {
             key_county: true,
             ethnic: true,
             contiguous_area: Some(ZHOUQU_CONTIGUOUS_AREA.into()),
             ..zhouqu
         };
-        self.update_county(&cli, ZHOUQU, &zhouqu)?;
+        self.update_county(cli, ZHOUQU, &zhouqu)
+    }
 
+    /// The units, the seed unit with its full record; returns its id.
+    fn demo_units(&self, cli: &Actor) -> Result<i64> {
         for (name, kind) in UNITS {
             let input = UnitInput {
                 name: name.to_string(),
@@ -245,12 +256,9 @@ impl App {
                 contact_phone: "010-6830 0000".into(),
                 ..Default::default()
             };
-            self.create_unit(&cli, &input)?;
+            self.create_unit(cli, &input)?;
         }
-        let seed = self
-            .store
-            .read(|c| units::find_by_name(c, SEED_UNIT))?
-            .expect("just created");
+        let seed = self.demo_unit(SEED_UNIT)?;
         let seed_input = UnitInput {
             name: SEED_UNIT.into(),
             kind: CentralOrgan.as_str().into(),
@@ -262,8 +270,19 @@ impl App {
             address: "北京市西城区西长安街 80 号".into(),
             note: "2010 年起定点帮扶甘肃省舟曲县".into(),
         };
-        self.update_unit(&cli, seed, &seed_input)?;
+        self.update_unit(cli, seed, &seed_input)?;
+        Ok(seed)
+    }
 
+    fn demo_unit(&self, name: &str) -> Result<i64> {
+        Ok(self
+            .store
+            .read(|c| units::find_by_name(c, name))?
+            .expect("demo unit"))
+    }
+
+    /// The demo accounts, of the seed unit and Zhouqu where scoped.
+    fn demo_users(&self, cli: &Actor, seed: i64) -> Result<()> {
         for (username, display, role) in DEMO_USERS {
             let input = NewUserInput {
                 username: username.to_string(),
@@ -277,12 +296,16 @@ impl App {
                     .then(demo_totp_secret),
                 demo: true,
             };
-            self.create_user(&cli, &input)?;
+            self.create_user(cli, &input)?;
         }
-        let office = self.demo_actor("office")?;
+        Ok(())
+    }
+
+    /// One overall plan per period, each taken through the whole workflow;
+    /// returns the last, active one.
+    fn demo_overall_plans(&self, cli: &Actor, office: &Actor) -> Result<i64> {
         let reviewer = self.demo_actor("reviewer")?;
         let zzb = self.demo_actor("zzb")?;
-
         let counties: Vec<String> = self
             .store
             .read(|c| areas::list_members(c, KEY_2012))?
@@ -290,16 +313,15 @@ impl App {
             .map(|k| k.code)
             .collect();
         let unit_names: Vec<String> = self
-            .list_units(&cli, &Default::default(), Page::all())?
+            .list_units(cli, &Default::default(), Page::all())?
             .0
             .into_iter()
             .map(|u| u.name)
             .collect();
-
         let mut last = None;
         for (i, (name, start, end)) in PERIODS.iter().enumerate() {
             let id = self.create_plan(
-                &office,
+                office,
                 &PairingPlanInput {
                     name: name.to_string(),
                     kind: "overall".into(),
@@ -311,25 +333,24 @@ impl App {
                 },
             )?;
             let csv = pairing_csv(&counties, &unit_names, i * 7);
-            self.import_pairings(&office, id, "pairings.csv", csv.as_bytes(), Encoding::Utf8)?;
-            self.transition_plan(&office, id, "consultation", None)?;
+            self.import_pairings(office, id, "pairings.csv", csv.as_bytes(), Encoding::Utf8)?;
+            self.transition_plan(office, id, "consultation", None)?;
             self.give_feedback(&zzb, id, "accept", "同意")?;
-            self.transition_plan(&office, id, "submitted", None)?;
+            self.transition_plan(office, id, "submitted", None)?;
             self.transition_plan(&reviewer, id, "approved", None)?;
-            self.transition_plan(&office, id, "active", None)?;
+            self.transition_plan(office, id, "active", None)?;
             last = Some(id);
         }
-        let active = last.expect("periods exist");
+        Ok(last.expect("periods exist"))
+    }
 
-        // A revision of the active plan, now in consultation: one county
-        // gains a member unit, and the seed unit comments.
-        let revision = self.new_plan_version(&office, active)?;
-        let extra = self
-            .store
-            .read(|c| units::find_by_name(c, "清华大学"))?
-            .expect("demo unit");
+    /// A revision of the active plan, now in consultation: one county
+    /// gains a member unit, and the seed unit comments.
+    fn demo_revision(&self, office: &Actor, active: i64) -> Result<()> {
+        let revision = self.new_plan_version(office, active)?;
+        let extra = self.demo_unit("清华大学")?;
         self.add_pairing(
-            &office,
+            office,
             revision,
             &crate::plans::PairingInput {
                 unit_id: Some(extra),
@@ -340,31 +361,30 @@ impl App {
                 ..Default::default()
             },
         )?;
-        self.transition_plan(&office, revision, "consultation", None)?;
-        self.give_feedback(&zzb, revision, "comment", "建议增加消费帮扶内容")?;
+        self.transition_plan(office, revision, "consultation", None)?;
+        let zzb = self.demo_actor("zzb")?;
+        self.give_feedback(&zzb, revision, "comment", "建议增加消费帮扶内容")
+    }
 
-        // A specific plan for the universities, drawn from the active plan.
+    /// A specific plan for the universities, drawn from the active plan.
+    fn demo_specific_plan(&self, cli: &Actor, office: &Actor, active: i64) -> Result<()> {
+        let filter = dingdian_store::units::UnitFilter {
+            kind: Some(University),
+            q: None,
+        };
         let universities: Vec<i64> = self
-            .list_units(
-                &cli,
-                &dingdian_store::units::UnitFilter {
-                    kind: Some(University),
-                    q: None,
-                },
-                Page::all(),
-            )?
+            .list_units(cli, &filter, Page::all())?
             .0
             .into_iter()
             .map(|u| u.id)
             .collect();
-        self.load_demo_registry()?;
         self.derive_specific_plan(
-            &office,
+            office,
             active,
             "直属高校定点帮扶具体方案（2026—2030年）",
             &universities,
         )?;
-        Ok(true)
+        Ok(())
     }
 
     fn demo_actor(&self, username: &str) -> Result<Actor> {

@@ -33,10 +33,36 @@ const ZHOUQU_STATISTICS: &[(i32, i64, &str)] = &[
     (2016, 136_120, "5796"),
 ];
 
+/// What happens to a Zhouqu household after 2012.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Story {
+    /// Leaves poverty by 2014 for good.
+    Exits,
+    /// Leaves in 2013 and falls back in 2014.
+    Returns,
+    /// Still poor in 2014.
+    Stays,
+}
+
 /// The households of Zhouqu with their stories.
 fn zhouqu_plans(villages: &[String]) -> Vec<HouseholdPlan> {
     let mut maker = PeopleMaker::new(ZHOUQU, 2010);
-    // Households of 1–8 people until exactly 45 000 people.
+    let sizes = household_sizes(&mut maker);
+    let stories = stories(&sizes);
+    let villages: Vec<&String> = villages
+        .iter()
+        .filter(|v| v[9..].parse::<u32>().is_ok_and(|n| n >= 200))
+        .collect();
+    sizes
+        .iter()
+        .zip(stories)
+        .enumerate()
+        .map(|(i, (&size, story))| zhouqu_household(&mut maker, i, size, story, &villages))
+        .collect()
+}
+
+/// Households of 1–8 people until exactly 45 000 people.
+fn household_sizes(maker: &mut PeopleMaker) -> Vec<usize> {
     let mut sizes = Vec::new();
     let mut total = 0;
     while total < POOR_2012 {
@@ -49,18 +75,21 @@ fn zhouqu_plans(villages: &[String]) -> Vec<HouseholdPlan> {
         sizes.push(size);
         total += size;
     }
-    // Split the households: `exited` leave by 2014 for good (exactly
-    // 45 000 − 21 700 people), `returning` leave in 2013 and fall back in
-    // 2014, the rest are still poor in 2014.
+    sizes
+}
+
+/// Splits the households so that those that exit for good hold exactly
+/// 45 000 − 21 700 people, and about 700 people return.
+fn stories(sizes: &[usize]) -> Vec<Story> {
     let target_exited = POOR_2012 - POOR_2014;
     let (mut exited, mut returning) = (0, 0);
-    let mut group = vec![2u8; sizes.len()];
+    let mut story = vec![Story::Stays; sizes.len()];
     for (i, &size) in sizes.iter().enumerate() {
         if exited + size <= target_exited && (i % 2 == 0 || target_exited - exited < 8) {
-            group[i] = 0;
+            story[i] = Story::Exits;
             exited += size;
         } else if returning < RETURNING && i % 7 == 3 {
-            group[i] = 1;
+            story[i] = Story::Returns;
             returning += size;
         }
     }
@@ -69,8 +98,8 @@ fn zhouqu_plans(villages: &[String]) -> Vec<HouseholdPlan> {
         if exited == target_exited {
             break;
         }
-        if group[i] == 2 && exited + size <= target_exited {
-            group[i] = 0;
+        if story[i] == Story::Stays && exited + size <= target_exited {
+            story[i] = Story::Exits;
             exited += size;
         }
     }
@@ -78,50 +107,49 @@ fn zhouqu_plans(villages: &[String]) -> Vec<HouseholdPlan> {
         exited, target_exited,
         "the demo's 2014 figure must come out exactly"
     );
-    let villages: Vec<&String> = villages
-        .iter()
-        .filter(|v| v[9..].parse::<u32>().is_ok_and(|n| n >= 200))
-        .collect();
-    sizes
-        .iter()
-        .enumerate()
-        .map(|(i, &size)| {
-            let rng = maker.rng();
-            let (exit_year, return_year) = match group[i] {
-                0 => (Some(if rng.gen_bool(0.45) { 2013 } else { 2014 }), None),
-                1 => (Some(2013), Some(2014)),
-                _ => {
-                    let x: f64 = rng.r#gen();
-                    (
-                        if x < 0.45 {
-                            Some(2015)
-                        } else if x < 0.8 {
-                            Some(2016)
-                        } else {
-                            None
-                        },
-                        None,
-                    )
-                }
+    story
+}
+
+/// The `i`-th household: its exit (and return) years, cause, incomes and
+/// village drawn at random.
+fn zhouqu_household(
+    maker: &mut PeopleMaker,
+    i: usize,
+    size: usize,
+    story: Story,
+    villages: &[&String],
+) -> HouseholdPlan {
+    let rng = maker.rng();
+    let (exit_year, return_year) = match story {
+        Story::Exits => (Some(if rng.gen_bool(0.45) { 2013 } else { 2014 }), None),
+        Story::Returns => (Some(2013), Some(2014)),
+        Story::Stays => {
+            let x: f64 = rng.r#gen();
+            let exit = if x < 0.45 {
+                Some(2015)
+            } else if x < 0.8 {
+                Some(2016)
+            } else {
+                None
             };
-            let cause =
-                ALL_CAUSES[[0, 0, 0, 0, 8, 8, 8, 6, 6, 7, 7, 2, 1, 3, 4, 10][rng.gen_range(0..16)]];
-            let poor_ratio = rng.gen_range(0.45..0.97);
-            let exited_ratio = rng.gen_range(1.08..2.3);
-            let village = villages[rng.gen_range(0..villages.len())].clone();
-            HouseholdPlan {
-                code: format!("{ZHOUQU}{:06}", i + 1),
-                village,
-                members: maker.household(size, FIRST),
-                identified_year: FIRST,
-                exit_year,
-                return_year,
-                cause,
-                poor_ratio,
-                exited_ratio,
-            }
-        })
-        .collect()
+            (exit, None)
+        }
+    };
+    let cause = ALL_CAUSES[[0, 0, 0, 0, 8, 8, 8, 6, 6, 7, 7, 2, 1, 3, 4, 10][rng.gen_range(0..16)]];
+    let poor_ratio = rng.gen_range(0.45..0.97);
+    let exited_ratio = rng.gen_range(1.08..2.3);
+    let village = villages[rng.gen_range(0..villages.len())].clone();
+    HouseholdPlan {
+        code: format!("{ZHOUQU}{:06}", i + 1),
+        village,
+        members: maker.household(size, FIRST),
+        identified_year: FIRST,
+        exit_year,
+        return_year,
+        cause,
+        poor_ratio,
+        exited_ratio,
+    }
 }
 
 fn csv_line(out: &mut String, cells: &[String]) {

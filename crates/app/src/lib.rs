@@ -16,6 +16,7 @@ pub mod jobs;
 pub mod keys;
 mod parallel;
 pub mod plan_exceptions;
+mod plan_workflow;
 pub mod plans;
 pub mod registry;
 pub mod rotation;

@@ -6,14 +6,12 @@ use crate::error::{AppError, Result};
 use crate::plans::{not_editable, plan_not_found};
 use crate::tabular::{self, Column, ColumnMap, Encoding};
 use crate::{Actor, App, audit};
+use dingdian_core::coverage::check_exception;
 use dingdian_core::plan::{PairingPlan, PairingPlanStatus};
 use dingdian_core::role::{Action, Scope};
-use dingdian_core::{FieldError, Msg, time};
+use dingdian_core::{FieldError, time};
 use dingdian_store::{Conn, areas, plans};
 use std::collections::HashSet;
-
-/// The longest reason kept.
-pub const MAX_REASON_CHARS: usize = 500;
 
 /// Columns of the reasons file.
 pub const EXCEPTION_COLUMNS: &[Column] = &[
@@ -44,29 +42,6 @@ fn open_plan(c: &mut dyn Conn, plan_id: i64) -> Result<PairingPlan> {
     Ok(p)
 }
 
-/// The problems of one reason: the county is on the plan's list, the
-/// reason is given and not too long.
-fn check(county: &str, reason: &str, listed: &HashSet<String>) -> Vec<FieldError> {
-    let mut errors = Vec::new();
-    if !listed.contains(county) {
-        errors.push(FieldError::new(
-            "county_code",
-            county,
-            Msg::new(
-                "not_in_list",
-                "该县不在方案所覆盖的县名单中",
-                "this county is not on the plan's county list",
-            ),
-        ));
-    }
-    if reason.is_empty() {
-        errors.push(FieldError::required("reason"));
-    } else if reason.chars().count() > MAX_REASON_CHARS {
-        errors.push(FieldError::too_long("reason", reason, MAX_REASON_CHARS));
-    }
-    errors
-}
-
 fn listed(c: &mut dyn Conn, p: &PairingPlan) -> Result<HashSet<String>> {
     Ok(areas::list_members(c, &p.county_list)?
         .into_iter()
@@ -87,11 +62,10 @@ impl App {
         let (county, reason) = (county.trim(), reason.trim());
         self.store.write(|c| {
             let p = open_plan(c, plan_id)?;
-            let errors = check(county, reason, &listed(c, &p)?);
-            if !errors.is_empty() {
-                return Err(AppError::Invalid(errors));
-            }
-            plans::set_exception(c, plan_id, county, reason, actor.user_id, time::now_ts())?;
+            let county =
+                check_exception(county, reason, &listed(c, &p)?).map_err(AppError::Invalid)?;
+            let now = time::now_ts();
+            plans::set_exception(c, plan_id, county.as_str(), reason, actor.user_id, now)?;
             audit(
                 c,
                 actor,
@@ -125,26 +99,20 @@ impl App {
             for (row, cells) in &table.rows {
                 let county = map.get(cells, "county_code").trim();
                 let reason = map.get(cells, "reason").trim();
-                let problems = check(county, reason, &listed);
-                if problems.is_empty() {
-                    accepted.push((county.to_string(), reason.to_string()));
-                } else {
-                    errors.extend(problems.into_iter().map(|e| e.at_row(*row)));
+                match check_exception(county, reason, &listed) {
+                    Ok(county) => accepted.push((county, reason.to_string())),
+                    Err(problems) => errors.extend(problems.into_iter().map(|e| e.at_row(*row))),
                 }
             }
             if table.rows.is_empty() {
-                errors.push(FieldError::new(
-                    "file",
-                    "",
-                    Msg::new("no_rows", "文件中没有数据行", "the file has no data rows"),
-                ));
+                errors.push(FieldError::no_rows());
             }
             if !errors.is_empty() {
                 return Err(AppError::Invalid(errors));
             }
             let now = time::now_ts();
             for (county, reason) in &accepted {
-                plans::set_exception(c, plan_id, county, reason, actor.user_id, now)?;
+                plans::set_exception(c, plan_id, county.as_str(), reason, actor.user_id, now)?;
             }
             audit(
                 c,

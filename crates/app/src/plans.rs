@@ -1,47 +1,28 @@
-//! Pairing plans: drafting, consultation, submission, review, activation,
-//! versions, specific plans, pairings and coverage.
+//! Pairing plans: drafting, versions, specific plans, consultation
+//! feedback, pairings and coverage. The workflow's steps are in
+//! `plan_workflow`.
 
 use crate::error::{AppError, Result};
+pub use crate::plan_workflow::require_workflow_role;
 use crate::tabular::{self, Cell, Column, ColumnMap, Encoding};
 use crate::{Actor, App, audit};
 use chrono::NaiveDate;
 use dingdian_core::coverage::{self, Coverage, Validity};
+pub use dingdian_core::pairing_input::PairingInput;
+use dingdian_core::pairing_input::{CheckedPairing, PairingFacts};
 use dingdian_core::plan::{
-    self, Pairing, PairingPlan, PairingPlanDiff, PairingPlanKind, PairingPlanStatus, PairingRole,
+    self, Pairing, PairingPlan, PairingPlanDiff, PairingPlanKind, PairingPlanStatus,
 };
+use dingdian_core::plan_input::PlanFacts;
+pub use dingdian_core::plan_input::{PairingPlanFields, PairingPlanInput};
 use dingdian_core::role::{Action, Scope};
 use dingdian_core::{FieldError, Msg, time};
 use dingdian_store::plans::{
-    self, CoverageException, Feedback, NewPairing, PairingFilter, PairingPlanFields,
-    PairingPlanFilter, TransitionRecord,
+    self, CoverageException, Feedback, NewPairing, PairingFilter, PairingPlanFilter,
+    TransitionRecord,
 };
 use dingdian_store::{Conn, Page, areas, units};
 use std::collections::HashMap;
-
-/// A plan as entered in a form or the API.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct PairingPlanInput {
-    pub name: String,
-    pub kind: String,
-    pub parent_id: Option<i64>,
-    pub county_list: String,
-    pub period_start: String,
-    pub period_end: String,
-    pub note: String,
-}
-
-/// A pairing as entered in a form, an import row or the API.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct PairingInput {
-    pub unit_id: Option<i64>,
-    pub county_code: String,
-    pub role: String,
-    pub start: String,
-    pub end: String,
-    pub note: String,
-}
 
 /// Everything the plan page shows.
 #[derive(Debug, Clone)]
@@ -127,313 +108,57 @@ pub(crate) fn not_editable(p: &PairingPlan) -> AppError {
     ))
 }
 
-fn parse_date_field(field: &str, value: &str, e: &mut Vec<FieldError>) -> Option<NaiveDate> {
-    let v = value.trim();
-    if v.is_empty() {
-        e.push(FieldError::required(field));
-        return None;
-    }
-    match time::parse_date(v) {
-        Some(d) if (2000..=2050).contains(&chrono::Datelike::year(&d)) => Some(d),
-        _ => {
-            e.push(FieldError::new(
-                field,
-                v,
-                Msg::new(
-                    "bad_date",
-                    "日期应为真实日期，格式 YYYY-MM-DD",
-                    "must be a real date as YYYY-MM-DD",
-                ),
-            ));
-            None
-        }
-    }
+/// Reads what a plan input refers to (its county list, its overall plan)
+/// and checks the input against it.
+fn parse_plan(c: &mut dyn Conn, input: &PairingPlanInput) -> Result<PairingPlanFields> {
+    let list = input.county_list_or(dingdian_store::reference::KEY_2012);
+    let parent = match input.parent_id {
+        Some(pid) => plans::get(c, &Scope::All, pid)?,
+        None => None,
+    };
+    let facts = PlanFacts {
+        list_exists: areas::county_list_exists(c, &list)?,
+        parent: parent.as_ref(),
+    };
+    input.parse(list, facts).map_err(AppError::Invalid)
 }
 
-impl PairingPlanInput {
-    fn parse(&self, c: &mut dyn Conn) -> Result<PairingPlanFields> {
-        let mut e = Vec::new();
-        let name = dingdian_core::error::required_text("name", &self.name, 100, &mut e);
-        let kind = PairingPlanKind::parse(self.kind.trim()).or_else(|| {
-            self.kind
-                .trim()
-                .is_empty()
-                .then_some(PairingPlanKind::Overall)
-        });
-        if kind.is_none() {
-            e.push(FieldError::new(
-                "kind",
-                self.kind.trim(),
-                Msg::new(
-                    "bad_kind",
-                    "方案类型应为 overall（总体）或 specific（具体）",
-                    "must be overall or specific",
-                ),
-            ));
-        }
-        let start = parse_date_field("period_start", &self.period_start, &mut e);
-        let end = parse_date_field("period_end", &self.period_end, &mut e);
-        if let (Some(s), Some(en)) = (start, end)
-            && s > en
-        {
-            e.push(FieldError::new(
-                "period_end",
-                self.period_end.trim(),
-                Msg::new(
-                    "end_before_start",
-                    "结束日期不能早于开始日期",
-                    "the end must not come before the start",
-                ),
-            ));
-        }
-        let list = if self.county_list.trim().is_empty() {
-            dingdian_store::reference::KEY_2012.to_string()
-        } else {
-            self.county_list.trim().to_string()
-        };
-        if !areas::county_list_exists(c, &list)? {
-            e.push(FieldError::new(
-                "county_list",
-                list.as_str(),
-                Msg::new("unknown_list", "县名单不存在", "no such county list"),
-            ));
-        }
-        let mut parent_id = None;
-        if kind == Some(PairingPlanKind::Specific) {
-            match self.parent_id {
-                None => e.push(FieldError::new(
-                    "parent_id",
-                    "",
-                    Msg::new(
-                        "parent_required",
-                        "具体方案须指定所依据的总体方案",
-                        "a specific plan needs its overall plan",
-                    ),
-                )),
-                Some(pid) => match plans::get(c, &Scope::All, pid)? {
-                    Some(p) if p.kind == PairingPlanKind::Overall => {
-                        if let (Some(s), Some(en)) = (start, end)
-                            && (s < p.period_start || en > p.period_end)
-                        {
-                            e.push(FieldError::new("period_start", self.period_start.trim(), Msg::new(
-                                "outside_parent",
-                                format!("具体方案的期限须在总体方案期限（{} 至 {}）之内", p.period_start, p.period_end),
-                                format!("a specific plan's period must lie within its overall plan's ({} to {})", p.period_start, p.period_end),
-                            )));
-                        }
-                        parent_id = Some(pid);
-                    }
-                    _ => e.push(FieldError::new(
-                        "parent_id",
-                        pid.to_string(),
-                        Msg::new(
-                            "bad_parent",
-                            "不是已有的总体方案",
-                            "is not an existing overall plan",
-                        ),
-                    )),
-                },
-            }
-        }
-        let note = dingdian_core::error::optional_text("note", &self.note, 2000, &mut e);
-        if !e.is_empty() {
-            return Err(AppError::Invalid(e));
-        }
-        Ok(PairingPlanFields {
-            name,
-            kind: kind.expect("checked"),
-            parent_id,
-            county_list: list,
-            period_start: start.expect("checked"),
-            period_end: end.expect("checked"),
-            note,
-        })
-    }
-}
-
-/// Validates a pairing against the plan and what the plan already holds.
+/// Reads whether the pairing's unit and county exist and checks it against
+/// the plan and the pairings the plan already holds. The outer error is
+/// the database's; the inner one the pairing's problems.
 fn check_pairing(
     c: &mut dyn Conn,
     plan: &PairingPlan,
     input: &PairingInput,
     existing: &[Pairing],
-) -> Result<Result<NewPairingOwned, Vec<FieldError>>> {
-    let mut e = Vec::new();
-    // A failed look-up is the database's failure, never "no such unit".
-    let unit_known = match input.unit_id {
+) -> Result<std::result::Result<CheckedPairing, Vec<FieldError>>> {
+    let unit_exists = match input.unit_id {
         Some(id) => units::exists(c, id)?,
         None => false,
     };
-    let county = input.county_code.trim().to_string();
-    let county_known = !county.is_empty() && areas::county_exists(c, &county)?;
-    match input.unit_id {
-        None => e.push(FieldError::required("unit_id")),
-        Some(id) if !unit_known => e.push(FieldError::new(
-            "unit_id",
-            id.to_string(),
-            Msg::new("unknown_unit", "单位不存在", "no such unit"),
-        )),
-        _ => {}
-    }
-    if county.is_empty() {
-        e.push(FieldError::required("county_code"));
-    } else if !county_known {
-        e.push(FieldError::new(
-            "county_code",
-            county.as_str(),
-            Msg::new(
-                "unknown_county",
-                "不是已知的县级区划代码",
-                "is not a known county code",
-            ),
-        ));
-    }
-    let role = if input.role.trim().is_empty() {
-        Some(PairingRole::Member)
-    } else {
-        PairingRole::parse(&input.role)
-    };
-    if role.is_none() {
-        e.push(FieldError::new(
-            "role",
-            input.role.trim(),
-            Msg::new(
-                "bad_role",
-                "角色应为 lead（牵头）或 member（参与）",
-                "must be lead or member",
-            ),
-        ));
-    }
-    let start = if input.start.trim().is_empty() {
-        Some(plan.period_start)
-    } else {
-        parse_date_field("start", &input.start, &mut e)
-    };
-    let end = if input.end.trim().is_empty() {
-        Some(plan.period_end)
-    } else {
-        parse_date_field("end", &input.end, &mut e)
-    };
-    if let (Some(s), Some(en)) = (start, end) {
-        if s > en {
-            e.push(FieldError::new(
-                "end",
-                en.to_string(),
-                Msg::new(
-                    "end_before_start",
-                    "结束日期不能早于开始日期",
-                    "the end must not come before the start",
-                ),
-            ));
-        } else if s < plan.period_start || en > plan.period_end {
-            e.push(FieldError::new(
-                "start",
-                format!("{s} – {en}"),
-                Msg::new(
-                    "outside_period",
-                    format!(
-                        "结对期限须在方案期限（{} 至 {}）之内",
-                        plan.period_start, plan.period_end
-                    ),
-                    format!(
-                        "a pairing must lie within the plan's period ({} to {})",
-                        plan.period_start, plan.period_end
-                    ),
-                ),
-            ));
-        }
-    }
-    if let (Some(unit), true) = (input.unit_id, e.is_empty()) {
-        if existing
-            .iter()
-            .any(|p| p.unit_id == unit && p.county_code == county)
-        {
-            e.push(FieldError::new(
-                "county_code",
-                county.as_str(),
-                Msg::new(
-                    "duplicate_pairing",
-                    "该单位与该县在本方案中已有结对",
-                    "this unit is already paired with this county in the plan",
-                ),
-            ));
-        }
-        let (s, en) = (start.expect("checked"), end.expect("checked"));
-        if role == Some(PairingRole::Lead)
-            && let Some(other) = existing.iter().find(|p| {
-                p.county_code == county
-                    && p.role == PairingRole::Lead
-                    && p.start <= en
-                    && s <= p.end
-            })
-        {
-            e.push(FieldError::new(
-                "role",
-                "lead",
-                Msg::new(
-                    "second_lead",
-                    format!("该县同期已有牵头单位“{}”", other.unit_name),
-                    format!(
-                        "the county already has a lead unit for that time ({})",
-                        other.unit_name
-                    ),
-                ),
-            ));
-        }
-    }
-    if !e.is_empty() {
-        return Ok(Err(e));
-    }
-    Ok(Ok(NewPairingOwned {
-        unit_id: input.unit_id.expect("checked"),
-        county_code: county,
-        role: role.expect("checked"),
-        start: start.expect("checked"),
-        end: end.expect("checked"),
-        note: Some(input.note.trim().to_string()).filter(|n| !n.is_empty()),
+    let county = input.county_code.trim();
+    let county_exists = !county.is_empty() && areas::county_exists(c, county)?;
+    Ok(input.check(PairingFacts {
+        unit_exists,
+        county_exists,
+        plan,
+        existing,
     }))
 }
 
-struct NewPairingOwned {
-    unit_id: i64,
-    county_code: String,
-    role: PairingRole,
-    start: NaiveDate,
-    end: NaiveDate,
-    note: Option<String>,
-}
-
-impl NewPairingOwned {
-    fn insert(&self, c: &mut dyn Conn, plan_id: i64) -> Result<i64> {
-        Ok(plans::insert_pairing(
-            c,
-            &NewPairing {
-                plan_id,
-                unit_id: self.unit_id,
-                county_code: &self.county_code,
-                role: self.role,
-                start: self.start,
-                end: self.end,
-                note: self.note.as_deref(),
-            },
-        )?)
-    }
-
-    /// As a pairing, so that later rows of an import are checked against it.
-    fn as_pairing(&self, plan_id: i64) -> Pairing {
-        Pairing {
-            id: 0,
+fn insert_pairing(c: &mut dyn Conn, plan_id: i64, n: &CheckedPairing) -> Result<i64> {
+    Ok(plans::insert_pairing(
+        c,
+        &NewPairing {
             plan_id,
-            unit_id: self.unit_id,
-            unit_name: String::new(),
-            county_code: self.county_code.clone(),
-            county_name: String::new(),
-            role: self.role,
-            start: self.start,
-            end: self.end,
-            note: None,
-        }
-    }
+            unit_id: n.unit_id,
+            county_code: n.county_code.as_str(),
+            role: n.role,
+            start: n.start,
+            end: n.end,
+            note: n.note.as_deref(),
+        },
+    )?)
 }
 
 /// Gets a plan the actor may see, for editing by the office.
@@ -447,7 +172,11 @@ fn editable_plan(c: &mut dyn Conn, actor: &Actor, id: i64) -> Result<PairingPlan
 }
 
 /// Coverage of a plan computed from its pairings.
-fn compute_coverage(c: &mut dyn Conn, p: &PairingPlan, on: Option<NaiveDate>) -> Result<Coverage> {
+pub(crate) fn compute_coverage(
+    c: &mut dyn Conn,
+    p: &PairingPlan,
+    on: Option<NaiveDate>,
+) -> Result<Coverage> {
     let counties = areas::list_members(c, &p.county_list)?;
     let pairings = plans::plan_pairings(c, &Scope::All, p.id)?;
     let mut by_county: HashMap<&str, Vec<Validity>> = HashMap::new();
@@ -530,7 +259,7 @@ impl App {
     pub fn create_plan(&self, actor: &Actor, input: &PairingPlanInput) -> Result<i64> {
         actor.require(Action::EditPlans)?;
         self.store.write(|c| {
-            let f = input.parse(c)?;
+            let f = parse_plan(c, input)?;
             let id = plans::insert(c, &f, 1, None, actor.user_id, time::now_ts())?;
             plans::record_transition(
                 c,
@@ -561,7 +290,7 @@ impl App {
             // Kind and parent are fixed at creation.
             input.kind = p.kind.as_str().into();
             input.parent_id = p.parent_id;
-            let f = input.parse(c)?;
+            let f = parse_plan(c, &input)?;
             let outside = plans::plan_pairings(c, &Scope::All, id)?
                 .into_iter()
                 .filter(|pr| pr.start < f.period_start || pr.end > f.period_end)
@@ -594,7 +323,7 @@ impl App {
             let p = editable_plan(c, actor, plan_id)?;
             let existing = plans::plan_pairings(c, &Scope::All, plan_id)?;
             let n = check_pairing(c, &p, input, &existing)?.map_err(AppError::Invalid)?;
-            let id = n.insert(c, plan_id)?;
+            let id = insert_pairing(c, plan_id, &n)?;
             audit(
                 c,
                 actor,
@@ -627,116 +356,6 @@ impl App {
                 "success",
                 Some(format!("unit {} – county {}", pr.unit_id, pr.county_code)),
             )
-        })
-    }
-
-    /// Moves a plan along the workflow. Checks that the step exists, that
-    /// the actor's role takes it, that a reason is given where one is
-    /// needed, and (for submitting an overall plan) that every key county
-    /// is covered throughout the period or has a recorded reason.
-    pub fn transition_plan(
-        &self,
-        actor: &Actor,
-        id: i64,
-        to: &str,
-        reason: Option<&str>,
-    ) -> Result<PairingPlanStatus> {
-        actor.require(Action::ReadPlans)?;
-        // Permission first: a role that takes no step of the workflow, or
-        // none into this status, is refused whatever the plan's state.
-        require_workflow_role(actor)?;
-        let Some(to) = PairingPlanStatus::parse(to.trim()) else {
-            return Err(AppError::invalid(
-                "to",
-                to,
-                "bad_status",
-                "不是已知的方案状态",
-                "is not a known plan status",
-            ));
-        };
-        if let Some(t) = plan::TRANSITIONS.iter().find(|t| t.to == to)
-            && !plan::TRANSITIONS
-                .iter()
-                .any(|t| t.to == to && t.role == actor.role)
-        {
-            return Err(AppError::Forbidden(Msg::new(
-                "forbidden",
-                format!("只有“{}”可以将方案转为“{}”", t.role.zh(), to.zh()),
-                format!(
-                    "only the {} role may move a plan to {}",
-                    t.role.as_str(),
-                    to.as_str()
-                ),
-            )));
-        }
-        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
-        if let Some(r) = reason.filter(|r| r.starts_with(plan::SYSTEM_REASON_PREFIX)) {
-            return Err(AppError::invalid(
-                "reason",
-                r,
-                "reserved_reason",
-                "理由不能以 sys: 开头（系统自己写的理由用它）",
-                "a reason may not start with sys: (the system's own reasons do)",
-            ));
-        }
-        self.store.write(|c| {
-            let p = plans::get(c, &actor.scope, id)?.ok_or_else(plan_not_found)?;
-            let Some(t) = plan::transition(p.status, to) else {
-                return Err(AppError::Conflict(Msg::new(
-                    "illegal_transition",
-                    format!("方案不能从“{}”转为“{}”", p.status.zh(), to.zh()),
-                    format!("a plan cannot go from {} to {}", p.status.as_str(), to.as_str()),
-                )));
-            };
-            if t.role != actor.role {
-                return Err(AppError::Forbidden(Msg::new(
-                    "forbidden",
-                    format!("只有“{}”可以将方案转为“{}”", t.role.zh(), to.zh()),
-                    format!("only the {} role may move a plan to {}", t.role.as_str(), to.as_str()),
-                )));
-            }
-            if t.needs_reason && reason.is_none() {
-                return Err(AppError::Invalid(vec![FieldError::new("reason", "", Msg::new("reason_required", "退回须说明理由", "returning a plan needs a reason"))]));
-            }
-            let now = time::now_ts();
-            if p.status == PairingPlanStatus::Draft && plans::plan_pairings(c, &Scope::All, id)?.is_empty() {
-                return Err(AppError::Conflict(Msg::new("no_pairings", "方案还没有任何结对", "the plan has no pairings yet")));
-            }
-            if to == PairingPlanStatus::Submitted && p.kind == PairingPlanKind::Overall {
-                let cov = compute_coverage(c, &p, None)?;
-                let excused: Vec<String> = plans::exceptions(c, id)?.into_iter().map(|e| e.county_code).collect();
-                let open: Vec<_> = cov.uncovered.iter().filter(|u| !excused.contains(&u.code)).collect();
-                if !open.is_empty() {
-                    let names: Vec<String> = open.iter().take(10).map(|u| format!("{}（{}）", u.name, u.code)).collect();
-                    let more = if open.len() > 10 { "…" } else { "" };
-                    return Err(AppError::Conflict(Msg::new(
-                        "uncovered_counties",
-                        format!("有 {} 个重点县在方案期限内未全程结对，且未记录原因：{}{more}", open.len(), names.join("、")),
-                        format!("{} key counties are not paired throughout the period and have no recorded reason: {}{more}", open.len(), names.join(", ")),
-                    )));
-                }
-            }
-            plans::set_status(c, id, to, now)?;
-            plans::record_transition(c, id, Some(p.status), to, actor.user_id, &actor.username, reason, now)?;
-            if to == PairingPlanStatus::Active {
-                let mut replaced = plans::overlapping(c, &p, PairingPlanStatus::Active)?;
-                // An earlier plan whose period is already over is history
-                // once a later one is in force. (One still running is left
-                // alone, so activating next period's plan early leaves no gap.)
-                let today = time::today();
-                let f = PairingPlanFilter { status: Some(PairingPlanStatus::Active), kind: Some(p.kind), q: None };
-                replaced.extend(plans::list(c, &Scope::All, &f, Page::all())?.0.into_iter().filter(|q| {
-                    q.id != p.id && q.parent_id == p.parent_id && q.period_end < p.period_start && q.period_end < today
-                }));
-                for old in replaced {
-                    plans::set_status(c, old.id, PairingPlanStatus::Superseded, now)?;
-                    let why = plan::SystemReason::SupersededBy(p.id).code();
-                    plans::record_transition(c, old.id, Some(PairingPlanStatus::Active), PairingPlanStatus::Superseded, actor.user_id, &actor.username, Some(&why), now)?;
-                    audit(c, actor, "plan.transition", ("plan", &old.id.to_string()), "success", Some("active -> superseded".into()))?;
-                }
-            }
-            audit(c, actor, "plan.transition", ("plan", &id.to_string()), "success", Some(format!("{} -> {}{}", p.status.as_str(), to.as_str(), reason.map(|r| format!(": {r}")).unwrap_or_default())))?;
-            Ok(to)
         })
     }
 
@@ -802,7 +421,7 @@ impl App {
                 period_end: parent.period_end.to_string(),
                 note: String::new(),
             };
-            let f = input.parse(c)?;
+            let f = parse_plan(c, &input)?;
             let now = time::now_ts();
             let id = plans::insert(c, &f, 1, None, actor.user_id, now)?;
             let copied = plans::copy_pairings(c, parent.id, id, Some(unit_ids))?;
@@ -1129,17 +748,13 @@ impl App {
                 }
             }
             if table.rows.is_empty() {
-                errors.push(FieldError::new(
-                    "file",
-                    "",
-                    Msg::new("no_rows", "文件中没有数据行", "the file has no data rows"),
-                ));
+                errors.push(FieldError::no_rows());
             }
             if !errors.is_empty() {
                 return Err(AppError::Invalid(errors));
             }
             for n in &accepted {
-                n.insert(c, plan_id)?;
+                insert_pairing(c, plan_id, n)?;
             }
             audit(
                 c,
@@ -1152,20 +767,4 @@ impl App {
             Ok(accepted.len())
         })
     }
-}
-
-/// Refuses (403) a role that takes no step of the plan workflow at all.
-pub fn require_workflow_role(actor: &Actor) -> Result<()> {
-    actor.require(Action::ReadPlans)?;
-    if plan::TRANSITIONS.iter().any(|t| t.role == actor.role) {
-        return Ok(());
-    }
-    Err(AppError::Forbidden(Msg::new(
-        "forbidden",
-        format!("角色“{}”不能改变方案状态", actor.role.zh()),
-        format!(
-            "the role {} may not move a plan along the workflow",
-            actor.role.as_str()
-        ),
-    )))
 }

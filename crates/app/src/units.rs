@@ -4,7 +4,7 @@ use crate::error::{AppError, Result};
 use crate::tabular::{self, Cell, Column, ColumnMap, Encoding};
 use crate::{Actor, App, audit};
 use dingdian_core::role::{Action, Scope};
-use dingdian_core::unit::{Unit, UnitInput};
+use dingdian_core::unit::{Unit, UnitInput, parse_unit_rows};
 use dingdian_core::{FieldError, Msg, time};
 use dingdian_store::Page;
 use dingdian_store::units::{self, UnitFilter};
@@ -75,6 +75,21 @@ fn duplicate_name(name: &str) -> FieldError {
             "a unit with this name exists",
         ),
     )
+}
+
+/// One row of a unit import as input.
+fn unit_input(map: &ColumnMap, cells: &[String]) -> UnitInput {
+    UnitInput {
+        name: map.get(cells, "name").into(),
+        kind: map.get(cells, "kind").into(),
+        leader: map.get(cells, "leader").into(),
+        department: map.get(cells, "department").into(),
+        contact_name: map.get(cells, "contact_name").into(),
+        contact_phone: map.get(cells, "contact_phone").into(),
+        contact_email: map.get(cells, "contact_email").into(),
+        address: map.get(cells, "address").into(),
+        note: map.get(cells, "note").into(),
+    }
 }
 
 impl App {
@@ -174,57 +189,19 @@ impl App {
         let table = tabular::read(file_name, bytes, encoding)?;
         attempt.rows = table.rows.len();
         let map = ColumnMap::new(&table.headers, UNIT_COLUMNS, false)?;
-        let mut errors = Vec::new();
-        let mut parsed = Vec::new();
-        let mut seen = std::collections::HashMap::new();
-        for (row, cells) in &table.rows {
-            let input = UnitInput {
-                name: map.get(cells, "name").into(),
-                kind: map.get(cells, "kind").into(),
-                leader: map.get(cells, "leader").into(),
-                department: map.get(cells, "department").into(),
-                contact_name: map.get(cells, "contact_name").into(),
-                contact_phone: map.get(cells, "contact_phone").into(),
-                contact_email: map.get(cells, "contact_email").into(),
-                address: map.get(cells, "address").into(),
-                note: map.get(cells, "note").into(),
-            };
-            match input.parse() {
-                Ok(f) => {
-                    if let Some(first) = seen.insert(f.name.clone(), *row) {
-                        errors.push(
-                            FieldError::new(
-                                "name",
-                                f.name.as_str(),
-                                Msg::new(
-                                    "duplicate_in_file",
-                                    format!("与第 {first} 行重复"),
-                                    format!("repeats row {first}"),
-                                ),
-                            )
-                            .at_row(*row),
-                        );
-                    }
-                    parsed.push(f);
-                }
-                Err(es) => errors.extend(es.into_iter().map(|e| e.at_row(*row))),
-            }
-        }
-        if table.rows.is_empty() {
-            errors.push(FieldError::new(
-                "file",
-                "",
-                Msg::new("no_rows", "文件中没有数据行", "the file has no data rows"),
-            ));
-        }
-        if !errors.is_empty() {
+        let rows: Vec<(usize, UnitInput)> = table
+            .rows
+            .iter()
+            .map(|(row, cells)| (*row, unit_input(&map, cells)))
+            .collect();
+        let parsed = parse_unit_rows(&rows).map_err(|errors| {
             attempt.rejected = errors
                 .iter()
                 .filter_map(|e| e.row)
                 .collect::<std::collections::BTreeSet<_>>()
                 .len();
-            return Err(AppError::Invalid(errors));
-        }
+            AppError::Invalid(errors)
+        })?;
         self.store.write(|c| {
             let now = time::now_ts();
             let mut out = UnitImport::default();

@@ -136,6 +136,126 @@ impl std::fmt::Display for AreaCode {
     }
 }
 
+/// A code of one level: built only by `parse` from a valid area code of
+/// that level (the check is `AreaCode::parse`'s, written once), serialised
+/// as the bare code so JSON and CSV read as before.
+macro_rules! level_code {
+    ($(#[$doc:meta])* $name:ident, $level:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        impl $name {
+            pub const LEVEL: Level = $level;
+
+            /// The code when `s` (trimmed) is a valid code of this level.
+            pub fn parse(s: &str) -> Option<$name> {
+                AreaCode::parse(s)
+                    .filter(|c| c.level() == $level)
+                    .map(|c| $name(c.0))
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = String;
+            fn try_from(s: String) -> Result<Self, String> {
+                $name::parse(&s).ok_or_else(|| {
+                    format!("invalid {} code: {s}", $level.as_str())
+                })
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(c: $name) -> String {
+                c.0
+            }
+        }
+
+        impl From<$name> for AreaCode {
+            fn from(c: $name) -> AreaCode {
+                AreaCode(c.0)
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+    };
+}
+
+level_code!(
+    /// A province's code (2 digits).
+    ProvinceCode,
+    Level::Province
+);
+level_code!(
+    /// A prefecture's code (4 digits).
+    PrefectureCode,
+    Level::Prefecture
+);
+level_code!(
+    /// A county's code (6 digits): the scope of county officers and cadres,
+    /// the county of a pairing and of a coverage exception.
+    CountyCode,
+    Level::County
+);
+level_code!(
+    /// A township's code (9 digits).
+    TownshipCode,
+    Level::Township
+);
+level_code!(
+    /// A village's code (12 digits).
+    VillageCode,
+    Level::Village
+);
+
+/// The code of the enclosing area of `level`, a level above `code`'s.
+fn enclosing(code: &str, level: Level) -> String {
+    code[..level.code_len()].to_string()
+}
+
+impl CountyCode {
+    pub fn of_village(village: &VillageCode) -> CountyCode {
+        CountyCode(enclosing(&village.0, Level::County))
+    }
+
+    pub fn of_township(township: &TownshipCode) -> CountyCode {
+        CountyCode(enclosing(&township.0, Level::County))
+    }
+
+    pub fn prefecture(&self) -> PrefectureCode {
+        PrefectureCode(enclosing(&self.0, Level::Prefecture))
+    }
+
+    pub fn province(&self) -> ProvinceCode {
+        ProvinceCode(enclosing(&self.0, Level::Province))
+    }
+
+    pub fn is_western(&self) -> bool {
+        is_western_province(self.province().as_str())
+    }
+}
+
+impl VillageCode {
+    pub fn township(&self) -> TownshipCode {
+        TownshipCode(enclosing(&self.0, Level::Township))
+    }
+}
+
 /// The western region (西部地区) by GB/T 2260 province prefix.
 pub const WESTERN_PROVINCES: [&str; 12] = [
     "15", "45", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65",
@@ -326,6 +446,49 @@ mod tests {
             "62"
         );
         assert!(AreaCode::parse("62").unwrap().parent().is_none());
+    }
+
+    #[test]
+    fn level_codes_take_only_codes_of_their_level() {
+        let county = CountyCode::parse(" 623023 ").unwrap();
+        assert_eq!(county.as_str(), "623023");
+        assert_eq!(CountyCode::LEVEL, Level::County);
+        for bad in ["62", "6230", "623023100", "62302a", "6230234", ""] {
+            assert!(CountyCode::parse(bad).is_none(), "{bad}");
+        }
+        assert!(ProvinceCode::parse("62").is_some());
+        assert!(PrefectureCode::parse("6230").is_some());
+        assert!(TownshipCode::parse("623023").is_none());
+        assert!(VillageCode::parse("623023100").is_none());
+        assert_eq!(county.province().as_str(), "62");
+        assert_eq!(county.prefecture().as_str(), "6230");
+        assert!(county.is_western());
+        assert!(!CountyCode::parse("130125").unwrap().is_western());
+        assert_eq!(AreaCode::from(county.clone()).level(), Level::County);
+    }
+
+    #[test]
+    fn a_village_and_a_township_know_their_county() {
+        let v = VillageCode::parse("623023100200").unwrap();
+        assert_eq!(v.township().as_str(), "623023100");
+        assert_eq!(CountyCode::of_village(&v).as_str(), "623023");
+        assert_eq!(CountyCode::of_township(&v.township()).as_str(), "623023");
+    }
+
+    #[test]
+    fn level_codes_serialise_as_the_bare_code() {
+        #[derive(Serialize, Deserialize, PartialEq, Debug)]
+        struct Row {
+            county: CountyCode,
+        }
+        let row = Row {
+            county: CountyCode::parse("623023").unwrap(),
+        };
+        let text = serde_json::to_string(&row).unwrap();
+        assert_eq!(text, r#"{"county":"623023"}"#);
+        assert_eq!(serde_json::from_str::<Row>(&text).unwrap(), row);
+        assert!(serde_json::from_str::<Row>(r#"{"county":"62302"}"#).is_err());
+        assert!(CountyCode::try_from("6230".to_string()).is_err());
     }
 
     #[test]

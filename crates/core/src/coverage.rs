@@ -1,9 +1,11 @@
 //! Coverage: which key counties a plan leaves without a pairing, on a day
 //! or over its whole period, most urgent first.
 
-use crate::area::{CountyAttributes, is_western_province};
+use crate::area::{CountyAttributes, CountyCode, is_western_province};
+use crate::{FieldError, Msg};
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
+use std::collections::HashSet;
 
 /// A county a plan must cover, with what decides its priority.
 #[derive(Debug, Clone)]
@@ -97,6 +99,41 @@ where
     }
 }
 
+/// The longest reason for leaving a county uncovered that is kept.
+pub const MAX_REASON_CHARS: usize = 500;
+
+/// Checks a reason for leaving a county uncovered (a coverage exception):
+/// the county is on the plan's list (`listed`), the reason (trimmed) is
+/// given and not too long. Every problem is reported.
+pub fn check_exception(
+    county: &str,
+    reason: &str,
+    listed: &HashSet<String>,
+) -> Result<CountyCode, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let code = CountyCode::parse(county).filter(|c| listed.contains(c.as_str()));
+    if code.is_none() {
+        errors.push(FieldError::new(
+            "county_code",
+            county,
+            Msg::new(
+                "not_in_list",
+                "该县不在方案所覆盖的县名单中",
+                "this county is not on the plan's county list",
+            ),
+        ));
+    }
+    if reason.is_empty() {
+        errors.push(FieldError::required("reason"));
+    } else if reason.chars().count() > MAX_REASON_CHARS {
+        errors.push(FieldError::too_long("reason", reason, MAX_REASON_CHARS));
+    }
+    match code {
+        Some(code) if errors.is_empty() => Ok(code),
+        _ => Err(errors),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,6 +184,21 @@ mod tests {
             e
         ));
         assert!(!covered_throughout(&[], s, e));
+    }
+
+    #[test]
+    fn an_exception_names_a_listed_county_and_a_short_reason() {
+        let listed: HashSet<String> = ["623023".to_string()].into();
+        let codes = |county: &str, reason: &str| match check_exception(county, reason, &listed) {
+            Ok(code) => vec![code.to_string()],
+            Err(e) => e.into_iter().map(|e| e.msg.code).collect(),
+        };
+        assert_eq!(codes("623023", "已整体搬迁"), ["623023"]);
+        assert_eq!(codes("130125", ""), ["not_in_list", "required"]);
+        assert_eq!(codes("62302", "x"), ["not_in_list"]);
+        let long = "理".repeat(MAX_REASON_CHARS + 1);
+        assert_eq!(codes("623023", &long), ["too_long"]);
+        assert_eq!(codes("623023", &long[..MAX_REASON_CHARS * 3]), ["623023"]);
     }
 
     #[test]

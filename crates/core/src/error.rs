@@ -91,6 +91,15 @@ impl FieldError {
         )
     }
 
+    /// An import file with a header and no data row.
+    pub fn no_rows() -> Self {
+        FieldError::new(
+            "file",
+            "",
+            Msg::new("no_rows", "文件中没有数据行", "the file has no data rows"),
+        )
+    }
+
     pub fn too_long(field: &str, value: &str, max: usize) -> Self {
         FieldError::new(
             field,

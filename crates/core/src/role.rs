@@ -1,5 +1,6 @@
 //! Roles, what each may do, and the scope of data each may see.
 
+use crate::area::CountyCode;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -180,17 +181,20 @@ pub enum Scope {
     /// One assisting unit's data.
     Unit(i64),
     /// One county's data.
-    County(String),
+    County(CountyCode),
     /// A seconded cadre: one unit's work in one county.
-    UnitCounty(i64, String),
+    UnitCounty(i64, CountyCode),
 }
 
 impl Scope {
+    /// The scope of a user's role; `None` when a scoped role lacks its
+    /// unit or a valid county code.
     pub fn for_user(role: Role, unit_id: Option<i64>, county: Option<&str>) -> Option<Scope> {
+        let county = || county.and_then(CountyCode::parse);
         match role {
             Role::Unit => unit_id.map(Scope::Unit),
-            Role::County => county.map(|c| Scope::County(c.to_string())),
-            Role::Cadre => Some(Scope::UnitCounty(unit_id?, county?.to_string())),
+            Role::County => county().map(Scope::County),
+            Role::Cadre => Some(Scope::UnitCounty(unit_id?, county()?)),
             _ => Some(Scope::All),
         }
     }
@@ -204,7 +208,7 @@ impl Scope {
 
     pub fn county(&self) -> Option<&str> {
         match self {
-            Scope::County(c) | Scope::UnitCounty(_, c) => Some(c),
+            Scope::County(c) | Scope::UnitCounty(_, c) => Some(c.as_str()),
             _ => None,
         }
     }
@@ -300,8 +304,9 @@ mod tests {
         assert_eq!(Scope::for_user(Role::Cadre, Some(1), None), None);
         assert_eq!(
             Scope::for_user(Role::Cadre, Some(1), Some("623023")),
-            Some(Scope::UnitCounty(1, "623023".into()))
+            Some(Scope::UnitCounty(1, CountyCode::parse("623023").unwrap()))
         );
+        assert_eq!(Scope::for_user(Role::County, None, Some("6230")), None);
         assert_eq!(Scope::for_user(Role::Office, None, None), Some(Scope::All));
         let s = Scope::Unit(3);
         assert!(s.reaches_pairing(3, "623023"));

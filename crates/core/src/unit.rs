@@ -257,9 +257,74 @@ impl UnitInput {
     }
 }
 
+/// The rows of a unit import (Excel row number, input), checked: every bad
+/// field of every row, every name that repeats an earlier row, and a file
+/// without rows are reported together.
+pub fn parse_unit_rows(
+    rows: &[(usize, UnitInput)],
+) -> Result<Vec<UnitFields>, Vec<crate::FieldError>> {
+    use crate::{FieldError, Msg};
+    let mut errors = Vec::new();
+    let mut parsed = Vec::new();
+    let mut seen = std::collections::HashMap::new();
+    for (row, input) in rows {
+        match input.parse() {
+            Ok(f) => {
+                if let Some(first) = seen.insert(f.name.clone(), *row) {
+                    errors.push(
+                        FieldError::new(
+                            "name",
+                            f.name.as_str(),
+                            Msg::new(
+                                "duplicate_in_file",
+                                format!("与第 {first} 行重复"),
+                                format!("repeats row {first}"),
+                            ),
+                        )
+                        .at_row(*row),
+                    );
+                }
+                parsed.push(f);
+            }
+            Err(es) => errors.extend(es.into_iter().map(|e| e.at_row(*row))),
+        }
+    }
+    if rows.is_empty() {
+        errors.push(FieldError::no_rows());
+    }
+    if errors.is_empty() {
+        Ok(parsed)
+    } else {
+        Err(errors)
+    }
+}
+
 #[cfg(test)]
 mod input_tests {
     use super::*;
+
+    #[test]
+    fn unit_rows_report_bad_rows_repeated_names_and_an_empty_file() {
+        let unit = |name: &str, kind: &str| UnitInput {
+            name: name.into(),
+            kind: kind.into(),
+            ..Default::default()
+        };
+        let rows = [
+            (2, unit("教育部", "central_organ")),
+            (3, unit("", "central_organ")),
+            (4, unit("教育部", "中央党政机关")),
+        ];
+        let errors = parse_unit_rows(&rows).unwrap_err();
+        let got: Vec<(Option<usize>, &str)> = errors
+            .iter()
+            .map(|e| (e.row, e.msg.code.as_str()))
+            .collect();
+        assert_eq!(got, [(Some(3), "required"), (Some(4), "duplicate_in_file")]);
+        assert!(errors[1].msg.en.contains("row 2"));
+        assert_eq!(parse_unit_rows(&rows[..1]).unwrap()[0].name, "教育部");
+        assert_eq!(parse_unit_rows(&[]).unwrap_err()[0].msg.code, "no_rows");
+    }
 
     #[test]
     fn unit_input_reports_every_bad_field() {

@@ -16,17 +16,7 @@ pub struct PairingPlanFilter {
     pub q: Option<String>,
 }
 
-/// The fields of a plan as stored.
-#[derive(Debug, Clone)]
-pub struct PairingPlanFields {
-    pub name: String,
-    pub kind: PairingPlanKind,
-    pub parent_id: Option<i64>,
-    pub county_list: String,
-    pub period_start: NaiveDate,
-    pub period_end: NaiveDate,
-    pub note: Option<String>,
-}
+pub use dingdian_core::plan_input::PairingPlanFields;
 
 const PLAN_COLUMNS: &str = "p.id, p.name, p.kind, p.parent_id, p.county_list, p.period_start, p.period_end, p.status, p.version, p.previous_id, p.note, p.created_at, p.updated_at";
 
@@ -64,12 +54,12 @@ fn pairing_scope(scope: &Scope, p: &mut Vec<Value>) -> String {
             " AND pr.unit_id = ?".into()
         }
         Scope::County(county) => {
-            p.push(county.into());
+            p.push(county.as_str().into());
             " AND pr.county_code = ?".into()
         }
         Scope::UnitCounty(u, county) => {
             p.push((*u).into());
-            p.push(county.into());
+            p.push(county.as_str().into());
             " AND pr.unit_id = ? AND pr.county_code = ?".into()
         }
     }
@@ -473,7 +463,7 @@ pub fn feedback(c: &mut dyn Conn, scope: &Scope, plan_id: i64) -> Result<Vec<Fee
         }
         Scope::County(county) => {
             w.push_str(" AND EXISTS (SELECT 1 FROM pairings pr WHERE pr.plan_id = f.plan_id AND pr.unit_id = f.unit_id AND pr.county_code = ?)");
-            p.push(county.into());
+            p.push(county.as_str().into());
         }
     }
     c.query_as(

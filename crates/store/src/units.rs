@@ -42,7 +42,7 @@ fn scope_clause(scope: &Scope, p: &mut Vec<Value>) -> String {
             " AND u.id = ?".into()
         }
         Scope::County(county) => {
-            p.push(county.into());
+            p.push(county.as_str().into());
             " AND EXISTS (SELECT 1 FROM pairings pr WHERE pr.unit_id = u.id AND pr.county_code = ?)"
                 .into()
         }

@@ -555,7 +555,7 @@ fn only_the_security_administrator_assigns_roles(db: &TestDb) {
     let a: Actor = actor(&app, "cadre1");
     assert_eq!(
         a.scope,
-        dingdian_core::role::Scope::County(ZHOUQU.into()),
+        dingdian_core::role::Scope::County(dingdian_core::area::CountyCode::parse(ZHOUQU).unwrap()),
         "the unit is dropped for a county role"
     );
     let list = app.list_users(&security, None, Page::all()).unwrap().0;

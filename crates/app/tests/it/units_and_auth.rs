@@ -756,7 +756,10 @@ fn create_user_validates_password_name_role_and_scope(db: &TestDb) {
     let a = actor(&app, "wang");
     assert_eq!(
         a.scope,
-        dingdian_core::role::Scope::UnitCounty(u, ZHOUQU.into())
+        dingdian_core::role::Scope::UnitCounty(
+            u,
+            dingdian_core::area::CountyCode::parse(ZHOUQU).unwrap()
+        )
     );
     assert_eq!(
         a.display_name, "wang",
