@@ -19,7 +19,7 @@ use dingdian_store::{Conn, Page, areas, units};
 use std::collections::HashMap;
 
 /// A plan as entered in a form or the API.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct PairingPlanInput {
     pub name: String,
@@ -32,7 +32,7 @@ pub struct PairingPlanInput {
 }
 
 /// A pairing as entered in a form, an import row or the API.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct PairingInput {
     pub unit_id: Option<i64>,

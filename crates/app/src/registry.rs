@@ -200,7 +200,7 @@ fn reaches(scope: &dingdian_core::role::Scope, county: &str) -> bool {
 /// CLI's JSON, the job results and the API's import errors: `row` (as
 /// Excel numbers it), `column`, `value`, `code`, `message` in the user's
 /// language, and `message_en`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct ImportError {
     pub row: Option<usize>,
     pub column: String,
@@ -1301,7 +1301,7 @@ fn rejects(
 
 /// A member as a person may see it: the ID number masked unless the role
 /// is entitled to it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MemberView {
     pub id_number: String,
     pub name: String,
@@ -1317,7 +1317,7 @@ pub struct MemberView {
 
 /// The extended household fields as pages and the API show them (income
 /// components in yuan per household and year).
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct HouseholdExtrasView {
     pub household_type: Option<rules::HouseholdType>,
     pub other_causes: Vec<Cause>,
