@@ -22,7 +22,7 @@ use dingdian_store::users;
 use zeroize::Zeroizing;
 
 /// A role and scope to give an account.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct RoleInput {
     pub role: String,

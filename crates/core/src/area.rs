@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The level of an area, from its code length.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Nation,
@@ -266,7 +266,7 @@ pub fn is_western_province(prefix: &str) -> bool {
 }
 
 /// The editable attributes of a county that matter to designated assistance.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CountyAttributes {
     pub key_county: bool,
     pub poor_county: bool,

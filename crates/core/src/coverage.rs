@@ -34,14 +34,14 @@ pub fn priority(code: &str, attrs: &CountyAttributes) -> u8 {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Uncovered {
     pub code: String,
     pub name: String,
     pub priority: u8,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Coverage {
     pub key_counties: usize,
     pub covered: usize,

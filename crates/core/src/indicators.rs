@@ -126,7 +126,7 @@ impl StatsAccum {
 /// The indicators of one area and year; field names are those of
 /// `indicators.md` (and of the JSON). Percentages are in per cent, money in
 /// yuan, at full precision.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Indicators {
     pub registered_population: u64,
     pub registered_households: u64,
@@ -299,7 +299,7 @@ impl Presence {
 }
 
 /// Whether a year's figures of an area look complete.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CompletenessState {
     Complete,
@@ -308,7 +308,7 @@ pub enum CompletenessState {
 
 /// Why a year looks incomplete: this part is less than half of the year
 /// compared with ([`much_smaller`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Shortfall {
     RegisteredPopulation,
@@ -330,7 +330,7 @@ impl Shortfall {
 /// It adds to the indicators and changes none of them: a client that must
 /// not conclude on incomplete data (an exit verdict, a year-on-year change)
 /// reads `state` first.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Completeness {
     pub state: CompletenessState,
     /// Empty when complete.

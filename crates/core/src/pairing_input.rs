@@ -11,7 +11,7 @@ use crate::{FieldError, Msg};
 use chrono::NaiveDate;
 
 /// A pairing as entered in a form, an import row or the API.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct PairingInput {
     pub unit_id: Option<i64>,

@@ -5,7 +5,7 @@ use crate::role::Role;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum PairingPlanKind {
     Overall,
@@ -28,7 +28,7 @@ impl PairingPlanKind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum PairingPlanStatus {
     Draft,
@@ -222,7 +222,7 @@ pub fn reason_text(stored: &str, lang: &str) -> String {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum PairingRole {
     Lead,
@@ -386,7 +386,7 @@ mod tests {
 }
 
 /// A pairing plan (定点扶贫方案), overall or specific.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct PairingPlan {
     pub id: i64,
     pub name: String,
@@ -407,7 +407,7 @@ pub struct PairingPlan {
 }
 
 /// One unit–county assignment inside a plan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Pairing {
     pub id: i64,
     pub plan_id: i64,

@@ -9,7 +9,7 @@ use crate::{FieldError, Msg, time};
 use chrono::{Datelike, NaiveDate};
 
 /// A plan as entered in a form or the API.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct PairingPlanInput {
     pub name: String,

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum UnitKind {
     CentralOrgan,
@@ -120,7 +120,7 @@ mod tests {
 }
 
 /// An assisting unit (帮扶单位).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Unit {
     pub id: i64,
     pub name: String,
@@ -139,7 +139,7 @@ pub struct Unit {
 /// The fields of a unit as entered in a form, an import row or the API.
 /// A `null` reads as an empty field, so the record `GET /units/{id}`
 /// answers (with `null` for the fields not given) can be sent back whole.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct UnitInput {
     #[serde(deserialize_with = "null_as_empty")]

@@ -44,7 +44,7 @@ pub fn guest_lang(parts: &Parts) -> String {
     accept_lang(parts)
 }
 
-fn accept_lang(parts: &Parts) -> String {
+pub(crate) fn accept_lang(parts: &Parts) -> String {
     let al = parts
         .headers
         .get(header::ACCEPT_LANGUAGE)
@@ -189,19 +189,22 @@ impl ApiCtx {
     }
 }
 
+/// The bearer token of an API request, if it sends one.
+pub fn bearer(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_string())
+}
+
 async fn api_ctx(
     parts: &mut Parts,
     state: &AppState,
     allow_restricted: bool,
 ) -> Result<ApiCtx, ApiError> {
     let lang = accept_lang(parts);
-    let token = parts
-        .headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(|t| t.trim().to_string());
-    let Some(token) = token else {
+    let Some(token) = bearer(&parts.headers) else {
         return Err(ApiError {
             error: AppError::Unauthorized(Msg::new(
                 "unauthenticated",

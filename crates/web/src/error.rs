@@ -5,7 +5,6 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use dingdian_app::AppError;
-use serde_json::json;
 
 pub fn status(e: &AppError) -> StatusCode {
     match e {
@@ -30,22 +29,7 @@ impl IntoResponse for ApiError {
         if self.error.is_system() {
             tracing::error!("system failure: {}", self.error);
         }
-        let fields: Vec<_> = match &self.error {
-            AppError::Invalid(errs) => errs
-                .iter()
-                .map(|f| {
-                    json!({
-                        "row": f.row,
-                        "field": f.field,
-                        "value": f.value,
-                        "code": f.msg.code,
-                        "message": f.msg.text(&self.lang),
-                    })
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
-        let body = json!({"error": {"code": self.error.code(), "message": self.error.message(&self.lang), "fields": fields}});
+        let body = crate::api::ErrorAnswer::new(&self.error, &self.lang, false);
         (status(&self.error), Json(body)).into_response()
     }
 }

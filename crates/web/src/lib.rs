@@ -23,7 +23,7 @@ use dingdian_app::App;
 use std::path::Path;
 use std::sync::Arc;
 
-pub use api::ROUTES as API_ROUTES;
+pub use api::openapi::routes as api_routes;
 pub use api::openapi::document as openapi_document;
 pub use limits::{Rate, RateLimits};
 

@@ -16,7 +16,7 @@ use serde::Serialize;
 
 /// A member as a person may see it: the ID number masked unless the role
 /// is entitled to it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MemberView {
     pub id_number: String,
     pub name: String,
@@ -32,7 +32,7 @@ pub struct MemberView {
 
 /// The extended household fields as pages and the API show them (income
 /// components in yuan per household and year).
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct HouseholdExtrasView {
     pub household_type: Option<rules::HouseholdType>,
     pub other_causes: Vec<Cause>,

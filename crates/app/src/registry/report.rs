@@ -59,7 +59,7 @@ pub struct ImportReport {
 /// CLI's JSON, the job results and the API's import errors: `row` (as
 /// Excel numbers it), `column`, `value`, `code`, `message` in the user's
 /// language, and `message_en`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct ImportError {
     pub row: Option<usize>,
     pub column: String,

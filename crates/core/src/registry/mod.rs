@@ -32,7 +32,7 @@ macro_rules! registry_enum {
         [ $( $(#[$vmeta:meta])* $var:ident = $code:literal, $zh:literal, $en:literal $(, $alias:literal)* ; )* ]
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
         #[serde(rename_all = "snake_case")]
         pub enum $name {
             $( $(#[$vmeta])* $var, )*

@@ -1,50 +1,92 @@
 //! Accounts through the API, under the same separated duties as the pages:
 //! the administrator creates (without a role), deactivates, unlocks and
-//! resets; the security administrator assigns roles and scopes; the
-//! auditor reads the audit log; everyone changes their own password.
+//! resets; the security administrator assigns roles and scopes; everyone
+//! changes their own password.
 
-use super::{ApiResult, Id, body, created, list, ok, page, qv, run};
+use super::answers::{ApiResult, List, body, created, list, ok, run};
+use super::query::{Id, PageParams, Q, page, qv};
 use crate::AppState;
 use crate::ctx::{ApiAccountCtx, ApiCtx};
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use dingdian_app::accounts::RoleInput;
 use dingdian_app::auth::NewUserInput;
-use dingdian_core::role::Action;
+use dingdian_core::role::{Action, Role};
 use dingdian_core::user::User;
-use serde_json::{Value, json};
-use std::collections::HashMap;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
-fn user_json(u: &User) -> Value {
-    json!({
-        "id": u.id, "username": u.username, "display_name": u.display_name, "role": u.role,
-        "unit_id": u.unit_id, "county_code": u.county_code, "active": u.active,
-        "locked_until": u.locked_until, "second_factor": u.has_second_factor(), "demo": u.demo,
-        "password_changed_at": u.password_changed_at,
-    })
+#[derive(Serialize, ToSchema)]
+pub(super) struct Account {
+    id: i64,
+    username: String,
+    display_name: String,
+    /// Null until the security administrator assigns one.
+    role: Option<Role>,
+    unit_id: Option<i64>,
+    county_code: Option<String>,
+    active: bool,
+    /// UTC seconds.
+    locked_until: Option<i64>,
+    second_factor: bool,
+    demo: bool,
+    password_changed_at: i64,
 }
 
-pub async fn list_users(
-    State(state): State<AppState>,
-    c: ApiCtx,
-    Query(q): Query<HashMap<String, String>>,
-) -> ApiResult {
+impl From<User> for Account {
+    fn from(u: User) -> Account {
+        Account {
+            second_factor: u.has_second_factor(),
+            id: u.id,
+            username: u.username,
+            display_name: u.display_name,
+            role: u.role,
+            unit_id: u.unit_id,
+            county_code: u.county_code,
+            active: u.active,
+            locked_until: u.locked_until,
+            demo: u.demo,
+            password_changed_at: u.password_changed_at,
+        }
+    }
+}
+
+/// An account after a change that may issue a second factor.
+#[derive(Serialize, ToSchema)]
+pub(super) struct AccountIssued {
+    #[serde(flatten)]
+    account: Account,
+    /// The otpauth:// line of a second factor just issued, to hand to the
+    /// owner in person; otherwise null.
+    otpauth: Option<String>,
+}
+
+/// Accounts (administrator, security administrator).
+#[utoipa::path(get, path = "/users", tag = "accounts",
+    params(("q" = Option<String>, Query, description = "text in the account or display name"), PageParams),
+    responses((status = 200, body = List<Account>)))]
+pub(super) async fn list_users(State(state): State<AppState>, c: ApiCtx, Query(q): Query<Q>) -> ApiResult {
     c.require(Action::ListAccounts)?;
     let (app, actor, p) = (state.app.clone(), c.actor.clone(), page(&q, &c.lang)?);
     let search = qv(&q, "q").map(str::to_string);
     let (items, total) = run(&c, move || app.list_users(&actor, search.as_deref(), p)).await?;
-    list(items.iter().map(user_json).collect(), total)
+    list(items.into_iter().map(Account::from).collect(), total)
 }
 
-#[derive(serde::Deserialize)]
-struct NewAccount {
+#[derive(Deserialize, ToSchema)]
+pub(super) struct NewAccount {
     username: String,
     #[serde(default)]
     display_name: String,
     password: String,
 }
 
-pub async fn create_user(State(state): State<AppState>, c: ApiCtx, bytes: Bytes) -> ApiResult {
+/// Create an account without a role (administrator); the security
+/// administrator assigns it, and the password must be changed at the first
+/// sign-in.
+#[utoipa::path(post, path = "/users", tag = "accounts", request_body = NewAccount,
+    responses((status = 201, body = Account)))]
+pub(super) async fn create_user(State(state): State<AppState>, c: ApiCtx, bytes: Bytes) -> ApiResult {
     c.require(Action::ManageAccounts)?;
     let n: NewAccount = body(&bytes, &c.lang)?;
     let input = NewUserInput {
@@ -59,109 +101,115 @@ pub async fn create_user(State(state): State<AppState>, c: ApiCtx, bytes: Bytes)
         app.get_user(&actor, id)
     })
     .await?;
-    created(user_json(&u))
+    created(Account::from(u))
 }
 
-pub async fn assign_role(
-    State(state): State<AppState>,
-    c: ApiCtx,
-    Id(id): Id,
-    bytes: Bytes,
-) -> ApiResult {
+/// Assign an account's role and scope (security administrator only; never
+/// an administrator role, never one's own).
+#[utoipa::path(put, path = "/users/{id}/role", tag = "accounts", params(("id" = i64, Path)),
+    request_body = RoleInput, responses((status = 200, body = AccountIssued)))]
+pub(super) async fn assign_role(State(state): State<AppState>, c: ApiCtx, Id(id): Id, bytes: Bytes) -> ApiResult {
     c.require(Action::AssignRoles)?;
     let input: RoleInput = body(&bytes, &c.lang)?;
     let (app, actor) = (state.app.clone(), c.actor.clone());
-    let (u, issued) = run(&c, move || {
+    let (u, otpauth) = run(&c, move || {
         let issued = app.assign_role(&actor, id, &input)?;
         Ok((app.get_user(&actor, id)?, issued))
     })
     .await?;
-    let mut v = user_json(&u);
-    v["otpauth"] = json!(issued);
-    ok(v)
+    ok(AccountIssued { account: u.into(), otpauth })
 }
 
-#[derive(serde::Deserialize)]
-struct Active {
+#[derive(Deserialize, ToSchema)]
+pub(super) struct AccountActive {
     active: bool,
 }
 
-pub async fn set_active(
-    State(state): State<AppState>,
-    c: ApiCtx,
-    Id(id): Id,
-    bytes: Bytes,
-) -> ApiResult {
+/// Deactivate (ending its sessions) or reactivate an account (administrator).
+#[utoipa::path(post, path = "/users/{id}/active", tag = "accounts", params(("id" = i64, Path)),
+    request_body = AccountActive, responses((status = 200, body = Account)))]
+pub(super) async fn set_active(State(state): State<AppState>, c: ApiCtx, Id(id): Id, bytes: Bytes) -> ApiResult {
     c.require(Action::ManageAccounts)?;
-    let a: Active = body(&bytes, &c.lang)?;
+    let a: AccountActive = body(&bytes, &c.lang)?;
     let (app, actor) = (state.app.clone(), c.actor.clone());
     let u = run(&c, move || {
         app.set_user_active(&actor, id, a.active)?;
         app.get_user(&actor, id)
     })
     .await?;
-    ok(user_json(&u))
+    ok(Account::from(u))
 }
 
-pub async fn unlock(State(state): State<AppState>, c: ApiCtx, Id(id): Id) -> ApiResult {
+/// Lift an account's lockout (administrator).
+#[utoipa::path(post, path = "/users/{id}/unlock", tag = "accounts", params(("id" = i64, Path)),
+    responses((status = 200, body = Account)))]
+pub(super) async fn unlock(State(state): State<AppState>, c: ApiCtx, Id(id): Id) -> ApiResult {
     let (app, actor) = (state.app.clone(), c.actor.clone());
     let u = run(&c, move || {
         app.unlock_user(&actor, id)?;
         app.get_user(&actor, id)
     })
     .await?;
-    ok(user_json(&u))
+    ok(Account::from(u))
 }
 
-#[derive(serde::Deserialize)]
-struct NewPassword {
+#[derive(Deserialize, ToSchema)]
+pub(super) struct PasswordReset {
     password: String,
 }
 
-pub async fn reset_password(
-    State(state): State<AppState>,
-    c: ApiCtx,
-    Id(id): Id,
-    bytes: Bytes,
-) -> ApiResult {
+/// Reset an account's password (administrator); it must be changed at the
+/// next sign-in, the account keeps its second factor, and its owner is told
+/// who reset it and when. Refused (403 `second_factor_missing`) for an
+/// account whose role needs a second factor it has not enrolled.
+#[utoipa::path(post, path = "/users/{id}/password", tag = "accounts", params(("id" = i64, Path)),
+    request_body = PasswordReset, responses((status = 200, body = Account)))]
+pub(super) async fn reset_password(State(state): State<AppState>, c: ApiCtx, Id(id): Id, bytes: Bytes) -> ApiResult {
     c.require(Action::ManageAccounts)?;
-    let p: NewPassword = body(&bytes, &c.lang)?;
+    let p: PasswordReset = body(&bytes, &c.lang)?;
     let (app, actor) = (state.app.clone(), c.actor.clone());
     let u = run(&c, move || {
         app.reset_password(&actor, id, &p.password)?;
         app.get_user(&actor, id)
     })
     .await?;
-    ok(user_json(&u))
+    ok(Account::from(u))
 }
 
-/// `POST /users/{id}/second-factor`: the security administrator resets an
-/// account's second factor; a role that needs one gets a new one at once,
-/// its `otpauth` line answered to hand to the owner.
-pub async fn reset_second_factor(
-    State(state): State<AppState>,
-    c: ApiCtx,
-    Id(id): Id,
-) -> ApiResult {
+/// Reset an account's second factor (security administrator only; never
+/// one's own, never an administrator duty): the old one stops working; a
+/// role that needs one gets a new one at once (`otpauth` in the answer, to
+/// hand to the owner), another role has it removed.
+#[utoipa::path(post, path = "/users/{id}/second-factor", tag = "accounts", params(("id" = i64, Path)),
+    responses((status = 200, body = AccountIssued)))]
+pub(super) async fn reset_second_factor(State(state): State<AppState>, c: ApiCtx, Id(id): Id) -> ApiResult {
     let (app, actor) = (state.app.clone(), c.actor.clone());
-    let (u, issued) = run(&c, move || {
+    let (u, otpauth) = run(&c, move || {
         let issued = app.reset_second_factor(&actor, id)?;
         Ok((app.get_user(&actor, id)?, issued))
     })
     .await?;
-    let mut v = user_json(&u);
-    v["otpauth"] = json!(issued);
-    ok(v)
+    ok(AccountIssued { account: u.into(), otpauth })
 }
 
-#[derive(serde::Deserialize)]
-struct PasswordChange {
+#[derive(Deserialize, ToSchema)]
+pub(super) struct PasswordChange {
     current_password: String,
+    /// At least 8 characters from three of: upper case, lower case, digits,
+    /// symbols; not the current one.
     new_password: String,
 }
 
-/// The one route a token whose password has expired may use.
-pub async fn change_password(
+#[derive(Serialize, ToSchema)]
+pub(super) struct PasswordChanged {
+    changed: bool,
+}
+
+/// Change the caller's own password (the only route, with logout, a token
+/// with an expired password may use).
+#[utoipa::path(post, path = "/account/password", tag = "accounts", request_body = PasswordChange,
+    responses((status = 200, body = PasswordChanged)))]
+pub(super) async fn change_password(
     State(state): State<AppState>,
     ApiAccountCtx(c): ApiAccountCtx,
     bytes: Bytes,
@@ -172,5 +220,5 @@ pub async fn change_password(
         app.change_password(&actor, &p.current_password, &p.new_password)
     })
     .await?;
-    ok(json!({ "changed": true }))
+    ok(PasswordChanged { changed: true })
 }

@@ -180,6 +180,7 @@ impl Web {
         body: Option<Vec<u8>>,
         headers: &[(&str, &str)],
     ) -> Resp {
+        let verb = method.to_lowercase();
         let method = Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
         let mut b = Request::builder()
             .method(method)
@@ -197,7 +198,9 @@ impl Web {
             None => b.body(Body::empty()),
         }
         .expect("request");
-        self.send(req)
+        let r = self.send(req);
+        answers_as_declared(&verb, path, &r);
+        r
     }
 
     pub fn get(&self, path: &str, token: &str) -> Resp {
@@ -612,4 +615,123 @@ pub fn registry_fixture(app: &App) {
         dingdian_app::registry::ImportOptions::default(),
     )
     .expect("import the statistics fixture");
+}
+
+/// Every API answer matches the schema the OpenAPI document declares for
+/// its route and status: a success must be declared, an undeclared error
+/// status has the error shape. Routes outside the document (a wrong path or
+/// method) are not checked here.
+#[track_caller]
+pub fn answers_as_declared(method: &str, path: &str, r: &Resp) {
+    let doc = dingdian_web::openapi_document();
+    let path = path.split('?').next().unwrap_or(path);
+    let same = |t: &str| {
+        let (t, p): (Vec<&str>, Vec<&str>) = (t.split('/').collect(), path.split('/').collect());
+        t.len() == p.len() && t.iter().zip(&p).all(|(t, p)| t == p || t.starts_with('{'))
+    };
+    let Some(op) = doc["paths"].as_object().and_then(|paths| {
+        let mut matching: Vec<_> = paths.iter().filter(|(t, _)| same(t)).collect();
+        // A literal segment wins over a parameter (`/audit/verify`).
+        matching.sort_by_key(|(t, _)| t.matches('{').count());
+        matching.into_iter().find_map(|(_, item)| item.get(method))
+    }) else {
+        return;
+    };
+    let status = r.status.as_u16().to_string();
+    let declared = &op["responses"][&status]["content"]["application/json"]["schema"];
+    let schema = match declared {
+        Value::Null if r.status.is_success() => panic!("{method} {path} answers {status}, which the document does not declare"),
+        Value::Null => serde_json::json!({ "$ref": "#/components/schemas/ErrorAnswer" }),
+        s => s.clone(),
+    };
+    let problems = schema_problems(&doc, &schema, &r.json(), "$");
+    assert!(problems.is_empty(), "{method} {path} {status} does not match its schema: {problems:#?}\n{}", r.text());
+}
+
+fn resolved<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
+    match schema["$ref"].as_str() {
+        Some(r) => resolved(doc, &doc["components"]["schemas"][r.trim_start_matches("#/components/schemas/")]),
+        None => schema,
+    }
+}
+
+/// The properties an object of `schema` may have (its own and those of
+/// its `allOf` parts).
+fn known(doc: &Value, schema: &Value) -> Vec<String> {
+    let schema = resolved(doc, schema);
+    let own = schema["properties"].as_object().into_iter().flat_map(|p| p.keys().cloned());
+    let parts = schema["allOf"].as_array().into_iter().flatten().flat_map(|s| known(doc, s));
+    own.chain(parts).collect()
+}
+
+/// Where `v` departs from `schema` (the subset of JSON Schema the
+/// generated document uses), with `$ref`s resolved in `doc`; a property
+/// no schema declares is a departure too.
+pub fn schema_problems(doc: &Value, schema: &Value, v: &Value, at: &str) -> Vec<String> {
+    let schema = resolved(doc, schema);
+    let mut out = conforms(doc, schema, v, at);
+    if let Some(obj) = v.as_object().filter(|_| schema["properties"].is_object() || schema["allOf"].is_array()) {
+        let known = known(doc, schema);
+        out.extend(obj.keys().filter(|k| !known.contains(k)).map(|k| format!("{at}: {k} is not in the schema")));
+    }
+    out
+}
+
+/// `schema_problems` without the check for undeclared properties (an
+/// `allOf` part sees only its own).
+fn conforms(doc: &Value, schema: &Value, v: &Value, at: &str) -> Vec<String> {
+    let schema = resolved(doc, schema);
+    let mut out = Vec::new();
+    let matching = |list: &Value| -> usize {
+        list.as_array().into_iter().flatten().filter(|s| schema_problems(doc, s, v, at).is_empty()).count()
+    };
+    if let Some(all) = schema["allOf"].as_array() {
+        out.extend(all.iter().flat_map(|s| conforms(doc, s, v, at)));
+    }
+    if schema["oneOf"].is_array() && matching(&schema["oneOf"]) != 1 {
+        out.push(format!("{at}: {v} matches {} of oneOf, not exactly one", matching(&schema["oneOf"])));
+    }
+    if schema["anyOf"].is_array() && matching(&schema["anyOf"]) == 0 {
+        out.push(format!("{at}: {v} matches none of anyOf"));
+    }
+    if let Some(choices) = schema["enum"].as_array().filter(|c| !c.contains(v)) {
+        out.push(format!("{at}: {v} is not one of {choices:?}"));
+    }
+    let types: Vec<&str> = match &schema["type"] {
+        Value::String(t) => vec![t.as_str()],
+        Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    let is = |t: &str| match t {
+        "null" => v.is_null(),
+        "boolean" => v.is_boolean(),
+        "integer" => v.is_i64() || v.is_u64(),
+        "number" => v.is_number(),
+        "string" => v.is_string(),
+        "array" => v.is_array(),
+        "object" => v.is_object(),
+        _ => true,
+    };
+    if !types.is_empty() && !types.iter().any(|t| is(t)) {
+        out.push(format!("{at}: {v} is not of type {types:?}"));
+        return out;
+    }
+    for name in schema["required"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+        if v.get(name).is_none() {
+            out.push(format!("{at}: {name} is missing"));
+        }
+    }
+    if let (Some(props), Some(obj)) = (schema["properties"].as_object(), v.as_object()) {
+        for (k, x) in obj {
+            if let Some(s) = props.get(k) {
+                out.extend(schema_problems(doc, s, x, &format!("{at}.{k}")));
+            }
+        }
+    }
+    for (i, x) in v.as_array().into_iter().flatten().enumerate() {
+        if schema["items"].is_object() {
+            out.extend(schema_problems(doc, &schema["items"], x, &format!("{at}[{i}]")));
+        }
+    }
+    out
 }
