@@ -119,6 +119,42 @@ pub struct Point {
     pub text: String,
 }
 
+/// A horizontal grid line of a line chart, with its value on the left.
+fn grid_line(left: f64, plot_w: f64, y: f64, label: &str) -> String {
+    format!(
+        r#"<line x1="{left}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" class="grid"/><text x="{:.1}" y="{:.1}" class="chart-label" text-anchor="end">{label}</text>"#,
+        left + plot_w,
+        left - 6.0,
+        y + 4.0,
+    )
+}
+
+/// The line through the points, broken where a value is missing.
+fn polylines(points: &[Point], at: impl Fn(usize, f64) -> (f64, f64)) -> String {
+    let mut s = String::new();
+    let mut run: Vec<String> = Vec::new();
+    let flush = |run: &mut Vec<String>, s: &mut String| {
+        if run.len() > 1 {
+            s.push_str(&format!(
+                r#"<polyline points="{}" class="line"/>"#,
+                run.join(" ")
+            ));
+        }
+        run.clear();
+    };
+    for (i, p) in points.iter().enumerate() {
+        match p.value {
+            Some(v) => {
+                let (x, y) = at(i, v);
+                run.push(format!("{x:.1},{y:.1}"));
+            }
+            None => flush(&mut run, &mut s),
+        }
+    }
+    flush(&mut run, &mut s);
+    s
+}
+
 /// A line over the labels (years) with a vertical axis in `unit` (e.g.
 /// "%"), a dot and the figure at each point, gaps where there is no data;
 /// the caption (source, date) below.
@@ -147,38 +183,14 @@ pub fn line_chart(title: &str, points: &[Point], unit: &str, caption: &str) -> S
     ));
     let mut v = 0.0;
     while v <= axis_max + step / 2.0 {
-        let y = y_of(v);
-        s.push_str(&format!(
-            r#"<line x1="{left}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" class="grid"/><text x="{:.1}" y="{:.1}" class="chart-label" text-anchor="end">{}</text>"#,
-            left + plot_w,
-            left - 6.0,
-            y + 4.0,
-            tick(v)
-        ));
+        s.push_str(&grid_line(left, plot_w, y_of(v), &tick(v)));
         v += step;
     }
     s.push_str(&format!(
         r#"<line x1="{left}" y1="{top}" x2="{left}" y2="{:.1}" class="axis"/>"#,
         top + plot_h
     ));
-    // The line, broken where a value is missing.
-    let mut run: Vec<String> = Vec::new();
-    let flush = |run: &mut Vec<String>, s: &mut String| {
-        if run.len() > 1 {
-            s.push_str(&format!(
-                r#"<polyline points="{}" class="line"/>"#,
-                run.join(" ")
-            ));
-        }
-        run.clear();
-    };
-    for (i, p) in points.iter().enumerate() {
-        match p.value {
-            Some(v) => run.push(format!("{:.1},{:.1}", x_of(i), y_of(v))),
-            None => flush(&mut run, &mut s),
-        }
-    }
-    flush(&mut run, &mut s);
+    s.push_str(&polylines(points, |i, v| (x_of(i), y_of(v))));
     for (i, p) in points.iter().enumerate() {
         let x = x_of(i);
         if let Some(v) = p.value {

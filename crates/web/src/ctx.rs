@@ -58,27 +58,13 @@ pub(crate) fn accept_lang(parts: &Parts) -> String {
 }
 
 /// A signed-in page request.
+#[derive(Clone)]
 pub struct PageCtx {
     pub actor: Actor,
     pub csrf: String,
     pub token: String,
     pub lang: String,
     pub path: String,
-}
-
-impl PageCtx {
-    /// Refuses a form whose CSRF token is not this session's.
-    pub fn check_csrf(&self, token: &str) -> Result<(), AppError> {
-        if !token.is_empty() && constant_time_eq(token.as_bytes(), self.csrf.as_bytes()) {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden(Msg::new(
-                "csrf",
-                "表单已失效（可能来自其他网站或页面已过期），请刷新页面后重试",
-                "the form has expired or did not come from this site: reload the page and try again",
-            )))
-        }
-    }
 }
 
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -118,16 +104,15 @@ async fn page_ctx(
                 return Err(Redirect::to("/account").into_response());
             }
             let lang = actor.lang.clone();
-            Ok((
-                PageCtx {
-                    actor,
-                    csrf,
-                    token,
-                    lang,
-                    path,
-                },
-                restriction,
-            ))
+            let pc = PageCtx {
+                actor,
+                csrf,
+                token,
+                lang,
+                path,
+            };
+            crate::csrf::SignedIn::set(&parts.extensions, state, &pc);
+            Ok((pc, restriction))
         }
         Ok(Err(AppError::Unauthorized(_))) => Err(to_login()),
         Ok(Err(e)) => {

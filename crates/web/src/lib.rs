@@ -6,6 +6,7 @@
 mod api;
 mod audit_text;
 mod charts;
+mod csrf;
 mod ctx;
 mod error;
 mod format;

@@ -10,7 +10,7 @@ use dingdian_core::plan::PairingPlanStatus;
 use dingdian_core::role::{Action, Role, Scope};
 use dingdian_core::unit::UnitKind;
 use minijinja::value::Kwargs;
-use minijinja::{Environment, State, Value, context};
+use minijinja::{Environment, State, UndefinedBehavior, Value, context};
 use serde::Serialize;
 
 pub const TEMPLATES: &[(&str, &str)] = &[
@@ -117,7 +117,11 @@ fn role_name(state: &State, code: &str) -> String {
 }
 
 pub fn environment() -> Environment<'static> {
+    i18n::load();
     let mut env = Environment::new();
+    // A variable a handler forgot is an error (a 500 that tests catch), not
+    // an empty space on the page.
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
     for (name, src) in TEMPLATES {
         env.add_template(name, src).expect("templates compile");
     }
@@ -150,94 +154,103 @@ struct NavGroup {
     items: Vec<NavItem>,
 }
 
+/// A menu item: its link, its label's key and who may open it.
+type MenuItem = (&'static str, &'static str, fn(Role) -> bool);
+
+/// The menu by module (the group label's key, "" for none).
+const MENU: &[(&str, &[MenuItem])] = &[
+    ("", &[("/", "nav_home", |_| true)]),
+    (
+        "nav_pairing",
+        &[
+            ("/plans", "nav_plans", |r| r.may(Action::ReadPlans)),
+            ("/pairings", "nav_pairings", |r| r.may(Action::ReadPlans)),
+            ("/coverage", "nav_coverage", |r| r.may(Action::ReadPlans)),
+        ],
+    ),
+    (
+        "nav_registry",
+        &[
+            ("/registry", "nav_households", |r| {
+                r.may(Action::ReadRegistry)
+            }),
+            ("/registry/import", "nav_registry_import", |r| {
+                r.may(Action::ImportRegistry)
+            }),
+            ("/poverty-lines", "nav_poverty_lines", |r| {
+                r.may(Action::ReadRegistry) || r.may(Action::ReadIndicators)
+            }),
+        ],
+    ),
+    (
+        "nav_stats",
+        &[("/indicators", "nav_indicators", |r| {
+            r.may(Action::ReadIndicators)
+        })],
+    ),
+    (
+        "nav_base",
+        &[
+            ("/units", "nav_units", |r| r.may(Action::ReadUnits)),
+            ("/areas", "nav_areas", |r| r.may(Action::ReadAreas)),
+            ("/county-lists", "nav_county_lists", |r| {
+                r.may(Action::ReadAreas)
+            }),
+        ],
+    ),
+    (
+        "nav_admin",
+        &[
+            ("/users", "nav_users", |r| r.may(Action::ListAccounts)),
+            ("/audit", "nav_audit", |r| r.may(Action::ReadAudit)),
+        ],
+    ),
+];
+
 /// The menu by module, showing only what the role may open.
 fn nav(role: Role, lang: &str, path: &str) -> Vec<NavGroup> {
-    let item = |href: &'static str, key: &str| NavItem {
-        href,
-        label: i18n::t(lang, key),
-        active: if href == "/" {
+    let active = |href: &str| {
+        if href == "/" {
             path == "/" || path.starts_with("/?")
         } else {
             path.starts_with(href)
-        },
-    };
-    // Only the most specific item is active (/registry/import, not also /registry).
-    fn keep_longest(groups: &mut [NavGroup]) {
-        let longest = groups
-            .iter()
-            .flat_map(|g| &g.items)
-            .filter(|i| i.active)
-            .map(|i| i.href.len())
-            .max();
-        for i in groups.iter_mut().flat_map(|g| g.items.iter_mut()) {
-            i.active = i.active && Some(i.href.len()) == longest;
         }
-    }
-    let mut groups = vec![NavGroup {
-        label: String::new(),
-        items: vec![item("/", "nav_home")],
-    }];
-    if role.may(Action::ReadPlans) {
-        groups.push(NavGroup {
-            label: i18n::t(lang, "nav_pairing"),
-            items: vec![
-                item("/plans", "nav_plans"),
-                item("/pairings", "nav_pairings"),
-                item("/coverage", "nav_coverage"),
-            ],
-        });
-    }
-    let mut registry = Vec::new();
-    if role.may(Action::ReadRegistry) {
-        registry.push(item("/registry", "nav_households"));
-    }
-    if role.may(Action::ImportRegistry) {
-        registry.push(item("/registry/import", "nav_registry_import"));
-    }
-    if role.may(Action::ReadRegistry) || role.may(Action::ReadIndicators) {
-        registry.push(item("/poverty-lines", "nav_poverty_lines"));
-    }
-    if !registry.is_empty() {
-        groups.push(NavGroup {
-            label: i18n::t(lang, "nav_registry"),
-            items: registry,
-        });
-    }
-    if role.may(Action::ReadIndicators) {
-        groups.push(NavGroup {
-            label: i18n::t(lang, "nav_stats"),
-            items: vec![item("/indicators", "nav_indicators")],
-        });
-    }
-    let mut base = Vec::new();
-    if role.may(Action::ReadUnits) {
-        base.push(item("/units", "nav_units"));
-    }
-    if role.may(Action::ReadAreas) {
-        base.push(item("/areas", "nav_areas"));
-        base.push(item("/county-lists", "nav_county_lists"));
-    }
-    if !base.is_empty() {
-        groups.push(NavGroup {
-            label: i18n::t(lang, "nav_base"),
-            items: base,
-        });
-    }
-    let mut admin = Vec::new();
-    if role.may(Action::ListAccounts) {
-        admin.push(item("/users", "nav_users"));
-    }
-    if role.may(Action::ReadAudit) {
-        admin.push(item("/audit", "nav_audit"));
-    }
-    if !admin.is_empty() {
-        groups.push(NavGroup {
-            label: i18n::t(lang, "nav_admin"),
-            items: admin,
-        });
-    }
+    };
+    let mut groups: Vec<NavGroup> = MENU
+        .iter()
+        .map(|(label, items)| NavGroup {
+            label: if label.is_empty() {
+                String::new()
+            } else {
+                i18n::t(lang, label)
+            },
+            items: items
+                .iter()
+                .filter(|(_, _, may)| may(role))
+                .map(|(href, key, _)| NavItem {
+                    href,
+                    label: i18n::t(lang, key),
+                    active: active(href),
+                })
+                .collect(),
+        })
+        .filter(|g| !g.items.is_empty())
+        .collect();
     keep_longest(&mut groups);
     groups
+}
+
+/// Only the most specific item is active (/registry/import, not also /registry).
+fn keep_longest(groups: &mut [NavGroup]) {
+    let longest = groups
+        .iter()
+        .flat_map(|g| &g.items)
+        .filter(|i| i.active)
+        .map(|i| i.href.len())
+        .max();
+    for i in groups.iter_mut().flat_map(|g| g.items.iter_mut()) {
+        i.active = i.active && Some(i.href.len()) == longest;
+    }
 }
 
 /// The scope shown in the top bar: the unit's and/or county's name.

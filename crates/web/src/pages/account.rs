@@ -2,19 +2,21 @@
 //! only pages a session may open while its password has expired or its
 //! role still lacks a second factor.
 
-use super::{done, error_page, field, field_errors};
+use super::{done, field_errors};
 use crate::AppState;
+use crate::csrf::{Button, CsrfForm};
 use crate::ctx::{AccountCtx, blocking};
+use crate::error::PageError;
 use crate::i18n::t;
 use crate::render;
 use axum::Router;
-use axum::extract::{Form, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use dingdian_app::AppError;
 use minijinja::context;
-use std::collections::HashMap;
+use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -39,7 +41,7 @@ async fn account_page(
     .await;
     let (user, pending, notice) = match found {
         Ok(x) => x,
-        Err(e) => return error_page(state, pc, e).await,
+        Err(e) => return PageError(e).into_response(),
     };
     let message = match &error {
         Some(AppError::Invalid(_)) | None => None,
@@ -88,55 +90,57 @@ async fn after(
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
             account_page(state, ac, StatusCode::UNPROCESSABLE_ENTITY, Some(e)).await
         }
-        Err(e) => error_page(state, &ac.pc, e).await,
+        Err(e) => PageError(e).into_response(),
     }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PasswordForm {
+    current_password: String,
+    new_password: String,
 }
 
 async fn change_password(
     State(state): State<AppState>,
     ac: AccountCtx,
-    Form(form): Form<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<PasswordForm>,
 ) -> Response {
-    if let Err(e) = ac.pc.check_csrf(field(&form, "_csrf")) {
-        return error_page(&state, &ac.pc, e).await;
-    }
     let (app, actor) = (state.app.clone(), ac.pc.actor.clone());
-    let (current, new) = (
-        field(&form, "current_password").to_string(),
-        field(&form, "new_password").to_string(),
-    );
-    let r = blocking(move || app.change_password(&actor, &current, &new)).await;
+    let r =
+        blocking(move || app.change_password(&actor, &form.current_password, &form.new_password))
+            .await;
     after(&state, &ac, r, "password").await
 }
 
 async fn begin_totp(
     State(state): State<AppState>,
     ac: AccountCtx,
-    Form(form): Form<HashMap<String, String>>,
+    _: CsrfForm<Button>,
 ) -> Response {
-    if let Err(e) = ac.pc.check_csrf(field(&form, "_csrf")) {
-        return error_page(&state, &ac.pc, e).await;
-    }
     let (app, actor) = (state.app.clone(), ac.pc.actor.clone());
     match blocking(move || app.begin_totp_enrolment(&actor)).await {
         // The page shows the pending secret's line from the database.
         Ok(_) => axum::response::IntoResponse::into_response(axum::response::Redirect::to(
             "/account#totp",
         )),
-        Err(e) => error_page(&state, &ac.pc, e).await,
+        Err(e) => PageError(e).into_response(),
     }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct TotpForm {
+    totp: String,
 }
 
 async fn confirm_totp(
     State(state): State<AppState>,
     ac: AccountCtx,
-    Form(form): Form<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<TotpForm>,
 ) -> Response {
-    if let Err(e) = ac.pc.check_csrf(field(&form, "_csrf")) {
-        return error_page(&state, &ac.pc, e).await;
-    }
     let (app, actor) = (state.app.clone(), ac.pc.actor.clone());
-    let code = field(&form, "totp").to_string();
+    let code = form.totp;
     let r = blocking(move || app.confirm_totp_enrolment(&actor, &code)).await;
     after(&state, &ac, r, "totp").await
 }

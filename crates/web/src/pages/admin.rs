@@ -2,17 +2,17 @@
 //! creates, deactivates, unlocks and resets; the security administrator
 //! assigns roles and scopes) and the audit log (the auditor).
 
-use super::{
-    Query, done, error_page, field, field_errors, list_nav, page_of, q, wants_xlsx, xlsx_response,
-};
+use super::{Query, done, field_errors, list_nav, page_of, q, wants_xlsx, xlsx_response};
 use crate::AppState;
+use crate::csrf::CsrfForm;
 use crate::ctx::{PageCtx, blocking};
+use crate::error::PageError;
 use crate::i18n::t;
 use crate::render;
 use axum::Router;
-use axum::extract::{Form, Path, Query as Q, State};
+use axum::extract::{Path, Query as Q, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use dingdian_app::AppError;
 use dingdian_app::accounts::RoleInput;
@@ -21,7 +21,7 @@ use dingdian_core::role::{ALL_ROLES, Action};
 use dingdian_core::time;
 use dingdian_store::audit::AuditFilter;
 use minijinja::context;
-use std::collections::HashMap;
+use serde::{Deserialize, Serialize};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -35,12 +35,36 @@ pub fn routes() -> Router<AppState> {
         .route("/audit", get(audit))
 }
 
+/// The new-account form. A password is never sent back into the page.
+#[derive(Deserialize, Serialize, Default)]
+#[serde(default)]
+struct NewUserForm {
+    username: String,
+    display_name: String,
+    role: String,
+    #[serde(skip_serializing)]
+    password: String,
+}
+
+/// The forms on an account's page. A password is never sent back into
+/// the page.
+#[derive(Deserialize, Serialize, Default, Clone)]
+#[serde(default)]
+struct AccountForm {
+    role: String,
+    unit_id: String,
+    county_code: String,
+    active: String,
+    #[serde(skip_serializing)]
+    password: String,
+}
+
 async fn users_page(
     state: &AppState,
     pc: &PageCtx,
     query: &Query,
     status: StatusCode,
-    form: HashMap<String, String>,
+    form: NewUserForm,
     error: Option<AppError>,
 ) -> Response {
     let page = page_of(query);
@@ -69,7 +93,7 @@ async fn users_page(
             )
             .await
         }
-        Err(e) => error_page(state, pc, e).await,
+        Err(e) => PageError(e).into_response(),
     }
 }
 
@@ -82,31 +106,34 @@ async fn users(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) -
         );
         return match blocking(move || app.export_users(&actor, search.as_deref())).await {
             Ok(bytes) => xlsx_response("users", bytes),
-            Err(e) => error_page(&state, &pc, e).await,
+            Err(e) => PageError(e).into_response(),
         };
     }
-    users_page(&state, &pc, &query, StatusCode::OK, HashMap::new(), None).await
+    users_page(
+        &state,
+        &pc,
+        &query,
+        StatusCode::OK,
+        NewUserForm::default(),
+        None,
+    )
+    .await
 }
 
 async fn create_user(
     State(state): State<AppState>,
     pc: PageCtx,
-    Form(mut form): Form<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<NewUserForm>,
 ) -> Response {
-    if let Err(e) = pc.check_csrf(field(&form, "_csrf")) {
-        return error_page(&state, &pc, e).await;
-    }
     // The administrator makes the account without a role: the security
     // administrator assigns it.
     let input = NewUserInput {
-        username: field(&form, "username").into(),
-        display_name: field(&form, "display_name").into(),
-        role: field(&form, "role").into(),
-        password: field(&form, "password").into(),
+        username: form.username.clone(),
+        display_name: form.display_name.clone(),
+        role: form.role.clone(),
+        password: form.password.clone(),
         ..Default::default()
     };
-    // A password is never sent back into the page.
-    form.remove("password");
     let app = state.app.clone();
     let actor = pc.actor.clone();
     match blocking(move || app.create_user(&actor, &input)).await {
@@ -122,7 +149,7 @@ async fn create_user(
             )
             .await
         }
-        Err(e) => error_page(&state, &pc, e).await,
+        Err(e) => PageError(e).into_response(),
     }
 }
 
@@ -131,7 +158,7 @@ async fn user_page(
     pc: &PageCtx,
     id: i64,
     status: StatusCode,
-    form: HashMap<String, String>,
+    form: AccountForm,
     error: Option<AppError>,
 ) -> Response {
     let (app, actor) = (state.app.clone(), pc.actor.clone());
@@ -175,12 +202,20 @@ async fn user_page(
             )
             .await
         }
-        Err(e) => error_page(state, pc, e).await,
+        Err(e) => PageError(e).into_response(),
     }
 }
 
 async fn user(State(state): State<AppState>, pc: PageCtx, Path(id): Path<i64>) -> Response {
-    user_page(&state, &pc, id, StatusCode::OK, HashMap::new(), None).await
+    user_page(
+        &state,
+        &pc,
+        id,
+        StatusCode::OK,
+        AccountForm::default(),
+        None,
+    )
+    .await
 }
 
 /// Runs one account action from a form on the account's page: back to the
@@ -189,23 +224,14 @@ async fn account_action(
     state: AppState,
     pc: PageCtx,
     id: i64,
-    mut form: HashMap<String, String>,
+    form: AccountForm,
     what: &str,
-    act: impl FnOnce(
-        &dingdian_app::App,
-        &dingdian_app::Actor,
-        &HashMap<String, String>,
-    ) -> Result<(), AppError>
+    act: impl FnOnce(&dingdian_app::App, &dingdian_app::Actor, &AccountForm) -> Result<(), AppError>
     + Send
     + 'static,
 ) -> Response {
-    if let Err(e) = pc.check_csrf(field(&form, "_csrf")) {
-        return error_page(&state, &pc, e).await;
-    }
     let (app, actor, f) = (state.app.clone(), pc.actor.clone(), form.clone());
     let r = blocking(move || act(&app, &actor, &f)).await;
-    // A password is never sent back into the page.
-    form.remove("password");
     match r {
         Ok(()) => done(&format!("/users/{id}"), what),
         Err(e @ AppError::Invalid(_)) => {
@@ -219,7 +245,7 @@ async fn account_action(
             )
             .await
         }
-        Err(e) => error_page(&state, &pc, e).await,
+        Err(e) => PageError(e).into_response(),
     }
 }
 
@@ -227,13 +253,13 @@ async fn assign_role(
     State(state): State<AppState>,
     pc: PageCtx,
     Path(id): Path<i64>,
-    Form(form): Form<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<AccountForm>,
 ) -> Response {
     account_action(state, pc, id, form, "role", move |app, actor, f| {
         let input = RoleInput {
-            role: field(f, "role").into(),
-            unit_id: field(f, "unit_id").trim().parse().ok(),
-            county_code: Some(field(f, "county_code").trim().to_string()).filter(|c| !c.is_empty()),
+            role: f.role.clone(),
+            unit_id: f.unit_id.trim().parse().ok(),
+            county_code: Some(f.county_code.trim().to_string()).filter(|c| !c.is_empty()),
         };
         app.assign_role(actor, id, &input).map(|_| ())
     })
@@ -244,10 +270,10 @@ async fn set_active(
     State(state): State<AppState>,
     pc: PageCtx,
     Path(id): Path<i64>,
-    Form(form): Form<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<AccountForm>,
 ) -> Response {
     account_action(state, pc, id, form, "active", move |app, actor, f| {
-        app.set_user_active(actor, id, field(f, "active") == "true")
+        app.set_user_active(actor, id, f.active == "true")
     })
     .await
 }
@@ -256,7 +282,7 @@ async fn unlock(
     State(state): State<AppState>,
     pc: PageCtx,
     Path(id): Path<i64>,
-    Form(form): Form<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<AccountForm>,
 ) -> Response {
     account_action(state, pc, id, form, "unlocked", move |app, actor, _| {
         app.unlock_user(actor, id)
@@ -268,10 +294,10 @@ async fn reset_password(
     State(state): State<AppState>,
     pc: PageCtx,
     Path(id): Path<i64>,
-    Form(form): Form<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<AccountForm>,
 ) -> Response {
     account_action(state, pc, id, form, "reset", move |app, actor, f| {
-        app.reset_password(actor, id, field(f, "password"))
+        app.reset_password(actor, id, &f.password)
     })
     .await
 }
@@ -281,7 +307,7 @@ async fn reset_second_factor(
     State(state): State<AppState>,
     pc: PageCtx,
     Path(id): Path<i64>,
-    Form(form): Form<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<AccountForm>,
 ) -> Response {
     account_action(state, pc, id, form, "totp_reset", move |app, actor, _| {
         app.reset_second_factor(actor, id).map(|_| ())
@@ -331,16 +357,58 @@ pub(crate) fn audit_filter(query: &Query) -> Result<AuditFilter, AppError> {
 
 const OUTCOMES: [&str; 3] = ["success", "failure", "refused"];
 
+/// An audit record as the auditor reads it.
+fn audit_row(lang: &str, r: dingdian_store::audit::AuditRecord) -> minijinja::Value {
+    let d = crate::audit_text::describe(
+        lang,
+        &r.action,
+        &r.outcome,
+        (r.object_type.as_deref(), r.object_id.as_deref()),
+        r.detail.as_deref(),
+    );
+    context! { id => r.id, at => r.at, username => r.username, address => r.address, action => r.action, action_text => d.action, object_text => d.object, object_id => r.object_id.clone().filter(|i| i != "*"), outcome => r.outcome, outcome_text => d.outcome, detail => r.detail, detail_text => d.detail, hash => r.hash }
+}
+
+/// The result of checking the log's hash chain.
+fn chain_view(lang: &str, c: &dingdian_store::audit::ChainReport) -> minijinja::Value {
+    let head = c.head.clone();
+    match &c.broken {
+        None => {
+            context! { intact => true, checked => c.checked, head_id => head.as_ref().map(|h| h.0), head_hash => head.map(|h| h.1) }
+        }
+        Some(b) => {
+            context! { intact => false, checked => c.checked, id => b.id, at => b.at, action => b.action.clone(), message => b.msg().text(lang).to_string() }
+        }
+    }
+}
+
+/// The actions to search by, with the one asked for kept even when unknown.
+fn action_choices(lang: &str, wanted: &str) -> Vec<(String, String)> {
+    let mut actions: Vec<_> = crate::audit_text::ACTIONS
+        .iter()
+        .map(|a| {
+            (
+                a.to_string(),
+                crate::audit_text::action_text(lang, a).unwrap_or_default(),
+            )
+        })
+        .collect();
+    if !wanted.is_empty() && !actions.iter().any(|(a, _)| a == wanted) {
+        actions.push((wanted.to_string(), String::new()));
+    }
+    actions
+}
+
 async fn audit(State(state): State<AppState>, pc: PageCtx, Q(mut query): Q<Query>) -> Response {
     let filter = match audit_filter(&query) {
         Ok(f) => f,
-        Err(e) => return error_page(&state, &pc, e).await,
+        Err(e) => return PageError(e).into_response(),
     };
     if wants_xlsx(&query) {
         let (app, actor) = (state.app.clone(), pc.actor.clone());
         return match blocking(move || app.export_audit(&actor, &filter)).await {
             Ok(bytes) => xlsx_response("audit", bytes),
-            Err(e) => error_page(&state, &pc, e).await,
+            Err(e) => PageError(e).into_response(),
         };
     }
     // Verifying walks the whole log: only when asked, and not again on
@@ -362,26 +430,8 @@ async fn audit(State(state): State<AppState>, pc: PageCtx, Q(mut query): Q<Query
     .await;
     match found {
         Ok(((items, total), chain)) => {
-            let items: Vec<_> = items
-                .into_iter()
-                .map(|r| {
-                    let d = crate::audit_text::describe(
-                        &pc.lang,
-                        &r.action,
-                        &r.outcome,
-                        (r.object_type.as_deref(), r.object_id.as_deref()),
-                        r.detail.as_deref(),
-                    );
-                    context! { id => r.id, at => r.at, username => r.username, address => r.address, action => r.action, action_text => d.action, object_text => d.object, object_id => r.object_id.clone().filter(|i| i != "*"), outcome => r.outcome, outcome_text => d.outcome, detail => r.detail, detail_text => d.detail, hash => r.hash }
-                })
-                .collect();
-            let chain = chain.map(|c| {
-                let head = c.head.clone();
-                match &c.broken {
-                    None => context! { intact => true, checked => c.checked, head_id => head.as_ref().map(|h| h.0), head_hash => head.map(|h| h.1) },
-                    Some(b) => context! { intact => false, checked => c.checked, id => b.id, at => b.at, action => b.action.clone(), message => b.msg().text(&pc.lang).to_string() },
-                }
-            });
+            let items: Vec<_> = items.into_iter().map(|r| audit_row(&pc.lang, r)).collect();
+            let chain = chain.map(|c| chain_view(&pc.lang, &c));
             let f = context! {
                 q => q(&query, "q").unwrap_or(""),
                 username => q(&query, "username").unwrap_or(""),
@@ -390,19 +440,7 @@ async fn audit(State(state): State<AppState>, pc: PageCtx, Q(mut query): Q<Query
                 from => q(&query, "from").unwrap_or(""),
                 to => q(&query, "to").unwrap_or(""),
             };
-            let mut actions: Vec<_> = crate::audit_text::ACTIONS
-                .iter()
-                .map(|a| {
-                    (
-                        a.to_string(),
-                        crate::audit_text::action_text(&pc.lang, a).unwrap_or_default(),
-                    )
-                })
-                .collect();
-            let wanted = q(&query, "action").unwrap_or("");
-            if !wanted.is_empty() && !actions.iter().any(|(a, _)| a == wanted) {
-                actions.push((wanted.to_string(), String::new()));
-            }
+            let actions = action_choices(&pc.lang, q(&query, "action").unwrap_or(""));
             let ctx = context! { items, chain, actions, outcomes => OUTCOMES, list => list_nav("/audit", &query, page, total, true), f };
             render::page(
                 &state,
@@ -414,6 +452,6 @@ async fn audit(State(state): State<AppState>, pc: PageCtx, Q(mut query): Q<Query
             )
             .await
         }
-        Err(e) => error_page(&state, &pc, e).await,
+        Err(e) => PageError(e).into_response(),
     }
 }

@@ -1,17 +1,19 @@
 //! Areas, county attributes and county lists.
 
 use super::{
-    Query, area_crumbs, done, error_message, error_page, error_rows, field, field_errors, list_nav,
-    page_of, q, read_upload, wants_xlsx, xlsx_response,
+    Query, area_crumbs, done, error_message, error_rows, field_errors, list_nav, page_of, q,
+    wants_xlsx, xlsx_response,
 };
 use crate::AppState;
+use crate::csrf::{CsrfForm, CsrfUpload};
 use crate::ctx::{PageCtx, blocking};
+use crate::error::PageError;
 use crate::i18n::t;
 use crate::render;
 use axum::Router;
-use axum::extract::{Form, Multipart, Path, Query as Q, State};
+use axum::extract::{Path, Query as Q, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use dingdian_app::tabular::{self, Cell};
 use dingdian_app::{AppError, Page};
@@ -20,7 +22,7 @@ use dingdian_core::role::{Action, Scope};
 use dingdian_store::areas::{AreaFilter, CountyList};
 use dingdian_store::plans::PairingFilter;
 use minijinja::context;
-use std::collections::HashMap;
+use serde::{Deserialize, Serialize};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -44,6 +46,50 @@ fn filter(query: &Query) -> AreaFilter {
         key: (q(query, "key") == Some("true")).then_some(true),
         list: q(query, "list").map(str::to_string),
         q: q(query, "q").map(str::to_string),
+    }
+}
+
+/// The areas as an xlsx file, their attributes in the reader's language.
+fn areas_xlsx(lang: &str, items: &[dingdian_core::area::Area]) -> Response {
+    let headers: Vec<String> = [
+        "area_code",
+        "area_name",
+        "level",
+        "western",
+        "key_county",
+        "poor_county",
+        "old_revolutionary",
+        "ethnic",
+        "border",
+        "contiguous_area",
+        "exit_year",
+    ]
+    .iter()
+    .map(|k| t(lang, k))
+    .collect();
+    let yes = |b: bool| Cell::from(if b { t(lang, "yes") } else { String::new() });
+    let rows: Vec<Vec<Cell>> = items
+        .iter()
+        .map(|a| {
+            let at = a.attributes.clone().unwrap_or_default();
+            vec![
+                a.code.clone().into(),
+                a.name.clone().into(),
+                t(lang, &format!("level_{}", a.level.as_str())).into(),
+                yes(a.western),
+                yes(at.key_county),
+                yes(at.poor_county),
+                yes(at.old_revolutionary),
+                yes(at.ethnic),
+                yes(at.border),
+                at.contiguous_area.into(),
+                at.exit_year.map(|y| y as i64).into(),
+            ]
+        })
+        .collect();
+    match tabular::write_xlsx("areas", &headers, &rows) {
+        Ok(bytes) => xlsx_response("areas", bytes),
+        Err(e) => PageError(e).into_response(),
     }
 }
 
@@ -78,49 +124,10 @@ async fn list(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) ->
     .await;
     let (items, total, provinces, origin) = match result {
         Ok(r) => r,
-        Err(e) => return error_page(&state, &pc, e).await,
+        Err(e) => return PageError(e).into_response(),
     };
     if xlsx {
-        let headers: Vec<String> = [
-            "area_code",
-            "area_name",
-            "level",
-            "western",
-            "key_county",
-            "poor_county",
-            "old_revolutionary",
-            "ethnic",
-            "border",
-            "contiguous_area",
-            "exit_year",
-        ]
-        .iter()
-        .map(|k| t(&pc.lang, k))
-        .collect();
-        let yes = |b: bool| Cell::from(if b { t(&pc.lang, "yes") } else { String::new() });
-        let rows: Vec<Vec<Cell>> = items
-            .iter()
-            .map(|a| {
-                let at = a.attributes.clone().unwrap_or_default();
-                vec![
-                    a.code.clone().into(),
-                    a.name.clone().into(),
-                    t(&pc.lang, &format!("level_{}", a.level.as_str())).into(),
-                    yes(a.western),
-                    yes(at.key_county),
-                    yes(at.poor_county),
-                    yes(at.old_revolutionary),
-                    yes(at.ethnic),
-                    yes(at.border),
-                    at.contiguous_area.into(),
-                    at.exit_year.map(|y| y as i64).into(),
-                ]
-            })
-            .collect();
-        return match tabular::write_xlsx("areas", &headers, &rows) {
-            Ok(bytes) => xlsx_response("areas", bytes),
-            Err(e) => error_page(&state, &pc, e).await,
-        };
+        return areas_xlsx(&pc.lang, &items);
     }
     let provinces: Vec<(String, String)> =
         provinces.into_iter().map(|a| (a.code, a.name)).collect();
@@ -202,7 +209,7 @@ async fn show_with(
             let title = lineage.last().map(|l| l.1.clone()).unwrap_or_default();
             render::page_with_status(state, pc, status, "area.html", &title, crumbs, ctx).await
         }
-        Err(e) => error_page(state, pc, e).await,
+        Err(e) => PageError(e).into_response(),
     }
 }
 
@@ -215,17 +222,27 @@ async fn show(
     show_with(&state, &pc, code, &query, StatusCode::OK, None).await
 }
 
+/// A county's attributes; a tick box is "true" when ticked.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CountyForm {
+    key_county: String,
+    poor_county: String,
+    old_revolutionary: String,
+    ethnic: String,
+    border: String,
+    contiguous_area: String,
+    exit_year: String,
+}
+
 async fn update(
     State(state): State<AppState>,
     pc: PageCtx,
     Path(code): Path<String>,
-    Form(form): Form<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<CountyForm>,
 ) -> Response {
-    if let Err(e) = pc.check_csrf(field(&form, "_csrf")) {
-        return error_page(&state, &pc, e).await;
-    }
-    let flag = |k: &str| field(&form, k) == "true";
-    let exit_year = field(&form, "exit_year").trim();
+    let flag = |v: &str| v == "true";
+    let exit_year = form.exit_year.trim();
     let parsed_year = if exit_year.is_empty() {
         Ok(None)
     } else {
@@ -250,13 +267,12 @@ async fn update(
         .await;
     };
     let attrs = CountyAttributes {
-        key_county: flag("key_county"),
-        poor_county: flag("poor_county"),
-        old_revolutionary: flag("old_revolutionary"),
-        ethnic: flag("ethnic"),
-        border: flag("border"),
-        contiguous_area: Some(field(&form, "contiguous_area").trim().to_string())
-            .filter(|s| !s.is_empty()),
+        key_county: flag(&form.key_county),
+        poor_county: flag(&form.poor_county),
+        old_revolutionary: flag(&form.old_revolutionary),
+        ethnic: flag(&form.ethnic),
+        border: flag(&form.border),
+        contiguous_area: Some(form.contiguous_area.trim().to_string()).filter(|s| !s.is_empty()),
         exit_year: exit_year_value,
     };
     let app = state.app.clone();
@@ -275,8 +291,19 @@ async fn update(
             )
             .await
         }
-        Err(e) => error_page(&state, &pc, e).await,
+        Err(e) => PageError(e).into_response(),
     }
+}
+
+/// A new county list.
+#[derive(Deserialize, Serialize, Default)]
+#[serde(default)]
+struct CountyListForm {
+    code: String,
+    name_zh: String,
+    name_en: String,
+    start_year: String,
+    end_year: String,
 }
 
 async fn county_lists_page(
@@ -284,7 +311,7 @@ async fn county_lists_page(
     pc: &PageCtx,
     status: StatusCode,
     error: Option<AppError>,
-    form: HashMap<String, String>,
+    form: CountyListForm,
 ) -> Response {
     let app = state.app.clone();
     let actor = pc.actor.clone();
@@ -317,29 +344,26 @@ async fn county_lists_page(
             )
             .await
         }
-        Err(e) => error_page(state, pc, e).await,
+        Err(e) => PageError(e).into_response(),
     }
 }
 
 async fn county_lists(State(state): State<AppState>, pc: PageCtx) -> Response {
-    county_lists_page(&state, &pc, StatusCode::OK, None, HashMap::new()).await
+    county_lists_page(&state, &pc, StatusCode::OK, None, CountyListForm::default()).await
 }
 
 async fn create_county_list(
     State(state): State<AppState>,
     pc: PageCtx,
-    Form(form): Form<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<CountyListForm>,
 ) -> Response {
-    if let Err(e) = pc.check_csrf(field(&form, "_csrf")) {
-        return error_page(&state, &pc, e).await;
-    }
-    let year = |k: &str| field(&form, k).trim().parse::<i64>().ok();
+    let year = |v: &str| v.trim().parse::<i64>().ok();
     let list = CountyList {
-        code: field(&form, "code").into(),
-        name_zh: field(&form, "name_zh").into(),
-        name_en: field(&form, "name_en").into(),
-        start_year: year("start_year").unwrap_or(0),
-        end_year: year("end_year"),
+        code: form.code.clone(),
+        name_zh: form.name_zh.clone(),
+        name_en: form.name_en.clone(),
+        start_year: year(&form.start_year).unwrap_or(0),
+        end_year: year(&form.end_year),
         partial: false,
         note: None,
         members: 0,
@@ -351,7 +375,7 @@ async fn create_county_list(
         Err(e @ AppError::Invalid(_)) => {
             county_lists_page(&state, &pc, StatusCode::UNPROCESSABLE_ENTITY, Some(e), form).await
         }
-        Err(e) => error_page(&state, &pc, e).await,
+        Err(e) => PageError(e).into_response(),
     }
 }
 
@@ -359,9 +383,9 @@ async fn import_county_list(
     State(state): State<AppState>,
     pc: PageCtx,
     Path(code): Path<String>,
-    mp: Multipart,
+    CsrfUpload(up): CsrfUpload,
 ) -> Response {
-    let up = match read_upload(mp).await {
+    let up = match up {
         Ok(u) => u,
         Err(e) => {
             return county_lists_page(
@@ -369,14 +393,11 @@ async fn import_county_list(
                 &pc,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Some(e),
-                HashMap::new(),
+                CountyListForm::default(),
             )
             .await;
         }
     };
-    if let Err(e) = pc.check_csrf(field(&up.fields, "_csrf")) {
-        return error_page(&state, &pc, e).await;
-    }
     let app = state.app.clone();
     let actor = pc.actor.clone();
     match blocking(move || app.import_county_list(&actor, &code, &up.file_name, &up.bytes)).await {
@@ -387,10 +408,10 @@ async fn import_county_list(
                 &pc,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Some(e),
-                HashMap::new(),
+                CountyListForm::default(),
             )
             .await
         }
-        Err(e) => error_page(&state, &pc, e).await,
+        Err(e) => PageError(e).into_response(),
     }
 }

@@ -3,11 +3,12 @@
 use crate::AppState;
 use crate::charts::{self, Bar};
 use crate::ctx::{PageCtx, blocking};
+use crate::error::PageError;
 use crate::i18n::t;
 use crate::render;
 use axum::Router;
 use axum::extract::State;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use dingdian_app::{Actor, App, AppError, Page};
 use dingdian_core::plan::{PairingPlan, PairingPlanStatus};
@@ -274,6 +275,6 @@ async fn home(State(state): State<AppState>, pc: PageCtx) -> Response {
             )
             .await
         }
-        Err(e) => super::error_page(&state, &pc, e).await,
+        Err(e) => PageError(e).into_response(),
     }
 }

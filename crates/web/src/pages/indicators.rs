@@ -2,16 +2,17 @@
 //! the child areas one level down with every indicator (each drilling
 //! down), charts drawn on the server, the export of the table.
 
-use super::{Query, error_page, q, wants_xlsx, xlsx_response};
+use super::{Query, q, wants_xlsx, xlsx_response};
 use crate::AppState;
 use crate::charts::{self, Point, ValueBar};
 use crate::ctx::{PageCtx, blocking};
+use crate::error::PageError;
 use crate::format::{people, percent, signed, signed_int, thousands, yuan};
 use crate::i18n::t;
 use crate::render;
 use axum::Router;
 use axum::extract::{Query as Q, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use dingdian_app::indicators::{IndicatorQuery, IndicatorRow};
 use dingdian_app::tabular::{self, Cell};
@@ -637,7 +638,7 @@ async fn dashboard(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query
     let a2 = area.clone();
     let d = match blocking(move || gather(&app, &actor, a2, year, slice, !xlsx)).await {
         Ok(d) => d,
-        Err(e) => return error_page(&state, &pc, e).await,
+        Err(e) => return PageError(e).into_response(),
     };
     let lang = pc.lang.as_str();
     let headers: Vec<String> = COLUMNS
@@ -671,7 +672,7 @@ async fn dashboard(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query
                 &format!("indicators-{}", area.as_deref().unwrap_or("nation")),
                 bytes,
             ),
-            Err(e) => error_page(&state, &pc, e).await,
+            Err(e) => PageError(e).into_response(),
         };
     }
     let table: Vec<TableRow> = d

@@ -1,5 +1,6 @@
 //! The HTML pages. Every list pages, searches and exports to xlsx; every
-//! form checks its CSRF token and shows errors under the fields.
+//! form is read by `CsrfForm` or `CsrfUpload` (which check its CSRF token)
+//! and shows errors under the fields; every error answers as a `PageError`.
 
 mod account;
 pub(crate) mod admin;
@@ -12,10 +13,7 @@ mod session;
 mod units;
 
 use crate::AppState;
-use crate::ctx::PageCtx;
-use crate::render;
 use axum::Router;
-use axum::extract::Multipart;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -38,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .merge(admin::routes())
         .merge(account::routes())
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(crate::error::frame_errors))
 }
 
 async fn style() -> Response {
@@ -150,25 +149,6 @@ pub fn xlsx_response(name: &str, bytes: Vec<u8>) -> Response {
         .into_response()
 }
 
-/// An error as a page inside the frame.
-pub async fn error_page(state: &AppState, pc: &PageCtx, e: AppError) -> Response {
-    if e.is_system() {
-        tracing::error!("system failure: {e}");
-    }
-    let status = crate::error::status(&e);
-    let message = e.message(&pc.lang);
-    render::page_with_status(
-        state,
-        pc,
-        status,
-        "error.html",
-        &crate::i18n::t(&pc.lang, "error"),
-        vec![],
-        context! { message },
-    )
-    .await
-}
-
 /// Field errors keyed by field, for showing under each field.
 pub fn field_errors(e: &AppError, lang: &str) -> HashMap<String, String> {
     match e {
@@ -207,69 +187,6 @@ pub fn error_message(e: &AppError, lang: &str) -> String {
 pub fn done(to: &str, what: &str) -> Response {
     let sep = if to.contains('?') { '&' } else { '?' };
     Redirect::to(&format!("{to}{sep}done={what}")).into_response()
-}
-
-/// An uploaded file with the form's other fields.
-pub struct Upload {
-    pub file_name: String,
-    pub bytes: Vec<u8>,
-    pub fields: HashMap<String, String>,
-}
-
-pub async fn read_upload(mut mp: Multipart) -> Result<Upload, AppError> {
-    let bad = |m: String| {
-        AppError::invalid(
-            "file",
-            "",
-            "bad_upload",
-            format!("上传失败：{m}"),
-            format!("the upload failed: {m}"),
-        )
-    };
-    let mut up = Upload {
-        file_name: String::new(),
-        bytes: Vec::new(),
-        fields: HashMap::new(),
-    };
-    while let Some(field) = mp.next_field().await.map_err(|e| bad(e.to_string()))? {
-        let name = field.name().unwrap_or("").to_string();
-        if name == "file" {
-            up.file_name = field.file_name().unwrap_or("upload").to_string();
-            up.bytes = field
-                .bytes()
-                .await
-                .map_err(|e| bad(e.to_string()))?
-                .to_vec();
-        } else {
-            up.fields
-                .insert(name, field.text().await.map_err(|e| bad(e.to_string()))?);
-        }
-    }
-    if up.file_name.is_empty() {
-        return Err(AppError::Invalid(vec![
-            dingdian_core::FieldError::required("file"),
-        ]));
-    }
-    // Refused at once rather than by a job that fails later: the names the
-    // table reader takes (CSV, xlsx, text, or no extension).
-    let lower = up.file_name.to_ascii_lowercase();
-    let tabular =
-        [".csv", ".xlsx", ".txt"].iter().any(|e| lower.ends_with(e)) || !lower.contains('.');
-    if !tabular {
-        return Err(AppError::invalid(
-            "file",
-            up.file_name,
-            "bad_file_type",
-            "只接受 CSV（.csv）或 Excel（.xlsx）文件",
-            "only CSV (.csv) and Excel (.xlsx) files are accepted",
-        ));
-    }
-    Ok(up)
-}
-
-/// A form field as text ("" when absent).
-pub fn field<'a>(form: &'a HashMap<String, String>, key: &str) -> &'a str {
-    form.get(key).map(String::as_str).unwrap_or("")
 }
 
 /// The lineage of an area as breadcrumbs, nation first.

@@ -3,17 +3,19 @@
 //! pairing list and the coverage page.
 
 use super::{
-    Query, done, error_message, error_page, error_rows, field, field_errors, list_nav, page_of, q,
-    read_upload, wants_xlsx, xlsx_response,
+    Query, done, error_message, error_rows, field_errors, list_nav, page_of, q, wants_xlsx,
+    xlsx_response,
 };
 use crate::AppState;
+use crate::csrf::{Button, CsrfForm, CsrfUpload};
 use crate::ctx::{PageCtx, blocking};
+use crate::error::PageError;
 use crate::i18n::t;
 use crate::render;
 use axum::Router;
-use axum::extract::{Multipart, Path, Query as Q, RawForm, State};
+use axum::extract::{Path, Query as Q, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use dingdian_app::plans::{PAIRING_COLUMNS, PairingInput, PairingPlanInput};
 use dingdian_app::tabular::{self, Encoding};
@@ -22,6 +24,7 @@ use dingdian_core::plan::{ALL_PLAN_STATUSES, PairingPlanKind, PairingPlanStatus}
 use dingdian_core::role::{Action, Scope};
 use dingdian_store::plans::{PairingFilter, PairingPlanFilter};
 use minijinja::context;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 pub fn routes() -> Router<AppState> {
@@ -46,26 +49,55 @@ pub fn routes() -> Router<AppState> {
         .route("/coverage", get(coverage))
 }
 
-/// Form fields; `units` may repeat (a multiple select).
-fn parse_form(raw: &[u8]) -> (HashMap<String, String>, Vec<String>) {
-    let mut map = HashMap::new();
-    let mut units = Vec::new();
-    for pair in raw.split(|b| *b == b'&') {
-        let s = String::from_utf8_lossy(pair).replace('+', " ");
-        let (k, v) = s.split_once('=').unwrap_or((&s, ""));
-        let k = urlencoding::decode(k)
-            .map(|c| c.into_owned())
-            .unwrap_or_default();
-        let v = urlencoding::decode(v)
-            .map(|c| c.into_owned())
-            .unwrap_or_default();
-        if k == "units" {
-            units.push(v);
-        } else {
-            map.insert(k, v);
-        }
-    }
-    (map, units)
+/// The pairing form on the plan page, shown again after a failed action
+/// (`open_uncovered` keeps the uncovered counties open after an error in
+/// them, so the message is beside its rows).
+#[derive(Deserialize, Serialize, Default)]
+#[serde(default)]
+struct PairingForm {
+    unit_id: String,
+    county_code: String,
+    role: String,
+    start: String,
+    end: String,
+    note: String,
+    #[serde(skip_deserializing)]
+    open_uncovered: bool,
+}
+
+/// A plan's own fields (new or edited).
+#[derive(Deserialize, Serialize, Default)]
+#[serde(default)]
+struct PlanForm {
+    name: String,
+    kind: String,
+    parent_id: String,
+    county_list: String,
+    period_start: String,
+    period_end: String,
+    note: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct TransitionForm {
+    to: String,
+    confirm: String,
+    reason: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct FeedbackForm {
+    kind: String,
+    text: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ExceptionForm {
+    county_code: String,
+    reason: String,
 }
 
 fn statuses() -> Vec<&'static str> {
@@ -88,7 +120,7 @@ async fn list(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) ->
     if wants_xlsx(&query) {
         return match blocking(move || app.export_plans(&actor, &f)).await {
             Ok(bytes) => xlsx_response("plans", bytes),
-            Err(e) => error_page(&state, &pc, e).await,
+            Err(e) => PageError(e).into_response(),
         };
     }
     let f2 = f.clone();
@@ -111,7 +143,7 @@ async fn list(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) ->
             )
             .await
         }
-        Err(e) => error_page(&state, &pc, e).await,
+        Err(e) => PageError(e).into_response(),
     }
 }
 
@@ -153,55 +185,62 @@ async fn show_with(
     id: i64,
     status: StatusCode,
     error: Option<AppError>,
-    form: HashMap<String, String>,
+    form: PairingForm,
 ) -> Response {
     show_page(state, pc, id, status, error, form, &Query::new()).await
 }
 
-async fn show_page(
-    state: &AppState,
-    pc: &PageCtx,
+/// What the plan page shows besides the plan: the units to pair (when it
+/// is editable), the county lists, and the coverage with whether it is
+/// over the whole period (an undecided plan) or today.
+type PlanData = (
+    dingdian_app::plans::PairingPlanDetail,
+    Vec<dingdian_core::unit::Unit>,
+    Option<(dingdian_core::coverage::Coverage, bool)>,
+    Vec<dingdian_store::areas::CountyList>,
+);
+
+fn plan_data(
+    app: &dingdian_app::App,
+    actor: &dingdian_app::Actor,
     id: i64,
-    status: StatusCode,
-    error: Option<AppError>,
-    form: HashMap<String, String>,
-    query: &Query,
-) -> Response {
-    let app = state.app.clone();
-    let actor = pc.actor.clone();
-    let result = blocking(move || {
-        let d = app.plan_detail(&actor, id)?;
-        let units = if d.editable {
-            app.list_units(&actor, &Default::default(), Page::all())?.0
-        } else {
-            Vec::new()
-        };
-        let lists = app.county_lists(&actor).unwrap_or_default();
-        // The office, the reviewer and the inspector see the plan's coverage.
-        let sees_all = actor.role.may(Action::ReadPlans) && actor.scope == Scope::All;
-        let coverage = if sees_all && d.plan.kind == PairingPlanKind::Overall {
-            if d.plan.status.is_decided() {
-                Some((app.plan_coverage(&actor, id, None)?, false))
-            } else {
-                Some((app.plan_period_coverage(&actor, id)?, true))
-            }
-        } else {
-            None
-        };
-        Ok((d, units, coverage, lists))
-    })
-    .await;
-    let (d, units, coverage, lists) = match result {
-        Ok(r) => r,
-        Err(e) => return error_page(state, pc, e).await,
+) -> Result<PlanData, AppError> {
+    let d = app.plan_detail(actor, id)?;
+    let units = if d.editable {
+        app.list_units(actor, &Default::default(), Page::all())?.0
+    } else {
+        Vec::new()
     };
-    let lang = pc.lang.as_str();
-    let buttons: Vec<_> = d
+    let lists = app.county_lists(actor).unwrap_or_default();
+    // The office, the reviewer and the inspector see the plan's coverage.
+    let sees_all = actor.role.may(Action::ReadPlans) && actor.scope == Scope::All;
+    let coverage = if sees_all && d.plan.kind == PairingPlanKind::Overall {
+        if d.plan.status.is_decided() {
+            Some((app.plan_coverage(actor, id, None)?, false))
+        } else {
+            Some((app.plan_period_coverage(actor, id)?, true))
+        }
+    } else {
+        None
+    };
+    Ok((d, units, coverage, lists))
+}
+
+/// The workflow buttons, the coverage exceptions by county and the units
+/// the plan pairs, as the plan page shows them.
+fn plan_parts(
+    d: &dingdian_app::plans::PairingPlanDetail,
+) -> (
+    Vec<minijinja::Value>,
+    HashMap<String, String>,
+    Vec<(i64, String)>,
+) {
+    let buttons = d
         .next
         .iter()
         .map(|tr| context! { to => tr.to.as_str(), needs_reason => tr.needs_reason, irreversible => matches!(tr.to, PairingPlanStatus::Approved | PairingPlanStatus::Active) })
         .collect();
-    let exceptions: HashMap<String, String> = d
+    let exceptions = d
         .exceptions
         .iter()
         .map(|e| (e.county_code.clone(), e.reason.clone()))
@@ -213,6 +252,27 @@ async fn show_page(
         .collect();
     plan_units.sort();
     plan_units.dedup();
+    (buttons, exceptions, plan_units)
+}
+
+async fn show_page(
+    state: &AppState,
+    pc: &PageCtx,
+    id: i64,
+    status: StatusCode,
+    error: Option<AppError>,
+    form: PairingForm,
+    query: &Query,
+) -> Response {
+    let app = state.app.clone();
+    let actor = pc.actor.clone();
+    let result = blocking(move || plan_data(&app, &actor, id)).await;
+    let (d, units, coverage, lists) = match result {
+        Ok(r) => r,
+        Err(e) => return PageError(e).into_response(),
+    };
+    let lang = pc.lang.as_str();
+    let (buttons, exceptions, plan_units) = plan_parts(&d);
     let is_office = pc.actor.role.may(Action::EditPlans);
     let coverage_label = coverage.as_ref().map(|(_, throughout)| {
         if *throughout {
@@ -277,7 +337,7 @@ async fn show(
         id,
         StatusCode::OK,
         None,
-        HashMap::new(),
+        PairingForm::default(),
         &query,
     )
     .await
@@ -291,7 +351,7 @@ async fn after(
     id: i64,
     result: Result<(), AppError>,
     what: &str,
-    form: HashMap<String, String>,
+    form: PairingForm,
 ) -> Response {
     match result {
         Ok(()) => done(&format!("/plans/{id}"), what),
@@ -299,7 +359,7 @@ async fn after(
             let status = crate::error::status(&e);
             show_with(state, pc, id, status, Some(e), form).await
         }
-        Err(e) => error_page(state, pc, e).await,
+        Err(e) => PageError(e).into_response(),
     }
 }
 
@@ -307,17 +367,13 @@ async fn transition(
     State(state): State<AppState>,
     pc: PageCtx,
     Path(id): Path<i64>,
-    RawForm(raw): RawForm,
+    CsrfForm(form): CsrfForm<TransitionForm>,
 ) -> Response {
-    let (form, _) = parse_form(&raw);
-    if let Err(e) = pc.check_csrf(field(&form, "_csrf")) {
-        return error_page(&state, &pc, e).await;
-    }
-    let to = field(&form, "to").to_string();
+    let to = form.to.clone();
     if matches!(
         PairingPlanStatus::parse(&to),
         Some(PairingPlanStatus::Approved | PairingPlanStatus::Active)
-    ) && field(&form, "confirm") != "yes"
+    ) && form.confirm != "yes"
     {
         let e = AppError::invalid(
             "confirm",
@@ -332,11 +388,11 @@ async fn transition(
             id,
             StatusCode::UNPROCESSABLE_ENTITY,
             Some(e),
-            form,
+            PairingForm::default(),
         )
         .await;
     }
-    let reason = field(&form, "reason").to_string();
+    let reason = form.reason;
     let app = state.app.clone();
     let actor = pc.actor.clone();
     let r = blocking(move || {
@@ -344,26 +400,22 @@ async fn transition(
             .map(|_| ())
     })
     .await;
-    after(&state, &pc, id, r, "transition", form).await
+    after(&state, &pc, id, r, "transition", PairingForm::default()).await
 }
 
 async fn add_pairing(
     State(state): State<AppState>,
     pc: PageCtx,
     Path(id): Path<i64>,
-    RawForm(raw): RawForm,
+    CsrfForm(form): CsrfForm<PairingForm>,
 ) -> Response {
-    let (form, _) = parse_form(&raw);
-    if let Err(e) = pc.check_csrf(field(&form, "_csrf")) {
-        return error_page(&state, &pc, e).await;
-    }
     let input = PairingInput {
-        unit_id: field(&form, "unit_id").trim().parse().ok(),
-        county_code: field(&form, "county_code").into(),
-        role: field(&form, "role").into(),
-        start: field(&form, "start").into(),
-        end: field(&form, "end").into(),
-        note: field(&form, "note").into(),
+        unit_id: form.unit_id.trim().parse().ok(),
+        county_code: form.county_code.clone(),
+        role: form.role.clone(),
+        start: form.start.clone(),
+        end: form.end.clone(),
+        note: form.note.clone(),
     };
     let app = state.app.clone();
     let actor = pc.actor.clone();
@@ -375,25 +427,21 @@ async fn remove_pairing(
     State(state): State<AppState>,
     pc: PageCtx,
     Path((id, pid)): Path<(i64, i64)>,
-    RawForm(raw): RawForm,
+    _: CsrfForm<Button>,
 ) -> Response {
-    let (form, _) = parse_form(&raw);
-    if let Err(e) = pc.check_csrf(field(&form, "_csrf")) {
-        return error_page(&state, &pc, e).await;
-    }
     let app = state.app.clone();
     let actor = pc.actor.clone();
     let r = blocking(move || app.remove_pairing(&actor, id, pid)).await;
-    after(&state, &pc, id, r, "deleted", HashMap::new()).await
+    after(&state, &pc, id, r, "deleted", PairingForm::default()).await
 }
 
 async fn import(
     State(state): State<AppState>,
     pc: PageCtx,
     Path(id): Path<i64>,
-    mp: Multipart,
+    CsrfUpload(up): CsrfUpload,
 ) -> Response {
-    let up = match read_upload(mp).await {
+    let up = match up {
         Ok(u) => u,
         Err(e) => {
             return show_with(
@@ -402,14 +450,11 @@ async fn import(
                 id,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Some(e),
-                HashMap::new(),
+                PairingForm::default(),
             )
             .await;
         }
     };
-    if let Err(e) = pc.check_csrf(field(&up.fields, "_csrf")) {
-        return error_page(&state, &pc, e).await;
-    }
     let app = state.app.clone();
     let actor = pc.actor.clone();
     let r = blocking(move || {
@@ -417,53 +462,41 @@ async fn import(
             .map(|_| ())
     })
     .await;
-    after(&state, &pc, id, r, "imported", HashMap::new()).await
+    after(&state, &pc, id, r, "imported", PairingForm::default()).await
 }
 
 async fn feedback(
     State(state): State<AppState>,
     pc: PageCtx,
     Path(id): Path<i64>,
-    RawForm(raw): RawForm,
+    CsrfForm(form): CsrfForm<FeedbackForm>,
 ) -> Response {
-    let (form, _) = parse_form(&raw);
-    if let Err(e) = pc.check_csrf(field(&form, "_csrf")) {
-        return error_page(&state, &pc, e).await;
-    }
-    let (kind, text) = (
-        field(&form, "kind").to_string(),
-        field(&form, "text").to_string(),
-    );
+    let (kind, text) = (form.kind, form.text);
     let app = state.app.clone();
     let actor = pc.actor.clone();
     let r = blocking(move || app.give_feedback(&actor, id, &kind, &text)).await;
-    after(&state, &pc, id, r, "feedback", HashMap::new()).await
+    after(&state, &pc, id, r, "feedback", PairingForm::default()).await
 }
 
 async fn exception(
     State(state): State<AppState>,
     pc: PageCtx,
     Path(id): Path<i64>,
-    RawForm(raw): RawForm,
+    CsrfForm(form): CsrfForm<ExceptionForm>,
 ) -> Response {
-    let (form, _) = parse_form(&raw);
-    if let Err(e) = pc.check_csrf(field(&form, "_csrf")) {
-        return error_page(&state, &pc, e).await;
-    }
-    let (county, reason) = (
-        field(&form, "county_code").to_string(),
-        field(&form, "reason").to_string(),
-    );
+    let (county, reason) = (form.county_code, form.reason);
     let app = state.app.clone();
     let actor = pc.actor.clone();
     let r = blocking(move || app.record_coverage_exception(&actor, id, &county, &reason)).await;
     after(&state, &pc, id, r, "saved", uncovered_open()).await
 }
 
-/// The form state that keeps the uncovered counties open after an error
-/// in them, so the message is beside its rows.
-fn uncovered_open() -> HashMap<String, String> {
-    HashMap::from([("open_uncovered".to_string(), "1".to_string())])
+/// The page state that keeps the uncovered counties open.
+fn uncovered_open() -> PairingForm {
+    PairingForm {
+        open_uncovered: true,
+        ..Default::default()
+    }
 }
 
 /// Reasons for uncovered counties from a CSV or xlsx file.
@@ -471,18 +504,15 @@ async fn import_exceptions(
     State(state): State<AppState>,
     pc: PageCtx,
     Path(id): Path<i64>,
-    mp: Multipart,
+    CsrfUpload(up): CsrfUpload,
 ) -> Response {
-    let up = match read_upload(mp).await {
+    let up = match up {
         Ok(u) => u,
         Err(e) => {
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             return show_with(&state, &pc, id, status, Some(e), uncovered_open()).await;
         }
     };
-    if let Err(e) = pc.check_csrf(field(&up.fields, "_csrf")) {
-        return error_page(&state, &pc, e).await;
-    }
     let app = state.app.clone();
     let actor = pc.actor.clone();
     let r = blocking(move || {
@@ -531,7 +561,7 @@ async fn uncovered_xlsx(
     .await;
     match r {
         Ok(bytes) => xlsx_response(&format!("plan-{id}-uncovered"), bytes),
-        Err(e) => error_page(&state, &pc, e).await,
+        Err(e) => PageError(e).into_response(),
     }
 }
 
@@ -539,17 +569,13 @@ async fn new_version(
     State(state): State<AppState>,
     pc: PageCtx,
     Path(id): Path<i64>,
-    RawForm(raw): RawForm,
+    _: CsrfForm<Button>,
 ) -> Response {
-    let (form, _) = parse_form(&raw);
-    if let Err(e) = pc.check_csrf(field(&form, "_csrf")) {
-        return error_page(&state, &pc, e).await;
-    }
     let app = state.app.clone();
     let actor = pc.actor.clone();
     match blocking(move || app.new_plan_version(&actor, id)).await {
         Ok(new_id) => done(&format!("/plans/{new_id}"), "version"),
-        Err(e) => after(&state, &pc, id, Err(e), "", HashMap::new()).await,
+        Err(e) => after(&state, &pc, id, Err(e), "", PairingForm::default()).await,
     }
 }
 
@@ -557,19 +583,24 @@ async fn derive(
     State(state): State<AppState>,
     pc: PageCtx,
     Path(id): Path<i64>,
-    RawForm(raw): RawForm,
+    // The units come from a multiple select: the same field repeated.
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Response {
-    let (form, units) = parse_form(&raw);
-    if let Err(e) = pc.check_csrf(field(&form, "_csrf")) {
-        return error_page(&state, &pc, e).await;
-    }
-    let units: Vec<i64> = units.iter().filter_map(|u| u.parse().ok()).collect();
-    let name = field(&form, "name").to_string();
+    let units: Vec<i64> = pairs
+        .iter()
+        .filter(|(k, _)| k == "units")
+        .filter_map(|(_, u)| u.parse().ok())
+        .collect();
+    let name = pairs
+        .iter()
+        .find(|(k, _)| k == "name")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
     let app = state.app.clone();
     let actor = pc.actor.clone();
     match blocking(move || app.derive_specific_plan(&actor, id, &name, &units)).await {
         Ok(new_id) => done(&format!("/plans/{new_id}"), "created"),
-        Err(e) => after(&state, &pc, id, Err(e), "", form).await,
+        Err(e) => after(&state, &pc, id, Err(e), "", PairingForm::default()).await,
     }
 }
 
@@ -578,7 +609,7 @@ async fn form_page(
     pc: &PageCtx,
     status: StatusCode,
     editing: Option<i64>,
-    form: HashMap<String, String>,
+    form: PlanForm,
     error: Option<AppError>,
 ) -> Response {
     let app = state.app.clone();
@@ -601,7 +632,7 @@ async fn form_page(
     .await;
     let (lists, overall) = match data {
         Ok(d) => d,
-        Err(e) => return error_page(state, pc, e).await,
+        Err(e) => return PageError(e).into_response(),
     };
     let title = t(
         &pc.lang,
@@ -627,35 +658,34 @@ async fn form_page(
 }
 
 async fn new_form(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) -> Response {
-    let mut form = HashMap::new();
-    form.insert(
-        "county_list".to_string(),
-        dingdian_store::reference::KEY_2012.to_string(),
-    );
+    let mut form = PlanForm {
+        county_list: dingdian_store::reference::KEY_2012.to_string(),
+        ..Default::default()
+    };
     if let Some(p) = q(&query, "parent") {
-        form.insert("kind".into(), "specific".into());
-        form.insert("parent_id".into(), p.into());
+        form.kind = "specific".into();
+        form.parent_id = p.into();
     }
     form_page(&state, &pc, StatusCode::OK, None, form, None).await
 }
 
-fn plan_input(form: &HashMap<String, String>) -> PairingPlanInput {
+fn plan_input(form: &PlanForm) -> PairingPlanInput {
     PairingPlanInput {
-        name: field(form, "name").into(),
-        kind: field(form, "kind").into(),
-        parent_id: field(form, "parent_id").trim().parse().ok(),
-        county_list: field(form, "county_list").into(),
-        period_start: field(form, "period_start").into(),
-        period_end: field(form, "period_end").into(),
-        note: field(form, "note").into(),
+        name: form.name.clone(),
+        kind: form.kind.clone(),
+        parent_id: form.parent_id.trim().parse().ok(),
+        county_list: form.county_list.clone(),
+        period_start: form.period_start.clone(),
+        period_end: form.period_end.clone(),
+        note: form.note.clone(),
     }
 }
 
-async fn create(State(state): State<AppState>, pc: PageCtx, RawForm(raw): RawForm) -> Response {
-    let (form, _) = parse_form(&raw);
-    if let Err(e) = pc.check_csrf(field(&form, "_csrf")) {
-        return error_page(&state, &pc, e).await;
-    }
+async fn create(
+    State(state): State<AppState>,
+    pc: PageCtx,
+    CsrfForm(form): CsrfForm<PlanForm>,
+) -> Response {
     let input = plan_input(&form);
     let app = state.app.clone();
     let actor = pc.actor.clone();
@@ -672,7 +702,7 @@ async fn create(State(state): State<AppState>, pc: PageCtx, RawForm(raw): RawFor
             )
             .await
         }
-        Err(e) => error_page(&state, &pc, e).await,
+        Err(e) => PageError(e).into_response(),
     }
 }
 
@@ -681,15 +711,17 @@ async fn edit_form(State(state): State<AppState>, pc: PageCtx, Path(id): Path<i6
     let actor = pc.actor.clone();
     match blocking(move || app.get_plan(&actor, id)).await {
         Ok(p) => {
-            let mut form = HashMap::new();
-            form.insert("name".to_string(), p.name);
-            form.insert("county_list".to_string(), p.county_list);
-            form.insert("period_start".to_string(), p.period_start.to_string());
-            form.insert("period_end".to_string(), p.period_end.to_string());
-            form.insert("note".to_string(), p.note.unwrap_or_default());
+            let form = PlanForm {
+                name: p.name,
+                county_list: p.county_list,
+                period_start: p.period_start.to_string(),
+                period_end: p.period_end.to_string(),
+                note: p.note.unwrap_or_default(),
+                ..Default::default()
+            };
             form_page(&state, &pc, StatusCode::OK, Some(id), form, None).await
         }
-        Err(e) => error_page(&state, &pc, e).await,
+        Err(e) => PageError(e).into_response(),
     }
 }
 
@@ -697,12 +729,8 @@ async fn update(
     State(state): State<AppState>,
     pc: PageCtx,
     Path(id): Path<i64>,
-    RawForm(raw): RawForm,
+    CsrfForm(form): CsrfForm<PlanForm>,
 ) -> Response {
-    let (form, _) = parse_form(&raw);
-    if let Err(e) = pc.check_csrf(field(&form, "_csrf")) {
-        return error_page(&state, &pc, e).await;
-    }
     let input = plan_input(&form);
     let app = state.app.clone();
     let actor = pc.actor.clone();
@@ -719,7 +747,7 @@ async fn update(
             )
             .await
         }
-        Err(e) => after(&state, &pc, id, Err(e), "", HashMap::new()).await,
+        Err(e) => after(&state, &pc, id, Err(e), "", PairingForm::default()).await,
     }
 }
 
@@ -749,18 +777,14 @@ async fn diff(State(state): State<AppState>, pc: PageCtx, Path(id): Path<i64>) -
             .await
         }
         Ok((_, None)) => {
-            error_page(
-                &state,
-                &pc,
-                AppError::not_found("上一版本", "previous version"),
-            )
-            .await
+            PageError(AppError::not_found("上一版本", "previous version")).into_response()
         }
-        Err(e) => error_page(&state, &pc, e).await,
+        Err(e) => PageError(e).into_response(),
     }
 }
 
-async fn template(State(state): State<AppState>, pc: PageCtx) -> Response {
+/// For signed-in users only (the `PageCtx`).
+async fn template(_: PageCtx) -> Response {
     let headers: Vec<String> = PAIRING_COLUMNS.iter().map(|c| c.zh.to_string()).collect();
     let example = vec![vec![
         "中共中央组织部".into(),
@@ -773,7 +797,7 @@ async fn template(State(state): State<AppState>, pc: PageCtx) -> Response {
     ]];
     match tabular::write_xlsx("pairings", &headers, &example) {
         Ok(bytes) => xlsx_response("pairings-template", bytes),
-        Err(e) => error_page(&state, &pc, e).await,
+        Err(e) => PageError(e).into_response(),
     }
 }
 
@@ -792,7 +816,7 @@ async fn pairings(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>
     if wants_xlsx(&query) {
         return match blocking(move || app.export_pairings(&actor, &f)).await {
             Ok(bytes) => xlsx_response("pairings", bytes),
-            Err(e) => error_page(&state, &pc, e).await,
+            Err(e) => PageError(e).into_response(),
         };
     }
     let f2 = f.clone();
@@ -826,7 +850,7 @@ async fn pairings(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>
             )
             .await
         }
-        Err(e) => error_page(&state, &pc, e).await,
+        Err(e) => PageError(e).into_response(),
     }
 }
 
@@ -889,6 +913,6 @@ async fn coverage(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>
             )
             .await
         }
-        Err(e) => error_page(&state, &pc, e).await,
+        Err(e) => PageError(e).into_response(),
     }
 }

@@ -1,10 +1,13 @@
 //! Sign-in, sign-out and the language switch.
 
 use crate::AppState;
+use crate::csrf::{Button, CsrfForm};
 use crate::ctx::{self, LANG_COOKIE, PRE_CSRF_COOKIE, SESSION_COOKIE, constant_time_eq};
+use crate::error::PageError;
 use crate::render;
 use axum::Router;
 use axum::extract::{Form, FromRequest, FromRequestParts, Query, Request, State};
+use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -12,6 +15,7 @@ use dingdian_app::AppError;
 use dingdian_app::auth::SessionKind;
 use minijinja::context;
 use rand::RngCore;
+use serde::Deserialize;
 use std::collections::HashMap;
 
 pub fn routes() -> Router<AppState> {
@@ -42,6 +46,32 @@ pub(crate) fn safe_next(next: &str) -> String {
         && !matches!(chars.next(), Some('/' | '\\'))
         && clean.chars().all(|c| c.is_ascii_graphic());
     if local { clean } else { "/".into() }
+}
+
+/// Whether a guest's form carries the token of its pre-session cookie.
+fn pre_session_ok(parts: &Parts, sent: &str) -> bool {
+    let pre = ctx::cookie(parts, PRE_CSRF_COOKIE).unwrap_or("");
+    !pre.is_empty() && constant_time_eq(pre.as_bytes(), sent.as_bytes())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct LoginForm {
+    username: String,
+    password: String,
+    next: String,
+    totp: String,
+    _csrf: String,
+}
+
+/// The language switch; `_csrf` is checked here because a guest's form
+/// carries the pre-session token.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct LangForm {
+    to: String,
+    next: String,
+    _csrf: String,
 }
 
 fn random_hex() -> String {
@@ -82,11 +112,8 @@ async fn login_page(
 async fn login(State(state): State<AppState>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
     let lang = ctx::guest_lang(&parts);
-    let Ok(Form(form)) = Form::<HashMap<String, String>>::from_request(
-        Request::from_parts(parts.clone(), body),
-        &state,
-    )
-    .await
+    let Ok(Form(form)) =
+        Form::<LoginForm>::from_request(Request::from_parts(parts.clone(), body), &state).await
     else {
         return login_form(
             &state,
@@ -97,11 +124,14 @@ async fn login(State(state): State<AppState>, req: Request) -> Response {
             Some("bad form".into()),
         );
     };
-    let get = |k: &str| form.get(k).cloned().unwrap_or_default();
-    let (username, password, next) = (get("username"), get("password"), get("next"));
-    let code = get("totp");
-    let pre = ctx::cookie(&parts, PRE_CSRF_COOKIE).unwrap_or("");
-    if pre.is_empty() || !constant_time_eq(pre.as_bytes(), get("_csrf").as_bytes()) {
+    let LoginForm {
+        username,
+        password,
+        next,
+        totp: code,
+        _csrf: sent,
+    } = form;
+    if !pre_session_ok(&parts, &sent) {
         let msg = if lang == "en" {
             "The sign-in form expired: please try again."
         } else {
@@ -163,15 +193,12 @@ async fn login(State(state): State<AppState>, req: Request) -> Response {
 async fn logout(
     State(state): State<AppState>,
     ctx::AccountCtx { pc, .. }: ctx::AccountCtx,
-    Form(form): Form<HashMap<String, String>>,
+    _: CsrfForm<Button>,
 ) -> Response {
-    if let Err(e) = pc.check_csrf(form.get("_csrf").map(String::as_str).unwrap_or("")) {
-        return super::error_page(&state, &pc, e).await;
-    }
     let app = state.app.clone();
     let (token, actor) = (pc.token.clone(), pc.actor.clone());
     if let Err(e) = crate::ctx::blocking(move || app.logout(&token, &actor)).await {
-        return super::error_page(&state, &pc, e).await;
+        return PageError(e).into_response();
     }
     let mut res = Redirect::to("/login").into_response();
     if let Ok(v) = cookie(&state, SESSION_COOKIE, "", Some(0)).parse() {
@@ -182,57 +209,48 @@ async fn logout(
 
 async fn switch_language(State(state): State<AppState>, req: Request) -> Response {
     let (mut parts, body) = req.into_parts();
-    let Ok(Form(form)) = Form::<HashMap<String, String>>::from_request(
-        Request::from_parts(parts.clone(), body),
-        &state,
-    )
-    .await
-    else {
-        return StatusCode::BAD_REQUEST.into_response();
-    };
-    let to = if form.get("to").map(String::as_str) == Some("en") {
-        "en"
-    } else {
-        "zh"
-    };
-    let next = safe_next(form.get("next").map(String::as_str).unwrap_or("/"));
-    let token = form.get("_csrf").cloned().unwrap_or_default();
-    if ctx::cookie(&parts, SESSION_COOKIE).is_some() {
+    let form = if ctx::cookie(&parts, SESSION_COOKIE).is_some() {
         // Also from "My account" while the session must first change its
         // password or enrol a second factor.
-        match ctx::AccountCtx::from_request_parts(&mut parts, &state).await {
-            Ok(ctx::AccountCtx { pc, .. }) => {
-                if let Err(e) = pc.check_csrf(&token) {
-                    return super::error_page(&state, &pc, e).await;
-                }
-                let app = state.app.clone();
-                let actor = pc.actor.clone();
-                if let Err(e) = crate::ctx::blocking(move || app.set_language(&actor, to)).await {
-                    return super::error_page(&state, &pc, e).await;
-                }
-            }
+        let pc = match ctx::AccountCtx::from_request_parts(&mut parts, &state).await {
+            Ok(ctx::AccountCtx { pc, .. }) => pc,
             Err(res) => return res,
+        };
+        let form = match CsrfForm::<LangForm>::from_request(
+            Request::from_parts(parts, body),
+            &state,
+        )
+        .await
+        {
+            Ok(CsrfForm(form)) => form,
+            Err(e) => return e.into_response(),
+        };
+        let (app, actor, to) = (state.app.clone(), pc.actor.clone(), lang_of(&form));
+        if let Err(e) = crate::ctx::blocking(move || app.set_language(&actor, to)).await {
+            return PageError(e).into_response();
         }
+        form
     } else {
-        let pre = ctx::cookie(&parts, PRE_CSRF_COOKIE).unwrap_or("");
-        if pre.is_empty() || !constant_time_eq(pre.as_bytes(), token.as_bytes()) {
-            return (
-                StatusCode::FORBIDDEN,
-                AppError::Forbidden(dingdian_core::Msg::new(
-                    "csrf",
-                    "表单已失效",
-                    "the form expired",
-                ))
-                .message(to),
-            )
-                .into_response();
+        let Ok(Form(form)) =
+            Form::<LangForm>::from_request(Request::from_parts(parts.clone(), body), &state).await
+        else {
+            return StatusCode::BAD_REQUEST.into_response();
+        };
+        if !pre_session_ok(&parts, &form._csrf) {
+            let expired = dingdian_core::Msg::new("csrf", "表单已失效", "the form expired");
+            return PageError(AppError::Forbidden(expired)).into_response();
         }
-    }
-    let mut res = Redirect::to(&next).into_response();
-    if let Ok(v) = cookie(&state, LANG_COOKIE, to, Some(31_536_000)).parse() {
+        form
+    };
+    let mut res = Redirect::to(&safe_next(&form.next)).into_response();
+    if let Ok(v) = cookie(&state, LANG_COOKIE, lang_of(&form), Some(31_536_000)).parse() {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
     res
+}
+
+fn lang_of(form: &LangForm) -> &'static str {
+    if form.to == "en" { "en" } else { "zh" }
 }
 
 #[cfg(test)]

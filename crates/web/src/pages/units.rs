@@ -1,17 +1,19 @@
 //! Assisting units: list, search, export, create, edit, import.
 
 use super::{
-    Query, done, error_message, error_page, error_rows, field, field_errors, list_nav, page_of, q,
-    read_upload, wants_xlsx, xlsx_response,
+    Query, done, error_message, error_rows, field_errors, list_nav, page_of, q, wants_xlsx,
+    xlsx_response,
 };
 use crate::AppState;
+use crate::csrf::{CsrfForm, CsrfUpload};
 use crate::ctx::{PageCtx, blocking};
+use crate::error::PageError;
 use crate::i18n::t;
 use crate::render;
 use axum::Router;
-use axum::extract::{Form, Multipart, Path, Query as Q, State};
+use axum::extract::{Path, Query as Q, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use dingdian_app::tabular::{self, Encoding};
 use dingdian_app::units::UNIT_COLUMNS;
@@ -21,7 +23,6 @@ use dingdian_core::unit::{ALL_UNIT_KINDS, UnitInput, UnitKind};
 use dingdian_store::plans::PairingFilter;
 use dingdian_store::units::UnitFilter;
 use minijinja::context;
-use std::collections::HashMap;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -48,7 +49,7 @@ async fn list(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) ->
     if wants_xlsx(&query) {
         return match blocking(move || app.export_units(&actor, &f)).await {
             Ok(bytes) => xlsx_response("units", bytes),
-            Err(e) => error_page(&state, &pc, e).await,
+            Err(e) => PageError(e).into_response(),
         };
     }
     let f2 = f.clone();
@@ -71,7 +72,7 @@ async fn list(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) ->
             )
             .await
         }
-        Err(e) => error_page(&state, &pc, e).await,
+        Err(e) => PageError(e).into_response(),
     }
 }
 
@@ -112,7 +113,7 @@ async fn show(State(state): State<AppState>, pc: PageCtx, Path(id): Path<i64>) -
             )
             .await
         }
-        Err(e) => error_page(&state, &pc, e).await,
+        Err(e) => PageError(e).into_response(),
     }
 }
 
@@ -155,7 +156,7 @@ async fn form_page(
 
 async fn new_form(State(state): State<AppState>, pc: PageCtx) -> Response {
     if let Err(e) = pc.actor.require(Action::CreateUnits) {
-        return error_page(&state, &pc, e).await;
+        return PageError(e).into_response();
     }
     form_page(
         &state,
@@ -168,29 +169,11 @@ async fn new_form(State(state): State<AppState>, pc: PageCtx) -> Response {
     .await
 }
 
-fn input_of(form: &HashMap<String, String>) -> UnitInput {
-    UnitInput {
-        name: field(form, "name").into(),
-        kind: field(form, "kind").into(),
-        leader: field(form, "leader").into(),
-        department: field(form, "department").into(),
-        contact_name: field(form, "contact_name").into(),
-        contact_phone: field(form, "contact_phone").into(),
-        contact_email: field(form, "contact_email").into(),
-        address: field(form, "address").into(),
-        note: field(form, "note").into(),
-    }
-}
-
 async fn create(
     State(state): State<AppState>,
     pc: PageCtx,
-    Form(form): Form<HashMap<String, String>>,
+    CsrfForm(input): CsrfForm<UnitInput>,
 ) -> Response {
-    if let Err(e) = pc.check_csrf(field(&form, "_csrf")) {
-        return error_page(&state, &pc, e).await;
-    }
-    let input = input_of(&form);
     let app = state.app.clone();
     let actor = pc.actor.clone();
     let i2 = input.clone();
@@ -207,7 +190,7 @@ async fn create(
             )
             .await
         }
-        Err(e) => error_page(&state, &pc, e).await,
+        Err(e) => PageError(e).into_response(),
     }
 }
 
@@ -234,7 +217,7 @@ async fn edit_form(State(state): State<AppState>, pc: PageCtx, Path(id): Path<i6
             };
             form_page(&state, &pc, StatusCode::OK, Some(id), &input, None).await
         }
-        Err(e) => error_page(&state, &pc, e).await,
+        Err(e) => PageError(e).into_response(),
     }
 }
 
@@ -242,12 +225,8 @@ async fn update(
     State(state): State<AppState>,
     pc: PageCtx,
     Path(id): Path<i64>,
-    Form(form): Form<HashMap<String, String>>,
+    CsrfForm(input): CsrfForm<UnitInput>,
 ) -> Response {
-    if let Err(e) = pc.check_csrf(field(&form, "_csrf")) {
-        return error_page(&state, &pc, e).await;
-    }
-    let input = input_of(&form);
     let app = state.app.clone();
     let actor = pc.actor.clone();
     let i2 = input.clone();
@@ -264,7 +243,7 @@ async fn update(
             )
             .await
         }
-        Err(e) => error_page(&state, &pc, e).await,
+        Err(e) => PageError(e).into_response(),
     }
 }
 
@@ -296,19 +275,20 @@ async fn import_page(
 
 async fn import_form(State(state): State<AppState>, pc: PageCtx) -> Response {
     if let Err(e) = pc.actor.require(Action::CreateUnits) {
-        return error_page(&state, &pc, e).await;
+        return PageError(e).into_response();
     }
     import_page(&state, &pc, StatusCode::OK, None).await
 }
 
-async fn import(State(state): State<AppState>, pc: PageCtx, mp: Multipart) -> Response {
-    let up = match read_upload(mp).await {
+async fn import(
+    State(state): State<AppState>,
+    pc: PageCtx,
+    CsrfUpload(up): CsrfUpload,
+) -> Response {
+    let up = match up {
         Ok(u) => u,
         Err(e) => return import_page(&state, &pc, StatusCode::UNPROCESSABLE_ENTITY, Some(e)).await,
     };
-    if let Err(e) = pc.check_csrf(field(&up.fields, "_csrf")) {
-        return error_page(&state, &pc, e).await;
-    }
     let app = state.app.clone();
     let actor = pc.actor.clone();
     match blocking(move || app.import_units(&actor, &up.file_name, &up.bytes, Encoding::Auto)).await
@@ -317,11 +297,12 @@ async fn import(State(state): State<AppState>, pc: PageCtx, mp: Multipart) -> Re
         Err(e @ AppError::Invalid(_)) => {
             import_page(&state, &pc, StatusCode::UNPROCESSABLE_ENTITY, Some(e)).await
         }
-        Err(e) => error_page(&state, &pc, e).await,
+        Err(e) => PageError(e).into_response(),
     }
 }
 
-async fn template(State(state): State<AppState>, pc: PageCtx) -> Response {
+/// For signed-in users only (the `PageCtx`).
+async fn template(_: PageCtx) -> Response {
     let headers: Vec<String> = UNIT_COLUMNS.iter().map(|c| c.zh.to_string()).collect();
     let example = vec![vec![
         "中共中央组织部".into(),
@@ -336,6 +317,6 @@ async fn template(State(state): State<AppState>, pc: PageCtx) -> Response {
     ]];
     match tabular::write_xlsx("units", &headers, &example) {
         Ok(bytes) => xlsx_response("units-template", bytes),
-        Err(e) => error_page(&state, &pc, e).await,
+        Err(e) => PageError(e).into_response(),
     }
 }

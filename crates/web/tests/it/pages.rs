@@ -17,6 +17,7 @@ both_backends!(
     sign_in_with_a_wrong_csrf_is_refused,
     pages_without_a_session_redirect_to_sign_in,
     state_changing_posts_need_the_sessions_csrf,
+    every_post_route_refuses_a_missing_or_forged_token,
     unit_form_errors_show_under_the_field_and_keep_the_input,
     language_switch_makes_the_next_page_english,
     pages_carry_security_headers,
@@ -330,6 +331,116 @@ fn state_changing_posts_need_the_sessions_csrf(db: &TestDb) {
     );
     r.expect(303);
     assert_eq!(web.app.plan_detail(&cli(), plan).unwrap().pairings.len(), 1);
+}
+
+/// Every POST route of the pages, read off their sources (`.route("…",
+/// …post(…))`), with each path parameter set to 1.
+fn page_post_routes() -> Vec<String> {
+    fn sources(dir: &std::path::Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else {
+                out.push(std::fs::read_to_string(path).unwrap());
+            }
+        }
+    }
+    let mut texts = Vec::new();
+    sources(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/pages"),
+        &mut texts,
+    );
+    let mut routes = Vec::new();
+    for text in &texts {
+        for (i, _) in text.match_indices(".route(") {
+            let rest = &text[i + ".route(".len()..];
+            // The call ends at the first `)` that closes it.
+            let mut depth = 1;
+            let end = rest
+                .char_indices()
+                .find(|(_, c)| {
+                    match c {
+                        '(' => depth += 1,
+                        ')' => depth -= 1,
+                        _ => {}
+                    }
+                    depth == 0
+                })
+                .unwrap()
+                .0;
+            let call = &rest[..end];
+            if !call.contains("post(") {
+                continue;
+            }
+            let path = call.split('"').nth(1).unwrap();
+            let mut concrete = String::new();
+            let mut in_param = false;
+            for c in path.chars() {
+                match c {
+                    '{' => in_param = true,
+                    '}' => {
+                        in_param = false;
+                        concrete.push('1');
+                    }
+                    _ if !in_param => concrete.push(c),
+                    _ => {}
+                }
+            }
+            routes.push(concrete);
+        }
+    }
+    routes
+}
+
+fn every_post_route_refuses_a_missing_or_forged_token(db: &TestDb) {
+    let web = small(db);
+    let routes = page_post_routes();
+    assert!(routes.len() >= 30, "the routes were read: {routes:?}");
+    for r in [
+        "/units",
+        "/registry/import",
+        "/plans/1/derive",
+        "/lang",
+        "/logout",
+    ] {
+        assert!(routes.iter().any(|x| x == r), "{r} in {routes:?}");
+    }
+    let mut b = web.browser();
+    b.sign_in("office1", PASSWORD);
+    let boundary = "XyZboundary";
+    let multipart = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\nforged\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"r.csv\"\r\nContent-Type: text/csv\r\n\r\na,b\n--{boundary}--\r\n"
+    );
+    let jar: Vec<String> = b.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    for path in &routes {
+        for form in [
+            vec![],
+            vec![("_csrf", ""), ("name", "x")],
+            vec![("_csrf", "forged")],
+        ] {
+            let r = b.post(path, &form);
+            assert_eq!(r.status.as_u16(), 403, "{path} {form:?}: {}", r.text());
+            assert!(has_cjk(&r.text()), "{path}: a page that says why");
+        }
+        let r = web.send(
+            axum::http::Request::builder()
+                .method("POST")
+                .uri(path.as_str())
+                .header(
+                    "content-type",
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .header("cookie", jar.join("; "))
+                .body(axum::body::Body::from(multipart.clone()))
+                .unwrap(),
+        );
+        // The sign-in form cannot read a multipart body at all (400).
+        let refused = if path == "/login" { 400 } else { 403 };
+        assert_eq!(r.status.as_u16(), refused, "{path} multipart: {}", r.text());
+    }
+    assert!(b.cookie("dd_session").is_some(), "still signed in");
+    assert_eq!(unit_count(&web), 0, "nothing written");
 }
 
 fn unit_form_errors_show_under_the_field_and_keep_the_input(db: &TestDb) {
