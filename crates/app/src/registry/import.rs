@@ -5,7 +5,7 @@
 use super::import_checks::{
     check_households, duplicate_registered, household_elsewhere, mark_duplicates, outside_scope,
 };
-use super::report::{collect_errors, rejects};
+use super::report::{collect_errors, no_rows, rejects};
 use super::sealing::{AAD_ID, AAD_NAME, id_index, name_index, seal};
 use super::{Attempt, ImportOptions, ImportReport, OnCommit, REGISTRY_COLUMNS, reaches};
 use crate::error::{AppError, Result};
@@ -315,13 +315,7 @@ impl App {
         })?;
         drop(sheet);
         if checked.is_empty() {
-            return Err(AppError::invalid(
-                "file",
-                "",
-                "no_rows",
-                "文件中没有数据行",
-                "the file has no data rows",
-            ));
+            return Err(no_rows());
         }
         Ok(FileRows {
             checked,

@@ -3,7 +3,7 @@
 //! error column).
 
 use super::import_checks::household_rejected;
-use crate::error::Result;
+use crate::error::{AppError, Result};
 use crate::identity::IdentityChanges;
 use crate::tabular::{self, Cell, ColumnMap, Table};
 use dingdian_core::{FieldError, Msg};
@@ -246,4 +246,15 @@ pub fn table_bytes(name: &str, t: &Table) -> Result<Vec<u8>> {
         let rows: Vec<&Vec<String>> = t.rows.iter().map(|(_, r)| r).collect();
         tabular::csv_bytes(&t.headers, &rows)
     }
+}
+
+/// A file with a header and no data row.
+pub(super) fn no_rows() -> AppError {
+    AppError::invalid(
+        "file",
+        "",
+        "no_rows",
+        "文件中没有数据行",
+        "the file has no data rows",
+    )
 }

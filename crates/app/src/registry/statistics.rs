@@ -1,7 +1,7 @@
 //! Importing an area statistics file (the indicators' denominators).
 
 use super::import_checks::outside_scope_of;
-use super::report::{collect_errors, rejects, row_numbers};
+use super::report::{collect_errors, no_rows, rejects, row_numbers};
 use super::{Attempt, ImportOptions, STATISTICS_COLUMNS, StatisticsReport};
 use crate::error::{AppError, Result};
 use crate::tabular::{self, ColumnMap, Encoding, Table};
@@ -55,13 +55,7 @@ impl App {
             opts.ignore_unknown_columns,
         )?;
         if table.rows.is_empty() {
-            return Err(AppError::invalid(
-                "file",
-                "",
-                "no_rows",
-                "文件中没有数据行",
-                "the file has no data rows",
-            ));
+            return Err(no_rows());
         }
         let counties: HashSet<String> = self
             .store
