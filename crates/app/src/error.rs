@@ -75,6 +75,11 @@ impl AppError {
         matches!(self, AppError::Store(StoreError::DiskFull(_)))
     }
 
+    /// Work handed to another thread died there: the system failed.
+    pub fn task_failed(cause: impl fmt::Display) -> AppError {
+        AppError::Store(StoreError::Db(format!("task failed: {cause}")))
+    }
+
     pub fn not_found(what_zh: &str, what_en: &str) -> AppError {
         AppError::NotFound(Msg::new(
             "not_found",

@@ -1611,7 +1611,7 @@ impl App {
                         .map(|r| r.zh())
                         .unwrap_or("其他")
                         .to_string(),
-                    format!("{}.{:02}", h.income_fen / 100, h.income_fen % 100),
+                    rules::yuan_text(h.income_fen),
                     PovertyStatus::from_code(h.status)
                         .map(|s| s.zh())
                         .unwrap_or("")
@@ -1660,14 +1660,19 @@ impl App {
         })
     }
 
-    pub fn poverty_lines(&self) -> Result<Vec<reg::PovertyLine>> {
+    /// The national poverty line per year: for whoever reads the
+    /// indicators or the registry.
+    pub fn poverty_lines(&self, actor: &Actor) -> Result<Vec<reg::PovertyLine>> {
+        if !actor.role.may(Action::ReadRegistry) {
+            actor.require(Action::ReadIndicators)?;
+        }
         Ok(self.store.read(reg::poverty_lines)?)
     }
 
     /// Amends the poverty line of a year.
     pub fn set_poverty_line(&self, actor: &Actor, year: i32, yuan: &str, note: &str) -> Result<()> {
         actor.require(Action::EditPovertyLines)?;
-        if !(rules::MIN_YEAR..=rules::MAX_YEAR).contains(&year) {
+        if !rules::is_registry_year(year) {
             return Err(AppError::invalid(
                 "year",
                 year.to_string(),
@@ -1763,5 +1768,17 @@ impl App {
             self.audit_name_search(actor, total)?;
         }
         Ok((cards, total))
+    }
+}
+
+impl App {
+    /// The years that hold registry rows, newest first.
+    pub fn registry_years(&self, actor: &Actor) -> Result<Vec<i32>> {
+        actor.require(Action::ReadRegistry)?;
+        let mut y = self.store.with_snapshot(|s| s.years())?;
+        y.sort();
+        y.dedup();
+        y.reverse();
+        Ok(y)
     }
 }

@@ -3,7 +3,9 @@
 //! the poverty line, causes in realistic shares, and statuses and years
 //! that agree with each other and with a household's story over the years.
 
-use dingdian_core::registry::{ALL_CAUSES, Cause, PovertyStatus, Relation, check_digit};
+use dingdian_core::registry::{
+    ALL_CAUSES, Cause, PovertyStatus, Relation, check_digit, yuan_text,
+};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::collections::HashSet;
@@ -43,7 +45,7 @@ impl HouseholdPlan {
             _ => self.poor_ratio,
         };
         let fen = (line_fen as f64 * ratio).round() as i64;
-        let income = format!("{}.{:02}", fen / 100, fen % 100);
+        let income = yuan_text(fen);
         let exit = if status == PovertyStatus::Poor {
             String::new()
         } else {
@@ -388,15 +390,14 @@ fn extended_household(
     let business = total * rng.gen_range(10..30) / 100;
     let property = total * rng.gen_range(0..5) / 100;
     let transfer = total - wage - business - property;
-    let money = |fen: i64| format!("{}.{:02}", fen / 100, fen % 100);
     let met = p.status(year) == PovertyStatus::Exited;
     let mut cells = vec![
         kind.zh().to_string(),
         others.join("、"),
-        money(wage),
-        money(business),
-        money(property),
-        money(transfer),
+        yuan_text(wage),
+        yuan_text(business),
+        yuan_text(property),
+        yuan_text(transfer),
     ];
     cells.extend((0..6).map(|_| {
         if met || rng.gen_bool(0.85) {

@@ -7,7 +7,9 @@ pub mod coverage;
 pub mod crypto;
 pub mod error;
 pub mod indicators;
+pub mod lang;
 pub mod plan;
+pub mod query;
 pub mod registry;
 pub mod role;
 pub mod time;
@@ -16,3 +18,4 @@ pub mod unit;
 pub mod user;
 
 pub use error::{FieldError, Msg};
+pub use query::Page;

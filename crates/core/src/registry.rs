@@ -306,6 +306,12 @@ impl RegistryRow {
 pub const MIN_YEAR: i32 = 2010;
 pub const MAX_YEAR: i32 = 2035;
 
+/// Whether a year lies in the registry's range (2010–2035): registry and
+/// statistics rows, poverty lines, exit years, generated registries.
+pub fn is_registry_year(year: i32) -> bool {
+    (MIN_YEAR..=MAX_YEAR).contains(&year)
+}
+
 fn err(
     field: &str,
     value: &str,
@@ -498,7 +504,7 @@ pub fn validate_statistics_row(
     let mut e = Vec::new();
     let y = year_cell("year", year, excel, &mut e);
     if let Some(v) = y
-        && !(MIN_YEAR..=MAX_YEAR).contains(&v)
+        && !is_registry_year(v)
     {
         e.push(err(
             "year",
@@ -656,7 +662,7 @@ pub fn validate_row_on(
 
     // year
     let year = year_cell("year", raw.year, excel, &mut e).and_then(|y| {
-        if (MIN_YEAR..=MAX_YEAR).contains(&y) {
+        if is_registry_year(y) {
             Some(y)
         } else {
             e.push(err(
@@ -953,7 +959,7 @@ fn enum_cell<T>(
 }
 
 /// Fen as the yuan text of the files: `123450` → `1234.50`.
-fn yuan_text(fen: i64) -> String {
+pub fn yuan_text(fen: i64) -> String {
     let sign = if fen < 0 { "-" } else { "" };
     let a = fen.unsigned_abs();
     format!("{sign}{}.{:02}", a / 100, a % 100)
@@ -1068,6 +1074,20 @@ pub fn check_household(rows: &[(usize, &RegistryRow)]) -> Vec<FieldError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn registry_years_run_from_2010_to_2035() {
+        assert!(is_registry_year(2010) && is_registry_year(2035));
+        assert!(!is_registry_year(2009) && !is_registry_year(2036));
+    }
+
+    #[test]
+    fn fen_read_as_the_yuan_text_of_the_files() {
+        assert_eq!(yuan_text(123_450), "1234.50");
+        assert_eq!(yuan_text(5), "0.05");
+        assert_eq!(yuan_text(0), "0.00");
+        assert_eq!(yuan_text(-150), "-1.50");
+    }
 
     /// Builds a valid 18-digit number from its first 17 digits.
     fn id(first17: &str) -> String {

@@ -22,9 +22,7 @@ use dingdian_core::area::{Area, CountyAttributes, Level};
 use dingdian_core::plan::{PairingPlanKind, PairingPlanStatus};
 use dingdian_core::role::Action;
 use dingdian_core::unit::{UnitInput, UnitKind};
-use dingdian_store::areas::AreaFilter;
-use dingdian_store::plans::{PairingFilter, PairingPlanFilter};
-use dingdian_store::units::UnitFilter;
+use dingdian_core::query::{AreaFilter, PairingFilter, PairingPlanFilter, UnitFilter};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -510,16 +508,9 @@ impl axum::extract::FromRequestParts<AppState> for Id {
             .await
             .map(|Path(raw)| raw)
             .unwrap_or_default();
-        raw.trim().parse().map(Id).map_err(|_| {
-            let en = parts
-                .headers
-                .get("accept-language")
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| v.trim_start().starts_with("en"));
-            ApiError {
-                error: AppError::not_found("记录", "record"),
-                lang: if en { "en" } else { "zh" }.into(),
-            }
+        raw.trim().parse().map(Id).map_err(|_| ApiError {
+            error: AppError::not_found("记录", "record"),
+            lang: crate::ctx::accept_lang_of(&parts.headers).into(),
         })
     }
 }
@@ -641,17 +632,7 @@ struct LoginBody {
 
 async fn login(State(state): State<AppState>, req: Request) -> ApiResult {
     let (parts, b) = req.into_parts();
-    let lang = if parts
-        .headers
-        .get("accept-language")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .starts_with("en")
-    {
-        "en"
-    } else {
-        "zh"
-    };
+    let lang = crate::ctx::accept_lang_of(&parts.headers);
     let bytes = axum::body::to_bytes(b, 64 * 1024)
         .await
         .map_err(|e| ApiError {
@@ -687,10 +668,10 @@ async fn login(State(state): State<AppState>, req: Request) -> ApiResult {
 /// 200 `{"status": "ok", "database": "ok"}`, or 503 with `"unavailable"`
 /// when the database does not answer (the cause goes to the log).
 async fn health(State(state): State<AppState>) -> ApiResult {
-    let store = state.app.store.clone();
+    let app = state.app.clone();
     let check = tokio::time::timeout(
         std::time::Duration::from_secs(3),
-        tokio::task::spawn_blocking(move || store.ping()),
+        tokio::task::spawn_blocking(move || app.ping()),
     )
     .await;
     let failure = match check {

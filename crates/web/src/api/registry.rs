@@ -18,16 +18,14 @@ use dingdian_app::tabular::Encoding;
 use dingdian_core::area::Level;
 use dingdian_core::registry::{Cause, HouseholdType, PovertyStatus};
 use dingdian_core::role::Action;
-use dingdian_store::analytics::Slice;
-use dingdian_store::registry::HouseholdFilter;
+use dingdian_core::query::{HouseholdFilter, Slice};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
 type Q = Query<HashMap<String, String>>;
 
 fn area_code(v: &str) -> Option<String> {
-    (matches!(v.len(), 2 | 4 | 6 | 9 | 12) && v.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| v.to_string())
+    dingdian_core::area::is_area_code(v).then(|| v.to_string())
 }
 
 fn year(v: &str) -> Option<i32> {
@@ -302,13 +300,7 @@ pub async fn job(State(state): State<AppState>, c: ApiCtx, Id(id): Id) -> ApiRes
 pub async fn poverty_lines(State(state): State<AppState>, c: ApiCtx) -> ApiResult {
     let app = state.app.clone();
     let actor = c.actor.clone();
-    let lines = run(&c, move || {
-        if !actor.role.may(dingdian_core::role::Action::ReadRegistry) {
-            actor.require(dingdian_core::role::Action::ReadIndicators)?;
-        }
-        app.poverty_lines()
-    })
-    .await?;
+    let lines = run(&c, move || app.poverty_lines(&actor)).await?;
     let items: Vec<Value> = lines
         .iter()
         .map(|l| json!({ "year": l.year, "line_yuan": l.line_fen as f64 / 100.0, "line_fen": l.line_fen, "note": l.note }))

@@ -20,7 +20,7 @@ use dingdian_app::tabular::{self, Encoding};
 use dingdian_app::{AppError, Page};
 use dingdian_core::plan::{ALL_PLAN_STATUSES, PairingPlanKind, PairingPlanStatus};
 use dingdian_core::role::{Action, Scope};
-use dingdian_store::plans::{PairingFilter, PairingPlanFilter};
+use dingdian_core::query::{PairingFilter, PairingPlanFilter};
 use minijinja::context;
 use std::collections::HashMap;
 
@@ -503,7 +503,6 @@ async fn uncovered_xlsx(
     let app = state.app.clone();
     let actor = pc.actor.clone();
     let r = blocking(move || {
-        actor.require(Action::EditPlans)?;
         let d = app.plan_detail(&actor, id)?;
         let cov = app.plan_period_coverage(&actor, id)?;
         let reasons: HashMap<String, String> = d
@@ -526,7 +525,8 @@ async fn uncovered_xlsx(
             .iter()
             .map(|c| c.zh.to_string())
             .collect();
-        tabular::write_xlsx("uncovered", &headers, &rows)
+        let export = dingdian_app::PageExport::Uncovered { plan_id: id };
+        app.export_page(&actor, export, &headers, &rows)
     })
     .await;
     match r {
@@ -630,7 +630,7 @@ async fn new_form(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>
     let mut form = HashMap::new();
     form.insert(
         "county_list".to_string(),
-        dingdian_store::reference::KEY_2012.to_string(),
+        dingdian_core::area::KEY_2012.to_string(),
     );
     if let Some(p) = q(&query, "parent") {
         form.insert("kind".into(), "specific".into());
@@ -860,7 +860,7 @@ async fn coverage(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>
         };
         // The shipped key-county list, and what this database changed in it.
         let origin = match &plan {
-            Some(p) if p.county_list == dingdian_store::reference::KEY_2012 => Some(
+            Some(p) if p.county_list == dingdian_core::area::KEY_2012 => Some(
                 super::key_list_origin_text(&lang, &app.key_list_origin(&actor)?),
             ),
             _ => None,

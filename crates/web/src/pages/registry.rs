@@ -27,8 +27,7 @@ use dingdian_app::{Actor, AppError, Page};
 use dingdian_core::FieldError;
 use dingdian_core::registry::{ALL_STATUSES, Cause, PovertyStatus, Relation, check_digit};
 use dingdian_core::role::Action;
-use dingdian_store::areas::AreaFilter;
-use dingdian_store::registry::HouseholdFilter;
+use dingdian_core::query::{AreaFilter, HouseholdFilter};
 use minijinja::context;
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
@@ -76,24 +75,14 @@ fn checked_area(a: &str) -> Result<String, AppError> {
     super::indicators::level_of(Some(a)).map(|_| a.to_string())
 }
 
-/// The years that hold registry rows, newest first.
-fn registry_years(app: &dingdian_app::App) -> Result<Vec<i32>, AppError> {
-    let mut y = app.store.with_snapshot(|s| s.years())?;
-    y.sort();
-    y.dedup();
-    y.reverse();
-    Ok(y)
-}
-
 /// Village (and other area) names of codes.
 fn names_of(
     app: &dingdian_app::App,
+    actor: &dingdian_app::Actor,
     codes: BTreeSet<String>,
 ) -> Result<HashMap<String, String>, AppError> {
     let codes: Vec<String> = codes.into_iter().collect();
-    Ok(app
-        .store
-        .read(|c| dingdian_store::areas::names(c, &codes))?)
+    app.area_names(actor, &codes)
 }
 
 #[derive(Serialize)]
@@ -179,8 +168,7 @@ async fn list(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) ->
     let a2 = area.clone();
     let h2 = household.clone();
     let result = blocking(move || {
-        actor.require(Action::ReadRegistry)?;
-        let years = registry_years(&app)?;
+        let years = app.registry_years(&actor)?;
         let year = year_asked.or_else(|| years.first().copied());
         let f = HouseholdFilter {
             year,
@@ -190,7 +178,7 @@ async fn list(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) ->
             ..Default::default()
         };
         let (items, total) = app.list_households(&actor, &f, page)?;
-        let names = names_of(&app, items.iter().map(|h| h.village_code.clone()).collect())?;
+        let names = names_of(&app, &actor, items.iter().map(|h| h.village_code.clone()).collect())?;
         let (lineage, children) = match &a2 {
             Some(a) => {
                 let lineage = app.area_lineage(&actor, a)?;
@@ -270,7 +258,9 @@ async fn list(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) ->
                 ]
             })
             .collect();
-        return match tabular::write_xlsx("households", &headers, &rows) {
+        let (app, actor) = (state.app.clone(), pc.actor.clone());
+        let export = dingdian_app::PageExport::Households;
+        return match blocking(move || app.export_page(&actor, export, &headers, &rows)).await {
             Ok(bytes) => xlsx_response(
                 &format!("households-{}", area.as_deref().unwrap_or("all")),
                 bytes,
@@ -376,7 +366,7 @@ fn find_by_name(
         f.villages = Some(app.village_filter(actor, None, village)?);
     }
     let (items, total) = app.list_households(actor, &f, page)?;
-    let names = names_of(app, items.iter().map(|h| h.village_code.clone()).collect())?;
+    let names = names_of(app, actor, items.iter().map(|h| h.village_code.clone()).collect())?;
     Ok(NameFound {
         items,
         total,
@@ -405,7 +395,7 @@ async fn search(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) 
             true => None,
             false => Some(find_by_name(&app, &actor, (&n2, &v2, year), page)?),
         };
-        let years = registry_years(&app)?;
+        let years = app.registry_years(&actor)?;
         Ok((by_id, by_name, years))
     })
     .await;
@@ -1110,13 +1100,7 @@ async fn lines_page(
 ) -> Response {
     let app = state.app.clone();
     let actor = pc.actor.clone();
-    let result = blocking(move || {
-        if !actor.role.may(Action::ReadIndicators) && !actor.role.may(Action::ReadRegistry) {
-            actor.require(Action::ReadIndicators)?;
-        }
-        app.poverty_lines()
-    })
-    .await;
+    let result = blocking(move || app.poverty_lines(&actor)).await;
     let lines = match result {
         Ok(l) => l,
         Err(e) => return error_page(state, pc, e).await,
@@ -1156,8 +1140,8 @@ async fn poverty_lines(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Q
     // `?year=Y` fills the form with that year's line, for amending it.
     let mut form = HashMap::new();
     if let Some(y) = q(&query, "year").and_then(|y| y.parse::<i32>().ok()) {
-        let app = state.app.clone();
-        if let Ok(lines) = blocking(move || app.poverty_lines()).await
+        let (app, actor) = (state.app.clone(), pc.actor.clone());
+        if let Ok(lines) = blocking(move || app.poverty_lines(&actor)).await
             && let Some(l) = lines.iter().find(|l| l.year == y)
         {
             form.insert("year".to_string(), y.to_string());
