@@ -15,7 +15,8 @@
 use crate::auth::{check_scope, hash_password, new_totp_secret, seal_secret, verify_password};
 use crate::error::{AppError, Result};
 use crate::{Actor, App, audit};
-use dingdian_core::role::{Action, Role};
+use dingdian_core::role::{Action, Role, Scope};
+use dingdian_store::{areas, units};
 use dingdian_core::user::{self, User};
 use dingdian_core::{FieldError, Msg, time, totp};
 use dingdian_store::users;
@@ -54,7 +55,48 @@ fn second_factor_first() -> AppError {
     ))
 }
 
+/// The guard on every act on another account: never the actor's own, and
+/// never one of the three administrator duties.
+fn guard(actor: &Actor, id: i64, role: Option<Role>) -> Result<()> {
+    if actor.user_id == Some(id) {
+        return Err(own_account());
+    }
+    if role.is_some_and(Role::is_admin_duty) {
+        return Err(admin_duty());
+    }
+    Ok(())
+}
+
+/// One account as its page shows it, with what the actor may do to it.
+#[derive(Debug, Clone)]
+pub struct AccountDetail {
+    pub user: User,
+    /// The second factor the security administrator issued and the owner
+    /// has not used yet (shown to the security administrator only).
+    pub issued: Option<String>,
+    /// The actor may give the account its role and scope.
+    pub may_assign: bool,
+    /// The actor may deactivate, unlock or reset the account.
+    pub may_manage: bool,
+}
+
 impl App {
+    /// One account with what the actor may do to it.
+    pub fn account_detail(&self, actor: &Actor, id: i64) -> Result<AccountDetail> {
+        let user = self.get_user(actor, id)?;
+        let issued = match actor.role.may(Action::AssignRoles) {
+            true => self.issued_second_factor(actor, id)?,
+            false => None,
+        };
+        let may = |action| actor.role.may(action) && guard(actor, id, user.role).is_ok();
+        Ok(AccountDetail {
+            may_assign: may(Action::AssignRoles),
+            may_manage: may(Action::ManageAccounts),
+            user,
+            issued,
+        })
+    }
+
     fn target(&self, c: &mut dyn dingdian_store::Conn, id: i64) -> Result<User> {
         users::by_id(c, id)?.ok_or_else(|| AppError::not_found("账号", "account"))
     }
@@ -68,13 +110,9 @@ impl App {
         id: i64,
     ) -> Result<User> {
         actor.require(Action::ManageAccounts)?;
-        if actor.user_id == Some(id) {
-            return Err(own_account());
-        }
+        guard(actor, id, None)?;
         let u = self.target(c, id)?;
-        if u.role.is_some_and(Role::is_admin_duty) {
-            return Err(admin_duty());
-        }
+        guard(actor, id, u.role)?;
         Ok(u)
     }
 
@@ -93,15 +131,12 @@ impl App {
     /// password, never holds it, so it cannot sign in as the owner.
     pub fn assign_role(&self, actor: &Actor, id: i64, input: &RoleInput) -> Result<Option<String>> {
         actor.require(Action::AssignRoles)?;
-        if actor.user_id == Some(id) {
-            return Err(own_account());
-        }
+        guard(actor, id, None)?;
         let role = Role::parse(input.role.trim());
         self.store.write(|c| {
             let u = self.target(c, id)?;
-            if u.role.is_some_and(Role::is_admin_duty) || role.is_some_and(Role::is_admin_duty) {
-                return Err(admin_duty());
-            }
+            guard(actor, id, u.role)?;
+            guard(actor, id, role)?;
             let Some(role) = role else {
                 return Err(AppError::invalid(
                     "role",
@@ -325,6 +360,23 @@ impl App {
     pub fn my_account(&self, actor: &Actor) -> Result<User> {
         let id = actor.user_id.ok_or_else(own_account)?;
         self.store.read(|c| self.target(c, id))
+    }
+
+    /// What the signed-in user's scope is called: the unit's and/or the
+    /// county's name ("" for the whole country). Anyone may read the names
+    /// of their own scope.
+    pub fn scope_label(&self, actor: &Actor) -> Result<String> {
+        let scope = &actor.scope;
+        Ok(self.store.read(|c| -> Result<String> {
+            let mut parts = Vec::new();
+            if let Some(u) = scope.unit() {
+                parts.extend(units::get(c, &Scope::All, u)?.map(|u| u.name));
+            }
+            if let Some(code) = scope.county() {
+                parts.extend(areas::get(c, code)?.map(|a| a.name));
+            }
+            Ok(parts.join(" · "))
+        })?)
     }
 
     /// Changes the signed-in user's own password: the current one must be

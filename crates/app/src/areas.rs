@@ -50,6 +50,16 @@ impl App {
         Ok(self.store.read(|c| areas::lineage(c, code))?)
     }
 
+    /// The names of areas by code (codes not found are left out).
+    pub fn area_names(
+        &self,
+        actor: &Actor,
+        codes: &[String],
+    ) -> Result<std::collections::HashMap<String, String>> {
+        actor.require(Action::ReadAreas)?;
+        Ok(self.store.read(|c| areas::names(c, codes))?)
+    }
+
     pub fn county_lists(&self, actor: &Actor) -> Result<Vec<CountyList>> {
         actor.require(Action::ReadAreas)?;
         Ok(self.store.read(areas::county_lists)?)
@@ -106,7 +116,7 @@ impl App {
     pub fn update_county(&self, actor: &Actor, code: &str, attrs: &CountyAttributes) -> Result<()> {
         actor.require(Action::EditAreas)?;
         if let Some(y) = attrs.exit_year
-            && !(2010..=2035).contains(&y)
+            && !dingdian_core::Year::new(y).is_ok()
         {
             return Err(AppError::invalid(
                 "exit_year",

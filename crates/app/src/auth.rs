@@ -221,6 +221,135 @@ fn unknown_user(
     Ok(Attempt::Failed(bad_credentials()))
 }
 
+/// Audits a refused sign-in to the account and answers why.
+fn refuse(c: &mut dyn Conn, (actor, u): (&Actor, &User), why: &str, error: AppError) -> Result<Attempt> {
+    audit(
+        c,
+        actor,
+        "login",
+        ("user", &u.username),
+        "refused",
+        Some(why.into()),
+    )?;
+    Ok(Attempt::Failed(error))
+}
+
+/// Counts a wrong password or a wrong code toward the lock (they count
+/// alike), and audits it.
+fn count_failure(
+    c: &mut dyn Conn,
+    actor: &Actor,
+    u: &User,
+    now: i64,
+    (why, error): (&str, AppError),
+) -> Result<Attempt> {
+    let failed = u.failed_logins + 1;
+    let lock = (failed >= user::MAX_FAILED_LOGINS).then_some(now + user::LOCKOUT_SECONDS);
+    users::record_failure(c, u.id, if lock.is_some() { 0 } else { failed }, lock)?;
+    let detail = match lock {
+        Some(_) => format!("{why}; account locked"),
+        None => why.to_string(),
+    };
+    audit(
+        c,
+        actor,
+        "login",
+        ("user", &u.username),
+        "failure",
+        Some(detail),
+    )?;
+    Ok(Attempt::Failed(error))
+}
+
+/// Checks the second factor of an account that has one: `None` when the
+/// code is right (its step is then used up), or the failed attempt.
+fn second_factor(
+    c: &mut dyn Conn,
+    (actor, keys): (&Actor, &crate::keys::Keys),
+    u: &User,
+    code: Option<&str>,
+    now: i64,
+) -> Result<Option<Attempt>> {
+    let Some(sealed) = &u.totp_secret else {
+        return Ok(None);
+    };
+    let code = code.map(str::trim).unwrap_or("");
+    if code.is_empty() {
+        let missing = AppError::Unauthorized(Msg::new(
+            "totp_required",
+            "请输入身份验证器显示的 6 位动态口令",
+            "enter the 6-digit code your authenticator app shows",
+        ));
+        return refuse(c, (actor, u), "second factor missing", missing).map(Some);
+    }
+    let secret = Zeroizing::new(
+        keys.open_any(totp::AAD_SECRET, sealed)
+            .map(|(p, _)| p)
+            .map_err(|m| AppError::internal(&format!("TOTP secret of {}", u.username), &m.en))?,
+    );
+    match totp::verify(&secret, code, now, u.totp_last_step) {
+        Some(step) => {
+            users::set_totp_step(c, u.id, Some(step))?;
+            Ok(None)
+        }
+        None => {
+            let wrong = AppError::Unauthorized(Msg::new(
+                "bad_totp",
+                "动态口令错误、已过期或已使用过",
+                "the code is wrong, expired or already used",
+            ));
+            let why = "wrong or reused second factor";
+            count_failure(c, actor, u, now, (why, wrong)).map(Some)
+        }
+    }
+}
+
+/// Opens the session of a sign-in that passed every check, and audits it.
+fn open_session(
+    c: &mut dyn Conn,
+    (actor, u): (&Actor, User),
+    kind: SessionKind,
+    now: i64,
+    policy: crate::SignInPolicy,
+) -> Result<Attempt> {
+    users::record_success(c, u.id)?;
+    // Sessions idle past the timeout can never be used again: each
+    // sign-in clears them, so the table does not grow for ever.
+    sessions::delete_idle(c, now - user::IDLE_TIMEOUT_SECONDS)?;
+    let token = random_token();
+    let csrf_token = random_token();
+    sessions::insert(
+        c,
+        &token_hash(&token),
+        u.id,
+        kind.as_str(),
+        &csrf_token,
+        actor.address.as_deref(),
+        now,
+    )?;
+    let restriction = Restriction::of(&u, now, policy);
+    let detail = match restriction {
+        Some(r) => format!("{}; restricted: {}", kind.as_str(), r.code()),
+        None => kind.as_str().to_string(),
+    };
+    audit(
+        c,
+        actor,
+        "login",
+        ("user", &u.username),
+        "success",
+        Some(detail),
+    )?;
+    let password_reset = users::password_reset(c, u.id)?;
+    Ok(Attempt::Ok(Box::new(SignedIn {
+        token,
+        csrf_token,
+        user: u,
+        restriction,
+        password_reset,
+    })))
+}
+
 impl App {
     /// Signs in with user name, password and, for an account with a second
     /// factor, the TOTP code. Wrong passwords and wrong codes are counted;
@@ -256,142 +385,26 @@ impl App {
                 ..anonymous
             };
             if let Some(until) = u.locked_until.filter(|t| *t > now) {
-                audit(
-                    c,
-                    &actor,
-                    "login",
-                    ("user", &u.username),
-                    "refused",
-                    Some("locked".into()),
-                )?;
-                return Ok(Attempt::Failed(locked(until, now)));
+                return refuse(c, (&actor, &u), "locked", locked(until, now));
             }
-            // A wrong password and a wrong code count alike toward the lock.
-            let failure = |c: &mut dyn Conn, why: &str, error: AppError| -> Result<Attempt> {
-                let failed = u.failed_logins + 1;
-                let lock =
-                    (failed >= user::MAX_FAILED_LOGINS).then_some(now + user::LOCKOUT_SECONDS);
-                users::record_failure(c, u.id, if lock.is_some() { 0 } else { failed }, lock)?;
-                let detail = if lock.is_some() {
-                    format!("{why}; account locked")
-                } else {
-                    why.to_string()
-                };
-                audit(
-                    c,
-                    &actor,
-                    "login",
-                    ("user", &u.username),
-                    "failure",
-                    Some(detail),
-                )?;
-                Ok(Attempt::Failed(error))
-            };
             if !verify_password(password, &u.password_hash) {
-                return failure(c, "wrong password", bad_credentials());
+                return count_failure(c, &actor, &u, now, ("wrong password", bad_credentials()));
             }
             // Checked after the password, and counted like a wrong one, so an
             // inactive account answers exactly as an unknown name does.
             if !u.active {
-                return failure(c, "inactive", bad_credentials());
+                return count_failure(c, &actor, &u, now, ("inactive", bad_credentials()));
             }
             if u.demo && !policy.demo_mode {
-                audit(
-                    c,
-                    &actor,
-                    "login",
-                    ("user", &u.username),
-                    "refused",
-                    Some("demo account outside --demo".into()),
-                )?;
-                return Ok(Attempt::Failed(demo_refused()));
+                return refuse(c, (&actor, &u), "demo account outside --demo", demo_refused());
             }
             if u.role.is_none() || u.scope().is_none() {
-                audit(
-                    c,
-                    &actor,
-                    "login",
-                    ("user", &u.username),
-                    "refused",
-                    Some("no role or scope".into()),
-                )?;
-                return Ok(Attempt::Failed(no_role()));
+                return refuse(c, (&actor, &u), "no role or scope", no_role());
             }
-            if let Some(sealed) = &u.totp_secret {
-                let code = totp_code.map(str::trim).unwrap_or("");
-                if code.is_empty() {
-                    audit(
-                        c,
-                        &actor,
-                        "login",
-                        ("user", &u.username),
-                        "refused",
-                        Some("second factor missing".into()),
-                    )?;
-                    return Ok(Attempt::Failed(AppError::Unauthorized(Msg::new(
-                        "totp_required",
-                        "请输入身份验证器显示的 6 位动态口令",
-                        "enter the 6-digit code your authenticator app shows",
-                    ))));
-                }
-                let secret = Zeroizing::new(
-                    keys.open_any(totp::AAD_SECRET, sealed)
-                        .map(|(p, _)| p)
-                        .map_err(|m| {
-                            AppError::internal(&format!("TOTP secret of {}", u.username), &m.en)
-                        })?,
-                );
-                match totp::verify(&secret, code, now, u.totp_last_step) {
-                    Some(step) => users::set_totp_step(c, u.id, Some(step))?,
-                    None => {
-                        return failure(
-                            c,
-                            "wrong or reused second factor",
-                            AppError::Unauthorized(Msg::new(
-                                "bad_totp",
-                                "动态口令错误、已过期或已使用过",
-                                "the code is wrong, expired or already used",
-                            )),
-                        );
-                    }
-                }
+            if let Some(failed) = second_factor(c, (&actor, keys), &u, totp_code, now)? {
+                return Ok(failed);
             }
-            users::record_success(c, u.id)?;
-            // Sessions idle past the timeout can never be used again: each
-            // sign-in clears them, so the table does not grow for ever.
-            sessions::delete_idle(c, now - user::IDLE_TIMEOUT_SECONDS)?;
-            let token = random_token();
-            let csrf_token = random_token();
-            sessions::insert(
-                c,
-                &token_hash(&token),
-                u.id,
-                kind.as_str(),
-                &csrf_token,
-                address.as_deref(),
-                now,
-            )?;
-            let restriction = Restriction::of(&u, now, policy);
-            let detail = match restriction {
-                Some(r) => format!("{}; restricted: {}", kind.as_str(), r.code()),
-                None => kind.as_str().to_string(),
-            };
-            audit(
-                c,
-                &actor,
-                "login",
-                ("user", &u.username),
-                "success",
-                Some(detail),
-            )?;
-            let password_reset = users::password_reset(c, u.id)?;
-            Ok(Attempt::Ok(Box::new(SignedIn {
-                token,
-                csrf_token,
-                user: u,
-                restriction,
-                password_reset,
-            })))
+            open_session(c, (&actor, u), kind, now, policy)
         })?;
         match attempt {
             Attempt::Ok(s) => Ok(*s),
@@ -512,36 +525,8 @@ impl App {
                 )));
             }
         }
-        let mut e = Vec::new();
+        let (mut e, role) = new_user_problems(n, by_operator);
         let username = n.username.trim();
-        if username.is_empty() {
-            e.push(FieldError::required("username"));
-        } else if username.len() > 50
-            || !username
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
-        {
-            e.push(FieldError::new(
-                "username",
-                username,
-                Msg::new(
-                    "bad_username",
-                    "用户名只能包含字母、数字和 . _ -，最长 50 位",
-                    "a user name holds only letters, digits and . _ - (at most 50)",
-                ),
-            ));
-        }
-        let role = Role::parse(n.role.trim());
-        if by_operator && role.is_none() {
-            e.push(FieldError::new(
-                "role",
-                n.role.trim(),
-                Msg::new("unknown_role", "不是已知的角色", "is not a known role"),
-            ));
-        }
-        if let Some(m) = user::password_problem(&n.password) {
-            e.push(FieldError::new("password", "", m));
-        }
         let now = time::now_ts();
         let out = self.store.write(|c| {
             if let Some(r) = role {
@@ -561,34 +546,7 @@ impl App {
             if !e.is_empty() {
                 return Err(AppError::Invalid(std::mem::take(&mut e)));
             }
-            let hash = hash_password(&n.password)?;
-            let display = if n.display_name.trim().is_empty() {
-                username
-            } else {
-                n.display_name.trim()
-            };
-            let totp_secret = n
-                .totp_secret
-                .as_deref()
-                .map(|s| seal_secret(&self.key(), totp::AAD_SECRET, s));
-            let id = users::insert(
-                c,
-                &users::NewUser {
-                    username,
-                    display_name: display,
-                    role,
-                    unit_id: n.unit_id.filter(|_| role.is_some_and(Role::needs_unit)),
-                    county_code: n
-                        .county_code
-                        .as_deref()
-                        .filter(|_| role.is_some_and(Role::needs_county)),
-                    password_hash: &hash,
-                    password_changed_at: if by_operator { now } else { 0 },
-                    totp_secret,
-                    demo: n.demo,
-                },
-                now,
-            )?;
+            let id = self.insert_user(c, n, role, by_operator, now)?;
             let mut detail = format!("role={}", role.map(Role::as_str).unwrap_or("none"));
             if n.totp_secret.is_some() {
                 detail.push_str("; second factor");
@@ -609,6 +567,85 @@ impl App {
         Ok(out)
     }
 
+    /// Writes a checked new account, its password hashed and its second
+    /// factor sealed.
+    fn insert_user(
+        &self,
+        c: &mut dyn Conn,
+        n: &NewUserInput,
+        role: Option<Role>,
+        by_operator: bool,
+        now: i64,
+    ) -> Result<i64> {
+        let username = n.username.trim();
+        let hash = hash_password(&n.password)?;
+        let display = if n.display_name.trim().is_empty() {
+            username
+        } else {
+            n.display_name.trim()
+        };
+        let totp_secret = n
+            .totp_secret
+            .as_deref()
+            .map(|s| seal_secret(&self.key(), totp::AAD_SECRET, s));
+        Ok(users::insert(
+            c,
+            &users::NewUser {
+                username,
+                display_name: display,
+                role,
+                unit_id: n.unit_id.filter(|_| role.is_some_and(Role::needs_unit)),
+                county_code: n
+                    .county_code
+                    .as_deref()
+                    .filter(|_| role.is_some_and(Role::needs_county)),
+                password_hash: &hash,
+                password_changed_at: if by_operator { now } else { 0 },
+                totp_secret,
+                demo: n.demo,
+            },
+            now,
+        )?)
+    }
+}
+
+/// What is wrong with a new account before the database is asked (user
+/// name, role for the operator, password rules), and its role.
+fn new_user_problems(n: &NewUserInput, by_operator: bool) -> (Vec<FieldError>, Option<Role>) {
+    let mut e = Vec::new();
+    let username = n.username.trim();
+    if username.is_empty() {
+        e.push(FieldError::required("username"));
+    } else if username.len() > 50
+        || !username
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+    {
+        e.push(FieldError::new(
+            "username",
+            username,
+            Msg::new(
+                "bad_username",
+                "用户名只能包含字母、数字和 . _ -，最长 50 位",
+                "a user name holds only letters, digits and . _ - (at most 50)",
+            ),
+        ));
+    }
+    let role = Role::parse(n.role.trim());
+    if by_operator && role.is_none() {
+        e.push(FieldError::new(
+            "role",
+            n.role.trim(),
+            Msg::new("unknown_role", "不是已知的角色", "is not a known role"),
+        ));
+    }
+    if let Some(m) = user::password_problem(&n.password) {
+        e.push(FieldError::new("password", "", m));
+    }
+    (e, role)
+}
+
+impl App {
     /// The accounts, for the administrator and the security administrator.
     pub fn list_users(
         &self,

@@ -12,7 +12,7 @@
 use crate::error::{AppError, Result};
 use crate::{Actor, Store, audit, keys};
 use dingdian_core::Msg;
-use dingdian_store::audit::ChainReport;
+use dingdian_core::audit::ChainReport;
 use dingdian_store::backup::{self, BackupFile, BackupInfo, TableCopy};
 use std::path::Path;
 
@@ -29,7 +29,7 @@ fn invalid(field: &str, value: &Path, code: &str, zh: String, en: String) -> App
 
 /// Copies the whole database behind `store` into a new file `out`, in one
 /// consistent snapshot, while others go on writing. Refuses to overwrite.
-pub fn backup(store: &Store, out: &Path, progress: Progress) -> Result<BackupInfo> {
+pub(crate) fn backup(store: &Store, out: &Path, progress: Progress) -> Result<BackupInfo> {
     if out.exists() {
         return Err(invalid(
             "--out",

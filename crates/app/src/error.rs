@@ -88,6 +88,11 @@ impl AppError {
         matches!(self, AppError::Store(_) | AppError::Internal(_))
     }
 
+    /// Work handed to another thread died there: the system failed.
+    pub fn task_failed(cause: impl fmt::Display) -> AppError {
+        AppError::internal("task failed", cause)
+    }
+
     pub fn not_found(what_zh: &str, what_en: &str) -> AppError {
         AppError::NotFound(Msg::new(
             "not_found",

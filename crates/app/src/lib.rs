@@ -18,26 +18,31 @@ mod parallel;
 pub mod plan_exceptions;
 mod plan_workflow;
 pub mod plans;
+pub mod reference;
 pub mod registry;
 pub mod rotation;
 pub mod shrink;
 pub mod synth;
 pub mod tabular;
+pub mod todo;
 pub mod units;
 
-pub use dingdian_store::{Page, Store};
+pub use dingdian_core::Page;
 pub use error::{AppError, Result, describe_field_error as error_line};
 
 use dingdian_core::role::{Action, Role, Scope};
 use dingdian_core::user::User;
 use dingdian_core::{Msg, time};
-use dingdian_store::Conn;
-use dingdian_store::audit::{self, AuditFilter, AuditRecord, ChainReport};
+use dingdian_core::audit::ChainReport;
+use dingdian_core::query::AuditFilter;
+use dingdian_store::audit::{self, AuditRecord};
+use dingdian_store::backup::BackupInfo;
+use dingdian_store::{Conn, Store};
 
 /// The application: the store, the personal-data keys and the running jobs.
 #[derive(Clone)]
 pub struct App {
-    pub store: Store,
+    store: Store,
     keys: std::sync::Arc<keys::Keys>,
     pub jobs: jobs::Jobs,
     policy: SignInPolicy,
@@ -138,6 +143,46 @@ impl App {
     pub fn keys(&self) -> &keys::Keys {
         &self.keys
     }
+
+    /// The database behind the app, for the app's own tests only: they
+    /// set up and check what no use case shows. Off in every build of the
+    /// product.
+    #[cfg(feature = "test-store")]
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The operator's handle on the same database, for the app's own tests.
+    #[cfg(feature = "test-store")]
+    pub fn database(&self) -> Database {
+        Database(self.store.clone())
+    }
+
+    /// One trivial query: whether the database answers (the health check).
+    pub fn ping(&self) -> Result<()> {
+        Ok(self.store.ping()?)
+    }
+}
+
+/// The database as the operator holds it, without the personal-data key:
+/// `backup` and `audit verify` need no role (whoever runs them holds the
+/// database itself).
+pub struct Database(Store);
+
+impl Database {
+    pub fn open(database_url: &str) -> Result<Database> {
+        Ok(Database(Store::open(database_url)?))
+    }
+
+    /// Copies the whole database into a new file (see [`backup::backup`]).
+    pub fn backup(&self, out: &std::path::Path, progress: backup::Progress) -> Result<BackupInfo> {
+        backup::backup(&self.0, out, progress)
+    }
+
+    /// Walks the audit log's hash chain from the first record.
+    pub fn verify_audit_chain(&self) -> Result<ChainReport> {
+        verify_audit_chain(&self.0)
+    }
 }
 
 /// Who is acting, with what role and scope, from where.
@@ -194,6 +239,19 @@ impl Actor {
     }
 }
 
+/// A list a page exports as it shows it: the page builds the table (its
+/// headers in the reader's language) from what the actor may read, and
+/// the app audits the export like every other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageExport {
+    /// The areas list.
+    Areas,
+    /// The registry's household list.
+    Households,
+    /// The counties a plan leaves uncovered over its period.
+    Uncovered { plan_id: i64 },
+}
+
 impl App {
     /// Records an export (action, object type) in the audit log, then
     /// writes the table as one xlsx sheet.
@@ -205,15 +263,48 @@ impl App {
         headers: &[String],
         rows: &[Vec<tabular::Cell>],
     ) -> Result<Vec<u8>> {
+        self.audited_sheet(actor, action, (object, "*"), sheet, (headers, rows))
+    }
+
+    /// A page's table as one xlsx sheet; the export is audited.
+    pub fn export_page(
+        &self,
+        actor: &Actor,
+        export: PageExport,
+        headers: &[String],
+        rows: &[Vec<tabular::Cell>],
+    ) -> Result<Vec<u8>> {
+        let table = (headers, rows);
+        match export {
+            PageExport::Areas => {
+                actor.require(Action::ReadAreas)?;
+                self.audited_sheet(actor, "area.export", ("area", "*"), "areas", table)
+            }
+            PageExport::Households => {
+                actor.require(Action::ReadRegistry)?;
+                let object = ("household", "*");
+                self.audited_sheet(actor, "household.export", object, "households", table)
+            }
+            PageExport::Uncovered { plan_id } => {
+                actor.require(Action::EditPlans)?;
+                let id = plan_id.to_string();
+                let object = ("plan", id.as_str());
+                self.audited_sheet(actor, "plan.uncovered.export", object, "uncovered", table)
+            }
+        }
+    }
+
+    fn audited_sheet(
+        &self,
+        actor: &Actor,
+        action: &str,
+        object: (&str, &str),
+        sheet: &str,
+        (headers, rows): (&[String], &[Vec<tabular::Cell>]),
+    ) -> Result<Vec<u8>> {
         self.store.write(|c| {
-            audit(
-                c,
-                actor,
-                action,
-                (object, "*"),
-                "success",
-                Some(format!("{} rows", rows.len())),
-            )
+            let detail = Some(format!("{} rows", rows.len()));
+            audit(c, actor, action, object, "success", detail)
         })?;
         tabular::write_xlsx(sheet, headers, rows)
     }
@@ -247,9 +338,8 @@ pub(crate) fn audit(
     Ok(())
 }
 
-/// Walks the audit log's hash chain from the first record (`dingdian audit
-/// verify`: the operator holds the database itself, so no role applies).
-pub fn verify_audit_chain(store: &Store) -> Result<ChainReport> {
+/// Walks the audit log's hash chain from the first record.
+pub(crate) fn verify_audit_chain(store: &Store) -> Result<ChainReport> {
     Ok(store.read(audit::verify)?)
 }
 

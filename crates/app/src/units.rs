@@ -4,7 +4,7 @@ use crate::error::{AppError, Result};
 use crate::tabular::{self, Cell, Column, ColumnMap, Encoding};
 use crate::{Actor, App, audit};
 use dingdian_core::role::{Action, Scope};
-use dingdian_core::unit::{Unit, UnitInput, parse_unit_rows};
+use dingdian_core::unit::{Unit, UnitInput, may_edit_unit, parse_unit_rows};
 use dingdian_core::{FieldError, Msg, time};
 use dingdian_store::Page;
 use dingdian_store::units::{self, UnitFilter};
@@ -136,12 +136,11 @@ impl App {
         actor.require(Action::EditUnits)?;
         let fields = input.parse().map_err(AppError::Invalid)?;
         self.store.write(|c| {
-            let scope = if matches!(actor.scope, Scope::All) {
-                Scope::All
-            } else {
-                Scope::Unit(actor.scope.unit().unwrap_or(-1))
-            };
-            units::get(c, &scope, id)?.ok_or_else(|| AppError::not_found("单位", "unit"))?;
+            // A unit the actor may not edit is, to them, not there.
+            let reach = may_edit_unit(actor.role, &actor.scope, id);
+            units::get(c, &Scope::All, id)?
+                .filter(|_| reach)
+                .ok_or_else(|| AppError::not_found("单位", "unit"))?;
             if units::find_by_name(c, &fields.name)?.is_some_and(|other| other != id) {
                 return Err(AppError::Invalid(vec![duplicate_name(&fields.name)]));
             }

@@ -41,32 +41,7 @@ struct Db {
 #[derive(Subcommand)]
 enum Command {
     /// Serve the web UI and the API
-    Serve {
-        /// Address to listen on
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        addr: String,
-        /// Load the demo data first if the database is empty, and print the demo logins.
-        /// Without it the demo accounts cannot sign in.
-        #[arg(long)]
-        demo: bool,
-        /// Serve over TLS with this certificate chain (PEM); needs --tls-key
-        #[arg(long, requires = "tls_key")]
-        tls_cert: Option<std::path::PathBuf>,
-        /// The private key of --tls-cert (PEM)
-        #[arg(long, requires = "tls_cert")]
-        tls_key: Option<std::path::PathBuf>,
-        /// Sign-in attempts allowed per minute, per client address and per account (0: no limit)
-        #[arg(long, default_value_t = 10)]
-        sign_in_limit: u32,
-        /// API requests allowed per minute, per client address and per token (0: no limit)
-        #[arg(long, default_value_t = 600)]
-        api_limit: u32,
-        /// Days a password lasts before its owner must change it (0: never)
-        #[arg(long, env = "DINGDIAN_PASSWORD_MAX_AGE_DAYS", default_value_t = dingdian_core::user::DEFAULT_PASSWORD_MAX_AGE_DAYS)]
-        password_max_age_days: i64,
-        #[command(flatten)]
-        db: Db,
-    },
+    Serve(ServeArgs),
     /// Load the demo data (idempotent)
     Demo {
         #[command(flatten)]
@@ -179,32 +154,63 @@ enum GenCommand {
 #[derive(Subcommand)]
 enum UserCommand {
     /// Create an account; the password is read from standard input
-    Add {
-        #[arg(long)]
-        username: String,
-        /// admin, security, auditor, office, reviewer, unit, county, cadre or inspector
-        #[arg(long)]
-        role: String,
-        /// The unit (for the unit and cadre roles)
-        #[arg(long)]
-        unit: Option<i64>,
-        /// The county code (for the county and cadre roles)
-        #[arg(long)]
-        county: Option<String>,
-        /// Display name (default: the user name)
-        #[arg(long, default_value = "")]
-        name: String,
-        /// Read the password from standard input (required)
-        #[arg(long, required = true)]
-        password_stdin: bool,
-        /// Give the account a second factor (TOTP) although its role does not
-        /// require one; admin, security, auditor, office and reviewer always get one.
-        /// The otpauth:// line is printed on standard output.
-        #[arg(long)]
-        totp: bool,
-        #[command(flatten)]
-        db: Db,
-    },
+    Add(AddUserArgs),
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Address to listen on
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: String,
+    /// Load the demo data first if the database is empty, and print the demo logins.
+    /// Without it the demo accounts cannot sign in.
+    #[arg(long)]
+    demo: bool,
+    /// Serve over TLS with this certificate chain (PEM); needs --tls-key
+    #[arg(long, requires = "tls_key")]
+    tls_cert: Option<std::path::PathBuf>,
+    /// The private key of --tls-cert (PEM)
+    #[arg(long, requires = "tls_cert")]
+    tls_key: Option<std::path::PathBuf>,
+    /// Sign-in attempts allowed per minute, per client address and per account (0: no limit)
+    #[arg(long, default_value_t = 10)]
+    sign_in_limit: u32,
+    /// API requests allowed per minute, per client address and per token (0: no limit)
+    #[arg(long, default_value_t = 600)]
+    api_limit: u32,
+    /// Days a password lasts before its owner must change it (0: never)
+    #[arg(long, env = "DINGDIAN_PASSWORD_MAX_AGE_DAYS", default_value_t = dingdian_core::user::DEFAULT_PASSWORD_MAX_AGE_DAYS)]
+    password_max_age_days: i64,
+    #[command(flatten)]
+    db: Db,
+}
+
+#[derive(Args)]
+struct AddUserArgs {
+    #[arg(long)]
+    username: String,
+    /// admin, security, auditor, office, reviewer, unit, county, cadre or inspector
+    #[arg(long)]
+    role: String,
+    /// The unit (for the unit and cadre roles)
+    #[arg(long)]
+    unit: Option<i64>,
+    /// The county code (for the county and cadre roles)
+    #[arg(long)]
+    county: Option<String>,
+    /// Display name (default: the user name)
+    #[arg(long, default_value = "")]
+    name: String,
+    /// Read the password from standard input (required)
+    #[arg(long, required = true)]
+    password_stdin: bool,
+    /// Give the account a second factor (TOTP) although its role does not
+    /// require one; admin, security, auditor, office and reviewer always get one.
+    /// The otpauth:// line is printed on standard output.
+    #[arg(long)]
+    totp: bool,
+    #[command(flatten)]
+    db: Db,
 }
 
 #[derive(Args, Clone)]
@@ -432,82 +438,7 @@ fn import_registry(
 
 fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
-        Command::Serve {
-            addr,
-            demo,
-            tls_cert,
-            tls_key,
-            sign_in_limit,
-            api_limit,
-            password_max_age_days,
-            db,
-        } => {
-            if password_max_age_days < 0 {
-                return Err(Failure::Invalid(
-                    "--password-max-age-days 不能为负数 / must not be negative".into(),
-                ));
-            }
-            let app = open(&db)?.with_policy(dingdian_app::SignInPolicy {
-                password_max_age_days,
-                demo_mode: demo,
-            });
-            // Jobs a stopped server left running wrote nothing: say so.
-            let abandoned = app.resolve_abandoned_jobs()?;
-            if !abandoned.is_empty() {
-                eprintln!(
-                    "{} 个导入任务因进程中止未完成，已记为失败 / {} import jobs left by a stopped process are recorded as failed",
-                    abandoned.len(),
-                    abandoned.len()
-                );
-            }
-            if demo {
-                if app.is_empty()? {
-                    app.load_demo()?;
-                    eprintln!("已载入演示数据 / demo data loaded");
-                }
-                if app.has_demo()? {
-                    print_demo_logins();
-                } else {
-                    eprintln!(
-                        "数据库已有数据，未载入演示数据 / the database is not empty: the demo data was not loaded"
-                    );
-                }
-            }
-            let rt = tokio::runtime::Runtime::new().map_err(|e| Failure::System(e.to_string()))?;
-            rt.block_on(async {
-                let tls = match (&tls_cert, &tls_key) {
-                    (Some(cert), Some(key)) => Some(
-                        dingdian_web::load_tls(cert, key)
-                            .await
-                            .map_err(Failure::Invalid)?,
-                    ),
-                    _ => None,
-                };
-                let listener = std::net::TcpListener::bind(&addr).map_err(|e| {
-                    Failure::System(format!("无法监听 / cannot listen on {addr}: {e}"))
-                })?;
-                let scheme = if tls.is_some() { "https" } else { "http" };
-                println!(
-                    "dingdian 已启动 / listening on {scheme}://{}",
-                    listener
-                        .local_addr()
-                        .map(|a| a.to_string())
-                        .unwrap_or(addr.clone())
-                );
-                let config = dingdian_web::WebConfig {
-                    tls: tls.is_some(),
-                    demo,
-                    limits: dingdian_web::RateLimits {
-                        sign_in: dingdian_web::Rate::per_minute(sign_in_limit),
-                        api: dingdian_web::Rate::per_minute(api_limit),
-                    },
-                    ..Default::default()
-                };
-                dingdian_web::serve(app, config, listener, tls)
-                    .await
-                    .map_err(|e| Failure::System(e.to_string()))
-            })
-        }
+        Command::Serve(a) => serve(a),
         Command::Demo { db } => {
             let app = open(&db)?;
             if app.load_demo()? {
@@ -519,82 +450,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::User {
-            command:
-                UserCommand::Add {
-                    username,
-                    role,
-                    unit,
-                    county,
-                    name,
-                    password_stdin: _,
-                    totp,
-                    db,
-                },
-        } => {
-            let mut password = String::new();
-            std::io::stdin()
-                .read_to_string(&mut password)
-                .map_err(|e| Failure::System(e.to_string()))?;
-            let password = password.trim_end_matches(['\r', '\n']).to_string();
-            let app = open(&db)?;
-            let needs_factor = dingdian_core::role::Role::parse(role.trim())
-                .is_some_and(dingdian_core::role::Role::requires_second_factor);
-            let secret = (totp || needs_factor).then(dingdian_app::auth::new_totp_secret);
-            let input = NewUserInput {
-                username: username.clone(),
-                display_name: name,
-                role,
-                unit_id: unit,
-                county_code: county,
-                password,
-                totp_secret: secret.clone(),
-                demo: false,
-            };
-            let id = app.create_user(&Actor::cli(), &input)?;
-            println!("已创建用户 / created user {username} (#{id})");
-            if let Some(secret) = secret {
-                eprintln!(
-                    "请将下一行交给账号本人，添加到身份验证器 / give the next line to the account's owner for an authenticator app:"
-                );
-                println!(
-                    "{}",
-                    dingdian_core::totp::otpauth_uri(username.trim(), &secret)
-                );
-            }
-            Ok(())
-        }
-        Command::Import { command } => {
-            let (opts, plan) = match command {
-                ImportCommand::Units(o) => (o, None),
-                ImportCommand::Pairings { plan, opts } => (opts, Some(plan)),
-                ImportCommand::Registry { opts, registry: r } => {
-                    return import_registry(&opts, &r, false);
-                }
-                ImportCommand::Statistics { opts, registry: r } => {
-                    return import_registry(&opts, &r, true);
-                }
-            };
-            let encoding = Encoding::parse(&opts.encoding).ok_or_else(|| Failure::Invalid(format!("--encoding 应为 auto、utf-8 或 gbk / --encoding must be auto, utf-8 or gbk, not {}", opts.encoding)))?;
-            let bytes = read_file(&opts.file)?;
-            let name = opts
-                .file
-                .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or("file")
-                .to_string();
-            let app = open(&opts.db)?;
-            let summary = match plan {
-                None => app.import_units(&Actor::cli(), &name, &bytes, encoding).map(|r| serde_json::json!({ "created": r.created, "updated": r.updated, "rejected": 0, "errors": [] })),
-                Some(plan) => app.import_pairings(&Actor::cli(), plan, &name, &bytes, encoding).map(|n| serde_json::json!({ "pairings": n, "rejected": 0, "errors": [] })),
-            }
-            .map_err(|e| import_failure(e, &opts.format))?;
-            if opts.format == "json" {
-                println!("{summary}");
-            } else {
-                println!("导入成功 / imported: {summary}");
-            }
-            Ok(())
-        }
+            command: UserCommand::Add(a),
+        } => add_user(a),
+        Command::Import { command } => import(command),
         Command::Indicators {
             area,
             year,
@@ -634,29 +492,193 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Backup(a) => ops::backup(a),
         Command::Restore(a) => ops::restore(a),
         Command::Audit { command } => ops::audit(command),
-        Command::Export { command } => match command {
-            ExportCommand::Registry {
-                year,
-                area,
-                out,
-                db,
-            } => registry::export(&open(&db)?, year, area.as_deref(), &out),
-            ExportCommand::Units { out, db } => write_out(
-                &out,
-                open(&db)?.export_units(&Actor::cli(), &Default::default())?,
+        Command::Export { command } => export(command),
+    }
+}
+
+/// `serve`: the web and the API, after the demo data when asked.
+fn serve(a: ServeArgs) -> Result<(), Failure> {
+    let ServeArgs {
+        addr,
+        demo,
+        tls_cert,
+        tls_key,
+        sign_in_limit,
+        api_limit,
+        password_max_age_days,
+        db,
+    } = a;
+    if password_max_age_days < 0 {
+        return Err(Failure::Invalid(
+            "--password-max-age-days 不能为负数 / must not be negative".into(),
+        ));
+    }
+    let app = open(&db)?.with_policy(dingdian_app::SignInPolicy {
+        password_max_age_days,
+        demo_mode: demo,
+    });
+    // Jobs a stopped server left running wrote nothing: say so.
+    let abandoned = app.resolve_abandoned_jobs()?;
+    if !abandoned.is_empty() {
+        eprintln!(
+            "{} 个导入任务因进程中止未完成，已记为失败 / {} import jobs left by a stopped process are recorded as failed",
+            abandoned.len(),
+            abandoned.len()
+        );
+    }
+    if demo {
+        if app.is_empty()? {
+            app.load_demo()?;
+            eprintln!("已载入演示数据 / demo data loaded");
+        }
+        if app.has_demo()? {
+            print_demo_logins();
+        } else {
+            eprintln!(
+                "数据库已有数据，未载入演示数据 / the database is not empty: the demo data was not loaded"
+            );
+        }
+    }
+    let rt = tokio::runtime::Runtime::new().map_err(|e| Failure::System(e.to_string()))?;
+    rt.block_on(async {
+        let tls = match (&tls_cert, &tls_key) {
+            (Some(cert), Some(key)) => Some(
+                dingdian_web::load_tls(cert, key)
+                    .await
+                    .map_err(Failure::Invalid)?,
             ),
-            ExportCommand::Pairings { plan, out, db } => {
-                let f = dingdian_store::plans::PairingFilter {
-                    plan_id: plan,
-                    ..Default::default()
-                };
-                write_out(&out, open(&db)?.export_pairings(&Actor::cli(), &f)?)
-            }
-            ExportCommand::Plans { out, db } => write_out(
-                &out,
-                open(&db)?.export_plans(&Actor::cli(), &Default::default())?,
-            ),
-        },
+            _ => None,
+        };
+        let listener = std::net::TcpListener::bind(&addr).map_err(|e| {
+            Failure::System(format!("无法监听 / cannot listen on {addr}: {e}"))
+        })?;
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        println!(
+            "dingdian 已启动 / listening on {scheme}://{}",
+            listener
+                .local_addr()
+                .map(|a| a.to_string())
+                .unwrap_or(addr.clone())
+        );
+        let config = dingdian_web::WebConfig {
+            tls: tls.is_some(),
+            demo,
+            limits: dingdian_web::RateLimits {
+                sign_in: dingdian_web::Rate::per_minute(sign_in_limit),
+                api: dingdian_web::Rate::per_minute(api_limit),
+            },
+            ..Default::default()
+        };
+        dingdian_web::serve(app, config, listener, tls)
+            .await
+            .map_err(|e| Failure::System(e.to_string()))
+    })
+}
+
+/// `user add`: an account, with its second factor when its role needs one.
+fn add_user(a: AddUserArgs) -> Result<(), Failure> {
+    let AddUserArgs {
+        username,
+        role,
+        unit,
+        county,
+        name,
+        password_stdin: _,
+        totp,
+        db,
+    } = a;
+    let mut password = String::new();
+    std::io::stdin()
+        .read_to_string(&mut password)
+        .map_err(|e| Failure::System(e.to_string()))?;
+    let password = password.trim_end_matches(['\r', '\n']).to_string();
+    let app = open(&db)?;
+    let needs_factor = dingdian_core::role::Role::parse(role.trim())
+        .is_some_and(dingdian_core::role::Role::requires_second_factor);
+    let secret = (totp || needs_factor).then(dingdian_app::auth::new_totp_secret);
+    let input = NewUserInput {
+        username: username.clone(),
+        display_name: name,
+        role,
+        unit_id: unit,
+        county_code: county,
+        password,
+        totp_secret: secret.clone(),
+        demo: false,
+    };
+    let id = app.create_user(&Actor::cli(), &input)?;
+    println!("已创建用户 / created user {username} (#{id})");
+    if let Some(secret) = secret {
+        eprintln!(
+            "请将下一行交给账号本人，添加到身份验证器 / give the next line to the account's owner for an authenticator app:"
+        );
+        println!(
+            "{}",
+            dingdian_core::totp::otpauth_uri(username.trim(), &secret)
+        );
+    }
+    Ok(())
+}
+
+/// `import`: units or pairings here; the registry and statistics in
+/// `registry.rs`.
+fn import(command: ImportCommand) -> Result<(), Failure> {
+    let (opts, plan) = match command {
+        ImportCommand::Units(o) => (o, None),
+        ImportCommand::Pairings { plan, opts } => (opts, Some(plan)),
+        ImportCommand::Registry { opts, registry: r } => {
+            return import_registry(&opts, &r, false);
+        }
+        ImportCommand::Statistics { opts, registry: r } => {
+            return import_registry(&opts, &r, true);
+        }
+    };
+    let encoding = Encoding::parse(&opts.encoding).ok_or_else(|| Failure::Invalid(format!("--encoding 应为 auto、utf-8 或 gbk / --encoding must be auto, utf-8 or gbk, not {}", opts.encoding)))?;
+    let bytes = read_file(&opts.file)?;
+    let name = opts
+        .file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("file")
+        .to_string();
+    let app = open(&opts.db)?;
+    let summary = match plan {
+        None => app.import_units(&Actor::cli(), &name, &bytes, encoding).map(|r| serde_json::json!({ "created": r.created, "updated": r.updated, "rejected": 0, "errors": [] })),
+        Some(plan) => app.import_pairings(&Actor::cli(), plan, &name, &bytes, encoding).map(|n| serde_json::json!({ "pairings": n, "rejected": 0, "errors": [] })),
+    }
+    .map_err(|e| import_failure(e, &opts.format))?;
+    if opts.format == "json" {
+        println!("{summary}");
+    } else {
+        println!("导入成功 / imported: {summary}");
+    }
+    Ok(())
+}
+
+/// `export`: the registry, units, pairings or plans to a file.
+fn export(command: ExportCommand) -> Result<(), Failure> {
+    match command {
+        ExportCommand::Registry {
+            year,
+            area,
+            out,
+            db,
+        } => registry::export(&open(&db)?, year, area.as_deref(), &out),
+        ExportCommand::Units { out, db } => write_out(
+            &out,
+            open(&db)?.export_units(&Actor::cli(), &Default::default())?,
+        ),
+        ExportCommand::Pairings { plan, out, db } => {
+            let f = dingdian_core::query::PairingFilter {
+                plan_id: plan,
+                ..Default::default()
+            };
+            write_out(&out, open(&db)?.export_pairings(&Actor::cli(), &f)?)
+        }
+        ExportCommand::Plans { out, db } => write_out(
+            &out,
+            open(&db)?.export_plans(&Actor::cli(), &Default::default())?,
+        ),
     }
 }
 

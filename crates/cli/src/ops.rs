@@ -4,9 +4,9 @@
 
 use crate::{Db, Failure};
 use clap::{Args, Subcommand};
-use dingdian_app::Store;
+use dingdian_app::Database;
 use dingdian_core::time::show_ts;
-use dingdian_store::audit::ChainReport;
+use dingdian_core::audit::ChainReport;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
 
@@ -39,8 +39,8 @@ pub enum AuditCommand {
     },
 }
 
-fn open_store(db: &Db) -> Result<Store, Failure> {
-    Store::open(&db.database).map_err(|e| {
+fn open_store(db: &Db) -> Result<Database, Failure> {
+    Database::open(&db.database).map_err(|e| {
         Failure::System(format!(
             "无法打开数据库 / cannot open the database {}: {e}",
             db.database
@@ -62,7 +62,7 @@ fn table_bar() -> ProgressBar {
 pub fn backup(a: BackupArgs) -> Result<(), Failure> {
     let store = open_store(&a.db)?;
     let bar = table_bar();
-    let info = dingdian_app::backup::backup(&store, &a.out, &mut |table, done, total| {
+    let info = store.backup(&a.out, &mut |table, done, total| {
         bar.set_message(table.to_string());
         bar.set_length(total);
         bar.set_position(done);
@@ -122,7 +122,7 @@ pub fn audit(command: AuditCommand) -> Result<(), Failure> {
     match command {
         AuditCommand::Verify { db } => {
             let store = open_store(&db)?;
-            print_chain(&dingdian_app::verify_audit_chain(&store)?)
+            print_chain(&store.verify_audit_chain()?)
         }
     }
 }

@@ -7,6 +7,7 @@ use dingdian_app::tabular::{Encoding, Table};
 use dingdian_app::tabular::{csv_field, csv_text};
 use dingdian_app::{Actor, App, AppError};
 use dingdian_core::area::Level;
+use dingdian_core::Year;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -399,7 +400,7 @@ pub fn export(app: &App, year: i32, area: Option<&str>, out: &Path) -> Result<()
 fn parse_years(s: &str) -> Option<(i32, i32)> {
     let (a, b) = s.split_once('-').unwrap_or((s, s));
     let (a, b): (i32, i32) = (a.trim().parse().ok()?, b.trim().parse().ok()?);
-    ((2010..=2035).contains(&a) && a <= b && b <= 2035).then_some((a, b))
+    (Year::new(a).is_ok() && Year::new(b).is_ok() && a <= b).then_some((a, b))
 }
 
 /// Which counties `gen registry` writes and how it numbers households.
@@ -416,7 +417,7 @@ pub struct GenCounties {
 
 /// The counties asked for, with their villages.
 fn chosen_counties(g: &GenCounties) -> Result<Vec<(String, Vec<String>)>, Failure> {
-    let all = dingdian_store::reference::villages_by_county()
+    let all = dingdian_app::reference::villages_by_county()
         .map_err(|e| Failure::System(e.to_string()))?;
     if let Some(n) = g.first_n {
         if n == 0 || n > all.len() {
@@ -457,12 +458,11 @@ fn first_numbers(
         .map(|(c, _)| (c.clone(), g.household_start.max(1)))
         .collect();
     if let Some(url) = &g.after_database {
-        let store = dingdian_store::Store::open(url).map_err(|e| Failure::System(e.to_string()))?;
+        let codes: Vec<String> = starts.keys().cloned().collect();
+        let highest = dingdian_app::reference::highest_household_numbers(url, &codes)
+            .map_err(|e| Failure::System(e.to_string()))?;
         for (county, start) in starts.iter_mut() {
-            let highest = store
-                .read(|c| dingdian_store::registry::highest_household_number(c, county))
-                .map_err(|e| Failure::System(e.to_string()))?;
-            if let Some(h) = highest {
+            if let Some(h) = highest.get(county) {
                 *start = (*start).max(h + 1);
             }
         }
@@ -504,7 +504,7 @@ pub fn generate(
         first_year: first,
         last_year: last,
     };
-    let lines = dingdian_store::reference::shipped_poverty_lines();
+    let lines = dingdian_app::reference::shipped_poverty_lines();
     let line = |y: i32| lines.line_fen(y).unwrap_or(400_000);
     let name = out.to_string_lossy().to_string();
     let total = (spec.people_per_county * counties) as u64 * (last - first + 1) as u64;

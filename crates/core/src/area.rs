@@ -78,10 +78,15 @@ impl Level {
 #[serde(try_from = "String", into = "String")]
 pub struct AreaCode(String);
 
+/// Whether the text is an area code as it stands: 2, 4, 6, 9 or 12 digits.
+pub fn is_area_code(s: &str) -> bool {
+    Level::from_code_len(s.len()).is_some() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
 impl AreaCode {
     pub fn parse(s: &str) -> Option<AreaCode> {
         let s = s.trim();
-        if Level::from_code_len(s.len()).is_some() && s.bytes().all(|b| b.is_ascii_digit()) {
+        if is_area_code(s) {
             Some(AreaCode(s.to_string()))
         } else {
             None
@@ -412,6 +417,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_area_code_is_digits_of_a_level_length_as_it_stands() {
+        for ok in ["62", "6230", "623023", "623023100", "623023100001"] {
+            assert!(is_area_code(ok), "{ok}");
+        }
+        for bad in ["", "6", "62302", "62302a", " 623023", "6230231000011"] {
+            assert!(!is_area_code(bad), "{bad}");
+        }
+    }
+
+    #[test]
     fn parses_codes_of_every_level() {
         assert_eq!(AreaCode::parse("62").unwrap().level(), Level::Province);
         assert_eq!(AreaCode::parse("6230").unwrap().level(), Level::Prefecture);
@@ -511,4 +526,23 @@ pub struct Area {
     pub western: bool,
     /// For counties only.
     pub attributes: Option<CountyAttributes>,
+}
+
+/// The list of national key counties of 2012.
+pub const KEY_2012: &str = "key-2012";
+/// The list of poor counties of 2014 (832).
+pub const POOR_2014: &str = "poor-2014";
+
+/// A named list of counties (key counties of 2012, poor counties of 2014,
+/// or one an office made) with its member count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountyList {
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub start_year: i64,
+    pub end_year: Option<i64>,
+    pub partial: bool,
+    pub note: Option<String>,
+    pub members: i64,
 }

@@ -240,6 +240,23 @@ fn is_hex_hash(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
+/// The state of the chain after walking it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainReport {
+    /// Records found intact, from the first.
+    pub checked: u64,
+    /// The newest intact record: id and hash.
+    pub head: Option<(i64, String)>,
+    /// The first broken record, if any.
+    pub broken: Option<Break>,
+}
+
+impl ChainReport {
+    pub fn intact(&self) -> bool {
+        self.broken.is_none()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

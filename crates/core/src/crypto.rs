@@ -280,6 +280,12 @@ pub(crate) fn to_hex(bytes: &[u8]) -> String {
     s
 }
 
+/// Whether two secrets (tokens, codes) are equal, in time that does not
+/// depend on where they first differ.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

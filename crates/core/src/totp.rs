@@ -8,6 +8,7 @@
 //! caller remembers the last step it accepted per account, so a code seen
 //! over a shoulder cannot be used again (RFC 6238 §5.2).
 
+use crate::crypto::constant_time_eq;
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
 
@@ -65,10 +66,6 @@ pub fn verify(secret: &[u8], code: &str, unix_seconds: i64, last_used: Option<i6
     (now - WINDOW_STEPS..=now + WINDOW_STEPS)
         .filter(|s| last_used.is_none_or(|l| *s > l))
         .find(|s| constant_time_eq(hotp(secret, *s, DIGITS).as_bytes(), code.as_bytes()))
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// The `otpauth://` line an authenticator app reads (as text or a QR

@@ -1,5 +1,6 @@
 //! Assisting units and their kinds.
 
+use crate::role::{Action, Role, Scope};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -104,9 +105,24 @@ fn is_email(m: &str) -> bool {
         && domain.split('.').all(|label| !label.is_empty())
 }
 
+/// Whether a role with this scope may edit the unit: the office any
+/// unit, a unit manager only its own.
+pub fn may_edit_unit(role: Role, scope: &Scope, unit_id: i64) -> bool {
+    role.may(Action::EditUnits) && (*scope == Scope::All || scope.unit() == Some(unit_id))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_office_edits_any_unit_a_unit_manager_only_its_own() {
+        assert!(may_edit_unit(Role::Office, &Scope::All, 7));
+        assert!(may_edit_unit(Role::Unit, &Scope::Unit(7), 7));
+        assert!(!may_edit_unit(Role::Unit, &Scope::Unit(7), 8));
+        assert!(!may_edit_unit(Role::Cadre, &Scope::UnitCounty(7, "623023".into()), 7));
+        assert!(!may_edit_unit(Role::Reviewer, &Scope::All, 7));
+    }
 
     #[test]
     fn unit_kind_parses_every_name() {

@@ -72,25 +72,16 @@ impl Partition {
     }
 }
 
-/// A slice of the registry: which members count.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Slice {
-    pub status: Option<u8>,
-    pub cause: Option<u8>,
-    pub sex: Option<u8>,
-    /// A household type's code; 0 selects households without one.
-    pub household_type: Option<u8>,
-}
+pub use dingdian_core::query::Slice;
 
-impl Slice {
-    fn admits(&self, p: &Partition, i: usize) -> bool {
-        self.status.is_none_or(|s| p.status[i] == s)
-            && self.cause.is_none_or(|c| p.cause[i] == c)
-            && self.sex.is_none_or(|s| p.sex[i] == s)
-            && self
-                .household_type
-                .is_none_or(|t| p.household_type.get(i).copied().unwrap_or(0) == t)
-    }
+/// Whether member `i` of the partition counts in the slice.
+fn admits(slice: &Slice, p: &Partition, i: usize) -> bool {
+    slice.status.is_none_or(|s| p.status[i] == s)
+        && slice.cause.is_none_or(|c| p.cause[i] == c)
+        && slice.sex.is_none_or(|s| p.sex[i] == s)
+        && slice
+            .household_type
+            .is_none_or(|t| p.household_type.get(i).copied().unwrap_or(0) == t)
 }
 
 /// How members are grouped inside an area.
@@ -359,7 +350,7 @@ fn scan(
         let Some(g) = village_group[p.village[i] as usize] else {
             continue;
         };
-        if !slice.admits(p, i) {
+        if !admits(slice, p, i) {
             continue;
         }
         let status = PovertyStatus::from_code(p.status[i]).unwrap_or(PovertyStatus::Poor);

@@ -8,19 +8,7 @@ use crate::row::{FromRow, Row};
 use dingdian_core::area::{Area, CountyAttributes, Level, is_western_province};
 use dingdian_core::coverage::KeyCounty;
 
-#[derive(Debug, Clone, Default)]
-pub struct AreaFilter {
-    pub level: Option<Level>,
-    pub parent: Option<String>,
-    /// Province prefix (2 digits).
-    pub province: Option<String>,
-    /// Only key counties (or only others).
-    pub key: Option<bool>,
-    /// Only members of this county list.
-    pub list: Option<String>,
-    /// Name or code contains.
-    pub q: Option<String>,
-}
+pub use dingdian_core::query::AreaFilter;
 
 const SELECT: &str = "SELECT a.code, a.name, a.level, a.parent_code, a.old_revolutionary, a.ethnic, a.border, \
      a.contiguous_area, a.exit_year, \
@@ -158,17 +146,7 @@ pub fn update_county(c: &mut dyn Conn, code: &str, a: &CountyAttributes) -> Resu
     set_membership(c, POOR_2014, code, a.poor_county)
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CountyList {
-    pub code: String,
-    pub name_zh: String,
-    pub name_en: String,
-    pub start_year: i64,
-    pub end_year: Option<i64>,
-    pub partial: bool,
-    pub note: Option<String>,
-    pub members: i64,
-}
+pub use dingdian_core::area::CountyList;
 
 pub fn county_lists(c: &mut dyn Conn) -> Result<Vec<CountyList>> {
     let rows = c.query(

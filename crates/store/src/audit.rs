@@ -6,7 +6,7 @@
 use crate::db::{Backend, Conn, Page, Result, Value};
 use crate::params;
 use crate::row::{FromRow, Row};
-use dingdian_core::audit::{Break, Fields, GENESIS, Verifier, record_hash};
+use dingdian_core::audit::{Fields, GENESIS, Verifier, record_hash};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuditRecord {
@@ -121,64 +121,49 @@ impl FromRow for AuditRecord {
     }
 }
 
-/// What the auditor searches by; every part optional.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct AuditFilter {
-    /// Text anywhere in the action, account, object or detail.
-    pub q: Option<String>,
-    /// Exactly this account.
-    pub username: Option<String>,
-    /// Actions starting with this (`login`, `plan.`, `registry.disclose`).
-    pub action: Option<String>,
-    /// `success`, `failure` or `refused`.
-    pub outcome: Option<String>,
-    /// From this moment (UTC seconds, inclusive).
-    pub from: Option<i64>,
-    /// Before this moment (UTC seconds, exclusive).
-    pub until: Option<i64>,
-}
+pub use dingdian_core::audit::ChainReport;
+pub use dingdian_core::query::AuditFilter;
 
-impl AuditFilter {
-    fn sql(&self) -> (String, Vec<Value>) {
-        let mut w: Vec<&str> = Vec::new();
-        let mut p: Vec<Value> = Vec::new();
-        if let Some(q) = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-            w.push("(action LIKE ? OR COALESCE(username, '') LIKE ? OR COALESCE(object_type, '') LIKE ? OR COALESCE(object_id, '') LIKE ? OR COALESCE(detail, '') LIKE ? OR COALESCE(address, '') LIKE ?)");
-            let like = format!("%{q}%");
-            p.extend(std::iter::repeat_n(Value::from(like), 6));
-        }
-        if let Some(u) = &self.username {
-            w.push("username = ?");
-            p.push(u.into());
-        }
-        if let Some(a) = &self.action {
-            w.push("action LIKE ?");
-            p.push(format!("{a}%").into());
-        }
-        if let Some(o) = &self.outcome {
-            w.push("outcome = ?");
-            p.push(o.into());
-        }
-        if let Some(t) = self.from {
-            w.push("at >= ?");
-            p.push(t.into());
-        }
-        if let Some(t) = self.until {
-            w.push("at < ?");
-            p.push(t.into());
-        }
-        let clause = if w.is_empty() {
-            String::new()
-        } else {
-            format!(" WHERE {}", w.join(" AND "))
-        };
-        (clause, p)
+/// The WHERE clause of a filter and its parameters.
+fn filter_sql(f: &AuditFilter) -> (String, Vec<Value>) {
+    let mut w: Vec<&str> = Vec::new();
+    let mut p: Vec<Value> = Vec::new();
+    if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        w.push("(action LIKE ? OR COALESCE(username, '') LIKE ? OR COALESCE(object_type, '') LIKE ? OR COALESCE(object_id, '') LIKE ? OR COALESCE(detail, '') LIKE ? OR COALESCE(address, '') LIKE ?)");
+        let like = format!("%{q}%");
+        p.extend(std::iter::repeat_n(Value::from(like), 6));
     }
+    if let Some(u) = &f.username {
+        w.push("username = ?");
+        p.push(u.into());
+    }
+    if let Some(a) = &f.action {
+        w.push("action LIKE ?");
+        p.push(format!("{a}%").into());
+    }
+    if let Some(o) = &f.outcome {
+        w.push("outcome = ?");
+        p.push(o.into());
+    }
+    if let Some(t) = f.from {
+        w.push("at >= ?");
+        p.push(t.into());
+    }
+    if let Some(t) = f.until {
+        w.push("at < ?");
+        p.push(t.into());
+    }
+    let clause = if w.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", w.join(" AND "))
+    };
+    (clause, p)
 }
 
 /// The records the filter finds, newest first, with their total.
 pub fn search(c: &mut dyn Conn, f: &AuditFilter, page: Page) -> Result<(Vec<AuditRecord>, i64)> {
-    let (w, mut p) = f.sql();
+    let (w, mut p) = filter_sql(f);
     let total = c.query_i64(&format!("SELECT COUNT(*) FROM audit_log{w}"), &p)?;
     p.push(page.limit().into());
     p.push(page.offset().into());
@@ -187,23 +172,6 @@ pub fn search(c: &mut dyn Conn, f: &AuditFilter, page: Page) -> Result<(Vec<Audi
         &p,
     )?;
     Ok((records, total))
-}
-
-/// Keyword search (action, account, object, detail), newest first.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChainReport {
-    /// Records found intact, from the first.
-    pub checked: u64,
-    /// The newest intact record: id and hash.
-    pub head: Option<(i64, String)>,
-    /// The first broken record, if any.
-    pub broken: Option<Break>,
-}
-
-impl ChainReport {
-    pub fn intact(&self) -> bool {
-        self.broken.is_none()
-    }
 }
 
 /// Walks the whole chain in id order, streaming, and stops at the first
@@ -264,7 +232,7 @@ mod tests {
 
     #[test]
     fn no_filter_means_no_where_clause() {
-        let (w, p) = AuditFilter::default().sql();
+        let (w, p) = filter_sql(&AuditFilter::default());
         assert_eq!(w, "");
         assert!(p.is_empty());
     }
@@ -279,7 +247,7 @@ mod tests {
             from: Some(10),
             until: Some(20),
         };
-        let (w, p) = f.sql();
+        let (w, p) = filter_sql(&f);
         assert!(w.contains("username = ?") && w.contains("outcome = ?"));
         assert!(w.contains("at >= ?") && w.contains("at < ?"));
         assert_eq!(p.len(), 6 + 5);

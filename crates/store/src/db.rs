@@ -179,39 +179,7 @@ impl dyn Conn + '_ {
 /// when the database is down, an answer within seconds, not a hang.
 pub const CONNECTION_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// A page of a list: 1-based page number and size.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Page {
-    pub page: u32,
-    pub per_page: u32,
-}
-
-impl Page {
-    pub const MAX_PER_PAGE: u32 = 500;
-
-    pub fn new(page: Option<u32>, per_page: Option<u32>) -> Page {
-        Page {
-            page: page.unwrap_or(1).max(1),
-            per_page: per_page.unwrap_or(50).clamp(1, Self::MAX_PER_PAGE),
-        }
-    }
-
-    /// Everything (exports).
-    pub fn all() -> Page {
-        Page {
-            page: 1,
-            per_page: u32::MAX,
-        }
-    }
-
-    pub fn limit(&self) -> i64 {
-        self.per_page as i64
-    }
-
-    pub fn offset(&self) -> i64 {
-        (self.page as i64 - 1) * self.per_page as i64
-    }
-}
+pub use dingdian_core::Page;
 
 /// How a transaction ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

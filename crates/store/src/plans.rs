@@ -9,12 +9,7 @@ use chrono::NaiveDate;
 use dingdian_core::plan::{Pairing, PairingPlan, PairingPlanKind, PairingPlanStatus, PairingRole};
 use dingdian_core::role::Scope;
 
-#[derive(Debug, Clone, Default)]
-pub struct PairingPlanFilter {
-    pub status: Option<PairingPlanStatus>,
-    pub kind: Option<PairingPlanKind>,
-    pub q: Option<String>,
-}
+pub use dingdian_core::query::{PairingFilter, PairingPlanFilter};
 
 pub use dingdian_core::plan_input::PairingPlanFields;
 
@@ -241,18 +236,6 @@ impl FromRow for TransitionRecord {
             reason: r.get("reason")?,
         })
     }
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct PairingFilter {
-    pub plan_id: Option<i64>,
-    pub unit_id: Option<i64>,
-    pub county_code: Option<String>,
-    pub active_on: Option<NaiveDate>,
-    /// Only pairings of plans in these statuses.
-    pub plan_statuses: Vec<PairingPlanStatus>,
-    /// Unit or county name contains.
-    pub q: Option<String>,
 }
 
 const PAIRING_SELECT: &str = "SELECT pr.id, pr.plan_id, pr.unit_id, u.name AS unit_name, pr.county_code, a.name AS county_name, pr.role, pr.start_date, pr.end_date, pr.note \
@@ -534,4 +517,23 @@ impl FromRow for CoverageException {
             at: r.get("at")?,
         })
     }
+}
+
+/// Which of these plans the unit has answered (agreed or commented).
+pub fn answered_by(
+    c: &mut dyn Conn,
+    unit_id: i64,
+    plan_ids: &[i64],
+) -> Result<std::collections::HashSet<i64>> {
+    if plan_ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let marks = vec!["?"; plan_ids.len()].join(", ");
+    let mut p: Vec<Value> = vec![unit_id.into()];
+    p.extend(plan_ids.iter().map(|&id| Value::from(id)));
+    let rows = c.query(
+        &format!("SELECT DISTINCT plan_id FROM plan_feedback WHERE unit_id = ? AND plan_id IN ({marks})"),
+        &p,
+    )?;
+    rows.iter().map(|r| r.single()).collect()
 }

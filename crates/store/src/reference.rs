@@ -12,10 +12,7 @@ const VILLAGES: &str = include_str!("../../../data/key-county-villages.csv");
 const KEY_COUNTIES_2012: &str = include_str!("../../../data/key-counties-2012.csv");
 const POVERTY_LINES: &str = include_str!("../../../data/poverty-lines.csv");
 
-/// The list of national key counties of 2012.
-pub const KEY_2012: &str = "key-2012";
-/// The list of poor counties of 2014 (832).
-pub const POOR_2014: &str = "poor-2014";
+pub use dingdian_core::area::{KEY_2012, POOR_2014};
 
 /// Reads the columns `cols` (by header name) of an embedded CSV.
 fn read(csv_text: &str, cols: &[&str]) -> Result<Vec<Vec<String>>> {

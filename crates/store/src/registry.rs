@@ -409,20 +409,7 @@ impl FromRow for HouseholdRow {
     }
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct HouseholdFilter {
-    pub year: Option<i32>,
-    /// County, township or village code prefix.
-    pub area: Option<String>,
-    pub household_id: Option<String>,
-    pub status: Option<u8>,
-    /// Households whose head's name has one of these blind indexes (one
-    /// per key in the ring); an empty list finds nothing.
-    pub head_name_index: Option<Vec<Vec<u8>>>,
-    /// Households of these villages (found by name); an empty list finds
-    /// nothing.
-    pub villages: Option<Vec<String>>,
-}
+pub use dingdian_core::query::HouseholdFilter;
 
 /// Households the scope reaches, with their member counts.
 pub fn households(

@@ -7,11 +7,7 @@ use crate::row::{FromRow, Row};
 use dingdian_core::role::Scope;
 use dingdian_core::unit::{Unit, UnitFields, UnitKind};
 
-#[derive(Debug, Clone, Default)]
-pub struct UnitFilter {
-    pub q: Option<String>,
-    pub kind: Option<UnitKind>,
-}
+pub use dingdian_core::query::UnitFilter;
 
 const COLUMNS: &str = "u.id, u.name, u.kind, u.leader, u.department, u.contact_name, u.contact_phone, u.contact_email, u.address, u.note";
 

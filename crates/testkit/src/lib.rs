@@ -422,3 +422,39 @@ macro_rules! postgres_halves {
         }
     };
 }
+
+/// The database beneath the app, for what a web or CLI test sets up or
+/// checks that no use case shows (raw SQL, tampering): those crates reach
+/// no store otherwise. A second pool on the same database.
+pub fn beneath(url: &str) -> dingdian_store::Store {
+    dingdian_store::Store::open(url).expect("open the test database")
+}
+
+/// The account with this username, as stored.
+pub fn stored_user(url: &str, username: &str) -> Option<dingdian_core::user::User> {
+    beneath(url)
+        .read(|c| dingdian_store::users::by_username(c, username))
+        .expect("read the account")
+}
+
+/// The audit records whose action, account, object or detail holds `q`,
+/// newest first.
+pub fn audit_records(url: &str, q: &str) -> Vec<dingdian_store::audit::AuditRecord> {
+    beneath(url)
+        .read(|c| {
+            let f = dingdian_store::audit::AuditFilter {
+                q: Some(q.to_string()),
+                ..Default::default()
+            };
+            dingdian_store::audit::search(c, &f, dingdian_core::Page::all())
+        })
+        .expect("read the audit log")
+        .0
+}
+
+/// Gives the account a second-factor secret, sealed by the caller.
+pub fn issue_totp(url: &str, user_id: i64, sealed: Vec<u8>) {
+    beneath(url)
+        .write(|c| dingdian_store::users::issue_totp(c, user_id, sealed))
+        .expect("issue the secret");
+}

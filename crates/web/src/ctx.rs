@@ -45,16 +45,16 @@ pub fn guest_lang(parts: &Parts) -> String {
 }
 
 pub(crate) fn accept_lang(parts: &Parts) -> String {
-    let al = parts
-        .headers
+    accept_lang_of(&parts.headers).into()
+}
+
+/// The language the request's `Accept-Language` header asks for.
+pub fn accept_lang_of(headers: &axum::http::HeaderMap) -> &'static str {
+    let al = headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    if al.trim_start().starts_with("en") {
-        "en".into()
-    } else {
-        "zh".into()
-    }
+    dingdian_core::lang::from_accept_language(al)
 }
 
 /// A signed-in page request.
@@ -67,9 +67,7 @@ pub struct PageCtx {
     pub path: String,
 }
 
-pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
+pub use dingdian_core::crypto::constant_time_eq;
 
 /// The signed-in page context, or the answer that replaces the page: the
 /// sign-in page, or "My account" for a session that must first change its
@@ -201,16 +199,17 @@ async fn api_ctx(
     };
     let app = state.app.clone();
     let addr = address(parts);
-    match tokio::task::spawn_blocking(move || app.authenticate_account(&token, addr)).await {
-        Ok(Ok((actor, _, None))) => Ok(ApiCtx { actor, lang }),
-        Ok(Ok((actor, _, Some(_)))) if allow_restricted => Ok(ApiCtx { actor, lang }),
-        Ok(Ok((_, _, Some(r)))) => Err(ApiError {
-            error: AppError::Forbidden(r.msg()),
-            lang,
-        }),
+    // The app refuses a restricted session; only the account's own
+    // requests ask it to let one through.
+    let actor = move || match allow_restricted {
+        true => app.authenticate_account(&token, addr).map(|(a, _, _)| a),
+        false => app.authenticate(&token, addr).map(|(a, _)| a),
+    };
+    match tokio::task::spawn_blocking(actor).await {
+        Ok(Ok(actor)) => Ok(ApiCtx { actor, lang }),
         Ok(Err(error)) => Err(ApiError { error, lang }),
         Err(e) => Err(ApiError {
-            error: AppError::internal("task", e),
+            error: AppError::task_failed(e),
             lang,
         }),
     }
@@ -248,5 +247,5 @@ pub async fn blocking<T: Send + 'static>(
 ) -> Result<T, AppError> {
     tokio::task::spawn_blocking(f)
         .await
-        .unwrap_or_else(|e| Err(AppError::internal("task failed", e)))
+        .unwrap_or_else(|e| Err(AppError::task_failed(e)))
 }

@@ -245,10 +245,7 @@ fn lang_of(req: &Request) -> String {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .any(|kv| kv.trim() == "dd_lang=en");
-    let accept_en = h
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim_start().starts_with("en"));
+    let accept_en = crate::ctx::accept_lang_of(h) == "en";
     if cookie_en || accept_en { "en" } else { "zh" }.into()
 }
 

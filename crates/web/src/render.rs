@@ -254,28 +254,15 @@ fn keep_longest(groups: &mut [NavGroup]) {
 }
 
 /// The scope shown in the top bar: the unit's and/or county's name.
-async fn scope_label(state: &AppState, scope: &Scope) -> String {
-    if *scope == Scope::All {
+async fn scope_label(state: &AppState, actor: &dingdian_app::Actor) -> String {
+    if actor.scope == Scope::All {
         return String::new();
     }
     let app = state.app.clone();
-    let scope = scope.clone();
-    tokio::task::spawn_blocking(move || {
-        app.store
-            .read(|c| -> Result<String, dingdian_store::StoreError> {
-                let mut parts = Vec::new();
-                if let Some(u) = scope.unit() {
-                    parts.extend(dingdian_store::units::get(c, &Scope::All, u)?.map(|u| u.name));
-                }
-                if let Some(code) = scope.county() {
-                    parts.extend(dingdian_store::areas::get(c, code)?.map(|a| a.name));
-                }
-                Ok(parts.join(" · "))
-            })
-            .unwrap_or_default()
-    })
-    .await
-    .unwrap_or_default()
+    let actor = actor.clone();
+    tokio::task::spawn_blocking(move || app.scope_label(&actor).unwrap_or_default())
+        .await
+        .unwrap_or_default()
 }
 
 /// Renders a signed-in page inside the frame.
@@ -310,7 +297,7 @@ pub async fn page_with_status(
         username => pc.actor.username.clone(),
         role => if lang == "en" { pc.actor.role.en() } else { pc.actor.role.zh() },
         role_code => pc.actor.role.as_str(),
-        scope => scope_label(state, &pc.actor.scope).await,
+        scope => scope_label(state, &pc.actor).await,
     };
     let ctx = context! {
         lang => lang,

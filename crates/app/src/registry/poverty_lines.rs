@@ -8,7 +8,12 @@ use dingdian_core::{FieldError, Year, time};
 use dingdian_store::registry as reg;
 
 impl App {
-    pub fn poverty_lines(&self) -> Result<Vec<reg::PovertyLine>> {
+    /// The national poverty line per year: for whoever reads the
+    /// indicators or the registry.
+    pub fn poverty_lines(&self, actor: &Actor) -> Result<Vec<reg::PovertyLine>> {
+        if !actor.role.may(Action::ReadRegistry) {
+            actor.require(Action::ReadIndicators)?;
+        }
         Ok(self.store.read(reg::poverty_lines)?)
     }
 

@@ -277,3 +277,15 @@ impl App {
         Ok((cards, total))
     }
 }
+
+impl App {
+    /// The years that hold registry rows, newest first.
+    pub fn registry_years(&self, actor: &Actor) -> Result<Vec<i32>> {
+        actor.require(Action::ReadRegistry)?;
+        let mut y = self.store.with_snapshot(|s| s.years())?;
+        y.sort();
+        y.dedup();
+        y.reverse();
+        Ok(y)
+    }
+}

@@ -7,10 +7,10 @@
 use crate::common;
 
 use common::*;
-use dingdian_app::{Page, verify_audit_chain};
+use dingdian_app::{Database, Page};
 use dingdian_core::audit::{Fault, GENESIS};
 use dingdian_store::audit::{AuditFilter, ChainReport};
-use dingdian_store::{Backend, Conn, Store, params};
+use dingdian_store::{Backend, Conn, params};
 use dingdian_testkit::{TestDb, both_backends};
 
 both_backends!(
@@ -24,8 +24,10 @@ both_backends!(
     the_auditor_searches_by_account_action_outcome_and_date,
 );
 
-fn verify(app: &dingdian_app::App) -> ChainReport {
-    verify_audit_chain(&app.store).expect("walk the chain")
+fn verify(db: &TestDb) -> ChainReport {
+    Database::open(&db.url)
+        .and_then(|d| d.verify_audit_chain())
+        .expect("walk the chain")
 }
 
 /// Creates `n` units, each an audited write.
@@ -49,7 +51,7 @@ fn tamper(db: &TestDb, app: &dingdian_app::App, sql: &str) {
             .unwrap();
         }
         Backend::Postgres => app
-            .store
+            .store()
             .write(|c| {
                 c.batch(&format!(
                     "ALTER TABLE audit_log DISABLE TRIGGER USER; {sql}"
@@ -61,17 +63,17 @@ fn tamper(db: &TestDb, app: &dingdian_app::App, sql: &str) {
 
 fn every_write_extends_one_intact_chain(db: &TestDb) {
     let app = open(db);
-    let empty = verify(&app);
+    let empty = verify(db);
     assert!(empty.intact() && empty.checked == 0 && empty.head.is_none());
     writes(&app, "链单位", 5);
     let n = audit_rows(&app);
     assert!(n >= 5, "{n} records");
-    let r = verify(&app);
+    let r = verify(db);
     assert!(r.intact(), "{r:?}");
     assert_eq!(r.checked as i64, n);
     let (ids, hashes, prevs): (Vec<i64>, Vec<String>, Vec<String>) = {
         let rows = app
-            .store
+            .store()
             .read(|c: &mut dyn Conn| {
                 c.query("SELECT id, hash, prev_hash FROM audit_log ORDER BY id", &[])
             })
@@ -108,20 +110,20 @@ fn the_database_refuses_to_change_or_delete_audit_records(db: &TestDb) {
         "DELETE FROM audit_log",
     ];
     for sql in attempts {
-        let r = app.store.write(|c| c.execute(sql, &[]));
+        let r = app.store().write(|c| c.execute(sql, &[]));
         let err = r.expect_err(sql).to_string();
         assert!(err.contains("append-only"), "{sql}: {err}");
     }
     if db.backend == Backend::Postgres {
         let err = app
-            .store
+            .store()
             .write(|c| c.batch("TRUNCATE audit_log"))
             .expect_err("truncate")
             .to_string();
         assert!(err.contains("append-only"), "{err}");
     }
     assert_eq!(audit_rows(&app), before, "nothing removed");
-    assert!(verify(&app).intact());
+    assert!(verify(db).intact());
     // Retention: nothing in the product deletes audit records, and the
     // database would refuse if it tried, so every record stays (≥ 6 months).
 }
@@ -129,9 +131,9 @@ fn the_database_refuses_to_change_or_delete_audit_records(db: &TestDb) {
 fn an_edited_record_is_named_by_verify(db: &TestDb) {
     let app = open(db);
     writes(&app, "篡改单位", 6);
-    assert!(verify(&app).intact());
+    assert!(verify(db).intact());
     let (at, action) = app
-        .store
+        .store()
         .read(|c: &mut dyn Conn| c.query_one("SELECT at, action FROM audit_log WHERE id = 4", &[]))
         .unwrap()
         .map(|r| {
@@ -146,7 +148,7 @@ fn an_edited_record_is_named_by_verify(db: &TestDb) {
         &app,
         "UPDATE audit_log SET detail = 'nothing happened' WHERE id = 4",
     );
-    let r = verify(&app);
+    let r = verify(db);
     let b = r.broken.expect("the edit is found");
     assert_eq!(b.id, 4, "exactly the edited record");
     assert_eq!(b.fault, Fault::HashMismatch);
@@ -161,7 +163,7 @@ fn a_rehashed_edit_is_caught_at_the_next_record(db: &TestDb) {
     // The attacker edits record 2 and gives it the right hash for its new
     // content: record 2 is then consistent, and record 3's link is not.
     let (rec, _) = app
-        .store
+        .store()
         .read(|c| dingdian_store::audit::search(c, &Default::default(), Page::all()))
         .unwrap();
     let mut r2 = rec.into_iter().find(|r| r.id == 2).unwrap();
@@ -184,7 +186,7 @@ fn a_rehashed_edit_is_caught_at_the_next_record(db: &TestDb) {
         &app,
         &format!("UPDATE audit_log SET detail = 'edited', hash = '{hash}' WHERE id = 2"),
     );
-    let b = verify(&app).broken.expect("broken");
+    let b = verify(db).broken.expect("broken");
     assert_eq!(b.id, 3);
     assert_eq!(
         b.fault,
@@ -198,7 +200,7 @@ fn a_deleted_record_is_named_as_a_gap(db: &TestDb) {
     let app = open(db);
     writes(&app, "删除单位", 6);
     tamper(db, &app, "DELETE FROM audit_log WHERE id = 3");
-    let r = verify(&app);
+    let r = verify(db);
     let b = r.broken.expect("the deletion is found");
     assert_eq!(b.id, 4, "named at the record after the hole");
     assert_eq!(b.fault, Fault::Gap { from: 3, to: 3 });
@@ -220,7 +222,7 @@ fn concurrent_writers_keep_one_chain(db: &TestDb) {
         }
     });
     assert_eq!(audit_rows(&app), before + 32, "every write audited once");
-    let r = verify(&app);
+    let r = verify(db);
     assert!(r.intact(), "{r:?}");
     assert_eq!(r.checked as i64, before + 32, "one chain, no fork");
 }
@@ -239,7 +241,7 @@ fn records_from_before_the_chain_are_sealed_by_the_migration(db: &TestDb) {
              DROP FUNCTION audit_log_append_only(); ALTER TABLE audit_log DROP COLUMN prev_hash, DROP COLUMN hash;"
         }
     };
-    app.store
+    app.store()
         .write(|c| -> Result<(), dingdian_store::StoreError> {
             c.batch(undo)?;
             c.execute("DELETE FROM schema_migrations WHERE version = 4", &[])?;
@@ -254,21 +256,23 @@ fn records_from_before_the_chain_are_sealed_by_the_migration(db: &TestDb) {
         .unwrap();
     drop(app);
     // The next start migrates, chaining the old records from the genesis.
-    let store = Store::open(&db.url).expect("migrate");
-    let r = verify_audit_chain(&store).unwrap();
+    let r = Database::open(&db.url)
+        .expect("migrate")
+        .verify_audit_chain()
+        .unwrap();
     assert!(r.intact(), "{r:?}");
     assert_eq!(r.checked, 3);
     assert_eq!(r.head.as_ref().map(|h| h.0), Some(5));
     // New records continue the same chain.
     let app = open(db);
     unit(&app, "迁移后单位");
-    let r = verify(&app);
+    let r = verify(db);
     assert!(r.intact(), "{r:?}");
     assert_eq!(r.checked, 4);
     assert_eq!(r.head.map(|h| h.0), Some(6));
     // And the sealed old records are now as immutable as new ones.
     let err = app
-        .store
+        .store()
         .write(|c| c.execute("UPDATE audit_log SET detail = 'x' WHERE id = 1", &[]))
         .expect_err("sealed");
     assert!(err.to_string().contains("append-only"), "{err}");

@@ -13,7 +13,7 @@ use dingdian_app::backup::{self, RestoreReport};
 use dingdian_app::indicators::IndicatorQuery;
 use dingdian_app::registry::ImportOptions;
 use dingdian_app::synth::{self, SynthSpec};
-use dingdian_app::{App, AppError, verify_audit_chain};
+use dingdian_app::{App, AppError};
 use dingdian_core::area::Level;
 use dingdian_store::backup::BackupInfo;
 use dingdian_store::{Backend, Conn, Store};
@@ -110,7 +110,7 @@ fn zhouqu_indicators(app: &App) -> serde_json::Value {
 }
 
 fn first_household(app: &App) -> String {
-    app.store
+    app.store()
         .read(|c: &mut dyn Conn| {
             c.query_one(
                 "SELECT household_id FROM households WHERE year = ? ORDER BY household_id LIMIT 1",
@@ -161,7 +161,7 @@ fn a_backup_taken_while_writing_restores_intact_on_both_backends(db: &TestDb) {
                 }
             }
         };
-        let info = backup::backup(&app.store, &file, &mut progress).expect("backup");
+        let info = backup(&app, &file, &mut progress).expect("backup");
         stop.store(true, Ordering::SeqCst);
         info
     });
@@ -280,7 +280,7 @@ fn check_restored(
     );
     // The ciphertext is copied as it was.
     let cipher = |app: &App| {
-        app.store
+        app.store()
             .read(|c: &mut dyn Conn| {
                 c.query(
                     "SELECT id_cipher, name_cipher FROM members ORDER BY year, id_index",
@@ -320,14 +320,22 @@ fn check_restored(
     // The audit chain: intact, ending with the restore.
     assert!(report.chain.intact(), "{what}: {:?}", report.chain);
     // (Opening the card above was audited too: the chain goes on.)
-    let chain = verify_audit_chain(&restored.store).unwrap();
+    let chain = verify_chain(&restored).unwrap();
     assert!(chain.intact(), "{what}: {chain:?}");
     assert_eq!(chain.checked as i64, table_count(&restored, "audit_log"));
     // New ids follow the restored ones (PostgreSQL's sequences moved on).
     let max = count(&restored, "SELECT MAX(id) FROM units");
     let id = unit(&restored, &format!("恢复后新单位{}", chain.checked));
     assert!(id > max, "{what}: new unit {id} after {max}");
-    assert!(verify_audit_chain(&restored.store).unwrap().intact());
+    assert!(verify_chain(&restored).unwrap().intact());
+}
+
+fn backup(app: &App, out: &Path, progress: backup::Progress) -> dingdian_app::Result<BackupInfo> {
+    app.database().backup(out, progress)
+}
+
+fn verify_chain(app: &App) -> dingdian_app::Result<dingdian_core::audit::ChainReport> {
+    app.database().verify_audit_chain()
 }
 
 fn field_code(e: &AppError) -> String {
@@ -343,13 +351,13 @@ fn restore_refuses_what_it_cannot_restore_and_writes_nothing(db: &TestDb) {
     load(&app);
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("b.db");
-    backup::backup(&app.store, &file, &mut no_progress()).unwrap();
+    backup(&app, &file, &mut no_progress()).unwrap();
 
     // Never over an existing file.
-    let e = backup::backup(&app.store, &file, &mut no_progress()).unwrap_err();
+    let e = backup(&app, &file, &mut no_progress()).unwrap_err();
     assert_eq!(field_code(&e), "backup_exists");
-    let e = backup::backup(
-        &app.store,
+    let e = backup(
+        &app,
         &dir.path().join("no/such/b.db"),
         &mut no_progress(),
     )
@@ -413,5 +421,5 @@ fn restore_refuses_what_it_cannot_restore_and_writes_nothing(db: &TestDb) {
     // The right key restores.
     share_key(&target);
     backup::restore(&target.url, &file, false, &mut no_progress()).unwrap();
-    assert!(verify_audit_chain(&open(&target).store).unwrap().intact());
+    assert!(verify_chain(&open(&target)).unwrap().intact());
 }

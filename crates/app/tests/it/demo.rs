@@ -160,7 +160,7 @@ fn demo_loads_once_and_is_consistent(db: &TestDb) {
     // factor carry the published demo secret.
     for (username, _, role) in dingdian_app::demo::DEMO_USERS {
         let u = app
-            .store
+            .store()
             .read(|c| dingdian_store::users::by_username(c, username))
             .unwrap()
             .unwrap();
@@ -221,7 +221,7 @@ fn demo_texts_are_written_in_one_language(db: &TestDb) {
         "SELECT display_name FROM users",
     ] {
         let texts: Vec<String> = app
-            .store
+            .store()
             .read(|c| {
                 Ok::<_, dingdian_store::StoreError>(
                     c.query(sql, &[])?

@@ -48,7 +48,7 @@ fn id_of(app: &App, username: &str) -> i64 {
 }
 
 fn account(app: &App, username: &str) -> dingdian_core::user::User {
-    app.store
+    app.store()
         .read(|c| users::by_username(c, username))
         .unwrap()
         .expect("account exists")
@@ -66,7 +66,7 @@ fn code_now(secret: &[u8]) -> String {
 /// The outcome and detail of the newest audit record of `action`.
 fn last_audit(app: &App, action: &str) -> (String, String, String) {
     let r = app
-        .store
+        .store()
         .read(|c: &mut dyn Conn| {
             c.query_one(
                 "SELECT username, outcome, detail FROM audit_log WHERE action = ? ORDER BY id DESC LIMIT 1",
@@ -281,7 +281,7 @@ fn expired_passwords_must_be_changed_first(db: &TestDb) {
     let u = unit(&app, "教育部");
     user(&app, "unit1", "unit", Some(u), None);
     let set_age = |days: i64| {
-        app.store
+        app.store()
             .write(|c: &mut dyn Conn| {
                 c.execute(
                     "UPDATE users SET password_changed_at = ? WHERE username = 'unit1'",

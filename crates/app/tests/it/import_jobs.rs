@@ -84,7 +84,7 @@ fn skip() -> ImportOptions {
 /// The newest audit record: (action, username, outcome, detail).
 fn last_audit(app: &App) -> (String, String, String, String) {
     let r = app
-        .store
+        .store()
         .read(|c: &mut dyn Conn| {
             c.query_one(
                 "SELECT action, username, outcome, detail FROM audit_log ORDER BY id DESC LIMIT 1",
@@ -111,7 +111,7 @@ fn run_job(app: &App, actor: &Actor, text: &str, opts: ImportOptions) -> i64 {
 
 /// The bytes a job's row holds: message, result and rejects file.
 fn job_record_bytes(app: &App, id: i64) -> i64 {
-    app.store
+    app.store()
         .read(|c: &mut dyn Conn| {
             c.query_i64(
                 "SELECT COALESCE(LENGTH(message), 0) + COALESCE(LENGTH(result), 0) \
@@ -350,7 +350,7 @@ fn a_job_left_running_by_a_dead_process_is_recorded_as_failed_on_restart(db: &Te
     let restarted = open(db);
     assert_eq!(restarted.resolve_abandoned_jobs().unwrap(), vec![id]);
     let status: String = restarted
-        .store
+        .store()
         .read(|c: &mut dyn Conn| {
             c.query_one("SELECT status, message FROM jobs WHERE id = ?", params![id])
         })
@@ -515,7 +515,7 @@ fn a_full_disk_fails_the_job_saying_the_disk_is_full_and_logs_the_cause() {
         if left == 0 {
             return Ok(());
         }
-        app.store.read(|c: &mut dyn Conn| {
+        app.store().read(|c: &mut dyn Conn| {
             let pages = c.query_i64("PRAGMA page_count", &[])?;
             c.query(&format!("PRAGMA max_page_count = {pages}"), &[])?;
             limit(app, left - 1)
@@ -556,7 +556,7 @@ fn a_full_disk_fails_the_job_saying_the_disk_is_full_and_logs_the_cause() {
     );
     // The store tells a full disk apart from other failures.
     let e = app
-        .store
+        .store()
         .write(|c: &mut dyn Conn| {
             c.execute(
                 "INSERT INTO jobs (kind, status, total, done, username, created_at, message) VALUES ('x', 'failed', 0, 0, 'u', 0, ?)",

@@ -206,7 +206,7 @@ fn rural_population_above_the_county_needs_every_county_of_the_division(db: &Tes
     assert_eq!(z.completeness.counties_missing_rural_population, 0);
     // Every county of 甘南 gets statistics: the prefecture sums them all.
     let codes: Vec<String> = app
-        .store
+        .store()
         .read(|c| dingdian_store::areas::county_codes(c))
         .unwrap()
         .into_iter()

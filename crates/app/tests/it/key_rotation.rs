@@ -8,7 +8,8 @@ use crate::common;
 use common::*;
 use dingdian_app::keys::{self, KeySource, Keys};
 use dingdian_app::registry::ImportOptions;
-use dingdian_app::{App, AppError, Store};
+use dingdian_app::{App, AppError};
+use dingdian_store::Store;
 use dingdian_core::registry::check_digit;
 use dingdian_testkit::{TestDb, both_backends};
 use std::path::Path;
@@ -57,7 +58,7 @@ fn import(app: &App, text: &str) -> Result<dingdian_app::registry::ImportReport,
 }
 
 fn sealed_with(app: &App, key_id: &str) -> i64 {
-    app.store
+    app.store()
         .read(|c| {
             c.query_i64(
                 "SELECT COUNT(*) FROM members WHERE key_id = ?",
@@ -68,7 +69,7 @@ fn sealed_with(app: &App, key_id: &str) -> i64 {
 }
 
 fn id_cipher_of_first(app: &App) -> Vec<u8> {
-    app.store
+    app.store()
         .read(|c| {
             c.query_one(
                 "SELECT id_cipher FROM members WHERE household_id = 'H0' ORDER BY relation LIMIT 1",
@@ -96,7 +97,7 @@ fn rotation_reseals_every_member_while_a_server_keeps_reading(db: &TestDb) {
     // An office account: its TOTP secret is sealed under the key too.
     user(&operator, "wang", "office", None, None);
     let secret_of = |app: &App| {
-        app.store
+        app.store()
             .read(|c| c.query_one("SELECT totp_secret FROM users WHERE username = 'wang'", &[]))
             .unwrap()
             .unwrap()
@@ -211,7 +212,7 @@ fn rotation_reseals_every_member_while_a_server_keeps_reading(db: &TestDb) {
     assert_eq!(rejects_after, rejects_before);
     // Both steps are in the audit log.
     let (records, _) = operator
-        .store
+        .store()
         .read(|c| {
             dingdian_store::audit::search(
                 c,

@@ -491,7 +491,7 @@ fn id_numbers_and_names_are_sealed_and_masked_for_roles_not_entitled(db: &TestDb
     let head = id(ZHOUQU, "19700101", 11);
     // Only ciphertext in the table.
     let stored: Vec<Vec<u8>> = app
-        .store
+        .store()
         .read(|c| {
             Ok::<_, dingdian_store::StoreError>(
                 c.query("SELECT id_cipher, name_cipher FROM members", &[])?
@@ -575,7 +575,7 @@ fn id_numbers_and_names_are_sealed_and_masked_for_roles_not_entitled(db: &TestDb
     assert_eq!(audit_rows(&app), before + 1, "a full disclosure is audited");
     assert_eq!(last_audit_action(&app), "registry.disclose");
     let detail = app
-        .store
+        .store()
         .read(|c| c.query_one("SELECT detail FROM audit_log ORDER BY id DESC LIMIT 1", &[]))
         .unwrap()
         .unwrap()

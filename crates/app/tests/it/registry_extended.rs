@@ -89,7 +89,7 @@ fn export_csv(app: &App) -> String {
 /// Every stored row, with its extended fields, in a stable order.
 fn stored(app: &App) -> Vec<String> {
     let mut rows: Vec<String> = app
-        .store
+        .store()
         .read(|c| {
             c.query(
                 "SELECT h.household_id, h.household_type, h.other_causes, h.wage_income_fen, h.business_income_fen, \
@@ -575,7 +575,7 @@ fn an_import_jobs_rejects_file_goes_only_to_who_may_follow_the_job(db: &TestDb) 
 
     // The rejects file is sealed at rest: the ID number is not in the table.
     let raw: Vec<u8> = app
-        .store
+        .store()
         .read(|c| c.query_one("SELECT rejects FROM jobs WHERE id = ?", &[job.into()]))
         .unwrap()
         .unwrap()

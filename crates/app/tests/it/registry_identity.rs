@@ -8,7 +8,8 @@ use crate::common;
 use common::*;
 use dingdian_app::keys::{KeySource, Keys};
 use dingdian_app::registry::{ImportOptions, ImportReport};
-use dingdian_app::{Actor, App, AppError, Page, Store};
+use dingdian_app::{Actor, App, AppError, Page};
+use dingdian_store::Store;
 use dingdian_core::registry::check_digit;
 use dingdian_store::registry::HouseholdFilter;
 use dingdian_testkit::{TestDb, both_backends};
@@ -243,7 +244,7 @@ fn the_card_shows_where_the_head_changes(db: &TestDb) {
 fn rows_from_before_the_name_index_get_it_at_start(db: &TestDb) {
     let app = open(db);
     import_as(&app, &office(), &year_2014()).unwrap();
-    app.store
+    app.store()
         .write(|c| c.execute("UPDATE members SET name_index = NULL", &[]))
         .unwrap();
     assert!(name_search(&app, &office(), "张强").unwrap().is_empty());
@@ -271,7 +272,7 @@ fn a_key_rotation_recomputes_the_name_index(db: &TestDb) {
     );
     import_as(&app, &office(), &year_2014()).unwrap();
     let before: Vec<u8> = app
-        .store
+        .store()
         .read(|c| {
             c.query_one(
                 "SELECT name_index FROM members WHERE household_id = 'Z2'",
@@ -284,7 +285,7 @@ fn a_key_rotation_recomputes_the_name_index(db: &TestDb) {
         .unwrap();
     app.rotate_key(&office(), &|_, _| {}).unwrap();
     let after: Vec<u8> = app
-        .store
+        .store()
         .read(|c| {
             c.query_one(
                 "SELECT name_index FROM members WHERE household_id = 'Z2'",

@@ -464,7 +464,7 @@ fn a_bulk_export_in_full_is_a_county_officers_own_county_with_a_reason(db: &Test
     assert_eq!(t.rows.len(), 1);
     assert!(t.rows[0].1.contains(&id), "in full");
     let (records, _) = app
-        .store
+        .store()
         .read(|c| {
             dingdian_store::audit::search(
                 c,

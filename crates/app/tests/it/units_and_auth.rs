@@ -577,7 +577,7 @@ fn five_failures_lock_the_account(db: &TestDb) {
         Err(AppError::Locked(_))
     ));
     // When the lock has run out, the right password works again.
-    app.store
+    app.store()
         .write(|c: &mut dyn Conn| {
             c.execute(
                 "UPDATE users SET locked_until = ? WHERE username = ?",
@@ -898,7 +898,7 @@ fn every_write_is_in_the_audit_log(db: &TestDb) {
 
     // Who did it is recorded.
     let who = app
-        .store
+        .store()
         .read(|c: &mut dyn Conn| c.query_one("SELECT username, outcome, address FROM audit_log WHERE action = 'login' ORDER BY id", &[]))
         .unwrap()
         .unwrap();

@@ -3,8 +3,7 @@
 //! tampered one; `backup` and `restore` round-trip a registry with the key
 //! kept apart.
 
-use dingdian_store::{Backend, Store};
-use dingdian_testkit::{TestDb, both_backends};
+use dingdian_testkit::{Backend, TestDb, both_backends};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
@@ -75,7 +74,7 @@ fn audit_verify_exits_0_when_intact_and_1_naming_the_edited_record(db: &TestDb) 
     assert!(out.contains("last record #2 "), "{out}");
 
     // An attacker with the database lifts the guard and edits record 1.
-    let store = Store::open(&db.url).unwrap();
+    let store = dingdian_testkit::beneath(&db.url);
     let lift = match db.backend {
         Backend::Sqlite => "DROP TRIGGER audit_log_no_update;",
         Backend::Postgres => "ALTER TABLE audit_log DISABLE TRIGGER USER;",

@@ -39,8 +39,7 @@ fn json(o: &Output) -> Value {
 }
 
 fn count(db: &TestDb, sql: &str) -> i64 {
-    dingdian_store::Store::open(&db.url)
-        .unwrap()
+    dingdian_testkit::beneath(&db.url)
         .read(|c| c.query_i64(sql, &[]))
         .unwrap()
 }

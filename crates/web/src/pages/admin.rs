@@ -19,7 +19,7 @@ use dingdian_app::accounts::RoleInput;
 use dingdian_app::auth::NewUserInput;
 use dingdian_core::role::{ALL_ROLES, Action};
 use dingdian_core::time;
-use dingdian_store::audit::AuditFilter;
+use dingdian_core::query::AuditFilter;
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
@@ -162,20 +162,10 @@ async fn user_page(
     error: Option<AppError>,
 ) -> Response {
     let (app, actor) = (state.app.clone(), pc.actor.clone());
-    let found = blocking(move || {
-        let u = app.get_user(&actor, id)?;
-        let issued = if actor.role.may(Action::AssignRoles) {
-            app.issued_second_factor(&actor, id)?
-        } else {
-            None
-        };
-        Ok((u, issued))
-    })
-    .await;
+    let found = blocking(move || app.account_detail(&actor, id)).await;
     match found {
-        Ok((u, issued)) => {
-            let own = pc.actor.user_id == Some(u.id);
-            let admin_duty = u.role.is_some_and(|r| r.is_admin_duty());
+        Ok(d) => {
+            let (u, issued) = (d.user, d.issued);
             let message = match &error {
                 Some(AppError::Invalid(_)) | None => None,
                 Some(e) => Some(e.message(&pc.lang)),
@@ -185,8 +175,8 @@ async fn user_page(
                 issued,
                 u,
                 roles => ALL_ROLES.iter().filter(|r| !r.is_admin_duty()).map(|r| r.as_str()).collect::<Vec<_>>(),
-                may_assign => pc.actor.role.may(Action::AssignRoles) && !own && !admin_duty,
-                may_manage => pc.actor.role.may(Action::ManageAccounts) && !own && !admin_duty,
+                may_assign => d.may_assign,
+                may_manage => d.may_manage,
                 form,
                 message,
                 errors => error.as_ref().map(|e| field_errors(e, &pc.lang)).unwrap_or_default(),

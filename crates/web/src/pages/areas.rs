@@ -19,8 +19,8 @@ use dingdian_app::tabular::{self, Cell};
 use dingdian_app::{AppError, Page};
 use dingdian_core::area::{CountyAttributes, Level};
 use dingdian_core::role::{Action, Scope};
-use dingdian_store::areas::{AreaFilter, CountyList};
-use dingdian_store::plans::PairingFilter;
+use dingdian_core::area::{CountyList, KEY_2012};
+use dingdian_core::query::{AreaFilter, PairingFilter};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
@@ -50,7 +50,8 @@ fn filter(query: &Query) -> AreaFilter {
 }
 
 /// The areas as an xlsx file, their attributes in the reader's language.
-fn areas_xlsx(lang: &str, items: &[dingdian_core::area::Area]) -> Response {
+async fn areas_xlsx(state: &AppState, pc: &PageCtx, items: &[dingdian_core::area::Area]) -> Response {
+    let lang = pc.lang.as_str();
     let headers: Vec<String> = [
         "area_code",
         "area_name",
@@ -87,7 +88,9 @@ fn areas_xlsx(lang: &str, items: &[dingdian_core::area::Area]) -> Response {
             ]
         })
         .collect();
-    match tabular::write_xlsx("areas", &headers, &rows) {
+    let (app, actor) = (state.app.clone(), pc.actor.clone());
+    let export = dingdian_app::PageExport::Areas;
+    match blocking(move || app.export_page(&actor, export, &headers, &rows)).await {
         Ok(bytes) => xlsx_response("areas", bytes),
         Err(e) => PageError(e).into_response(),
     }
@@ -113,7 +116,7 @@ async fn list(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) ->
             )?
             .0;
         let partial =
-            f2.key == Some(true) || f2.list.as_deref() == Some(dingdian_store::reference::KEY_2012);
+            f2.key == Some(true) || f2.list.as_deref() == Some(KEY_2012);
         let origin = if partial && !xlsx {
             Some(app.key_list_origin(&actor)?)
         } else {
@@ -127,7 +130,7 @@ async fn list(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) ->
         Err(e) => return PageError(e).into_response(),
     };
     if xlsx {
-        return areas_xlsx(&pc.lang, &items);
+        return areas_xlsx(&state, &pc, &items).await;
     }
     let provinces: Vec<(String, String)> =
         provinces.into_iter().map(|a| (a.code, a.name)).collect();
@@ -321,7 +324,7 @@ async fn county_lists_page(
             let lists: Vec<_> = lists
                 .into_iter()
                 .map(|l| {
-                    let origin = (l.code == dingdian_store::reference::KEY_2012).then(|| origin.clone());
+                    let origin = (l.code == KEY_2012).then(|| origin.clone());
                     context! { code => l.code, name_zh => l.name_zh, name_en => l.name_en, start_year => l.start_year, end_year => l.end_year, partial => l.partial, note => l.note.as_deref().map(|n| crate::shipped_text::note_text(&pc.lang, n)), members => l.members, origin }
                 })
                 .collect();

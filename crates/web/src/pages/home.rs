@@ -10,10 +10,11 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use dingdian_app::todo::{Todo, TodoReason};
 use dingdian_app::{Actor, App, AppError, Page};
 use dingdian_core::plan::{PairingPlan, PairingPlanStatus};
-use dingdian_core::role::{Action, Role};
-use dingdian_store::plans::{PairingFilter, PairingPlanFilter};
+use dingdian_core::role::Role;
+use dingdian_core::query::PairingFilter;
 use minijinja::context;
 use serde::Serialize;
 
@@ -48,27 +49,18 @@ struct Home {
     chart: Option<String>,
 }
 
-fn plans_in(
-    app: &App,
-    actor: &Actor,
-    status: PairingPlanStatus,
-) -> Result<Vec<PairingPlan>, AppError> {
-    Ok(app
-        .list_plans(
-            actor,
-            &PairingPlanFilter {
-                status: Some(status),
-                ..Default::default()
-            },
-            Page::new(Some(1), Some(20)),
-        )?
-        .0)
-}
-
-fn group(lang: &str, key: &str, plans: Vec<PairingPlan>) -> Option<TodoGroup> {
-    (!plans.is_empty()).then(|| TodoGroup {
+fn group(lang: &str, todo: Todo) -> TodoGroup {
+    let key = match todo.reason {
+        TodoReason::Returned => "todo_returned",
+        TodoReason::Consultation => "todo_consultation",
+        TodoReason::Drafts => "todo_drafts",
+        TodoReason::Review => "todo_review",
+        TodoReason::Feedback => "todo_feedback",
+    };
+    TodoGroup {
         label: t(lang, key),
-        items: plans
+        items: todo
+            .plans
             .into_iter()
             .map(|p| TodoItem {
                 href: format!("/plans/{}", p.id),
@@ -76,7 +68,7 @@ fn group(lang: &str, key: &str, plans: Vec<PairingPlan>) -> Option<TodoGroup> {
                 status: p.status.as_str(),
             })
             .collect(),
-    })
+    }
 }
 
 fn build(app: &App, actor: &Actor, lang: &str) -> Result<Home, AppError> {
@@ -86,52 +78,25 @@ fn build(app: &App, actor: &Actor, lang: &str) -> Result<Home, AppError> {
         plan: None,
         chart: None,
     };
-    if !actor.role.may(Action::ReadPlans) {
+    // A role that reads no plans has neither to-dos nor figures.
+    let Some(todos) = app.todos(actor)? else {
         return Ok(home);
-    }
-    let mut todos = Vec::new();
-    match actor.role {
-        Role::Office => {
-            todos.extend(group(
-                lang,
-                "todo_returned",
-                plans_in(app, actor, PairingPlanStatus::Returned)?,
-            ));
-            todos.extend(group(
-                lang,
-                "todo_consultation",
-                plans_in(app, actor, PairingPlanStatus::Consultation)?,
-            ));
-            todos.extend(group(
-                lang,
-                "todo_drafts",
-                plans_in(app, actor, PairingPlanStatus::Draft)?,
-            ));
+    };
+    home.todos = Some(todos.into_iter().map(|g| group(lang, g)).collect());
+    home.figures = pairing_figures(app, actor, lang)?;
+    if let Some(plan) = app.current_overall_plan(actor, None)? {
+        if actor.scope == dingdian_core::role::Scope::All {
+            let national = national_figures(app, actor, &plan, lang)?;
+            home.figures.splice(0..0, national);
+            home.chart = Some(coverage_chart(app, actor, &plan, lang, None)?);
         }
-        Role::Reviewer => todos.extend(group(
-            lang,
-            "todo_review",
-            plans_in(app, actor, PairingPlanStatus::Submitted)?,
-        )),
-        Role::Unit => {
-            let unit = actor.scope.unit();
-            let mut waiting = Vec::new();
-            for p in plans_in(app, actor, PairingPlanStatus::Consultation)? {
-                let answered = app
-                    .plan_detail(actor, p.id)?
-                    .feedback
-                    .iter()
-                    .any(|f| Some(f.unit_id) == unit);
-                if !answered {
-                    waiting.push(p);
-                }
-            }
-            todos.extend(group(lang, "todo_feedback", waiting));
-        }
-        _ => {}
+        home.plan = Some(plan);
     }
-    home.todos = Some(todos);
+    Ok(home)
+}
 
+/// The pairings in force today, and the counties (or units) they reach.
+fn pairing_figures(app: &App, actor: &Actor, lang: &str) -> Result<Vec<Figure>, AppError> {
     let today = dingdian_core::time::today();
     let in_force = PairingFilter {
         active_on: Some(today),
@@ -139,81 +104,73 @@ fn build(app: &App, actor: &Actor, lang: &str) -> Result<Home, AppError> {
         ..Default::default()
     };
     let pairings_today = app.list_pairings(actor, &in_force, Page::all())?.0;
-    match actor.role {
-        Role::Unit | Role::Cadre => {
-            let mut counties: Vec<&str> = pairings_today
-                .iter()
-                .map(|p| p.county_code.as_str())
-                .collect();
-            counties.sort();
-            counties.dedup();
-            home.figures.push(Figure {
-                label: t(lang, "fig_my_counties"),
-                value: counties.len().to_string(),
-                note: None,
-            });
-        }
-        Role::County => {
-            let mut units: Vec<i64> = pairings_today.iter().map(|p| p.unit_id).collect();
-            units.sort();
-            units.dedup();
-            home.figures.push(Figure {
-                label: t(lang, "fig_my_units"),
-                value: units.len().to_string(),
-                note: None,
-            });
-        }
-        _ => {}
-    }
-    home.figures.push(Figure {
+    let distinct = |mut v: Vec<String>| {
+        v.sort();
+        v.dedup();
+        v.len().to_string()
+    };
+    let mut figures = Vec::new();
+    let mine = match actor.role {
+        Role::Unit | Role::Cadre => Some((
+            "fig_my_counties",
+            distinct(pairings_today.iter().map(|p| p.county_code.clone()).collect()),
+        )),
+        Role::County => Some((
+            "fig_my_units",
+            distinct(pairings_today.iter().map(|p| p.unit_id.to_string()).collect()),
+        )),
+        _ => None,
+    };
+    figures.extend(mine.map(|(key, value)| Figure {
+        label: t(lang, key),
+        value,
+        note: None,
+    }));
+    figures.push(Figure {
         label: t(lang, "fig_pairings"),
         value: crate::format::thousands(pairings_today.len() as i64),
         note: Some(today.to_string()),
     });
+    Ok(figures)
+}
 
-    if let Some(plan) = app.current_overall_plan(actor, None)? {
-        if actor.scope == dingdian_core::role::Scope::All {
-            let cov = app.plan_coverage(actor, plan.id, None)?;
-            let units = app
-                .list_units(actor, &Default::default(), Page::new(Some(1), Some(1)))?
-                .1;
-            home.figures.insert(
-                0,
-                Figure {
-                    label: t(lang, "fig_key_counties"),
-                    value: cov.key_counties.to_string(),
-                    note: Some(super::list_name(
-                        &app.county_lists(actor).unwrap_or_default(),
-                        &plan.county_list,
-                        lang,
-                    )),
-                },
-            );
-            home.figures.insert(
-                1,
-                Figure {
-                    label: t(lang, "fig_covered"),
-                    value: cov.covered.to_string(),
-                    note: Some(crate::format::percent(Some(if cov.key_counties == 0 {
-                        0.0
-                    } else {
-                        100.0 * cov.covered as f64 / cov.key_counties as f64
-                    }))),
-                },
-            );
-            home.figures.insert(
-                2,
-                Figure {
-                    label: t(lang, "fig_units"),
-                    value: units.to_string(),
-                    note: None,
-                },
-            );
-            home.chart = Some(coverage_chart(app, actor, &plan, lang, None)?);
-        }
-        home.plan = Some(plan);
-    }
-    Ok(home)
+/// The key counties of the current overall plan, how many are covered, and
+/// the units: what the national roles see first.
+fn national_figures(
+    app: &App,
+    actor: &Actor,
+    plan: &PairingPlan,
+    lang: &str,
+) -> Result<Vec<Figure>, AppError> {
+    let cov = app.plan_coverage(actor, plan.id, None)?;
+    let units = app
+        .list_units(actor, &Default::default(), Page::new(Some(1), Some(1)))?
+        .1;
+    let share = match cov.key_counties {
+        0 => 0.0,
+        n => 100.0 * cov.covered as f64 / n as f64,
+    };
+    Ok(vec![
+        Figure {
+            label: t(lang, "fig_key_counties"),
+            value: cov.key_counties.to_string(),
+            note: Some(super::list_name(
+                &app.county_lists(actor).unwrap_or_default(),
+                &plan.county_list,
+                lang,
+            )),
+        },
+        Figure {
+            label: t(lang, "fig_covered"),
+            value: cov.covered.to_string(),
+            note: Some(crate::format::percent(Some(share))),
+        },
+        Figure {
+            label: t(lang, "fig_units"),
+            value: units.to_string(),
+            note: None,
+        },
+    ])
 }
 
 /// The coverage-by-province chart of a plan on a day.
@@ -257,12 +214,13 @@ async fn home(State(state): State<AppState>, pc: PageCtx) -> Response {
     let (actor, lang) = (pc.actor.clone(), pc.lang.clone());
     match blocking(move || build(&app, &actor, &lang)).await {
         Ok(h) => {
+            let show_plan = h.todos.is_some();
             let ctx = context! {
                 todos => h.todos,
                 figures => h.figures,
                 plan => h.plan,
                 chart => h.chart,
-                show_plan => pc.actor.role.may(Action::ReadPlans),
+                show_plan,
                 admin_note => pc.actor.role.is_admin_duty(),
             };
             render::page(

@@ -23,7 +23,7 @@ use dingdian_core::registry::{
     ALL_CAUSES, ALL_HOUSEHOLD_TYPES, ALL_STATUSES, Cause, HouseholdType, PovertyStatus,
 };
 use dingdian_core::role::Action;
-use dingdian_store::analytics::Slice;
+use dingdian_core::query::Slice;
 use minijinja::context;
 use serde::Serialize;
 

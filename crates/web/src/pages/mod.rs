@@ -63,7 +63,7 @@ pub fn q<'a>(query: &'a Query, key: &str) -> Option<&'a str> {
 
 /// The county list's name in the reader's language (its code when the
 /// list is unknown).
-pub fn list_name(lists: &[dingdian_store::areas::CountyList], code: &str, lang: &str) -> String {
+pub fn list_name(lists: &[dingdian_core::area::CountyList], code: &str, lang: &str) -> String {
     lists
         .iter()
         .find(|l| l.code == code)

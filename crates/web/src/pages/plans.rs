@@ -22,7 +22,7 @@ use dingdian_app::tabular::{self, Encoding};
 use dingdian_app::{AppError, Page};
 use dingdian_core::plan::{ALL_PLAN_STATUSES, PairingPlanKind, PairingPlanStatus};
 use dingdian_core::role::{Action, Scope};
-use dingdian_store::plans::{PairingFilter, PairingPlanFilter};
+use dingdian_core::query::{PairingFilter, PairingPlanFilter};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -533,7 +533,6 @@ async fn uncovered_xlsx(
     let app = state.app.clone();
     let actor = pc.actor.clone();
     let r = blocking(move || {
-        actor.require(Action::EditPlans)?;
         let d = app.plan_detail(&actor, id)?;
         let cov = app.plan_period_coverage(&actor, id)?;
         let reasons: HashMap<String, String> = d
@@ -556,7 +555,8 @@ async fn uncovered_xlsx(
             .iter()
             .map(|c| c.zh.to_string())
             .collect();
-        tabular::write_xlsx("uncovered", &headers, &rows)
+        let export = dingdian_app::PageExport::Uncovered { plan_id: id };
+        app.export_page(&actor, export, &headers, &rows)
     })
     .await;
     match r {
@@ -659,7 +659,7 @@ async fn form_page(
 
 async fn new_form(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) -> Response {
     let mut form = PlanForm {
-        county_list: dingdian_store::reference::KEY_2012.to_string(),
+        county_list: dingdian_core::area::KEY_2012.to_string(),
         ..Default::default()
     };
     if let Some(p) = q(&query, "parent") {
@@ -884,7 +884,7 @@ async fn coverage(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>
         };
         // The shipped key-county list, and what this database changed in it.
         let origin = match &plan {
-            Some(p) if p.county_list == dingdian_store::reference::KEY_2012 => Some(
+            Some(p) if p.county_list == dingdian_core::area::KEY_2012 => Some(
                 super::key_list_origin_text(&lang, &app.key_list_origin(&actor)?),
             ),
             _ => None,

@@ -18,10 +18,9 @@ use axum::routing::get;
 use dingdian_app::tabular::{self, Encoding};
 use dingdian_app::units::UNIT_COLUMNS;
 use dingdian_app::{AppError, Page};
-use dingdian_core::role::{Action, Scope};
-use dingdian_core::unit::{ALL_UNIT_KINDS, UnitInput, UnitKind};
-use dingdian_store::plans::PairingFilter;
-use dingdian_store::units::UnitFilter;
+use dingdian_core::role::Action;
+use dingdian_core::unit::{ALL_UNIT_KINDS, UnitInput, UnitKind, may_edit_unit};
+use dingdian_core::query::{PairingFilter, UnitFilter};
 use minijinja::context;
 
 pub fn routes() -> Router<AppState> {
@@ -96,8 +95,7 @@ async fn show(State(state): State<AppState>, pc: PageCtx, Path(id): Path<i64>) -
     .await;
     match result {
         Ok((unit, pairings)) => {
-            let can_edit = pc.actor.role.may(Action::EditUnits)
-                && (pc.actor.scope == Scope::All || pc.actor.scope.unit() == Some(unit.id));
+            let can_edit = may_edit_unit(pc.actor.role, &pc.actor.scope, unit.id);
             let title = unit.name.clone();
             let crumbs = vec![
                 ("/units".into(), t(&pc.lang, "nav_units")),

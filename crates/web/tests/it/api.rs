@@ -1106,9 +1106,7 @@ fn health_reports_the_database(db: &TestDb) {
     assert_eq!(r.json(), json!({ "status": "ok", "database": "ok" }));
     if db.backend == dingdian_testkit::Backend::Sqlite {
         // Every commit is synced: a power cut loses no committed write.
-        let sync = web
-            .app
-            .store
+        let sync = dingdian_testkit::beneath(&web.url)
             .read(|c| c.query_i64("PRAGMA synchronous", &[]))
             .unwrap();
         assert_eq!(sync, 2, "synchronous = FULL");

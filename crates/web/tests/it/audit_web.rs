@@ -122,11 +122,10 @@ fn the_auditor_searches_pages_exports_and_verifies_on_the_page(db: &TestDb) {
         "links do not repeat the walk: {main}"
     );
     let lift = match db.backend {
-        dingdian_store::Backend::Sqlite => "DROP TRIGGER audit_log_no_update;",
-        dingdian_store::Backend::Postgres => "ALTER TABLE audit_log DISABLE TRIGGER USER;",
+        dingdian_testkit::Backend::Sqlite => "DROP TRIGGER audit_log_no_update;",
+        dingdian_testkit::Backend::Postgres => "ALTER TABLE audit_log DISABLE TRIGGER USER;",
     };
-    web.app
-        .store
+    dingdian_testkit::beneath(&web.url)
         .write(|c| {
             c.batch(&format!(
                 "{lift} UPDATE audit_log SET username = 'nobody' WHERE id = 3"
@@ -150,12 +149,11 @@ fn the_auditor_searches_pages_exports_and_verifies_on_the_page(db: &TestDb) {
 }
 
 fn count_audit(web: &Web, action: &str) -> i64 {
-    web.app
-        .store
-        .read(|c: &mut dyn dingdian_store::Conn| {
+    dingdian_testkit::beneath(&web.url)
+        .read(|c| {
             c.query_i64(
                 "SELECT COUNT(*) FROM audit_log WHERE action = ?",
-                dingdian_store::params![action],
+                &[action.into()],
             )
         })
         .unwrap()

@@ -76,7 +76,7 @@ async fn wait_status(c: &Client, expected: &str) {
     panic!("the plan's status stayed {last:?}, expected {expected:?}");
 }
 
-async fn sign_in(c: &Client, app: &App, base: &str, user: &str) {
+async fn sign_in(c: &Client, app: &App, db_url: &str, base: &str, user: &str) {
     c.goto(&format!("{base}/login")).await.unwrap();
     c.find(Locator::Css("input[name=username]"))
         .await
@@ -92,7 +92,7 @@ async fn sign_in(c: &Client, app: &App, base: &str, user: &str) {
         .unwrap();
     // The office and the reviewer need their second factor: the code of the
     // published demo secret.
-    if let Some(code) = dingdian_testkit::totp_code(&app.store, &app.key(), user) {
+    if let Some(code) = dingdian_testkit::totp_code(&dingdian_testkit::beneath(db_url), &app.key(), user) {
         c.find(Locator::Css("input[name=totp]"))
             .await
             .unwrap()
@@ -250,7 +250,7 @@ fn office_and_reviewer_walk_a_plan_to_approval_in_a_real_browser() {
         let (base, c, _driver, _profile) = start(&app).await;
 
         // The office moves the universities' specific plan out of draft.
-        sign_in(&c, &app, &base, "office").await;
+        sign_in(&c, &app, &db.url, &base, "office").await;
         shot(&c, "01-office-start").await;
         c.goto(&format!("{base}/plans?status=draft")).await.unwrap();
         c.find(Locator::XPath("//a[contains(text(), '直属高校')]"))
@@ -274,7 +274,7 @@ fn office_and_reviewer_walk_a_plan_to_approval_in_a_real_browser() {
         sign_out(&c).await;
 
         // The reviewer approves it, after confirming.
-        sign_in(&c, &app, &base, "reviewer").await;
+        sign_in(&c, &app, &db.url, &base, "reviewer").await;
         shot(&c, "03-reviewer-start").await;
         c.goto(&plan_url).await.unwrap();
         wait_status(&c, "审核中").await;
@@ -335,7 +335,7 @@ fn office_and_reviewer_walk_a_plan_to_approval_in_a_real_browser() {
         // The office uploads a registry file, watches the import job
         // finish, and opens the county's dashboard.
         sign_out(&c).await;
-        sign_in(&c, &app, &base, "office").await;
+        sign_in(&c, &app, &db.url, &base, "office").await;
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("zhouqu-2017.csv");
         std::fs::write(&file, registry_2017()).unwrap();
@@ -677,7 +677,7 @@ fn every_page_of_every_demo_role_fits_a_phone_and_a_laptop_and_speaks_one_langua
         let mut visited = 0;
         for who in DEMO_ROLES {
             c.set_window_size(1366, 900).await.unwrap();
-            sign_in(&c, &app, &base, who).await;
+            sign_in(&c, &app, &db.url, &base, who).await;
             let mut seen = std::collections::HashSet::new();
             let mut queue = vec![("/".to_string(), 0)];
             seen.insert(shape("/"));

@@ -9,7 +9,6 @@ use common::*;
 use dingdian_app::App;
 use dingdian_app::auth::NewUserInput;
 use dingdian_core::{time, totp};
-use dingdian_store::{Conn, params};
 use dingdian_testkit::{TestDb, both_backends};
 use serde_json::json;
 
@@ -39,10 +38,7 @@ fn login(web: &Web, username: &str, totp: Option<&str>) -> Resp {
 }
 
 fn id_of(web: &Web, username: &str) -> i64 {
-    web.app
-        .store
-        .read(|c| dingdian_store::users::by_username(c, username))
-        .unwrap()
+    dingdian_testkit::stored_user(&web.url, username)
         .unwrap()
         .id
 }
@@ -74,12 +70,11 @@ fn api_with_an_expired_password_only_changes_it(db: &TestDb) {
     let web = Web::new(db);
     let u = unit(&web.app, "教育部");
     user(&web.app, "unit1", "unit", Some(u), None);
-    web.app
-        .store
-        .write(|c: &mut dyn Conn| {
+    dingdian_testkit::beneath(&web.url)
+        .write(|c| {
             c.execute(
                 "UPDATE users SET password_changed_at = ? WHERE username = 'unit1'",
-                params![time::now_ts() - 91 * 86_400],
+                &[(time::now_ts() - 91 * 86_400).into()],
             )
         })
         .unwrap();
@@ -413,7 +408,7 @@ fn account_pages_keep_the_duties_separate(db: &TestDb) {
 
     let mut again = web.browser();
     web.app
-        .reset_password(&actor(&web.app, "admin1"), li, "Reset@2026x")
+        .reset_password(&actor(&web, "admin1"), li, "Reset@2026x")
         .unwrap();
     again.sign_in("li", "Reset@2026x");
     let csrf = csrf_of(&again.get("/account").text());
@@ -512,7 +507,7 @@ fn demo_accounts_are_refused_without_demo_mode(db: &TestDb) {
         "English"
     );
     // With --demo the same account signs in.
-    let demo = Web::with_app(App::open(&db.url).unwrap().with_demo_mode(true));
+    let demo = Web::with_app(db, App::open(&db.url).unwrap().with_demo_mode(true));
     demo.browser().sign_in("inspector", PASSWORD);
 }
 
@@ -669,20 +664,7 @@ fn an_administrators_password_reset_does_not_open_the_account(db: &TestDb) {
         Some(json!({ "username": "county3", "password": "Taken@2026x" })),
     );
     r.expect(401);
-    let (audit, _) = web
-        .app
-        .store
-        .read(|c| {
-            dingdian_store::audit::search(
-                c,
-                &dingdian_store::audit::AuditFilter {
-                    q: Some("user.password_reset".into()),
-                    ..Default::default()
-                },
-                dingdian_app::Page::all(),
-            )
-        })
-        .unwrap();
+    let audit = dingdian_testkit::audit_records(&web.url, "user.password_reset");
     assert!(
         audit
             .iter()
@@ -756,18 +738,13 @@ fn only_the_security_administrator_removes_a_second_factor(db: &TestDb) {
     // An inspector's optional second factor is removed instead.
     user(&web.app, "inspector2", "inspector", None, None);
     let i2 = id_of(&web, "inspector2");
-    web.app
-        .store
-        .write(|c: &mut dyn Conn| {
-            dingdian_store::users::issue_totp(
-                c,
-                i2,
-                web.app
-                    .key()
-                    .seal([7; 12], totp::AAD_SECRET, b"0123456789abcdefghij"),
-            )
-        })
-        .unwrap();
+    dingdian_testkit::issue_totp(
+        &web.url,
+        i2,
+        web.app
+            .key()
+            .seal([7; 12], totp::AAD_SECRET, b"0123456789abcdefghij"),
+    );
     let r = web.api(
         "post",
         &format!("/users/{i2}/second-factor"),
@@ -823,12 +800,11 @@ fn unknown_names_lock_like_existing_ones(db: &TestDb) {
         )
         .unwrap();
     let gone = id_of(&web, "gone");
-    web.app
-        .store
-        .write(|c: &mut dyn Conn| {
+    dingdian_testkit::beneath(&web.url)
+        .write(|c| {
             c.execute(
                 "UPDATE users SET active = ? WHERE id = ?",
-                params![false, gone],
+                &[false.into(), gone.into()],
             )
         })
         .unwrap();

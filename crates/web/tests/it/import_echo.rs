@@ -16,7 +16,7 @@ both_backends!(
 fn the_job_page_counts_every_problem_when_it_lists_the_first_thousand(db: &TestDb) {
     let web = Web::new(db);
     user(&web.app, "office1", "office", None, None);
-    let office = actor(&web.app, "office1");
+    let office = actor(&web, "office1");
     let mut text = String::from(
         "年度,村级区划代码,户编号,证件号码,姓名,与户主关系,人均纯收入,脱贫状态,识别年度,脱贫年度,主要致贫原因\n",
     );

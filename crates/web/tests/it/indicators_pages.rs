@@ -54,7 +54,7 @@ fn dashboard_opens_on_the_latest_complete_year_and_withholds_the_exit_verdict(db
         "{REGISTRY_HEADER}\n2015,{MIAOGOU},ZQ001,{},张大山,户主,2000,未脱贫,2014,,因病\n",
         id_number("19700305", 11)
     );
-    let office = actor(&web.app, "office1");
+    let office = actor(&web, "office1");
     let job = web
         .app
         .start_registry_import(&office, "r2015.csv", small.into_bytes(), Default::default())
@@ -119,8 +119,7 @@ fn dashboard_opens_on_the_latest_complete_year_and_withholds_the_exit_verdict(db
 
 /// Counties of an area in the division table, counted in SQL.
 fn division_counties(web: &Web, prefix: &str) -> i64 {
-    web.app
-        .store
+    dingdian_testkit::beneath(&web.url)
         .read(|c| {
             c.query_i64(
                 "SELECT COUNT(*) FROM areas WHERE level = 'county' AND code LIKE ?",

@@ -9,7 +9,7 @@ use crate::common;
 use common::*;
 use dingdian_app::demo::{DEMO_PASSWORD, SEED_UNIT, ZHOUQU};
 use dingdian_core::plan::{PairingPlanKind, PairingPlanStatus};
-use dingdian_store::plans::PairingPlanFilter;
+use dingdian_core::query::PairingPlanFilter;
 use dingdian_testkit::{TestDb, both_backends};
 
 both_backends!(
@@ -175,12 +175,7 @@ fn sign_in_with_a_wrong_csrf_is_refused(db: &TestDb) {
     r.expect(403);
     assert!(a.cookie("dd_session").is_none());
     // A refused form is not a failed password: nothing counted.
-    let u = web
-        .app
-        .store
-        .read(|c| dingdian_store::users::by_username(c, "office1"))
-        .unwrap()
-        .unwrap();
+    let u = dingdian_testkit::stored_user(&web.url, "office1").unwrap();
     assert_eq!(u.failed_logins, 0);
     web.browser().sign_in("office1", PASSWORD);
 }
@@ -780,7 +775,7 @@ fn assert_chinese_page(r: &Resp, path: &str) {
 
 fn office_menu_and_unit_views_on_the_demo_data(db: &TestDb) {
     // Demo accounts sign in only when the server runs with --demo.
-    let web = Web::with_app(
+    let web = Web::with_app(db, 
         dingdian_app::App::open(&db.url)
             .unwrap()
             .with_demo_mode(true),

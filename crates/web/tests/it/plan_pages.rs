@@ -250,23 +250,18 @@ fn consultation(web: &Web) -> (i64, [i64; 3]) {
 }
 
 fn cli_office(web: &Web) -> dingdian_app::Actor {
-    if web
-        .app
-        .store
-        .read(|c| dingdian_store::users::by_username(c, "office9"))
-        .unwrap()
-        .is_none()
+    if dingdian_testkit::stored_user(&web.url, "office9").is_none()
     {
         user(&web.app, "office9", "office", None, None);
     }
-    actor(&web.app, "office9")
+    actor(&web, "office9")
 }
 
 fn the_reviewer_sees_coverage_and_answers_before_the_pairings(db: &TestDb) {
     let web = Web::new(db);
     let (plan, _) = consultation(&web);
     web.app
-        .give_feedback(&actor(&web.app, "jia"), plan, "accept", "")
+        .give_feedback(&actor(&web, "jia"), plan, "accept", "")
         .unwrap();
     user(&web.app, "reviewer1", "reviewer", None, None);
     let mut b = web.browser();
@@ -308,9 +303,7 @@ fn a_units_agreement_is_given_once(db: &TestDb) {
     let again = b.post(&format!("/plans/{plan}/feedback"), &form);
     again.expect(409);
     assert!(visible(&main_of(&again.text())).contains("本单位已对此方案表示同意"));
-    let n: i64 = web
-        .app
-        .store
+    let n: i64 = dingdian_testkit::beneath(&web.url)
         .read(|c| c.query_i64("SELECT COUNT(*) FROM plan_feedback", &[]))
         .unwrap();
     assert_eq!(n, 1);
@@ -323,7 +316,7 @@ fn the_plan_history_names_people_and_reads_in_one_language(db: &TestDb) {
     let plan = full_plan(&web.app, "总体方案", u);
     let office = cli_office(&web);
     user(&web.app, "reviewer1", "reviewer", None, None);
-    let reviewer = actor(&web.app, "reviewer1");
+    let reviewer = actor(&web, "reviewer1");
     for (who, to) in [(&office, "consultation"), (&office, "submitted")] {
         web.app.transition_plan(who, plan, to, None).unwrap();
     }

@@ -127,9 +127,7 @@ fn name_and_village_search_on_the_page_and_the_api_stay_in_scope(db: &TestDb) {
         "{params}"
     );
     // Audited without the name.
-    let audit = web
-        .app
-        .store
+    let audit = dingdian_testkit::beneath(&web.url)
         .read(|c| {
             c.query(
                 "SELECT detail FROM audit_log WHERE action = 'registry.search_name'",

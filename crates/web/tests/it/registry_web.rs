@@ -337,20 +337,7 @@ fn household_card_and_api_mask_id_numbers_unless_entitled(db: &TestDb) {
         "the office sees the number in full"
     );
     assert!(element(&html, "id-note").contains("审计"));
-    let (audit, _) = web
-        .app
-        .store
-        .read(|c| {
-            dingdian_store::audit::search(
-                c,
-                &dingdian_store::audit::AuditFilter {
-                    q: Some("registry.disclose".into()),
-                    ..Default::default()
-                },
-                dingdian_app::Page::all(),
-            )
-        })
-        .unwrap();
+    let audit = dingdian_testkit::audit_records(&web.url, "registry.disclose");
     assert!(
         audit
             .iter()
@@ -416,20 +403,7 @@ fn household_card_and_api_mask_id_numbers_unless_entitled(db: &TestDb) {
     assert!(r.text().contains(head_id.as_str()), "in full on request");
     assert_eq!(r.json()["total"], 1);
     assert_eq!(r.json()["items"][0]["id_numbers_in_full"], true);
-    let (audit, _) = web
-        .app
-        .store
-        .read(|c| {
-            dingdian_store::audit::search(
-                c,
-                &dingdian_store::audit::AuditFilter {
-                    q: Some("registry.disclose".into()),
-                    ..Default::default()
-                },
-                dingdian_app::Page::all(),
-            )
-        })
-        .unwrap();
+    let audit = dingdian_testkit::audit_records(&web.url, "registry.disclose");
     assert!(
         audit
             .iter()
@@ -631,7 +605,7 @@ fn uploading_a_registry_runs_a_job_to_the_dashboard(db: &TestDb) {
         web.app
             .list_households(
                 &cli(),
-                &dingdian_store::registry::HouseholdFilter {
+                &dingdian_core::query::HouseholdFilter {
                     year: Some(2015),
                     ..Default::default()
                 },
@@ -815,7 +789,7 @@ fn uploads_need_the_sessions_csrf(db: &TestDb) {
         0,
         "nothing imported"
     );
-    let lines = web.app.poverty_lines().unwrap();
+    let lines = web.app.poverty_lines(&cli()).unwrap();
     assert_eq!(
         lines.iter().find(|l| l.year == 2014).unwrap().line_fen,
         280_000
@@ -1072,7 +1046,7 @@ fn poverty_lines_are_listed_and_amended_by_the_office(db: &TestDb) {
     assert!(element(&after, "lines").contains("2,900.50") && after.contains("测试修订"));
     assert_eq!(
         web.app
-            .poverty_lines()
+            .poverty_lines(&cli())
             .unwrap()
             .iter()
             .find(|l| l.year == 2014)
@@ -1127,8 +1101,7 @@ fn the_job_page_offers_the_rejects_file_to_who_may_follow_the_job(db: &TestDb) {
     assert!(unescape(&link).contains(&href), "{link}");
 
     let downloads = || {
-        web.app
-            .store
+        dingdian_testkit::beneath(&web.url)
             .read(|c| {
                 c.query_i64(
                     "SELECT COUNT(*) FROM audit_log WHERE action = 'registry.rejects.download'",

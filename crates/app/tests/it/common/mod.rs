@@ -106,13 +106,13 @@ pub fn user(
 
 /// The code the account's authenticator shows now (None without a second factor).
 pub fn totp(app: &App, username: &str) -> Option<String> {
-    dingdian_testkit::totp_code(&app.store, &app.key(), username)
+    dingdian_testkit::totp_code(&app.store(), &app.key(), username)
 }
 
 /// An existing user as an actor.
 pub fn actor(app: &App, username: &str) -> Actor {
     let u = app
-        .store
+        .store()
         .read(|c| users::by_username(c, username))
         .expect("read user")
         .expect("user exists");
@@ -216,13 +216,13 @@ pub fn pairings(app: &App, plan_id: i64) -> Vec<Pairing> {
 }
 
 pub fn count(app: &App, sql: &str) -> i64 {
-    app.store
+    app.store()
         .read(|c: &mut dyn Conn| c.query_i64(sql, &[]))
         .expect("count")
 }
 
 pub fn count_pairings(app: &App, plan_id: i64) -> i64 {
-    app.store
+    app.store()
         .read(|c: &mut dyn Conn| {
             c.query_i64(
                 "SELECT COUNT(*) FROM pairings WHERE plan_id = ?",
@@ -238,7 +238,7 @@ pub fn audit_rows(app: &App) -> i64 {
 
 /// The action of the newest audit record.
 pub fn last_audit_action(app: &App) -> String {
-    app.store
+    app.store()
         .read(|c: &mut dyn Conn| {
             c.query_one("SELECT action FROM audit_log ORDER BY id DESC LIMIT 1", &[])
         })

@@ -49,13 +49,7 @@ async fn lines_page(
 ) -> Response {
     let app = state.app.clone();
     let actor = pc.actor.clone();
-    let result = blocking(move || {
-        if !actor.role.may(Action::ReadIndicators) && !actor.role.may(Action::ReadRegistry) {
-            actor.require(Action::ReadIndicators)?;
-        }
-        app.poverty_lines()
-    })
-    .await;
+    let result = blocking(move || app.poverty_lines(&actor)).await;
     let lines = match result {
         Ok(l) => l,
         Err(e) => return PageError(e).into_response(),
@@ -99,8 +93,8 @@ pub(super) async fn poverty_lines(
     // `?year=Y` fills the form with that year's line, for amending it.
     let mut form = LineForm::default();
     if let Some(y) = q(&query, "year").and_then(|y| y.parse::<i32>().ok()) {
-        let app = state.app.clone();
-        if let Ok(lines) = blocking(move || app.poverty_lines()).await
+        let (app, actor) = (state.app.clone(), pc.actor.clone());
+        if let Ok(lines) = blocking(move || app.poverty_lines(&actor)).await
             && let Some(l) = lines.iter().find(|l| l.year == y)
         {
             form = LineForm {

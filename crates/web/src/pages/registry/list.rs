@@ -1,7 +1,7 @@
 //! The households of an area and year, a page of them, or all as xlsx.
 
 use super::{
-    Row, cause_label, checked_area, names_of, registry_crumbs, registry_years, row_of, status_label,
+    Row, cause_label, checked_area, names_of, registry_crumbs, row_of, status_label,
 };
 use crate::AppState;
 use crate::ctx::{PageCtx, blocking};
@@ -12,12 +12,11 @@ use crate::render;
 use axum::extract::{Query as Q, State};
 use axum::response::{IntoResponse, Response};
 use dingdian_app::registry::HouseholdView;
-use dingdian_app::tabular::{self, Cell};
+use dingdian_app::tabular::Cell;
 use dingdian_app::{Actor, AppError, Page};
 use dingdian_core::registry::{ALL_STATUSES, PovertyStatus};
 use dingdian_core::role::Action;
-use dingdian_store::areas::AreaFilter;
-use dingdian_store::registry::HouseholdFilter;
+use dingdian_core::query::{AreaFilter, HouseholdFilter};
 use minijinja::context;
 use std::collections::HashMap;
 
@@ -41,8 +40,7 @@ fn listing(
     status: Option<PovertyStatus>,
     page: Page,
 ) -> Result<(Option<i32>, Listing), AppError> {
-    actor.require(Action::ReadRegistry)?;
-    let years = registry_years(app)?;
+    let years = app.registry_years(actor)?;
     let year = year_asked.or_else(|| years.first().copied());
     let f = HouseholdFilter {
         year,
@@ -52,7 +50,7 @@ fn listing(
         ..Default::default()
     };
     let (items, total) = app.list_households(actor, &f, page)?;
-    let names = names_of(app, items.iter().map(|h| h.village_code.clone()).collect())?;
+    let names = names_of(app, actor, items.iter().map(|h| h.village_code.clone()).collect())?;
     let (lineage, children) = match &area {
         Some(a) => {
             let lineage = app.area_lineage(actor, a)?;
@@ -104,7 +102,8 @@ fn children_of(
 }
 
 /// The listed households as an xlsx file named after the area.
-fn households_xlsx(lang: &str, l: &Listing, area: Option<&str>) -> Response {
+async fn households_xlsx(state: &AppState, pc: &PageCtx, l: &Listing, area: Option<&str>) -> Response {
+    let lang = pc.lang.as_str();
     let headers: Vec<String> = [
         "year",
         "reg_household",
@@ -138,7 +137,9 @@ fn households_xlsx(lang: &str, l: &Listing, area: Option<&str>) -> Response {
             ]
         })
         .collect();
-    match tabular::write_xlsx("households", &headers, &rows) {
+    let (app, actor) = (state.app.clone(), pc.actor.clone());
+    let export = dingdian_app::PageExport::Households;
+    match blocking(move || app.export_page(&actor, export, &headers, &rows)).await {
         Ok(bytes) => xlsx_response(&format!("households-{}", area.unwrap_or("all")), bytes),
         Err(e) => PageError(e).into_response(),
     }
@@ -173,7 +174,7 @@ pub(super) async fn list(
     };
     let lang = pc.lang.as_str();
     if xlsx {
-        return households_xlsx(lang, &l, area.as_deref());
+        return households_xlsx(&state, &pc, &l, area.as_deref()).await;
     }
     let items: Vec<Row> = l.items.iter().map(|h| row_of(h, &l.names, lang)).collect();
     let y = year.map(|y| format!("&year={y}")).unwrap_or_default();

@@ -73,24 +73,14 @@ fn checked_area(a: &str) -> Result<String, AppError> {
     super::indicators::level_of(Some(a)).map(|_| a.to_string())
 }
 
-/// The years that hold registry rows, newest first.
-fn registry_years(app: &dingdian_app::App) -> Result<Vec<i32>, AppError> {
-    let mut y = app.store.with_snapshot(|s| s.years())?;
-    y.sort();
-    y.dedup();
-    y.reverse();
-    Ok(y)
-}
-
 /// Village (and other area) names of codes.
 fn names_of(
     app: &dingdian_app::App,
+    actor: &dingdian_app::Actor,
     codes: BTreeSet<String>,
 ) -> Result<HashMap<String, String>, AppError> {
     let codes: Vec<String> = codes.into_iter().collect();
-    Ok(app
-        .store
-        .read(|c| dingdian_store::areas::names(c, &codes))?)
+    app.area_names(actor, &codes)
 }
 
 #[derive(Serialize)]

@@ -1,6 +1,6 @@
 //! Search by ID number, or by the head's name and/or the village's name.
 
-use super::{Row, card_href, names_of, registry_years, row_of, status_label};
+use super::{Row, card_href, names_of, row_of, status_label};
 use crate::AppState;
 use crate::ctx::{PageCtx, blocking};
 use crate::error::PageError;
@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use dingdian_app::registry::HouseholdView;
 use dingdian_app::{Actor, AppError, Page};
 use dingdian_core::role::Action;
-use dingdian_store::registry::HouseholdFilter;
+use dingdian_core::query::HouseholdFilter;
 use minijinja::context;
 use std::collections::HashMap;
 
@@ -65,7 +65,7 @@ fn find_by_name(
         f.villages = Some(app.village_filter(actor, None, village)?);
     }
     let (items, total) = app.list_households(actor, &f, page)?;
-    let names = names_of(app, items.iter().map(|h| h.village_code.clone()).collect())?;
+    let names = names_of(app, actor, items.iter().map(|h| h.village_code.clone()).collect())?;
     Ok(NameFound {
         items,
         total,
@@ -98,7 +98,7 @@ pub(super) async fn search(
             true => None,
             false => Some(find_by_name(&app, &actor, (&n2, &v2, year), page)?),
         };
-        let years = registry_years(&app)?;
+        let years = app.registry_years(&actor)?;
         Ok((by_id, by_name, years))
     })
     .await;

@@ -11,7 +11,7 @@ use dingdian_app::auth::{NewUserInput, SessionKind};
 use dingdian_app::plans::{PairingInput, PairingPlanInput};
 use dingdian_app::{Actor, App};
 use dingdian_core::unit::UnitInput;
-use dingdian_store::areas::CountyList;
+use dingdian_core::area::CountyList;
 use dingdian_testkit::TestDb;
 use http_body_util::BodyExt;
 use serde_json::Value;
@@ -38,6 +38,8 @@ pub const END: &str = "2025-12-31";
 /// The router of one test database, with a runtime to drive it.
 pub struct Web {
     pub app: App,
+    /// The database's URL, for what a test checks beneath the app.
+    pub url: String,
     router: Router,
     rt: tokio::runtime::Runtime,
 }
@@ -124,21 +126,26 @@ impl Resp {
 impl Web {
     pub fn new(db: &TestDb) -> Web {
         let app = App::open(&db.url).expect("open app");
-        Web::with_app(app)
+        Web::with_app(db, app)
     }
 
-    pub fn with_app(app: App) -> Web {
-        Web::with_config(app, dingdian_web::WebConfig::default())
+    pub fn with_app(db: &TestDb, app: App) -> Web {
+        Web::with_config(db, app, dingdian_web::WebConfig::default())
     }
 
-    pub fn with_config(app: App, config: dingdian_web::WebConfig) -> Web {
+    pub fn with_config(db: &TestDb, app: App, config: dingdian_web::WebConfig) -> Web {
         let router = dingdian_web::router(app.clone(), config);
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .expect("runtime");
-        Web { app, router, rt }
+        Web {
+            app,
+            url: db.url.clone(),
+            router,
+            rt,
+        }
     }
 
     pub fn send(&self, req: Request<Body>) -> Resp {
@@ -214,7 +221,7 @@ impl Web {
     /// The code the account's authenticator shows now (None without a
     /// second factor).
     pub fn totp(&self, username: &str) -> Option<String> {
-        dingdian_testkit::totp_code(&self.app.store, &self.app.key(), username)
+        dingdian_testkit::totp_code(&dingdian_testkit::beneath(&self.url), &self.app.key(), username)
     }
 
     /// Signs in through the API (with the second factor when the account
@@ -448,12 +455,8 @@ pub fn user(app: &App, username: &str, role: &str, unit: Option<i64>, county: Op
 }
 
 /// An existing account as an actor.
-pub fn actor(app: &App, username: &str) -> Actor {
-    let u = app
-        .store
-        .read(|c| dingdian_store::users::by_username(c, username))
-        .expect("read user")
-        .expect("user exists");
+pub fn actor(web: &Web, username: &str) -> Actor {
+    let u = dingdian_testkit::stored_user(&web.url, username).expect("user exists");
     Actor::from_user(&u, None).expect("user has its scope")
 }
 
