@@ -450,27 +450,7 @@ impl App {
     /// A unit in consultation accepts its pairings or comments on them.
     pub fn give_feedback(&self, actor: &Actor, plan_id: i64, kind: &str, text: &str) -> Result<()> {
         actor.require(Action::GiveFeedback)?;
-        let kind = match kind.trim() {
-            "accept" | "comment" => kind.trim(),
-            other => {
-                return Err(AppError::invalid(
-                    "kind",
-                    other,
-                    "bad_feedback",
-                    "意见类型应为 accept（同意）或 comment（提意见）",
-                    "must be accept or comment",
-                ));
-            }
-        };
-        let text = text.trim();
-        if kind == "comment" && text.is_empty() {
-            return Err(AppError::Invalid(vec![FieldError::required("text")]));
-        }
-        if text.chars().count() > 2000 {
-            return Err(AppError::Invalid(vec![FieldError::too_long(
-                "text", text, 2000,
-            )]));
-        }
+        let (kind, text) = plan::check_feedback(kind, text).map_err(AppError::Invalid)?;
         let unit = actor.scope.unit().ok_or_else(|| {
             AppError::Forbidden(Msg::new(
                 "no_scope",
@@ -495,15 +475,7 @@ impl App {
                     "your unit has already agreed to this plan",
                 )));
             }
-            plans::insert_feedback(
-                c,
-                plan_id,
-                unit,
-                actor.user_id,
-                kind,
-                Some(text).filter(|t| !t.is_empty()),
-                time::now_ts(),
-            )?;
+            plans::insert_feedback(c, plan_id, unit, actor.user_id, kind, text, time::now_ts())?;
             audit(
                 c,
                 actor,

@@ -240,6 +240,43 @@ fn is_hex_hash(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
+/// One record of the audit log, as stored.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditRecord {
+    pub id: i64,
+    pub at: i64,
+    pub user_id: Option<i64>,
+    pub username: Option<String>,
+    pub address: Option<String>,
+    pub action: String,
+    pub object_type: Option<String>,
+    pub object_id: Option<String>,
+    pub outcome: String,
+    pub detail: Option<String>,
+    /// The previous record's hash (set when the record is appended; ignored on input).
+    pub prev_hash: Option<String>,
+    /// This record's hash (set when the record is appended; ignored on input).
+    pub hash: Option<String>,
+}
+
+impl AuditRecord {
+    /// The fields the chain's hash covers.
+    pub fn fields(&self) -> Fields<'_> {
+        Fields {
+            id: self.id,
+            at: self.at,
+            user_id: self.user_id,
+            username: self.username.as_deref(),
+            address: self.address.as_deref(),
+            action: &self.action,
+            object_type: self.object_type.as_deref(),
+            object_id: self.object_id.as_deref(),
+            outcome: &self.outcome,
+            detail: self.detail.as_deref(),
+        }
+    }
+}
+
 /// The state of the chain after walking it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChainReport {

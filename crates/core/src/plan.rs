@@ -222,6 +222,38 @@ pub fn reason_text(stored: &str, lang: &str) -> String {
     }
 }
 
+/// The longest comment a unit may give in consultation.
+pub const MAX_FEEDBACK_CHARS: usize = 2000;
+
+/// Checks a unit's answer in consultation: `accept` or `comment`, and a
+/// comment says something, in at most [`MAX_FEEDBACK_CHARS`] characters.
+/// Returns the kind and the text, both trimmed, the text `None` when empty.
+pub fn check_feedback<'a>(
+    kind: &'a str,
+    text: &'a str,
+) -> Result<(&'a str, Option<&'a str>), Vec<crate::FieldError>> {
+    use crate::{FieldError, Msg};
+    let (kind, text) = (kind.trim(), text.trim());
+    if !matches!(kind, "accept" | "comment") {
+        return Err(vec![FieldError::new(
+            "kind",
+            kind,
+            Msg::new(
+                "bad_feedback",
+                "意见类型应为 accept（同意）或 comment（提意见）",
+                "must be accept or comment",
+            ),
+        )]);
+    }
+    if kind == "comment" && text.is_empty() {
+        return Err(vec![FieldError::required("text")]);
+    }
+    if text.chars().count() > MAX_FEEDBACK_CHARS {
+        return Err(vec![FieldError::too_long("text", text, MAX_FEEDBACK_CHARS)]);
+    }
+    Ok((kind, Some(text).filter(|t| !t.is_empty())))
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum PairingRole {
@@ -343,6 +375,22 @@ mod tests {
             let leaves = TRANSITIONS.iter().any(|t| t.from == s);
             assert_eq!(leaves, !matches!(s, Active | Superseded), "{s:?}");
         }
+    }
+
+    #[test]
+    fn feedback_is_an_agreement_or_a_comment_that_says_something() {
+        assert_eq!(check_feedback(" accept ", " "), Ok(("accept", None)));
+        assert_eq!(
+            check_feedback("comment", " 建议 "),
+            Ok(("comment", Some("建议")))
+        );
+        let code =
+            |kind: &str, text: &str| check_feedback(kind, text).unwrap_err()[0].msg.code.clone();
+        assert_eq!(code("reject", "x"), "bad_feedback");
+        assert_eq!(code("comment", "  "), "required");
+        let long = "意".repeat(MAX_FEEDBACK_CHARS + 1);
+        assert_eq!(code("accept", &long), "too_long");
+        assert!(check_feedback("accept", &long[..MAX_FEEDBACK_CHARS * 3]).is_ok());
     }
 
     #[test]

@@ -8,40 +8,7 @@ use crate::params;
 use crate::row::{FromRow, Row};
 use dingdian_core::audit::{Fields, GENESIS, Verifier, record_hash};
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct AuditRecord {
-    pub id: i64,
-    pub at: i64,
-    pub user_id: Option<i64>,
-    pub username: Option<String>,
-    pub address: Option<String>,
-    pub action: String,
-    pub object_type: Option<String>,
-    pub object_id: Option<String>,
-    pub outcome: String,
-    pub detail: Option<String>,
-    /// The previous record's hash (set by [`append`]; ignored on input).
-    pub prev_hash: Option<String>,
-    /// This record's hash (set by [`append`]; ignored on input).
-    pub hash: Option<String>,
-}
-
-impl AuditRecord {
-    fn fields(&self) -> Fields<'_> {
-        Fields {
-            id: self.id,
-            at: self.at,
-            user_id: self.user_id,
-            username: self.username.as_deref(),
-            address: self.address.as_deref(),
-            action: &self.action,
-            object_type: self.object_type.as_deref(),
-            object_id: self.object_id.as_deref(),
-            outcome: &self.outcome,
-            detail: self.detail.as_deref(),
-        }
-    }
-}
+pub use dingdian_core::audit::AuditRecord;
 
 /// Serialises appends on PostgreSQL (one chain, no forks). Held to the end
 /// of the business write's transaction; SQLite writers are already one at

@@ -13,7 +13,7 @@ use dingdian_core::coverage::Coverage;
 use dingdian_core::plan::{Pairing, PairingPlan, PairingPlanKind, PairingPlanStatus};
 use dingdian_core::role::Action;
 use dingdian_core::time::parse_date;
-use dingdian_store::plans::{PairingFilter, PairingPlanFilter};
+use dingdian_core::query::{PairingFilter, PairingPlanFilter};
 use serde::Deserialize;
 use utoipa::ToSchema;
 

@@ -12,7 +12,7 @@ use dingdian_app::AppError;
 use dingdian_app::registry::{HouseholdCard, HouseholdExtrasView, MemberView};
 use dingdian_core::registry::{Cause, PovertyStatus};
 use dingdian_core::role::Action;
-use dingdian_store::registry::HouseholdFilter;
+use dingdian_core::query::HouseholdFilter;
 use serde::Serialize;
 use utoipa::ToSchema;
 

@@ -348,7 +348,7 @@ pub(crate) fn audit_filter(query: &Query) -> Result<AuditFilter, AppError> {
 const OUTCOMES: [&str; 3] = ["success", "failure", "refused"];
 
 /// An audit record as the auditor reads it.
-fn audit_row(lang: &str, r: dingdian_store::audit::AuditRecord) -> minijinja::Value {
+fn audit_row(lang: &str, r: dingdian_core::audit::AuditRecord) -> minijinja::Value {
     let d = crate::audit_text::describe(
         lang,
         &r.action,
@@ -360,7 +360,7 @@ fn audit_row(lang: &str, r: dingdian_store::audit::AuditRecord) -> minijinja::Va
 }
 
 /// The result of checking the log's hash chain.
-fn chain_view(lang: &str, c: &dingdian_store::audit::ChainReport) -> minijinja::Value {
+fn chain_view(lang: &str, c: &dingdian_core::audit::ChainReport) -> minijinja::Value {
     let head = c.head.clone();
     match &c.broken {
         None => {

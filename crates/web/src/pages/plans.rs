@@ -197,7 +197,7 @@ type PlanData = (
     dingdian_app::plans::PairingPlanDetail,
     Vec<dingdian_core::unit::Unit>,
     Option<(dingdian_core::coverage::Coverage, bool)>,
-    Vec<dingdian_store::areas::CountyList>,
+    Vec<dingdian_core::area::CountyList>,
 );
 
 fn plan_data(
