@@ -73,7 +73,8 @@ mod tests {
         }
     }
 
-    /// Every file under `dir` (recursively) as text, with its path.
+    /// Every file under `dir` (recursively) as text without its comment
+    /// lines (they name keys in examples), with its path.
     fn sources(dir: &std::path::Path) -> Vec<(String, String)> {
         let mut out = Vec::new();
         for entry in std::fs::read_dir(dir).unwrap() {
@@ -82,15 +83,20 @@ mod tests {
                 out.extend(sources(&path));
             } else {
                 let text = std::fs::read_to_string(&path).unwrap();
-                out.push((path.display().to_string(), text));
+                let code: Vec<&str> = text
+                    .lines()
+                    .filter(|l| !l.trim_start().starts_with("//"))
+                    .collect();
+                out.push((path.display().to_string(), code.join("\n")));
             }
         }
         out
     }
 
     /// The keys a source names in calls of `t` (`t("k")` in a template,
-    /// `t(lang, "k")` in Rust) and the prefixes it completes at run time
-    /// (`t("level_" ~ x)`, `t(lang, &format!("reg_status_{}", …))`).
+    /// `t(lang, "k")` in Rust) and the families of keys it completes at
+    /// run time (`t("level_" ~ x)`, `format!("reg_status_{}", …)`, or a
+    /// literal prefix such as `"health_"`).
     fn keys_used(src: &str) -> (Vec<String>, Vec<String>) {
         let (mut keys, mut prefixes) = (Vec::new(), Vec::new());
         for (i, _) in src.match_indices("t(") {
@@ -103,26 +109,37 @@ mod tests {
                 continue;
             }
             let mut rest = &src[i + 2..];
-            if !rest.starts_with('"') {
+            if !rest.starts_with(['"', '\'']) {
                 // Skip the language argument: `lang`, `&pc.lang`, `self.lang()`…
                 let Some(comma) = rest.find(',') else {
                     continue;
                 };
-                if rest[..comma].contains(['"', ')', ';', '{']) {
+                if rest[..comma].contains(['"', '\'', ')', ';', '{']) {
                     continue;
                 }
                 rest = rest[comma + 1..].trim_start();
             }
-            if let Some(lit) = rest.strip_prefix('"') {
-                let key = lit.split('"').next().unwrap_or("");
-                let after = lit[key.len() + 1..].trim_start();
-                if after.starts_with('~') {
-                    prefixes.push(key.to_string());
-                } else {
-                    keys.push(key.to_string());
+            // A template may quote with either mark.
+            let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+                continue;
+            };
+            let key = rest[1..].split(quote).next().unwrap_or("");
+            if rest[key.len() + 2..].trim_start().starts_with('~') {
+                prefixes.push(key.to_string());
+            } else {
+                keys.push(key.to_string());
+            }
+        }
+        for (start, end) in [("format!(\"", '{'), ("\"", '"')] {
+            for (i, _) in src.match_indices(start) {
+                let lit = &src[i + start.len()..];
+                let word: String = lit
+                    .chars()
+                    .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_')
+                    .collect();
+                if word.ends_with('_') && lit[word.len()..].starts_with(end) {
+                    prefixes.push(word);
                 }
-            } else if let Some(fmt) = rest.strip_prefix("&format!(\"") {
-                prefixes.push(fmt.split(['{', '"']).next().unwrap_or("").to_string());
             }
         }
         keys.retain(|k| !k.is_empty());
@@ -168,7 +185,9 @@ mod tests {
             .filter(|k| {
                 !keys.iter().any(|u| u == *k)
                     && !prefixes.iter().any(|p| k.starts_with(p.as_str()))
-                    && !all.iter().any(|(_, src)| src.contains(&format!("\"{k}\"")))
+                    && !all.iter().any(|(_, src)| {
+                        src.contains(&format!("\"{k}\"")) || src.contains(&format!("'{k}'"))
+                    })
             })
             .collect();
         assert!(

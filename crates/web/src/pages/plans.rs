@@ -228,13 +228,13 @@ fn plan_data(
 
 /// The workflow buttons, the coverage exceptions by county and the units
 /// the plan pairs, as the plan page shows them.
-fn plan_parts(
-    d: &dingdian_app::plans::PairingPlanDetail,
-) -> (
+type PlanParts = (
     Vec<minijinja::Value>,
     HashMap<String, String>,
     Vec<(i64, String)>,
-) {
+);
+
+fn plan_parts(d: &dingdian_app::plans::PairingPlanDetail) -> PlanParts {
     let buttons = d
         .next
         .iter()

@@ -85,9 +85,10 @@ fn extended_facts(x: &HouseholdExtrasView, lang: &str) -> Vec<(String, String)> 
     out
 }
 
-/// An extended member field's label ("" when not given).
-fn member_word(key: &str, word: Option<&str>, lang: &str) -> String {
-    word.map(|w| t(lang, &format!("{key}_{w}")))
+/// An extended member field's label ("" when not given); `prefix` names
+/// the field's family of catalogue keys ("health_").
+fn member_word(prefix: &str, word: Option<&str>, lang: &str) -> String {
+    word.map(|w| t(lang, &format!("{prefix}{w}")))
         .unwrap_or_default()
 }
 
@@ -174,10 +175,10 @@ fn members_of(card: &HouseholdCard, lang: &str) -> Vec<Member> {
             relation: relation_label(m.relation, lang),
             sex: t(lang, &format!("sex_{}", m.sex)),
             birth_year: m.birth_year,
-            health: member_word("health", m.health.map(|v| v.as_str()), lang),
-            education: member_word("education", m.education.map(|v| v.as_str()), lang),
-            labour_skill: member_word("labour_skill", m.labour_skill.map(|v| v.as_str()), lang),
-            migrant_work: member_word("migrant_work", m.migrant_work.map(|v| v.as_str()), lang),
+            health: member_word("health_", m.health.map(|v| v.as_str()), lang),
+            education: member_word("education_", m.education.map(|v| v.as_str()), lang),
+            labour_skill: member_word("labour_skill_", m.labour_skill.map(|v| v.as_str()), lang),
+            migrant_work: member_word("migrant_work_", m.migrant_work.map(|v| v.as_str()), lang),
         })
         .collect()
 }

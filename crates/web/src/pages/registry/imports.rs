@@ -3,7 +3,7 @@
 
 use super::column_label;
 use crate::AppState;
-use crate::csrf::CsrfUpload;
+use crate::csrf::{CsrfUpload, Upload};
 use crate::ctx::{PageCtx, blocking};
 use crate::error::PageError;
 use crate::i18n::t;
@@ -102,6 +102,15 @@ pub(super) async fn import_form(State(state): State<AppState>, pc: PageCtx) -> R
     import_page(&state, &pc, StatusCode::OK, None, None).await
 }
 
+/// The import's tick boxes: skip invalid rows, check only.
+fn options_of(up: &Upload) -> ImportOptions {
+    ImportOptions {
+        skip_invalid: up.checked("skip_invalid"),
+        dry_run: up.checked("dry_run"),
+        ..Default::default()
+    }
+}
+
 pub(super) async fn import_registry(
     State(state): State<AppState>,
     pc: PageCtx,
@@ -113,11 +122,7 @@ pub(super) async fn import_registry(
             return import_page(&state, &pc, StatusCode::UNPROCESSABLE_ENTITY, Some(e), None).await;
         }
     };
-    let opts = ImportOptions {
-        skip_invalid: up.checked("skip_invalid"),
-        dry_run: up.checked("dry_run"),
-        ..Default::default()
-    };
+    let opts = options_of(&up);
     let app = state.app.clone();
     let actor = pc.actor.clone();
     match blocking(move || app.start_registry_import(&actor, &up.file_name, up.bytes, opts)).await {
@@ -140,11 +145,7 @@ pub(super) async fn import_statistics(
             return import_page(&state, &pc, StatusCode::UNPROCESSABLE_ENTITY, None, Some(e)).await;
         }
     };
-    let opts = ImportOptions {
-        skip_invalid: up.checked("skip_invalid"),
-        dry_run: up.checked("dry_run"),
-        ..Default::default()
-    };
+    let opts = options_of(&up);
     let app = state.app.clone();
     let actor = pc.actor.clone();
     match blocking(move || app.import_statistics(&actor, &up.file_name, &up.bytes, opts)).await {

@@ -1,7 +1,7 @@
 //! An import job's progress page and the rejected rows of a finished one.
 
-use super::imports::import_error_rows;
 use super::card_href;
+use super::imports::import_error_rows;
 use crate::AppState;
 use crate::ctx::{PageCtx, blocking};
 use crate::error::PageError;
