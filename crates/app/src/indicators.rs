@@ -9,7 +9,7 @@ use dingdian_core::indicators::{
     self, Accum, AreaCounties, Completeness, Indicators, Presence, StatsAccum,
 };
 use dingdian_core::role::Action;
-use dingdian_store::analytics::{Grouping, Slice};
+use dingdian_store::analytics::{Grouping, Slice, Snapshot};
 use dingdian_store::areas;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -50,7 +50,7 @@ type Keyed<T> = BTreeMap<(i32, String), T>;
 
 /// The sums of one query, per (year, group).
 #[derive(Default)]
-struct Sums {
+pub(crate) struct Sums {
     registry: Keyed<Accum>,
     stats: Keyed<StatsAccum>,
     /// Counties with registry or statistics rows.
@@ -85,7 +85,7 @@ impl Sums {
     }
 }
 
-fn check_query(q: &IndicatorQuery) -> Result<(Level, String, Grouping)> {
+pub(crate) fn check_query(q: &IndicatorQuery) -> Result<(Level, String, Grouping)> {
     let level = q.level.unwrap_or(Level::County);
     let area = q.area.clone().unwrap_or_default();
     if !area.is_empty() && (dingdian_core::area::AreaCode::parse(&area).is_none()) {
@@ -118,57 +118,54 @@ impl App {
     pub fn indicators(&self, actor: &Actor, q: &IndicatorQuery) -> Result<Vec<IndicatorRow>> {
         actor.require(Action::ReadIndicators)?;
         let (level, area, grouping) = check_query(q)?;
-        let sums = self.sums(q, level, &area, grouping)?;
-        let mut keys: BTreeSet<(i32, String)> = sums.registry.keys().cloned().collect();
-        keys.extend(
-            sums.stats
-                .keys()
-                .filter(|(y, _)| q.year.is_none_or(|w| w == *y))
-                .cloned(),
-        );
-        let codes: Vec<String> = keys
+        let division = self.division(level, &area)?;
+        let mut rows = self.store.with_snapshot(|s| {
+            Sums::scan(s, q.year, level, &area, grouping, &q.slice).rows(q.year, level, &division)
+        })?;
+        self.name_rows(&mut rows)?;
+        Ok(rows)
+    }
+
+    /// For the levels above the county, every county of the division table
+    /// under `area` (completeness counts the counties missing from the data).
+    pub(crate) fn division(&self, level: Level, area: &str) -> Result<Vec<String>> {
+        if level > Level::Prefecture {
+            return Ok(Vec::new());
+        }
+        let all = self.store.read(areas::county_codes)?;
+        Ok(all.into_iter().filter(|c| c.starts_with(area)).collect())
+    }
+
+    /// Gives each row (but the nation's) the name of its area.
+    pub(crate) fn name_rows(&self, rows: &mut [IndicatorRow]) -> Result<()> {
+        let codes: Vec<String> = rows
             .iter()
-            .map(|(_, g)| g.clone())
-            .filter(|g| !g.is_empty())
+            .filter_map(|r| r.area_code.clone())
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
-        let (names, division) = self.store.read(|c| {
-            let names = areas::names(c, &codes)?;
-            let counties: Vec<String> = if level <= Level::Prefecture {
-                areas::county_codes(c)?
-                    .into_iter()
-                    .filter(|code| code.starts_with(&area))
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            Ok::<_, dingdian_store::StoreError>((names, counties))
-        })?;
-        Ok(keys
-            .into_iter()
-            .map(|(year, g)| row(&sums, level, year, g, &names, &division))
-            .collect())
+        let names = self.store.read(|c| areas::names(c, &codes))?;
+        for r in rows {
+            if let Some(code) = &r.area_code {
+                r.area_name = names.get(code).cloned().unwrap_or_default();
+            }
+        }
+        Ok(())
     }
+}
 
-    /// Scans the snapshot once for the query: registry sums, statistics of
+impl Sums {
+    /// Scans the snapshot once for a query: registry sums, statistics of
     /// every year (growth needs last year's income) and the registry's
     /// presence of every year (completeness compares with the year before).
-    fn sums(
-        &self,
-        q: &IndicatorQuery,
+    pub(crate) fn scan(
+        s: &Snapshot,
+        year: Option<i32>,
         level: Level,
         area: &str,
         grouping: Grouping,
-    ) -> Result<Sums> {
-        let (registry, stats, presence) = self.store.with_snapshot(|s| {
-            let registry = s.accumulate(q.year, area, grouping, &q.slice, &|y| s.line_fen(y));
-            let stats: Vec<(i32, String, i64, Option<i64>)> = s
-                .statistics(None, area)
-                .map(|(y, c, p, i)| (y, c.to_string(), p, i))
-                .collect();
-            (registry, stats, s.presence(area, grouping))
-        })?;
+        slice: &Slice,
+    ) -> Sums {
         let group = |key: &String| {
             if grouping == Grouping::County {
                 group_of(key, level)
@@ -177,7 +174,7 @@ impl App {
             }
         };
         let mut sums = Sums::default();
-        for ((year, key), acc) in &registry {
+        for ((year, key), acc) in &s.accumulate(year, area, grouping, slice, &|y| s.line_fen(y)) {
             let g = group(key);
             sums.registry
                 .entry((*year, g.clone()))
@@ -188,7 +185,7 @@ impl App {
                 .or_default()
                 .insert(key[..6].to_string());
         }
-        for ((year, key), p) in &presence {
+        for ((year, key), p) in &s.presence(area, grouping) {
             sums.presence
                 .entry(group(key))
                 .or_default()
@@ -198,19 +195,39 @@ impl App {
         }
         // Statistics exist for counties only: township and village areas have none.
         if grouping == Grouping::County {
-            for (year, county, pop, income) in &stats {
+            for (year, county, pop, income) in s.statistics(None, area) {
                 let g = group_of(county, level);
                 sums.stats
-                    .entry((*year, g.clone()))
+                    .entry((year, g.clone()))
                     .or_default()
-                    .add_county(Some(*pop), income.map(|f| f as f64 / 100.0));
+                    .add_county(Some(pop), income.map(|f| f as f64 / 100.0));
                 sums.counties
-                    .entry((*year, g))
+                    .entry((year, g))
                     .or_default()
-                    .insert(county.clone());
+                    .insert(county.to_string());
             }
         }
-        Ok(sums)
+        sums
+    }
+
+    /// The rows of the sums: every (year, group) with registry rows, and
+    /// with statistics in `year` (every year when `None`). Unnamed.
+    pub(crate) fn rows(
+        &self,
+        year: Option<i32>,
+        level: Level,
+        division: &[String],
+    ) -> Vec<IndicatorRow> {
+        let mut keys: BTreeSet<(i32, String)> = self.registry.keys().cloned().collect();
+        keys.extend(
+            self.stats
+                .keys()
+                .filter(|(y, _)| year.is_none_or(|w| w == *y))
+                .cloned(),
+        );
+        keys.into_iter()
+            .map(|(year, g)| row(self, level, year, g, division))
+            .collect()
     }
 }
 
@@ -246,14 +263,7 @@ fn area_counties(
     }
 }
 
-fn row(
-    sums: &Sums,
-    level: Level,
-    year: i32,
-    g: String,
-    names: &HashMap<String, String>,
-    division: &[String],
-) -> IndicatorRow {
+fn row(sums: &Sums, level: Level, year: i32, g: String, division: &[String]) -> IndicatorRow {
     let empty = Accum::default();
     let no_stats = StatsAccum::default();
     let key = (year, g.clone());
@@ -275,10 +285,11 @@ fn row(
     );
     IndicatorRow {
         area_code: (level != Level::Nation).then(|| g.clone()),
+        // Other areas are named by `App::name_rows`.
         area_name: if level == Level::Nation {
             "全国".into()
         } else {
-            names.get(&g).cloned().unwrap_or_default()
+            String::new()
         },
         level,
         year,

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod areas;
 pub mod auth;
 pub mod backup;
+pub mod dashboard;
 pub mod demo;
 mod demo_registry;
 mod error;

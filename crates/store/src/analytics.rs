@@ -244,6 +244,36 @@ impl Snapshot {
         out
     }
 
+    /// Poor members (poor or returned) per cause code in `year` under
+    /// `area`, admitted by `slice` whatever cause it names: the cause chart
+    /// in one pass instead of one [`Snapshot::accumulate`] per cause.
+    pub fn poor_by_cause(&self, year: i32, area: &str, slice: &Slice) -> BTreeMap<u8, u64> {
+        let any_cause = Slice {
+            cause: None,
+            ..slice.clone()
+        };
+        let county_prefix = &area[..area.len().min(6)];
+        let mut out = BTreeMap::new();
+        let this_year = (year, String::new())..(year.saturating_add(1), String::new());
+        for ((_, county), p) in self.partitions.range(this_year) {
+            if !county.starts_with(county_prefix) {
+                continue;
+            }
+            let inside: Vec<bool> = p.villages.iter().map(|v| v.starts_with(area)).collect();
+            for i in 0..p.len() {
+                if !inside[p.village[i] as usize] || !any_cause.admits(p, i) {
+                    continue;
+                }
+                // As in `scan`: an unknown status counts as poor.
+                let status = PovertyStatus::from_code(p.status[i]).unwrap_or(PovertyStatus::Poor);
+                if status != PovertyStatus::Exited {
+                    *out.entry(p.cause[i]).or_default() += 1;
+                }
+            }
+        }
+        out
+    }
+
     /// Sums per group of the members in `year` (all years when `None`)
     /// whose county code starts with `area` (the whole nation when
     /// empty), admitted by `slice`. Keys: (year, group code). `line_fen`

@@ -3,26 +3,26 @@
 //! down), charts drawn on the server, the export of the table.
 
 use super::{Query, q, wants_xlsx, xlsx_response};
+use crate::error::PageError;
 use crate::AppState;
 use crate::charts::{self, Point, ValueBar};
 use crate::ctx::{PageCtx, blocking};
-use crate::error::PageError;
 use crate::format::{people, percent, signed, signed_int, thousands, yuan};
 use crate::i18n::t;
 use crate::render;
 use axum::Router;
 use axum::extract::{Query as Q, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
-use dingdian_app::indicators::{IndicatorQuery, IndicatorRow};
+use dingdian_app::AppError;
+use dingdian_app::dashboard::{Dashboard, DashboardQuery};
+use dingdian_app::indicators::IndicatorRow;
 use dingdian_app::tabular::{self, Cell};
-use dingdian_app::{Actor, App, AppError};
 use dingdian_core::area::{Level, is_western_province, short_area_name};
-use dingdian_core::indicators::Shortfall;
+use dingdian_core::indicators::{Indicators, Shortfall};
 use dingdian_core::registry::{
     ALL_CAUSES, ALL_HOUSEHOLD_TYPES, ALL_STATUSES, Cause, HouseholdType, PovertyStatus,
 };
-use dingdian_core::role::Action;
 use dingdian_core::query::Slice;
 use minijinja::context;
 use serde::Serialize;
@@ -31,35 +31,8 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/indicators", get(dashboard))
 }
 
-/// The level one below (`None` under a village).
-pub fn child_level(l: Level) -> Option<Level> {
-    match l {
-        Level::Nation => Some(Level::Province),
-        Level::Province => Some(Level::Prefecture),
-        Level::Prefecture => Some(Level::County),
-        Level::County => Some(Level::Township),
-        Level::Township => Some(Level::Village),
-        Level::Village => None,
-    }
-}
-
 /// The level of an area code (`None` for the nation).
-pub fn level_of(area: Option<&str>) -> Result<Level, AppError> {
-    match area {
-        None => Ok(Level::Nation),
-        Some(a) => Level::from_code_len(a.len())
-            .filter(|_| a.bytes().all(|b| b.is_ascii_digit()))
-            .ok_or_else(|| {
-                AppError::invalid(
-                    "area",
-                    a,
-                    "bad_area_code",
-                    "区划代码应为 2、4、6、9 或 12 位数字",
-                    "an area code has 2, 4, 6, 9 or 12 digits",
-                )
-            }),
-    }
-}
+pub use dingdian_app::dashboard::level_of;
 
 /// The status and cause filters of a query (code, Chinese or English word).
 pub fn slice_of(query: &Query) -> Slice {
@@ -177,123 +150,25 @@ struct Figure {
     good: Option<bool>,
 }
 
+impl Figure {
+    /// A figure labelled with the indicator `name`, judged neither good nor bad.
+    fn of(id: &'static str, name: &str, lang: &str, value: String, note: Option<String>) -> Figure {
+        Figure {
+            id,
+            label: t(lang, &format!("ind_{name}")),
+            value,
+            note,
+            good: None,
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct TableRow {
     code: String,
     name: String,
     href: String,
     cells: Vec<String>,
-}
-
-/// Everything the dashboard shows, gathered off the async threads.
-struct Dash {
-    level: Level,
-    lineage: Vec<(String, String)>,
-    year: Option<i32>,
-    /// The latest year, when the dashboard opened on an earlier complete one.
-    latest_incomplete: Option<i32>,
-    own: Option<IndicatorRow>,
-    previous: Option<IndicatorRow>,
-    history: Vec<IndicatorRow>,
-    child_level: Option<Level>,
-    children: Vec<IndicatorRow>,
-    causes: Vec<(Cause, u64)>,
-}
-
-fn gather(
-    app: &App,
-    actor: &Actor,
-    area: Option<String>,
-    year: Option<i32>,
-    slice: Slice,
-    want_causes: bool,
-) -> Result<Dash, AppError> {
-    actor.require(Action::ReadIndicators)?;
-    let level = level_of(area.as_deref())?;
-    let lineage = match &area {
-        Some(a) => {
-            let l = app.area_lineage(actor, a)?;
-            if l.is_empty() {
-                return Err(AppError::not_found("区划", "area"));
-            }
-            l
-        }
-        None => Vec::new(),
-    };
-    let history = app.indicators(
-        actor,
-        &IndicatorQuery {
-            area: area.clone(),
-            year: None,
-            level: Some(level),
-            slice: slice.clone(),
-        },
-    )?;
-    let years: Vec<i32> = history.iter().map(|r| r.year).collect();
-    // Without a chosen year: the latest year whose data looks complete.
-    let chosen = year;
-    let year = year.or_else(|| {
-        history
-            .iter()
-            .rev()
-            .find(|r| r.completeness.is_complete())
-            .or(history.last())
-            .map(|r| r.year)
-    });
-    let latest_incomplete = years
-        .last()
-        .copied()
-        .filter(|l| chosen.is_none() && year != Some(*l));
-    let own = history.iter().find(|r| Some(r.year) == year).cloned();
-    let previous = year.and_then(|y| history.iter().find(|r| r.year == y - 1).cloned());
-    let child_level = child_level(level);
-    let children = match (child_level, year) {
-        (Some(cl), Some(y)) => app.indicators(
-            actor,
-            &IndicatorQuery {
-                area: area.clone(),
-                year: Some(y),
-                level: Some(cl),
-                slice: slice.clone(),
-            },
-        )?,
-        _ => Vec::new(),
-    };
-    let mut causes = Vec::new();
-    if let (true, Some(y), Some(_)) = (want_causes, year, &own) {
-        for c in ALL_CAUSES {
-            let rows = app.indicators(
-                actor,
-                &IndicatorQuery {
-                    area: area.clone(),
-                    year: Some(y),
-                    level: Some(level),
-                    slice: Slice {
-                        cause: Some(c.code()),
-                        ..slice.clone()
-                    },
-                },
-            )?;
-            causes.push((
-                c,
-                rows.first()
-                    .map(|r| r.indicators.poor_population)
-                    .unwrap_or(0),
-            ));
-        }
-    }
-    Ok(Dash {
-        level,
-        lineage,
-        year,
-        latest_incomplete,
-        own,
-        previous,
-        history,
-        child_level,
-        children,
-        causes,
-    })
 }
 
 /// A link to the dashboard keeping the year and the filters.
@@ -323,7 +198,17 @@ fn people_with_unit(n: i64, lang: &str) -> String {
     }
 }
 
-fn figures(d: &Dash, lang: &str) -> Vec<Figure> {
+/// Money in whole yuan with its unit ("—" when unknown).
+fn yuan_with_unit(v: Option<f64>, lang: &str) -> String {
+    match v {
+        Some(_) => format!("{} {}", yuan(v), t(lang, "unit_yuan")),
+        None => "—".into(),
+    }
+}
+
+/// The key figures of the area and year; `previous` is last year's
+/// indicators when both years look complete.
+fn figures(d: &Dashboard, lang: &str) -> Vec<Figure> {
     let Some(own) = &d.own else {
         return Vec::new();
     };
@@ -336,111 +221,112 @@ fn figures(d: &Dash, lang: &str) -> Vec<Figure> {
         .filter(|p| complete && p.completeness.is_complete())
         .map(|p| &p.indicators);
     let vs = |s: String| Some(t(lang, "vs_last_year").replace("{d}", &s));
+    let poor_note = p.and_then(|p| {
+        let d = signed_int(i.poor_population as i64 - p.poor_population as i64);
+        vs(if lang == "en" { d } else { format!("{d} 人") })
+    });
+    let returned = thousands(i.returned_population as i64);
+    let households = thousands(i.registered_households as i64);
+    let growth = i
+        .rural_income_growth
+        .map(|g| t(lang, "growth_vs_last_year").replace("{d}", &format!("{}%", signed(g))));
     let mut out = vec![
-        Figure {
-            id: "fig-poor",
-            label: t(lang, "ind_poor_population"),
-            value: people_with_unit(i.poor_population as i64, lang),
-            note: p.and_then(|p| {
-                let d = signed_int(i.poor_population as i64 - p.poor_population as i64);
-                vs(if lang == "en" { d } else { format!("{d} 人") })
-            }),
-            good: None,
-        },
-        Figure {
-            id: "fig-incidence",
-            label: t(lang, "ind_poverty_incidence"),
-            value: percent(i.poverty_incidence),
-            note: match (i.poverty_incidence, p.and_then(|p| p.poverty_incidence)) {
-                (Some(a), Some(b)) => {
-                    Some(t(lang, "vs_last_year_pp").replace("{d}", &signed(a - b)))
-                }
-                _ => match i.rural_population {
-                    Some(r) => Some(format!(
-                        "{} {}",
-                        t(lang, "ind_rural_population"),
-                        thousands(r)
-                    )),
-                    None => Some(missing_population(own, lang, "missing_rural_population"))
-                        .filter(|m| m != "—"),
-                },
-            },
-            good: None,
-        },
-        Figure {
-            id: "fig-return",
-            label: t(lang, "ind_return_rate"),
-            value: percent(i.return_rate),
-            note: Some(format!(
-                "{} {}",
-                t(lang, "ind_returned_population"),
-                thousands(i.returned_population as i64)
-            )),
-            good: None,
-        },
-        Figure {
-            id: "fig-registered",
-            label: t(lang, "ind_registered_population"),
-            value: people_with_unit(i.registered_population as i64, lang),
-            note: Some(
-                t(lang, "n_households").replace("{n}", &thousands(i.registered_households as i64)),
-            ),
-            good: None,
-        },
-        Figure {
-            id: "fig-income",
-            label: t(lang, "ind_rural_income_per_capita"),
-            value: match i.rural_income_per_capita {
-                Some(_) => format!(
-                    "{} {}",
-                    yuan(i.rural_income_per_capita),
-                    t(lang, "unit_yuan")
-                ),
-                None => "—".into(),
-            },
-            note: i
-                .rural_income_growth
-                .map(|g| t(lang, "growth_vs_last_year").replace("{d}", &format!("{}%", signed(g)))),
-            good: None,
-        },
-        Figure {
-            id: "fig-mean-income",
-            label: t(lang, "ind_mean_income"),
-            value: match i.mean_income {
-                Some(_) => format!("{} {}", yuan(i.mean_income), t(lang, "unit_yuan")),
-                None => "—".into(),
-            },
-            note: None,
-            good: None,
-        },
+        Figure::of(
+            "fig-poor",
+            "poor_population",
+            lang,
+            people_with_unit(i.poor_population as i64, lang),
+            poor_note,
+        ),
+        incidence_figure(own, p, lang),
+        Figure::of(
+            "fig-return",
+            "return_rate",
+            lang,
+            percent(i.return_rate),
+            Some(format!("{} {returned}", t(lang, "ind_returned_population"))),
+        ),
+        Figure::of(
+            "fig-registered",
+            "registered_population",
+            lang,
+            people_with_unit(i.registered_population as i64, lang),
+            Some(t(lang, "n_households").replace("{n}", &households)),
+        ),
+        Figure::of(
+            "fig-income",
+            "rural_income_per_capita",
+            lang,
+            yuan_with_unit(i.rural_income_per_capita, lang),
+            growth,
+        ),
+        Figure::of(
+            "fig-mean-income",
+            "mean_income",
+            lang,
+            yuan_with_unit(i.mean_income, lang),
+            None,
+        ),
     ];
     if d.level == Level::County {
-        let western = own
-            .area_code
-            .as_deref()
-            .is_some_and(|c| is_western_province(&c[..2]));
-        let rule = if western {
-            "exit_rule_west"
-        } else {
-            "exit_rule_other"
-        };
-        out.push(Figure {
-            id: "fig-exit",
-            label: t(lang, "ind_exit_eligible"),
-            value: match i.exit_eligible {
-                _ if !complete => t(lang, "exit_withheld"),
-                Some(true) => t(lang, "exit_yes"),
-                Some(false) => t(lang, "exit_no"),
-                None => "—".into(),
-            },
-            note: Some(t(lang, if complete { rule } else { "exit_withheld_note" })),
-            good: i.exit_eligible.filter(|_| complete),
-        });
+        out.push(exit_figure(own, lang));
     }
     out
 }
 
-fn area_name(d: &Dash, lang: &str) -> String {
+/// The poverty incidence, against last year's when both are known, else
+/// with the rural population it rests on (or how many counties lack one).
+fn incidence_figure(own: &IndicatorRow, p: Option<&Indicators>, lang: &str) -> Figure {
+    let i = &own.indicators;
+    let note = match (i.poverty_incidence, p.and_then(|p| p.poverty_incidence)) {
+        (Some(a), Some(b)) => Some(t(lang, "vs_last_year_pp").replace("{d}", &signed(a - b))),
+        _ => match i.rural_population {
+            Some(r) => Some(format!(
+                "{} {}",
+                t(lang, "ind_rural_population"),
+                thousands(r)
+            )),
+            None => {
+                Some(missing_population(own, lang, "missing_rural_population")).filter(|m| m != "—")
+            }
+        },
+    };
+    Figure::of(
+        "fig-incidence",
+        "poverty_incidence",
+        lang,
+        percent(i.poverty_incidence),
+        note,
+    )
+}
+
+/// Whether a county may exit, never judged on data that looks incomplete.
+fn exit_figure(own: &IndicatorRow, lang: &str) -> Figure {
+    let i = &own.indicators;
+    let complete = own.completeness.is_complete();
+    let western = own
+        .area_code
+        .as_deref()
+        .is_some_and(|c| is_western_province(&c[..2]));
+    let rule = if western {
+        "exit_rule_west"
+    } else {
+        "exit_rule_other"
+    };
+    let value = match i.exit_eligible {
+        _ if !complete => t(lang, "exit_withheld"),
+        Some(true) => t(lang, "exit_yes"),
+        Some(false) => t(lang, "exit_no"),
+        None => "—".into(),
+    };
+    let note = Some(t(lang, if complete { rule } else { "exit_withheld_note" }));
+    Figure {
+        good: i.exit_eligible.filter(|_| complete),
+        ..Figure::of("fig-exit", "exit_eligible", lang, value, note)
+    }
+}
+
+fn area_name(d: &Dashboard, lang: &str) -> String {
     d.lineage
         .last()
         .map(|l| short_area_name(&l.0, &l.1))
@@ -449,7 +335,7 @@ fn area_name(d: &Dash, lang: &str) -> String {
 
 /// The warning of a year whose data looks incomplete: a title, one line
 /// per shortfall, and what to do.
-fn incomplete_notice(d: &Dash, lang: &str) -> Option<minijinja::Value> {
+fn incomplete_notice(d: &Dashboard, lang: &str) -> Option<minijinja::Value> {
     let own = d.own.as_ref().filter(|o| !o.completeness.is_complete())?;
     let c = &own.completeness;
     let y = c.compared_year.map(|y| y.to_string()).unwrap_or_default();
@@ -481,138 +367,160 @@ fn caption(lang: &str) -> String {
     t(lang, "chart_caption").replace("{date}", &dingdian_core::time::today().to_string())
 }
 
-fn charts_of(d: &Dash, lang: &str, query: &Query) -> Vec<String> {
-    let mut out = Vec::new();
-    let name = area_name(d, lang);
-    if !d.history.is_empty() {
-        let incidence_known = d
-            .history
-            .iter()
-            .any(|r| r.indicators.poverty_incidence.is_some());
-        // A year whose data looks incomplete is marked with *.
-        let label = |r: &IndicatorRow| {
+fn year_text(d: &Dashboard) -> String {
+    d.year.map(|y| y.to_string()).unwrap_or_default()
+}
+
+fn charts_of(d: &Dashboard, lang: &str, query: &Query) -> Vec<String> {
+    let caption = caption(lang);
+    [
+        years_chart(d, lang, &caption),
+        children_chart(d, lang, query, &caption),
+        causes_chart(d, lang, query, &caption),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// The poverty incidence over the years (the poor population where no
+/// year knows its incidence); a year whose data looks incomplete is
+/// marked with *.
+fn years_chart(d: &Dashboard, lang: &str, caption: &str) -> Option<String> {
+    if d.history.is_empty() {
+        return None;
+    }
+    let incidence_known = d
+        .history
+        .iter()
+        .any(|r| r.indicators.poverty_incidence.is_some());
+    let points: Vec<Point> = d
+        .history
+        .iter()
+        .map(|r| {
             let mark = if r.completeness.is_complete() {
                 ""
             } else {
                 "*"
             };
-            format!("{}{mark}", r.year)
-        };
-        let points: Vec<Point> = d
-            .history
-            .iter()
-            .map(|r| {
-                if incidence_known {
-                    Point {
-                        label: label(r),
-                        value: r.indicators.poverty_incidence,
-                        text: percent(r.indicators.poverty_incidence),
-                    }
-                } else {
-                    Point {
-                        label: label(r),
-                        value: Some(r.indicators.poor_population as f64),
-                        text: people(r.indicators.poor_population as i64, lang),
-                    }
+            let label = format!("{}{mark}", r.year);
+            let i = &r.indicators;
+            if incidence_known {
+                let text = percent(i.poverty_incidence);
+                Point {
+                    label,
+                    value: i.poverty_incidence,
+                    text,
                 }
-            })
-            .collect();
-        let (title, unit) = if incidence_known {
-            ("chart_incidence_years", "axis_percent")
-        } else {
-            ("chart_poor_years", "axis_people")
-        };
-        let mut cap = caption(lang);
-        if d.history.iter().any(|r| !r.completeness.is_complete()) {
-            cap = format!("{} {cap}", t(lang, "chart_incomplete_note"));
-        }
-        out.push(charts::line_chart(
-            &format!("{} · {}", name, t(lang, title)),
-            &points,
-            &t(lang, unit),
-            &cap,
-        ));
+            } else {
+                let text = people(i.poor_population as i64, lang);
+                Point {
+                    label,
+                    value: Some(i.poor_population as f64),
+                    text,
+                }
+            }
+        })
+        .collect();
+    let (title, unit) = if incidence_known {
+        ("chart_incidence_years", "axis_percent")
+    } else {
+        ("chart_poor_years", "axis_people")
+    };
+    let cap = if d.history.iter().any(|r| !r.completeness.is_complete()) {
+        format!("{} {caption}", t(lang, "chart_incomplete_note"))
+    } else {
+        caption.to_string()
+    };
+    let title = format!("{} · {}", area_name(d, lang), t(lang, title));
+    Some(charts::line_chart(&title, &points, &t(lang, unit), &cap))
+}
+
+/// The poor of the child areas, most first (at most 30), each drilling down.
+fn children_chart(d: &Dashboard, lang: &str, query: &Query, caption: &str) -> Option<String> {
+    if d.children.is_empty() {
+        return None;
     }
-    if !d.children.is_empty() {
-        let mut rows: Vec<&IndicatorRow> = d.children.iter().collect();
-        rows.sort_by_key(|r| std::cmp::Reverse(r.indicators.poor_population));
-        let shown = rows.len().min(30);
-        let bars: Vec<ValueBar> = rows[..shown]
-            .iter()
-            .map(|r| ValueBar {
-                label: short_area_name(r.area_code.as_deref().unwrap_or(""), &r.area_name),
-                href: r
-                    .area_code
-                    .as_deref()
-                    .map(|c| dash_href(Some(c), d.year, query)),
-                value: r.indicators.poor_population as f64,
-                text: thousands(r.indicators.poor_population as i64),
-            })
-            .collect();
-        let mut title = format!(
-            "{} · {}",
-            t(lang, "chart_poor_by_child").replace(
-                "{level}",
-                &t(
-                    lang,
-                    &format!("level_{}", d.child_level.map(|l| l.as_str()).unwrap_or(""))
-                ),
-            ),
-            d.year.map(|y| y.to_string()).unwrap_or_default()
-        );
-        if shown < rows.len() {
-            title.push_str(&format!(
-                " ({})",
-                t(lang, "top_n").replace("{n}", &shown.to_string())
-            ));
-        }
-        out.push(charts::value_bars(
-            &title,
-            &bars,
-            &t(lang, "axis_people"),
-            &caption(lang),
-        ));
+    let mut rows: Vec<&IndicatorRow> = d.children.iter().collect();
+    rows.sort_by_key(|r| std::cmp::Reverse(r.indicators.poor_population));
+    let shown = rows.len().min(30);
+    let bars: Vec<ValueBar> = rows[..shown]
+        .iter()
+        .map(|r| ValueBar {
+            label: short_area_name(r.area_code.as_deref().unwrap_or(""), &r.area_name),
+            href: r
+                .area_code
+                .as_deref()
+                .map(|c| dash_href(Some(c), d.year, query)),
+            value: r.indicators.poor_population as f64,
+            text: thousands(r.indicators.poor_population as i64),
+        })
+        .collect();
+    let level = t(
+        lang,
+        &format!("level_{}", d.child_level.map(|l| l.as_str()).unwrap_or("")),
+    );
+    let mut title = format!(
+        "{} · {}",
+        t(lang, "chart_poor_by_child").replace("{level}", &level),
+        year_text(d)
+    );
+    if shown < rows.len() {
+        let top = t(lang, "top_n").replace("{n}", &shown.to_string());
+        title.push_str(&format!(" ({top})"));
     }
-    if !d.causes.is_empty() {
-        let bars: Vec<ValueBar> = d
-            .causes
-            .iter()
-            .map(|(c, n)| ValueBar {
-                label: if lang == "en" {
-                    c.as_str().replace('_', " ")
-                } else {
-                    c.zh().to_string()
-                },
-                href: Some({
-                    let mut qq = query.clone();
-                    qq.insert("cause".into(), c.as_str().into());
-                    dash_href(
-                        d.own.as_ref().and_then(|r| r.area_code.as_deref()),
-                        d.year,
-                        &qq,
-                    )
-                }),
+    Some(charts::value_bars(
+        &title,
+        &bars,
+        &t(lang, "axis_people"),
+        caption,
+    ))
+}
+
+/// The poor by cause in the year, each bar filtering the dashboard.
+fn causes_chart(d: &Dashboard, lang: &str, query: &Query, caption: &str) -> Option<String> {
+    if d.causes.is_empty() {
+        return None;
+    }
+    let own_code = d.own.as_ref().and_then(|r| r.area_code.as_deref());
+    let bars: Vec<ValueBar> = d
+        .causes
+        .iter()
+        .map(|(c, n)| {
+            let mut qq = query.clone();
+            qq.insert("cause".into(), c.as_str().into());
+            ValueBar {
+                label: cause_label(*c, lang),
+                href: Some(dash_href(own_code, d.year, &qq)),
                 value: *n as f64,
                 text: thousands(*n as i64),
-            })
-            .collect();
-        out.push(charts::value_bars(
-            &format!(
-                "{} · {} · {}",
-                name,
-                t(lang, "chart_poor_by_cause"),
-                d.year.map(|y| y.to_string()).unwrap_or_default()
-            ),
-            &bars,
-            &t(lang, "axis_people"),
-            &caption(lang),
-        ));
+            }
+        })
+        .collect();
+    let title = format!(
+        "{} · {} · {}",
+        area_name(d, lang),
+        t(lang, "chart_poor_by_cause"),
+        year_text(d)
+    );
+    Some(charts::value_bars(
+        &title,
+        &bars,
+        &t(lang, "axis_people"),
+        caption,
+    ))
+}
+
+fn cause_label(c: Cause, lang: &str) -> String {
+    if lang == "en" {
+        c.as_str().replace('_', " ")
+    } else {
+        c.zh().to_string()
     }
-    out
 }
 
 /// The breadcrumbs of the dashboard: the nation, then the lineage.
-fn crumbs(d: &Dash, lang: &str, query: &Query) -> Vec<(String, String)> {
+fn crumbs(d: &Dashboard, lang: &str, query: &Query) -> Vec<(String, String)> {
     let mut c = vec![(dash_href(None, d.year, query), t(lang, "nation"))];
     c.extend(d.lineage.iter().map(|(code, name)| {
         (
@@ -623,153 +531,105 @@ fn crumbs(d: &Dash, lang: &str, query: &Query) -> Vec<(String, String)> {
     c
 }
 
-async fn dashboard(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) -> Response {
-    // A county officer starts at the own county; everyone else at the nation.
-    let area = match q(&query, "area") {
-        Some(a) => Some(a.to_string()),
-        None if !query.contains_key("area") => pc.actor.scope.county().map(str::to_string),
-        None => None,
-    };
-    let year = q(&query, "year").and_then(|y| y.parse::<i32>().ok());
-    let slice = slice_of(&query);
-    let xlsx = wants_xlsx(&query);
-    let app = state.app.clone();
-    let actor = pc.actor.clone();
-    let a2 = area.clone();
-    let d = match blocking(move || gather(&app, &actor, a2, year, slice, !xlsx)).await {
-        Ok(d) => d,
-        Err(e) => return PageError(e).into_response(),
-    };
-    let lang = pc.lang.as_str();
-    let headers: Vec<String> = COLUMNS
-        .iter()
-        .filter(|c| **c != "exit_eligible" || d.child_level == Some(Level::County))
-        .map(|c| t(lang, &format!("ind_{c}")))
-        .collect();
-    let names: Vec<&str> = COLUMNS
+/// The indicator columns of the children table (whether a county may
+/// exit only for counties).
+fn columns(d: &Dashboard) -> Vec<&'static str> {
+    COLUMNS
         .iter()
         .copied()
         .filter(|c| *c != "exit_eligible" || d.child_level == Some(Level::County))
-        .collect();
-    if xlsx {
-        let mut h = vec![t(lang, "area_code"), t(lang, "area_name"), t(lang, "year")];
-        h.extend(headers.iter().cloned());
-        let rows: Vec<Vec<Cell>> = d
-            .children
-            .iter()
-            .map(|r| {
-                let mut row: Vec<Cell> = vec![
-                    r.area_code.clone().into(),
-                    r.area_name.clone().into(),
-                    Cell::Int(r.year as i64),
-                ];
-                row.extend(names.iter().map(|n| cell(r, n, lang).1));
-                row
-            })
-            .collect();
-        return match tabular::write_xlsx("indicators", &h, &rows) {
-            Ok(bytes) => xlsx_response(
-                &format!("indicators-{}", area.as_deref().unwrap_or("nation")),
-                bytes,
-            ),
-            Err(e) => PageError(e).into_response(),
-        };
-    }
-    let table: Vec<TableRow> = d
+        .collect()
+}
+
+fn headers(names: &[&str], lang: &str) -> Vec<String> {
+    names.iter().map(|c| t(lang, &format!("ind_{c}"))).collect()
+}
+
+/// The children table as an xlsx file.
+fn export_xlsx(d: &Dashboard, lang: &str) -> Result<Response, AppError> {
+    let names = columns(d);
+    let mut h = vec![t(lang, "area_code"), t(lang, "area_name"), t(lang, "year")];
+    h.extend(headers(&names, lang));
+    let rows: Vec<Vec<Cell>> = d
         .children
+        .iter()
+        .map(|r| {
+            let mut row: Vec<Cell> = vec![
+                r.area_code.clone().into(),
+                r.area_name.clone().into(),
+                Cell::Int(r.year as i64),
+            ];
+            row.extend(names.iter().map(|n| cell(r, n, lang).1));
+            row
+        })
+        .collect();
+    let bytes = tabular::write_xlsx("indicators", &h, &rows)?;
+    let name = format!("indicators-{}", d.area.as_deref().unwrap_or("nation"));
+    Ok(xlsx_response(&name, bytes))
+}
+
+fn table(d: &Dashboard, lang: &str, query: &Query) -> Vec<TableRow> {
+    let names = columns(d);
+    d.children
         .iter()
         .map(|r| {
             let code = r.area_code.clone().unwrap_or_default();
             TableRow {
-                href: dash_href(Some(&code), d.year, &query),
+                href: dash_href(Some(&code), d.year, query),
                 name: short_area_name(&code, &r.area_name),
                 code,
                 cells: names.iter().map(|n| cell(r, n, lang).0).collect(),
             }
         })
+        .collect()
+}
+
+/// The export link: the query with the area and year shown, as xlsx.
+fn export_href(d: &Dashboard, query: &Query) -> String {
+    let mut qq = query.clone();
+    if let Some(a) = &d.area {
+        qq.insert("area".into(), a.clone());
+    }
+    if let Some(y) = d.year {
+        qq.insert("year".into(), y.to_string());
+    }
+    qq.insert("format".into(), "xlsx".into());
+    let mut pairs: Vec<_> = qq.into_iter().filter(|(_, v)| !v.is_empty()).collect();
+    pairs.sort();
+    let pairs: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", urlencoding::encode(k), urlencoding::encode(v)))
         .collect();
-    let registry_href =
-        (d.level >= Level::County && pc.actor.role.may(Action::ReadRegistry)).then(|| {
-            format!(
-                "/registry?area={}{}",
-                area.as_deref().unwrap_or(""),
-                d.year.map(|y| format!("&year={y}")).unwrap_or_default()
-            )
-        });
-    let export = {
-        let mut qq = query.clone();
-        if let Some(a) = &area {
-            qq.insert("area".into(), a.clone());
-        }
-        if let Some(y) = d.year {
-            qq.insert("year".into(), y.to_string());
-        }
-        qq.insert("format".into(), "xlsx".into());
-        let mut pairs: Vec<_> = qq.into_iter().filter(|(_, v)| !v.is_empty()).collect();
-        pairs.sort();
-        format!(
-            "/indicators?{}",
-            pairs
-                .iter()
-                .map(|(k, v)| format!("{}={}", urlencoding::encode(k), urlencoding::encode(v)))
-                .collect::<Vec<_>>()
-                .join("&")
-        )
-    };
-    let name = area_name(&d, lang);
-    let title = format!("{} · {}", t(lang, "nav_indicators"), name);
+    format!("/indicators?{}", pairs.join("&"))
+}
+
+/// The choices of the status, cause and household type filters, and the
+/// ones chosen.
+fn filters(lang: &str, query: &Query) -> minijinja::Value {
     let statuses: Vec<(&str, String)> = ALL_STATUSES
         .iter()
         .map(|s| {
-            (
-                s.as_str(),
-                if lang == "en" {
-                    s.as_str().to_string()
-                } else {
-                    s.zh().to_string()
-                },
-            )
+            let label = if lang == "en" {
+                s.as_str().to_string()
+            } else {
+                s.zh().to_string()
+            };
+            (s.as_str(), label)
         })
         .collect();
     let causes: Vec<(&str, String)> = ALL_CAUSES
         .iter()
-        .map(|c| {
-            (
-                c.as_str(),
-                if lang == "en" {
-                    c.as_str().replace('_', " ")
-                } else {
-                    c.zh().to_string()
-                },
-            )
-        })
+        .map(|c| (c.as_str(), cause_label(*c, lang)))
         .collect();
     let household_types: Vec<(&str, String)> = ALL_HOUSEHOLD_TYPES
         .iter()
         .map(|h| {
-            (
-                h.as_str(),
-                t(lang, &format!("household_type_{}", h.as_str())),
-            )
+            let label = t(lang, &format!("household_type_{}", h.as_str()));
+            (h.as_str(), label)
         })
         .collect();
-    let sl = slice_of(&query);
-    let ctx = context! {
-        area => area.clone().unwrap_or_default(),
-        area_name => name,
-        level => d.level.as_str(),
-        year => d.year,
-        years => d.history.iter().rev().map(|r| (r.year, !r.completeness.is_complete())).collect::<Vec<_>>(),
-        incomplete => incomplete_notice(&d, lang),
-        default_year_note => d.latest_incomplete.zip(d.year).map(|(latest, y)| t(lang, "default_year_note").replace("{year}", &y.to_string()).replace("{latest}", &latest.to_string())),
-        figures => figures(&d, lang),
-        charts => charts_of(&d, lang, &query),
-        child_level => d.child_level.map(|l| l.as_str()),
-        headers,
-        table,
-        has_data => d.own.is_some(),
-        registry_href,
-        export,
+    let sl = slice_of(query);
+    context! {
         statuses,
         causes,
         household_types,
@@ -779,7 +639,77 @@ async fn dashboard(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query
             household_type => sl.household_type.and_then(HouseholdType::from_code).map(|h| h.as_str()).unwrap_or(""),
         },
         filtered => sl.status.is_some() || sl.cause.is_some() || sl.household_type.is_some(),
+    }
+}
+
+fn page_context(d: &Dashboard, lang: &str, query: &Query) -> minijinja::Value {
+    let registry_href = (d.level >= Level::County && d.may_read_registry).then(|| {
+        format!(
+            "/registry?area={}{}",
+            d.area.as_deref().unwrap_or(""),
+            d.year.map(|y| format!("&year={y}")).unwrap_or_default()
+        )
+    });
+    let years: Vec<(i32, bool)> = d
+        .history
+        .iter()
+        .rev()
+        .map(|r| (r.year, !r.completeness.is_complete()))
+        .collect();
+    let default_year_note = d.latest_incomplete.zip(d.year).map(|(latest, y)| {
+        t(lang, "default_year_note")
+            .replace("{year}", &y.to_string())
+            .replace("{latest}", &latest.to_string())
+    });
+    let page = context! {
+        area => d.area.clone().unwrap_or_default(),
+        area_name => area_name(d, lang),
+        level => d.level.as_str(),
+        year => d.year,
+        years,
+        incomplete => incomplete_notice(d, lang),
+        default_year_note,
+        figures => figures(d, lang),
+        charts => charts_of(d, lang, query),
+        child_level => d.child_level.map(|l| l.as_str()),
+        headers => headers(&columns(d), lang),
+        table => table(d, lang, query),
+        has_data => d.own.is_some(),
+        registry_href,
+        export => export_href(d, query),
     };
+    context! { ..page, ..filters(lang, query) }
+}
+
+async fn dashboard(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) -> Response {
+    // A county officer starts at the own county; everyone else at the nation.
+    let area = match q(&query, "area") {
+        Some(a) => Some(a.to_string()),
+        None if !query.contains_key("area") => pc.actor.scope.county().map(str::to_string),
+        None => None,
+    };
+    let xlsx = wants_xlsx(&query);
+    let dq = DashboardQuery {
+        area,
+        year: q(&query, "year").and_then(|y| y.parse::<i32>().ok()),
+        slice: slice_of(&query),
+        causes: !xlsx,
+    };
+    let app = state.app.clone();
+    let actor = pc.actor.clone();
+    let d = match blocking(move || app.dashboard(&actor, &dq)).await {
+        Ok(d) => d,
+        Err(e) => return PageError(e).into_response(),
+    };
+    let lang = pc.lang.as_str();
+    if xlsx {
+        return match export_xlsx(&d, lang) {
+            Ok(r) => r,
+            Err(e) => PageError(e).into_response(),
+        };
+    }
+    let title = format!("{} · {}", t(lang, "nav_indicators"), area_name(&d, lang));
+    let ctx = page_context(&d, lang, &query);
     let crumbs = crumbs(&d, lang, &query);
     render::page(&state, &pc, "indicators.html", &title, crumbs, ctx).await
 }
@@ -787,19 +717,6 @@ async fn dashboard(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn levels_go_down_one_at_a_time() {
-        assert_eq!(child_level(Level::Nation), Some(Level::Province));
-        assert_eq!(child_level(Level::County), Some(Level::Township));
-        assert_eq!(child_level(Level::Village), None);
-        assert_eq!(level_of(None).unwrap(), Level::Nation);
-        assert_eq!(level_of(Some("623023")).unwrap(), Level::County);
-        assert_eq!(level_of(Some("623023100")).unwrap(), Level::Township);
-        assert!(level_of(Some("6230")).is_ok());
-        assert!(level_of(Some("62302")).is_err());
-        assert!(level_of(Some("abcdef")).is_err());
-    }
 
     #[test]
     fn links_keep_year_and_filters() {
