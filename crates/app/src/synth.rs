@@ -3,9 +3,7 @@
 //! the poverty line, causes in realistic shares, and statuses and years
 //! that agree with each other and with a household's story over the years.
 
-use dingdian_core::registry::{
-    ALL_CAUSES, Cause, PovertyStatus, Relation, check_digit, yuan_text,
-};
+use dingdian_core::registry::{ALL_CAUSES, Cause, PovertyStatus, Relation, check_digit, yuan_text};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::collections::HashSet;

@@ -1434,8 +1434,16 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("audit_w_forbidden", "无权操作", "not permitted"),
     // issue 10: door
     ("audit_a_area_export", "导出区划", "Areas exported"),
-    ("audit_a_household_export", "导出贫困户列表", "Household list exported"),
-    ("audit_a_plan_uncovered_export", "导出方案未覆盖县", "Uncovered counties of a plan exported"),
+    (
+        "audit_a_household_export",
+        "导出贫困户列表",
+        "Household list exported",
+    ),
+    (
+        "audit_a_plan_uncovered_export",
+        "导出方案未覆盖县",
+        "Uncovered counties of a plan exported",
+    ),
 ];
 
 pub fn t(lang: &str, key: &str) -> String {

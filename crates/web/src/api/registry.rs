@@ -16,9 +16,9 @@ use dingdian_app::indicators::IndicatorQuery;
 use dingdian_app::registry::{HouseholdCard, ImportError, ImportOptions};
 use dingdian_app::tabular::Encoding;
 use dingdian_core::area::Level;
+use dingdian_core::query::{HouseholdFilter, Slice};
 use dingdian_core::registry::{Cause, HouseholdType, PovertyStatus};
 use dingdian_core::role::Action;
-use dingdian_core::query::{HouseholdFilter, Slice};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 

@@ -18,11 +18,11 @@ use dingdian_app::tabular::{self, Cell};
 use dingdian_app::{Actor, App, AppError};
 use dingdian_core::area::{Level, is_western_province, short_area_name};
 use dingdian_core::indicators::Shortfall;
+use dingdian_core::query::Slice;
 use dingdian_core::registry::{
     ALL_CAUSES, ALL_HOUSEHOLD_TYPES, ALL_STATUSES, Cause, HouseholdType, PovertyStatus,
 };
 use dingdian_core::role::Action;
-use dingdian_core::query::Slice;
 use minijinja::context;
 use serde::Serialize;
 

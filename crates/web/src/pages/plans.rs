@@ -19,8 +19,8 @@ use dingdian_app::plans::{PAIRING_COLUMNS, PairingInput, PairingPlanInput};
 use dingdian_app::tabular::{self, Encoding};
 use dingdian_app::{AppError, Page};
 use dingdian_core::plan::{ALL_PLAN_STATUSES, PairingPlanKind, PairingPlanStatus};
-use dingdian_core::role::{Action, Scope};
 use dingdian_core::query::{PairingFilter, PairingPlanFilter};
+use dingdian_core::role::{Action, Scope};
 use minijinja::context;
 use std::collections::HashMap;
 

@@ -25,9 +25,9 @@ use dingdian_app::registry::{
 use dingdian_app::tabular::{self, Cell, Column};
 use dingdian_app::{Actor, AppError, Page};
 use dingdian_core::FieldError;
+use dingdian_core::query::{AreaFilter, HouseholdFilter};
 use dingdian_core::registry::{ALL_STATUSES, Cause, PovertyStatus, Relation, check_digit};
 use dingdian_core::role::Action;
-use dingdian_core::query::{AreaFilter, HouseholdFilter};
 use minijinja::context;
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
@@ -178,7 +178,11 @@ async fn list(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) ->
             ..Default::default()
         };
         let (items, total) = app.list_households(&actor, &f, page)?;
-        let names = names_of(&app, &actor, items.iter().map(|h| h.village_code.clone()).collect())?;
+        let names = names_of(
+            &app,
+            &actor,
+            items.iter().map(|h| h.village_code.clone()).collect(),
+        )?;
         let (lineage, children) = match &a2 {
             Some(a) => {
                 let lineage = app.area_lineage(&actor, a)?;
@@ -366,7 +370,11 @@ fn find_by_name(
         f.villages = Some(app.village_filter(actor, None, village)?);
     }
     let (items, total) = app.list_households(actor, &f, page)?;
-    let names = names_of(app, actor, items.iter().map(|h| h.village_code.clone()).collect())?;
+    let names = names_of(
+        app,
+        actor,
+        items.iter().map(|h| h.village_code.clone()).collect(),
+    )?;
     Ok(NameFound {
         items,
         total,
