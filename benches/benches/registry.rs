@@ -44,15 +44,22 @@ fn line(y: i32) -> i64 {
 }
 
 fn open(dir: &tempfile::TempDir) -> App {
+    open_with_store(dir).0
+}
+
+/// The app and its store: the slice benchmark installs a snapshot beneath
+/// the app, which keeps its store to itself.
+fn open_with_store(dir: &tempfile::TempDir) -> (App, dingdian_store::Store) {
     let store = dingdian_store::Store::open(&format!(
         "sqlite://{}",
         dir.path().join("bench.db").display()
     ))
     .expect("store");
-    App::with_key(
-        store,
+    let app = App::with_key(
+        store.clone(),
         dingdian_core::crypto::PersonalDataKey::from_bytes([7; 32]),
-    )
+    );
+    (app, store)
 }
 
 /// User + system CPU time of this process so far (Linux `/proc`, 10 ms
@@ -268,11 +275,11 @@ fn time_it(runs: usize, mut f: impl FnMut()) -> (Duration, Duration) {
 
 fn slice_latency(members: usize) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let app = open(&dir);
+    let (app, store) = open_with_store(&dir);
     let built = Instant::now();
     let snap = snapshot(members);
     let n = snap.members();
-    app.store.set_snapshot(snap);
+    store.set_snapshot(snap);
     let build_secs = built.elapsed().as_secs_f64();
     let office = Actor::cli();
     let county = IndicatorQuery {

@@ -16,10 +16,10 @@ use crate::auth::{check_scope, hash_password, new_totp_secret, seal_secret, veri
 use crate::error::{AppError, Result};
 use crate::{Actor, App, audit};
 use dingdian_core::role::{Action, Role, Scope};
-use dingdian_store::{areas, units};
 use dingdian_core::user::{self, User};
 use dingdian_core::{FieldError, Msg, time, totp};
 use dingdian_store::users;
+use dingdian_store::{areas, units};
 use zeroize::Zeroizing;
 
 /// A role and scope to give an account.

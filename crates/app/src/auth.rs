@@ -222,7 +222,12 @@ fn unknown_user(
 }
 
 /// Audits a refused sign-in to the account and answers why.
-fn refuse(c: &mut dyn Conn, (actor, u): (&Actor, &User), why: &str, error: AppError) -> Result<Attempt> {
+fn refuse(
+    c: &mut dyn Conn,
+    (actor, u): (&Actor, &User),
+    why: &str,
+    error: AppError,
+) -> Result<Attempt> {
     audit(
         c,
         actor,
@@ -396,7 +401,12 @@ impl App {
                 return count_failure(c, &actor, &u, now, ("inactive", bad_credentials()));
             }
             if u.demo && !policy.demo_mode {
-                return refuse(c, (&actor, &u), "demo account outside --demo", demo_refused());
+                return refuse(
+                    c,
+                    (&actor, &u),
+                    "demo account outside --demo",
+                    demo_refused(),
+                );
             }
             if u.role.is_none() || u.scope().is_none() {
                 return refuse(c, (&actor, &u), "no role or scope", no_role());

@@ -31,11 +31,11 @@ pub mod units;
 pub use dingdian_core::Page;
 pub use error::{AppError, Result, describe_field_error as error_line};
 
+use dingdian_core::audit::ChainReport;
+use dingdian_core::query::AuditFilter;
 use dingdian_core::role::{Action, Role, Scope};
 use dingdian_core::user::User;
 use dingdian_core::{Msg, time};
-use dingdian_core::audit::ChainReport;
-use dingdian_core::query::AuditFilter;
 use dingdian_store::audit::{self, AuditRecord};
 use dingdian_store::backup::BackupInfo;
 use dingdian_store::{Conn, Store};

@@ -549,9 +549,8 @@ fn serve(a: ServeArgs) -> Result<(), Failure> {
             ),
             _ => None,
         };
-        let listener = std::net::TcpListener::bind(&addr).map_err(|e| {
-            Failure::System(format!("无法监听 / cannot listen on {addr}: {e}"))
-        })?;
+        let listener = std::net::TcpListener::bind(&addr)
+            .map_err(|e| Failure::System(format!("无法监听 / cannot listen on {addr}: {e}")))?;
         let scheme = if tls.is_some() { "https" } else { "http" };
         println!(
             "dingdian 已启动 / listening on {scheme}://{}",
@@ -633,7 +632,12 @@ fn import(command: ImportCommand) -> Result<(), Failure> {
             return import_registry(&opts, &r, true);
         }
     };
-    let encoding = Encoding::parse(&opts.encoding).ok_or_else(|| Failure::Invalid(format!("--encoding 应为 auto、utf-8 或 gbk / --encoding must be auto, utf-8 or gbk, not {}", opts.encoding)))?;
+    let encoding = Encoding::parse(&opts.encoding).ok_or_else(|| {
+        Failure::Invalid(format!(
+            "--encoding 应为 auto、utf-8 或 gbk / --encoding must be auto, utf-8 or gbk, not {}",
+            opts.encoding
+        ))
+    })?;
     let bytes = read_file(&opts.file)?;
     let name = opts
         .file

@@ -5,8 +5,8 @@
 use crate::{Db, Failure};
 use clap::{Args, Subcommand};
 use dingdian_app::Database;
-use dingdian_core::time::show_ts;
 use dingdian_core::audit::ChainReport;
+use dingdian_core::time::show_ts;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
 

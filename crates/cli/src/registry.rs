@@ -81,47 +81,7 @@ pub fn import(
         app.import_registry(&Actor::cli(), &name, &bytes, opts, &progress);
     bar.finish_and_clear();
     match outcome {
-        Ok(report) => {
-            if let Some(rejects) = &report.rejects {
-                write_rejects(file, rejects)?;
-            }
-            warn_identity_changes(&report.identity_changes);
-            if format == "json" {
-                let mut v = report.json("zh");
-                if let Some(o) = v.as_object_mut() {
-                    // interfaces.md's object: counts and errors only (the
-                    // identity warnings went to standard error).
-                    o.remove("dry_run");
-                    o.remove("identity_changes");
-                }
-                println!("{v}");
-            } else {
-                println!(
-                    "{}: {} 户 households, {} 人 members, {} 行被拒绝 rows rejected",
-                    done_word(report.dry_run),
-                    report.households,
-                    report.members,
-                    report.rejected
-                );
-            }
-            for s in &report.smaller_than_before {
-                eprintln!(
-                    "注意 / note: {} {} {} 年 {} 人，不到 {} 年（{} 人）的一半 / {} has {} people in {}, less than half of {} in {}",
-                    s.county_name,
-                    s.county_code,
-                    s.year,
-                    s.members,
-                    s.previous_year,
-                    s.previous_members,
-                    s.county_code,
-                    s.members,
-                    s.year,
-                    s.previous_members,
-                    s.previous_year
-                );
-            }
-            Ok(())
-        }
+        Ok(report) => print_report(file, &report, format),
         Err(AppError::Invalid(errors)) => {
             if format == "json" {
                 println!(
@@ -133,6 +93,51 @@ pub fn import(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// What a registry import did: the rejects file, the identity warnings,
+/// the counts (as interfaces.md's JSON or as a line) and the counties much
+/// smaller than the year before.
+fn print_report(file: &Path, report: &ImportReport, format: &str) -> Result<(), Failure> {
+    if let Some(rejects) = &report.rejects {
+        write_rejects(file, rejects)?;
+    }
+    warn_identity_changes(&report.identity_changes);
+    if format == "json" {
+        let mut v = report.json("zh");
+        if let Some(o) = v.as_object_mut() {
+            // interfaces.md's object: counts and errors only (the
+            // identity warnings went to standard error).
+            o.remove("dry_run");
+            o.remove("identity_changes");
+        }
+        println!("{v}");
+    } else {
+        println!(
+            "{}: {} 户 households, {} 人 members, {} 行被拒绝 rows rejected",
+            done_word(report.dry_run),
+            report.households,
+            report.members,
+            report.rejected
+        );
+    }
+    for s in &report.smaller_than_before {
+        eprintln!(
+            "注意 / note: {} {} {} 年 {} 人，不到 {} 年（{} 人）的一半 / {} has {} people in {}, less than half of {} in {}",
+            s.county_name,
+            s.county_code,
+            s.year,
+            s.members,
+            s.previous_year,
+            s.previous_members,
+            s.county_code,
+            s.members,
+            s.year,
+            s.previous_members,
+            s.previous_year
+        );
+    }
+    Ok(())
 }
 
 /// The household numbers that named another village or head the year

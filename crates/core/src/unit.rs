@@ -120,7 +120,11 @@ mod tests {
         assert!(may_edit_unit(Role::Office, &Scope::All, 7));
         assert!(may_edit_unit(Role::Unit, &Scope::Unit(7), 7));
         assert!(!may_edit_unit(Role::Unit, &Scope::Unit(7), 8));
-        assert!(!may_edit_unit(Role::Cadre, &Scope::UnitCounty(7, "623023".into()), 7));
+        assert!(!may_edit_unit(
+            Role::Cadre,
+            &Scope::UnitCounty(7, "623023".into()),
+            7
+        ));
         assert!(!may_edit_unit(Role::Reviewer, &Scope::All, 7));
     }
 

@@ -532,7 +532,9 @@ pub fn answered_by(
     let mut p: Vec<Value> = vec![unit_id.into()];
     p.extend(plan_ids.iter().map(|&id| Value::from(id)));
     let rows = c.query(
-        &format!("SELECT DISTINCT plan_id FROM plan_feedback WHERE unit_id = ? AND plan_id IN ({marks})"),
+        &format!(
+            "SELECT DISTINCT plan_id FROM plan_feedback WHERE unit_id = ? AND plan_id IN ({marks})"
+        ),
         &p,
     )?;
     rows.iter().map(|r| r.single()).collect()

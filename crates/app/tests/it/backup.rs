@@ -356,12 +356,7 @@ fn restore_refuses_what_it_cannot_restore_and_writes_nothing(db: &TestDb) {
     // Never over an existing file.
     let e = backup(&app, &file, &mut no_progress()).unwrap_err();
     assert_eq!(field_code(&e), "backup_exists");
-    let e = backup(
-        &app,
-        &dir.path().join("no/such/b.db"),
-        &mut no_progress(),
-    )
-    .unwrap_err();
+    let e = backup(&app, &dir.path().join("no/such/b.db"), &mut no_progress()).unwrap_err();
     assert_eq!(field_code(&e), "backup_folder");
 
     // A fresh SQLite target with no key file at all.

@@ -9,8 +9,8 @@ use common::*;
 use dingdian_app::keys::{self, KeySource, Keys};
 use dingdian_app::registry::ImportOptions;
 use dingdian_app::{App, AppError};
-use dingdian_store::Store;
 use dingdian_core::registry::check_digit;
+use dingdian_store::Store;
 use dingdian_testkit::{TestDb, both_backends};
 use std::path::Path;
 

@@ -9,8 +9,8 @@ use common::*;
 use dingdian_app::keys::{KeySource, Keys};
 use dingdian_app::registry::{ImportOptions, ImportReport};
 use dingdian_app::{Actor, App, AppError, Page};
-use dingdian_store::Store;
 use dingdian_core::registry::check_digit;
+use dingdian_store::Store;
 use dingdian_store::registry::HouseholdFilter;
 use dingdian_testkit::{TestDb, both_backends};
 

@@ -17,9 +17,9 @@ use axum::routing::{get, post};
 use dingdian_app::AppError;
 use dingdian_app::accounts::RoleInput;
 use dingdian_app::auth::NewUserInput;
+use dingdian_core::query::AuditFilter;
 use dingdian_core::role::{ALL_ROLES, Action};
 use dingdian_core::time;
-use dingdian_core::query::AuditFilter;
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 

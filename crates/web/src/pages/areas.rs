@@ -15,12 +15,12 @@ use axum::extract::{Path, Query as Q, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use dingdian_app::tabular::{self, Cell};
+use dingdian_app::tabular::Cell;
 use dingdian_app::{AppError, Page};
 use dingdian_core::area::{CountyAttributes, Level};
-use dingdian_core::role::{Action, Scope};
 use dingdian_core::area::{CountyList, KEY_2012};
 use dingdian_core::query::{AreaFilter, PairingFilter};
+use dingdian_core::role::{Action, Scope};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
@@ -115,8 +115,7 @@ async fn list(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) ->
                 Page::all(),
             )?
             .0;
-        let partial =
-            f2.key == Some(true) || f2.list.as_deref() == Some(KEY_2012);
+        let partial = f2.key == Some(true) || f2.list.as_deref() == Some(KEY_2012);
         let origin = if partial && !xlsx {
             Some(app.key_list_origin(&actor)?)
         } else {

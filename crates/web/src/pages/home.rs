@@ -13,8 +13,8 @@ use axum::routing::get;
 use dingdian_app::todo::{Todo, TodoReason};
 use dingdian_app::{Actor, App, AppError, Page};
 use dingdian_core::plan::{PairingPlan, PairingPlanStatus};
-use dingdian_core::role::Role;
 use dingdian_core::query::PairingFilter;
+use dingdian_core::role::Role;
 use minijinja::context;
 use serde::Serialize;
 
@@ -86,8 +86,10 @@ fn build(app: &App, actor: &Actor, lang: &str) -> Result<Home, AppError> {
     home.figures = pairing_figures(app, actor, lang)?;
     if let Some(plan) = app.current_overall_plan(actor, None)? {
         if actor.scope == dingdian_core::role::Scope::All {
-            let national = national_figures(app, actor, &plan, lang)?;
-            home.figures.splice(0..0, national);
+            // The national figures come first.
+            let mut figures = national_figures(app, actor, &plan, lang)?;
+            figures.append(&mut home.figures);
+            home.figures = figures;
             home.chart = Some(coverage_chart(app, actor, &plan, lang, None)?);
         }
         home.plan = Some(plan);
@@ -113,11 +115,21 @@ fn pairing_figures(app: &App, actor: &Actor, lang: &str) -> Result<Vec<Figure>, 
     let mine = match actor.role {
         Role::Unit | Role::Cadre => Some((
             "fig_my_counties",
-            distinct(pairings_today.iter().map(|p| p.county_code.clone()).collect()),
+            distinct(
+                pairings_today
+                    .iter()
+                    .map(|p| p.county_code.clone())
+                    .collect(),
+            ),
         )),
         Role::County => Some((
             "fig_my_units",
-            distinct(pairings_today.iter().map(|p| p.unit_id.to_string()).collect()),
+            distinct(
+                pairings_today
+                    .iter()
+                    .map(|p| p.unit_id.to_string())
+                    .collect(),
+            ),
         )),
         _ => None,
     };

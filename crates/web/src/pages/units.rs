@@ -18,9 +18,9 @@ use axum::routing::get;
 use dingdian_app::tabular::{self, Encoding};
 use dingdian_app::units::UNIT_COLUMNS;
 use dingdian_app::{AppError, Page};
+use dingdian_core::query::{PairingFilter, UnitFilter};
 use dingdian_core::role::Action;
 use dingdian_core::unit::{ALL_UNIT_KINDS, UnitInput, UnitKind, may_edit_unit};
-use dingdian_core::query::{PairingFilter, UnitFilter};
 use minijinja::context;
 
 pub fn routes() -> Router<AppState> {

@@ -92,7 +92,9 @@ async fn sign_in(c: &Client, app: &App, db_url: &str, base: &str, user: &str) {
         .unwrap();
     // The office and the reviewer need their second factor: the code of the
     // published demo secret.
-    if let Some(code) = dingdian_testkit::totp_code(&dingdian_testkit::beneath(db_url), &app.key(), user) {
+    if let Some(code) =
+        dingdian_testkit::totp_code(&dingdian_testkit::beneath(db_url), &app.key(), user)
+    {
         c.find(Locator::Css("input[name=totp]"))
             .await
             .unwrap()

@@ -775,7 +775,8 @@ fn assert_chinese_page(r: &Resp, path: &str) {
 
 fn office_menu_and_unit_views_on_the_demo_data(db: &TestDb) {
     // Demo accounts sign in only when the server runs with --demo.
-    let web = Web::with_app(db, 
+    let web = Web::with_app(
+        db,
         dingdian_app::App::open(&db.url)
             .unwrap()
             .with_demo_mode(true),

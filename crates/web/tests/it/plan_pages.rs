@@ -250,8 +250,7 @@ fn consultation(web: &Web) -> (i64, [i64; 3]) {
 }
 
 fn cli_office(web: &Web) -> dingdian_app::Actor {
-    if dingdian_testkit::stored_user(&web.url, "office9").is_none()
-    {
+    if dingdian_testkit::stored_user(&web.url, "office9").is_none() {
         user(&web.app, "office9", "office", None, None);
     }
     actor(&web, "office9")

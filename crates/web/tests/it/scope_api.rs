@@ -56,7 +56,8 @@ fn unit_id(web: &Web, token: &str, name: &str) -> i64 {
 
 fn scopes_on_the_demo_data(db: &TestDb) {
     // Demo accounts sign in only when the server runs with --demo.
-    let web = Web::with_app(db, 
+    let web = Web::with_app(
+        db,
         dingdian_app::App::open(&db.url)
             .unwrap()
             .with_demo_mode(true),

@@ -10,8 +10,8 @@ use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use dingdian_app::auth::{NewUserInput, SessionKind};
 use dingdian_app::plans::{PairingInput, PairingPlanInput};
 use dingdian_app::{Actor, App};
-use dingdian_core::unit::UnitInput;
 use dingdian_core::area::CountyList;
+use dingdian_core::unit::UnitInput;
 use dingdian_testkit::TestDb;
 use http_body_util::BodyExt;
 use serde_json::Value;
@@ -221,7 +221,11 @@ impl Web {
     /// The code the account's authenticator shows now (None without a
     /// second factor).
     pub fn totp(&self, username: &str) -> Option<String> {
-        dingdian_testkit::totp_code(&dingdian_testkit::beneath(&self.url), &self.app.key(), username)
+        dingdian_testkit::totp_code(
+            &dingdian_testkit::beneath(&self.url),
+            &self.app.key(),
+            username,
+        )
     }
 
     /// Signs in through the API (with the second factor when the account
