@@ -24,8 +24,8 @@ use dingdian_app::App;
 use std::path::Path;
 use std::sync::Arc;
 
-pub use api::openapi::routes as api_routes;
 pub use api::openapi::document as openapi_document;
+pub use api::openapi::routes as api_routes;
 pub use limits::{Rate, RateLimits};
 
 /// What every handler shares.

@@ -10,6 +10,7 @@ use crate::ctx::{ApiAccountCtx, ApiCtx};
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use dingdian_app::accounts::RoleInput;
+use dingdian_app::{Actor, App, AppError};
 use dingdian_app::auth::NewUserInput;
 use dingdian_core::role::{Action, Role};
 use dingdian_core::user::User;
@@ -65,7 +66,11 @@ pub(super) struct AccountIssued {
 #[utoipa::path(get, path = "/users", tag = "accounts",
     params(("q" = Option<String>, Query, description = "text in the account or display name"), PageParams),
     responses((status = 200, body = List<Account>)))]
-pub(super) async fn list_users(State(state): State<AppState>, c: ApiCtx, Query(q): Query<Q>) -> ApiResult {
+pub(super) async fn list_users(
+    State(state): State<AppState>,
+    c: ApiCtx,
+    Query(q): Query<Q>,
+) -> ApiResult {
     c.require(Action::ListAccounts)?;
     let (app, actor, p) = (state.app.clone(), c.actor.clone(), page(&q, &c.lang)?);
     let search = qv(&q, "q").map(str::to_string);
@@ -86,7 +91,11 @@ pub(super) struct NewAccount {
 /// sign-in.
 #[utoipa::path(post, path = "/users", tag = "accounts", request_body = NewAccount,
     responses((status = 201, body = Account)))]
-pub(super) async fn create_user(State(state): State<AppState>, c: ApiCtx, bytes: Bytes) -> ApiResult {
+pub(super) async fn create_user(
+    State(state): State<AppState>,
+    c: ApiCtx,
+    bytes: Bytes,
+) -> ApiResult {
     c.require(Action::ManageAccounts)?;
     let n: NewAccount = body(&bytes, &c.lang)?;
     let input = NewUserInput {
@@ -108,7 +117,12 @@ pub(super) async fn create_user(State(state): State<AppState>, c: ApiCtx, bytes:
 /// an administrator role, never one's own).
 #[utoipa::path(put, path = "/users/{id}/role", tag = "accounts", params(("id" = i64, Path)),
     request_body = RoleInput, responses((status = 200, body = AccountIssued)))]
-pub(super) async fn assign_role(State(state): State<AppState>, c: ApiCtx, Id(id): Id, bytes: Bytes) -> ApiResult {
+pub(super) async fn assign_role(
+    State(state): State<AppState>,
+    c: ApiCtx,
+    Id(id): Id,
+    bytes: Bytes,
+) -> ApiResult {
     c.require(Action::AssignRoles)?;
     let input: RoleInput = body(&bytes, &c.lang)?;
     let (app, actor) = (state.app.clone(), c.actor.clone());
@@ -117,7 +131,10 @@ pub(super) async fn assign_role(State(state): State<AppState>, c: ApiCtx, Id(id)
         Ok((app.get_user(&actor, id)?, issued))
     })
     .await?;
-    ok(AccountIssued { account: u.into(), otpauth })
+    ok(AccountIssued {
+        account: u.into(),
+        otpauth,
+    })
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -128,29 +145,28 @@ pub(super) struct AccountActive {
 /// Deactivate (ending its sessions) or reactivate an account (administrator).
 #[utoipa::path(post, path = "/users/{id}/active", tag = "accounts", params(("id" = i64, Path)),
     request_body = AccountActive, responses((status = 200, body = Account)))]
-pub(super) async fn set_active(State(state): State<AppState>, c: ApiCtx, Id(id): Id, bytes: Bytes) -> ApiResult {
+pub(super) async fn set_active(
+    State(state): State<AppState>,
+    c: ApiCtx,
+    Id(id): Id,
+    bytes: Bytes,
+) -> ApiResult {
     c.require(Action::ManageAccounts)?;
     let a: AccountActive = body(&bytes, &c.lang)?;
-    let (app, actor) = (state.app.clone(), c.actor.clone());
-    let u = run(&c, move || {
-        app.set_user_active(&actor, id, a.active)?;
-        app.get_user(&actor, id)
+    account_after(&state, &c, id, move |app, actor| {
+        app.set_user_active(actor, id, a.active).map(drop)
     })
-    .await?;
-    ok(Account::from(u))
+    .await
 }
 
 /// Lift an account's lockout (administrator).
 #[utoipa::path(post, path = "/users/{id}/unlock", tag = "accounts", params(("id" = i64, Path)),
     responses((status = 200, body = Account)))]
 pub(super) async fn unlock(State(state): State<AppState>, c: ApiCtx, Id(id): Id) -> ApiResult {
-    let (app, actor) = (state.app.clone(), c.actor.clone());
-    let u = run(&c, move || {
-        app.unlock_user(&actor, id)?;
-        app.get_user(&actor, id)
+    account_after(&state, &c, id, move |app, actor| {
+        app.unlock_user(actor, id).map(drop)
     })
-    .await?;
-    ok(Account::from(u))
+    .await
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -164,12 +180,30 @@ pub(super) struct PasswordReset {
 /// account whose role needs a second factor it has not enrolled.
 #[utoipa::path(post, path = "/users/{id}/password", tag = "accounts", params(("id" = i64, Path)),
     request_body = PasswordReset, responses((status = 200, body = Account)))]
-pub(super) async fn reset_password(State(state): State<AppState>, c: ApiCtx, Id(id): Id, bytes: Bytes) -> ApiResult {
+pub(super) async fn reset_password(
+    State(state): State<AppState>,
+    c: ApiCtx,
+    Id(id): Id,
+    bytes: Bytes,
+) -> ApiResult {
     c.require(Action::ManageAccounts)?;
     let p: PasswordReset = body(&bytes, &c.lang)?;
+    account_after(&state, &c, id, move |app, actor| {
+        app.reset_password(actor, id, &p.password).map(drop)
+    })
+    .await
+}
+
+/// Makes `change` to account `id` and answers the account as it is then.
+async fn account_after(
+    state: &AppState,
+    c: &ApiCtx,
+    id: i64,
+    change: impl FnOnce(&App, &Actor) -> Result<(), AppError> + Send + 'static,
+) -> ApiResult {
     let (app, actor) = (state.app.clone(), c.actor.clone());
-    let u = run(&c, move || {
-        app.reset_password(&actor, id, &p.password)?;
+    let u = run(c, move || {
+        change(&app, &actor)?;
         app.get_user(&actor, id)
     })
     .await?;
@@ -182,14 +216,21 @@ pub(super) async fn reset_password(State(state): State<AppState>, c: ApiCtx, Id(
 /// hand to the owner), another role has it removed.
 #[utoipa::path(post, path = "/users/{id}/second-factor", tag = "accounts", params(("id" = i64, Path)),
     responses((status = 200, body = AccountIssued)))]
-pub(super) async fn reset_second_factor(State(state): State<AppState>, c: ApiCtx, Id(id): Id) -> ApiResult {
+pub(super) async fn reset_second_factor(
+    State(state): State<AppState>,
+    c: ApiCtx,
+    Id(id): Id,
+) -> ApiResult {
     let (app, actor) = (state.app.clone(), c.actor.clone());
     let (u, otpauth) = run(&c, move || {
         let issued = app.reset_second_factor(&actor, id)?;
         Ok((app.get_user(&actor, id)?, issued))
     })
     .await?;
-    ok(AccountIssued { account: u.into(), otpauth })
+    ok(AccountIssued {
+        account: u.into(),
+        otpauth,
+    })
 }
 
 #[derive(Deserialize, ToSchema)]

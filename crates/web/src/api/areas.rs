@@ -60,7 +60,11 @@ impl From<Area> for AreaItem {
         ("q" = Option<String>, Query, description = "text in the name or code"),
         PageParams),
     responses((status = 200, body = List<AreaItem>)))]
-pub(super) async fn list_areas(State(state): State<AppState>, c: ApiCtx, Query(q): Query<Q>) -> ApiResult {
+pub(super) async fn list_areas(
+    State(state): State<AppState>,
+    c: ApiCtx,
+    Query(q): Query<Q>,
+) -> ApiResult {
     c.require(Action::ReadAreas)?;
     let level = parsed(&q, "level", Level::parse, &c.lang)?.or(Some(Level::County));
     let key = parsed(&q, "key", |v| v.parse::<bool>().ok(), &c.lang)?;
@@ -82,9 +86,15 @@ pub(super) async fn list_areas(State(state): State<AppState>, c: ApiCtx, Query(q
 #[utoipa::path(get, path = "/areas/{code}", tag = "areas",
     params(("code" = String, Path, description = "2, 4, 6, 9 or 12 digits")),
     responses((status = 200, body = AreaItem)))]
-pub(super) async fn get_area(State(state): State<AppState>, c: ApiCtx, Path(code): Path<String>) -> ApiResult {
+pub(super) async fn get_area(
+    State(state): State<AppState>,
+    c: ApiCtx,
+    Path(code): Path<String>,
+) -> ApiResult {
     let (app, actor) = (state.app.clone(), c.actor.clone());
-    ok(AreaItem::from(run(&c, move || app.get_area(&actor, &code)).await?))
+    ok(AreaItem::from(
+        run(&c, move || app.get_area(&actor, &code)).await?,
+    ))
 }
 
 /// Edit a county's attributes (office).

@@ -43,7 +43,11 @@ pub(super) struct AuditItem {
         ("to" = Option<NaiveDate>, Query, description = "Beijing date, included"),
         PageParams),
     responses((status = 200, body = List<AuditItem>)))]
-pub(super) async fn list_audit(State(state): State<AppState>, c: ApiCtx, Query(q): Query<Q>) -> ApiResult {
+pub(super) async fn list_audit(
+    State(state): State<AppState>,
+    c: ApiCtx,
+    Query(q): Query<Q>,
+) -> ApiResult {
     c.require(Action::ReadAudit)?;
     let f = crate::pages::admin::audit_filter(&q).map_err(|e| c.err(e))?;
     let (app, actor, p) = (state.app.clone(), c.actor.clone(), page(&q, &c.lang)?);
@@ -97,7 +101,13 @@ pub(super) async fn verify_audit(State(state): State<AppState>, c: ApiCtx) -> Ap
     let broken = r.broken.as_ref().map(|b| {
         let m = b.msg();
         let (code, message) = (m.code.clone(), m.text(&c.lang).to_string());
-        BrokenRecord { id: b.id, at: b.at, action: b.action.clone(), code, message }
+        BrokenRecord {
+            id: b.id,
+            at: b.at,
+            action: b.action.clone(),
+            code,
+            message,
+        }
     });
     ok(AuditChain {
         intact: r.intact(),

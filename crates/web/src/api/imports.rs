@@ -41,7 +41,12 @@ pub(super) struct JobStarted {
         content_type = "application/octet-stream"),
     responses((status = 202, body = JobStarted, description = "accepted: follow the job at /jobs/{id}",
         headers(("location" = String, description = "the job")))))]
-pub(super) async fn import_registry(State(state): State<AppState>, c: ApiCtx, Query(q): Query<Q>, body: Bytes) -> ApiResult {
+pub(super) async fn import_registry(
+    State(state): State<AppState>,
+    c: ApiCtx,
+    Query(q): Query<Q>,
+    body: Bytes,
+) -> ApiResult {
     c.require(Action::ImportRegistry)?;
     let (opts, name) = match import_query(&q, &c.lang) {
         Ok(v) => v,
@@ -78,20 +83,32 @@ pub(super) struct StatisticsImported {
     request_body(content = String, description = "the file itself: CSV (UTF-8 or GBK) or xlsx",
         content_type = "application/octet-stream"),
     responses((status = 200, body = StatisticsImported)))]
-pub(super) async fn import_statistics(State(state): State<AppState>, c: ApiCtx, Query(q): Query<Q>, body: Bytes) -> ApiResult {
+pub(super) async fn import_statistics(
+    State(state): State<AppState>,
+    c: ApiCtx,
+    Query(q): Query<Q>,
+    body: Bytes,
+) -> ApiResult {
     c.require(Action::ImportRegistry)?;
     let (opts, name) = import_query(&q, &c.lang)?;
     if body.is_empty() {
         return Err(c.err(empty_body()));
     }
     let (app, actor, lang) = (state.app.clone(), c.actor.clone(), c.lang.clone());
-    let imported = run(&c, move || app.import_statistics(&actor, &name, &body, opts)).await;
+    let imported = run(&c, move || {
+        app.import_statistics(&actor, &name, &body, opts)
+    })
+    .await;
     let report = match imported {
         Ok(r) => r,
         Err(e) => return Ok(import_failure(e)),
     };
     ok(StatisticsImported {
-        errors: report.errors.iter().map(|e| ImportError::new(e, &lang)).collect(),
+        errors: report
+            .errors
+            .iter()
+            .map(|e| ImportError::new(e, &lang))
+            .collect(),
         rows: report.rows,
         rejected: report.rejected,
         dry_run: report.dry_run,
@@ -185,5 +202,8 @@ pub(super) struct JobItem {
 pub(super) async fn job(State(state): State<AppState>, c: ApiCtx, Id(id): Id) -> ApiResult {
     let (app, actor) = (state.app.clone(), c.actor.clone());
     let j = run(&c, move || app.job(&actor, id)).await?;
-    ok(JobItem { percent: j.percent(), state: j })
+    ok(JobItem {
+        percent: j.percent(),
+        state: j,
+    })
 }

@@ -43,7 +43,11 @@ fn sex(v: &str) -> Option<u8> {
         ("household_type" = Option<HouseholdType>, Query),
         PageParams),
     responses((status = 200, body = List<IndicatorRow>)))]
-pub(super) async fn indicators(State(state): State<AppState>, c: ApiCtx, Query(q): Query<Q>) -> ApiResult {
+pub(super) async fn indicators(
+    State(state): State<AppState>,
+    c: ApiCtx,
+    Query(q): Query<Q>,
+) -> ApiResult {
     c.require(Action::ReadIndicators)?;
     // Read in the order the errors have always been reported.
     let area = parsed(&q, "area", area_code, &c.lang)?;

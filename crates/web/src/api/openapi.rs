@@ -26,8 +26,11 @@ struct Bearer;
 
 impl Modify for Bearer {
     fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
-        let scheme = SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build());
-        doc.components.get_or_insert_default().add_security_scheme("bearer", scheme);
+        let scheme =
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build());
+        doc.components
+            .get_or_insert_default()
+            .add_security_scheme("bearer", scheme);
     }
 }
 
@@ -41,7 +44,11 @@ fn with_errors(mut doc: Value) -> Value {
     let Some(paths) = doc["paths"].as_object_mut() else {
         return doc;
     };
-    for op in paths.values_mut().filter_map(Value::as_object_mut).flat_map(|item| item.values_mut()) {
+    for op in paths
+        .values_mut()
+        .filter_map(Value::as_object_mut)
+        .flat_map(|item| item.values_mut())
+    {
         if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
             for status in ["401", "403", "404", "409", "422"] {
                 responses.entry(status).or_insert_with(|| error.clone());
@@ -90,15 +97,23 @@ pub fn routes() -> Vec<Route> {
         for (method, op) in item.as_object().into_iter().flatten() {
             let query = op["parameters"].as_array().into_iter().flatten();
             let query = query.filter(|p| p["in"] == "query");
-            let answer = op["responses"].as_object().and_then(|r| r.iter().find(|(s, _)| s.starts_with('2')));
+            let answer = op["responses"]
+                .as_object()
+                .and_then(|r| r.iter().find(|(s, _)| s.starts_with('2')));
             let schema = answer.map(|(_, a)| a["content"]["application/json"]["schema"].clone());
             all.push(Route {
                 method: method.clone(),
                 path: path.clone(),
-                query: query.filter_map(|p| p["name"].as_str().map(str::to_string)).collect(),
+                query: query
+                    .filter_map(|p| p["name"].as_str().map(str::to_string))
+                    .collect(),
                 auth: op.get("security").is_none(),
-                body: op["requestBody"]["content"].as_object().and_then(|c| c.keys().next().cloned()),
-                list: schema.is_some_and(|s| s["properties"]["items"].is_object() && s["properties"]["total"].is_object()),
+                body: op["requestBody"]["content"]
+                    .as_object()
+                    .and_then(|c| c.keys().next().cloned()),
+                list: schema.is_some_and(|s| {
+                    s["properties"]["items"].is_object() && s["properties"]["total"].is_object()
+                }),
             });
         }
     }

@@ -25,7 +25,11 @@ use utoipa::ToSchema;
         ("q" = Option<String>, Query, description = "text in the name"),
         PageParams),
     responses((status = 200, body = List<PairingPlan>)))]
-pub(super) async fn list_plans(State(state): State<AppState>, c: ApiCtx, Query(q): Query<Q>) -> ApiResult {
+pub(super) async fn list_plans(
+    State(state): State<AppState>,
+    c: ApiCtx,
+    Query(q): Query<Q>,
+) -> ApiResult {
     c.require(Action::ReadPlans)?;
     let f = PairingPlanFilter {
         status: parsed(&q, "status", PairingPlanStatus::parse, &c.lang)?,
@@ -40,7 +44,11 @@ pub(super) async fn list_plans(State(state): State<AppState>, c: ApiCtx, Query(q
 /// Create a draft pairing plan (office).
 #[utoipa::path(post, path = "/plans", tag = "plans", request_body = PairingPlanInput,
     responses((status = 201, body = PairingPlan)))]
-pub(super) async fn create_plan(State(state): State<AppState>, c: ApiCtx, bytes: Bytes) -> ApiResult {
+pub(super) async fn create_plan(
+    State(state): State<AppState>,
+    c: ApiCtx,
+    bytes: Bytes,
+) -> ApiResult {
     let input: PairingPlanInput = body_for(&c, Action::EditPlans, &bytes)?;
     let (app, actor) = (state.app.clone(), c.actor.clone());
     let p = run(&c, move || {
@@ -72,7 +80,12 @@ pub(super) struct Transition {
 /// Move a plan along the workflow.
 #[utoipa::path(post, path = "/plans/{id}/transition", tag = "plans", params(("id" = i64, Path)),
     request_body = Transition, responses((status = 200, body = PairingPlan)))]
-pub(super) async fn transition_plan(State(state): State<AppState>, c: ApiCtx, Id(id): Id, bytes: Bytes) -> ApiResult {
+pub(super) async fn transition_plan(
+    State(state): State<AppState>,
+    c: ApiCtx,
+    Id(id): Id,
+    bytes: Bytes,
+) -> ApiResult {
     dingdian_app::plans::require_workflow_role(&c.actor).map_err(|e| c.err(e))?;
     let t: Transition = body(&bytes, &c.lang)?;
     let (app, actor) = (state.app.clone(), c.actor.clone());
@@ -88,7 +101,12 @@ pub(super) async fn transition_plan(State(state): State<AppState>, c: ApiCtx, Id
 #[utoipa::path(get, path = "/plans/{id}/coverage", tag = "plans",
     params(("id" = i64, Path), ("on" = Option<NaiveDate>, Query, description = "YYYY-MM-DD, default today")),
     responses((status = 200, body = Coverage)))]
-pub(super) async fn plan_coverage(State(state): State<AppState>, c: ApiCtx, Id(id): Id, Query(q): Query<Q>) -> ApiResult {
+pub(super) async fn plan_coverage(
+    State(state): State<AppState>,
+    c: ApiCtx,
+    Id(id): Id,
+    Query(q): Query<Q>,
+) -> ApiResult {
     c.require(Action::ReadPlans)?;
     let on = parsed(&q, "on", parse_date, &c.lang)?;
     let (app, actor) = (state.app.clone(), c.actor.clone());
@@ -98,7 +116,11 @@ pub(super) async fn plan_coverage(State(state): State<AppState>, c: ApiCtx, Id(i
 /// The pairings of a plan the caller may see (not paged).
 #[utoipa::path(get, path = "/plans/{id}/pairings", tag = "plans", params(("id" = i64, Path)),
     responses((status = 200, body = List<Pairing>)))]
-pub(super) async fn plan_pairings(State(state): State<AppState>, c: ApiCtx, Id(id): Id) -> ApiResult {
+pub(super) async fn plan_pairings(
+    State(state): State<AppState>,
+    c: ApiCtx,
+    Id(id): Id,
+) -> ApiResult {
     let (app, actor) = (state.app.clone(), c.actor.clone());
     all(run(&c, move || Ok(app.plan_detail(&actor, id)?.pairings)).await?)
 }
@@ -106,7 +128,12 @@ pub(super) async fn plan_pairings(State(state): State<AppState>, c: ApiCtx, Id(i
 /// Add a pairing to a draft plan (office).
 #[utoipa::path(post, path = "/plans/{id}/pairings", tag = "plans", params(("id" = i64, Path)),
     request_body = PairingInput, responses((status = 201, body = Pairing)))]
-pub(super) async fn add_pairing(State(state): State<AppState>, c: ApiCtx, Id(id): Id, bytes: Bytes) -> ApiResult {
+pub(super) async fn add_pairing(
+    State(state): State<AppState>,
+    c: ApiCtx,
+    Id(id): Id,
+    bytes: Bytes,
+) -> ApiResult {
     let input: PairingInput = body_for(&c, Action::EditPlans, &bytes)?;
     let (app, actor) = (state.app.clone(), c.actor.clone());
     let p = run(&c, move || {
@@ -130,7 +157,11 @@ pub(super) async fn add_pairing(State(state): State<AppState>, c: ApiCtx, Id(id)
         ("q" = Option<String>, Query, description = "text in the unit's or county's name"),
         PageParams),
     responses((status = 200, body = List<Pairing>)))]
-pub(super) async fn list_pairings(State(state): State<AppState>, c: ApiCtx, Query(q): Query<Q>) -> ApiResult {
+pub(super) async fn list_pairings(
+    State(state): State<AppState>,
+    c: ApiCtx,
+    Query(q): Query<Q>,
+) -> ApiResult {
     c.require(Action::ReadPlans)?;
     let f = PairingFilter {
         unit_id: parsed(&q, "unit", |v| v.parse().ok(), &c.lang)?,

@@ -74,7 +74,11 @@ impl From<HouseholdCard> for HouseholdItem {
         ("reveal" = Option<String>, Query, description = "the reason to show one household's ID numbers in full"),
         PageParams),
     responses((status = 200, body = List<HouseholdItem>)))]
-pub(super) async fn households(State(state): State<AppState>, c: ApiCtx, Query(q): Query<Q>) -> ApiResult {
+pub(super) async fn households(
+    State(state): State<AppState>,
+    c: ApiCtx,
+    Query(q): Query<Q>,
+) -> ApiResult {
     c.require(Action::ReadRegistry)?;
     let county = |v: &str| (v.len() == 6).then(|| area_code(v)).flatten();
     let county = parsed(&q, "county", county, &c.lang)?;

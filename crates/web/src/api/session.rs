@@ -70,7 +70,13 @@ pub(super) async fn login(State(state): State<AppState>, req: Request) -> ApiRes
     let (app, addr) = (state.app.clone(), address(&parts));
     let s = blocking(move || {
         let totp = input.totp.as_deref();
-        app.login(&input.username, &input.password, totp, SessionKind::Api, addr)
+        app.login(
+            &input.username,
+            &input.password,
+            totp,
+            SessionKind::Api,
+            addr,
+        )
     })
     .await
     .map_err(|error| ApiError { error, lang })?;
@@ -140,7 +146,10 @@ pub(super) async fn health(State(state): State<AppState>) -> ApiResult {
     .await;
     let failure = match check {
         Ok(Ok(Ok(()))) => {
-            let up = Health { status: "ok", database: "ok" };
+            let up = Health {
+                status: "ok",
+                database: "ok",
+            };
             return ok(up);
         }
         Ok(Ok(Err(e))) => e.to_string(),
@@ -148,6 +157,9 @@ pub(super) async fn health(State(state): State<AppState>) -> ApiResult {
         Err(_) => "no answer within 3 s".to_string(),
     };
     tracing::error!("health: the database is unavailable: {failure}");
-    let down = Health { status: "unavailable", database: "unavailable" };
+    let down = Health {
+        status: "unavailable",
+        database: "unavailable",
+    };
     Ok((StatusCode::SERVICE_UNAVAILABLE, Json(down)).into_response())
 }

@@ -17,7 +17,11 @@ use dingdian_core::query::UnitFilter;
         ("kind" = Option<UnitKind>, Query, description = "code, Chinese or English name of the unit kind"),
         PageParams),
     responses((status = 200, body = List<Unit>)))]
-pub(super) async fn list_units(State(state): State<AppState>, c: ApiCtx, Query(q): Query<Q>) -> ApiResult {
+pub(super) async fn list_units(
+    State(state): State<AppState>,
+    c: ApiCtx,
+    Query(q): Query<Q>,
+) -> ApiResult {
     c.require(Action::ReadUnits)?;
     let f = UnitFilter {
         q: qv(&q, "q").map(str::to_string),
@@ -31,7 +35,11 @@ pub(super) async fn list_units(State(state): State<AppState>, c: ApiCtx, Query(q
 /// Create an assisting unit (office).
 #[utoipa::path(post, path = "/units", tag = "units", request_body = UnitInput,
     responses((status = 201, body = Unit)))]
-pub(super) async fn create_unit(State(state): State<AppState>, c: ApiCtx, bytes: Bytes) -> ApiResult {
+pub(super) async fn create_unit(
+    State(state): State<AppState>,
+    c: ApiCtx,
+    bytes: Bytes,
+) -> ApiResult {
     let input: UnitInput = body_for(&c, Action::CreateUnits, &bytes)?;
     let (app, actor) = (state.app.clone(), c.actor.clone());
     let u = run(&c, move || {
@@ -53,7 +61,12 @@ pub(super) async fn get_unit(State(state): State<AppState>, c: ApiCtx, Id(id): I
 /// Edit an assisting unit (office, or the unit itself).
 #[utoipa::path(put, path = "/units/{id}", tag = "units", params(("id" = i64, Path)),
     request_body = UnitInput, responses((status = 200, body = Unit)))]
-pub(super) async fn update_unit(State(state): State<AppState>, c: ApiCtx, Id(id): Id, bytes: Bytes) -> ApiResult {
+pub(super) async fn update_unit(
+    State(state): State<AppState>,
+    c: ApiCtx,
+    Id(id): Id,
+    bytes: Bytes,
+) -> ApiResult {
     let input: UnitInput = body_for(&c, Action::EditUnits, &bytes)?;
     let (app, actor) = (state.app.clone(), c.actor.clone());
     let u = run(&c, move || {

@@ -943,7 +943,12 @@ fn bad_input_is_422_naming_the_field_in_the_callers_language(db: &TestDb) {
         .filter(|r| r.path.contains("{id}"))
     {
         let path = r.path.replace("{id}", "abc");
-        let res = web.api(&r.method, &path, Some(&token), r.body.as_ref().map(|_| json!({})));
+        let res = web.api(
+            &r.method,
+            &path,
+            Some(&token),
+            r.body.as_ref().map(|_| json!({})),
+        );
         assert_eq!(
             res.status.as_u16(),
             404,
@@ -1154,7 +1159,14 @@ fn the_document_is_valid_openapi_3_1_and_matches_its_snapshot() {
     let changed: Vec<String> = (0..old.len().max(new.len()))
         .filter(|&i| old.get(i) != new.get(i))
         .take(30)
-        .map(|i| format!("line {}:\n  - {}\n  + {}", i + 1, old.get(i).unwrap_or(&""), new.get(i).unwrap_or(&"")))
+        .map(|i| {
+            format!(
+                "line {}:\n  - {}\n  + {}",
+                i + 1,
+                old.get(i).unwrap_or(&""),
+                new.get(i).unwrap_or(&"")
+            )
+        })
         .collect();
     assert!(
         changed.is_empty(),
@@ -1179,7 +1191,10 @@ fn validate_openapi(text: &str) {
     if missing {
         let msg = "python3 with openapi-spec-validator is not installed: the OpenAPI 3.1 validation was SKIPPED \
                    (python3 -m pip install openapi-spec-validator)";
-        assert!(std::env::var_os("CI").is_none(), "{msg}; under CI this is an error");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{msg}; under CI this is an error"
+        );
         eprintln!("\n!!!!!!!! {msg} !!!!!!!!\n");
         return;
     }
@@ -1190,7 +1205,12 @@ fn validate_openapi(text: &str) {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("python3 runs");
-    child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(
         out.status.success(),
@@ -1232,7 +1252,8 @@ fn logout_ends_the_token_and_is_audited(db: &TestDb) {
         .unwrap();
     let restricted = web.direct_token("office1", PASSWORD);
     web.get("/units", &restricted).expect(403);
-    web.api("post", "/logout", Some(&restricted), None).expect(200);
+    web.api("post", "/logout", Some(&restricted), None)
+        .expect(200);
     web.get("/units", &restricted).expect(401);
 
     // Audited, as the web page's sign-out is.

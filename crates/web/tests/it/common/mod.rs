@@ -647,17 +647,26 @@ pub fn answers_as_declared(method: &str, path: &str, r: &Resp) {
     let status = r.status.as_u16().to_string();
     let declared = &op["responses"][&status]["content"]["application/json"]["schema"];
     let schema = match declared {
-        Value::Null if r.status.is_success() => panic!("{method} {path} answers {status}, which the document does not declare"),
+        Value::Null if r.status.is_success() => {
+            panic!("{method} {path} answers {status}, which the document does not declare")
+        }
         Value::Null => serde_json::json!({ "$ref": "#/components/schemas/ErrorAnswer" }),
         s => s.clone(),
     };
     let problems = schema_problems(&doc, &schema, &r.json(), "$");
-    assert!(problems.is_empty(), "{method} {path} {status} does not match its schema: {problems:#?}\n{}", r.text());
+    assert!(
+        problems.is_empty(),
+        "{method} {path} {status} does not match its schema: {problems:#?}\n{}",
+        r.text()
+    );
 }
 
 fn resolved<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
     match schema["$ref"].as_str() {
-        Some(r) => resolved(doc, &doc["components"]["schemas"][r.trim_start_matches("#/components/schemas/")]),
+        Some(r) => resolved(
+            doc,
+            &doc["components"]["schemas"][r.trim_start_matches("#/components/schemas/")],
+        ),
         None => schema,
     }
 }
@@ -666,8 +675,15 @@ fn resolved<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
 /// its `allOf` parts).
 fn known(doc: &Value, schema: &Value) -> Vec<String> {
     let schema = resolved(doc, schema);
-    let own = schema["properties"].as_object().into_iter().flat_map(|p| p.keys().cloned());
-    let parts = schema["allOf"].as_array().into_iter().flatten().flat_map(|s| known(doc, s));
+    let own = schema["properties"]
+        .as_object()
+        .into_iter()
+        .flat_map(|p| p.keys().cloned());
+    let parts = schema["allOf"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|s| known(doc, s));
     own.chain(parts).collect()
 }
 
@@ -677,9 +693,16 @@ fn known(doc: &Value, schema: &Value) -> Vec<String> {
 pub fn schema_problems(doc: &Value, schema: &Value, v: &Value, at: &str) -> Vec<String> {
     let schema = resolved(doc, schema);
     let mut out = conforms(doc, schema, v, at);
-    if let Some(obj) = v.as_object().filter(|_| schema["properties"].is_object() || schema["allOf"].is_array()) {
+    if let Some(obj) = v
+        .as_object()
+        .filter(|_| schema["properties"].is_object() || schema["allOf"].is_array())
+    {
         let known = known(doc, schema);
-        out.extend(obj.keys().filter(|k| !known.contains(k)).map(|k| format!("{at}: {k} is not in the schema")));
+        out.extend(
+            obj.keys()
+                .filter(|k| !known.contains(k))
+                .map(|k| format!("{at}: {k} is not in the schema")),
+        );
     }
     out
 }
@@ -690,13 +713,20 @@ fn conforms(doc: &Value, schema: &Value, v: &Value, at: &str) -> Vec<String> {
     let schema = resolved(doc, schema);
     let mut out = Vec::new();
     let matching = |list: &Value| -> usize {
-        list.as_array().into_iter().flatten().filter(|s| schema_problems(doc, s, v, at).is_empty()).count()
+        list.as_array()
+            .into_iter()
+            .flatten()
+            .filter(|s| schema_problems(doc, s, v, at).is_empty())
+            .count()
     };
     if let Some(all) = schema["allOf"].as_array() {
         out.extend(all.iter().flat_map(|s| conforms(doc, s, v, at)));
     }
     if schema["oneOf"].is_array() && matching(&schema["oneOf"]) != 1 {
-        out.push(format!("{at}: {v} matches {} of oneOf, not exactly one", matching(&schema["oneOf"])));
+        out.push(format!(
+            "{at}: {v} matches {} of oneOf, not exactly one",
+            matching(&schema["oneOf"])
+        ));
     }
     if schema["anyOf"].is_array() && matching(&schema["anyOf"]) == 0 {
         out.push(format!("{at}: {v} matches none of anyOf"));
@@ -723,7 +753,12 @@ fn conforms(doc: &Value, schema: &Value, v: &Value, at: &str) -> Vec<String> {
         out.push(format!("{at}: {v} is not of type {types:?}"));
         return out;
     }
-    for name in schema["required"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+    for name in schema["required"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+    {
         if v.get(name).is_none() {
             out.push(format!("{at}: {name} is missing"));
         }
@@ -737,7 +772,12 @@ fn conforms(doc: &Value, schema: &Value, v: &Value, at: &str) -> Vec<String> {
     }
     for (i, x) in v.as_array().into_iter().flatten().enumerate() {
         if schema["items"].is_object() {
-            out.extend(schema_problems(doc, &schema["items"], x, &format!("{at}[{i}]")));
+            out.extend(schema_problems(
+                doc,
+                &schema["items"],
+                x,
+                &format!("{at}[{i}]"),
+            ));
         }
     }
     out
