@@ -122,7 +122,7 @@ mod tests {
         assert!(!may_edit_unit(Role::Unit, &Scope::Unit(7), 8));
         assert!(!may_edit_unit(
             Role::Cadre,
-            &Scope::UnitCounty(7, "623023".into()),
+            &Scope::UnitCounty(7, crate::area::CountyCode::parse("623023").unwrap()),
             7
         ));
         assert!(!may_edit_unit(Role::Reviewer, &Scope::All, 7));

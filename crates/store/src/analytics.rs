@@ -261,7 +261,7 @@ impl Snapshot {
             }
             let inside: Vec<bool> = p.villages.iter().map(|v| v.starts_with(area)).collect();
             for i in 0..p.len() {
-                if !inside[p.village[i] as usize] || !any_cause.admits(p, i) {
+                if !inside[p.village[i] as usize] || !admits(&any_cause, p, i) {
                     continue;
                 }
                 // As in `scan`: an unknown status counts as poor.

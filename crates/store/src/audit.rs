@@ -6,7 +6,7 @@
 use crate::db::{Backend, Conn, Page, Result, Value};
 use crate::params;
 use crate::row::{FromRow, Row};
-use dingdian_core::audit::{Fields, GENESIS, Verifier, record_hash};
+use dingdian_core::audit::{GENESIS, Verifier, record_hash};
 
 pub use dingdian_core::audit::AuditRecord;
 

@@ -430,6 +430,20 @@ pub fn beneath(url: &str) -> dingdian_store::Store {
     dingdian_store::Store::open(url).expect("open the test database")
 }
 
+/// Makes the account's password `days` days old, as if it had been set
+/// then.
+pub fn age_password(url: &str, username: &str, days: i64) {
+    let at = dingdian_core::time::now_ts() - days * 86_400;
+    beneath(url)
+        .write(|c| {
+            c.execute(
+                "UPDATE users SET password_changed_at = ? WHERE username = ?",
+                &[at.into(), username.into()],
+            )
+        })
+        .expect("age the password");
+}
+
 /// The account with this username, as stored.
 pub fn stored_user(url: &str, username: &str) -> Option<dingdian_core::user::User> {
     beneath(url)

@@ -1188,7 +1188,7 @@ fn an_unknown_stored_status_is_an_error_not_a_draft(db: &TestDb) {
         app, office, units, ..
     } = setup(db);
     let id = covered_plan(&app, &office, &units, "总体方案", START, END);
-    app.store
+    app.store()
         .write(|c| {
             c.execute(
                 "UPDATE plans SET status = 'archived' WHERE id = ?",

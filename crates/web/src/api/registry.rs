@@ -149,13 +149,7 @@ pub(super) struct PovertyLineItem {
     responses((status = 200, body = List<PovertyLineItem>)))]
 pub(super) async fn poverty_lines(State(state): State<AppState>, c: ApiCtx) -> ApiResult {
     let (app, actor) = (state.app.clone(), c.actor.clone());
-    let lines = run(&c, move || {
-        if !actor.role.may(Action::ReadRegistry) {
-            actor.require(Action::ReadIndicators)?;
-        }
-        app.poverty_lines()
-    })
-    .await?;
+    let lines = run(&c, move || app.poverty_lines(&actor)).await?;
     let items = lines.into_iter().map(|l| PovertyLineItem {
         year: l.year,
         line_yuan: l.line_fen as f64 / 100.0,

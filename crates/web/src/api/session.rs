@@ -138,10 +138,10 @@ pub(super) struct Health {
 #[utoipa::path(get, path = "/health", tag = "session", security(()),
     responses((status = 200, body = Health), (status = 503, body = Health)))]
 pub(super) async fn health(State(state): State<AppState>) -> ApiResult {
-    let store = state.app.store.clone();
+    let app = state.app.clone();
     let check = tokio::time::timeout(
         std::time::Duration::from_secs(3),
-        tokio::task::spawn_blocking(move || store.ping()),
+        tokio::task::spawn_blocking(move || app.ping()),
     )
     .await;
     let failure = match check {

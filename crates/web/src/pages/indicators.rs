@@ -12,7 +12,7 @@ use crate::i18n::t;
 use crate::render;
 use axum::Router;
 use axum::extract::{Query as Q, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use dingdian_app::AppError;
 use dingdian_app::dashboard::{Dashboard, DashboardQuery};

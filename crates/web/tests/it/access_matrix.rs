@@ -272,7 +272,7 @@ fn world(web: &Web) -> (World, Vec<Option<String>>) {
         dry_run: true,
         ..Default::default()
     };
-    let county_actor = actor(app, "m_county");
+    let county_actor = actor(web, "m_county");
     let job_of_county = app
         .start_registry_import(&county_actor, "r.csv", registry_csv().into_bytes(), dry)
         .expect("the county starts a job");

@@ -1241,15 +1241,7 @@ fn logout_ends_the_token_and_is_audited(db: &TestDb) {
     web.api("post", "/logout", None, None).expect(401);
 
     // A token that may only change its password may still sign out.
-    web.app
-        .store
-        .write(|c: &mut dyn dingdian_store::Conn| {
-            c.execute(
-                "UPDATE users SET password_changed_at = ? WHERE username = 'office1'",
-                dingdian_store::params![dingdian_core::time::now_ts() - 91 * 86_400],
-            )
-        })
-        .unwrap();
+    dingdian_testkit::age_password(&web.url, "office1", 91);
     let restricted = web.direct_token("office1", PASSWORD);
     web.get("/units", &restricted).expect(403);
     web.api("post", "/logout", Some(&restricted), None)

@@ -77,7 +77,7 @@ fn assert_rate_limited_json(r: &Resp) -> u64 {
 #[test]
 fn sign_in_is_limited_per_address_and_per_account() {
     let db = TestDb::sqlite();
-    let web = Web::with_config(db, App::open(&db.url).unwrap(), tight(3, 1000));
+    let web = Web::with_config(&db, App::open(&db.url).unwrap(), tight(3, 1000));
     user(&web.app, "office1", "office", None, None);
 
     // Three attempts from one address, whatever their outcome, then 429.
@@ -159,7 +159,7 @@ fn sign_in_is_limited_per_address_and_per_account() {
 #[test]
 fn the_api_is_limited_per_token_and_per_address() {
     let db = TestDb::sqlite();
-    let web = Web::with_config(db, App::open(&db.url).unwrap(), tight(100, 4));
+    let web = Web::with_config(&db, App::open(&db.url).unwrap(), tight(100, 4));
     user(&web.app, "office1", "office", None, None);
     let token = web.direct_token("office1", PASSWORD);
 
@@ -214,7 +214,7 @@ fn the_limit_refills_with_time() {
         },
         ..Default::default()
     };
-    let web = Web::with_config(db, App::open(&db.url).unwrap(), config);
+    let web = Web::with_config(&db, App::open(&db.url).unwrap(), config);
     for _ in 0..2 {
         web.send(from("10.0.2.1", api_get("/health", None, "zh")))
             .expect(200);
@@ -233,7 +233,7 @@ fn oversized_bodies_are_413_and_uploads_must_be_csv_or_xlsx() {
         max_body_bytes: 4096,
         ..Default::default()
     };
-    let web = Web::with_config(db, App::open(&db.url).unwrap(), config);
+    let web = Web::with_config(&db, App::open(&db.url).unwrap(), config);
     user(&web.app, "office1", "office", None, None);
     let token = web.direct_token("office1", PASSWORD);
 

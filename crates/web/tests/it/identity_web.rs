@@ -70,14 +70,7 @@ fn api_with_an_expired_password_only_changes_it(db: &TestDb) {
     let web = Web::new(db);
     let u = unit(&web.app, "教育部");
     user(&web.app, "unit1", "unit", Some(u), None);
-    dingdian_testkit::beneath(&web.url)
-        .write(|c| {
-            c.execute(
-                "UPDATE users SET password_changed_at = ? WHERE username = 'unit1'",
-                &[(time::now_ts() - 91 * 86_400).into()],
-            )
-        })
-        .unwrap();
+    dingdian_testkit::age_password(&web.url, "unit1", 91);
     let r = login(&web, "unit1", None);
     r.expect(200);
     assert_eq!(r.json()["restriction"], "password_expired");
