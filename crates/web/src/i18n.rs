@@ -137,7 +137,8 @@ mod tests {
                     .chars()
                     .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_')
                     .collect();
-                if word.ends_with('_') && lit[word.len()..].starts_with(end) {
+                // A prefix names a family (`audit_a_`), not a bare `"_"`.
+                if word.len() > 1 && word.ends_with('_') && lit[word.len()..].starts_with(end) {
                     prefixes.push(word);
                 }
             }

@@ -125,7 +125,7 @@ pub(super) async fn logout(
 }
 
 #[derive(Serialize, ToSchema)]
-pub(super) struct Health {
+pub(super) struct HealthAnswer {
     /// `ok` or `unavailable`.
     status: &'static str,
     /// `ok` or `unavailable`.
@@ -136,7 +136,7 @@ pub(super) struct Health {
 /// query with a short timeout; 503 when the database does not answer (the
 /// cause goes to the log).
 #[utoipa::path(get, path = "/health", tag = "session", security(()),
-    responses((status = 200, body = Health), (status = 503, body = Health)))]
+    responses((status = 200, body = HealthAnswer), (status = 503, body = HealthAnswer)))]
 pub(super) async fn health(State(state): State<AppState>) -> ApiResult {
     let app = state.app.clone();
     let check = tokio::time::timeout(
@@ -146,7 +146,7 @@ pub(super) async fn health(State(state): State<AppState>) -> ApiResult {
     .await;
     let failure = match check {
         Ok(Ok(Ok(()))) => {
-            let up = Health {
+            let up = HealthAnswer {
                 status: "ok",
                 database: "ok",
             };
@@ -157,7 +157,7 @@ pub(super) async fn health(State(state): State<AppState>) -> ApiResult {
         Err(_) => "no answer within 3 s".to_string(),
     };
     tracing::error!("health: the database is unavailable: {failure}");
-    let down = Health {
+    let down = HealthAnswer {
         status: "unavailable",
         database: "unavailable",
     };
