@@ -367,7 +367,7 @@ impl App {
     /// of their own scope.
     pub fn scope_label(&self, actor: &Actor) -> Result<String> {
         let scope = &actor.scope;
-        Ok(self.store.read(|c| -> Result<String> {
+        self.store.read(|c| -> Result<String> {
             let mut parts = Vec::new();
             if let Some(u) = scope.unit() {
                 parts.extend(units::get(c, &Scope::All, u)?.map(|u| u.name));
@@ -376,7 +376,7 @@ impl App {
                 parts.extend(areas::get(c, code)?.map(|a| a.name));
             }
             Ok(parts.join(" · "))
-        })?)
+        })
     }
 
     /// Changes the signed-in user's own password: the current one must be

@@ -116,7 +116,7 @@ impl App {
     pub fn update_county(&self, actor: &Actor, code: &str, attrs: &CountyAttributes) -> Result<()> {
         actor.require(Action::EditAreas)?;
         if let Some(y) = attrs.exit_year
-            && !dingdian_core::Year::new(y).is_ok()
+            && dingdian_core::Year::new(y).is_err()
         {
             return Err(AppError::invalid(
                 "exit_year",

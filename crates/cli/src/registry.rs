@@ -6,8 +6,8 @@ use dingdian_app::registry::{ImportError, ImportOptions, ImportReport, Rejects, 
 use dingdian_app::tabular::{Encoding, Table};
 use dingdian_app::tabular::{csv_field, csv_text};
 use dingdian_app::{Actor, App, AppError};
-use dingdian_core::area::Level;
 use dingdian_core::Year;
+use dingdian_core::area::Level;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 use std::path::{Path, PathBuf};

@@ -28,8 +28,6 @@ pub fn id_index(key: &PersonalDataKey, id: &IdNumber) -> Vec<u8> {
     key.blind_index(INDEX_DOMAIN, id.as_str()).to_vec()
 }
 
-/// Where each registry column stands in a file's rows, looked up once so
-
 /// The key that sealed a row (it may have been rotated away from since).
 pub(crate) fn sealed_by(keys: &Keys, key_id: &str) -> Result<std::sync::Arc<PersonalDataKey>> {
     keys.by_id(key_id)

@@ -223,12 +223,10 @@ fn demo_texts_are_written_in_one_language(db: &TestDb) {
         let texts: Vec<String> = app
             .store()
             .read(|c| {
-                Ok::<_, dingdian_store::StoreError>(
-                    c.query(sql, &[])?
-                        .iter()
-                        .map(|r| r.single())
-                        .collect::<Result<_, _>>()?,
-                )
+                c.query(sql, &[])?
+                    .iter()
+                    .map(|r| r.single())
+                    .collect::<Result<_, dingdian_store::StoreError>>()
             })
             .unwrap();
         for text in texts {

@@ -17,14 +17,16 @@ impl HouseholdId {
 
     /// Checks a cell (field `household_id`): not a number Excel turned into
     /// scientific notation, 1 to 32 characters, no control character.
-    pub fn parse(cell: &str) -> Result<HouseholdId, FieldError> {
+    /// The problem is boxed: a `FieldError` is large, and a row check
+    /// collects it into its list anyway.
+    pub fn parse(cell: &str) -> Result<HouseholdId, Box<FieldError>> {
         if excel::is_scientific(cell) {
-            return Err(excel::stored_as_number("household_id", cell));
+            return Err(Box::new(excel::stored_as_number("household_id", cell)));
         }
         let mut errors = Vec::new();
         let id = crate::error::required_text("household_id", cell, Self::MAX_CHARS, &mut errors);
         match errors.pop() {
-            Some(e) => Err(e),
+            Some(e) => Err(Box::new(e)),
             None => Ok(HouseholdId(id)),
         }
     }

@@ -86,7 +86,7 @@ pub fn validate_row_on(
     let year = registry_year_cell(raw.year, excel, &mut e);
     let village_code = village_code_cell(raw.village_code, known_county, &mut e);
     let household_id = HouseholdId::parse(raw.household_id)
-        .map_err(|x| e.push(x))
+        .map_err(|x| e.push(*x))
         .ok();
     let id_number = id_number_cell(raw.id_number, today, &mut e);
     let name = text_cell("name", raw.name, 50, &mut e);

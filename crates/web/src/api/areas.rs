@@ -7,8 +7,8 @@ use crate::ctx::ApiCtx;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use dingdian_core::area::{Area, CountyAttributes, Level};
-use dingdian_core::role::Action;
 use dingdian_core::query::AreaFilter;
+use dingdian_core::role::Action;
 use serde::Serialize;
 use utoipa::ToSchema;
 

@@ -7,9 +7,9 @@ use crate::ctx::ApiCtx;
 use axum::extract::{Query, State};
 use dingdian_app::indicators::{IndicatorQuery, IndicatorRow};
 use dingdian_core::area::Level;
+use dingdian_core::query::Slice;
 use dingdian_core::registry::{Cause, HouseholdType, PovertyStatus};
 use dingdian_core::role::Action;
-use dingdian_core::query::Slice;
 
 /// An area code of any level: 2, 4, 6, 9 or 12 digits.
 pub(super) fn area_code(v: &str) -> Option<String> {

@@ -92,7 +92,10 @@ pub struct Route {
 /// Every route of the API, read from the document.
 /// A schema with its `$ref` to a component followed.
 fn resolved(doc: &serde_json::Value, schema: &serde_json::Value) -> serde_json::Value {
-    match schema["$ref"].as_str().and_then(|r| r.strip_prefix("#/components/schemas/")) {
+    match schema["$ref"]
+        .as_str()
+        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+    {
         Some(name) => doc["components"]["schemas"][name].clone(),
         None => schema.clone(),
     }
@@ -108,7 +111,8 @@ pub fn routes() -> Vec<Route> {
             let answer = op["responses"]
                 .as_object()
                 .and_then(|r| r.iter().find(|(s, _)| s.starts_with('2')));
-            let schema = answer.map(|(_, a)| resolved(&doc, &a["content"]["application/json"]["schema"]));
+            let schema =
+                answer.map(|(_, a)| resolved(&doc, &a["content"]["application/json"]["schema"]));
             all.push(Route {
                 method: method.clone(),
                 path: path.clone(),

@@ -11,9 +11,9 @@ use dingdian_app::plans::{PairingInput, PairingPlanInput};
 use dingdian_core::Msg;
 use dingdian_core::coverage::Coverage;
 use dingdian_core::plan::{Pairing, PairingPlan, PairingPlanKind, PairingPlanStatus};
+use dingdian_core::query::{PairingFilter, PairingPlanFilter};
 use dingdian_core::role::Action;
 use dingdian_core::time::parse_date;
-use dingdian_core::query::{PairingFilter, PairingPlanFilter};
 use serde::Deserialize;
 use utoipa::ToSchema;
 

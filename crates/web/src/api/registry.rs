@@ -10,9 +10,9 @@ use crate::ctx::ApiCtx;
 use axum::extract::{Query, State};
 use dingdian_app::AppError;
 use dingdian_app::registry::{HouseholdCard, HouseholdExtrasView, MemberView};
+use dingdian_core::query::HouseholdFilter;
 use dingdian_core::registry::{Cause, PovertyStatus};
 use dingdian_core::role::Action;
-use dingdian_core::query::HouseholdFilter;
 use serde::Serialize;
 use utoipa::ToSchema;
 

@@ -6,9 +6,9 @@ use crate::AppState;
 use crate::ctx::ApiCtx;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
+use dingdian_core::query::UnitFilter;
 use dingdian_core::role::Action;
 use dingdian_core::unit::{Unit, UnitInput, UnitKind};
-use dingdian_core::query::UnitFilter;
 
 /// Assisting units the caller may see.
 #[utoipa::path(get, path = "/units", tag = "units",

@@ -50,7 +50,11 @@ fn filter(query: &Query) -> AreaFilter {
 }
 
 /// The areas as an xlsx file, their attributes in the reader's language.
-async fn areas_xlsx(state: &AppState, pc: &PageCtx, items: &[dingdian_core::area::Area]) -> Response {
+async fn areas_xlsx(
+    state: &AppState,
+    pc: &PageCtx,
+    items: &[dingdian_core::area::Area],
+) -> Response {
     let lang = pc.lang.as_str();
     let headers: Vec<String> = [
         "area_code",

@@ -3,10 +3,10 @@
 //! down), charts drawn on the server, the export of the table.
 
 use super::{Query, q, wants_xlsx, xlsx_response};
-use crate::error::PageError;
 use crate::AppState;
 use crate::charts::{self, Point, ValueBar};
 use crate::ctx::{PageCtx, blocking};
+use crate::error::PageError;
 use crate::format::{people, percent, signed, signed_int, thousands, yuan};
 use crate::i18n::t;
 use crate::render;
@@ -20,10 +20,10 @@ use dingdian_app::indicators::IndicatorRow;
 use dingdian_app::tabular::{self, Cell};
 use dingdian_core::area::{Level, is_western_province, short_area_name};
 use dingdian_core::indicators::{Indicators, Shortfall};
+use dingdian_core::query::Slice;
 use dingdian_core::registry::{
     ALL_CAUSES, ALL_HOUSEHOLD_TYPES, ALL_STATUSES, Cause, HouseholdType, PovertyStatus,
 };
-use dingdian_core::query::Slice;
 use minijinja::context;
 use serde::Serialize;
 

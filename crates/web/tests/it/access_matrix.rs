@@ -440,7 +440,7 @@ fn request(web: &Web, w: &World, r: &Row, n: usize) -> (String, Option<Value>) {
         ),
         ("put", "/users/{id}/role") => {
             // An account the administrator made: no role until security gives one.
-            let admin = actor(&web, "m_admin");
+            let admin = actor(web, "m_admin");
             let id = web
                 .app
                 .create_user(
@@ -466,7 +466,7 @@ fn request(web: &Web, w: &World, r: &Row, n: usize) -> (String, Option<Value>) {
             } else {
                 user(&web.app, &name, "inspector", Option::None, Option::None);
             }
-            let id = actor(&web, &name).user_id.expect("an account");
+            let id = actor(web, &name).user_id.expect("an account");
             let body = match path {
                 "/users/{id}/active" => Some(json!({ "active": false })),
                 "/users/{id}/password" => Some(json!({ "password": "Matrix@2027x" })),

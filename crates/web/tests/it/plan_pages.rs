@@ -253,7 +253,7 @@ fn cli_office(web: &Web) -> dingdian_app::Actor {
     if dingdian_testkit::stored_user(&web.url, "office9").is_none() {
         user(&web.app, "office9", "office", None, None);
     }
-    actor(&web, "office9")
+    actor(web, "office9")
 }
 
 fn the_reviewer_sees_coverage_and_answers_before_the_pairings(db: &TestDb) {

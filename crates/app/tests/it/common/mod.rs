@@ -106,7 +106,7 @@ pub fn user(
 
 /// The code the account's authenticator shows now (None without a second factor).
 pub fn totp(app: &App, username: &str) -> Option<String> {
-    dingdian_testkit::totp_code(&app.store(), &app.key(), username)
+    dingdian_testkit::totp_code(app.store(), &app.key(), username)
 }
 
 /// An existing user as an actor.

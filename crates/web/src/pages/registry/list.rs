@@ -1,8 +1,6 @@
 //! The households of an area and year, a page of them, or all as xlsx.
 
-use super::{
-    Row, cause_label, checked_area, names_of, registry_crumbs, row_of, status_label,
-};
+use super::{Row, cause_label, checked_area, names_of, registry_crumbs, row_of, status_label};
 use crate::AppState;
 use crate::ctx::{PageCtx, blocking};
 use crate::error::PageError;
@@ -14,9 +12,9 @@ use axum::response::{IntoResponse, Response};
 use dingdian_app::registry::HouseholdView;
 use dingdian_app::tabular::Cell;
 use dingdian_app::{Actor, AppError, Page};
+use dingdian_core::query::{AreaFilter, HouseholdFilter};
 use dingdian_core::registry::{ALL_STATUSES, PovertyStatus};
 use dingdian_core::role::Action;
-use dingdian_core::query::{AreaFilter, HouseholdFilter};
 use minijinja::context;
 use std::collections::HashMap;
 
@@ -50,7 +48,11 @@ fn listing(
         ..Default::default()
     };
     let (items, total) = app.list_households(actor, &f, page)?;
-    let names = names_of(app, actor, items.iter().map(|h| h.village_code.clone()).collect())?;
+    let names = names_of(
+        app,
+        actor,
+        items.iter().map(|h| h.village_code.clone()).collect(),
+    )?;
     let (lineage, children) = match &area {
         Some(a) => {
             let lineage = app.area_lineage(actor, a)?;
@@ -102,7 +104,12 @@ fn children_of(
 }
 
 /// The listed households as an xlsx file named after the area.
-async fn households_xlsx(state: &AppState, pc: &PageCtx, l: &Listing, area: Option<&str>) -> Response {
+async fn households_xlsx(
+    state: &AppState,
+    pc: &PageCtx,
+    l: &Listing,
+    area: Option<&str>,
+) -> Response {
     let lang = pc.lang.as_str();
     let headers: Vec<String> = [
         "year",

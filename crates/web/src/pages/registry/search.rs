@@ -12,8 +12,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use dingdian_app::registry::HouseholdView;
 use dingdian_app::{Actor, AppError, Page};
-use dingdian_core::role::Action;
 use dingdian_core::query::HouseholdFilter;
+use dingdian_core::role::Action;
 use minijinja::context;
 use std::collections::HashMap;
 
@@ -65,7 +65,11 @@ fn find_by_name(
         f.villages = Some(app.village_filter(actor, None, village)?);
     }
     let (items, total) = app.list_households(actor, &f, page)?;
-    let names = names_of(app, actor, items.iter().map(|h| h.village_code.clone()).collect())?;
+    let names = names_of(
+        app,
+        actor,
+        items.iter().map(|h| h.village_code.clone()).collect(),
+    )?;
     Ok(NameFound {
         items,
         total,
@@ -75,6 +79,24 @@ fn find_by_name(
 
 /// `/registry/search`: by ID number (`id_number`), or by the head's whole
 /// name (`name`) and/or the village's name (`village`), within the scope.
+/// The years and households an ID number is registered in, as the page
+/// lists them.
+fn id_results(found: IdFound, lang: &str) -> Vec<minijinja::Value> {
+    found
+        .into_iter()
+        .map(|(year, household, c)| {
+            context! {
+                year,
+                household => household.clone(),
+                href => card_href(year, &household),
+                status => c.as_ref().map(|h| h.status.as_str()),
+                status_label => c.as_ref().map(|h| status_label(h.status, lang)),
+                village_code => c.as_ref().map(|h| h.village_code.clone()),
+            }
+        })
+        .collect()
+}
+
 pub(super) async fn search(
     State(state): State<AppState>,
     pc: PageCtx,
@@ -114,20 +136,7 @@ pub(super) async fn search(
         ),
         Err(e) => return PageError(e).into_response(),
     };
-    let results: Option<Vec<_>> = found.map(|v| {
-        v.into_iter()
-            .map(|(year, household, c)| {
-                context! {
-                    year,
-                    household => household.clone(),
-                    href => card_href(year, &household),
-                    status => c.as_ref().map(|h| h.status.as_str()),
-                    status_label => c.as_ref().map(|h| status_label(h.status, lang)),
-                    village_code => c.as_ref().map(|h| h.village_code.clone()),
-                }
-            })
-            .collect()
-    });
+    let results = found.map(|v| id_results(v, lang));
     let (households, list) = match by_name {
         Some(n) => (
             Some(
