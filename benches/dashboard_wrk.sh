@@ -9,7 +9,7 @@ $BIN serve --demo --addr 127.0.0.1:$PORT --database sqlite://$DB > /tmp/dash_ser
 SPID=$!
 for i in $(seq 1 600); do curl -s -o /dev/null http://127.0.0.1:$PORT/login && break; sleep 1; done
 JAR=/tmp/dash_jar_$LABEL; rm -f $JAR
-CSRF=$(curl -s -c $JAR http://127.0.0.1:$PORT/login | grep -o 'name="_csrf" value="[^"]*"' | sed 's/.*value="//; s/"$//')
+CSRF=$(curl -s -c $JAR http://127.0.0.1:$PORT/login | grep -o 'name="_csrf" value="[^"]*"' | head -n 1 | sed 's/.*value="//; s/"$//')
 CODE=$(oathtool --totp -b DINGDIANDEMOTOTPDINGDIANDEMOTOTP)
 curl -s -b $JAR -c $JAR -o /dev/null -w "login %{http_code} %{redirect_url}\n" \
   --data-urlencode "_csrf=$CSRF" --data-urlencode username=zhouqu --data-urlencode 'password=Demo@2026' \

@@ -76,6 +76,7 @@ pub struct Dashboard {
 }
 
 /// What one pass over the snapshot finds.
+#[derive(Clone)]
 struct Pass {
     history: Vec<IndicatorRow>,
     year: Option<i32>,
@@ -109,9 +110,15 @@ impl App {
         let child = child_level(level).map(grouping).transpose()?;
         let area = q.area.clone().unwrap_or_default();
         let division = self.division(level, &area)?;
-        let mut pass = self
-            .store
-            .with_snapshot(|s| one_pass(s, q, &area, own, child, &division))?;
+        let mut pass = self.store.with_snapshot(|s| {
+            let key = (q.area.clone(), q.year, q.slice.clone(), q.causes);
+            let cached = lock(&self.dashboards).get(s.version, &key);
+            cached.unwrap_or_else(|| {
+                let pass = one_pass(s, q, &area, own, child, &division);
+                lock(&self.dashboards).put(s.version, key, pass.clone());
+                pass
+            })
+        })?;
         // One read names both the years and the children.
         let years = pass.history.len();
         pass.history.append(&mut pass.children);
@@ -119,6 +126,43 @@ impl App {
         pass.children = pass.history.split_off(years);
         Ok(read_model(q, level, lineage, pass, actor))
     }
+}
+
+/// What a pass depends on besides the snapshot: area, year, slice, and
+/// whether the causes are counted (the division follows from the area).
+type PassKey = (Option<String>, Option<i32>, Slice, bool);
+
+/// Passes already made over one snapshot version. A snapshot does not
+/// change within a version (every registry, statistics or poverty-line
+/// write bumps it), so neither does a pass: the dashboard's scans run
+/// once per area, year and slice until the next write, not once per page.
+#[derive(Default)]
+pub(crate) struct PassCache {
+    version: i64,
+    passes: std::collections::HashMap<PassKey, Pass>,
+}
+
+/// Passes kept at most; past it the cache starts again (bounded memory
+/// whatever areas and slices are asked for).
+const MOST_PASSES: usize = 512;
+
+impl PassCache {
+    fn get(&self, version: i64, key: &PassKey) -> Option<Pass> {
+        (self.version == version).then(|| self.passes.get(key).cloned())?
+    }
+
+    fn put(&mut self, version: i64, key: PassKey, pass: Pass) {
+        if self.version != version || self.passes.len() >= MOST_PASSES {
+            self.passes.clear();
+            self.version = version;
+        }
+        self.passes.insert(key, pass);
+    }
+}
+
+fn lock(m: &std::sync::Mutex<PassCache>) -> std::sync::MutexGuard<'_, PassCache> {
+    // A pass is made before it is stored: a panic cannot leave half a pass.
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// The area's years, then for the year shown its children and its poor by

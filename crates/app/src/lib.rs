@@ -47,6 +47,7 @@ pub struct App {
     keys: std::sync::Arc<keys::Keys>,
     pub jobs: jobs::Jobs,
     policy: SignInPolicy,
+    dashboards: std::sync::Arc<std::sync::Mutex<dashboard::PassCache>>,
 }
 
 /// How sign-in is configured for this server.
@@ -117,6 +118,7 @@ impl App {
             keys: std::sync::Arc::new(keys),
             jobs: jobs::Jobs::default(),
             policy: SignInPolicy::default(),
+            dashboards: Default::default(),
         }
     }
 

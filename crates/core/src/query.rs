@@ -112,7 +112,7 @@ pub struct AuditFilter {
 }
 
 /// A slice of the registry: which members count.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Slice {
     pub status: Option<u8>,
     pub cause: Option<u8>,
