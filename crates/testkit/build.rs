@@ -18,7 +18,7 @@ fn main() {
     let installed = std::fs::read_dir(debian)
         .map(|d| d.flatten().any(|e| e.path().join("bin/initdb").exists()))
         .unwrap_or(false);
-    let named = std::env::var_os("DINGDIAN_TEST_POSTGRES").is_some();
+    let named = std::env::var_os("DINGDIAN_TEST_POSTGRES").is_some_and(|u| !u.is_empty());
     // Under CI the halves stay real tests: a missing PostgreSQL fails them.
     let ci = std::env::var_os("CI").is_some();
     if installed || named || ci {

@@ -221,7 +221,10 @@ impl PgServer {
 fn postgres_server() -> Option<&'static PgServer> {
     static S: OnceLock<Option<PgServer>> = OnceLock::new();
     S.get_or_init(|| {
-        if let Ok(url) = std::env::var("DINGDIAN_TEST_POSTGRES") {
+        if let Some(url) = std::env::var("DINGDIAN_TEST_POSTGRES")
+            .ok()
+            .filter(|u| !u.trim().is_empty())
+        {
             let cfg: postgres::Config = url
                 .parse()
                 .expect("DINGDIAN_TEST_POSTGRES is a postgres:// URL");
