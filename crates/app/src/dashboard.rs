@@ -109,16 +109,22 @@ impl App {
         let own = grouping(level)?;
         let child = child_level(level).map(grouping).transpose()?;
         let area = q.area.clone().unwrap_or_default();
-        let division = self.division(level, &area)?;
-        let mut pass = self.store.with_snapshot(|s| {
-            let key = (q.area.clone(), q.year, q.slice.clone(), q.causes);
-            let cached = lock(&self.dashboards).get(s.version, &key);
-            cached.unwrap_or_else(|| {
-                let pass = one_pass(s, q, &area, own, child, &division);
-                lock(&self.dashboards).put(s.version, key, pass.clone());
-                pass
-            })
-        })?;
+        let key = (q.area.clone(), q.year, q.slice.clone(), q.causes);
+        let cached = self
+            .store
+            .with_snapshot(|s| lock(&self.dashboards).get(s.version, &key))?;
+        let mut pass = match cached {
+            Some(pass) => pass,
+            // The division is read only for a pass not yet made.
+            None => {
+                let division = self.division(level, &area)?;
+                self.store.with_snapshot(|s| {
+                    let pass = one_pass(s, q, &area, own, child, &division);
+                    lock(&self.dashboards).put(s.version, key, pass.clone());
+                    pass
+                })?
+            }
+        };
         // One read names both the years and the children.
         let years = pass.history.len();
         pass.history.append(&mut pass.children);

@@ -4,6 +4,7 @@
 
 use crate::error::{AppError, Result};
 use crate::{Actor, App};
+use dingdian_core::Fen;
 use dingdian_core::area::{Level, is_western_province};
 use dingdian_core::indicators::{
     self, Accum, AreaCounties, Completeness, Indicators, Presence, StatsAccum,
@@ -200,7 +201,7 @@ impl Sums {
                 sums.stats
                     .entry((year, g.clone()))
                     .or_default()
-                    .add_county(Some(pop), income.map(|f| f as f64 / 100.0));
+                    .add_county(Some(pop), income.map(|f| Fen::new(f).yuan()));
                 sums.counties
                     .entry((year, g))
                     .or_default()

@@ -152,7 +152,7 @@ pub(super) async fn poverty_lines(State(state): State<AppState>, c: ApiCtx) -> A
     let lines = run(&c, move || app.poverty_lines(&actor)).await?;
     let items = lines.into_iter().map(|l| PovertyLineItem {
         year: l.year,
-        line_yuan: l.line_fen as f64 / 100.0,
+        line_yuan: dingdian_core::Fen::new(l.line_fen).yuan(),
         line_fen: l.line_fen,
         note: l.note,
     });
