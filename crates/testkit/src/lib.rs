@@ -124,7 +124,11 @@ pub fn totp_code(
         .open(totp::AAD_SECRET, &sealed)
         .expect("the TOTP secret opens with the app's key");
     let now = totp::step_at(dingdian_core::time::now_ts());
-    let free = (now - totp::WINDOW_STEPS..=now + totp::WINDOW_STEPS)
+    // Prefer the current step, then later ones, the earlier ones last: an
+    // earlier step leaves the window as soon as the clock crosses a step
+    // boundary, which a loaded machine does between here and the server.
+    let free = (now..=now + totp::WINDOW_STEPS)
+        .chain((now - totp::WINDOW_STEPS..now).rev())
         .find(|s| u.totp_last_step.is_none_or(|last| *s > last));
     let step = match free {
         Some(s) => s,
