@@ -140,6 +140,18 @@ impl Role {
             ImportRegistry => matches!(self, Office | County),
             RevealIdNumbers => matches!(self, Office | County),
             EditPovertyLines => matches!(self, Office),
+            ReadAssistance => {
+                matches!(self, Office | Reviewer | Inspector | Unit | County | Cadre)
+            }
+            EditAssistancePlans => matches!(self, Unit),
+            AgreeAssistancePlans => matches!(self, County),
+            EditProjects => matches!(self, Unit),
+            AcceptProjects => matches!(self, County),
+            PostLedger => matches!(self, Unit),
+            ReallocateEarmarks => matches!(self, Office),
+            WriteRecords => matches!(self, Unit | Cadre),
+            SetLetterTargets => matches!(self, Office),
+            SignLetters => matches!(self, Unit),
         }
     }
 }
@@ -171,6 +183,28 @@ pub enum Action {
     /// See ID numbers in full (each disclosure audited).
     RevealIdNumbers,
     EditPovertyLines,
+    /// Assistance plans, projects, the funds ledger, records and letters
+    /// (within the scope).
+    ReadAssistance,
+    /// Draft, change and submit a unit's assistance plans.
+    EditAssistancePlans,
+    /// The county agrees an assistance plan or returns it with comments.
+    AgreeAssistancePlans,
+    /// Create projects, record progress, outputs and attachments, move them
+    /// along their lifecycle.
+    EditProjects,
+    /// The county approves a planned project and accepts (验收) a completed one.
+    AcceptProjects,
+    /// Post receipts, commitments, disbursements, expenditures, reversals.
+    PostLedger,
+    /// Move an earmark to another project (调剂): the office alone.
+    ReallocateEarmarks,
+    /// Trainings, labour transfers, consumption assistance.
+    WriteRecords,
+    /// Set the targets of a responsibility letter: the office alone.
+    SetLetterTargets,
+    /// Record that the unit signed its letter.
+    SignLetters,
 }
 
 /// Which records a user may see. The store filters every scoped read by it.

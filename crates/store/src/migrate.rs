@@ -30,6 +30,7 @@ const SQLITE: &[(i64, &str)] = &[
         11,
         include_str!("../migrations/sqlite/0011_household_id.sql"),
     ),
+    (12, include_str!("../migrations/sqlite/0012_assistance.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (
@@ -66,6 +67,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         11,
         include_str!("../migrations/postgres/0011_household_id.sql"),
+    ),
+    (
+        12,
+        include_str!("../migrations/postgres/0012_assistance.sql"),
     ),
 ];
 
