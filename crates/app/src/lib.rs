@@ -15,6 +15,7 @@ pub mod identity;
 pub mod indicators;
 pub mod jobs;
 pub mod keys;
+pub mod pairing_work;
 mod parallel;
 pub mod plan_exceptions;
 mod plan_workflow;

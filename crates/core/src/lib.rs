@@ -10,6 +10,7 @@ pub mod indicators;
 pub mod lang;
 pub mod money;
 pub mod pairing_input;
+pub mod pairing_work;
 pub mod plan;
 pub mod plan_input;
 pub mod query;

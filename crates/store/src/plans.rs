@@ -41,7 +41,7 @@ impl FromRow for PairingPlan {
 }
 
 /// The condition on pairing alias `pr` for a scope.
-fn pairing_scope(scope: &Scope, p: &mut Vec<Value>) -> String {
+pub(crate) fn pairing_scope(scope: &Scope, p: &mut Vec<Value>) -> String {
     match scope {
         Scope::All => String::new(),
         Scope::Unit(u) => {

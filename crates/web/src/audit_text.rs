@@ -26,6 +26,7 @@ pub const ACTIONS: &[&str] = &[
     "pairing.delete",
     "pairing.import",
     "pairing.export",
+    "pairing_work.export",
     "unit.create",
     "unit.update",
     "unit.import",

@@ -25,6 +25,15 @@ pub fn yuan(v: Option<f64>) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
+/// Fen as yuan with thousands separators and two decimals, exact:
+/// 123456789 → "1,234,567.89".
+pub fn fen(f: i64) -> String {
+    let sign = if f < 0 { "-" } else { "" };
+    let a = f.unsigned_abs();
+    let whole = thousands(i64::try_from(a / 100).unwrap_or(i64::MAX));
+    format!("{sign}{whole}.{:02}", a % 100)
+}
+
 /// A head count as Chinese reports give it: "4.5 万" from 10 000 on,
 /// "1,234" below (in English always with separators).
 pub fn people(n: i64, lang: &str) -> String {
@@ -78,6 +87,14 @@ mod tests {
         assert_eq!(signed(-2.0), "−2.0");
         assert_eq!(signed_int(-1200), "−1,200");
         assert_eq!(signed_int(5), "+5");
+    }
+
+    #[test]
+    fn fen_is_exact_yuan_with_separators() {
+        assert_eq!(fen(123_456_789), "1,234,567.89");
+        assert_eq!(fen(-5), "-0.05");
+        assert_eq!(fen(0), "0.00");
+        assert_eq!(fen(290_000_000_000), "2,900,000,000.00");
     }
 
     #[test]

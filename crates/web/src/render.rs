@@ -26,6 +26,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/county_lists.html"),
     ),
     ("units.html", include_str!("../templates/units.html")),
+    ("overview.html", include_str!("../templates/overview.html")),
     ("unit.html", include_str!("../templates/unit.html")),
     (
         "unit_form.html",
@@ -131,6 +132,7 @@ pub fn environment() -> Environment<'static> {
     env.add_function("role_name", role_name);
     env.add_filter("ts", |ts: i64| dingdian_core::time::show_ts(ts));
     env.add_filter("num", |n: i64| crate::format::thousands(n));
+    env.add_filter("fen", |f: i64| crate::format::fen(f));
     // A village's short name in lists (`{{ a.name|short_area(a.code) }}`).
     env.add_filter("short_area", |name: String, code: String| {
         dingdian_core::area::short_area_name(&code, &name)
@@ -167,6 +169,12 @@ const MENU: &[(&str, &[MenuItem])] = &[
             ("/pairings", "nav_pairings", |r| r.may(Action::ReadPlans)),
             ("/coverage", "nav_coverage", |r| r.may(Action::ReadPlans)),
         ],
+    ),
+    (
+        "nav_assistance",
+        &[("/overview", "nav_overview", |r| {
+            r.may(Action::ReadAssistance)
+        })],
     ),
     (
         "nav_registry",

@@ -9,6 +9,7 @@ mod audit;
 mod imports;
 mod indicators;
 pub mod openapi;
+mod pairing_work;
 mod plans;
 mod query;
 mod registry;
@@ -41,6 +42,7 @@ fn table() -> OpenApiRouter<AppState> {
         .routes(routes!(plans::plan_coverage))
         .routes(routes!(plans::plan_pairings, plans::add_pairing))
         .routes(routes!(plans::list_pairings))
+        .routes(routes!(pairing_work::pairing_work))
         .routes(routes!(indicators::indicators))
         .routes(routes!(registry::households))
         .routes(routes!(registry::poverty_lines))

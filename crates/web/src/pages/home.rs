@@ -12,9 +12,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use dingdian_app::todo::{Todo, TodoReason};
 use dingdian_app::{Actor, App, AppError, Page};
+use dingdian_core::pairing_work::{PairingWork, WorkFilter};
 use dingdian_core::plan::{PairingPlan, PairingPlanStatus};
 use dingdian_core::query::PairingFilter;
-use dingdian_core::role::Role;
+use dingdian_core::role::{Action, Role};
 use minijinja::context;
 use serde::Serialize;
 
@@ -44,6 +45,8 @@ struct Figure {
 
 struct Home {
     todos: Option<Vec<TodoGroup>>,
+    /// The pairings' work, largest first, and how many pairings there are.
+    work: Option<(Vec<PairingWork>, i64)>,
     figures: Vec<Figure>,
     plan: Option<PairingPlan>,
     chart: Option<String>,
@@ -71,9 +74,13 @@ fn group(lang: &str, todo: Todo) -> TodoGroup {
     }
 }
 
+/// Pairings shown on the start page; the overview has the rest.
+const HOME_WORK_ROWS: u32 = 10;
+
 fn build(app: &App, actor: &Actor, lang: &str) -> Result<Home, AppError> {
     let mut home = Home {
         todos: None,
+        work: None,
         figures: Vec::new(),
         plan: None,
         chart: None,
@@ -83,6 +90,10 @@ fn build(app: &App, actor: &Actor, lang: &str) -> Result<Home, AppError> {
         return Ok(home);
     };
     home.todos = Some(todos.into_iter().map(|g| group(lang, g)).collect());
+    if actor.role.may(Action::ReadAssistance) {
+        let first = Page::new(Some(1), Some(HOME_WORK_ROWS));
+        home.work = Some(app.pairing_work(actor, &WorkFilter::default(), first)?);
+    }
     home.figures = pairing_figures(app, actor, lang)?;
     if let Some(plan) = app.current_overall_plan(actor, None)? {
         if actor.scope == dingdian_core::role::Scope::All {
@@ -229,6 +240,8 @@ async fn home(State(state): State<AppState>, pc: PageCtx) -> Response {
             let show_plan = h.todos.is_some();
             let ctx = context! {
                 todos => h.todos,
+                work => h.work.as_ref().map(|w| &w.0),
+                work_total => h.work.as_ref().map(|w| w.1),
                 figures => h.figures,
                 plan => h.plan,
                 chart => h.chart,

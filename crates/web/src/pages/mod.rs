@@ -7,6 +7,7 @@ pub(crate) mod admin;
 mod areas;
 mod home;
 pub(crate) mod indicators;
+mod overview;
 mod plans;
 mod registry;
 mod session;
@@ -31,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .merge(areas::routes())
         .merge(units::routes())
         .merge(plans::routes())
+        .merge(overview::routes())
         .merge(indicators::routes())
         .merge(registry::routes())
         .merge(admin::routes())

@@ -159,6 +159,13 @@ const MATRIX: &[Row] = &[
     row("get",  "/pairings",           OtherUnit,           [F,   F,   F,   A,   A,   E,   E,   E,   A,   U]),
     row("get",  "/pairings",           OwnCounty,           [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
     row("get",  "/pairings",           OtherCounty,         [F,   F,   F,   A,   A,   E,   E,   E,   A,   U]),
+    // The overview of assistance work: each caller sees the pairings of
+    // its scope, a filter outside it leaves the list empty.
+    row("get",  "/pairing-work",       None,                [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
+    row("get",  "/pairing-work",       OwnUnit,             [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
+    row("get",  "/pairing-work",       OtherUnit,           [F,   F,   F,   A,   A,   E,   E,   E,   A,   U]),
+    row("get",  "/pairing-work",       OwnCounty,           [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
+    row("get",  "/pairing-work",       OtherCounty,         [F,   F,   F,   A,   A,   E,   E,   E,   A,   U]),
     // Aggregates: figures about areas with no personal data, so every
     // business role sees every area (the user guide says so).
     row("get",  "/indicators",         None,                [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
@@ -399,6 +406,17 @@ fn request(web: &Web, w: &World, r: &Row, n: usize) -> (String, Option<Value>) {
         ("get", "/pairings") => (
             format!(
                 "/pairings{}",
+                filter(if matches!(r.target, OwnUnit | OtherUnit) {
+                    "unit"
+                } else {
+                    "county"
+                },)
+            ),
+            Option::None,
+        ),
+        ("get", "/pairing-work") => (
+            format!(
+                "/pairing-work{}",
                 filter(if matches!(r.target, OwnUnit | OtherUnit) {
                     "unit"
                 } else {

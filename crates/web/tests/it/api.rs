@@ -356,6 +356,8 @@ fn lists_have_items_and_total_and_honour_paging(db: &TestDb) {
         .map(|i| unit(&web.app, &format!("分页测试单位{i}")))
         .collect();
     let plan = full_plan(&web.app, "分页测试方案", units[0]);
+    // Decided, so that the lists of decided pairings have items too.
+    activate(&web, plan);
     registry_fixture(&web.app);
     user(&web.app, "office1", "office", None, None);
     user(&web.app, "admin1", "admin", None, None);

@@ -494,6 +494,22 @@ pub fn pair(app: &App, plan: i64, unit: i64, county: &str, role: &str) -> i64 {
     .expect("add pairing")
 }
 
+/// Takes a draft plan to `active` (consultation, submitted, approved by a
+/// reviewer account it creates, active): its pairings are then decided.
+pub fn activate(web: &Web, plan: i64) {
+    let reviewer = format!("reviewer_of_{plan}");
+    user(&web.app, &reviewer, "reviewer", None, None);
+    let reviewer = actor(web, &reviewer);
+    for (who, to) in [
+        (&cli(), "consultation"),
+        (&cli(), "submitted"),
+        (&reviewer, "approved"),
+        (&cli(), "active"),
+    ] {
+        web.app.transition_plan(who, plan, to, None).expect(to);
+    }
+}
+
 /// A draft plan covering all four counties, unit `u` leading each.
 pub fn full_plan(app: &App, name: &str, u: i64) -> i64 {
     let p = draft_plan(app, name);
