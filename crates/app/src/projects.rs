@@ -15,9 +15,12 @@ use dingdian_core::project::{
 };
 use dingdian_core::role::{Action, Scope};
 use dingdian_core::{FieldError, Msg, attachment, time};
-use dingdian_store::assistance_plans::{self as plans, StepRecord};
-use dingdian_store::attachments::{self, NewAttachment, ProjectAttachment};
-use dingdian_store::projects::{self as store, Home, Progress};
+use dingdian_store::assistance_plans as plans;
+pub use dingdian_store::assistance_plans::StepRecord;
+pub use dingdian_store::attachments::ProjectAttachment;
+use dingdian_store::attachments::{self, NewAttachment};
+pub use dingdian_store::projects::Progress;
+use dingdian_store::projects::{self as store, Home};
 use dingdian_store::{Conn, Page};
 
 /// A beneficiary household as a person may see it: the head's ID number

@@ -73,6 +73,25 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "poverty_lines.html",
         include_str!("../templates/poverty_lines.html"),
     ),
+    // issue 11: assistance plans and projects
+    (
+        "assistance_plans.html",
+        include_str!("../templates/assistance_plans.html"),
+    ),
+    (
+        "assistance_plan.html",
+        include_str!("../templates/assistance_plan.html"),
+    ),
+    (
+        "assistance_form.html",
+        include_str!("../templates/assistance_form.html"),
+    ),
+    ("projects.html", include_str!("../templates/projects.html")),
+    ("project.html", include_str!("../templates/project.html")),
+    (
+        "project_form.html",
+        include_str!("../templates/project_form.html"),
+    ),
 ];
 
 fn lang_of(state: &State) -> String {
@@ -166,6 +185,18 @@ const MENU: &[(&str, &[MenuItem])] = &[
             ("/plans", "nav_plans", |r| r.may(Action::ReadPlans)),
             ("/pairings", "nav_pairings", |r| r.may(Action::ReadPlans)),
             ("/coverage", "nav_coverage", |r| r.may(Action::ReadPlans)),
+        ],
+    ),
+    // issue 11: assistance plans and projects
+    (
+        "nav_assistance",
+        &[
+            ("/assistance-plans", "nav_assistance_plans", |r| {
+                r.may(Action::ReadAssistance)
+            }),
+            ("/projects", "nav_projects", |r| {
+                r.may(Action::ReadAssistance)
+            }),
         ],
     ),
     (

@@ -19,6 +19,7 @@ both_backends!(
     a_project_moves_forwards_only_on_real_days,
     attachments_are_judged_by_their_content,
     a_backup_keeps_the_bytes_of_an_attachment,
+    the_demo_has_plans_and_projects_in_several_states,
 );
 
 const VILLAGE: &str = "623023100200";
@@ -420,4 +421,45 @@ fn a_backup_keeps_the_bytes_of_an_attachment(db: &TestDb) {
     assert_eq!(bytes, pdf);
     assert_eq!(meta.media_type, "application/pdf");
     assert_eq!(meta.sha256, dingdian_core::attachment::sha256_hex(&pdf));
+}
+
+fn the_demo_has_plans_and_projects_in_several_states(db: &TestDb) {
+    let app = open(db);
+    app.load_demo().unwrap();
+    let county = actor(&app, "zhouqu");
+    let all = dingdian_app::Page::all();
+    let (plans, _) = app
+        .list_assistance_plans(&county, &AssistancePlanFilter::default(), all)
+        .unwrap();
+    let submitted = plans
+        .iter()
+        .filter(|p| p.status.code() == "submitted")
+        .count();
+    assert_eq!(submitted, 1, "one plan awaits the county");
+    assert!(
+        plans
+            .iter()
+            .all(|p| p.unit_name == dingdian_app::demo::SEED_UNIT)
+    );
+    let count_in = |s: ProjectStatus| {
+        let f = ProjectFilter {
+            status: Some(s),
+            ..Default::default()
+        };
+        app.list_projects(&county, &f, all).unwrap().1
+    };
+    assert!(count_in(ProjectStatus::Accepted) >= 2);
+    assert!(count_in(ProjectStatus::InProgress) >= 1);
+    let (projects, _) = app
+        .list_projects(&county, &ProjectFilter::default(), all)
+        .unwrap();
+    let zone = projects
+        .iter()
+        .find(|p| p.category.code() == "relocation")
+        .expect("the relocation zone");
+    let d = app.project_detail(&county, zone.id).unwrap();
+    assert_eq!(
+        (d.outputs[0].measure.as_str(), d.outputs[0].planned_milli),
+        ("公顷", 100_000)
+    );
 }

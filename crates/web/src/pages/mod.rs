@@ -5,9 +5,11 @@
 mod account;
 pub(crate) mod admin;
 mod areas;
+mod assistance;
 mod home;
 pub(crate) mod indicators;
 mod plans;
+mod projects;
 mod registry;
 mod session;
 mod units;
@@ -35,6 +37,9 @@ pub fn routes() -> Router<AppState> {
         .merge(registry::routes())
         .merge(admin::routes())
         .merge(account::routes())
+        // issue 11: assistance plans and projects
+        .merge(assistance::routes())
+        .merge(projects::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(crate::error::frame_errors))
 }
