@@ -227,6 +227,7 @@ impl App {
         self.demo_revision(&office, active)?;
         self.load_demo_registry()?;
         self.demo_specific_plan(&cli, &office, active)?;
+        self.demo_assistance()?;
         Ok(true)
     }
 
@@ -387,7 +388,7 @@ impl App {
         Ok(())
     }
 
-    fn demo_actor(&self, username: &str) -> Result<Actor> {
+    pub(crate) fn demo_actor(&self, username: &str) -> Result<Actor> {
         let u = self
             .store
             .read(|c| users::by_username(c, username))?

@@ -29,6 +29,11 @@ pub mod tabular;
 pub mod todo;
 pub mod units;
 
+// issue 11: assistance plans and projects
+pub mod assistance_plans;
+mod demo_assistance;
+pub mod projects;
+
 pub use dingdian_core::Page;
 pub use error::{AppError, Result, describe_field_error as error_line};
 

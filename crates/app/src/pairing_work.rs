@@ -4,6 +4,7 @@
 use crate::error::Result;
 use crate::tabular::Cell;
 use crate::{Actor, App};
+use dingdian_core::assistance::AssistancePlanStatus;
 use dingdian_core::pairing_work::{PairingWork, WorkFilter};
 use dingdian_core::role::Action;
 use dingdian_core::{Fen, Page};
@@ -37,7 +38,11 @@ fn row(w: PairingWork) -> Vec<Cell> {
         w.unit_name.into(),
         w.county_name.into(),
         w.county_code.into(),
-        w.plan_status.into(),
+        w.plan_status
+            .as_deref()
+            .and_then(AssistancePlanStatus::from_code)
+            .map(AssistancePlanStatus::zh)
+            .into(),
         Cell::Int(w.projects.live()),
         Cell::Int(w.projects.accepted),
         yuan(w.budget_fen),

@@ -22,6 +22,11 @@ pub mod unit;
 pub mod user;
 pub mod year;
 
+// issue 11: assistance plans and projects
+pub mod assistance;
+pub mod attachment;
+pub mod project;
+
 pub use error::{FieldError, Msg};
 pub use money::Fen;
 pub use query::Page;

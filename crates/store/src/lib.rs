@@ -22,6 +22,11 @@ pub mod sessions;
 pub mod units;
 pub mod users;
 
+// issue 11: assistance plans and projects
+pub mod assistance_plans;
+pub mod attachments;
+pub mod projects;
+
 pub use db::{Backend, Conn, Page, Store, StoreError, Value};
 pub use migrate::latest as schema_version;
 pub use row::{FromRow, FromValue, Row};

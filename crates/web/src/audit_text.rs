@@ -61,6 +61,19 @@ pub const ACTIONS: &[&str] = &[
     "audit.export",
     "backup",
     "restore",
+    // issue 11: assistance plans and projects
+    "assistance_plan.create",
+    "assistance_plan.update",
+    "assistance_plan.transition",
+    "assistance_plan.new_version",
+    "assistance_plan.export",
+    "project.create",
+    "project.update",
+    "project.transition",
+    "project.progress",
+    "project.output",
+    "project.attachment",
+    "project.export",
 ];
 
 /// The action's words, or `None` when the catalogue has none.
@@ -93,6 +106,16 @@ const DETAILS: &[(&str, &str, &str)] = &[
         "audit_d_transition_reason",
     ),
     ("plan.transition", "{} -> {}", "audit_d_transition"),
+    (
+        "assistance_plan.transition",
+        "{} -> {}: {}",
+        "audit_d_transition_reason",
+    ),
+    (
+        "assistance_plan.transition",
+        "{} -> {}",
+        "audit_d_transition",
+    ),
     ("user.role", "role {} -> {}", "audit_d_role_change"),
     ("plan.coverage_exception", "{}: {}", "audit_d_county_reason"),
     ("", "role={}", "audit_d_role"),
@@ -188,6 +211,9 @@ fn captures(pattern: &str, text: &str) -> Option<Vec<String>> {
 fn value_text(lang: &str, v: &str) -> String {
     let en = lang == "en";
     if let Some(s) = PairingPlanStatus::parse(v) {
+        return if en { s.en() } else { s.zh() }.to_string();
+    }
+    if let Some(s) = dingdian_core::assistance::AssistancePlanStatus::from_code(v) {
         return if en { s.en() } else { s.zh() }.to_string();
     }
     if let Some(r) = Role::parse(v) {
@@ -416,6 +442,8 @@ mod tests {
             "poverty_line",
             "key",
             "audit",
+            "assistance_plan",
+            "project",
         ];
         let mut found = std::collections::BTreeSet::new();
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src");

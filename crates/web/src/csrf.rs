@@ -118,23 +118,52 @@ impl FromRequest<AppState> for CsrfUpload {
     type Rejection = PageError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, PageError> {
-        let extensions = req.extensions().clone();
-        // A body that is no multipart form carries no token either.
-        let mp = Multipart::from_request(req, state)
-            .await
-            .map_err(|_| PageError(csrf_error()))?;
-        let (up, failed) = read_parts(mp).await;
-        match (up.fields.get("_csrf"), failed) {
-            // The token came before the stream broke: checked all the same.
-            (Some(sent), failed) => {
-                check(&extensions, sent)?;
-                Ok(CsrfUpload(failed.map_or_else(|| usable(up), Err)))
-            }
-            // Nothing is written for a broken upload; its page says why.
-            (None, Some(e)) => Ok(CsrfUpload(Err(e))),
-            (None, None) => Err(PageError(csrf_error())),
-        }
+        checked_upload(req, state, usable).await.map(CsrfUpload)
     }
+}
+
+/// A multipart form whose `_csrf` field is the session's token, its file
+/// kept by `keep` (which may refuse it).
+async fn checked_upload(
+    req: Request,
+    state: &AppState,
+    keep: fn(Upload) -> Result<Upload, AppError>,
+) -> Result<Result<Upload, AppError>, PageError> {
+    let extensions = req.extensions().clone();
+    // A body that is no multipart form carries no token either.
+    let mp = Multipart::from_request(req, state)
+        .await
+        .map_err(|_| PageError(csrf_error()))?;
+    let (up, failed) = read_parts(mp).await;
+    match (up.fields.get("_csrf"), failed) {
+        // The token came before the stream broke: checked all the same.
+        (Some(sent), failed) => {
+            check(&extensions, sent)?;
+            Ok(failed.map_or_else(|| keep(up), Err))
+        }
+        // Nothing is written for a broken upload; its page says why.
+        (None, Some(e)) => Ok(Err(e)),
+        (None, None) => Err(PageError(csrf_error())),
+    }
+}
+
+/// A file upload of any kind whose `_csrf` field is the session's token:
+/// the app judges the file by its content (attachments).
+pub struct CsrfFile(pub Result<Upload, AppError>);
+
+impl FromRequest<AppState> for CsrfFile {
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, PageError> {
+        checked_upload(req, state, some_file).await.map(CsrfFile)
+    }
+}
+
+fn some_file(up: Upload) -> Result<Upload, AppError> {
+    if up.file_name.is_empty() && up.bytes.is_empty() {
+        return Err(AppError::Invalid(vec![FieldError::required("file")]));
+    }
+    Ok(up)
 }
 
 fn bad_upload(m: String) -> AppError {

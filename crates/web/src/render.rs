@@ -6,6 +6,7 @@ use crate::ctx::PageCtx;
 use crate::i18n;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
+use dingdian_core::assistance::AssistancePlanStatus;
 use dingdian_core::plan::PairingPlanStatus;
 use dingdian_core::role::{Action, Role, Scope};
 use dingdian_core::unit::UnitKind;
@@ -74,6 +75,25 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "poverty_lines.html",
         include_str!("../templates/poverty_lines.html"),
     ),
+    // issue 11: assistance plans and projects
+    (
+        "assistance_plans.html",
+        include_str!("../templates/assistance_plans.html"),
+    ),
+    (
+        "assistance_plan.html",
+        include_str!("../templates/assistance_plan.html"),
+    ),
+    (
+        "assistance_form.html",
+        include_str!("../templates/assistance_form.html"),
+    ),
+    ("projects.html", include_str!("../templates/projects.html")),
+    ("project.html", include_str!("../templates/project.html")),
+    (
+        "project_form.html",
+        include_str!("../templates/project_form.html"),
+    ),
 ];
 
 fn lang_of(state: &State) -> String {
@@ -95,6 +115,14 @@ fn t(state: &State, key: &str, kwargs: Kwargs) -> Result<String, minijinja::Erro
 
 fn plan_status(state: &State, code: &str) -> String {
     match PairingPlanStatus::parse(code) {
+        Some(s) if lang_of(state) == "en" => s.en().into(),
+        Some(s) => s.zh().into(),
+        None => code.into(),
+    }
+}
+
+fn assistance_status(state: &State, code: &str) -> String {
+    match AssistancePlanStatus::from_code(code) {
         Some(s) if lang_of(state) == "en" => s.en().into(),
         Some(s) => s.zh().into(),
         None => code.into(),
@@ -128,6 +156,7 @@ pub fn environment() -> Environment<'static> {
     }
     env.add_function("t", t);
     env.add_function("plan_status", plan_status);
+    env.add_function("assistance_status", assistance_status);
     env.add_function("unit_kind", unit_kind);
     env.add_function("role_name", role_name);
     env.add_filter("ts", |ts: i64| dingdian_core::time::show_ts(ts));
@@ -170,11 +199,20 @@ const MENU: &[(&str, &[MenuItem])] = &[
             ("/coverage", "nav_coverage", |r| r.may(Action::ReadPlans)),
         ],
     ),
+    // issue 11: assistance plans and projects
     (
         "nav_assistance",
-        &[("/overview", "nav_overview", |r| {
-            r.may(Action::ReadAssistance)
-        })],
+        &[
+            ("/overview", "nav_overview", |r| {
+                r.may(Action::ReadAssistance)
+            }),
+            ("/assistance-plans", "nav_assistance_plans", |r| {
+                r.may(Action::ReadAssistance)
+            }),
+            ("/projects", "nav_projects", |r| {
+                r.may(Action::ReadAssistance)
+            }),
+        ],
     ),
     (
         "nav_registry",

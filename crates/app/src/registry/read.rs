@@ -289,3 +289,42 @@ impl App {
         Ok(y)
     }
 }
+
+impl App {
+    /// The head of each household (its latest year) in one county, its ID
+    /// number masked: (household id, village code, masked ID number), for
+    /// the records that name households (a project's beneficiaries). The
+    /// caller has checked that the actor reaches the record naming them.
+    pub(crate) fn masked_heads(
+        &self,
+        county: &str,
+        ids: &[String],
+    ) -> Result<Vec<(String, String, Option<String>)>> {
+        let Some(code) = dingdian_core::area::CountyCode::parse(county) else {
+            return Ok(Vec::new());
+        };
+        let scope = dingdian_core::role::Scope::County(code);
+        let heads = self.store.read(|c| {
+            ids.iter()
+                .map(|id| Ok(reg::household_heads(c, &scope, id)?.pop()))
+                .collect::<Result<Vec<_>>>()
+        })?;
+        let mut out = Vec::new();
+        for h in heads.into_iter().flatten() {
+            let masked = match &h.head {
+                Some(m) => {
+                    let key = sealed_by(self.keys(), &m.key_id)?;
+                    let id = open_text(&key, AAD_ID, &m.id_cipher)?;
+                    Some(
+                        IdNumber::parse(&id)
+                            .map(|i| i.masked())
+                            .unwrap_or_else(|_| "******".into()),
+                    )
+                }
+                None => None,
+            };
+            out.push((h.household_id, h.village_code, masked));
+        }
+        Ok(out)
+    }
+}

@@ -3,6 +3,7 @@
 
 mod common;
 
+mod assistance;
 mod audit_chain;
 mod backup;
 mod coverage;

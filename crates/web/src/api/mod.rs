@@ -5,6 +5,7 @@
 mod accounts;
 mod answers;
 mod areas;
+mod assistance;
 mod audit;
 mod imports;
 mod indicators;
@@ -17,6 +18,7 @@ mod session;
 mod units;
 
 pub(crate) use answers::ErrorAnswer;
+pub(crate) use assistance::attachment_response;
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -58,6 +60,25 @@ fn table() -> OpenApiRouter<AppState> {
         .routes(routes!(accounts::reset_second_factor))
         .routes(routes!(audit::list_audit))
         .routes(routes!(audit::verify_audit))
+        // issue 11: assistance plans and projects
+        .routes(routes!(
+            assistance::list_assistance_plans,
+            assistance::create_assistance_plan
+        ))
+        .routes(routes!(assistance::get_assistance_plan))
+        .routes(routes!(assistance::transition_assistance_plan))
+        .routes(routes!(
+            assistance::list_projects,
+            assistance::create_project
+        ))
+        .routes(routes!(assistance::get_project))
+        .routes(routes!(assistance::transition_project))
+        .routes(routes!(assistance::add_progress))
+        .routes(routes!(
+            assistance::list_attachments,
+            assistance::upload_attachment
+        ))
+        .routes(routes!(assistance::download_attachment))
         .routes(routes!(openapi::openapi_json))
 }
 

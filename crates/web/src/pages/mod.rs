@@ -5,10 +5,12 @@
 mod account;
 pub(crate) mod admin;
 mod areas;
+mod assistance;
 mod home;
 pub(crate) mod indicators;
 mod overview;
 mod plans;
+mod projects;
 mod registry;
 mod session;
 mod units;
@@ -37,6 +39,9 @@ pub fn routes() -> Router<AppState> {
         .merge(registry::routes())
         .merge(admin::routes())
         .merge(account::routes())
+        // issue 11: assistance plans and projects
+        .merge(assistance::routes())
+        .merge(projects::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(crate::error::frame_errors))
 }

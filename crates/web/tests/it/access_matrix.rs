@@ -197,6 +197,38 @@ const MATRIX: &[Row] = &[
     row("post", "/users/{id}/password", None,               [A,   F,   F,   F,   F,   F,   F,   F,   F,   U]),
     // Removing a second factor is the security administrator's duty alone.
     row("post", "/users/{id}/second-factor", None,          [F,   A,   F,   F,   F,   F,   F,   F,   F,   U]),
+    // issue 11: assistance plans and projects. The readers of assistance
+    // work see what their scope reaches; the unit writes its own, the
+    // county approves; a record of another unit or county is 404.
+    row("get",  "/assistance-plans",   None,                [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
+    row("get",  "/assistance-plans",   OwnUnit,             [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
+    row("get",  "/assistance-plans",   OtherUnit,           [F,   F,   F,   A,   A,   E,   E,   E,   A,   U]),
+    row("get",  "/assistance-plans",   OwnCounty,           [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
+    row("get",  "/assistance-plans",   OtherCounty,         [F,   F,   F,   A,   A,   E,   E,   E,   A,   U]),
+    row("post", "/assistance-plans",   OwnUnit,             [F,   F,   F,   F,   F,   A,   F,   F,   F,   U]),
+    row("get",  "/assistance-plans/{id}", OwnUnit,          [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
+    row("get",  "/assistance-plans/{id}", OtherUnit,        [F,   F,   F,   A,   A,   N,   N,   N,   A,   U]),
+    row("post", "/assistance-plans/{id}/transition", OwnUnit, [F, F,   F,   F,   F,   A,   F,   F,   F,   U]),
+    row("post", "/assistance-plans/{id}/transition", OtherUnit, [F, F, F,   F,   F,   N,   N,   N,   F,   U]),
+    row("get",  "/projects",           None,                [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
+    row("get",  "/projects",           OtherUnit,           [F,   F,   F,   A,   A,   E,   E,   E,   A,   U]),
+    row("get",  "/projects",           OwnCounty,           [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
+    row("get",  "/projects",           OtherCounty,         [F,   F,   F,   A,   A,   E,   E,   E,   A,   U]),
+    row("post", "/projects",           OwnUnit,             [F,   F,   F,   F,   F,   A,   F,   F,   F,   U]),
+    row("post", "/projects",           OtherUnit,           [F,   F,   F,   F,   F,   N,   F,   F,   F,   U]),
+    row("get",  "/projects/{id}",      OwnUnit,             [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
+    row("get",  "/projects/{id}",      OtherUnit,           [F,   F,   F,   A,   A,   N,   N,   N,   A,   U]),
+    // Approving a planned project is the county's step.
+    row("post", "/projects/{id}/transition", OwnUnit,       [F,   F,   F,   F,   F,   F,   A,   F,   F,   U]),
+    row("post", "/projects/{id}/transition", OtherUnit,     [F,   F,   F,   F,   F,   N,   N,   N,   F,   U]),
+    row("post", "/projects/{id}/progress", OwnUnit,         [F,   F,   F,   F,   F,   A,   F,   F,   F,   U]),
+    row("post", "/projects/{id}/progress", OtherUnit,       [F,   F,   F,   F,   F,   N,   F,   F,   F,   U]),
+    row("get",  "/projects/{id}/attachments", OwnUnit,      [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
+    row("get",  "/projects/{id}/attachments", OtherUnit,    [F,   F,   F,   A,   A,   N,   N,   N,   A,   U]),
+    row("post", "/projects/{id}/attachments", OwnUnit,      [F,   F,   F,   F,   F,   A,   F,   F,   F,   U]),
+    row("post", "/projects/{id}/attachments", OtherUnit,    [F,   F,   F,   F,   F,   N,   F,   F,   F,   U]),
+    row("get",  "/projects/{id}/attachments/{attachment_id}", OwnUnit,   [F, F, F, A, A, A, A, A, A, U]),
+    row("get",  "/projects/{id}/attachments/{attachment_id}", OtherUnit, [F, F, F, A, A, N, N, N, A, U]),
     // Everyone may sign out (each caller a token of its own, see below).
     row("post", "/logout",             None,                [A,   A,   A,   A,   A,   A,   A,   A,   A,   U]),
     // Everyone changes their own password. Last: it changes the password
@@ -247,6 +279,8 @@ struct World {
     /// A job the county account started, and one the CLI operator started.
     job_of_county: i64,
     job_of_other: i64,
+    /// Assistance plans and projects of U1 in C1 and of U2 in C2.
+    assist: Assist,
 }
 
 fn world(web: &Web) -> (World, Vec<Option<String>>) {
@@ -275,6 +309,7 @@ fn world(web: &Web) -> (World, Vec<Option<String>>) {
     )
     .expect("import the Xingtang household");
     let tokens = callers(web, u1);
+    let assist = assist_world(web, u1, u2);
     let dry = dingdian_app::registry::ImportOptions {
         dry_run: true,
         ..Default::default()
@@ -296,6 +331,7 @@ fn world(web: &Web) -> (World, Vec<Option<String>>) {
             p_other,
             job_of_county,
             job_of_other,
+            assist,
         },
         tokens,
     )
@@ -344,6 +380,9 @@ fn request(web: &Web, w: &World, r: &Row, n: usize) -> (String, Option<Value>) {
         None => String::new(),
     };
     match (r.method, r.path) {
+        (_, path) if path.starts_with("/assistance-plans") || path.starts_with("/projects") => {
+            assist_request(web, &w.assist, r, n)
+        }
         ("post", "/login") => (
             r.path.into(),
             // An account without a second factor: the same code cannot be
@@ -497,6 +536,145 @@ fn request(web: &Web, w: &World, r: &Row, n: usize) -> (String, Option<Value>) {
             Some(json!({ "current_password": PASSWORD, "new_password": "Matrix@2027y" })),
         ),
         (_, path) => (path.to_string(), Option::None),
+    }
+}
+
+/// The assistance records of the matrix: an agreed plan with a project
+/// (approved, with an attachment) for U1 in C1 and for U2 in C2, under
+/// an active pairing plan in which U1 leads C1 and U2 the other counties.
+struct Assist {
+    plans: [i64; 2],
+    projects: [i64; 2],
+    attachments: [i64; 2],
+}
+
+fn assist_world(web: &Web, u1: i64, u2: i64) -> Assist {
+    let app = &web.app;
+    let p = draft_plan(app, "帮扶矩阵结对方案");
+    for c in COUNTIES {
+        pair(app, p, if c == C1 { u1 } else { u2 }, c, "lead");
+    }
+    for to in ["consultation", "submitted"] {
+        app.transition_plan(&cli(), p, to, Option::None)
+            .expect("submit");
+    }
+    let reviewer = actor(web, "m_reviewer");
+    app.transition_plan(&reviewer, p, "approved", Option::None)
+        .expect("approve");
+    app.transition_plan(&cli(), p, "active", Option::None)
+        .expect("activate");
+    user(app, "m_unit2", "unit", Some(u2), Option::None);
+    user(app, "m_county2", "county", Option::None, Some(C2));
+    let mut a = Assist {
+        plans: [0; 2],
+        projects: [0; 2],
+        attachments: [0; 2],
+    };
+    for (i, (u, c)) in [("m_unit", ("m_county", C1)), ("m_unit2", ("m_county2", C2))]
+        .into_iter()
+        .enumerate()
+    {
+        let (unit, county) = (actor(web, u), actor(web, c.0));
+        let plan = app
+            .create_assistance_plan(&unit, &assist_plan(c.1))
+            .expect("plan");
+        app.transition_assistance_plan(&unit, plan, "submitted", Option::None)
+            .expect("submit");
+        app.transition_assistance_plan(&county, plan, "agreed", Option::None)
+            .expect("agree");
+        let project = app
+            .create_project(&unit, &assist_project(plan))
+            .expect("project");
+        app.transition_project(&county, project, "approved", "2021-03-10", Option::None)
+            .expect("approve");
+        let pdf = b"%PDF-1.4 matrix";
+        a.attachments[i] = app
+            .add_project_attachment(&unit, project, "a.pdf", Option::None, pdf)
+            .expect("attach");
+        (a.plans[i], a.projects[i]) = (plan, project);
+    }
+    a
+}
+
+fn assist_plan(county: &str) -> dingdian_core::assistance::AssistancePlanInput {
+    dingdian_core::assistance::AssistancePlanInput {
+        county_code: county.into(),
+        name: "矩阵帮扶规划".into(),
+        period_start: START.into(),
+        period_end: END.into(),
+        ..Default::default()
+    }
+}
+
+fn assist_project(plan: i64) -> dingdian_core::project::ProjectInput {
+    dingdian_core::project::ProjectInput {
+        plan_id: Some(plan),
+        name: "矩阵项目".into(),
+        category: "infrastructure".into(),
+        budget_fen: Some(100_000),
+        start_date: START.into(),
+        end_date: END.into(),
+        implementer: "县交通局".into(),
+        ..Default::default()
+    }
+}
+
+/// The request of an assistance row: a fresh record where the call
+/// changes one.
+fn assist_request(web: &Web, a: &Assist, r: &Row, n: usize) -> (String, Option<Value>) {
+    let i = usize::from(r.target == OtherUnit || r.target == OtherCounty);
+    let unit = ["m_unit", "m_unit2"][i];
+    let filter = match r.target {
+        OwnUnit | OtherUnit => format!("?unit={}", actor(web, unit).scope.unit().unwrap()),
+        OwnCounty => format!("?county={C1}"),
+        OtherCounty => format!("?county={C2}"),
+        None => String::new(),
+    };
+    let app = &web.app;
+    match (r.method, r.path) {
+        ("get", "/assistance-plans" | "/projects") => (format!("{}{filter}", r.path), Option::None),
+        ("post", "/assistance-plans") => (
+            r.path.into(),
+            Some(serde_json::to_value(assist_plan(C1)).unwrap()),
+        ),
+        ("post", "/assistance-plans/{id}/transition") => {
+            let plan = app
+                .create_assistance_plan(&actor(web, unit), &assist_plan([C1, C2][i]))
+                .expect("a draft");
+            (
+                format!("/assistance-plans/{plan}/transition"),
+                Some(json!({ "to": "submitted" })),
+            )
+        }
+        ("post", "/projects") => (
+            r.path.into(),
+            Some(serde_json::to_value(assist_project(a.plans[i])).unwrap()),
+        ),
+        ("post", "/projects/{id}/transition") => {
+            let p = app
+                .create_project(&actor(web, unit), &assist_project(a.plans[i]))
+                .expect("a project");
+            (
+                format!("/projects/{p}/transition"),
+                Some(json!({ "to": "approved", "on_date": "2021-03-10" })),
+            )
+        }
+        ("post", "/projects/{id}/progress") => (
+            format!("/projects/{}/progress", a.projects[i]),
+            Some(json!({ "on_date": "2021-05-01", "text": format!("进展 {n}") })),
+        ),
+        ("post", "/projects/{id}/attachments") => (
+            format!("/projects/{}/attachments?file_name=m{n}.pdf", a.projects[i]),
+            Some(Value::String(format!("%PDF-1.4 matrix {n}"))),
+        ),
+        (_, path) if path.starts_with("/assistance-plans/") => {
+            (path.replace("{id}", &a.plans[i].to_string()), Option::None)
+        }
+        (_, path) => (
+            path.replace("{id}", &a.projects[i].to_string())
+                .replace("{attachment_id}", &a.attachments[i].to_string()),
+            Option::None,
+        ),
     }
 }
 

@@ -301,6 +301,7 @@ fn openapi_lists_exactly_the_route_table_and_every_route_answers(db: &TestDb) {
     county_list(&web.app);
     let u = unit(&web.app, "路由测试单位");
     let plan = full_plan(&web.app, "路由测试方案", u);
+    let (ap, pj, att) = assistance_fixture(&web, plan, u);
     user(&web.app, "office1", "office", None, None);
     let token = web.direct_token("office1", PASSWORD);
     let job = web
@@ -318,6 +319,12 @@ fn openapi_lists_exactly_the_route_table_and_every_route_answers(db: &TestDb) {
     for r in &routes {
         let path = if r.path.starts_with("/jobs/") {
             r.path.replace("{id}", &job.to_string())
+        } else if r.path.starts_with("/assistance-plans/") {
+            r.path.replace("{id}", &ap.to_string())
+        } else if r.path.starts_with("/projects/") {
+            r.path
+                .replace("{id}", &pj.to_string())
+                .replace("{attachment_id}", &att.to_string())
         } else {
             fill(&r.path, u, plan, ZHOUQU)
         };
@@ -330,9 +337,12 @@ fn openapi_lists_exactly_the_route_table_and_every_route_answers(db: &TestDb) {
             r.method,
             res.text()
         );
+        // An attachment's download answers its file; every other route JSON.
         assert!(
-            res.header("content-type")
-                .is_some_and(|c| c.starts_with("application/json")),
+            r.path.ends_with("{attachment_id}")
+                || res
+                    .header("content-type")
+                    .is_some_and(|c| c.starts_with("application/json")),
             "{} {path} answers JSON",
             r.method
         );

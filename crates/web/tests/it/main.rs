@@ -5,6 +5,7 @@ mod common;
 
 mod access_matrix;
 mod api;
+mod assistance_pages;
 mod audit_web;
 mod browser;
 mod hardening;
