@@ -12,6 +12,7 @@ mod import_hardening;
 mod import_jobs;
 mod indicators_completeness;
 mod key_rotation;
+mod ledger;
 mod plan_workflow;
 mod registry;
 mod registry_extended;
