@@ -8,6 +8,7 @@ mod areas;
 mod audit;
 mod imports;
 mod indicators;
+mod ledger;
 pub mod openapi;
 mod plans;
 mod query;
@@ -56,6 +57,9 @@ fn table() -> OpenApiRouter<AppState> {
         .routes(routes!(accounts::reset_second_factor))
         .routes(routes!(audit::list_audit))
         .routes(routes!(audit::verify_audit))
+        // issue 11: the funds ledger
+        .routes(routes!(ledger::list_entries, ledger::post_entry))
+        .routes(routes!(ledger::balances))
         .routes(routes!(openapi::openapi_json))
 }
 

@@ -7,6 +7,7 @@ pub(crate) mod admin;
 mod areas;
 mod home;
 pub(crate) mod indicators;
+mod ledger;
 mod plans;
 mod registry;
 mod session;
@@ -32,6 +33,8 @@ pub fn routes() -> Router<AppState> {
         .merge(units::routes())
         .merge(plans::routes())
         .merge(indicators::routes())
+        // issue 11: the funds ledger
+        .merge(ledger::routes())
         .merge(registry::routes())
         .merge(admin::routes())
         .merge(account::routes())
