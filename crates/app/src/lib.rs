@@ -15,6 +15,8 @@ pub mod identity;
 pub mod indicators;
 pub mod jobs;
 pub mod keys;
+pub mod ledger;
+pub mod ledger_export;
 pub mod pairing_work;
 mod parallel;
 pub mod plan_exceptions;

@@ -689,32 +689,42 @@ impl<T: Into<Cell>> From<Option<T>> for Cell {
 
 /// Writes one sheet with a bold header row and frozen header to xlsx bytes.
 pub fn write_xlsx(sheet: &str, headers: &[String], rows: &[Vec<Cell>]) -> Result<Vec<u8>> {
+    write_xlsx_sheets(&[(sheet, headers, rows)])
+}
+
+/// One sheet of a workbook: its name, header and rows.
+pub type SheetData<'a> = (&'a str, &'a [String], &'a [Vec<Cell>]);
+
+/// Writes sheets, each with a bold header row and frozen header, to xlsx bytes.
+pub fn write_xlsx_sheets(sheets: &[SheetData]) -> Result<Vec<u8>> {
     use rust_xlsxwriter::{Format, Workbook};
     let fail = |e: rust_xlsxwriter::XlsxError| AppError::internal("xlsx", e);
     let mut book = Workbook::new();
-    let ws = book.add_worksheet();
-    ws.set_name(sheet).map_err(fail)?;
     let bold = Format::new().set_bold();
-    for (c, h) in headers.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, h, &bold)
-            .map_err(fail)?;
-        ws.set_column_width(c as u16, (h.chars().count() as f64 * 2.2).max(12.0))
-            .map_err(fail)?;
-    }
-    for (r, row) in rows.iter().enumerate() {
-        let r = r as u32 + 1;
-        for (c, cell) in row.iter().enumerate() {
-            let c = c as u16;
-            match cell {
-                Cell::Text(s) => ws.write_string(r, c, s).map(|_| ()),
-                Cell::Int(v) => ws.write_number(r, c, *v as f64).map(|_| ()),
-                Cell::Number(v) => ws.write_number(r, c, *v).map(|_| ()),
-                Cell::Empty => Ok(()),
-            }
-            .map_err(fail)?;
+    for (sheet, headers, rows) in sheets {
+        let ws = book.add_worksheet();
+        ws.set_name(*sheet).map_err(fail)?;
+        for (c, h) in headers.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, h, &bold)
+                .map_err(fail)?;
+            ws.set_column_width(c as u16, (h.chars().count() as f64 * 2.2).max(12.0))
+                .map_err(fail)?;
         }
+        for (r, row) in rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            for (c, cell) in row.iter().enumerate() {
+                let c = c as u16;
+                match cell {
+                    Cell::Text(s) => ws.write_string(r, c, s).map(|_| ()),
+                    Cell::Int(v) => ws.write_number(r, c, *v as f64).map(|_| ()),
+                    Cell::Number(v) => ws.write_number(r, c, *v).map(|_| ()),
+                    Cell::Empty => Ok(()),
+                }
+                .map_err(fail)?;
+            }
+        }
+        ws.set_freeze_panes(1, 0).map_err(fail)?;
     }
-    ws.set_freeze_panes(1, 0).map_err(fail)?;
     book.save_to_buffer().map_err(fail)
 }
 

@@ -5,6 +5,7 @@
 //! 2 usage error; 3 a failure of the system.
 
 mod key;
+mod ledger;
 mod ops;
 mod registry;
 
@@ -300,6 +301,25 @@ enum ExportCommand {
     },
     /// Pairing plans
     Plans {
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        db: Db,
+    },
+    /// The funds ledger: xlsx (entries and balances) or IATI 2.03 activity XML
+    Ledger {
+        /// xlsx or iati
+        #[arg(long)]
+        format: String,
+        /// Only this unit (its id)
+        #[arg(long)]
+        unit: Option<i64>,
+        /// Only this county (6-digit code)
+        #[arg(long)]
+        county: Option<String>,
+        /// Only entries dated in this year
+        #[arg(long)]
+        year: Option<i32>,
         #[arg(long)]
         out: PathBuf,
         #[command(flatten)]
@@ -682,6 +702,23 @@ fn export(command: ExportCommand) -> Result<(), Failure> {
         ExportCommand::Plans { out, db } => write_out(
             &out,
             open(&db)?.export_plans(&Actor::cli(), &Default::default())?,
+        ),
+        ExportCommand::Ledger {
+            format,
+            unit,
+            county,
+            year,
+            out,
+            db,
+        } => ledger::export(
+            &open(&db)?,
+            ledger::LedgerExport {
+                format: &format,
+                unit,
+                county: county.as_deref(),
+                year,
+                out: &out,
+            },
         ),
     }
 }

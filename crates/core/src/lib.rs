@@ -8,6 +8,7 @@ pub mod crypto;
 pub mod error;
 pub mod indicators;
 pub mod lang;
+pub mod ledger;
 pub mod money;
 pub mod pairing_input;
 pub mod pairing_work;

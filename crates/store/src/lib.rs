@@ -14,6 +14,7 @@ pub mod areas;
 pub mod audit;
 pub mod backup;
 pub mod jobs;
+pub mod ledger;
 pub mod pairing_work;
 pub mod plans;
 pub mod reference;

@@ -31,6 +31,10 @@ const SQLITE: &[(i64, &str)] = &[
         include_str!("../migrations/sqlite/0011_household_id.sql"),
     ),
     (12, include_str!("../migrations/sqlite/0012_assistance.sql")),
+    (
+        14,
+        include_str!("../migrations/sqlite/0014_ledger_append_only.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (
@@ -71,6 +75,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         12,
         include_str!("../migrations/postgres/0012_assistance.sql"),
+    ),
+    (
+        14,
+        include_str!("../migrations/postgres/0014_ledger_append_only.sql"),
     ),
 ];
 

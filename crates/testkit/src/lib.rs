@@ -479,3 +479,24 @@ pub fn issue_totp(url: &str, user_id: i64, sealed: Vec<u8>) {
         .write(|c| dingdian_store::users::issue_totp(c, user_id, sealed))
         .expect("issue the secret");
 }
+
+/// A project of `unit` in `county` in the given status, under a fresh
+/// assistance plan, written with plain SQL (the funds ledger's tests need
+/// projects to earmark money for, whatever builds them).
+pub fn insert_project(url: &str, unit: i64, county: &str, name: &str, status: &str) -> i64 {
+    let now = dingdian_core::time::now_ts();
+    beneath(url)
+        .write(|c| {
+            let plan = c.query_i64(
+                "INSERT INTO assistance_plans (unit_id, county_code, name, period_start, period_end, goals, status, created_at, updated_at) \
+                 VALUES (?, ?, ?, '2021-01-01', '2025-12-31', '', 'agreed', ?, ?) RETURNING id",
+                &[unit.into(), county.into(), format!("{name} plan").into(), now.into(), now.into()],
+            )?;
+            c.query_i64(
+                "INSERT INTO projects (plan_id, unit_id, county_code, name, category, budget_fen, start_date, end_date, implementer, status, created_at, updated_at) \
+                 VALUES (?, ?, ?, ?, 'industry', 0, '2021-01-01', '2025-12-31', 'test', ?, ?, ?) RETURNING id",
+                &[plan.into(), unit.into(), county.into(), name.into(), status.into(), now.into(), now.into()],
+            )
+        })
+        .expect("insert a project")
+}

@@ -22,6 +22,9 @@ pub const ACTIONS: &[&str] = &[
     "plan.coverage_exception.import",
     "plan.export",
     "plan.uncovered.export",
+    // issue 11: the funds ledger
+    "ledger.post",
+    "ledger.export",
     "pairing.create",
     "pairing.delete",
     "pairing.import",

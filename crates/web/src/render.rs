@@ -53,6 +53,12 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("user.html", include_str!("../templates/user.html")),
     ("account.html", include_str!("../templates/account.html")),
     ("audit.html", include_str!("../templates/audit.html")),
+    // issue 11: the funds ledger
+    ("ledger.html", include_str!("../templates/ledger.html")),
+    (
+        "ledger_balances.html",
+        include_str!("../templates/ledger_balances.html"),
+    ),
     (
         "indicators.html",
         include_str!("../templates/indicators.html"),
@@ -162,6 +168,7 @@ pub fn environment() -> Environment<'static> {
     env.add_filter("ts", |ts: i64| dingdian_core::time::show_ts(ts));
     env.add_filter("num", |n: i64| crate::format::thousands(n));
     env.add_filter("fen", |f: i64| crate::format::fen(f));
+    env.add_filter("yuan", |fen: i64| dingdian_core::Fen::new(fen).to_string());
     // A village's short name in lists (`{{ a.name|short_area(a.code) }}`).
     env.add_filter("short_area", |name: String, code: String| {
         dingdian_core::area::short_area_name(&code, &name)
@@ -225,6 +232,16 @@ const MENU: &[(&str, &[MenuItem])] = &[
             }),
             ("/poverty-lines", "nav_poverty_lines", |r| {
                 r.may(Action::ReadRegistry) || r.may(Action::ReadIndicators)
+            }),
+        ],
+    ),
+    // issue 11: the funds ledger
+    (
+        "nav_funds",
+        &[
+            ("/ledger", "nav_ledger", |r| r.may(Action::ReadAssistance)),
+            ("/ledger/balances", "nav_ledger_balances", |r| {
+                r.may(Action::ReadAssistance)
             }),
         ],
     ),

@@ -13,6 +13,7 @@ mod import_hardening;
 mod import_jobs;
 mod indicators_completeness;
 mod key_rotation;
+mod ledger;
 mod pairing_work;
 mod plan_workflow;
 mod registry;

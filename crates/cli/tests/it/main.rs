@@ -5,5 +5,6 @@ mod cli;
 mod csv_injection;
 mod gen_registry;
 mod indicators_cli;
+mod ledger_cli;
 mod ops;
 mod registry_cli;

@@ -9,6 +9,7 @@ mod assistance;
 mod audit;
 mod imports;
 mod indicators;
+mod ledger;
 pub mod openapi;
 mod pairing_work;
 mod plans;
@@ -79,6 +80,9 @@ fn table() -> OpenApiRouter<AppState> {
             assistance::upload_attachment
         ))
         .routes(routes!(assistance::download_attachment))
+        // issue 11: the funds ledger
+        .routes(routes!(ledger::list_entries, ledger::post_entry))
+        .routes(routes!(ledger::balances))
         .routes(routes!(openapi::openapi_json))
 }
 

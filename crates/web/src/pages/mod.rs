@@ -8,6 +8,7 @@ mod areas;
 mod assistance;
 mod home;
 pub(crate) mod indicators;
+mod ledger;
 mod overview;
 mod plans;
 mod projects;
@@ -36,6 +37,8 @@ pub fn routes() -> Router<AppState> {
         .merge(plans::routes())
         .merge(overview::routes())
         .merge(indicators::routes())
+        // issue 11: the funds ledger
+        .merge(ledger::routes())
         .merge(registry::routes())
         .merge(admin::routes())
         .merge(account::routes())

@@ -229,6 +229,20 @@ const MATRIX: &[Row] = &[
     row("post", "/projects/{id}/attachments", OtherUnit,    [F,   F,   F,   F,   F,   N,   F,   F,   F,   U]),
     row("get",  "/projects/{id}/attachments/{attachment_id}", OwnUnit,   [F, F, F, A, A, A, A, A, A, U]),
     row("get",  "/projects/{id}/attachments/{attachment_id}", OtherUnit, [F, F, F, A, A, N, N, N, A, U]),
+    // issue 11: the funds ledger. Every business role reads within its
+    // scope; a unit posts to its own pairings only; the office only
+    // reallocates, so a receipt is refused it.
+    row("get",  "/ledger/entries",     None,                [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
+    row("get",  "/ledger/entries",     OwnUnit,             [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
+    row("get",  "/ledger/entries",     OtherUnit,           [F,   F,   F,   A,   A,   E,   E,   E,   A,   U]),
+    row("get",  "/ledger/entries",     OwnCounty,           [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
+    row("get",  "/ledger/entries",     OtherCounty,         [F,   F,   F,   A,   A,   E,   E,   E,   A,   U]),
+    row("get",  "/ledger/balances",    OwnUnit,             [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
+    row("get",  "/ledger/balances",    OtherUnit,           [F,   F,   F,   A,   A,   E,   E,   E,   A,   U]),
+    row("get",  "/ledger/balances",    OwnCounty,           [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
+    row("get",  "/ledger/balances",    OtherCounty,         [F,   F,   F,   A,   A,   E,   E,   E,   A,   U]),
+    row("post", "/ledger/entries",     OwnUnit,             [F,   F,   F,   F,   F,   A,   F,   F,   F,   U]),
+    row("post", "/ledger/entries",     OtherUnit,           [F,   F,   F,   F,   F,   N,   F,   F,   F,   U]),
     // Everyone may sign out (each caller a token of its own, see below).
     row("post", "/logout",             None,                [A,   A,   A,   A,   A,   A,   A,   A,   A,   U]),
     // Everyone changes their own password. Last: it changes the password
@@ -310,6 +324,7 @@ fn world(web: &Web) -> (World, Vec<Option<String>>) {
     .expect("import the Xingtang household");
     let tokens = callers(web, u1);
     let assist = assist_world(web, u1, u2);
+    ledger_receipts(web, u2);
     let dry = dingdian_app::registry::ImportOptions {
         dry_run: true,
         ..Default::default()
@@ -335,6 +350,25 @@ fn world(web: &Web) -> (World, Vec<Option<String>>) {
         },
         tokens,
     )
+}
+
+/// A receipt in each pairing's ledger (U1–C1 by the unit account, U2–C2
+/// by an account of U2), so that every ledger list has something to show.
+fn ledger_receipts(web: &Web, u2: i64) {
+    user(&web.app, "m_unit_two", "unit", Some(u2), Option::None);
+    for (name, county) in [("m_unit", C1), ("m_unit_two", C2)] {
+        let a = actor(web, name);
+        let input = dingdian_core::ledger::LedgerEntryInput {
+            kind: "receipt".into(),
+            unit_id: a.scope.unit(),
+            county_code: county.into(),
+            source: "direct".into(),
+            amount_yuan: "100.00".into(),
+            date: "2024-01-02".into(),
+            ..Default::default()
+        };
+        web.app.post_entry(&a, &input).expect("a receipt");
+    }
 }
 
 /// A fresh plan shaped like the target's, for a call that changes it.
@@ -465,6 +499,20 @@ fn request(web: &Web, w: &World, r: &Row, n: usize) -> (String, Option<Value>) {
             Option::None,
         ),
         ("get", "/indicators") => (format!("/indicators{}", filter("area")), Option::None),
+        ("get", path) if path.starts_with("/ledger/") => {
+            let key = if matches!(r.target, OwnUnit | OtherUnit) {
+                "unit"
+            } else {
+                "county"
+            };
+            (format!("{path}{}", filter(key)), Option::None)
+        }
+        ("post", "/ledger/entries") => (
+            r.path.into(),
+            Some(json!({ "kind": "receipt", "unit_id": unit_id(r.target),
+                         "county_code": if r.target == OtherUnit { C2 } else { C1 },
+                         "source": "direct", "amount_fen": 100, "date": "2024-01-03" })),
+        ),
         ("get", "/households") => (format!("/households{}", filter("county")), Option::None),
         ("post", "/imports/registry") => (
             "/imports/registry?file_name=r.csv&dry_run=true".into(),

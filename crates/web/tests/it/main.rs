@@ -13,6 +13,7 @@ mod hostile_uploads;
 mod identity_web;
 mod import_echo;
 mod indicators_pages;
+mod ledger_pages;
 mod overview_pages;
 mod pages;
 mod plan_pages;
