@@ -227,6 +227,7 @@ impl App {
         self.demo_revision(&office, active)?;
         self.load_demo_registry()?;
         self.demo_specific_plan(&cli, &office, active)?;
+        self.demo_records(&office, seed)?;
         Ok(true)
     }
 
