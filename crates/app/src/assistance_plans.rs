@@ -131,26 +131,6 @@ pub(crate) fn reason_text(reason: Option<&str>, needed: bool) -> Result<Option<S
 }
 
 impl App {
-    /// Audits a refused step (a role without the button, an illegal step)
-    /// in its own transaction, then passes the refusal on.
-    pub(crate) fn refused(
-        &self,
-        actor: &Actor,
-        action: &str,
-        object: (&str, i64),
-        e: AppError,
-    ) -> AppError {
-        let id = object.1.to_string();
-        let written = self.store.write(|c| {
-            let detail = Some(e.code().to_string());
-            audit(c, actor, action, (object.0, &id), "refused", detail)
-        });
-        if let Err(a) = written {
-            tracing::error!(user = %actor.username, "cannot audit a refusal ({action}): {a}");
-        }
-        e
-    }
-
     pub fn list_assistance_plans(
         &self,
         actor: &Actor,
@@ -310,7 +290,7 @@ impl App {
             Err(e @ (AppError::Forbidden(_) | AppError::Conflict(_))) => Err(self.refused(
                 actor,
                 "assistance_plan.transition",
-                ("assistance_plan", id),
+                ("assistance_plan", &id.to_string()),
                 e,
             )),
             other => other,

@@ -228,6 +228,7 @@ impl App {
         self.load_demo_registry()?;
         self.demo_specific_plan(&cli, &office, active)?;
         self.demo_assistance()?;
+        self.demo_records(&office, seed)?;
         Ok(true)
     }
 

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod backup;
 pub mod dashboard;
 pub mod demo;
+mod demo_records;
 mod demo_registry;
 mod error;
 pub mod identity;
@@ -17,11 +18,14 @@ pub mod jobs;
 pub mod keys;
 pub mod ledger;
 pub mod ledger_export;
+pub mod letters;
 pub mod pairing_work;
 mod parallel;
 pub mod plan_exceptions;
 mod plan_workflow;
 pub mod plans;
+pub mod records;
+mod records_import;
 pub mod reference;
 pub mod registry;
 pub mod rotation;
@@ -275,6 +279,26 @@ impl App {
         rows: &[Vec<tabular::Cell>],
     ) -> Result<Vec<u8>> {
         self.audited_sheet(actor, action, (object, "*"), sheet, (headers, rows))
+    }
+
+    /// Audits a refused attempt (`refused`, the error's code as the detail)
+    /// and answers the error. A failure to audit is logged; the refusal
+    /// stands.
+    pub(crate) fn refused(
+        &self,
+        actor: &Actor,
+        action: &str,
+        object: (&str, &str),
+        e: AppError,
+    ) -> AppError {
+        let detail = Some(e.code().to_string());
+        if let Err(a) = self
+            .store
+            .write(|c| audit(c, actor, action, object, "refused", detail))
+        {
+            tracing::error!(user = %actor.username, "cannot audit a refused {action}: {a}");
+        }
+        e
     }
 
     /// A page's table as one xlsx sheet; the export is audited.

@@ -303,7 +303,7 @@ impl App {
         });
         match out {
             Err(e @ (AppError::Forbidden(_) | AppError::Conflict(_))) => {
-                Err(self.refused(actor, "project.transition", ("project", id), e))
+                Err(self.refused(actor, "project.transition", ("project", &id.to_string()), e))
             }
             other => other,
         }
@@ -395,7 +395,7 @@ impl App {
                 return Err(self.refused(
                     actor,
                     "project.attachment",
-                    ("project", project_id),
+                    ("project", &project_id.to_string()),
                     err,
                 ));
             }

@@ -500,3 +500,37 @@ pub fn insert_project(url: &str, unit: i64, county: &str, name: &str, status: &s
         })
         .expect("insert a project")
 }
+
+/// Posts a ledger receipt of `source` (`direct`, `introduced`, `other`)
+/// for a pairing, as plain SQL: the records summary and the letters read
+/// the ledger, whose own use cases another part builds. Its id.
+pub fn ledger_receipt(
+    store: &dingdian_store::Store,
+    (unit_id, county): (i64, &str),
+    source: &str,
+    amount_fen: i64,
+    date: &str,
+) -> i64 {
+    store
+        .write(|c| {
+            c.query_i64(
+                "INSERT INTO ledger_entries (kind, unit_id, county_code, source, amount_fen, entry_date, username, at) \
+                 VALUES ('receipt', ?, ?, ?, ?, ?, 'test', 0) RETURNING id",
+                &[unit_id.into(), county.into(), source.into(), amount_fen.into(), date.into()],
+            )
+        })
+        .expect("post a receipt")
+}
+
+/// Reverses a ledger entry (a `reversal` naming it), as plain SQL.
+pub fn ledger_reversal(store: &dingdian_store::Store, entry: i64, date: &str) -> i64 {
+    store
+        .write(|c| {
+            c.query_i64(
+                "INSERT INTO ledger_entries (kind, unit_id, county_code, source, amount_fen, entry_date, reverses, username, at) \
+                 SELECT 'reversal', unit_id, county_code, source, amount_fen, ?, id, 'test', 0 FROM ledger_entries WHERE id = ? RETURNING id",
+                &[date.into(), entry.into()],
+            )
+        })
+        .expect("post a reversal")
+}
