@@ -229,6 +229,7 @@ impl App {
         self.demo_specific_plan(&cli, &office, active)?;
         self.demo_assistance()?;
         self.demo_records(&office, seed)?;
+        self.demo_ledger(seed)?;
         Ok(true)
     }
 

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod backup;
 pub mod dashboard;
 pub mod demo;
+mod demo_ledger;
 mod demo_records;
 mod demo_registry;
 mod error;
