@@ -2,9 +2,7 @@
 //! dated and attributed and never backwards, their input and outputs
 //! measured in thousandths.
 
-use crate::assistance::{
-    AssistancePlan, MAX_LIST, MeasureCategory, category_field, distinct, unknown_members,
-};
+use crate::assistance::{AssistancePlan, MAX_LIST, MeasureCategory, category_field, targets};
 use crate::error::{optional_text, required_text};
 use crate::plan_input::{date_field, end_before_start};
 use crate::role::Role;
@@ -342,24 +340,9 @@ impl ProjectInput {
             }
         }
         let implementer = required_text("implementer", &self.implementer, 200, &mut e);
-        let villages = distinct(&self.villages);
-        let v_msg = (
-            "unknown_village",
-            "不是本县的村",
-            "is not a village of the county",
-        );
-        unknown_members("villages", &villages, &facts.villages_found, v_msg, &mut e);
-        let households = distinct(&self.households);
-        let h_msg = (
-            "unknown_household",
-            "不是本县登记的贫困户",
-            "is not a household registered in the county",
-        );
-        unknown_members(
-            "households",
-            &households,
-            &facts.households_found,
-            h_msg,
+        let (villages, households) = targets(
+            (&self.villages, &self.households),
+            (&facts.villages_found, &facts.households_found),
             &mut e,
         );
         if self.outputs.len() > MAX_LIST {

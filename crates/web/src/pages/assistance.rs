@@ -48,6 +48,21 @@ pub(super) fn fv<'a>(form: &'a Form, key: &str) -> &'a str {
     form.get(key).map(|s| s.trim()).unwrap_or("")
 }
 
+/// The form with every field the template reads (`{}` in a row field
+/// stands for the row's number) (the template is strict:
+/// a field never sent is empty, not undefined).
+pub(super) fn complete(mut form: Form, fields: &[&str], rows: usize, row_fields: &[&str]) -> Form {
+    let row_keys = (0..rows).flat_map(|i| {
+        row_fields
+            .iter()
+            .map(move |f| f.replace("{}", &i.to_string()))
+    });
+    for key in fields.iter().map(|f| f.to_string()).chain(row_keys) {
+        form.entry(key).or_default();
+    }
+    form
+}
+
 /// Codes typed into a text area, one or more per line.
 pub(super) fn codes_of(text: &str) -> Vec<String> {
     text.split(|c: char| c.is_whitespace() || matches!(c, ',' | '，' | '、' | ';' | '；'))
@@ -233,6 +248,21 @@ async fn form_page(
         ),
     };
     let status = error.as_ref().map_or(StatusCode::OK, crate::error::status);
+    let fields = [
+        "county_code",
+        "name",
+        "period_start",
+        "period_end",
+        "goals",
+        "villages",
+        "households",
+    ];
+    let form = complete(
+        form,
+        &fields,
+        MEASURE_ROWS,
+        &["m{}_category", "m{}_description", "m{}_budget"],
+    );
     let ctx = context! {
         title => title.clone(),
         action,
