@@ -294,6 +294,34 @@ async fn new_form(State(state): State<AppState>, pc: PageCtx) -> Response {
     form_page(&state, &pc, None, Form::new(), None).await
 }
 
+/// Saves a new (`None`) or changed plan from the form.
+async fn save(state: AppState, pc: PageCtx, editing: Option<i64>, form: Form) -> Response {
+    let input = match plan_input(&form) {
+        Ok(i) => i,
+        Err(e) => return form_page(&state, &pc, editing, form, Some(AppError::Invalid(e))).await,
+    };
+    let (app, actor) = (state.app.clone(), pc.actor.clone());
+    let r = blocking(move || match editing {
+        Some(id) => app.update_assistance_plan(&actor, id, &input).map(|_| id),
+        None => app.create_assistance_plan(&actor, &input),
+    })
+    .await;
+    match r {
+        Ok(id) => done(
+            &format!("/assistance-plans/{id}"),
+            if editing.is_some() {
+                "saved"
+            } else {
+                "created"
+            },
+        ),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
+            form_page(&state, &pc, editing, form, Some(e)).await
+        }
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
 async fn create(
     State(state): State<AppState>,
     pc: PageCtx,
@@ -302,18 +330,7 @@ async fn create(
     if let Err(e) = pc.actor.require(Action::EditAssistancePlans) {
         return PageError(e).into_response();
     }
-    let input = match plan_input(&form) {
-        Ok(i) => i,
-        Err(e) => return form_page(&state, &pc, None, form, Some(AppError::Invalid(e))).await,
-    };
-    let (app, actor) = (state.app.clone(), pc.actor.clone());
-    match blocking(move || app.create_assistance_plan(&actor, &input)).await {
-        Ok(id) => done(&format!("/assistance-plans/{id}"), "created"),
-        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
-            form_page(&state, &pc, None, form, Some(e)).await
-        }
-        Err(e) => PageError(e).into_response(),
-    }
+    save(state, pc, None, form).await
 }
 
 async fn edit_form(State(state): State<AppState>, pc: PageCtx, Path(id): Path<i64>) -> Response {
@@ -336,18 +353,7 @@ async fn update(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<Form>,
 ) -> Response {
-    let input = match plan_input(&form) {
-        Ok(i) => i,
-        Err(e) => return form_page(&state, &pc, Some(id), form, Some(AppError::Invalid(e))).await,
-    };
-    let (app, actor) = (state.app.clone(), pc.actor.clone());
-    match blocking(move || app.update_assistance_plan(&actor, id, &input)).await {
-        Ok(()) => done(&format!("/assistance-plans/{id}"), "saved"),
-        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
-            form_page(&state, &pc, Some(id), form, Some(e)).await
-        }
-        Err(e) => PageError(e).into_response(),
-    }
+    save(state, pc, Some(id), form).await
 }
 
 fn measure_row(m: &Measure, lang: &str) -> Value {
