@@ -101,8 +101,7 @@ fn step_day(c: &mut dyn Conn, p: &Project, plan: &AssistancePlan, on: &str) -> R
         .filter_map(|t| t.on_date)
         .max();
     let not_before = last.map_or(plan.period_start, |l| l.max(plan.period_start));
-    rules::check_day("on_date", on, time::today(), not_before)
-        .map_err(|e| AppError::Invalid(vec![e]))
+    rules::check_day("on_date", on, time::today(), not_before).map_err(AppError::Invalid)
 }
 
 fn project_step(p: &Project, to: ProjectStatus, actor: &Actor) -> Result<ProjectStep> {
@@ -319,12 +318,13 @@ impl App {
             if !reportable(p.status) {
                 return Err(not_in_state(&p, "记录进展", "take progress notes"));
             }
-            let mut e = text_errors.clone();
-            let day = rules::check_day("on_date", on, time::today(), plan.period_start)
-                .map_err(|x| e.insert(0, x));
-            let day = match day {
-                Ok(day) if e.is_empty() => day,
-                _ => return Err(AppError::Invalid(e)),
+            let day = match rules::check_day("on_date", on, time::today(), plan.period_start) {
+                Ok(day) if text_errors.is_empty() => day,
+                Ok(_) => return Err(AppError::Invalid(text_errors.clone())),
+                Err(mut e) => {
+                    e.extend(text_errors.iter().cloned());
+                    return Err(AppError::Invalid(e));
+                }
             };
             let who = (actor.user_id, actor.username.as_str());
             store::add_progress(c, id, day, &text, who, time::now_ts())?;
@@ -349,8 +349,7 @@ impl App {
         quantity: &str,
     ) -> Result<()> {
         actor.require(Action::EditProjects)?;
-        let milli =
-            rules::quantity_field("achieved", quantity).map_err(|e| AppError::Invalid(vec![e]))?;
+        let milli = rules::quantity_field("achieved", quantity).map_err(AppError::Invalid)?;
         self.store.write(|c| {
             let (p, _) = reach(c, actor, project_id)?;
             if !reportable(p.status) {

@@ -322,7 +322,7 @@ pub struct AssistancePlanFacts {
 pub const MAX_LIST: usize = 2000;
 
 /// Trimmed, non-empty, without repeats, in order.
-pub(crate) fn distinct(values: &[String]) -> Vec<String> {
+fn distinct(values: &[String]) -> Vec<String> {
     let set: BTreeSet<String> = values
         .iter()
         .map(|v| v.trim().to_string())
@@ -333,7 +333,7 @@ pub(crate) fn distinct(values: &[String]) -> Vec<String> {
 
 /// The values of a list not found in the database: one error naming the
 /// first of them.
-pub(crate) fn unknown_members(
+fn unknown_members(
     field: &str,
     values: &[String],
     found: &BTreeSet<String>,
@@ -364,6 +364,30 @@ pub(crate) fn unknown_members(
             ),
         ));
     }
+}
+
+/// Target villages and households: trimmed, without repeats, each known
+/// to the database as the county's (`found`).
+pub(crate) fn targets(
+    (villages, households): (&[String], &[String]),
+    found: (&BTreeSet<String>, &BTreeSet<String>),
+    e: &mut Vec<FieldError>,
+) -> (Vec<String>, Vec<String>) {
+    let villages = distinct(villages);
+    let v_msg = (
+        "unknown_village",
+        "不是本县的村",
+        "is not a village of the county",
+    );
+    unknown_members("villages", &villages, found.0, v_msg, e);
+    let households = distinct(households);
+    let h_msg = (
+        "unknown_household",
+        "不是本县登记的贫困户",
+        "is not a household registered in the county",
+    );
+    unknown_members("households", &households, found.1, h_msg, e);
+    (villages, households)
 }
 
 fn measure(i: usize, m: &MeasureInput, e: &mut Vec<FieldError>) -> Option<Measure> {
@@ -411,24 +435,9 @@ impl AssistancePlanInput {
                 within_pairing(&facts.pairings, (s, en), &mut e);
             }
         }
-        let villages = distinct(&self.villages);
-        let v_msg = (
-            "unknown_village",
-            "不是本县的村",
-            "is not a village of the county",
-        );
-        unknown_members("villages", &villages, &facts.villages_found, v_msg, &mut e);
-        let households = distinct(&self.households);
-        let h_msg = (
-            "unknown_household",
-            "不是本县登记的贫困户",
-            "is not a household registered in the county",
-        );
-        unknown_members(
-            "households",
-            &households,
-            &facts.households_found,
-            h_msg,
+        let (villages, households) = targets(
+            (&self.villages, &self.households),
+            (&facts.villages_found, &facts.households_found),
             &mut e,
         );
         if self.measures.len() > MAX_LIST {

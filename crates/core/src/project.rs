@@ -2,9 +2,7 @@
 //! dated and attributed and never backwards, their input and outputs
 //! measured in thousandths.
 
-use crate::assistance::{
-    AssistancePlan, MAX_LIST, MeasureCategory, category_field, distinct, unknown_members,
-};
+use crate::assistance::{AssistancePlan, MAX_LIST, MeasureCategory, category_field, targets};
 use crate::error::{optional_text, required_text};
 use crate::plan_input::{date_field, end_before_start};
 use crate::role::Role;
@@ -135,11 +133,11 @@ pub fn check_day(
     value: &str,
     today: NaiveDate,
     not_before: NaiveDate,
-) -> Result<NaiveDate, FieldError> {
+) -> Result<NaiveDate, Vec<FieldError>> {
     let mut e = Vec::new();
     let day = date_field(field, value, &mut e);
     let msg = match day {
-        None => return Err(e.remove(0)),
+        None => return Err(e),
         Some(d) if d > today => Msg::new(
             "future_date",
             format!("日期不能晚于今天（{today}）"),
@@ -152,7 +150,7 @@ pub fn check_day(
         ),
         Some(d) => return Ok(d),
     };
-    Err(FieldError::new(field, value.trim(), msg))
+    Err(vec![FieldError::new(field, value.trim(), msg)])
 }
 
 /// A project as stored.
@@ -269,9 +267,9 @@ pub fn milli_text(m: i64) -> String {
 }
 
 /// A quantity field: decimal text, at most three decimals, not negative.
-pub fn quantity_field(field: &str, value: &str) -> Result<i64, FieldError> {
+pub fn quantity_field(field: &str, value: &str) -> Result<i64, Vec<FieldError>> {
     parse_milli(value).ok_or_else(|| {
-        FieldError::new(
+        vec![FieldError::new(
             field,
             value.trim(),
             Msg::new(
@@ -279,7 +277,7 @@ pub fn quantity_field(field: &str, value: &str) -> Result<i64, FieldError> {
                 "数量应为不小于 0 的数，最多三位小数，例如 2.5",
                 "must be a number not below 0 with at most three decimals, e.g. 2.5",
             ),
-        )
+        )]
     })
 }
 
@@ -287,7 +285,7 @@ fn output(i: usize, o: &OutputInput, e: &mut Vec<FieldError>) -> Option<Output> 
     let name = required_text(&format!("outputs[{i}].name"), &o.name, 200, e);
     let measure = required_text(&format!("outputs[{i}].measure"), &o.measure, 20, e);
     let planned = quantity_field(&format!("outputs[{i}].planned"), &o.planned)
-        .map_err(|x| e.push(x))
+        .map_err(|x| e.extend(x))
         .ok()?;
     Some(Output {
         id: 0,
@@ -342,24 +340,9 @@ impl ProjectInput {
             }
         }
         let implementer = required_text("implementer", &self.implementer, 200, &mut e);
-        let villages = distinct(&self.villages);
-        let v_msg = (
-            "unknown_village",
-            "不是本县的村",
-            "is not a village of the county",
-        );
-        unknown_members("villages", &villages, &facts.villages_found, v_msg, &mut e);
-        let households = distinct(&self.households);
-        let h_msg = (
-            "unknown_household",
-            "不是本县登记的贫困户",
-            "is not a household registered in the county",
-        );
-        unknown_members(
-            "households",
-            &households,
-            &facts.households_found,
-            h_msg,
+        let (villages, households) = targets(
+            (&self.villages, &self.households),
+            (&facts.villages_found, &facts.households_found),
             &mut e,
         );
         if self.outputs.len() > MAX_LIST {
@@ -452,7 +435,12 @@ mod tests {
         let today = d("2024-06-30");
         let start = d("2021-01-01");
         assert_eq!(check_day("on", "2024-06-30", today, start), Ok(today));
-        let code = |v: &str| check_day("on", v, today, start).unwrap_err().msg.code;
+        let code = |v: &str| {
+            check_day("on", v, today, start).unwrap_err()[0]
+                .msg
+                .code
+                .clone()
+        };
         assert_eq!(code("2024-07-01"), "future_date");
         assert_eq!(code("2020-12-31"), "too_early");
         assert_eq!(code("2024-02-30"), "bad_date");

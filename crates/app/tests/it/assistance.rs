@@ -65,7 +65,7 @@ fn plan_input(county: &str, start: &str, end: &str) -> AssistancePlanInput {
         measures: vec![MeasureInput {
             category: "industry_development".into(),
             description: "花椒种植".into(),
-            budget_fen: Some(100_000_00),
+            budget_fen: Some(10_000_000),
         }],
     }
 }

@@ -48,6 +48,21 @@ pub(super) fn fv<'a>(form: &'a Form, key: &str) -> &'a str {
     form.get(key).map(|s| s.trim()).unwrap_or("")
 }
 
+/// The form with every field the template reads (`{}` in a row field
+/// stands for the row's number) (the template is strict:
+/// a field never sent is empty, not undefined).
+pub(super) fn complete(mut form: Form, fields: &[&str], rows: usize, row_fields: &[&str]) -> Form {
+    let row_keys = (0..rows).flat_map(|i| {
+        row_fields
+            .iter()
+            .map(move |f| f.replace("{}", &i.to_string()))
+    });
+    for key in fields.iter().map(|f| f.to_string()).chain(row_keys) {
+        form.entry(key).or_default();
+    }
+    form
+}
+
 /// Codes typed into a text area, one or more per line.
 pub(super) fn codes_of(text: &str) -> Vec<String> {
     text.split(|c: char| c.is_whitespace() || matches!(c, ',' | '，' | '、' | ';' | '；'))
@@ -233,6 +248,21 @@ async fn form_page(
         ),
     };
     let status = error.as_ref().map_or(StatusCode::OK, crate::error::status);
+    let fields = [
+        "county_code",
+        "name",
+        "period_start",
+        "period_end",
+        "goals",
+        "villages",
+        "households",
+    ];
+    let form = complete(
+        form,
+        &fields,
+        MEASURE_ROWS,
+        &["m{}_category", "m{}_description", "m{}_budget"],
+    );
     let ctx = context! {
         title => title.clone(),
         action,
@@ -264,6 +294,34 @@ async fn new_form(State(state): State<AppState>, pc: PageCtx) -> Response {
     form_page(&state, &pc, None, Form::new(), None).await
 }
 
+/// Saves a new (`None`) or changed plan from the form.
+async fn save(state: AppState, pc: PageCtx, editing: Option<i64>, form: Form) -> Response {
+    let input = match plan_input(&form) {
+        Ok(i) => i,
+        Err(e) => return form_page(&state, &pc, editing, form, Some(AppError::Invalid(e))).await,
+    };
+    let (app, actor) = (state.app.clone(), pc.actor.clone());
+    let r = blocking(move || match editing {
+        Some(id) => app.update_assistance_plan(&actor, id, &input).map(|_| id),
+        None => app.create_assistance_plan(&actor, &input),
+    })
+    .await;
+    match r {
+        Ok(id) => done(
+            &format!("/assistance-plans/{id}"),
+            if editing.is_some() {
+                "saved"
+            } else {
+                "created"
+            },
+        ),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
+            form_page(&state, &pc, editing, form, Some(e)).await
+        }
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
 async fn create(
     State(state): State<AppState>,
     pc: PageCtx,
@@ -272,18 +330,7 @@ async fn create(
     if let Err(e) = pc.actor.require(Action::EditAssistancePlans) {
         return PageError(e).into_response();
     }
-    let input = match plan_input(&form) {
-        Ok(i) => i,
-        Err(e) => return form_page(&state, &pc, None, form, Some(AppError::Invalid(e))).await,
-    };
-    let (app, actor) = (state.app.clone(), pc.actor.clone());
-    match blocking(move || app.create_assistance_plan(&actor, &input)).await {
-        Ok(id) => done(&format!("/assistance-plans/{id}"), "created"),
-        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
-            form_page(&state, &pc, None, form, Some(e)).await
-        }
-        Err(e) => PageError(e).into_response(),
-    }
+    save(state, pc, None, form).await
 }
 
 async fn edit_form(State(state): State<AppState>, pc: PageCtx, Path(id): Path<i64>) -> Response {
@@ -306,18 +353,7 @@ async fn update(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<Form>,
 ) -> Response {
-    let input = match plan_input(&form) {
-        Ok(i) => i,
-        Err(e) => return form_page(&state, &pc, Some(id), form, Some(AppError::Invalid(e))).await,
-    };
-    let (app, actor) = (state.app.clone(), pc.actor.clone());
-    match blocking(move || app.update_assistance_plan(&actor, id, &input)).await {
-        Ok(()) => done(&format!("/assistance-plans/{id}"), "saved"),
-        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
-            form_page(&state, &pc, Some(id), form, Some(e)).await
-        }
-        Err(e) => PageError(e).into_response(),
-    }
+    save(state, pc, Some(id), form).await
 }
 
 fn measure_row(m: &Measure, lang: &str) -> Value {

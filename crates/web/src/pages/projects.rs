@@ -3,7 +3,7 @@
 //! beneficiaries (ID numbers masked) and attachments, and the forms of the
 //! unit and the county.
 
-use super::assistance::{Form, categories, category_text, codes_of, fv, yuan_field};
+use super::assistance::{Form, categories, category_text, codes_of, complete, fv, yuan_field};
 use super::{
     Query, done, error_message, error_rows, list_nav, page_of, q, wants_xlsx, xlsx_response,
 };
@@ -180,6 +180,24 @@ async fn form_page(
         None => (t(lang, "new_project"), "/projects".to_string()),
     };
     let status = error.as_ref().map_or(StatusCode::OK, crate::error::status);
+    let fields = [
+        "plan_id",
+        "name",
+        "category",
+        "description",
+        "villages",
+        "budget",
+        "start_date",
+        "end_date",
+        "implementer",
+        "households",
+    ];
+    let form = complete(
+        form,
+        &fields,
+        OUTPUT_ROWS,
+        &["o{}_name", "o{}_measure", "o{}_planned"],
+    );
     let ctx = context! {
         title => title.clone(),
         action,

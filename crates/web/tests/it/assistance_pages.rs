@@ -128,7 +128,7 @@ fn the_pages_render_for_the_unit_the_county_and_the_office(db: &TestDb) {
                 "{name} {path}"
             );
         }
-        let home = b.get("/").text();
+        let home = unescape(&b.get("/").text());
         assert!(
             home.contains("href=\"/assistance-plans\""),
             "{name}: a menu entry"

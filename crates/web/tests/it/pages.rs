@@ -820,6 +820,8 @@ fn office_menu_and_unit_views_on_the_demo_data(db: &TestDb) {
         "/plans",
         "/pairings",
         "/coverage",
+        "/assistance-plans",
+        "/projects",
         "/registry",
         "/registry/import",
         "/poverty-lines",
