@@ -59,18 +59,14 @@ impl App {
     }
 
     fn try_post(&self, actor: &Actor, input: &LedgerEntryInput) -> Result<LedgerEntry> {
+        // Whose a reversal is shows once the reversed entry is read; an
+        // unknown kind is refused by the parse below.
         match EntryKind::parse(input.kind.trim()) {
-            // Whose reversal it is shows once the reversed entry is read.
-            Some(EntryKind::Reversal) => {
-                if !actor.role.may(Action::PostLedger) {
-                    actor.require(Action::ReallocateEarmarks)?;
-                }
+            Some(EntryKind::Reversal) | None if !actor.role.may(Action::PostLedger) => {
+                actor.require(Action::ReallocateEarmarks)?
             }
+            Some(EntryKind::Reversal) | None => {}
             Some(kind) => actor.require(action_for(kind))?,
-            None if !actor.role.may(Action::ReallocateEarmarks) => {
-                actor.require(Action::PostLedger)?
-            }
-            None => {}
         }
         let parsed = input.parse(time::today()).map_err(AppError::Invalid)?;
         self.store.write(|c| {

@@ -375,7 +375,7 @@ fn transaction<W: io::Write>(w: &mut Writer<W>, t: &Transaction) -> io::Result<(
     let code = t.code.to_string();
     let mut description = format!("{} #{}", e.kind.zh(), e.id);
     for part in [&e.document_no, &e.note].into_iter().flatten() {
-        description.push_str("；");
+        description.push('；');
         description.push_str(part);
     }
     w.create_element("transaction")

@@ -369,6 +369,20 @@ fn lists_have_items_and_total_and_honour_paging(db: &TestDb) {
     // Decided, so that the lists of decided pairings have items too.
     activate(&web, plan);
     registry_fixture(&web.app);
+    // The funds ledger's lists need an entry: a receipt of units[0] in Zhouqu.
+    user(&web.app, "unit1", "unit", Some(units[0]), None);
+    let receipt = dingdian_core::ledger::LedgerEntryInput {
+        kind: "receipt".into(),
+        unit_id: Some(units[0]),
+        county_code: ZHOUQU.into(),
+        source: "direct".into(),
+        amount_yuan: "1.00".into(),
+        date: "2024-01-02".into(),
+        ..Default::default()
+    };
+    web.app
+        .post_entry(&actor(&web, "unit1"), &receipt)
+        .expect("a receipt");
     user(&web.app, "office1", "office", None, None);
     user(&web.app, "admin1", "admin", None, None);
     user(&web.app, "auditor1", "auditor", None, None);

@@ -825,6 +825,8 @@ fn office_menu_and_unit_views_on_the_demo_data(db: &TestDb) {
         "/registry",
         "/registry/import",
         "/poverty-lines",
+        "/ledger",
+        "/ledger/balances",
         "/indicators",
         "/units",
         "/areas",
