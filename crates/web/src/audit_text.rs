@@ -60,6 +60,12 @@ pub const ACTIONS: &[&str] = &[
     "audit.export",
     "backup",
     "restore",
+    "record.create",
+    "record.import",
+    "record.export",
+    "letter.set",
+    "letter.sign",
+    "letter.export",
 ];
 
 /// The action's words, or `None` when the catalogue has none.
@@ -415,6 +421,8 @@ mod tests {
             "poverty_line",
             "key",
             "audit",
+            "record",
+            "letter",
         ];
         let mut found = std::collections::BTreeSet::new();
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src");

@@ -6,4 +6,5 @@ mod csv_injection;
 mod gen_registry;
 mod indicators_cli;
 mod ops;
+mod records_cli;
 mod registry_cli;

@@ -7,7 +7,9 @@ pub(crate) mod admin;
 mod areas;
 mod home;
 pub(crate) mod indicators;
+mod letters;
 mod plans;
+mod records;
 mod registry;
 mod session;
 mod units;
@@ -35,6 +37,8 @@ pub fn routes() -> Router<AppState> {
         .merge(registry::routes())
         .merge(admin::routes())
         .merge(account::routes())
+        .merge(records::routes())
+        .merge(letters::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(crate::error::frame_errors))
 }

@@ -14,6 +14,7 @@ mod import_echo;
 mod indicators_pages;
 mod pages;
 mod plan_pages;
+mod records_pages;
 mod registry_identity_web;
 mod registry_web;
 mod scope_api;

@@ -313,6 +313,30 @@ impl Browser<'_> {
         self.request(Method::POST, path, Some(form_body(form)))
     }
 
+    /// Posts a multipart form (the fields, then one file) with the cookies.
+    pub fn upload(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        name: &str,
+        bytes: &[u8],
+    ) -> Resp {
+        let (ct, body) = multipart_form(fields, name, bytes);
+        let jar: Vec<String> = self
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(header::CONTENT_TYPE, ct)
+            .header(header::COOKIE, jar.join("; "))
+            .body(Body::from(body))
+            .expect("request");
+        self.web.send(req)
+    }
+
     /// Signs in through the HTML form; panics unless it works.
     pub fn sign_in(&mut self, username: &str, password: &str) {
         let page = self.get("/login");
@@ -781,4 +805,26 @@ fn conforms(doc: &Value, schema: &Value, v: &Value, at: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// A multipart form: the text fields, then one file (content type and body).
+pub fn multipart_form(fields: &[(&str, &str)], name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    use std::io::Write;
+    let boundary = "----dingdianBoundary7MA4YWxk";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        write!(
+            body,
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+        )
+        .unwrap();
+    }
+    write!(
+        body,
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    )
+    .unwrap();
+    body.extend_from_slice(bytes);
+    write!(body, "\r\n--{boundary}--\r\n").unwrap();
+    (format!("multipart/form-data; boundary={boundary}"), body)
 }
