@@ -287,7 +287,7 @@ fn world(web: &Web) -> (World, Vec<Option<String>>) {
     )
     .expect("import the Xingtang household");
     let tokens = callers(web, u1);
-    records_world(web, u1, u2);
+    records_fixture(web, u1, u2);
     let dry = dingdian_app::registry::ImportOptions {
         dry_run: true,
         ..Default::default()
@@ -312,73 +312,6 @@ fn world(web: &Web) -> (World, Vec<Option<String>>) {
         },
         tokens,
     )
-}
-
-/// A decided plan in which U1 leads C1 and U2 the other counties (2021–
-/// 2025), a training, a labour transfer and a consumption record of each
-/// unit in its county, and each unit's letter for 2025 (not signed).
-fn records_world(web: &Web, u1: i64, u2: i64) {
-    let app = &web.app;
-    let p = draft_plan(app, "记录方案");
-    for c in COUNTIES {
-        pair(app, p, if c == C1 { u1 } else { u2 }, c, "lead");
-    }
-    let reviewer = actor(web, "m_reviewer");
-    for (who, to) in [
-        (cli(), "consultation"),
-        (cli(), "submitted"),
-        (reviewer, "approved"),
-        (cli(), "active"),
-    ] {
-        app.transition_plan(&who, p, to, Option::None)
-            .expect("decide the plan");
-    }
-    user(app, "m_unit2", "unit", Some(u2), Option::None);
-    for (who, county) in [(actor(web, "m_unit"), C1), (actor(web, "m_unit2"), C2)] {
-        let t = dingdian_core::records::TrainingInput {
-            county_code: county.into(),
-            kind: "technicians".into(),
-            topic: "种植技术".into(),
-            place: "县农技站".into(),
-            start_date: "2023-05-01".into(),
-            end_date: "2023-05-01".into(),
-            trainees: "20".into(),
-            organiser: "帮扶单位".into(),
-            cost: String::new(),
-        };
-        app.create_training(&who, &t).expect("a training");
-        let l = dingdian_core::records::LabourTransferInput {
-            county_code: county.into(),
-            date: "2023-05-01".into(),
-            people: "8".into(),
-            destination: "常州市".into(),
-            employer: "常州劳务协作".into(),
-            months: "10".into(),
-            income: "80000".into(),
-            jobs_offered: "2".into(),
-        };
-        app.create_labour_transfer(&who, &l).expect("a transfer");
-        let c = dingdian_core::records::ConsumptionInput {
-            county_code: county.into(),
-            kind: "sold".into(),
-            date: "2023-05-01".into(),
-            product: "核桃".into(),
-            value: "300".into(),
-            channel: "电商".into(),
-            ..Default::default()
-        };
-        app.create_consumption(&who, &c)
-            .expect("a consumption record");
-    }
-    for (unit, county) in [(u1, C1), (u2, C2)] {
-        let input = dingdian_core::letter::LetterInput {
-            unit_id: Some(unit),
-            county_code: county.into(),
-            year: "2025".into(),
-            targets: vec![("technicians_trained".into(), "40".into())],
-        };
-        app.set_letter(&cli(), &input, false).expect("a letter");
-    }
 }
 
 /// A new unsigned letter of the unit covering all its counties (written

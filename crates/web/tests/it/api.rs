@@ -35,6 +35,9 @@ fn fill(path: &str, unit: i64, plan: i64, area: &str) -> String {
     } else if path.starts_with("/users/") {
         // An account number: refused by role before it is looked up.
         path.replace("{id}", &unit.to_string())
+    } else if path.starts_with("/letters/") {
+        // A letter number: refused by role before it is looked up.
+        path.replace("{id}", &plan.to_string())
     } else if path.starts_with("/jobs/") {
         // A job number: the tests that need a real one fill it themselves.
         path.replace("{id}", &plan.to_string())
@@ -356,6 +359,7 @@ fn lists_have_items_and_total_and_honour_paging(db: &TestDb) {
         .map(|i| unit(&web.app, &format!("分页测试单位{i}")))
         .collect();
     let plan = full_plan(&web.app, "分页测试方案", units[0]);
+    records_fixture(&web, units[0], units[1]);
     registry_fixture(&web.app);
     user(&web.app, "office1", "office", None, None);
     user(&web.app, "admin1", "admin", None, None);

@@ -828,3 +828,76 @@ pub fn multipart_form(fields: &[(&str, &str)], name: &str, bytes: &[u8]) -> (Str
     write!(body, "\r\n--{boundary}--\r\n").unwrap();
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
+
+/// A decided plan in which U1 leads Zhouqu and U2 the other counties (2021–
+/// 2025), a training, a labour transfer and a consumption record of each
+/// unit in its county (U2's in Xingtang), and each unit's letter for
+/// 2025 (not signed).
+pub fn records_fixture(web: &Web, u1: i64, u2: i64) {
+    let app = &web.app;
+    let p = draft_plan(app, "记录方案");
+    for c in COUNTIES {
+        pair(app, p, if c == ZHOUQU { u1 } else { u2 }, c, "lead");
+    }
+    user(app, "rec_reviewer", "reviewer", None, None);
+    let reviewer = actor(web, "rec_reviewer");
+    for (who, to) in [
+        (cli(), "consultation"),
+        (cli(), "submitted"),
+        (reviewer, "approved"),
+        (cli(), "active"),
+    ] {
+        app.transition_plan(&who, p, to, None)
+            .expect("decide the plan");
+    }
+    user(app, "rec_unit1", "unit", Some(u1), None);
+    user(app, "rec_unit2", "unit", Some(u2), None);
+    for (who, county) in [
+        (actor(web, "rec_unit1"), ZHOUQU),
+        (actor(web, "rec_unit2"), XINGTANG),
+    ] {
+        let t = dingdian_core::records::TrainingInput {
+            county_code: county.into(),
+            kind: "technicians".into(),
+            topic: "种植技术".into(),
+            place: "县农技站".into(),
+            start_date: "2023-05-01".into(),
+            end_date: "2023-05-01".into(),
+            trainees: "20".into(),
+            organiser: "帮扶单位".into(),
+            cost: String::new(),
+        };
+        app.create_training(&who, &t).expect("a training");
+        let l = dingdian_core::records::LabourTransferInput {
+            county_code: county.into(),
+            date: "2023-05-01".into(),
+            people: "8".into(),
+            destination: "常州市".into(),
+            employer: "常州劳务协作".into(),
+            months: "10".into(),
+            income: "80000".into(),
+            jobs_offered: "2".into(),
+        };
+        app.create_labour_transfer(&who, &l).expect("a transfer");
+        let c = dingdian_core::records::ConsumptionInput {
+            county_code: county.into(),
+            kind: "sold".into(),
+            date: "2023-05-01".into(),
+            product: "核桃".into(),
+            value: "300".into(),
+            channel: "电商".into(),
+            ..Default::default()
+        };
+        app.create_consumption(&who, &c)
+            .expect("a consumption record");
+    }
+    for (unit, county) in [(u1, ZHOUQU), (u2, XINGTANG)] {
+        let input = dingdian_core::letter::LetterInput {
+            unit_id: Some(unit),
+            county_code: county.into(),
+            year: "2025".into(),
+            targets: vec![("technicians_trained".into(), "40".into())],
+        };
+        app.set_letter(&cli(), &input, false).expect("a letter");
+    }
+}
