@@ -6,6 +6,7 @@
 //! once the unit has signed, the targets are fixed (a conflict).
 
 use crate::error::{AppError, Result};
+use crate::tabular::Cell;
 use crate::{Actor, App, audit};
 use chrono::NaiveDate;
 use dingdian_core::letter::{
@@ -142,6 +143,57 @@ impl App {
             let l = store::get(c, &actor.scope, id)?.ok_or_else(not_found)?;
             view(c, actor, l, today)
         })
+    }
+
+    /// The letters the filter shows, one row per indicator with target,
+    /// actual and completion, as xlsx; audited (`letter.export`).
+    pub fn export_letters(&self, actor: &Actor, f: &LetterFilter) -> Result<Vec<u8>> {
+        let (views, _) = self.letters(actor, f, Page::all())?;
+        let headers: Vec<String> = [
+            "单位",
+            "县",
+            "年度",
+            "状态",
+            "指标",
+            "目标",
+            "实际",
+            "完成率（%）",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let figure = |ind: dingdian_core::letter::LetterIndicator, v: i64| match ind.is_money() {
+            true => Cell::Number(dingdian_core::Fen::new(v).yuan()),
+            false => Cell::Int(v),
+        };
+        let rows: Vec<Vec<Cell>> = views
+            .iter()
+            .flat_map(|v| {
+                v.progress.iter().map(|p| {
+                    vec![
+                        v.letter.unit_name.clone().into(),
+                        v.letter
+                            .county_name
+                            .clone()
+                            .unwrap_or_else(|| "全部结对县".into())
+                            .into(),
+                        i64::from(v.letter.year).into(),
+                        v.letter.status.as_str().into(),
+                        p.indicator.zh().into(),
+                        figure(p.indicator, p.target),
+                        figure(p.indicator, p.actual),
+                        Cell::Number((p.completion() * 1000.0).round() / 10.0),
+                    ]
+                })
+            })
+            .collect();
+        self.audited_xlsx(
+            actor,
+            ("letter.export", "letter"),
+            "letters",
+            &headers,
+            &rows,
+        )
     }
 
     /// The letters of a year that lag the share of the year gone, the

@@ -7,6 +7,7 @@
 mod key;
 mod ledger;
 mod ops;
+mod records;
 mod registry;
 
 use clap::{Args, Parser, Subcommand};
@@ -259,6 +260,17 @@ enum ImportCommand {
     },
     /// Assisting units (单位名称, 单位类型, 分管领导, 分管部门, 联系人, 联系电话, 电子邮箱, 地址, 备注)
     Units(ImportOpts),
+    /// A unit's work records, all or nothing: trainings, labour (transfers), consumption, or purchases (the 832 platform's buyer export)
+    Records {
+        /// What the file holds
+        #[arg(value_enum)]
+        kind: records::Kind,
+        /// The unit whose records these are
+        #[arg(long, required = true)]
+        unit: i64,
+        #[command(flatten)]
+        opts: ImportOpts,
+    },
     /// Pairings into a draft plan (帮扶单位, 县级区划代码, 角色, 开始日期, 结束日期, 备注)
     Pairings {
         /// The draft plan to import into
@@ -639,19 +651,8 @@ fn add_user(a: AddUserArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// `import`: units or pairings here; the registry and statistics in
-/// `registry.rs`.
-fn import(command: ImportCommand) -> Result<(), Failure> {
-    let (opts, plan) = match command {
-        ImportCommand::Units(o) => (o, None),
-        ImportCommand::Pairings { plan, opts } => (opts, Some(plan)),
-        ImportCommand::Registry { opts, registry: r } => {
-            return import_registry(&opts, &r, false);
-        }
-        ImportCommand::Statistics { opts, registry: r } => {
-            return import_registry(&opts, &r, true);
-        }
-    };
+/// An import's encoding, the file's bytes and its name.
+fn import_input(opts: &ImportOpts) -> Result<(Encoding, Vec<u8>, String), Failure> {
     let encoding = Encoding::parse(&opts.encoding).ok_or_else(|| {
         Failure::Invalid(format!(
             "--encoding 应为 auto、utf-8 或 gbk / --encoding must be auto, utf-8 or gbk, not {}",
@@ -665,6 +666,24 @@ fn import(command: ImportCommand) -> Result<(), Failure> {
         .and_then(|n| n.to_str())
         .unwrap_or("file")
         .to_string();
+    Ok((encoding, bytes, name))
+}
+
+/// `import`: units or pairings here; the registry and statistics in
+/// `registry.rs`.
+fn import(command: ImportCommand) -> Result<(), Failure> {
+    let (opts, plan) = match command {
+        ImportCommand::Units(o) => (o, None),
+        ImportCommand::Pairings { plan, opts } => (opts, Some(plan)),
+        ImportCommand::Registry { opts, registry: r } => {
+            return import_registry(&opts, &r, false);
+        }
+        ImportCommand::Statistics { opts, registry: r } => {
+            return import_registry(&opts, &r, true);
+        }
+        ImportCommand::Records { kind, unit, opts } => return records::import(kind, unit, &opts),
+    };
+    let (encoding, bytes, name) = import_input(&opts)?;
     let app = open(&opts.db)?;
     let summary = match plan {
         None => app.import_units(&Actor::cli(), &name, &bytes, encoding).map(|r| serde_json::json!({ "created": r.created, "updated": r.updated, "rejected": 0, "errors": [] })),

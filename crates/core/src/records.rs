@@ -540,7 +540,7 @@ pub fn not_paired(county: &str, on: NaiveDate) -> FieldError {
 }
 
 /// A stored training.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Training {
     pub id: i64,
     pub unit_id: i64,
@@ -554,12 +554,14 @@ pub struct Training {
     pub end_date: NaiveDate,
     pub trainees: i64,
     pub organiser: String,
+    #[serde(rename = "cost_fen")]
+    #[schema(value_type = Option<i64>)]
     pub cost: Option<Fen>,
     pub created_at: i64,
 }
 
 /// A stored labour transfer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct LabourTransfer {
     pub id: i64,
     pub unit_id: i64,
@@ -573,13 +575,15 @@ pub struct LabourTransfer {
     pub destination_name: Option<String>,
     pub employer: String,
     pub months: i64,
+    #[serde(rename = "income_fen")]
+    #[schema(value_type = i64)]
     pub income: Fen,
     pub jobs_offered: i64,
     pub created_at: i64,
 }
 
 /// A stored consumption record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ConsumptionRecord {
     pub id: i64,
     pub unit_id: i64,
@@ -590,6 +594,8 @@ pub struct ConsumptionRecord {
     pub date: NaiveDate,
     pub product: String,
     pub quantity: Option<String>,
+    #[serde(rename = "value_fen")]
+    #[schema(value_type = i64)]
     pub value: Fen,
     pub buyer: Option<String>,
     pub supplier: Option<String>,

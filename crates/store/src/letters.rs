@@ -9,23 +9,10 @@ use chrono::NaiveDate;
 use dingdian_core::letter::{Letter, LetterFields, LetterFilter, LetterIndicator, LetterStatus};
 use dingdian_core::role::Scope;
 
+/// A letter for all of a unit's counties has no county: a county officer
+/// or a cadre, whose scope names one, does not reach it.
 fn scope_cond(scope: &Scope, p: &mut Vec<Value>) -> String {
-    match scope {
-        Scope::All => String::new(),
-        Scope::Unit(u) => {
-            p.push((*u).into());
-            " AND l.unit_id = ?".into()
-        }
-        Scope::County(county) => {
-            p.push(county.as_str().into());
-            " AND l.county_code = ?".into()
-        }
-        Scope::UnitCounty(u, county) => {
-            p.push((*u).into());
-            p.push(county.as_str().into());
-            " AND l.unit_id = ? AND l.county_code = ?".into()
-        }
-    }
+    crate::records::scope_on("l", scope, p)
 }
 
 const SELECT: &str = "SELECT l.id, l.unit_id, u.name AS unit_name, l.county_code, a.name AS county_name, \

@@ -15,25 +15,29 @@ use dingdian_core::records::{
 };
 use dingdian_core::role::Scope;
 
-/// The condition a scope puts on a row of alias `t` (its `unit_id` and
+/// The condition a scope puts on a row of alias `a` (its `unit_id` and
 /// `county_code`).
-pub(crate) fn scope_cond(scope: &Scope, p: &mut Vec<Value>) -> String {
+pub(crate) fn scope_on(a: &str, scope: &Scope, p: &mut Vec<Value>) -> String {
     match scope {
         Scope::All => String::new(),
         Scope::Unit(u) => {
             p.push((*u).into());
-            " AND t.unit_id = ?".into()
+            format!(" AND {a}.unit_id = ?")
         }
         Scope::County(county) => {
             p.push(county.as_str().into());
-            " AND t.county_code = ?".into()
+            format!(" AND {a}.county_code = ?")
         }
         Scope::UnitCounty(u, county) => {
             p.push((*u).into());
             p.push(county.as_str().into());
-            " AND t.unit_id = ? AND t.county_code = ?".into()
+            format!(" AND {a}.unit_id = ? AND {a}.county_code = ?")
         }
     }
+}
+
+fn scope_cond(scope: &Scope, p: &mut Vec<Value>) -> String {
+    scope_on("t", scope, p)
 }
 
 /// One kind of record: its table, the column that dates it, the column of

@@ -77,6 +77,12 @@ pub const ACTIONS: &[&str] = &[
     "project.output",
     "project.attachment",
     "project.export",
+    "record.create",
+    "record.import",
+    "record.export",
+    "letter.set",
+    "letter.sign",
+    "letter.export",
 ];
 
 /// The action's words, or `None` when the catalogue has none.
@@ -447,6 +453,8 @@ mod tests {
             "audit",
             "assistance_plan",
             "project",
+            "record",
+            "letter",
         ];
         let mut found = std::collections::BTreeSet::new();
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src");

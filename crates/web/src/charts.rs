@@ -292,6 +292,21 @@ pub fn value_bars(title: &str, bars: &[ValueBar], unit: &str, caption: &str) -> 
     s
 }
 
+/// A responsibility letter's progress on one indicator: the bar filled to
+/// the completion (capped at the end, red when `behind`), a mark at the
+/// share of the year gone, the figure after the bar.
+pub fn progress_bar(completion: f64, year_share: f64, behind: bool, text: &str) -> String {
+    let w = 240.0;
+    let fill = (completion.clamp(0.0, 1.0) * w).round();
+    let mark = (year_share.clamp(0.0, 1.0) * w).round();
+    let class = if behind { "bar-behind" } else { "bar-value" };
+    format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 420 18" width="420" height="18" role="img" aria-label="{t}" class="chart progress"><rect x="0" y="3" width="{w}" height="12" class="bar-total"/><rect x="0" y="3" width="{fill}" height="12" class="{class}"/><line x1="{mark}" y1="0" x2="{mark}" y2="18" class="year-mark"/><text x="{:.0}" y="14" class="chart-figure">{t}</text></svg>"#,
+        w + 8.0,
+        t = esc(text)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -442,5 +457,20 @@ mod tests {
                 "{svg}"
             );
         }
+    }
+
+    #[test]
+    fn a_progress_bar_is_filled_to_the_completion_and_marks_the_year() {
+        let svg = progress_bar(0.5, 0.75, true, "50 / 100");
+        assert!(
+            svg.contains(r#"width="120" height="12" class="bar-behind""#),
+            "{svg}"
+        );
+        assert!(svg.contains(r#"x1="180""#), "{svg}");
+        let over = progress_bar(1.7, 0.2, false, "<b>");
+        assert!(
+            over.contains(r#"width="240" height="12" class="bar-value""#)
+                && over.contains("&lt;b&gt;")
+        );
     }
 }

@@ -100,6 +100,16 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "project_form.html",
         include_str!("../templates/project_form.html"),
     ),
+    ("records.html", include_str!("../templates/records.html")),
+    (
+        "record_form.html",
+        include_str!("../templates/record_form.html"),
+    ),
+    (
+        "record_import.html",
+        include_str!("../templates/record_import.html"),
+    ),
+    ("letters.html", include_str!("../templates/letters.html")),
 ];
 
 fn lang_of(state: &State) -> String {
@@ -259,6 +269,21 @@ const MENU: &[(&str, &[MenuItem])] = &[
             ("/county-lists", "nav_county_lists", |r| {
                 r.may(Action::ReadAreas)
             }),
+        ],
+    ),
+    (
+        "nav_work_records",
+        &[
+            ("/records/trainings", "nav_trainings", |r| {
+                r.may(Action::ReadAssistance)
+            }),
+            ("/records/labour", "nav_labour", |r| {
+                r.may(Action::ReadAssistance)
+            }),
+            ("/records/consumption", "nav_consumption", |r| {
+                r.may(Action::ReadAssistance)
+            }),
+            ("/letters", "nav_letters", |r| r.may(Action::ReadAssistance)),
         ],
     ),
     (

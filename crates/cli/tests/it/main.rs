@@ -7,4 +7,5 @@ mod gen_registry;
 mod indicators_cli;
 mod ledger_cli;
 mod ops;
+mod records_cli;
 mod registry_cli;

@@ -10,10 +10,12 @@ mod audit;
 mod imports;
 mod indicators;
 mod ledger;
+mod letters;
 pub mod openapi;
 mod pairing_work;
 mod plans;
 mod query;
+mod records;
 mod registry;
 mod session;
 mod units;
@@ -52,6 +54,18 @@ fn table() -> OpenApiRouter<AppState> {
         .routes(routes!(imports::import_registry))
         .routes(routes!(imports::import_statistics))
         .routes(routes!(imports::job))
+        .routes(routes!(records::list_trainings, records::create_training))
+        .routes(routes!(
+            records::list_labour_transfers,
+            records::create_labour_transfer
+        ))
+        .routes(routes!(
+            records::list_consumption,
+            records::create_consumption
+        ))
+        .routes(routes!(records::summary))
+        .routes(routes!(letters::list_letters, letters::set_letter))
+        .routes(routes!(letters::sign_letter))
         .routes(routes!(accounts::change_password))
         .routes(routes!(accounts::list_users, accounts::create_user))
         .routes(routes!(accounts::assign_role))

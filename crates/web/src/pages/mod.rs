@@ -9,9 +9,11 @@ mod assistance;
 mod home;
 pub(crate) mod indicators;
 mod ledger;
+mod letters;
 mod overview;
 mod plans;
 mod projects;
+mod records;
 mod registry;
 mod session;
 mod units;
@@ -45,6 +47,8 @@ pub fn routes() -> Router<AppState> {
         // issue 11: assistance plans and projects
         .merge(assistance::routes())
         .merge(projects::routes())
+        .merge(records::routes())
+        .merge(letters::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(crate::error::frame_errors))
 }

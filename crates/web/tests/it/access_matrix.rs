@@ -184,6 +184,25 @@ const MATRIX: &[Row] = &[
     // importer its own county's, other scoped roles none.
     row("get",  "/jobs/{id}",          OwnCounty,           [A,   A,   A,   A,   A,   F,   A,   F,   A,   U]),
     row("get",  "/jobs/{id}",          OtherCounty,         [A,   A,   A,   A,   A,   F,   N,   F,   A,   U]),
+    // Work records and letters (issue 11): read within the scope, written
+    // by the unit and its cadre for a county they are paired with; letter
+    // targets set by the office alone, signed by the unit alone.
+    row("get",  "/records/trainings",  None,                [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
+    row("get",  "/records/trainings",  OtherUnit,           [F,   F,   F,   A,   A,   E,   E,   E,   A,   U]),
+    row("get",  "/records/trainings",  OtherCounty,         [F,   F,   F,   A,   A,   E,   E,   E,   A,   U]),
+    row("post", "/records/trainings",  OwnCounty,           [F,   F,   F,   F,   F,   A,   F,   A,   F,   U]),
+    row("get",  "/records/labour-transfers", None,          [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
+    row("get",  "/records/labour-transfers", OtherUnit,     [F,   F,   F,   A,   A,   E,   E,   E,   A,   U]),
+    row("post", "/records/labour-transfers", OwnCounty,     [F,   F,   F,   F,   F,   A,   F,   A,   F,   U]),
+    row("get",  "/records/consumption", None,               [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
+    row("get",  "/records/consumption", OtherCounty,        [F,   F,   F,   A,   A,   E,   E,   E,   A,   U]),
+    row("post", "/records/consumption", OwnCounty,          [F,   F,   F,   F,   F,   A,   F,   A,   F,   U]),
+    row("get",  "/records/summary",    None,                [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
+    row("get",  "/letters",            None,                [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
+    row("get",  "/letters",            OtherUnit,           [F,   F,   F,   A,   A,   E,   E,   E,   A,   U]),
+    row("post", "/letters",            None,                [F,   F,   F,   A,   F,   F,   F,   F,   F,   U]),
+    row("post", "/letters/{id}/sign",  OwnUnit,             [F,   F,   F,   F,   F,   A,   F,   F,   F,   U]),
+    row("post", "/letters/{id}/sign",  OtherUnit,           [F,   F,   F,   F,   F,   N,   F,   F,   F,   U]),
     // The audit log: the audit administrator only.
     row("get",  "/audit",              None,                [F,   F,   A,   F,   F,   F,   F,   F,   F,   U]),
     row("get",  "/audit/verify",       None,                [F,   F,   A,   F,   F,   F,   F,   F,   F,   U]),
@@ -325,6 +344,7 @@ fn world(web: &Web) -> (World, Vec<Option<String>>) {
     let tokens = callers(web, u1);
     let assist = assist_world(web, u1, u2);
     ledger_receipts(web, u2);
+    records_fixture(web, u1, u2);
     let dry = dingdian_app::registry::ImportOptions {
         dry_run: true,
         ..Default::default()
@@ -369,6 +389,19 @@ fn ledger_receipts(web: &Web, u2: i64) {
         };
         web.app.post_entry(&a, &input).expect("a receipt");
     }
+}
+
+/// A new unsigned letter of the unit covering all its counties (written
+/// beneath the app: the table signs one per call).
+fn unsigned_letter(web: &Web, unit: i64) -> i64 {
+    dingdian_testkit::beneath(&web.url)
+        .write(|c| {
+            c.query_i64(
+                "INSERT INTO letters (unit_id, county_code, year, status, set_at) VALUES (?, NULL, 2025, 'set', 0) RETURNING id",
+                &[unit.into()],
+            )
+        })
+        .expect("a letter to sign")
 }
 
 /// A fresh plan shaped like the target's, for a call that changes it.
@@ -536,6 +569,48 @@ fn request(web: &Web, w: &World, r: &Row, n: usize) -> (String, Option<Value>) {
                 w.job_of_other
             };
             (format!("/jobs/{id}"), Option::None)
+        }
+        ("get", path) if path.starts_with("/records/") || path == "/letters" => {
+            let key = if matches!(r.target, OwnUnit | OtherUnit) {
+                "unit"
+            } else {
+                "county"
+            };
+            (format!("{path}{}", filter(key)), Option::None)
+        }
+        ("post", "/records/trainings") => (
+            r.path.into(),
+            Some(
+                json!({ "county_code": C1, "kind": "cadres", "topic": "矩阵培训", "place": "党校",
+                         "start_date": "2024-03-01", "end_date": "2024-03-02", "trainees": 5, "organiser": "本单位" }),
+            ),
+        ),
+        ("post", "/records/labour-transfers") => (
+            r.path.into(),
+            Some(
+                json!({ "county_code": C1, "date": "2024-03-01", "people": 3, "destination": "320200",
+                         "employer": "无锡劳务协作", "months": 6, "income_fen": 1_000_000 }),
+            ),
+        ),
+        ("post", "/records/consumption") => (
+            r.path.into(),
+            Some(
+                json!({ "county_code": C1, "kind": "bought", "date": "2024-03-01", "product": "花椒",
+                         "value_fen": 12_000, "channel": "食堂" }),
+            ),
+        ),
+        ("post", "/letters") => (
+            r.path.into(),
+            Some(
+                json!({ "unit_id": w.u1, "county_code": C1, "year": 2025, "targets": { "cadres_trained": 10 } }),
+            ),
+        ),
+        ("post", "/letters/{id}/sign") => {
+            let id = unsigned_letter(web, unit_id(r.target));
+            (
+                format!("/letters/{id}/sign"),
+                Some(json!({ "signed_on": "2025-01-02" })),
+            )
         }
         ("post", "/users") => (
             r.path.into(),

@@ -35,6 +35,9 @@ fn fill(path: &str, unit: i64, plan: i64, area: &str) -> String {
     } else if path.starts_with("/users/") {
         // An account number: refused by role before it is looked up.
         path.replace("{id}", &unit.to_string())
+    } else if path.starts_with("/letters/") {
+        // A letter number: refused by role before it is looked up.
+        path.replace("{id}", &plan.to_string())
     } else if path.starts_with("/jobs/") {
         // A job number: the tests that need a real one fill it themselves.
         path.replace("{id}", &plan.to_string())
@@ -366,8 +369,7 @@ fn lists_have_items_and_total_and_honour_paging(db: &TestDb) {
         .map(|i| unit(&web.app, &format!("分页测试单位{i}")))
         .collect();
     let plan = full_plan(&web.app, "分页测试方案", units[0]);
-    // Decided, so that the lists of decided pairings have items too.
-    activate(&web, plan);
+    records_fixture(&web, units[0], units[1]);
     registry_fixture(&web.app);
     // The funds ledger's lists need an entry: a receipt of units[0] in Zhouqu.
     user(&web.app, "unit1", "unit", Some(units[0]), None);

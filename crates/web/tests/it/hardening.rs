@@ -334,21 +334,7 @@ fn cookie_header(b: &Browser<'_>) -> String {
 
 /// A multipart form with the CSRF token and one file.
 fn multipart(csrf: &str, name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
-    let boundary = "----dingdianBoundary7MA4YWxk";
-    let mut body = Vec::new();
-    write!(
-        body,
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n"
-    )
-    .unwrap();
-    write!(
-        body,
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-    )
-    .unwrap();
-    body.extend_from_slice(bytes);
-    write!(body, "\r\n--{boundary}--\r\n").unwrap();
-    (format!("multipart/form-data; boundary={boundary}"), body)
+    multipart_form(&[("_csrf", csrf)], name, bytes)
 }
 
 // ---- system failures ----

@@ -17,6 +17,7 @@ mod ledger_pages;
 mod overview_pages;
 mod pages;
 mod plan_pages;
+mod records_pages;
 mod registry_identity_web;
 mod registry_web;
 mod scope_api;

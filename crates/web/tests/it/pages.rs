@@ -831,6 +831,10 @@ fn office_menu_and_unit_views_on_the_demo_data(db: &TestDb) {
         "/units",
         "/areas",
         "/county-lists",
+        "/records/trainings",
+        "/records/labour",
+        "/records/consumption",
+        "/letters",
     ];
     assert_eq!(menu, expected, "the office's menu");
     let mut pages: Vec<String> = expected.iter().map(|s| s.to_string()).collect();

@@ -313,6 +313,30 @@ impl Browser<'_> {
         self.request(Method::POST, path, Some(form_body(form)))
     }
 
+    /// Posts a multipart form (the fields, then one file) with the cookies.
+    pub fn upload(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        name: &str,
+        bytes: &[u8],
+    ) -> Resp {
+        let (ct, body) = multipart_form(fields, name, bytes);
+        let jar: Vec<String> = self
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(header::CONTENT_TYPE, ct)
+            .header(header::COOKIE, jar.join("; "))
+            .body(Body::from(body))
+            .expect("request");
+        self.web.send(req)
+    }
+
     /// Signs in through the HTML form; panics unless it works.
     pub fn sign_in(&mut self, username: &str, password: &str) {
         let page = self.get("/login");
@@ -849,4 +873,99 @@ pub fn assistance_fixture(web: &Web, plan: i64, u: i64) -> (i64, i64, i64) {
         .add_project_attachment(&unit, pj, "a.pdf", None, b"%PDF-1.4 fx")
         .expect("an attachment");
     (ap, pj, att)
+}
+
+/// A multipart form: the text fields, then one file (content type and body).
+pub fn multipart_form(fields: &[(&str, &str)], name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    use std::io::Write;
+    let boundary = "----dingdianBoundary7MA4YWxk";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        write!(
+            body,
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+        )
+        .unwrap();
+    }
+    write!(
+        body,
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    )
+    .unwrap();
+    body.extend_from_slice(bytes);
+    write!(body, "\r\n--{boundary}--\r\n").unwrap();
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// A decided plan in which U1 leads Zhouqu and U2 the other counties (2021–
+/// 2025), a training, a labour transfer and a consumption record of each
+/// unit in its county (U2's in Xingtang), and each unit's letter for
+/// 2025 (not signed).
+pub fn records_fixture(web: &Web, u1: i64, u2: i64) {
+    let app = &web.app;
+    let p = draft_plan(app, "记录方案");
+    for c in COUNTIES {
+        pair(app, p, if c == ZHOUQU { u1 } else { u2 }, c, "lead");
+    }
+    user(app, "rec_reviewer", "reviewer", None, None);
+    let reviewer = actor(web, "rec_reviewer");
+    for (who, to) in [
+        (cli(), "consultation"),
+        (cli(), "submitted"),
+        (reviewer, "approved"),
+        (cli(), "active"),
+    ] {
+        app.transition_plan(&who, p, to, None)
+            .expect("decide the plan");
+    }
+    user(app, "rec_unit1", "unit", Some(u1), None);
+    user(app, "rec_unit2", "unit", Some(u2), None);
+    for (who, county) in [
+        (actor(web, "rec_unit1"), ZHOUQU),
+        (actor(web, "rec_unit2"), XINGTANG),
+    ] {
+        let t = dingdian_core::records::TrainingInput {
+            county_code: county.into(),
+            kind: "technicians".into(),
+            topic: "种植技术".into(),
+            place: "县农技站".into(),
+            start_date: "2023-05-01".into(),
+            end_date: "2023-05-01".into(),
+            trainees: "20".into(),
+            organiser: "帮扶单位".into(),
+            cost: String::new(),
+        };
+        app.create_training(&who, &t).expect("a training");
+        let l = dingdian_core::records::LabourTransferInput {
+            county_code: county.into(),
+            date: "2023-05-01".into(),
+            people: "8".into(),
+            destination: "常州市".into(),
+            employer: "常州劳务协作".into(),
+            months: "10".into(),
+            income: "80000".into(),
+            jobs_offered: "2".into(),
+        };
+        app.create_labour_transfer(&who, &l).expect("a transfer");
+        let c = dingdian_core::records::ConsumptionInput {
+            county_code: county.into(),
+            kind: "sold".into(),
+            date: "2023-05-01".into(),
+            product: "核桃".into(),
+            value: "300".into(),
+            channel: "电商".into(),
+            ..Default::default()
+        };
+        app.create_consumption(&who, &c)
+            .expect("a consumption record");
+    }
+    for (unit, county) in [(u1, ZHOUQU), (u2, XINGTANG)] {
+        let input = dingdian_core::letter::LetterInput {
+            unit_id: Some(unit),
+            county_code: county.into(),
+            year: "2025".into(),
+            targets: vec![("technicians_trained".into(), "40".into())],
+        };
+        app.set_letter(&cli(), &input, false).expect("a letter");
+    }
 }
