@@ -369,6 +369,7 @@ fn lists_have_items_and_total_and_honour_paging(db: &TestDb) {
         .map(|i| unit(&web.app, &format!("分页测试单位{i}")))
         .collect();
     let plan = full_plan(&web.app, "分页测试方案", units[0]);
+    let (_, project, _) = assistance_fixture(&web, plan, units[0]);
     records_fixture(&web, units[0], units[1]);
     registry_fixture(&web.app);
     // The funds ledger's lists need an entry: a receipt of units[0] in Zhouqu.
@@ -396,7 +397,11 @@ fn lists_have_items_and_total_and_honour_paging(db: &TestDb) {
     // Every list of the route table answers {items, total} (the audit log
     // to the auditor, its only reader).
     for r in dingdian_web::api_routes().iter().filter(|r| r.list) {
-        let path = fill(&r.path, units[0], plan, ZHOUQU);
+        let path = if r.path.starts_with("/projects/") {
+            r.path.replace("{id}", &project.to_string())
+        } else {
+            fill(&r.path, units[0], plan, ZHOUQU)
+        };
         let who = match r.path.as_str() {
             "/users" => &admin,
             _ if r.path.starts_with("/audit") => &auditor,
