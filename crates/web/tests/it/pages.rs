@@ -820,6 +820,7 @@ fn office_menu_and_unit_views_on_the_demo_data(db: &TestDb) {
         "/plans",
         "/pairings",
         "/coverage",
+        "/overview",
         "/assistance-plans",
         "/projects",
         "/registry",
