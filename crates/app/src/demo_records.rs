@@ -324,7 +324,7 @@ impl App {
 
     /// Writes demo records as the unit would: each checked against the
     /// pairings, all in one statement, audited once.
-    fn demo_write<R: RecordRow + RecordDate + Checked>(
+    fn demo_write<R: RecordRow + RecordDate + Checked + Audited>(
         &self,
         actor: &Actor,
         rows: &[R],
@@ -351,12 +351,29 @@ impl App {
                 c,
                 actor,
                 "record.import",
-                ("file", "demo"),
+                (R::OBJECT, "demo"),
                 "success",
-                Some(format!("{}: {n} rows", R::TABLE)),
+                Some(format!("{n} rows")),
             )
         })
     }
+}
+
+/// The object type the audit log names for a kind of record.
+trait Audited {
+    const OBJECT: &'static str;
+}
+
+impl Audited for TrainingFields {
+    const OBJECT: &'static str = "training";
+}
+
+impl Audited for LabourTransferFields {
+    const OBJECT: &'static str = "labour_transfer";
+}
+
+impl Audited for ConsumptionFields {
+    const OBJECT: &'static str = "consumption_record";
 }
 
 /// The operator acting for a unit (the demo writes its records).

@@ -56,24 +56,15 @@ impl App {
         self.store.write(|c| {
             check_pairing(c, &f)?;
             let now = time::now_ts();
-            let (id, replaced) = match store::find(c, &f)? {
+            let id = match store::find(c, &f)? {
                 Some((_, LetterStatus::Signed)) => return Err(signed()),
-                Some((id, LetterStatus::Set)) => (id, true),
-                None => (store::insert(c, &f, actor.user_id, now)?, false),
+                Some((id, LetterStatus::Set)) => id,
+                None => store::insert(c, &f, actor.user_id, now)?,
             };
             store::set_targets(c, id, &f.targets, actor.user_id, now)?;
-            let targets: Vec<String> = f
-                .targets
-                .iter()
-                .map(|(i, t)| format!("{}={t}", i.as_str()))
-                .collect();
-            let detail = format!(
-                "{}{} {} {}",
-                if replaced { "replaced: " } else { "" },
-                f.unit_id,
-                f.county_code.as_deref().unwrap_or("*"),
-                targets.join(" ")
-            );
+            // The targets themselves are the letter's rows, kept with it.
+            let county = f.county_code.as_deref().unwrap_or("*");
+            let detail = format!("unit={}; county={county}", f.unit_id);
             audit(
                 c,
                 actor,

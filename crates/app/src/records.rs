@@ -50,7 +50,7 @@ impl RecordKind {
     }
 
     /// The object type the audit log names.
-    fn object(self) -> &'static str {
+    pub(crate) fn object(self) -> &'static str {
         match self {
             RecordKind::Trainings => "training",
             RecordKind::Labour => "labour_transfer",

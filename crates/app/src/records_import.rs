@@ -42,7 +42,7 @@ impl App {
         let mut rows = 0;
         let out = self.run_records_import(actor, kind, file_name, bytes, encoding, &mut rows);
         if let Err(e) = &out {
-            let detail = format!("{}: {rows} rows", kind.as_str());
+            let detail = format!("{rows} rows");
             self.audit_failed_attempt(actor, "record.import", file_name, e, &detail);
         }
         out
@@ -93,12 +93,12 @@ impl App {
                         .map_err(|es| es.into_iter().map(purchase_column).collect())
                 }),
             }?;
-            let detail = format!("{}: {rows} rows", kind.as_str());
+            let detail = format!("{rows} rows");
             audit(
                 c,
                 actor,
                 "record.import",
-                ("file", &file),
+                (kind.object(), &file),
                 "success",
                 Some(detail),
             )?;

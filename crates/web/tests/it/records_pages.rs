@@ -25,21 +25,7 @@ fn world(web: &Web) -> (i64, i64) {
     let app = &web.app;
     county_list(app);
     let (u1, u2) = (unit(app, "本单位"), unit(app, "他单位"));
-    let p = draft_plan(app, "记录方案");
-    for c in COUNTIES {
-        pair(app, p, if c == ZHOUQU { u1 } else { u2 }, c, "lead");
-    }
-    user(app, "w_reviewer", "reviewer", None, None);
-    let reviewer = actor(web, "w_reviewer");
-    for (who, to) in [
-        (cli(), "consultation"),
-        (cli(), "submitted"),
-        (reviewer, "approved"),
-        (cli(), "active"),
-    ] {
-        app.transition_plan(&who, p, to, None)
-            .expect("decide the plan");
-    }
+    decided_plan(web, u1, u2);
     user(app, "w_unit", "unit", Some(u1), None);
     user(app, "w_office", "office", None, None);
     (u1, u2)

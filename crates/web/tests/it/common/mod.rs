@@ -897,11 +897,9 @@ pub fn multipart_form(fields: &[(&str, &str)], name: &str, bytes: &[u8]) -> (Str
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-/// A decided plan in which U1 leads Zhouqu and U2 the other counties (2021–
-/// 2025), a training, a labour transfer and a consumption record of each
-/// unit in its county (U2's in Xingtang), and each unit's letter for
-/// 2025 (not signed).
-pub fn records_fixture(web: &Web, u1: i64, u2: i64) {
+/// An active plan (2021–2025) in which U1 leads Zhouqu and U2 the other
+/// test counties: pairings records may be written for.
+pub fn decided_plan(web: &Web, u1: i64, u2: i64) {
     let app = &web.app;
     let p = draft_plan(app, "记录方案");
     for c in COUNTIES {
@@ -918,6 +916,15 @@ pub fn records_fixture(web: &Web, u1: i64, u2: i64) {
         app.transition_plan(&who, p, to, None)
             .expect("decide the plan");
     }
+}
+
+/// A decided plan in which U1 leads Zhouqu and U2 the other counties (2021–
+/// 2025), a training, a labour transfer and a consumption record of each
+/// unit in its county (U2's in Xingtang), and each unit's letter for
+/// 2025 (not signed).
+pub fn records_fixture(web: &Web, u1: i64, u2: i64) {
+    let app = &web.app;
+    decided_plan(web, u1, u2);
     user(app, "rec_unit1", "unit", Some(u1), None);
     user(app, "rec_unit2", "unit", Some(u2), None);
     for (who, county) in [
