@@ -11,6 +11,7 @@ use crate::error::Result;
 use crate::{Actor, App};
 use chrono::{Datelike, NaiveDate};
 use dingdian_core::ledger::{AmountValue, LedgerEntryInput};
+use dingdian_core::letter::year_share;
 use dingdian_core::project::ProjectFilter;
 use dingdian_core::role::{Role, Scope};
 use dingdian_core::{Page, time};
@@ -18,9 +19,13 @@ use dingdian_core::{Page, time};
 /// The donor of the demo's introduced funds.
 const DONOR: &str = "中国扶贫基金会";
 
-/// The current year's funds: direct received, disbursed; introduced
-/// received, disbursed (yuan). The letter's targets are in `demo_records`.
-const THIS_YEAR: (i64, i64, i64, i64) = (8_000_000, 7_600_000, 6_000_000, 2_500_000);
+/// The seed letter's funds targets (yuan; `demo_records` writes them into
+/// the letter) and the pace at which this year's money keeps up with the
+/// share of the year gone: above 1 on track, below behind.
+pub(crate) const DIRECT_TARGET: i64 = 8_000_000;
+pub(crate) const INTRODUCED_TARGET: i64 = 10_000_000;
+const DIRECT_PACE: f64 = 1.1;
+const INTRODUCED_PACE: f64 = 0.4;
 
 /// One entry as the demo posts it: kind, source, project (by name; none
 /// for the pairing's pool), yuan, date.
@@ -118,34 +123,39 @@ fn past_years() -> Vec<Line> {
     lines
 }
 
-/// This year, dated between 1 January and today (never in the future).
+/// This year, dated between 1 January and today (never in the future),
+/// in amounts that follow the share of the year gone.
 fn this_year(today: NaiveDate) -> Vec<Line> {
     let first = day(today.year(), 1, 1);
     let gone = (today - first).num_days();
     let at = |k: i64| first + chrono::Duration::days(gone * k / 10);
-    let (direct, paid, introduced, brought) = THIS_YEAR;
+    let share = year_share(today.year(), today);
+    let paced = |target: i64, pace: f64| ((target as f64 * share * pace) as i64).max(100);
+    let direct = paced(DIRECT_TARGET, DIRECT_PACE);
+    let (cold, pepper) = (direct / 4, direct - direct / 4);
+    let introduced = paced(INTRODUCED_TARGET, INTRODUCED_PACE);
     vec![
         ("receipt", "direct", None, direct, at(1)),
-        ("commitment", "direct", Some(COLD), 2_000_000, at(2)),
-        (
-            "commitment",
-            "direct",
-            Some(PEPPER),
-            direct - 2_000_000,
-            at(2),
-        ),
-        ("disbursement", "direct", Some(COLD), 1_600_000, at(4)),
+        ("commitment", "direct", Some(COLD), cold, at(2)),
+        ("commitment", "direct", Some(PEPPER), pepper, at(2)),
+        ("disbursement", "direct", Some(COLD), cold * 9 / 10, at(4)),
         (
             "disbursement",
             "direct",
             Some(PEPPER),
-            paid - 1_600_000,
+            pepper * 9 / 10,
             at(6),
         ),
-        ("expenditure", "direct", Some(PEPPER), 3_000_000, at(8)),
+        ("expenditure", "direct", Some(PEPPER), pepper / 2, at(8)),
         ("receipt", "introduced", None, introduced, at(3)),
         ("commitment", "introduced", Some(PEPPER), introduced, at(5)),
-        ("disbursement", "introduced", Some(PEPPER), brought, at(7)),
+        (
+            "disbursement",
+            "introduced",
+            Some(PEPPER),
+            introduced / 2,
+            at(7),
+        ),
     ]
 }
 

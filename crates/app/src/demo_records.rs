@@ -5,8 +5,8 @@
 //! and Changzhou (Jiangsu), earning 2.9 billion yuan, with 20 600 jobs
 //! offered through that labour cooperation. For the current year, letters
 //! for some paired units, with records that put some on track and some
-//! behind. (The ledger's demo money comes with the ledger: until then a
-//! letter's direct and introduced funds show 0.)
+//! behind. The seed letter's funds are met by the demo ledger
+//! (`demo_ledger`).
 
 use crate::demo::{SEED_UNIT, ZHOUQU};
 use crate::error::Result;
@@ -251,8 +251,11 @@ impl ThisYear {
         ];
         if self.with_funds {
             targets.extend([
-                ("direct_funds", 5_000_000_000),
-                ("introduced_funds", 10_000_000_000),
+                ("direct_funds", crate::demo_ledger::DIRECT_TARGET * 100),
+                (
+                    "introduced_funds",
+                    crate::demo_ledger::INTRODUCED_TARGET * 100,
+                ),
             ]);
         }
         LetterInput {

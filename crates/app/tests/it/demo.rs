@@ -16,7 +16,8 @@ use dingdian_testkit::{TestDb, both_backends};
 
 both_backends!(
     demo_loads_once_and_is_consistent,
-    demo_texts_are_written_in_one_language
+    demo_texts_are_written_in_one_language,
+    demo_ledger_reconciles_and_paces_the_seed_letter
 );
 
 fn plans_with(app: &App, status: PairingPlanStatus) -> Vec<dingdian_core::plan::PairingPlan> {
@@ -236,4 +237,64 @@ fn demo_texts_are_written_in_one_language(db: &TestDb) {
             );
         }
     }
+}
+
+/// The demo's money is posted entry by entry: every balance is sound and
+/// the balances add up to the entries; this year the seed unit's direct
+/// funds keep pace with its letter and its introduced funds fall behind.
+fn demo_ledger_reconciles_and_paces_the_seed_letter(db: &TestDb) {
+    use chrono::Datelike;
+    use dingdian_core::ledger::LedgerFilter;
+    use dingdian_core::letter::{LetterFilter, LetterIndicator};
+    let app = open(db);
+    app.load_demo().unwrap();
+    let zhouqu = LedgerFilter {
+        county_code: Some(ZHOUQU.into()),
+        ..Default::default()
+    };
+    let balances = app.ledger_balances(&office(), &zhouqu).unwrap();
+    assert!(balances.len() >= 4, "pool and projects, by source");
+    assert!(balances.iter().all(|b| b.available_fen >= 0));
+    let received: i64 = balances.iter().map(|b| b.received_fen).sum();
+    let spent: i64 = balances.iter().map(|b| b.spent_fen).sum();
+    let available: i64 = balances.iter().map(|b| b.available_fen).sum();
+    assert_eq!(available, received - spent, "the balances reconcile");
+    let by_sql = count(
+        &app,
+        "SELECT CAST(SUM(amount_fen) AS BIGINT) FROM ledger_entries e WHERE kind = 'receipt' \
+         AND NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.reverses = e.id)",
+    );
+    assert_eq!(
+        received, by_sql,
+        "what came in is the receipts not reversed"
+    );
+
+    let year = time::today().year();
+    let f = LetterFilter {
+        year: Some(year),
+        q: Some(SEED_UNIT.into()),
+        ..Default::default()
+    };
+    let (letters, _) = app.letters(&office(), &f, Page::all()).unwrap();
+    let seed = letters
+        .iter()
+        .find(|l| l.letter.county_code.as_deref() == Some(ZHOUQU))
+        .expect("the seed unit's letter for Zhouqu");
+    let share = seed.year_share;
+    let completion = |i: LetterIndicator| {
+        seed.progress
+            .iter()
+            .find(|p| p.indicator == i)
+            .expect("a target")
+            .completion()
+    };
+    assert!(
+        completion(LetterIndicator::DirectFunds) >= share,
+        "direct funds on track"
+    );
+    assert!(
+        completion(LetterIndicator::IntroducedFunds) < share,
+        "introduced funds behind"
+    );
+    assert!(seed.behind, "a letter lags by its worst indicator");
 }

@@ -709,3 +709,104 @@ fn every_page_of_every_demo_role_fits_a_phone_and_a_laptop_and_speaks_one_langua
         c.close().await.unwrap();
     });
 }
+
+/// Posts one entry through the ledger page's form, as the unit does.
+async fn post_entry(c: &Client, base: &str, kind: &str, project: Option<&str>, yuan: &str) {
+    c.goto(&format!("{base}/ledger")).await.unwrap();
+    let form = "form[action='/ledger'][method=post]";
+    c.find(Locator::Css(&format!(
+        "{form} select[name=kind] option[value={kind}]"
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    let county = c
+        .find(Locator::Css(&format!("{form} input[name=county_code]")))
+        .await
+        .unwrap();
+    county.clear().await.unwrap();
+    county.send_keys(dingdian_app::demo::ZHOUQU).await.unwrap();
+    if let Some(name) = project {
+        let option = format!("//select[@name='project_id']/option[contains(text(), '{name}')]");
+        c.find(Locator::XPath(&option))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+    c.find(Locator::Css(&format!("{form} input[name=amount_yuan]")))
+        .await
+        .unwrap()
+        .send_keys(yuan)
+        .await
+        .unwrap();
+    c.find(Locator::Css(&format!("{form} button")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_path(c, "/ledger").await;
+    let page = c.source().await.unwrap();
+    assert!(
+        !page.contains("flash error"),
+        "the {kind} of {yuan} yuan is posted"
+    );
+}
+
+/// The unit's letter for this year, as its page shows it.
+async fn letter_card(c: &Client, base: &str) -> String {
+    c.goto(&format!("{base}/letters")).await.unwrap();
+    c.find(Locator::Css("section.letter"))
+        .await
+        .unwrap()
+        .html(true)
+        .await
+        .unwrap()
+}
+
+#[test]
+fn a_unit_moves_money_and_sees_its_letter_and_the_county_agrees_a_plan_in_a_real_browser() {
+    if browser_missing() {
+        return;
+    }
+    let db = dingdian_testkit::TestDb::sqlite();
+    let app = App::open(&db.url).unwrap().with_demo_mode(true);
+    app.load_demo().unwrap();
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async move {
+        let (base, c, _driver, _profile) = start(&app).await;
+
+        // The unit: money arrives, is committed to the cold store and paid
+        // out; its letter's figures move with it.
+        sign_in(&c, &app, &db.url, &base, "zzb").await;
+        let before = letter_card(&c, &base).await;
+        post_entry(&c, &base, "receipt", None, "100000.00").await;
+        post_entry(&c, &base, "commitment", Some("冷链仓储"), "100000.00").await;
+        post_entry(&c, &base, "disbursement", Some("冷链仓储"), "60000.00").await;
+        shot(&c, "21-unit-ledger").await;
+        let after = letter_card(&c, &base).await;
+        assert_ne!(before, after, "the letter's progress changed");
+        shot(&c, "22-unit-letter").await;
+        sign_out(&c).await;
+
+        // The county agrees the plan the unit submitted.
+        sign_in(&c, &app, &db.url, &base, "zhouqu").await;
+        c.goto(&format!("{base}/assistance-plans?status=submitted"))
+            .await
+            .unwrap();
+        c.find(Locator::XPath("//a[contains(text(), '2026—2030')]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        press(&c, "agreed").await;
+        wait_status(&c, "已确认").await;
+        shot(&c, "23-county-agreed").await;
+    });
+}
