@@ -5,6 +5,7 @@
 use crate::db::{Conn, Page, Result, Value};
 use crate::params;
 use crate::row::{FromRow, Row};
+use crate::scope::on_pairing;
 use chrono::NaiveDate;
 use dingdian_core::Fen;
 use dingdian_core::assistance::{
@@ -14,27 +15,6 @@ use dingdian_core::assistance::{
 use dingdian_core::project::ProjectStatus;
 use dingdian_core::role::Scope;
 use std::collections::BTreeSet;
-
-/// The condition a scope puts on a row's `unit_id` and `county_code`
-/// (table alias `a`).
-pub fn scope_condition(scope: &Scope, a: &str, p: &mut Vec<Value>) -> String {
-    match scope {
-        Scope::All => String::new(),
-        Scope::Unit(u) => {
-            p.push((*u).into());
-            format!(" AND {a}.unit_id = ?")
-        }
-        Scope::County(county) => {
-            p.push(county.as_str().into());
-            format!(" AND {a}.county_code = ?")
-        }
-        Scope::UnitCounty(u, county) => {
-            p.push((*u).into());
-            p.push(county.as_str().into());
-            format!(" AND {a}.unit_id = ? AND {a}.county_code = ?")
-        }
-    }
-}
 
 /// The conditions of a list's unit, county and name filters on alias `a`.
 pub fn list_condition(
@@ -108,7 +88,7 @@ pub fn list(
 ) -> Result<(Vec<AssistancePlan>, i64)> {
     let mut p = Vec::new();
     let mut w = String::from(" WHERE 1 = 1");
-    w.push_str(&scope_condition(scope, "a", &mut p));
+    w.push_str(&on_pairing("a", scope, &mut p));
     w.push_str(&list_condition(
         "a",
         f.unit_id,
@@ -132,7 +112,7 @@ pub fn list(
 
 pub fn get(c: &mut dyn Conn, scope: &Scope, id: i64) -> Result<Option<AssistancePlan>> {
     let mut p = vec![Value::from(id)];
-    let w = scope_condition(scope, "a", &mut p);
+    let w = on_pairing("a", scope, &mut p);
     c.query_one_as(&format!("{SELECT} WHERE a.id = ?{w}"), &p)
 }
 

@@ -5,6 +5,7 @@
 use crate::db::{Backend, Conn, Page, Result, Value};
 use crate::params;
 use crate::row::{FromRow, Row};
+use crate::scope::on_pairing;
 use dingdian_core::ledger::{
     Balance, EntryKind, FundSource, LedgerEntry, LedgerFilter, Level, NewEntry, Posting, Sums,
 };
@@ -67,27 +68,6 @@ impl FromRow for Posting {
     }
 }
 
-/// The scope's condition on the columns `{alias}.unit_id` and
-/// `{alias}.county_code`.
-fn scope_condition(scope: &Scope, alias: &str, p: &mut Vec<Value>) -> String {
-    match scope {
-        Scope::All => String::new(),
-        Scope::Unit(u) => {
-            p.push((*u).into());
-            format!(" AND {alias}.unit_id = ?")
-        }
-        Scope::County(c) => {
-            p.push(c.as_str().into());
-            format!(" AND {alias}.county_code = ?")
-        }
-        Scope::UnitCounty(u, c) => {
-            p.push((*u).into());
-            p.push(c.as_str().into());
-            format!(" AND {alias}.unit_id = ? AND {alias}.county_code = ?")
-        }
-    }
-}
-
 /// The pairing and project filters, shared by entries and balances.
 fn pairing_filter(f: &LedgerFilter, alias: &str, p: &mut Vec<Value>) -> String {
     let mut w = String::new();
@@ -112,7 +92,7 @@ fn pairing_filter(f: &LedgerFilter, alias: &str, p: &mut Vec<Value>) -> String {
 
 fn entry_conditions(scope: &Scope, f: &LedgerFilter, p: &mut Vec<Value>) -> String {
     let mut w = String::from(" WHERE 1 = 1");
-    w.push_str(&scope_condition(scope, "e", p));
+    w.push_str(&on_pairing("e", scope, p));
     w.push_str(&pairing_filter(f, "e", p));
     if let Some(k) = f.kind {
         w.push_str(" AND e.kind = ?");
@@ -154,7 +134,7 @@ pub fn list(
 /// One entry, if the scope reaches it.
 pub fn get(c: &mut dyn Conn, scope: &Scope, id: i64) -> Result<Option<LedgerEntry>> {
     let mut p = vec![Value::from(id)];
-    let w = scope_condition(scope, "e", &mut p);
+    let w = on_pairing("e", scope, &mut p);
     c.query_one_as(
         &format!("SELECT {ENTRY_COLUMNS}{ENTRY_FROM} WHERE e.id = ?{w}"),
         &p,
@@ -237,7 +217,7 @@ const MOVES: &str = "SELECT e.unit_id, e.county_code, e.source, e.project_id, CO
 pub fn balances(c: &mut dyn Conn, scope: &Scope, f: &LedgerFilter) -> Result<Vec<Balance>> {
     let mut p = Vec::new();
     let mut w = String::from(" WHERE 1 = 1");
-    w.push_str(&scope_condition(scope, "m", &mut p));
+    w.push_str(&on_pairing("m", scope, &mut p));
     w.push_str(&pairing_filter(f, "m", &mut p));
     let sql = format!(
         "SELECT m.unit_id, m.county_code, m.source, m.project_id, \
@@ -278,7 +258,7 @@ pub fn receipts_by_year(
     let mut w = String::from(
         " WHERE e.kind = 'receipt' AND NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.reverses = e.id)",
     );
-    w.push_str(&scope_condition(scope, "e", &mut p));
+    w.push_str(&on_pairing("e", scope, &mut p));
     w.push_str(&pairing_filter(f, "e", &mut p));
     let rows = c.query(
         &format!(
@@ -333,7 +313,7 @@ pub fn project(c: &mut dyn Conn, id: i64) -> Result<Option<ProjectFacts>> {
 pub fn projects(c: &mut dyn Conn, scope: &Scope, f: &LedgerFilter) -> Result<Vec<ProjectFacts>> {
     let mut p = Vec::new();
     let mut w = String::from(" WHERE 1 = 1");
-    w.push_str(&scope_condition(scope, "e", &mut p));
+    w.push_str(&on_pairing("e", scope, &mut p));
     if let Some(u) = f.unit_id {
         w.push_str(" AND e.unit_id = ?");
         p.push(u.into());

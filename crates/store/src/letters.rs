@@ -12,7 +12,7 @@ use dingdian_core::role::Scope;
 /// A letter for all of a unit's counties has no county: a county officer
 /// or a cadre, whose scope names one, does not reach it.
 fn scope_cond(scope: &Scope, p: &mut Vec<Value>) -> String {
-    crate::records::scope_on("l", scope, p)
+    crate::scope::on_pairing("l", scope, p)
 }
 
 const SELECT: &str = "SELECT l.id, l.unit_id, u.name AS unit_name, l.county_code, a.name AS county_name, \

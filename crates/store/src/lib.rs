@@ -7,6 +7,7 @@ mod db;
 mod migrate;
 mod postgres_backend;
 mod row;
+mod scope;
 mod sqlite_backend;
 
 pub mod analytics;

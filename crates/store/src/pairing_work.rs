@@ -2,8 +2,8 @@
 //! ledger and the work records (see `core::pairing_work`).
 
 use crate::db::{Conn, Result, Value};
-use crate::plans::pairing_scope;
 use crate::row::{FromRow, Row};
+use crate::scope::on_pairing;
 use dingdian_core::Fen;
 use dingdian_core::pairing_work::{PairingWork, ProjectCounts, WorkFilter};
 use dingdian_core::role::Scope;
@@ -59,7 +59,7 @@ fn in_year(column: &str, f: &WorkFilter, p: &mut Vec<Value>) -> String {
 /// The pairings of plans that were decided (approved, in force or
 /// superseded), in scope and filter.
 fn pairs(scope: &Scope, f: &WorkFilter, p: &mut Vec<Value>) -> String {
-    let mut w = pairing_scope(scope, p);
+    let mut w = on_pairing("pr", scope, p);
     if let Some(u) = f.unit_id {
         w.push_str(" AND pr.unit_id = ?");
         p.push(u.into());

@@ -5,6 +5,7 @@
 use crate::db::{Backend, Conn, Page, Result, Value};
 use crate::params;
 use crate::row::{FromRow, Row};
+use crate::scope::on_pairing;
 use chrono::NaiveDate;
 use dingdian_core::plan::{Pairing, PairingPlan, PairingPlanKind, PairingPlanStatus, PairingRole};
 use dingdian_core::role::Scope;
@@ -40,31 +41,11 @@ impl FromRow for PairingPlan {
     }
 }
 
-/// The condition on pairing alias `pr` for a scope.
-pub(crate) fn pairing_scope(scope: &Scope, p: &mut Vec<Value>) -> String {
-    match scope {
-        Scope::All => String::new(),
-        Scope::Unit(u) => {
-            p.push((*u).into());
-            " AND pr.unit_id = ?".into()
-        }
-        Scope::County(county) => {
-            p.push(county.as_str().into());
-            " AND pr.county_code = ?".into()
-        }
-        Scope::UnitCounty(u, county) => {
-            p.push((*u).into());
-            p.push(county.as_str().into());
-            " AND pr.unit_id = ? AND pr.county_code = ?".into()
-        }
-    }
-}
-
 fn plan_scope(scope: &Scope, p: &mut Vec<Value>) -> String {
     if *scope == Scope::All {
         return String::new();
     }
-    let cond = pairing_scope(scope, p);
+    let cond = on_pairing("pr", scope, p);
     format!(" AND EXISTS (SELECT 1 FROM pairings pr WHERE pr.plan_id = p.id{cond})")
 }
 
@@ -267,7 +248,7 @@ pub fn pairings(
 ) -> Result<(Vec<Pairing>, i64)> {
     let mut p = Vec::new();
     let mut w = String::from(" WHERE 1 = 1");
-    w.push_str(&pairing_scope(scope, &mut p));
+    w.push_str(&on_pairing("pr", scope, &mut p));
     if let Some(id) = f.plan_id {
         w.push_str(" AND pr.plan_id = ?");
         p.push(id.into());

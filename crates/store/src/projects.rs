@@ -2,10 +2,11 @@
 //! households, dated lifecycle steps, progress notes and attachments. Unit
 //! and county are copied from the plan onto each row for scoped reads.
 
-use crate::assistance_plans::{StepRecord, Who, list_condition, scope_condition, steps};
+use crate::assistance_plans::{StepRecord, Who, list_condition, steps};
 use crate::db::{Conn, Page, Result, Value};
 use crate::params;
 use crate::row::{FromRow, Row};
+use crate::scope::on_pairing;
 use chrono::NaiveDate;
 use dingdian_core::Fen;
 use dingdian_core::assistance::MeasureCategory;
@@ -60,7 +61,7 @@ pub fn list(
 ) -> Result<(Vec<Project>, i64)> {
     let mut p = Vec::new();
     let mut w = String::from(" WHERE 1 = 1");
-    w.push_str(&scope_condition(scope, "pj", &mut p));
+    w.push_str(&on_pairing("pj", scope, &mut p));
     w.push_str(&list_condition(
         "pj",
         f.unit_id,
@@ -88,7 +89,7 @@ pub fn list(
 
 pub fn get(c: &mut dyn Conn, scope: &Scope, id: i64) -> Result<Option<Project>> {
     let mut p = vec![Value::from(id)];
-    let w = scope_condition(scope, "pj", &mut p);
+    let w = on_pairing("pj", scope, &mut p);
     c.query_one_as(&format!("{SELECT} WHERE pj.id = ?{w}"), &p)
 }
 

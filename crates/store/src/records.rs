@@ -6,6 +6,7 @@
 use crate::db::{Conn, Page, Result, Value};
 use crate::params;
 use crate::row::{FromRow, Row};
+use crate::scope::on_pairing;
 use chrono::NaiveDate;
 use dingdian_core::Fen;
 use dingdian_core::records::{
@@ -15,29 +16,8 @@ use dingdian_core::records::{
 };
 use dingdian_core::role::Scope;
 
-/// The condition a scope puts on a row of alias `a` (its `unit_id` and
-/// `county_code`).
-pub(crate) fn scope_on(a: &str, scope: &Scope, p: &mut Vec<Value>) -> String {
-    match scope {
-        Scope::All => String::new(),
-        Scope::Unit(u) => {
-            p.push((*u).into());
-            format!(" AND {a}.unit_id = ?")
-        }
-        Scope::County(county) => {
-            p.push(county.as_str().into());
-            format!(" AND {a}.county_code = ?")
-        }
-        Scope::UnitCounty(u, county) => {
-            p.push((*u).into());
-            p.push(county.as_str().into());
-            format!(" AND {a}.unit_id = ? AND {a}.county_code = ?")
-        }
-    }
-}
-
 fn scope_cond(scope: &Scope, p: &mut Vec<Value>) -> String {
-    scope_on("t", scope, p)
+    on_pairing("t", scope, p)
 }
 
 /// One kind of record: its table, the column that dates it, the column of
