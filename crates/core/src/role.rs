@@ -152,6 +152,17 @@ impl Role {
             WriteRecords => matches!(self, Unit | Cadre),
             SetLetterTargets => matches!(self, Office),
             SignLetters => matches!(self, Unit),
+            EditSecondments => matches!(self, Unit),
+            ApproveSecondments => matches!(self, Office),
+            SetReportCalendar => matches!(self, Office),
+            WriteReports => matches!(self, Unit | Cadre),
+            ReviewReports => matches!(self, Unit),
+            RecordInspections => matches!(self, Office | Unit | Inspector),
+            WorkRectifications => matches!(self, Unit | County | Cadre),
+            VerifyRectifications => matches!(self, Office | Unit | Inspector),
+            RecordLeaderVisits => matches!(self, Unit),
+            AssignHelpers => matches!(self, County),
+            RecordHomeVisits => matches!(self, County | Cadre),
         }
     }
 }
@@ -205,6 +216,30 @@ pub enum Action {
     SetLetterTargets,
     /// Record that the unit signed its letter.
     SignLetters,
+    /// Propose a unit's secondments, start, complete or recall them, link
+    /// a cadre's account.
+    EditSecondments,
+    /// Approve a proposed secondment: the office.
+    ApproveSecondments,
+    /// Set the reporting calendar of a year: the office alone.
+    SetReportCalendar,
+    /// Write and submit reports: a cadre its team's, the unit its annual
+    /// summary.
+    WriteReports,
+    /// Accept a submitted report or return it with comments: the unit.
+    ReviewReports,
+    /// Record an inspection (督查), its findings and rectification items.
+    RecordInspections,
+    /// Move one's own rectification items along (open → in progress → done).
+    WorkRectifications,
+    /// Verify a done rectification item (never one's own).
+    VerifyRectifications,
+    /// Record a leader's visit (领导调研) to a paired county.
+    RecordLeaderVisits,
+    /// Village work teams, household helpers and measures: the county.
+    AssignHelpers,
+    /// A helper's home visit to a household.
+    RecordHomeVisits,
 }
 
 /// Which records a user may see. The store filters every scoped read by it.

@@ -35,6 +35,7 @@ const SQLITE: &[(i64, &str)] = &[
         14,
         include_str!("../migrations/sqlite/0014_ledger_append_only.sql"),
     ),
+    (15, include_str!("../migrations/sqlite/0015_discipline.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (
@@ -79,6 +80,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         14,
         include_str!("../migrations/postgres/0014_ledger_append_only.sql"),
+    ),
+    (
+        15,
+        include_str!("../migrations/postgres/0015_discipline.sql"),
     ),
 ];
 

@@ -534,3 +534,39 @@ pub fn ledger_reversal(store: &dingdian_store::Store, entry: i64, date: &str) ->
         })
         .expect("post a reversal")
 }
+
+/// A secondment as plain SQL, for the parts that read secondments (reports
+/// expected of a serving team, village work teams, reminders) while the
+/// secondments' own use cases are built elsewhere. `role`: leader or
+/// member; `status`: proposed, approved, serving, completed, recalled. Its id.
+pub fn insert_secondment(
+    store: &dingdian_store::Store,
+    (unit_id, county): (i64, &str),
+    (person_name, role, status): (&str, &str, &str),
+    (start, planned_end): (&str, &str),
+    user_id: Option<i64>,
+) -> i64 {
+    let now = dingdian_core::time::now_ts();
+    let user: dingdian_store::Value = user_id.map_or(dingdian_store::Value::Null, Into::into);
+    store
+        .write(|c| {
+            c.query_i64(
+                "INSERT INTO secondments (unit_id, county_code, person_name, person_rank, contact, post, role, batch, \
+                 start_date, planned_end, status, user_id, created_at, updated_at) \
+                 VALUES (?, ?, ?, '处级', '0941-0000000', '副县长', ?, 1, ?, ?, ?, ?, ?, ?) RETURNING id",
+                &[
+                    unit_id.into(),
+                    county.into(),
+                    person_name.into(),
+                    role.into(),
+                    start.into(),
+                    planned_end.into(),
+                    status.into(),
+                    user,
+                    now.into(),
+                    now.into(),
+                ],
+            )
+        })
+        .expect("insert a secondment")
+}
