@@ -41,6 +41,10 @@ pub mod assistance_plans;
 mod demo_assistance;
 pub mod projects;
 
+// issue 12: secondments, inspections and rectification
+pub mod inspections;
+pub mod secondments;
+
 pub use dingdian_core::Page;
 pub use error::{AppError, Result, describe_field_error as error_line};
 

@@ -30,6 +30,10 @@ pub mod assistance;
 pub mod attachment;
 pub mod project;
 
+// issue 12: secondments, inspections and rectification
+pub mod inspection;
+pub mod secondment;
+
 pub use error::{FieldError, Msg};
 pub use money::Fen;
 pub use query::Page;

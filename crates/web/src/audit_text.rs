@@ -83,6 +83,16 @@ pub const ACTIONS: &[&str] = &[
     "letter.set",
     "letter.sign",
     "letter.export",
+    // issue 12: secondments, inspections and rectification
+    "secondment.create",
+    "secondment.update",
+    "secondment.transition",
+    "secondment.link_account",
+    "secondment.export",
+    "inspection.create",
+    "inspection.export",
+    "rectification.transition",
+    "rectification.export",
 ];
 
 /// The action's words, or `None` when the catalogue has none.
@@ -125,6 +135,8 @@ const DETAILS: &[(&str, &str, &str)] = &[
         "{} -> {}",
         "audit_d_transition",
     ),
+    ("secondment.transition", "{} -> {}", "audit_d_transition"),
+    ("rectification.transition", "{} -> {}", "audit_d_transition"),
     ("user.role", "role {} -> {}", "audit_d_role_change"),
     ("plan.coverage_exception", "{}: {}", "audit_d_county_reason"),
     ("", "role={}", "audit_d_role"),

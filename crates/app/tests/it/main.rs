@@ -23,3 +23,7 @@ mod registry_extended;
 mod registry_identity;
 mod scope;
 mod units_and_auth;
+
+// issue 12: secondments, inspections and rectification
+mod inspections;
+mod secondments;
