@@ -41,6 +41,11 @@ pub mod assistance_plans;
 mod demo_assistance;
 pub mod projects;
 
+// issue 12: the reporting calendar and reports
+pub mod report_punctuality;
+mod report_writing;
+pub mod reports;
+
 pub use dingdian_core::Page;
 pub use error::{AppError, Result, describe_field_error as error_line};
 

@@ -21,5 +21,6 @@ mod records;
 mod registry;
 mod registry_extended;
 mod registry_identity;
+mod reports;
 mod scope;
 mod units_and_auth;
