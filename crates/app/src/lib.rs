@@ -44,6 +44,10 @@ pub mod projects;
 // issue 12: secondments, inspections and rectification
 pub mod inspections;
 pub mod secondments;
+// issue 12: the reporting calendar and reports
+pub mod report_punctuality;
+mod report_writing;
+pub mod reports;
 
 pub use dingdian_core::Page;
 pub use error::{AppError, Result, describe_field_error as error_line};

@@ -38,3 +38,6 @@ pub use error::{FieldError, Msg};
 pub use money::Fen;
 pub use query::Page;
 pub use year::Year;
+
+// issue 12: the reporting calendar and reports
+pub mod report;

@@ -38,3 +38,7 @@ pub mod secondments;
 pub use db::{Backend, Conn, Page, Store, StoreError, Value};
 pub use migrate::latest as schema_version;
 pub use row::{FromRow, FromValue, Row};
+
+// issue 12: the reporting calendar and reports
+pub mod report_figures;
+pub mod reports;

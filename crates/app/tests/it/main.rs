@@ -21,6 +21,7 @@ mod records;
 mod registry;
 mod registry_extended;
 mod registry_identity;
+mod reports;
 mod scope;
 mod units_and_auth;
 
