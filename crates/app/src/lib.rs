@@ -41,6 +41,10 @@ pub mod assistance_plans;
 mod demo_assistance;
 pub mod projects;
 
+// issue 12: villages and households
+pub mod household_help;
+pub mod village_teams;
+
 pub use dingdian_core::Page;
 pub use error::{AppError, Result, describe_field_error as error_line};
 

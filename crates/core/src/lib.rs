@@ -30,6 +30,10 @@ pub mod assistance;
 pub mod attachment;
 pub mod project;
 
+// issue 12: villages and households
+pub mod household_help;
+pub mod village_team;
+
 pub use error::{FieldError, Msg};
 pub use money::Fen;
 pub use query::Page;

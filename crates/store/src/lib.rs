@@ -31,6 +31,10 @@ pub mod assistance_plans;
 pub mod attachments;
 pub mod projects;
 
+// issue 12: villages and households
+pub mod household_help;
+pub mod village_teams;
+
 pub use db::{Backend, Conn, Page, Store, StoreError, Value};
 pub use migrate::latest as schema_version;
 pub use row::{FromRow, FromValue, Row};
