@@ -48,6 +48,9 @@ pub mod secondments;
 pub mod report_punctuality;
 mod report_writing;
 pub mod reports;
+// issue 12: villages and households
+pub mod household_help;
+pub mod village_teams;
 
 pub use dingdian_core::Page;
 pub use error::{AppError, Result, describe_field_error as error_line};

@@ -33,6 +33,9 @@ pub mod project;
 // issue 12: secondments, inspections and rectification
 pub mod inspection;
 pub mod secondment;
+// issue 12: villages and households
+pub mod household_help;
+pub mod village_team;
 
 pub use error::{FieldError, Msg};
 pub use money::Fen;

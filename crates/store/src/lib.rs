@@ -34,6 +34,9 @@ pub mod projects;
 // issue 12: secondments, inspections and rectification
 pub mod inspections;
 pub mod secondments;
+// issue 12: villages and households
+pub mod household_help;
+pub mod village_teams;
 
 pub use db::{Backend, Conn, Page, Store, StoreError, Value};
 pub use migrate::latest as schema_version;

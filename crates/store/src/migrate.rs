@@ -36,6 +36,10 @@ const SQLITE: &[(i64, &str)] = &[
         include_str!("../migrations/sqlite/0014_ledger_append_only.sql"),
     ),
     (15, include_str!("../migrations/sqlite/0015_discipline.sql")),
+    (
+        16,
+        include_str!("../migrations/sqlite/0016_villages_households.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (
@@ -84,6 +88,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         15,
         include_str!("../migrations/postgres/0015_discipline.sql"),
+    ),
+    (
+        16,
+        include_str!("../migrations/postgres/0016_villages_households.sql"),
     ),
 ];
 

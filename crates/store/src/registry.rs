@@ -349,7 +349,7 @@ pub fn insert_member_batch(c: &mut dyn Conn, batch: MemberBatch) -> Result<u64> 
     c.insert_rows("members", &columns, &batch.values)
 }
 
-fn scope_condition(scope: &Scope, column: &str, p: &mut Vec<Value>) -> String {
+pub(crate) fn scope_condition(scope: &Scope, column: &str, p: &mut Vec<Value>) -> String {
     match scope.county() {
         Some(county) => {
             p.push(county.into());

@@ -8,6 +8,7 @@ mod audit_chain;
 mod backup;
 mod coverage;
 mod demo;
+mod households;
 mod identity;
 mod import_hardening;
 mod import_jobs;
