@@ -41,6 +41,11 @@ pub mod assistance_plans;
 mod demo_assistance;
 pub mod projects;
 
+// issue 12: leader visits and reminders
+pub mod leader_visits;
+pub mod mail;
+pub mod reminders;
+
 pub use dingdian_core::Page;
 pub use error::{AppError, Result, describe_field_error as error_line};
 

@@ -30,6 +30,10 @@ pub mod assistance;
 pub mod attachment;
 pub mod project;
 
+// issue 12: leader visits and reminders
+pub mod leader_visit;
+pub mod reminder;
+
 pub use error::{FieldError, Msg};
 pub use money::Fen;
 pub use query::Page;

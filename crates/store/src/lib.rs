@@ -31,6 +31,10 @@ pub mod assistance_plans;
 pub mod attachments;
 pub mod projects;
 
+// issue 12: leader visits and reminders
+pub mod leader_visits;
+pub mod reminders;
+
 pub use db::{Backend, Conn, Page, Store, StoreError, Value};
 pub use migrate::latest as schema_version;
 pub use row::{FromRow, FromValue, Row};

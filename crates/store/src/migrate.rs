@@ -36,6 +36,7 @@ const SQLITE: &[(i64, &str)] = &[
         include_str!("../migrations/sqlite/0014_ledger_append_only.sql"),
     ),
     (15, include_str!("../migrations/sqlite/0015_discipline.sql")),
+    (17, include_str!("../migrations/sqlite/0017_reminders.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (
@@ -84,6 +85,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         15,
         include_str!("../migrations/postgres/0015_discipline.sql"),
+    ),
+    (
+        17,
+        include_str!("../migrations/postgres/0017_reminders.sql"),
     ),
 ];
 

@@ -23,3 +23,7 @@ mod registry_extended;
 mod registry_identity;
 mod scope;
 mod units_and_auth;
+
+// issue 12: leader visits and reminders
+mod leader_visits;
+mod reminders;
