@@ -51,6 +51,10 @@ pub mod reports;
 // issue 12: villages and households
 pub mod household_help;
 pub mod village_teams;
+// issue 12: leader visits and reminders
+pub mod leader_visits;
+pub mod mail;
+pub mod reminders;
 
 pub use dingdian_core::Page;
 pub use error::{AppError, Result, describe_field_error as error_line};

@@ -36,6 +36,9 @@ pub mod secondment;
 // issue 12: villages and households
 pub mod household_help;
 pub mod village_team;
+// issue 12: leader visits and reminders
+pub mod leader_visit;
+pub mod reminder;
 
 pub use error::{FieldError, Msg};
 pub use money::Fen;

@@ -37,6 +37,9 @@ pub mod secondments;
 // issue 12: villages and households
 pub mod household_help;
 pub mod village_teams;
+// issue 12: leader visits and reminders
+pub mod leader_visits;
+pub mod reminders;
 
 pub use db::{Backend, Conn, Page, Store, StoreError, Value};
 pub use migrate::latest as schema_version;

@@ -40,6 +40,7 @@ const SQLITE: &[(i64, &str)] = &[
         16,
         include_str!("../migrations/sqlite/0016_villages_households.sql"),
     ),
+    (17, include_str!("../migrations/sqlite/0017_reminders.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (
@@ -92,6 +93,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         16,
         include_str!("../migrations/postgres/0016_villages_households.sql"),
+    ),
+    (
+        17,
+        include_str!("../migrations/postgres/0017_reminders.sql"),
     ),
 ];
 

@@ -29,3 +29,6 @@ mod units_and_auth;
 // issue 12: secondments, inspections and rectification
 mod inspections;
 mod secondments;
+// issue 12: leader visits and reminders
+mod leader_visits;
+mod reminders;
