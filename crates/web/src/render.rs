@@ -286,6 +286,21 @@ const MENU: &[(&str, &[MenuItem])] = &[
             ("/letters", "nav_letters", |r| r.may(Action::ReadAssistance)),
         ],
     ),
+    // issue 12: secondments, inspections and rectification
+    (
+        "nav_discipline",
+        &[
+            ("/secondments", "nav_secondments", |r| {
+                r.may(Action::ReadAssistance)
+            }),
+            ("/inspections", "nav_inspections", |r| {
+                r.may(Action::ReadAssistance)
+            }),
+            ("/rectifications", "nav_rectifications", |r| {
+                r.may(Action::ReadAssistance)
+            }),
+        ],
+    ),
     (
         "nav_admin",
         &[
