@@ -100,6 +100,13 @@ fn table() -> OpenApiRouter<AppState> {
         .routes(routes!(ledger::list_entries, ledger::post_entry))
         .routes(routes!(ledger::balances))
         // issue 12: secondments, inspections and rectification
+        .merge(discipline())
+        .routes(routes!(openapi::openapi_json))
+}
+
+/// Issue 12's routes: secondments, inspections and rectification.
+fn discipline() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .routes(routes!(
             secondments::list_secondments,
             secondments::create_secondment
@@ -115,7 +122,6 @@ fn table() -> OpenApiRouter<AppState> {
         .routes(routes!(inspections::get_inspection))
         .routes(routes!(inspections::list_rectifications))
         .routes(routes!(inspections::transition_rectification))
-        .routes(routes!(openapi::openapi_json))
 }
 
 pub fn routes() -> Router<AppState> {
