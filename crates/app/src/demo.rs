@@ -40,6 +40,9 @@ pub fn demo_otpauth_lines() -> Vec<(&'static str, String)> {
         .collect()
 }
 
+/// The unit accounts the demo adds to own other units' rectification items.
+pub use crate::demo_inspections::OWNER_ACCOUNTS;
+
 pub const ZHOUQU: &str = "623023";
 pub const SEED_UNIT: &str = "中共中央组织部";
 
@@ -230,6 +233,8 @@ impl App {
         self.demo_assistance()?;
         self.demo_records(&office, seed)?;
         self.demo_ledger(seed)?;
+        self.demo_secondments(&office, seed)?;
+        self.demo_inspections(seed)?;
         Ok(true)
     }
 

@@ -42,6 +42,8 @@ mod demo_assistance;
 pub mod projects;
 
 // issue 12: secondments, inspections and rectification
+mod demo_inspections;
+mod demo_secondments;
 pub mod inspections;
 pub mod secondments;
 // issue 12: the reporting calendar and reports

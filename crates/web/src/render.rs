@@ -110,6 +110,47 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/record_import.html"),
     ),
     ("letters.html", include_str!("../templates/letters.html")),
+    // issue 12: secondments, inspections and rectification
+    (
+        "secondments.html",
+        include_str!("../templates/secondments.html"),
+    ),
+    (
+        "secondment.html",
+        include_str!("../templates/secondment.html"),
+    ),
+    (
+        "secondment_form.html",
+        include_str!("../templates/secondment_form.html"),
+    ),
+    (
+        "secondment_continuity.html",
+        include_str!("../templates/secondment_continuity.html"),
+    ),
+    (
+        "inspections.html",
+        include_str!("../templates/inspections.html"),
+    ),
+    (
+        "inspection.html",
+        include_str!("../templates/inspection.html"),
+    ),
+    (
+        "inspection_form.html",
+        include_str!("../templates/inspection_form.html"),
+    ),
+    (
+        "inspection_frequency.html",
+        include_str!("../templates/inspection_frequency.html"),
+    ),
+    (
+        "rectifications.html",
+        include_str!("../templates/rectifications.html"),
+    ),
+    (
+        "rectification.html",
+        include_str!("../templates/rectification.html"),
+    ),
 ];
 
 fn lang_of(state: &State) -> String {
@@ -284,6 +325,21 @@ const MENU: &[(&str, &[MenuItem])] = &[
                 r.may(Action::ReadAssistance)
             }),
             ("/letters", "nav_letters", |r| r.may(Action::ReadAssistance)),
+        ],
+    ),
+    // issue 12: secondments, inspections and rectification
+    (
+        "nav_discipline",
+        &[
+            ("/secondments", "nav_secondments", |r| {
+                r.may(Action::ReadAssistance)
+            }),
+            ("/inspections", "nav_inspections", |r| {
+                r.may(Action::ReadAssistance)
+            }),
+            ("/rectifications", "nav_rectifications", |r| {
+                r.may(Action::ReadAssistance)
+            }),
         ],
     ),
     (

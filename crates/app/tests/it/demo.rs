@@ -7,7 +7,7 @@ use crate::common;
 
 use common::*;
 use dingdian_app::auth::SessionKind;
-use dingdian_app::demo::{DEMO_PASSWORD, DEMO_USERS, SEED_UNIT, ZHOUQU};
+use dingdian_app::demo::{DEMO_PASSWORD, DEMO_USERS, OWNER_ACCOUNTS, SEED_UNIT, ZHOUQU};
 use dingdian_app::{App, Page};
 use dingdian_core::plan::{PairingPlanKind, PairingPlanStatus, PairingRole};
 use dingdian_core::time;
@@ -36,7 +36,7 @@ fn demo_loads_once_and_is_consistent(db: &TestDb) {
     let plans = count(&app, "SELECT COUNT(*) FROM plans");
     let pairings = count(&app, "SELECT COUNT(*) FROM pairings");
     assert!(units > 50, "{units} units");
-    assert_eq!(users, DEMO_USERS.len() as i64);
+    assert_eq!(users, (DEMO_USERS.len() + OWNER_ACCOUNTS) as i64);
     assert!(!app.load_demo().unwrap(), "the second load does nothing");
     assert_eq!(count(&app, "SELECT COUNT(*) FROM units"), units);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM users"), users);

@@ -9,6 +9,7 @@ mod assistance;
 mod audit;
 mod imports;
 mod indicators;
+mod inspections;
 mod ledger;
 mod letters;
 pub mod openapi;
@@ -17,6 +18,7 @@ mod plans;
 mod query;
 mod records;
 mod registry;
+mod secondments;
 mod session;
 mod units;
 
@@ -97,7 +99,29 @@ fn table() -> OpenApiRouter<AppState> {
         // issue 11: the funds ledger
         .routes(routes!(ledger::list_entries, ledger::post_entry))
         .routes(routes!(ledger::balances))
+        // issue 12: secondments, inspections and rectification
+        .merge(discipline())
         .routes(routes!(openapi::openapi_json))
+}
+
+/// Issue 12's routes: secondments, inspections and rectification.
+fn discipline() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(
+            secondments::list_secondments,
+            secondments::create_secondment
+        ))
+        .routes(routes!(secondments::continuity))
+        .routes(routes!(secondments::get_secondment))
+        .routes(routes!(secondments::transition_secondment))
+        .routes(routes!(
+            inspections::list_inspections,
+            inspections::create_inspection
+        ))
+        .routes(routes!(inspections::frequency))
+        .routes(routes!(inspections::get_inspection))
+        .routes(routes!(inspections::list_rectifications))
+        .routes(routes!(inspections::transition_rectification))
 }
 
 pub fn routes() -> Router<AppState> {

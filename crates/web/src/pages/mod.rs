@@ -8,6 +8,7 @@ mod areas;
 mod assistance;
 mod home;
 pub(crate) mod indicators;
+mod inspections;
 mod ledger;
 mod letters;
 mod overview;
@@ -15,6 +16,7 @@ mod plans;
 mod projects;
 mod records;
 mod registry;
+mod secondments;
 mod session;
 mod units;
 
@@ -49,6 +51,9 @@ pub fn routes() -> Router<AppState> {
         .merge(projects::routes())
         .merge(records::routes())
         .merge(letters::routes())
+        // issue 12: secondments, inspections and rectification
+        .merge(secondments::routes())
+        .merge(inspections::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(crate::error::frame_errors))
 }

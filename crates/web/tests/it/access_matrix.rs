@@ -262,6 +262,33 @@ const MATRIX: &[Row] = &[
     row("get",  "/ledger/balances",    OtherCounty,         [F,   F,   F,   A,   A,   E,   E,   E,   A,   U]),
     row("post", "/ledger/entries",     OwnUnit,             [F,   F,   F,   F,   F,   A,   F,   F,   F,   U]),
     row("post", "/ledger/entries",     OtherUnit,           [F,   F,   F,   F,   F,   N,   F,   F,   F,   U]),
+    // issue 12: secondments, inspections and rectification. Readers of
+    // assistance work see what their scope reaches; the unit proposes, the
+    // office approves; the office, its inspectors and the unit record
+    // inspections; only an item's owner starts it. The matrix's pairings
+    // ended in 2025, so nothing runs today: continuity and frequency are empty.
+    row("get",  "/secondments",        None,                [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
+    row("get",  "/secondments",        OtherUnit,           [F,   F,   F,   A,   A,   E,   E,   E,   A,   U]),
+    row("get",  "/secondments",        OwnCounty,           [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
+    row("get",  "/secondments",        OtherCounty,         [F,   F,   F,   A,   A,   E,   E,   E,   A,   U]),
+    row("post", "/secondments",        OwnUnit,             [F,   F,   F,   F,   F,   A,   F,   F,   F,   U]),
+    row("get",  "/secondments/{id}",   OwnUnit,             [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
+    row("get",  "/secondments/{id}",   OtherUnit,           [F,   F,   F,   A,   A,   N,   N,   N,   A,   U]),
+    row("post", "/secondments/{id}/transition", OwnUnit,    [F,   F,   F,   A,   F,   F,   F,   F,   F,   U]),
+    row("post", "/secondments/{id}/transition", OtherUnit,  [F,   F,   F,   A,   F,   N,   N,   N,   F,   U]),
+    row("get",  "/secondments/continuity", None,            [F,   F,   F,   E,   E,   E,   E,   E,   E,   U]),
+    row("get",  "/inspections",        None,                [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
+    row("get",  "/inspections",        OtherUnit,           [F,   F,   F,   A,   A,   E,   E,   E,   A,   U]),
+    row("get",  "/inspections",        OtherCounty,         [F,   F,   F,   A,   A,   E,   E,   E,   A,   U]),
+    row("post", "/inspections",        OwnUnit,             [F,   F,   F,   A,   F,   A,   F,   F,   A,   U]),
+    row("post", "/inspections",        OtherUnit,           [F,   F,   F,   A,   F,   F,   F,   F,   A,   U]),
+    row("get",  "/inspections/{id}",   OwnUnit,             [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
+    row("get",  "/inspections/{id}",   OtherUnit,           [F,   F,   F,   A,   A,   N,   N,   N,   A,   U]),
+    row("get",  "/inspections/frequency", None,             [F,   F,   F,   E,   E,   E,   E,   E,   E,   U]),
+    row("get",  "/rectifications",     None,                [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
+    row("get",  "/rectifications",     OtherUnit,           [F,   F,   F,   A,   A,   E,   E,   E,   A,   U]),
+    row("post", "/rectifications/{id}/transition", OwnUnit, [F,   F,   F,   F,   F,   F,   F,   A,   F,   U]),
+    row("post", "/rectifications/{id}/transition", OtherUnit, [F, F,   F,   F,   F,   N,   N,   N,   F,   U]),
     // Everyone may sign out (each caller a token of its own, see below).
     row("post", "/logout",             None,                [A,   A,   A,   A,   A,   A,   A,   A,   A,   U]),
     // Everyone changes their own password. Last: it changes the password
@@ -314,6 +341,8 @@ struct World {
     job_of_other: i64,
     /// Assistance plans and projects of U1 in C1 and of U2 in C2.
     assist: Assist,
+    /// A secondment and an inspection of U1 in C1 and of U2 in C2.
+    disc: Disc,
 }
 
 fn world(web: &Web) -> (World, Vec<Option<String>>) {
@@ -343,6 +372,7 @@ fn world(web: &Web) -> (World, Vec<Option<String>>) {
     .expect("import the Xingtang household");
     let tokens = callers(web, u1);
     let assist = assist_world(web, u1, u2);
+    let disc = discipline_world(web, u1, u2);
     ledger_receipts(web, u2);
     records_fixture(web, u1, u2);
     let dry = dingdian_app::registry::ImportOptions {
@@ -367,6 +397,7 @@ fn world(web: &Web) -> (World, Vec<Option<String>>) {
             job_of_county,
             job_of_other,
             assist,
+            disc,
         },
         tokens,
     )
@@ -449,6 +480,13 @@ fn request(web: &Web, w: &World, r: &Row, n: usize) -> (String, Option<Value>) {
     match (r.method, r.path) {
         (_, path) if path.starts_with("/assistance-plans") || path.starts_with("/projects") => {
             assist_request(web, &w.assist, r, n)
+        }
+        (_, path)
+            if ["/secondments", "/inspections", "/rectifications"]
+                .iter()
+                .any(|p| path.starts_with(p)) =>
+        {
+            discipline_request(web, &w.disc, r, n)
         }
         ("post", "/login") => (
             r.path.into(),
@@ -798,6 +836,130 @@ fn assist_request(web: &Web, a: &Assist, r: &Row, n: usize) -> (String, Option<V
                 .replace("{attachment_id}", &a.attachments[i].to_string()),
             Option::None,
         ),
+    }
+}
+
+/// The discipline records of the matrix (issue 12), on the pairings of
+/// the assistance world: [U1 in C1, U2 in C2].
+struct Disc {
+    units: [i64; 2],
+    secondments: [i64; 2],
+    inspections: [i64; 2],
+}
+
+fn secondment_body(county: &str, n: usize) -> Value {
+    json!({ "person_name": format!("矩阵干部{n}"), "person_rank": "处级", "contact": "0941-1",
+            "county_code": county, "post": "副县长", "role": "member", "batch": 1,
+            "start": "2022-01-01", "planned_end": "2022-12-31" })
+}
+
+fn secondment_input(
+    county: &str,
+    name: &str,
+    start: &str,
+) -> dingdian_core::secondment::SecondmentInput {
+    dingdian_core::secondment::SecondmentInput {
+        person_name: name.into(),
+        person_rank: "处级".into(),
+        contact: "0941-1".into(),
+        county_code: county.into(),
+        post: "副县长".into(),
+        role: "member".into(),
+        batch: "1".into(),
+        start: start.into(),
+        planned_end: format!("{}-12-31", &start[..4]),
+        ..Default::default()
+    }
+}
+
+/// An inspection of the pairing `i` by the office, with one item owned
+/// by the pairing's account (U1's cadre in C1, U2's unit manager in C2).
+fn disc_inspection(web: &Web, d: &Disc, i: usize) -> i64 {
+    let owner = actor(web, ["m_cadre", "m_unit2"][i])
+        .user_id
+        .expect("an account");
+    let county = [C1, C2][i];
+    let input: dingdian_core::inspection::InspectionInput = serde_json::from_value(json!({
+        "unit_id": d.units[i], "date": "2022-05-01", "team": "督查组", "counties": [county],
+        "findings": [{ "county_code": county, "text": "进度慢",
+                       "items": [{ "action": "加快", "owner": owner.to_string(), "deadline": "2022-08-01" }] }]
+    }))
+    .expect("an inspection");
+    web.app
+        .create_inspection(&cli(), &input)
+        .expect("inspection")
+}
+
+fn discipline_world(web: &Web, u1: i64, u2: i64) -> Disc {
+    let mut d = Disc {
+        units: [u1, u2],
+        secondments: [0; 2],
+        inspections: [0; 2],
+    };
+    for (i, (unit, county)) in [("m_unit", C1), ("m_unit2", C2)].into_iter().enumerate() {
+        let input = secondment_input(county, &format!("矩阵干部{i}"), "2022-01-01");
+        d.secondments[i] = web
+            .app
+            .create_secondment(&actor(web, unit), &input)
+            .expect("secondment");
+        d.inspections[i] = disc_inspection(web, &d, i);
+    }
+    d
+}
+
+fn discipline_request(web: &Web, d: &Disc, r: &Row, n: usize) -> (String, Option<Value>) {
+    let i = usize::from(r.target == OtherUnit || r.target == OtherCounty);
+    let county = [C1, C2][i];
+    let filter = match r.target {
+        OwnUnit | OtherUnit => format!("?unit={}", d.units[i]),
+        OwnCounty => format!("?county={C1}"),
+        OtherCounty => format!("?county={C2}"),
+        None => String::new(),
+    };
+    match (r.method, r.path) {
+        ("get", "/secondments" | "/inspections" | "/rectifications") => {
+            (format!("{}{filter}", r.path), Option::None)
+        }
+        ("post", "/secondments") => (r.path.into(), Some(secondment_body(C1, n))),
+        ("post", "/secondments/{id}/transition") => {
+            let unit = actor(web, ["m_unit", "m_unit2"][i]);
+            let input = secondment_input(county, &format!("待批干部{n}"), "2023-01-01");
+            let id = web
+                .app
+                .create_secondment(&unit, &input)
+                .expect("a proposal");
+            (
+                format!("/secondments/{id}/transition"),
+                Some(json!({ "to": "approved" })),
+            )
+        }
+        ("post", "/inspections") => (
+            r.path.into(),
+            Some(
+                json!({ "unit_id": d.units[i], "date": "2022-06-01", "team": "督查组", "counties": [county] }),
+            ),
+        ),
+        ("post", "/rectifications/{id}/transition") => {
+            let id = disc_inspection(web, d, i);
+            let item = web
+                .app
+                .get_inspection(&cli(), id, dingdian_core::time::today())
+                .expect("inspection")
+                .findings[0]
+                .items[0]
+                .id;
+            (
+                format!("/rectifications/{item}/transition"),
+                Some(json!({ "to": "in_progress" })),
+            )
+        }
+        ("get", "/secondments/{id}") => {
+            (format!("/secondments/{}", d.secondments[i]), Option::None)
+        }
+        ("get", "/inspections/{id}") => {
+            (format!("/inspections/{}", d.inspections[i]), Option::None)
+        }
+        (_, path) => (path.to_string(), Option::None),
     }
 }
 
