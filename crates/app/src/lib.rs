@@ -42,6 +42,7 @@ mod demo_assistance;
 pub mod projects;
 
 // issue 12: the reporting calendar and reports
+mod demo_reports;
 pub mod report_punctuality;
 mod report_writing;
 pub mod reports;

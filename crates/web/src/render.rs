@@ -110,6 +110,17 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/record_import.html"),
     ),
     ("letters.html", include_str!("../templates/letters.html")),
+    // issue 12: the reporting calendar and reports
+    ("reports.html", include_str!("../templates/reports.html")),
+    ("report.html", include_str!("../templates/report.html")),
+    (
+        "report_calendar.html",
+        include_str!("../templates/report_calendar.html"),
+    ),
+    (
+        "report_punctuality.html",
+        include_str!("../templates/report_punctuality.html"),
+    ),
 ];
 
 fn lang_of(state: &State) -> String {
@@ -284,6 +295,19 @@ const MENU: &[(&str, &[MenuItem])] = &[
                 r.may(Action::ReadAssistance)
             }),
             ("/letters", "nav_letters", |r| r.may(Action::ReadAssistance)),
+        ],
+    ),
+    // issue 12: the reporting calendar and reports
+    (
+        "nav_reporting",
+        &[
+            ("/reports", "nav_reports", |r| r.may(Action::ReadAssistance)),
+            ("/reports/calendar", "nav_report_calendar", |r| {
+                r.may(Action::ReadAssistance)
+            }),
+            ("/reports/punctuality", "nav_report_punctuality", |r| {
+                r.may(Action::ReadAssistance)
+            }),
         ],
     ),
     (

@@ -17,6 +17,7 @@ mod plans;
 mod query;
 mod records;
 mod registry;
+mod reports;
 mod session;
 mod units;
 
@@ -97,6 +98,15 @@ fn table() -> OpenApiRouter<AppState> {
         // issue 11: the funds ledger
         .routes(routes!(ledger::list_entries, ledger::post_entry))
         .routes(routes!(ledger::balances))
+        // issue 12: the reporting calendar and reports
+        .routes(routes!(reports::list_reports, reports::start_report))
+        .routes(routes!(reports::punctuality))
+        .routes(routes!(reports::get_report))
+        .routes(routes!(reports::save_draft))
+        .routes(routes!(reports::submit))
+        .routes(routes!(reports::review))
+        .routes(routes!(reports::upload))
+        .routes(routes!(reports::get_calendar, reports::put_calendar))
         .routes(routes!(openapi::openapi_json))
 }
 

@@ -15,6 +15,8 @@ mod plans;
 mod projects;
 mod records;
 mod registry;
+mod report_calendar;
+mod reports;
 mod session;
 mod units;
 
@@ -49,6 +51,8 @@ pub fn routes() -> Router<AppState> {
         .merge(projects::routes())
         .merge(records::routes())
         .merge(letters::routes())
+        // issue 12: the reporting calendar and reports
+        .merge(reports::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(crate::error::frame_errors))
 }
