@@ -12,7 +12,7 @@ use crate::reports::Decision;
 use crate::{Actor, App};
 use chrono::{Datelike, Duration, NaiveDate};
 use dingdian_core::area::CountyCode;
-use dingdian_core::report::{CalendarInput, Report, ReportFilter, Sections};
+use dingdian_core::report::{CalendarInput, Report, ReportFilter, ReportStatus, Sections};
 use dingdian_core::role::{Role, Scope};
 use dingdian_core::time;
 use dingdian_store::Page;
@@ -50,7 +50,9 @@ fn sections(r: &Report) -> Sections {
 }
 
 impl App {
-    pub(crate) fn demo_reports(&self) -> Result<()> {
+    /// The demo's reports step (run by `load_demo`; again after more
+    /// secondments are added, it files only reports no one touched yet).
+    pub fn demo_reports(&self) -> Result<()> {
         let today = time::today();
         let cli = Actor::cli();
         for year in 2024..=today.year() {
@@ -92,6 +94,9 @@ impl App {
         let Filing::Filed(days, decision) = filing else {
             return Ok(());
         };
+        if r.status != ReportStatus::Draft || r.revision > 0 {
+            return Ok(());
+        }
         let on = r.due + Duration::days(days);
         if on >= today {
             return Ok(());
