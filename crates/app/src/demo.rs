@@ -235,6 +235,7 @@ impl App {
         self.demo_ledger(seed)?;
         self.demo_secondments(&office, seed)?;
         self.demo_inspections(seed)?;
+        self.demo_reports()?;
         Ok(true)
     }
 

@@ -47,6 +47,7 @@ mod demo_secondments;
 pub mod inspections;
 pub mod secondments;
 // issue 12: the reporting calendar and reports
+mod demo_reports;
 pub mod report_punctuality;
 mod report_writing;
 pub mod reports;

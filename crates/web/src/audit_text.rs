@@ -93,6 +93,17 @@ pub const ACTIONS: &[&str] = &[
     "inspection.export",
     "rectification.transition",
     "rectification.export",
+    // issue 12: the reporting calendar and reports
+    "report_calendar.set",
+    "report.open",
+    "report.start",
+    "report.save",
+    "report.submit",
+    "report.accept",
+    "report.return",
+    "report.review",
+    "report.attachment",
+    "report.export",
 ];
 
 /// The action's words, or `None` when the catalogue has none.

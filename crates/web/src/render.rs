@@ -150,6 +150,16 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     (
         "rectification.html",
         include_str!("../templates/rectification.html"),
+    // issue 12: the reporting calendar and reports
+    ("reports.html", include_str!("../templates/reports.html")),
+    ("report.html", include_str!("../templates/report.html")),
+    (
+        "report_calendar.html",
+        include_str!("../templates/report_calendar.html"),
+    ),
+    (
+        "report_punctuality.html",
+        include_str!("../templates/report_punctuality.html"),
     ),
 ];
 
@@ -327,10 +337,17 @@ const MENU: &[(&str, &[MenuItem])] = &[
             ("/letters", "nav_letters", |r| r.may(Action::ReadAssistance)),
         ],
     ),
-    // issue 12: secondments, inspections and rectification
+    // issue 12: the discipline of designated assistance
     (
         "nav_discipline",
         &[
+            ("/reports", "nav_reports", |r| r.may(Action::ReadAssistance)),
+            ("/reports/calendar", "nav_report_calendar", |r| {
+                r.may(Action::ReadAssistance)
+            }),
+            ("/reports/punctuality", "nav_report_punctuality", |r| {
+                r.may(Action::ReadAssistance)
+            }),
             ("/secondments", "nav_secondments", |r| {
                 r.may(Action::ReadAssistance)
             }),

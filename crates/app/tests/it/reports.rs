@@ -24,6 +24,7 @@ both_backends!(
     figures_are_computed_then_frozen_at_submission,
     each_role_sees_only_its_reports,
     overdue_and_the_on_time_rate,
+    the_demo_files_the_reports_of_the_teams_there_are,
 );
 
 struct Setup {
@@ -574,5 +575,64 @@ fn overdue_and_the_on_time_rate(db: &TestDb) {
             .tally
             .missing,
         3
+    );
+}
+
+/// The demo's step files the reports of whatever teams exist: Zhouqu's
+/// on time and accepted but for the latest, returned; others partly late
+/// or overdue.
+fn the_demo_files_the_reports_of_the_teams_there_are(db: &TestDb) {
+    let app = open(db);
+    app.load_demo().unwrap();
+    let cli = office();
+    let units = app
+        .list_units(&cli, &Default::default(), Page::all())
+        .unwrap()
+        .0;
+    let id_of = |name: &str| units.iter().find(|u| u.name == name).unwrap().id;
+    let (seed, other) = (id_of("中共中央组织部"), id_of("教育部"));
+    let cadre = actor(&app, "cadre").user_id;
+    let span = ("2024-07-01", "2027-06-30");
+    insert_secondment(
+        app.store(),
+        (seed, ZHOUQU),
+        ("组长", "leader", "serving"),
+        span,
+        cadre,
+    );
+    insert_secondment(
+        app.store(),
+        (other, XINGTANG),
+        ("他组长", "leader", "serving"),
+        span,
+        None,
+    );
+    app.demo_reports().unwrap();
+    app.demo_reports().unwrap();
+    let today = dingdian_core::time::today();
+    let p = app.report_punctuality(&cli, None, today).unwrap();
+    let tally = |u: i64| {
+        p.units
+            .iter()
+            .find(|x| x.unit_id == u)
+            .unwrap()
+            .tally
+            .clone()
+    };
+    let s = tally(seed);
+    assert!(s.due >= 5 && s.on_time == s.due, "{s:?}");
+    assert_eq!(s.overdue, 1, "the latest, returned");
+    let o = tally(other);
+    assert!(o.late > 0 && o.missing > 0 && o.on_time > 0, "{o:?}");
+    let returned = ReportFilter {
+        unit_id: Some(seed),
+        status: Some(StatusFilter::Is(ReportStatus::Returned)),
+        ..Default::default()
+    };
+    assert_eq!(
+        app.list_reports(&cli, &returned, today, Page::all())
+            .unwrap()
+            .1,
+        1
     );
 }

@@ -19,6 +19,7 @@ mod query;
 mod records;
 mod registry;
 mod secondments;
+mod reports;
 mod session;
 mod units;
 
@@ -101,6 +102,15 @@ fn table() -> OpenApiRouter<AppState> {
         .routes(routes!(ledger::balances))
         // issue 12: secondments, inspections and rectification
         .merge(discipline())
+        // issue 12: the reporting calendar and reports
+        .routes(routes!(reports::list_reports, reports::start_report))
+        .routes(routes!(reports::punctuality))
+        .routes(routes!(reports::get_report))
+        .routes(routes!(reports::save_draft))
+        .routes(routes!(reports::submit))
+        .routes(routes!(reports::review))
+        .routes(routes!(reports::upload))
+        .routes(routes!(reports::get_calendar, reports::put_calendar))
         .routes(routes!(openapi::openapi_json))
 }
 

@@ -17,6 +17,8 @@ mod projects;
 mod records;
 mod registry;
 mod secondments;
+mod report_calendar;
+mod reports;
 mod session;
 mod units;
 
@@ -54,6 +56,8 @@ pub fn routes() -> Router<AppState> {
         // issue 12: secondments, inspections and rectification
         .merge(secondments::routes())
         .merge(inspections::routes())
+        // issue 12: the reporting calendar and reports
+        .merge(reports::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(crate::error::frame_errors))
 }

@@ -289,6 +289,26 @@ const MATRIX: &[Row] = &[
     row("get",  "/rectifications",     OtherUnit,           [F,   F,   F,   A,   A,   E,   E,   E,   A,   U]),
     row("post", "/rectifications/{id}/transition", OwnUnit, [F,   F,   F,   F,   F,   F,   F,   A,   F,   U]),
     row("post", "/rectifications/{id}/transition", OtherUnit, [F, F,   F,   F,   F,   N,   N,   N,   F,   U]),
+    // issue 12: reports. Read within the scope; a cadre writes its team's
+    // reports, the unit reviews them, the office sets the calendar; a
+    // report of another unit or county is 404.
+    row("get",  "/reports",            None,                [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
+    row("get",  "/reports",            OtherUnit,           [F,   F,   F,   A,   A,   E,   E,   E,   A,   U]),
+    row("get",  "/reports",            OtherCounty,         [F,   F,   F,   A,   A,   E,   E,   E,   A,   U]),
+    row("post", "/reports",            OwnUnit,             [F,   F,   F,   F,   F,   F,   F,   A,   F,   U]),
+    row("get",  "/reports/punctuality", None,               [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
+    row("get",  "/reports/{id}",       OwnUnit,             [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
+    row("get",  "/reports/{id}",       OtherUnit,           [F,   F,   F,   A,   A,   N,   N,   N,   A,   U]),
+    row("post", "/reports/{id}/draft", OwnUnit,             [F,   F,   F,   F,   F,   F,   F,   A,   F,   U]),
+    row("post", "/reports/{id}/draft", OtherUnit,           [F,   F,   F,   F,   F,   N,   F,   N,   F,   U]),
+    row("post", "/reports/{id}/submit", OwnUnit,            [F,   F,   F,   F,   F,   F,   F,   A,   F,   U]),
+    row("post", "/reports/{id}/submit", OtherUnit,          [F,   F,   F,   F,   F,   N,   F,   N,   F,   U]),
+    row("post", "/reports/{id}/review", OwnUnit,            [F,   F,   F,   F,   F,   A,   F,   F,   F,   U]),
+    row("post", "/reports/{id}/review", OtherUnit,          [F,   F,   F,   F,   F,   N,   F,   F,   F,   U]),
+    row("post", "/reports/{id}/attachments", OwnUnit,       [F,   F,   F,   F,   F,   F,   F,   A,   F,   U]),
+    row("post", "/reports/{id}/attachments", OtherUnit,     [F,   F,   F,   F,   F,   N,   F,   N,   F,   U]),
+    row("get",  "/report-calendars/{year}", None,           [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
+    row("put",  "/report-calendars/{year}", None,           [F,   F,   F,   A,   F,   F,   F,   F,   F,   U]),
     // Everyone may sign out (each caller a token of its own, see below).
     row("post", "/logout",             None,                [A,   A,   A,   A,   A,   A,   A,   A,   A,   U]),
     // Everyone changes their own password. Last: it changes the password
@@ -375,6 +395,7 @@ fn world(web: &Web) -> (World, Vec<Option<String>>) {
     let disc = discipline_world(web, u1, u2);
     ledger_receipts(web, u2);
     records_fixture(web, u1, u2);
+    reports_fixture(web, u1, u2);
     let dry = dingdian_app::registry::ImportOptions {
         dry_run: true,
         ..Default::default()
@@ -488,6 +509,7 @@ fn request(web: &Web, w: &World, r: &Row, n: usize) -> (String, Option<Value>) {
         {
             discipline_request(web, &w.disc, r, n)
         }
+        (_, path) if path.starts_with("/report") => report_request(web, w, r, n),
         ("post", "/login") => (
             r.path.into(),
             // An account without a second factor: the same code cannot be
@@ -960,6 +982,112 @@ fn discipline_request(web: &Web, d: &Disc, r: &Row, n: usize) -> (String, Option
             (format!("/inspections/{}", d.inspections[i]), Option::None)
         }
         (_, path) => (path.to_string(), Option::None),
+/// A serving team of U1 in C1 (the cadre account its leader) and of U2
+/// in C2, and the 2024 calendar, which opens their 2024 reports.
+fn reports_fixture(web: &Web, u1: i64, u2: i64) {
+    let store = dingdian_testkit::beneath(&web.url);
+    let cadre = actor(web, "m_cadre").user_id;
+    let span = ("2023-07-01", "2026-06-30");
+    dingdian_testkit::insert_secondment(
+        &store,
+        (u1, C1),
+        ("矩阵组长", "leader", "serving"),
+        span,
+        cadre,
+    );
+    dingdian_testkit::insert_secondment(
+        &store,
+        (u2, C2),
+        ("他组长", "leader", "serving"),
+        span,
+        Option::None,
+    );
+    let today = dingdian_core::time::today();
+    web.app
+        .set_report_calendar(&cli(), 2024, &Default::default(), today)
+        .expect("the 2024 calendar");
+}
+
+/// A fresh report of the target's team in the given status, for a call
+/// that changes one: a quarter of 2000–2023 no other call of the table
+/// takes (the calendar's reports are of 2024).
+fn fresh_report(web: &Web, (unit, county): (i64, &str), status: &str, n: usize) -> i64 {
+    let period = format!("{}-Q{}", 2000 + (n % 96) / 4, n % 4 + 1);
+    dingdian_testkit::beneath(&web.url)
+        .write(|c| {
+            c.query_i64(
+                "INSERT INTO reports (kind, period, unit_id, county_code, due, status, work_done, created_at, updated_at) \
+                 VALUES ('quarterly', ?, ?, ?, '2024-01-15', ?, '矩阵报告', 0, 0) RETURNING id",
+                &[period.into(), unit.into(), county.into(), status.into()],
+            )
+        })
+        .expect("a report")
+}
+
+/// The request of a report row.
+fn report_request(web: &Web, w: &World, r: &Row, n: usize) -> (String, Option<Value>) {
+    let team = if r.target == OtherUnit {
+        (w.u2, C2)
+    } else {
+        (w.u1, C1)
+    };
+    let opened = || {
+        dingdian_testkit::beneath(&web.url)
+            .read(|c| {
+                c.query_i64(
+                    "SELECT id FROM reports WHERE unit_id = ? AND county_code = ? AND period = '2024-Q1'",
+                    &[team.0.into(), team.1.into()],
+                )
+            })
+            .expect("the opened report")
+    };
+    match (r.method, r.path) {
+        ("get", "/reports") => {
+            let f = match r.target {
+                OtherUnit => format!("?unit={}", w.u2),
+                OtherCounty => format!("?county={C2}"),
+                _ => String::new(),
+            };
+            (format!("/reports{f}"), Option::None)
+        }
+        ("post", "/reports") => (
+            r.path.into(),
+            Some(json!({ "kind": "quarterly", "period": "2024-Q2" })),
+        ),
+        ("get", "/reports/{id}") => (format!("/reports/{}", opened()), Option::None),
+        ("post", "/reports/{id}/draft") => {
+            let id = fresh_report(web, team, "draft", n);
+            (
+                format!("/reports/{id}/draft"),
+                Some(json!({ "revision": 0, "work_done": "矩阵" })),
+            )
+        }
+        ("post", "/reports/{id}/submit") => {
+            let id = fresh_report(web, team, "draft", n);
+            (
+                format!("/reports/{id}/submit"),
+                Some(json!({ "revision": 0 })),
+            )
+        }
+        ("post", "/reports/{id}/review") => {
+            let id = fresh_report(web, team, "submitted", n);
+            (
+                format!("/reports/{id}/review"),
+                Some(json!({ "decision": "accept" })),
+            )
+        }
+        ("post", "/reports/{id}/attachments") => {
+            let id = fresh_report(web, team, "draft", n);
+            (
+                format!("/reports/{id}/attachments?file_name=r.pdf"),
+                Some(Value::String(format!("%PDF-1.4 report {n}"))),
+            )
+        }
+        ("put", "/report-calendars/{year}") => (
+            "/report-calendars/2024".into(),
+            Some(json!({ "quarterly_due_days": 15 })),
+        ),
+        (_, path) => (path.replace("{year}", "2024"), Option::None),
     }
 }
 

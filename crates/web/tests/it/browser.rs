@@ -15,7 +15,7 @@ use std::time::Duration;
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
 
-struct Driver(Child);
+pub(crate) struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
@@ -38,7 +38,7 @@ fn screenshots_dir() -> std::path::PathBuf {
     dir
 }
 
-async fn shot(c: &Client, name: &str) {
+pub(crate) async fn shot(c: &Client, name: &str) {
     if let Ok(png) = c.screenshot().await {
         let _ = std::fs::write(screenshots_dir().join(format!("{name}.png")), png);
     }
@@ -46,7 +46,7 @@ async fn shot(c: &Client, name: &str) {
 
 /// Waits (up to 10 s) until the page's path is `path`: a click's
 /// navigation finishes in its own time.
-async fn wait_path(c: &Client, path: &str) {
+pub(crate) async fn wait_path(c: &Client, path: &str) {
     for _ in 0..100 {
         if c.current_url()
             .await
@@ -76,7 +76,7 @@ async fn wait_status(c: &Client, expected: &str) {
     panic!("the plan's status stayed {last:?}, expected {expected:?}");
 }
 
-async fn sign_in(c: &Client, app: &App, db_url: &str, base: &str, user: &str) {
+pub(crate) async fn sign_in(c: &Client, app: &App, db_url: &str, base: &str, user: &str) {
     c.goto(&format!("{base}/login")).await.unwrap();
     c.find(Locator::Css("input[name=username]"))
         .await
@@ -111,7 +111,7 @@ async fn sign_in(c: &Client, app: &App, db_url: &str, base: &str, user: &str) {
     wait_path(c, "/").await;
 }
 
-async fn sign_out(c: &Client) {
+pub(crate) async fn sign_out(c: &Client) {
     c.find(Locator::Css("form[action='/logout'] button"))
         .await
         .unwrap()
@@ -177,7 +177,7 @@ fn registry_2017() -> String {
 }
 
 /// True when the browser is missing (and the test may be skipped).
-fn browser_missing() -> bool {
+pub(crate) fn browser_missing() -> bool {
     if !std::path::Path::new(CHROMEDRIVER).exists() || !std::path::Path::new(CHROMIUM).exists() {
         let msg = "chromium / chromium-driver are not installed: the browser test was SKIPPED (apt-get install chromium chromium-driver)";
         assert!(
@@ -192,7 +192,7 @@ fn browser_missing() -> bool {
 
 /// A demo database, the real server on a free port and one headless
 /// Chromium session: (base URL, client, the chromedriver to stop).
-async fn start(app: &App) -> (String, Client, Driver, tempfile::TempDir) {
+pub(crate) async fn start(app: &App) -> (String, Client, Driver, tempfile::TempDir) {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let config = dingdian_web::WebConfig {

@@ -20,6 +20,8 @@ mod plan_pages;
 mod records_pages;
 mod registry_identity_web;
 mod registry_web;
+mod report_browser;
+mod reports_pages;
 mod scope_api;
 
 // issue 12: secondments, inspections and rectification
