@@ -42,6 +42,7 @@ mod demo_assistance;
 pub mod projects;
 
 // issue 12: villages and households
+mod demo_households;
 pub mod household_help;
 pub mod village_teams;
 

@@ -83,6 +83,15 @@ pub const ACTIONS: &[&str] = &[
     "letter.set",
     "letter.sign",
     "letter.export",
+    // issue 12: villages and households
+    "village.mark",
+    "village.unmark",
+    "village.team_add",
+    "village.export",
+    "household.helper_assign",
+    "household.measure_add",
+    "household.visit_record",
+    "household.help_export",
 ];
 
 /// The action's words, or `None` when the catalogue has none.
@@ -455,6 +464,8 @@ mod tests {
             "project",
             "record",
             "letter",
+            "village",
+            "household",
         ];
         let mut found = std::collections::BTreeSet::new();
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src");

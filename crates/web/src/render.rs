@@ -110,6 +110,12 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/record_import.html"),
     ),
     ("letters.html", include_str!("../templates/letters.html")),
+    // issue 12: villages and households
+    ("villages.html", include_str!("../templates/villages.html")),
+    (
+        "help_list.html",
+        include_str!("../templates/help_list.html"),
+    ),
 ];
 
 fn lang_of(state: &State) -> String {
@@ -284,6 +290,21 @@ const MENU: &[(&str, &[MenuItem])] = &[
                 r.may(Action::ReadAssistance)
             }),
             ("/letters", "nav_letters", |r| r.may(Action::ReadAssistance)),
+        ],
+    ),
+    // issue 12: villages and households
+    (
+        "nav_villages_group",
+        &[
+            ("/villages", "nav_villages", |r| {
+                r.may(Action::ReadAssistance)
+            }),
+            ("/households/without-helper", "nav_without_helper", |r| {
+                r.may(Action::AssignHelpers)
+            }),
+            ("/helpers/unvisited", "nav_unvisited", |r| {
+                r.may(Action::AssignHelpers)
+            }),
         ],
     ),
     (

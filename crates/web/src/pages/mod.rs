@@ -7,6 +7,7 @@ pub(crate) mod admin;
 mod areas;
 mod assistance;
 mod home;
+mod households;
 pub(crate) mod indicators;
 mod ledger;
 mod letters;
@@ -17,6 +18,7 @@ mod records;
 mod registry;
 mod session;
 mod units;
+mod villages;
 
 use crate::AppState;
 use axum::Router;
@@ -49,6 +51,9 @@ pub fn routes() -> Router<AppState> {
         .merge(projects::routes())
         .merge(records::routes())
         .merge(letters::routes())
+        // issue 12: villages and households
+        .merge(villages::routes())
+        .merge(households::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(crate::error::frame_errors))
 }
