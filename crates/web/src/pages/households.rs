@@ -305,12 +305,15 @@ fn filter_of(query: &Query) -> HelpFilter {
     }
 }
 
+/// A list's row: where its first cell links, and its cells.
+type LinkedRow = (String, Vec<String>);
+
 /// A list page: its rows as cells with the first linking to the card.
 async fn list_page(
     state: &AppState,
     pc: &PageCtx,
     (path, title, query): (&str, &str, Query),
-    (headers, rows, total): (&[&str], Vec<(String, Vec<String>)>, i64),
+    (headers, rows, total): (&[&str], Vec<LinkedRow>, i64),
     quarter: Option<String>,
 ) -> Response {
     let lang = pc.lang.as_str();

@@ -594,7 +594,7 @@ async fn check_page(c: &Client, who: &str, path: &str, width: u32, problems: &mu
     if scroll > inner {
         let wide = c
             .execute(
-                "const w = window.innerWidth; return Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > w + 1 && !e.closest('.table-scroll, .chart-box')).slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '') + (e.id ? '#' + e.id : ''))",
+                "const w = window.innerWidth; return Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > w + 1 && !e.closest('.table-scroll, .chart-box, .menu')).slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '') + (e.id ? '#' + e.id : ''))",
                 vec![],
             )
             .await
