@@ -236,6 +236,7 @@ impl App {
         self.demo_secondments(&office, seed)?;
         self.demo_inspections(seed)?;
         self.demo_reports()?;
+        self.demo_households()?;
         Ok(true)
     }
 

@@ -197,7 +197,7 @@ impl App {
             .read(|c| store::unvisited(c, &actor.scope, f, quarter, page))?)
     }
 
-    /// The households without a helper as xlsx; audited (`household.export`).
+    /// The households without a helper as xlsx; audited (`household.help_export`).
     pub fn export_households_without_helper(
         &self,
         actor: &Actor,
@@ -220,7 +220,7 @@ impl App {
             .collect();
         self.audited_xlsx(
             actor,
-            ("household.export", "households_without_helper"),
+            ("household.help_export", "households_without_helper"),
             "without_helper",
             &headers,
             &cells,
@@ -228,7 +228,7 @@ impl App {
     }
 
     /// The helpers not visited in the quarter as xlsx; audited
-    /// (`household.export`).
+    /// (`household.help_export`).
     pub fn export_unvisited_helpers(
         &self,
         actor: &Actor,
@@ -263,7 +263,7 @@ impl App {
             .collect();
         self.audited_xlsx(
             actor,
-            ("household.export", "unvisited_helpers"),
+            ("household.help_export", "unvisited_helpers"),
             &quarter.to_string(),
             &headers,
             &cells,

@@ -52,6 +52,7 @@ pub mod report_punctuality;
 mod report_writing;
 pub mod reports;
 // issue 12: villages and households
+mod demo_households;
 pub mod household_help;
 pub mod village_teams;
 // issue 12: leader visits and reminders

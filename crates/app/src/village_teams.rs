@@ -3,6 +3,7 @@
 //! or local officials; everyone who reads assistance lists them in scope.
 
 use crate::error::{AppError, Result};
+use crate::tabular::Cell;
 use crate::{Actor, App, audit};
 use chrono::NaiveDate;
 use dingdian_core::role::Action;
@@ -167,5 +168,65 @@ impl App {
         Ok(self
             .store
             .read(|c| store::poor_villages(c, &actor.scope, (county, q), page))?)
+    }
+}
+
+impl App {
+    /// The poor villages the filter shows, one row per team member (a
+    /// village without a team on a row of its own), as xlsx; audited
+    /// (`village.export`).
+    pub fn export_poor_villages(
+        &self,
+        actor: &Actor,
+        filter: (Option<&str>, Option<&str>),
+    ) -> Result<Vec<u8>> {
+        let (villages, _) = self.poor_villages(actor, filter, Page::all())?;
+        let headers = [
+            "村代码",
+            "村",
+            "县级区划代码",
+            "职务",
+            "姓名",
+            "岗位",
+            "派出单位",
+            "开始日期",
+            "结束日期",
+        ]
+        .map(String::from);
+        let mut rows: Vec<Vec<Cell>> = Vec::new();
+        for v in villages {
+            let place = |row: &mut Vec<Cell>| {
+                row.extend([
+                    v.village_code.clone().into(),
+                    v.village_name.clone().into(),
+                    v.county_code.clone().into(),
+                ])
+            };
+            if v.team.is_empty() {
+                let mut row = Vec::new();
+                place(&mut row);
+                rows.push(row);
+            }
+            for m in &v.team {
+                let mut row = Vec::new();
+                place(&mut row);
+                row.extend([
+                    m.role.zh().into(),
+                    m.person_name.clone().into(),
+                    m.post.clone().into(),
+                    m.unit_name.clone().unwrap_or_default().into(),
+                    m.from_date.to_string().into(),
+                    m.to_date.map(|d| d.to_string()).unwrap_or_default().into(),
+                ]);
+                rows.push(row);
+            }
+        }
+        self.audited_xlsx(
+            actor,
+            ("village.export", "village"),
+            "villages",
+            &headers,
+            &rows,
+        )
     }
 }

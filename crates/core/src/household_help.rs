@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 /// The kinds of assistance measure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum MeasureCategory {
+pub enum HouseholdMeasureCategory {
     /// 产业帮扶.
     Industry,
     /// 就业帮扶.
@@ -32,45 +32,45 @@ pub enum MeasureCategory {
     SocialSecurity,
 }
 
-pub const ALL_MEASURE_CATEGORIES: [MeasureCategory; 7] = [
-    MeasureCategory::Industry,
-    MeasureCategory::Employment,
-    MeasureCategory::Education,
-    MeasureCategory::Health,
-    MeasureCategory::Relocation,
-    MeasureCategory::Housing,
-    MeasureCategory::SocialSecurity,
+pub const ALL_HOUSEHOLD_MEASURES: [HouseholdMeasureCategory; 7] = [
+    HouseholdMeasureCategory::Industry,
+    HouseholdMeasureCategory::Employment,
+    HouseholdMeasureCategory::Education,
+    HouseholdMeasureCategory::Health,
+    HouseholdMeasureCategory::Relocation,
+    HouseholdMeasureCategory::Housing,
+    HouseholdMeasureCategory::SocialSecurity,
 ];
 
-impl MeasureCategory {
-    pub fn parse(s: &str) -> Option<MeasureCategory> {
+impl HouseholdMeasureCategory {
+    pub fn parse(s: &str) -> Option<HouseholdMeasureCategory> {
         let s = s.trim();
-        ALL_MEASURE_CATEGORIES
+        ALL_HOUSEHOLD_MEASURES
             .into_iter()
             .find(|k| k.as_str() == s || k.zh() == s)
     }
 
     pub fn as_str(self) -> &'static str {
         match self {
-            MeasureCategory::Industry => "industry",
-            MeasureCategory::Employment => "employment",
-            MeasureCategory::Education => "education",
-            MeasureCategory::Health => "health",
-            MeasureCategory::Relocation => "relocation",
-            MeasureCategory::Housing => "housing",
-            MeasureCategory::SocialSecurity => "social_security",
+            HouseholdMeasureCategory::Industry => "industry",
+            HouseholdMeasureCategory::Employment => "employment",
+            HouseholdMeasureCategory::Education => "education",
+            HouseholdMeasureCategory::Health => "health",
+            HouseholdMeasureCategory::Relocation => "relocation",
+            HouseholdMeasureCategory::Housing => "housing",
+            HouseholdMeasureCategory::SocialSecurity => "social_security",
         }
     }
 
     pub fn zh(self) -> &'static str {
         match self {
-            MeasureCategory::Industry => "产业帮扶",
-            MeasureCategory::Employment => "就业帮扶",
-            MeasureCategory::Education => "教育帮扶",
-            MeasureCategory::Health => "健康帮扶",
-            MeasureCategory::Relocation => "易地扶贫搬迁",
-            MeasureCategory::Housing => "危房改造",
-            MeasureCategory::SocialSecurity => "社会保障兜底",
+            HouseholdMeasureCategory::Industry => "产业帮扶",
+            HouseholdMeasureCategory::Employment => "就业帮扶",
+            HouseholdMeasureCategory::Education => "教育帮扶",
+            HouseholdMeasureCategory::Health => "健康帮扶",
+            HouseholdMeasureCategory::Relocation => "易地扶贫搬迁",
+            HouseholdMeasureCategory::Housing => "危房改造",
+            HouseholdMeasureCategory::SocialSecurity => "社会保障兜底",
         }
     }
 }
@@ -190,7 +190,7 @@ pub struct MeasureInput {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MeasureFields {
     pub household_id: HouseholdId,
-    pub category: MeasureCategory,
+    pub category: HouseholdMeasureCategory,
     pub description: String,
     pub date: NaiveDate,
 }
@@ -199,7 +199,7 @@ impl MeasureInput {
     pub fn parse(&self, today: NaiveDate) -> Result<MeasureFields, Vec<FieldError>> {
         let mut e = Vec::new();
         let household = household_field(&self.household_id, &mut e);
-        let category = MeasureCategory::parse(&self.category);
+        let category = HouseholdMeasureCategory::parse(&self.category);
         if category.is_none() {
             e.push(FieldError::new(
                 "category",
@@ -327,7 +327,7 @@ pub struct Helper {
 pub struct Measure {
     pub id: i64,
     pub household_id: String,
-    pub category: MeasureCategory,
+    pub category: HouseholdMeasureCategory,
     pub description: String,
     #[schema(value_type = String, format = Date)]
     pub date: NaiveDate,
@@ -428,7 +428,7 @@ mod tests {
         };
         assert_eq!(
             ok.parse(today).unwrap().category,
-            MeasureCategory::SocialSecurity
+            HouseholdMeasureCategory::SocialSecurity
         );
         let bad = MeasureInput {
             category: "lottery".into(),

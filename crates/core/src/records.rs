@@ -272,18 +272,23 @@ pub fn record_date(
         }
         Some(d) => Some(d),
         None => {
-            e.push(FieldError::new(
-                field,
-                v,
-                Msg::new(
-                    "bad_date",
-                    "日期应为 2000 年以后的真实日期，格式 YYYY-MM-DD",
-                    "must be a real date from 2000 on, as YYYY-MM-DD",
-                ),
-            ));
+            e.push(bad_date(field, v));
             None
         }
     }
+}
+
+/// Not a date a record or a plan may hold.
+pub(crate) fn bad_date(field: &str, value: &str) -> FieldError {
+    FieldError::new(
+        field,
+        value,
+        Msg::new(
+            "bad_date",
+            "日期应为 2000 年以后的真实日期，格式 YYYY-MM-DD",
+            "must be a real date from 2000 on, as YYYY-MM-DD",
+        ),
+    )
 }
 
 /// A whole number of people, jobs or months in `min..=max`.

@@ -7,7 +7,7 @@
 
 use crate::error::{optional_text, required_text};
 use crate::plan_input::end_before_start;
-use crate::records::record_date;
+use crate::records::{bad_date, record_date};
 use crate::{FieldError, Msg, time};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -28,10 +28,16 @@ pub enum TeamRole {
 
 impl TeamRole {
     pub fn parse(s: &str) -> Option<TeamRole> {
-        match s.trim() {
-            "first_secretary" | "第一书记" => Some(TeamRole::FirstSecretary),
-            "member" | "队员" => Some(TeamRole::Member),
-            _ => None,
+        let s = s.trim();
+        [TeamRole::FirstSecretary, TeamRole::Member]
+            .into_iter()
+            .find(|r| r.as_str() == s || r.zh() == s)
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            TeamRole::FirstSecretary => "第一书记",
+            TeamRole::Member => "队员",
         }
     }
 
@@ -163,15 +169,7 @@ pub fn plan_date(
         }
         Some(d) => Some(d),
         None => {
-            e.push(FieldError::new(
-                field,
-                v,
-                Msg::new(
-                    "bad_date",
-                    "日期应为 2000 年以后的真实日期，格式 YYYY-MM-DD",
-                    "must be a real date from 2000 on, as YYYY-MM-DD",
-                ),
-            ));
+            e.push(bad_date(field, v));
             None
         }
     }

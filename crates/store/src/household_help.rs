@@ -10,8 +10,8 @@ use crate::row::{FromRow, Row};
 use crate::village_teams::official_values;
 use chrono::NaiveDate;
 use dingdian_core::household_help::{
-    HelpFilter, Helper, HelperFields, HomeVisit, HouseholdWithoutHelper, Measure, MeasureCategory,
-    MeasureFields, Quarter, UnvisitedHelper, VisitFields,
+    HelpFilter, Helper, HelperFields, HomeVisit, HouseholdMeasureCategory, HouseholdWithoutHelper,
+    Measure, MeasureFields, Quarter, UnvisitedHelper, VisitFields,
 };
 use dingdian_core::role::Scope;
 use dingdian_core::village_team::Official;
@@ -130,7 +130,7 @@ impl FromRow for Measure {
         Ok(Measure {
             id: r.get("id")?,
             household_id: r.get("household_id")?,
-            category: r.decode("category", |s: String| MeasureCategory::parse(&s))?,
+            category: r.decode("category", |s: String| HouseholdMeasureCategory::parse(&s))?,
             description: r.get("description")?,
             date: r.get("on_date")?,
         })

@@ -104,6 +104,15 @@ pub const ACTIONS: &[&str] = &[
     "report.review",
     "report.attachment",
     "report.export",
+    // issue 12: villages and households
+    "village.mark",
+    "village.unmark",
+    "village.team_add",
+    "village.export",
+    "household.helper_assign",
+    "household.measure_add",
+    "household.visit_record",
+    "household.help_export",
 ];
 
 /// The action's words, or `None` when the catalogue has none.
@@ -478,6 +487,8 @@ mod tests {
             "project",
             "record",
             "letter",
+            "village",
+            "household",
         ];
         let mut found = std::collections::BTreeSet::new();
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src");

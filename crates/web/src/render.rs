@@ -150,6 +150,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     (
         "rectification.html",
         include_str!("../templates/rectification.html"),
+    ),
     // issue 12: the reporting calendar and reports
     ("reports.html", include_str!("../templates/reports.html")),
     ("report.html", include_str!("../templates/report.html")),
@@ -160,6 +161,12 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     (
         "report_punctuality.html",
         include_str!("../templates/report_punctuality.html"),
+    ),
+    // issue 12: villages and households
+    ("villages.html", include_str!("../templates/villages.html")),
+    (
+        "help_list.html",
+        include_str!("../templates/help_list.html"),
     ),
 ];
 
@@ -356,6 +363,21 @@ const MENU: &[(&str, &[MenuItem])] = &[
             }),
             ("/rectifications", "nav_rectifications", |r| {
                 r.may(Action::ReadAssistance)
+            }),
+        ],
+    ),
+    // issue 12: villages and households
+    (
+        "nav_villages_group",
+        &[
+            ("/villages", "nav_villages", |r| {
+                r.may(Action::ReadAssistance)
+            }),
+            ("/households/without-helper", "nav_without_helper", |r| {
+                r.may(Action::AssignHelpers)
+            }),
+            ("/helpers/unvisited", "nav_unvisited", |r| {
+                r.may(Action::AssignHelpers)
             }),
         ],
     ),

@@ -443,7 +443,7 @@ fn the_county_lists_households_without_helper_and_helpers_unvisited_in_a_quarter
     assert_eq!(
         count(
             app,
-            "SELECT COUNT(*) FROM audit_log WHERE action = 'household.export'"
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'household.help_export'"
         ),
         2
     );

@@ -114,8 +114,11 @@ pub(super) async fn add_team_member(
         to_date: m.to_date,
     };
     let (app, actor) = (state.app.clone(), c.actor.clone());
-    let id = run(&c, move || app.add_team_member(&actor, &input, time::today())).await?;
-    created(NewRecord::new(id))
+    let id = run(&c, move || {
+        app.add_team_member(&actor, &input, time::today())
+    })
+    .await?;
+    created(NewRecord { id })
 }
 
 /// A household's helper: a secondment, or a local official.
@@ -156,7 +159,7 @@ pub(super) async fn assign_helper(
     };
     let (app, actor) = (state.app.clone(), c.actor.clone());
     let id = run(&c, move || app.assign_helper(&actor, &input, time::today())).await?;
-    created(NewRecord::new(id))
+    created(NewRecord { id })
 }
 
 /// Record a measure taken for a household of the county (county).
@@ -170,7 +173,7 @@ pub(super) async fn add_measure(
     let input: MeasureInput = body_for(&c, Action::AssignHelpers, &bytes)?;
     let (app, actor) = (state.app.clone(), c.actor.clone());
     let id = run(&c, move || app.add_measure(&actor, &input, time::today())).await?;
-    created(NewRecord::new(id))
+    created(NewRecord { id })
 }
 
 /// A helper's home visit.
@@ -202,8 +205,11 @@ pub(super) async fn record_visit(
         done: v.done,
     };
     let (app, actor) = (state.app.clone(), c.actor.clone());
-    let id = run(&c, move || app.record_home_visit(&actor, &input, time::today())).await?;
-    created(NewRecord::new(id))
+    let id = run(&c, move || {
+        app.record_home_visit(&actor, &input, time::today())
+    })
+    .await?;
+    created(NewRecord { id })
 }
 
 /// A household's assistance record (帮扶手册): helpers, measures, visits.

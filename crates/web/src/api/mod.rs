@@ -7,6 +7,7 @@ mod answers;
 mod areas;
 mod assistance;
 mod audit;
+mod households;
 mod imports;
 mod indicators;
 mod inspections;
@@ -111,6 +112,15 @@ fn table() -> OpenApiRouter<AppState> {
         .routes(routes!(reports::review))
         .routes(routes!(reports::upload))
         .routes(routes!(reports::get_calendar, reports::put_calendar))
+        // issue 12: villages and households
+        .routes(routes!(households::list_villages, households::mark_village))
+        .routes(routes!(households::add_team_member))
+        .routes(routes!(households::assign_helper))
+        .routes(routes!(households::add_measure))
+        .routes(routes!(households::record_visit))
+        .routes(routes!(households::assistance))
+        .routes(routes!(households::without_helper))
+        .routes(routes!(households::unvisited))
         .routes(routes!(openapi::openapi_json))
 }
 

@@ -31,7 +31,7 @@ fn filter(q: &Q, lang: &str) -> Result<RecordFilter, crate::error::ApiError> {
 /// A new record's id.
 #[derive(Serialize, ToSchema)]
 pub(super) struct NewRecord {
-    id: i64,
+    pub(super) id: i64,
 }
 
 /// Yuan text of a fen amount, as the record rules read money.

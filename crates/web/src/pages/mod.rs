@@ -7,6 +7,7 @@ pub(crate) mod admin;
 mod areas;
 mod assistance;
 mod home;
+mod households;
 pub(crate) mod indicators;
 mod inspections;
 mod ledger;
@@ -21,6 +22,7 @@ mod report_calendar;
 mod reports;
 mod session;
 mod units;
+mod villages;
 
 use crate::AppState;
 use axum::Router;
@@ -58,6 +60,9 @@ pub fn routes() -> Router<AppState> {
         .merge(inspections::routes())
         // issue 12: the reporting calendar and reports
         .merge(reports::routes())
+        // issue 12: villages and households
+        .merge(villages::routes())
+        .merge(households::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(crate::error::frame_errors))
 }

@@ -345,15 +345,20 @@ async fn list(
 
 /// A form field: its name, label key, input type and choices.
 #[derive(Serialize)]
-struct Field {
+pub(super) struct Field {
+    pub(super) name: &'static str,
+    pub(super) label: &'static str,
+    pub(super) input: &'static str,
+    pub(super) required: bool,
+    pub(super) options: Vec<(String, String)>,
+}
+
+pub(super) fn field(
     name: &'static str,
     label: &'static str,
     input: &'static str,
     required: bool,
-    options: Vec<(String, String)>,
-}
-
-fn field(name: &'static str, label: &'static str, input: &'static str, required: bool) -> Field {
+) -> Field {
     Field {
         name,
         label,
@@ -363,7 +368,11 @@ fn field(name: &'static str, label: &'static str, input: &'static str, required:
     }
 }
 
-fn select(name: &'static str, label: &'static str, options: Vec<(String, String)>) -> Field {
+pub(super) fn select(
+    name: &'static str,
+    label: &'static str,
+    options: Vec<(String, String)>,
+) -> Field {
     Field {
         options,
         ..field(name, label, "select", true)
@@ -447,8 +456,7 @@ async fn form_page(
     } else {
         StatusCode::OK
     };
-    let ctx =
-        context! { action => path, fields => fields(kind, &pc.lang, counties), values, errors };
+    let ctx = context! { action => path, cancel => path, fields => fields(kind, &pc.lang, counties), values, errors };
     let crumbs = vec![
         (path.to_string(), t(&pc.lang, title_key)),
         (String::new(), title.clone()),

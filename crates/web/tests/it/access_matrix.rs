@@ -203,6 +203,25 @@ const MATRIX: &[Row] = &[
     row("post", "/letters",            None,                [F,   F,   F,   A,   F,   F,   F,   F,   F,   U]),
     row("post", "/letters/{id}/sign",  OwnUnit,             [F,   F,   F,   F,   F,   A,   F,   F,   F,   U]),
     row("post", "/letters/{id}/sign",  OtherUnit,           [F,   F,   F,   F,   F,   N,   F,   F,   F,   U]),
+    // issue 12: villages and households. Poor villages are read like
+    // assistance work (a unit: of its paired counties); households' helpers,
+    // measures and visits like the registry (no unit, no reviewer). The
+    // county writes; a cadre records visits in its county; another county's
+    // household is 404.
+    row("get",  "/villages",           None,                [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
+    row("get",  "/villages",           OtherCounty,         [F,   F,   F,   A,   A,   E,   E,   E,   A,   U]),
+    row("post", "/villages",           None,                [F,   F,   F,   F,   F,   F,   A,   F,   F,   U]),
+    row("post", "/villages/team-members", OwnCounty,        [F,   F,   F,   F,   F,   F,   A,   F,   F,   U]),
+    row("post", "/households/helpers", OwnCounty,           [F,   F,   F,   F,   F,   F,   A,   F,   F,   U]),
+    row("post", "/households/helpers", OtherCounty,         [F,   F,   F,   F,   F,   F,   N,   F,   F,   U]),
+    row("post", "/households/measures", OwnCounty,          [F,   F,   F,   F,   F,   F,   A,   F,   F,   U]),
+    row("post", "/households/visits",  OwnCounty,           [F,   F,   F,   F,   F,   F,   A,   A,   F,   U]),
+    row("post", "/households/visits",  OtherCounty,         [F,   F,   F,   F,   F,   F,   N,   N,   F,   U]),
+    row("get",  "/households/{id}/assistance", OwnCounty,   [F,   F,   F,   A,   F,   F,   A,   A,   A,   U]),
+    row("get",  "/households/{id}/assistance", OtherCounty, [F,   F,   F,   A,   F,   F,   N,   N,   A,   U]),
+    row("get",  "/households/without-helper", None,         [F,   F,   F,   A,   F,   F,   A,   A,   A,   U]),
+    row("get",  "/helpers/unvisited",  None,                [F,   F,   F,   A,   F,   F,   A,   A,   A,   U]),
+    row("get",  "/helpers/unvisited",  OtherCounty,         [F,   F,   F,   A,   F,   F,   E,   E,   A,   U]),
     // The audit log: the audit administrator only.
     row("get",  "/audit",              None,                [F,   F,   A,   F,   F,   F,   F,   F,   F,   U]),
     row("get",  "/audit/verify",       None,                [F,   F,   A,   F,   F,   F,   F,   F,   F,   U]),
@@ -363,6 +382,8 @@ struct World {
     assist: Assist,
     /// A secondment and an inspection of U1 in C1 and of U2 in C2.
     disc: Disc,
+    /// The helpers of ZQ001 (C1) and XT001 (C2).
+    helpers: [i64; 2],
 }
 
 fn world(web: &Web) -> (World, Vec<Option<String>>) {
@@ -396,6 +417,7 @@ fn world(web: &Web) -> (World, Vec<Option<String>>) {
     ledger_receipts(web, u2);
     records_fixture(web, u1, u2);
     reports_fixture(web, u1, u2);
+    let helpers = help_fixture(web);
     let dry = dingdian_app::registry::ImportOptions {
         dry_run: true,
         ..Default::default()
@@ -419,6 +441,7 @@ fn world(web: &Web) -> (World, Vec<Option<String>>) {
             job_of_other,
             assist,
             disc,
+            helpers,
         },
         tokens,
     )
@@ -491,6 +514,7 @@ fn request(web: &Web, w: &World, r: &Row, n: usize) -> (String, Option<Value>) {
     };
     let county = |t: Target| if t == OtherCounty { C2 } else { C1 };
     let unit_id = |t: Target| if t == OtherUnit { w.u2 } else { w.u1 };
+    let household = |t: Target| if t == OtherCounty { "XT001" } else { "ZQ001" };
     let filter = |key: &str| match r.target {
         OwnUnit => format!("?{key}={}", w.u1),
         OtherUnit => format!("?{key}={}", w.u2),
@@ -672,6 +696,46 @@ fn request(web: &Web, w: &World, r: &Row, n: usize) -> (String, Option<Value>) {
                 Some(json!({ "signed_on": "2025-01-02" })),
             )
         }
+        ("get", "/villages")
+        | ("get", "/households/without-helper")
+        | ("get", "/helpers/unvisited") => {
+            (format!("{}{}", r.path, filter("county")), Option::None)
+        }
+        ("post", "/villages") => (
+            r.path.into(),
+            Some(json!({ "village_code": TADE, "poor": true })),
+        ),
+        ("post", "/villages/team-members") => (
+            r.path.into(),
+            Some(
+                json!({ "village_code": MIAOGOU, "person_name": format!("矩阵队员{n}"), "post": "村支书",
+                         "role": "member", "from_date": "2024-01-01" }),
+            ),
+        ),
+        ("post", "/households/helpers") => (
+            r.path.into(),
+            Some(
+                json!({ "household_id": household(r.target), "person_name": "矩阵帮扶人", "post": "村干部",
+                         "from_date": "2024-01-01" }),
+            ),
+        ),
+        ("post", "/households/measures") => (
+            r.path.into(),
+            Some(
+                json!({ "household_id": household(r.target), "category": "industry",
+                         "description": "矩阵措施", "date": "2024-02-01" }),
+            ),
+        ),
+        ("post", "/households/visits") => (
+            r.path.into(),
+            Some(json!({ "household_id": household(r.target),
+                         "helper_id": w.helpers[usize::from(r.target == OtherCounty)],
+                         "date": "2024-03-01", "found": "正常", "done": "宣讲政策" })),
+        ),
+        ("get", "/households/{id}/assistance") => (
+            format!("/households/{}/assistance", household(r.target)),
+            Option::None,
+        ),
         ("post", "/users") => (
             r.path.into(),
             Some(
@@ -982,6 +1046,9 @@ fn discipline_request(web: &Web, d: &Disc, r: &Row, n: usize) -> (String, Option
             (format!("/inspections/{}", d.inspections[i]), Option::None)
         }
         (_, path) => (path.to_string(), Option::None),
+    }
+}
+
 /// A serving team of U1 in C1 (the cadre account its leader) and of U2
 /// in C2, and the 2024 calendar, which opens their 2024 reports.
 fn reports_fixture(web: &Web, u1: i64, u2: i64) {
@@ -1301,4 +1368,38 @@ fn no_list_page_shows_a_full_id_number(db: &TestDb) {
             assert!(full.is_empty(), "{path} as {role} ({}): {full:?}", r.status);
         }
     }
+}
+
+/// Villages and households: Miaogou (C1) and a village of C2 poor, a
+/// team member in Miaogou; helpers of ZQ001 (visited by the rows), ZQ002
+/// (never visited) and XT001; ZQ003 without one. Their ids: ZQ001's, XT001's.
+fn help_fixture(web: &Web) -> [i64; 2] {
+    let app = &web.app;
+    let today = dingdian_core::time::today();
+    let (c1, c2) = (actor(web, "m_county"), actor(web, "m_county2"));
+    app.set_poor_village(&c1, MIAOGOU, true).expect("mark");
+    app.set_poor_village(&c2, C2_VILLAGE, true).expect("mark");
+    let member = dingdian_core::village_team::TeamMemberInput {
+        village_code: MIAOGOU.into(),
+        person_name: "矩阵书记".into(),
+        post: "村支书".into(),
+        role: "first_secretary".into(),
+        from_date: "2024-01-01".into(),
+        ..Default::default()
+    };
+    app.add_team_member(&c1, &member, today)
+        .expect("team member");
+    let helper = |who: &dingdian_app::Actor, household: &str| {
+        let input = dingdian_core::household_help::HelperInput {
+            household_id: household.into(),
+            person_name: format!("{household} 帮扶人"),
+            post: "村干部".into(),
+            from_date: "2024-01-01".into(),
+            ..Default::default()
+        };
+        app.assign_helper(who, &input, today).expect("helper")
+    };
+    let zq1 = helper(&c1, "ZQ001");
+    helper(&c1, "ZQ002");
+    [zq1, helper(&c2, "XT001")]
 }

@@ -594,7 +594,7 @@ async fn check_page(c: &Client, who: &str, path: &str, width: u32, problems: &mu
     if scroll > inner {
         let wide = c
             .execute(
-                "const w = window.innerWidth; return Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > w + 1 && !e.closest('.table-scroll, .chart-box')).slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '') + (e.id ? '#' + e.id : ''))",
+                "const w = window.innerWidth; return Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > w + 1 && !e.closest('.table-scroll, .chart-box, .menu')).slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '') + (e.id ? '#' + e.id : ''))",
                 vec![],
             )
             .await
@@ -808,5 +808,137 @@ fn a_unit_moves_money_and_sees_its_letter_and_the_county_agrees_a_plan_in_a_real
         press(&c, "agreed").await;
         wait_status(&c, "已确认").await;
         shot(&c, "23-county-agreed").await;
+    });
+}
+
+/// What fails the phone's rules on the page shown now: the page scrolls
+/// sideways, chart text is drawn under 10 px, or a control in the page's
+/// main part is under 44 px high.
+async fn phone_problems(c: &Client, what: &str) -> Vec<String> {
+    let found = c
+        .execute(
+            "const w = window.innerWidth; \
+             const small = Array.from(document.querySelectorAll('main button, main .button, main input:not([type=hidden]), main select, .menu a')) \
+               .filter(e => e.offsetParent !== null && e.getBoundingClientRect().height < 43.5) \
+               .slice(0, 3).map(e => e.tagName.toLowerCase() + ' ' + (e.name || e.textContent.trim()).slice(0, 20)); \
+             const chart = Array.from(document.querySelectorAll('svg.chart text')) \
+               .map(t => t.getBoundingClientRect().height || 99).reduce((a, b) => Math.min(a, b), 99); \
+             return [document.documentElement.scrollWidth, w, chart, small];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let mut out = Vec::new();
+    let (scroll, inner) = (
+        found[0].as_u64().unwrap_or(0),
+        found[1].as_u64().unwrap_or(0),
+    );
+    if inner > 414 {
+        out.push(format!(
+            "{what}: the window is {inner} px wide, not a phone's"
+        ));
+    }
+    if scroll > inner {
+        out.push(format!(
+            "{what}: the page is {scroll} px wide on a {inner} px screen"
+        ));
+    }
+    let chart = found[2].as_f64().unwrap_or(0.0);
+    if chart < 10.0 {
+        out.push(format!("{what}: chart text drawn {chart:.1} px high"));
+    }
+    if let Some(small) = found[3].as_array().filter(|s| !s.is_empty()) {
+        out.push(format!("{what}: controls under 44 px: {small:?}"));
+    }
+    out
+}
+
+#[test]
+fn a_cadre_works_on_a_phone_at_390_px() {
+    if browser_missing() {
+        return;
+    }
+    let db = dingdian_testkit::TestDb::sqlite();
+    let app = App::open(&db.url).unwrap().with_demo_mode(true);
+    app.load_demo().unwrap();
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async move {
+        let (base, c, _driver, _profile) = start(&app).await;
+        sign_in(&c, &app, &db.url, &base, "cadre").await;
+        c.set_window_size(390, 844).await.unwrap();
+        let mut problems = Vec::new();
+        for (path, name) in [
+            ("/", "31-phone-home"),
+            ("/records/trainings", "32-phone-trainings"),
+            ("/records/trainings/new", "33-phone-training-form"),
+        ] {
+            c.goto(&format!("{base}{path}")).await.unwrap();
+            shot(&c, name).await;
+            problems.extend(phone_problems(&c, path).await);
+        }
+        // A household of the cadre's county with a helper: the first the
+        // county's list of helpers not visited this quarter names.
+        c.goto(&format!("{base}/helpers/unvisited")).await.unwrap();
+        problems.extend(phone_problems(&c, "/helpers/unvisited").await);
+        let household = c
+            .find(Locator::Css("#help-list tbody td a"))
+            .await
+            .expect("a helper not visited this quarter")
+            .text()
+            .await
+            .unwrap();
+        c.goto(&format!("{base}/registry/2016/{household}"))
+            .await
+            .unwrap();
+        shot(&c, "34-phone-household").await;
+        problems.extend(phone_problems(&c, "the household card").await);
+        c.find(Locator::Id("record-visit"))
+            .await
+            .expect("the cadre may record a visit")
+            .click()
+            .await
+            .unwrap();
+        wait_path(&c, &format!("/households/{household}/visits")).await;
+        problems.extend(phone_problems(&c, "the visit form").await);
+        let helper = c
+            .find(Locator::Css("select[name=helper_id] option:nth-child(2)"))
+            .await
+            .unwrap();
+        helper.click().await.unwrap();
+        for (name, text) in [("found", "灶房漏雨"), ("done", "联系危房改造")] {
+            c.find(Locator::Css(&format!("textarea[name={name}]")))
+                .await
+                .unwrap()
+                .send_keys(text)
+                .await
+                .unwrap();
+        }
+        shot(&c, "35-phone-visit-form").await;
+        c.find(Locator::Css("form.grid-form button"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_path(&c, &format!("/registry/2016/{household}")).await;
+        let visits = c
+            .find(Locator::Id("visits"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            visits.contains("灶房漏雨"),
+            "the visit is on the card: {visits}"
+        );
+        shot(&c, "36-phone-visit-recorded").await;
+        assert!(
+            problems.is_empty(),
+            "{} problems:\n{}",
+            problems.len(),
+            problems.join("\n")
+        );
     });
 }

@@ -10,6 +10,7 @@ mod audit_web;
 mod browser;
 mod hardening;
 mod hostile_uploads;
+mod households_pages;
 mod identity_web;
 mod import_echo;
 mod indicators_pages;

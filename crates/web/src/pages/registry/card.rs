@@ -217,10 +217,11 @@ async fn card_page(
         let card: HouseholdCard =
             app.household_card(&actor, year, &household, reveal.as_deref())?;
         let lineage = app.area_lineage(&actor, &card.household.village_code)?;
-        Ok((card, lineage))
+        let help = app.household_assistance(&actor, &card.household.household_id, None)?;
+        Ok((card, lineage, help))
     })
     .await;
-    let (card, lineage) = match result {
+    let (card, lineage, help) = match result {
         Ok(r) => r,
         Err(e) => return PageError(e).into_response(),
     };
@@ -268,6 +269,7 @@ async fn card_page(
         in_full => card.id_numbers_in_full,
         may_reveal => card.may_reveal,
         href => card_href(h.year, &h.household_id),
+        help => super::assistance::view(&help, h.year, lang),
     };
     render::page(&state, &pc, "household.html", &title, crumbs, ctx).await
 }

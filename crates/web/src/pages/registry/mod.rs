@@ -3,6 +3,7 @@
 //! timeline, search by ID number, the imports (registry as a job with a
 //! progress page, statistics at once) and the poverty lines.
 
+mod assistance;
 mod card;
 mod imports;
 mod jobs;
@@ -99,7 +100,7 @@ struct Row {
     cause: String,
 }
 
-fn card_href(year: i32, household: &str) -> String {
+pub(crate) fn card_href(year: i32, household: &str) -> String {
     format!("/registry/{year}/{}", urlencoding::encode(household))
 }
 
