@@ -230,6 +230,7 @@ impl App {
         self.demo_assistance()?;
         self.demo_records(&office, seed)?;
         self.demo_ledger(seed)?;
+        self.demo_visits(seed)?;
         Ok(true)
     }
 

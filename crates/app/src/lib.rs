@@ -42,6 +42,7 @@ mod demo_assistance;
 pub mod projects;
 
 // issue 12: leader visits and reminders
+mod demo_visits;
 pub mod leader_visits;
 pub mod mail;
 pub mod reminders;
