@@ -83,6 +83,12 @@ pub const ACTIONS: &[&str] = &[
     "letter.set",
     "letter.sign",
     "letter.export",
+    // issue 12: leader visits and reminders
+    "leader_visit.create",
+    "leader_visit.export",
+    "reminder.create",
+    "reminder.read",
+    "account.email",
 ];
 
 /// The action's words, or `None` when the catalogue has none.

@@ -20,6 +20,10 @@ mod registry;
 mod session;
 mod units;
 
+// issue 12: leader visits and reminders
+mod inbox;
+mod leader_visits;
+
 pub(crate) use answers::ErrorAnswer;
 pub(crate) use assistance::attachment_response;
 
@@ -97,6 +101,15 @@ fn table() -> OpenApiRouter<AppState> {
         // issue 11: the funds ledger
         .routes(routes!(ledger::list_entries, ledger::post_entry))
         .routes(routes!(ledger::balances))
+        // issue 12: leader visits and reminders
+        .routes(routes!(
+            leader_visits::list_visits,
+            leader_visits::create_visit
+        ))
+        .routes(routes!(leader_visits::missing_visits))
+        .routes(routes!(leader_visits::get_visit))
+        .routes(routes!(inbox::inbox))
+        .routes(routes!(inbox::mark_read))
         .routes(routes!(openapi::openapi_json))
 }
 

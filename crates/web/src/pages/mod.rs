@@ -10,6 +10,9 @@ mod home;
 pub(crate) mod indicators;
 mod ledger;
 mod letters;
+// issue 12: leader visits and reminders
+mod inbox;
+mod leader_visits;
 mod overview;
 mod plans;
 mod projects;
@@ -49,6 +52,9 @@ pub fn routes() -> Router<AppState> {
         .merge(projects::routes())
         .merge(records::routes())
         .merge(letters::routes())
+        // issue 12: leader visits and reminders
+        .merge(leader_visits::routes())
+        .merge(inbox::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(crate::error::frame_errors))
 }

@@ -345,7 +345,7 @@ async fn list(
 
 /// A form field: its name, label key, input type and choices.
 #[derive(Serialize)]
-struct Field {
+pub(super) struct Field {
     name: &'static str,
     label: &'static str,
     input: &'static str,
@@ -353,7 +353,12 @@ struct Field {
     options: Vec<(String, String)>,
 }
 
-fn field(name: &'static str, label: &'static str, input: &'static str, required: bool) -> Field {
+pub(super) fn field(
+    name: &'static str,
+    label: &'static str,
+    input: &'static str,
+    required: bool,
+) -> Field {
     Field {
         name,
         label,
@@ -363,7 +368,11 @@ fn field(name: &'static str, label: &'static str, input: &'static str, required:
     }
 }
 
-fn select(name: &'static str, label: &'static str, options: Vec<(String, String)>) -> Field {
+pub(super) fn select(
+    name: &'static str,
+    label: &'static str,
+    options: Vec<(String, String)>,
+) -> Field {
     Field {
         options,
         ..field(name, label, "select", true)

@@ -21,3 +21,6 @@ mod records_pages;
 mod registry_identity_web;
 mod registry_web;
 mod scope_api;
+
+// issue 12: leader visits and reminders
+mod visits_pages;
