@@ -237,6 +237,7 @@ impl App {
         self.demo_inspections(seed)?;
         self.demo_reports()?;
         self.demo_households()?;
+        self.demo_visits(seed)?;
         Ok(true)
     }
 

@@ -56,6 +56,7 @@ mod demo_households;
 pub mod household_help;
 pub mod village_teams;
 // issue 12: leader visits and reminders
+mod demo_visits;
 pub mod leader_visits;
 pub mod mail;
 pub mod reminders;

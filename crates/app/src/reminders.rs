@@ -290,7 +290,7 @@ impl App {
                 "the command line has no account",
             ))
         })?;
-        let email = parse_email(email).map_err(|e| AppError::Invalid(vec![e]))?;
+        let email = parse_email(email).map_err(AppError::Invalid)?;
         self.store.write(|c| {
             store::set_email(c, user, email.as_deref())?;
             let detail = Some(if email.is_some() { "set" } else { "removed" }.to_string());
@@ -431,8 +431,9 @@ fn visit_items(c: &mut dyn Conn, today: NaiveDate, items: &mut Vec<DueItem>) -> 
 /// Responsibility letters of this year or later set and not signed: to
 /// the unit's accounts.
 fn letter_items(c: &mut dyn Conn, today: NaiveDate, items: &mut Vec<DueItem>) -> Result<()> {
-    for (id, unit, year, county) in store::unsigned_letters(c, today.year())? {
-        let subject = match county {
+    for l in store::unsigned_letters(c, today.year())? {
+        let year = l.year;
+        let subject = match l.county_name {
             Some(name) => Subject {
                 zh: format!("{year} 年 {name}"),
                 en: format!("{year}, {name}"),
@@ -442,12 +443,12 @@ fn letter_items(c: &mut dyn Conn, today: NaiveDate, items: &mut Vec<DueItem>) ->
                 en: format!("{year}, all paired counties"),
             },
         };
-        for user_id in store::accounts_of(c, "unit", unit, None)? {
+        for user_id in store::accounts_of(c, "unit", l.unit_id, None)? {
             items.push(DueItem {
                 user_id,
                 kind: ReminderKind::LetterUnsigned,
                 subject_type: "letter",
-                subject_id: id.to_string(),
+                subject_id: l.id.to_string(),
                 due: None,
                 subject: subject.clone(),
             });

@@ -9,6 +9,8 @@ mod ledger;
 mod ops;
 mod records;
 mod registry;
+// issue 12: the reminders' flags of serve
+mod reminders;
 
 use clap::{Args, Parser, Subcommand};
 use dingdian_app::tabular::Encoding;
@@ -183,6 +185,8 @@ struct ServeArgs {
     /// Days a password lasts before its owner must change it (0: never)
     #[arg(long, env = "DINGDIAN_PASSWORD_MAX_AGE_DAYS", default_value_t = dingdian_core::user::DEFAULT_PASSWORD_MAX_AGE_DAYS)]
     password_max_age_days: i64,
+    #[command(flatten)]
+    reminders: reminders::ReminderArgs,
     #[command(flatten)]
     db: Db,
 }
@@ -538,6 +542,7 @@ fn serve(a: ServeArgs) -> Result<(), Failure> {
         sign_in_limit,
         api_limit,
         password_max_age_days,
+        reminders,
         db,
     } = a;
     if password_max_age_days < 0 {
@@ -573,6 +578,7 @@ fn serve(a: ServeArgs) -> Result<(), Failure> {
     }
     let rt = tokio::runtime::Runtime::new().map_err(|e| Failure::System(e.to_string()))?;
     rt.block_on(async {
+        reminders.start(&app)?;
         let tls = match (&tls_cert, &tls_key) {
             (Some(cert), Some(key)) => Some(
                 dingdian_web::load_tls(cert, key)

@@ -178,7 +178,7 @@ pub fn report_kind_names(kind: &str) -> (&'static str, &'static str) {
 /// Checks an e-mail address as a person types it: empty is none; else one
 /// `@` between a local part and a domain with a dot, no spaces, at most
 /// 254 characters.
-pub fn parse_email(value: &str) -> Result<Option<String>, crate::FieldError> {
+pub fn parse_email(value: &str) -> Result<Option<String>, Vec<crate::FieldError>> {
     let v = value.trim();
     if v.is_empty() {
         return Ok(None);
@@ -191,7 +191,7 @@ pub fn parse_email(value: &str) -> Result<Option<String>, crate::FieldError> {
     if ok {
         Ok(Some(v.to_string()))
     } else {
-        Err(crate::FieldError::new(
+        Err(vec![crate::FieldError::new(
             "email",
             crate::error::clip(v),
             Msg::new(
@@ -199,7 +199,7 @@ pub fn parse_email(value: &str) -> Result<Option<String>, crate::FieldError> {
                 "电子邮箱地址格式不正确，例如 name@example.cn",
                 "not an e-mail address, e.g. name@example.cn",
             ),
-        ))
+        )])
     }
 }
 
@@ -261,7 +261,11 @@ mod tests {
         for bad in [
             "a", "a@b", "@b.cn", "a b@c.cn", "a@b@c.cn", "a@.cn", "a@b.cn.",
         ] {
-            assert_eq!(parse_email(bad).unwrap_err().msg.code, "bad_email", "{bad}");
+            assert_eq!(
+                parse_email(bad).unwrap_err()[0].msg.code,
+                "bad_email",
+                "{bad}"
+            );
         }
     }
 }

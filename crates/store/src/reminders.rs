@@ -76,12 +76,18 @@ pub fn open_rectifications(c: &mut dyn Conn, through: NaiveDate) -> Result<Vec<O
         .collect()
 }
 
-/// A responsibility letter set and not signed: (id, unit, year, county
-/// name or none for all counties).
-pub fn unsigned_letters(
-    c: &mut dyn Conn,
-    from_year: i32,
-) -> Result<Vec<(i64, i64, i32, Option<String>)>> {
+/// A responsibility letter set and not signed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnsignedLetter {
+    pub id: i64,
+    pub unit_id: i64,
+    pub year: i32,
+    /// None: the letter covers all the unit's counties.
+    pub county_name: Option<String>,
+}
+
+/// The letters of `from_year` or later set and not signed.
+pub fn unsigned_letters(c: &mut dyn Conn, from_year: i32) -> Result<Vec<UnsignedLetter>> {
     let rows = c.query(
         "SELECT l.id, l.unit_id, l.year, a.name AS county_name FROM letters l \
          LEFT JOIN areas a ON a.code = l.county_code \
@@ -90,12 +96,12 @@ pub fn unsigned_letters(
     )?;
     rows.iter()
         .map(|r| {
-            Ok((
-                r.get("id")?,
-                r.get("unit_id")?,
-                r.get("year")?,
-                r.get("county_name")?,
-            ))
+            Ok(UnsignedLetter {
+                id: r.get("id")?,
+                unit_id: r.get("unit_id")?,
+                year: r.get("year")?,
+                county_name: r.get("county_name")?,
+            })
         })
         .collect()
 }

@@ -113,6 +113,12 @@ pub const ACTIONS: &[&str] = &[
     "household.measure_add",
     "household.visit_record",
     "household.help_export",
+    // issue 12: leader visits and reminders
+    "leader_visit.create",
+    "leader_visit.export",
+    "reminder.create",
+    "reminder.read",
+    "account.email",
 ];
 
 /// The action's words, or `None` when the catalogue has none.

@@ -14,6 +14,8 @@ mod i18n;
 mod limits;
 mod pages;
 mod render;
+// issue 12: reminders
+mod scheduler;
 mod shipped_text;
 
 use axum::Router;
@@ -27,6 +29,7 @@ use std::sync::Arc;
 pub use api::openapi::document as openapi_document;
 pub use api::openapi::routes as api_routes;
 pub use limits::{Rate, RateLimits};
+pub use scheduler::spawn_reminders;
 
 /// What every handler shares.
 #[derive(Clone)]

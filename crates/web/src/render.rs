@@ -168,6 +168,20 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "help_list.html",
         include_str!("../templates/help_list.html"),
     ),
+    // issue 12: leader visits and reminders
+    (
+        "leader_visits.html",
+        include_str!("../templates/leader_visits.html"),
+    ),
+    (
+        "leader_visit_form.html",
+        include_str!("../templates/leader_visit_form.html"),
+    ),
+    (
+        "leader_visits_missing.html",
+        include_str!("../templates/leader_visits_missing.html"),
+    ),
+    ("inbox.html", include_str!("../templates/inbox.html")),
 ];
 
 fn lang_of(state: &State) -> String {
@@ -364,6 +378,12 @@ const MENU: &[(&str, &[MenuItem])] = &[
             ("/rectifications", "nav_rectifications", |r| {
                 r.may(Action::ReadAssistance)
             }),
+            ("/leader-visits", "nav_leader_visits", |r| {
+                r.may(Action::ReadAssistance)
+            }),
+            ("/leader-visits/missing", "nav_visits_missing", |r| {
+                r.may(Action::ReadAssistance)
+            }),
         ],
     ),
     // issue 12: villages and households
@@ -448,6 +468,16 @@ async fn scope_label(state: &AppState, actor: &dingdian_app::Actor) -> String {
         .unwrap_or_default()
 }
 
+/// The count of unread reminders in the top bar (0 when it cannot be read:
+/// the page itself still shows).
+async fn unread_reminders(state: &AppState, actor: &dingdian_app::Actor) -> i64 {
+    let app = state.app.clone();
+    let actor = actor.clone();
+    tokio::task::spawn_blocking(move || app.unread_reminders(&actor).unwrap_or_default())
+        .await
+        .unwrap_or_default()
+}
+
 /// Renders a signed-in page inside the frame.
 pub async fn page(
     state: &AppState,
@@ -481,6 +511,7 @@ pub async fn page_with_status(
         role => if lang == "en" { pc.actor.role.en() } else { pc.actor.role.zh() },
         role_code => pc.actor.role.as_str(),
         scope => scope_label(state, &pc.actor).await,
+        unread => unread_reminders(state, &pc.actor).await,
     };
     let ctx = context! {
         lang => lang,

@@ -14,6 +14,7 @@ both_backends!(
     a_unit_records_visits_only_to_a_county_paired_on_that_day_and_not_in_the_future,
     the_yearly_rule_lists_the_pairings_without_a_visit,
     each_role_sees_the_visits_of_its_scope_and_no_more,
+    the_demo_visits_zhouqu_every_year_and_one_unit_has_not_this_year,
 );
 
 fn day(s: &str) -> chrono::NaiveDate {
@@ -203,4 +204,34 @@ fn each_role_sees_the_visits_of_its_scope_and_no_more(db: &TestDb) {
         .unwrap();
     assert!(xlsx.starts_with(b"PK"));
     assert_eq!(last_audit_action(&app), "leader_visit.export");
+}
+
+fn the_demo_visits_zhouqu_every_year_and_one_unit_has_not_this_year(db: &TestDb) {
+    use chrono::Datelike;
+    use dingdian_app::demo::{SEED_UNIT, ZHOUQU};
+    let app = open(db);
+    app.load_demo().unwrap();
+    let today = dingdian_core::time::today();
+    let f = VisitFilter {
+        county_code: Some(ZHOUQU.into()),
+        ..Default::default()
+    };
+    let (seed, _) = app.list_leader_visits(&office(), &f, Page::all()).unwrap();
+    let seed: Vec<_> = seed.iter().filter(|v| v.unit_name == SEED_UNIT).collect();
+    let mut years: Vec<i32> = seed.iter().map(|v| v.date.year()).collect();
+    years.dedup();
+    assert_eq!(years, (2010..=today.year()).rev().collect::<Vec<_>>());
+    let levels: std::collections::HashSet<_> = seed.iter().map(|v| v.leader_level).collect();
+    assert_eq!(levels.len(), 2, "principal some years, deputy others");
+    let all = app
+        .leader_visits_of_year(&office(), today.year(), today)
+        .unwrap();
+    let missing: std::collections::BTreeSet<i64> = all
+        .iter()
+        .filter(|p| !p.visited)
+        .map(|p| p.pairing.unit_id)
+        .collect();
+    let visited = all.iter().filter(|p| p.visited).count();
+    assert!(!missing.is_empty(), "a unit has not visited");
+    assert!(visited > all.len() / 2, "most pairings were visited");
 }

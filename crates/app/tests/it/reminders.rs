@@ -360,9 +360,12 @@ fn expect_invalid_email(app: &App, actor: &Actor) {
     );
 }
 
+/// What the sink received: each message's recipients and its data.
+type Received = Vec<(Vec<String>, String)>;
+
 /// A tiny SMTP server on a free port that records each message's
 /// recipients and data, until it has seen `expect` messages.
-fn smtp_sink(expect: usize) -> (u16, std::thread::JoinHandle<Vec<(Vec<String>, String)>>) {
+fn smtp_sink(expect: usize) -> (u16, std::thread::JoinHandle<Received>) {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let handle = std::thread::spawn(move || {

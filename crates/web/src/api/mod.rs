@@ -24,6 +24,10 @@ mod reports;
 mod session;
 mod units;
 
+// issue 12: leader visits and reminders
+mod inbox;
+mod leader_visits;
+
 pub(crate) use answers::ErrorAnswer;
 pub(crate) use assistance::attachment_response;
 
@@ -121,6 +125,15 @@ fn table() -> OpenApiRouter<AppState> {
         .routes(routes!(households::assistance))
         .routes(routes!(households::without_helper))
         .routes(routes!(households::unvisited))
+        // issue 12: leader visits and reminders
+        .routes(routes!(
+            leader_visits::list_visits,
+            leader_visits::create_visit
+        ))
+        .routes(routes!(leader_visits::missing_visits))
+        .routes(routes!(leader_visits::get_visit))
+        .routes(routes!(inbox::inbox))
+        .routes(routes!(inbox::mark_read))
         .routes(routes!(openapi::openapi_json))
 }
 

@@ -36,10 +36,16 @@ async fn account_page(
     let (app, actor) = (state.app.clone(), pc.actor.clone());
     let found = blocking(move || {
         let notice = app.password_reset_notice(&actor)?;
-        Ok((app.my_account(&actor)?, app.pending_totp(&actor)?, notice))
+        let email = app.my_email(&actor)?;
+        Ok((
+            app.my_account(&actor)?,
+            app.pending_totp(&actor)?,
+            notice,
+            email,
+        ))
     })
     .await;
-    let (user, pending, notice) = match found {
+    let (user, pending, notice, email) = match found {
         Ok(x) => x,
         Err(e) => return PageError(e).into_response(),
     };
@@ -58,6 +64,7 @@ async fn account_page(
         restriction => ac.restriction.map(|r| r.msg().text(&pc.lang).to_string()),
         password_reset => notice.map(|m| m.text(&pc.lang).to_string()),
         pending,
+        email,
         message,
         errors => error.as_ref().map(|e| field_errors(e, &pc.lang)).unwrap_or_default(),
     };

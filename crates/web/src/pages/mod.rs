@@ -12,6 +12,9 @@ pub(crate) mod indicators;
 mod inspections;
 mod ledger;
 mod letters;
+// issue 12: leader visits and reminders
+mod inbox;
+mod leader_visits;
 mod overview;
 mod plans;
 mod projects;
@@ -63,6 +66,9 @@ pub fn routes() -> Router<AppState> {
         // issue 12: villages and households
         .merge(villages::routes())
         .merge(households::routes())
+        // issue 12: leader visits and reminders
+        .merge(leader_visits::routes())
+        .merge(inbox::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(crate::error::frame_errors))
 }

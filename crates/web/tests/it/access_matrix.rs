@@ -222,6 +222,19 @@ const MATRIX: &[Row] = &[
     row("get",  "/households/without-helper", None,         [F,   F,   F,   A,   F,   F,   A,   A,   A,   U]),
     row("get",  "/helpers/unvisited",  None,                [F,   F,   F,   A,   F,   F,   A,   A,   A,   U]),
     row("get",  "/helpers/unvisited",  OtherCounty,         [F,   F,   F,   A,   F,   F,   E,   E,   A,   U]),
+    // Leader visits and the inbox (issue 12): visits read within the scope,
+    // recorded by the unit alone; each caller reads and marks only its own
+    // reminders (a reminder of another account does not exist for it).
+    row("get",  "/leader-visits",      None,                [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
+    row("get",  "/leader-visits",      OtherUnit,           [F,   F,   F,   A,   A,   E,   E,   E,   A,   U]),
+    row("get",  "/leader-visits",      OtherCounty,         [F,   F,   F,   A,   A,   E,   E,   E,   A,   U]),
+    row("post", "/leader-visits",      OwnCounty,           [F,   F,   F,   F,   F,   A,   F,   F,   F,   U]),
+    row("get",  "/leader-visits/{id}", OwnUnit,             [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
+    row("get",  "/leader-visits/{id}", OtherUnit,           [F,   F,   F,   A,   A,   N,   N,   N,   A,   U]),
+    // 2024: U2 has not visited two of its counties; U1 visited C1.
+    row("get",  "/leader-visits/missing", None,             [F,   F,   F,   A,   A,   E,   E,   E,   A,   U]),
+    row("get",  "/inbox",              None,                [E,   E,   E,   E,   E,   E,   E,   E,   E,   U]),
+    row("post", "/inbox/{id}/read",    OwnUnit,             [N,   N,   N,   N,   N,   A,   N,   N,   N,   U]),
     // The audit log: the audit administrator only.
     row("get",  "/audit",              None,                [F,   F,   A,   F,   F,   F,   F,   F,   F,   U]),
     row("get",  "/audit/verify",       None,                [F,   F,   A,   F,   F,   F,   F,   F,   F,   U]),
@@ -418,6 +431,7 @@ fn world(web: &Web) -> (World, Vec<Option<String>>) {
     records_fixture(web, u1, u2);
     reports_fixture(web, u1, u2);
     let helpers = help_fixture(web);
+    visits_fixture(web);
     let dry = dingdian_app::registry::ImportOptions {
         dry_run: true,
         ..Default::default()
@@ -477,6 +491,33 @@ fn unsigned_letter(web: &Web, unit: i64) -> i64 {
             )
         })
         .expect("a letter to sign")
+}
+
+/// The leader visit of the unit (U1's in C1, U2's in C2).
+fn visit_of(web: &Web, unit: i64) -> i64 {
+    dingdian_testkit::beneath(&web.url)
+        .read(|c| {
+            c.query_i64(
+                "SELECT MIN(id) FROM leader_visits WHERE unit_id = ?",
+                &[unit.into()],
+            )
+        })
+        .expect("the unit's visit")
+}
+
+/// A reminder of the unit account (written beneath the app: the
+/// scheduler makes them).
+fn unit_reminder(web: &Web, n: usize) -> i64 {
+    dingdian_testkit::beneath(&web.url)
+        .write(|c| {
+            c.query_i64(
+                "INSERT INTO reminders (user_id, kind, subject_type, subject_id, message_key, message_args, dedup_key, created_at) \
+                 SELECT id, 'letter_unsigned', 'letter', '1', 'letter_unsigned', '{\"zh\":\"x\",\"en\":\"x\"}', ?, 0 \
+                 FROM users WHERE username = 'm_unit' RETURNING id",
+                &[format!("matrix:{n}").into()],
+            )
+        })
+        .expect("a reminder of the unit")
 }
 
 /// A fresh plan shaped like the target's, for a call that changes it.
@@ -654,7 +695,27 @@ fn request(web: &Web, w: &World, r: &Row, n: usize) -> (String, Option<Value>) {
             };
             (format!("/jobs/{id}"), Option::None)
         }
-        ("get", path) if path.starts_with("/records/") || path == "/letters" => {
+        ("get", "/leader-visits/{id}") => (
+            format!("/leader-visits/{}", visit_of(web, unit_id(r.target))),
+            Option::None,
+        ),
+        ("get", "/leader-visits/missing") => {
+            ("/leader-visits/missing?year=2024".into(), Option::None)
+        }
+        ("post", "/leader-visits") => (
+            r.path.into(),
+            Some(
+                json!({ "county_code": C1, "leader_name": "矩阵领导", "leader_level": "deputy",
+                         "date": "2024-06-01", "places": "县城", "purpose": "调研" }),
+            ),
+        ),
+        ("post", "/inbox/{id}/read") => (
+            format!("/inbox/{}/read", unit_reminder(web, n)),
+            Option::None,
+        ),
+        ("get", path)
+            if path.starts_with("/records/") || path == "/letters" || path == "/leader-visits" =>
+        {
             let key = if matches!(r.target, OwnUnit | OtherUnit) {
                 "unit"
             } else {

@@ -27,3 +27,5 @@ mod scope_api;
 
 // issue 12: secondments, inspections and rectification
 mod discipline_pages;
+// issue 12: leader visits and reminders
+mod visits_pages;

@@ -21,7 +21,7 @@ both_backends!(
 
 /// U1 leads Zhouqu, U2 the other test counties, in an active plan
 /// (2021–2025); a unit manager of U1 (`w_unit`) and the office (`w_office`).
-fn world(web: &Web) -> (i64, i64) {
+pub fn world(web: &Web) -> (i64, i64) {
     let app = &web.app;
     county_list(app);
     let (u1, u2) = (unit(app, "本单位"), unit(app, "他单位"));
@@ -31,7 +31,7 @@ fn world(web: &Web) -> (i64, i64) {
     (u1, u2)
 }
 
-fn signed_in<'a>(web: &'a Web, username: &str) -> Browser<'a> {
+pub fn signed_in<'a>(web: &'a Web, username: &str) -> Browser<'a> {
     let mut b = web.browser();
     b.sign_in(username, PASSWORD);
     b

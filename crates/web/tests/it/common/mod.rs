@@ -976,3 +976,22 @@ pub fn records_fixture(web: &Web, u1: i64, u2: i64) {
         app.set_letter(&cli(), &input, false).expect("a letter");
     }
 }
+
+/// A leader visit of each unit of [`records_fixture`] in its county in
+/// 2024 (U1 in Zhouqu, U2 in Xingtang).
+pub fn visits_fixture(web: &Web) {
+    for (who, county) in [("rec_unit1", ZHOUQU), ("rec_unit2", XINGTANG)] {
+        let input = dingdian_core::leader_visit::LeaderVisitInput {
+            county_code: county.into(),
+            leader_name: "王部长".into(),
+            leader_level: "principal".into(),
+            date: "2024-05-01".into(),
+            places: "县城".into(),
+            purpose: "调研帮扶工作".into(),
+            decisions: String::new(),
+        };
+        web.app
+            .create_leader_visit(&actor(web, who), &input, dingdian_core::time::today())
+            .expect("a leader visit");
+    }
+}
