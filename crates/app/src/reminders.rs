@@ -46,6 +46,8 @@ pub struct ReminderRunner {
 pub struct RunOutcome {
     /// This instance held the lease (otherwise it did nothing).
     pub ran: bool,
+    /// Reports opened because their period ended.
+    pub opened: usize,
     pub created: usize,
     pub emailed: usize,
     pub failed: usize,
@@ -132,9 +134,9 @@ impl App {
             return Ok(RunOutcome::default());
         }
         let today = day_of(now);
-        // Issue 12, reports: the step that opens the reports whose period
-        // has ended, `self.open_due_reports(today)?;`, is called here once
-        // the reports part is merged (the one call site to wire).
+        // Reports whose period has ended are opened first, so that the
+        // reminders below see them on the day they become due to write.
+        let opened = self.open_due_reports(today)?;
         let created = self.store_reminders(today, now)?;
         let (emailed, failed) = match &runner.mailer {
             Some(m) => self.send_reminders(now, m.as_ref())?,
@@ -142,6 +144,7 @@ impl App {
         };
         Ok(RunOutcome {
             ran: true,
+            opened,
             created,
             emailed,
             failed,

@@ -21,6 +21,7 @@ pub fn spawn_reminders(app: App, runner: ReminderRunner, every: Duration) {
             let now = dingdian_core::time::now_ts();
             match tokio::task::spawn_blocking(move || app.run_reminders(now, &runner)).await {
                 Ok(Ok(out)) if out.ran => tracing::info!(
+                    opened = out.opened,
                     created = out.created,
                     emailed = out.emailed,
                     failed = out.failed,

@@ -43,7 +43,19 @@ struct Figure {
     note: Option<String>,
 }
 
+/// An unread reminder on the start page.
+#[derive(Serialize)]
+struct Reminder {
+    href: String,
+    text: String,
+    due: Option<String>,
+    overdue: bool,
+}
+
 struct Home {
+    /// The unread reminders (what is due soon or overdue), the newest few,
+    /// and how many there are.
+    reminders: (Vec<Reminder>, i64),
     todos: Option<Vec<TodoGroup>>,
     /// The pairings' work, largest first, and how many pairings there are.
     work: Option<(Vec<PairingWork>, i64)>,
@@ -74,11 +86,30 @@ fn group(lang: &str, todo: Todo) -> TodoGroup {
     }
 }
 
+/// Reminders shown on the start page; the inbox has the rest.
+const HOME_REMINDERS: u32 = 8;
+
+fn reminders(app: &App, actor: &Actor, lang: &str) -> Result<(Vec<Reminder>, i64), AppError> {
+    let first = Page::new(Some(1), Some(HOME_REMINDERS));
+    let (items, total) = app.inbox(actor, true, first)?;
+    let items = items
+        .into_iter()
+        .map(|r| Reminder {
+            href: r.link,
+            text: r.message.text(lang).to_string(),
+            due: r.due.map(|d| d.to_string()),
+            overdue: r.overdue,
+        })
+        .collect();
+    Ok((items, total))
+}
+
 /// Pairings shown on the start page; the overview has the rest.
 const HOME_WORK_ROWS: u32 = 10;
 
 fn build(app: &App, actor: &Actor, lang: &str) -> Result<Home, AppError> {
     let mut home = Home {
+        reminders: reminders(app, actor, lang)?,
         todos: None,
         work: None,
         figures: Vec::new(),
@@ -239,6 +270,8 @@ async fn home(State(state): State<AppState>, pc: PageCtx) -> Response {
         Ok(h) => {
             let show_plan = h.todos.is_some();
             let ctx = context! {
+                reminders => h.reminders.0,
+                reminders_total => h.reminders.1,
                 todos => h.todos,
                 work => h.work.as_ref().map(|w| &w.0),
                 work_total => h.work.as_ref().map(|w| w.1),
