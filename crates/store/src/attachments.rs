@@ -97,12 +97,16 @@ pub fn get(
     else {
         return Ok(None);
     };
-    let row = c.query_one(
+    Ok(content(c, &a.sha256)?.map(|bytes| (a, bytes)))
+}
+
+/// The stored bytes of a SHA-256.
+pub fn content(c: &mut dyn Conn, sha256: &str) -> Result<Option<Vec<u8>>> {
+    match c.query_one(
         "SELECT content FROM attachments WHERE sha256 = ?",
-        params![a.sha256.clone()],
-    )?;
-    Ok(match row {
-        Some(r) => Some((a, r.get("content")?)),
-        None => None,
-    })
+        params![sha256],
+    )? {
+        Some(r) => Ok(Some(r.get("content")?)),
+        None => Ok(None),
+    }
 }

@@ -367,12 +367,5 @@ pub fn attachment(
     else {
         return Ok(None);
     };
-    let row = c.query_one(
-        "SELECT content FROM attachments WHERE sha256 = ?",
-        params![a.sha256.clone()],
-    )?;
-    Ok(match row {
-        Some(r) => Some((a, r.get("content")?)),
-        None => None,
-    })
+    Ok(crate::attachments::content(c, &a.sha256)?.map(|bytes| (a, bytes)))
 }
