@@ -184,10 +184,7 @@ impl App {
             let step = allowed_step(actor, &s, to)?;
             let reason = reason_text(reason, step.needs_reason)?;
             let end = match step.sets_end {
-                true => Some(
-                    end_day(&s, end.unwrap_or(""), today)
-                        .map_err(|e| AppError::Invalid(vec![e]))?,
-                ),
+                true => Some(end_day(&s, end.unwrap_or(""), today).map_err(AppError::Invalid)?),
                 false => None,
             };
             let now = time::now_ts();

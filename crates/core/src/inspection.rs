@@ -406,7 +406,7 @@ pub struct LongInterval {
 /// `later` lies more than twelve months after `earlier`.
 fn past_rule(earlier: NaiveDate, later: NaiveDate) -> bool {
     earlier
-        .checked_add_months(chrono::Months::new(RULE_MONTHS as u32))
+        .checked_add_months(chrono::Months::new(RULE_MONTHS))
         .is_some_and(|limit| later > limit)
 }
 

@@ -358,7 +358,11 @@ pub fn not_a_village(code: &str) -> FieldError {
 
 /// The end a closing step sets must lie within the term's dates and not
 /// after today (it happened).
-pub fn end_day(s: &Secondment, value: &str, today: NaiveDate) -> Result<NaiveDate, FieldError> {
+pub fn end_day(
+    s: &Secondment,
+    value: &str,
+    today: NaiveDate,
+) -> Result<NaiveDate, Vec<FieldError>> {
     let v = value.trim();
     let day = if v.is_empty() {
         Some(today)
@@ -367,13 +371,13 @@ pub fn end_day(s: &Secondment, value: &str, today: NaiveDate) -> Result<NaiveDat
     };
     match day {
         Some(d) if d >= s.start && d <= today => Ok(d),
-        _ => Err(bad(
+        _ => Err(vec![bad(
             "end",
             v,
             "bad_end",
             format!("结束日期应在 {} 至今天（{today}）之间", s.start),
             format!("the end must lie between {} and today ({today})", s.start),
-        )),
+        )]),
     }
 }
 
