@@ -9,7 +9,9 @@ mod ledger;
 mod ops;
 mod records;
 mod registry;
-// issue 12: the reminders' flags of serve
+// issue 12: the reminders' flags of serve, the discipline's lists and one
+// run of the reminders
+mod discipline;
 mod reminders;
 
 use clap::{Args, Parser, Subcommand};
@@ -65,6 +67,11 @@ enum Command {
     Export {
         #[command(subcommand)]
         command: ExportCommand,
+    },
+    /// Reminders: one run now (`serve` runs them itself every few minutes)
+    Reminders {
+        #[command(subcommand)]
+        command: discipline::RemindersCommand,
     },
     /// Print indicators (indicators.md) by area and year
     Indicators {
@@ -341,6 +348,8 @@ enum ExportCommand {
         #[command(flatten)]
         db: Db,
     },
+    #[command(flatten)]
+    Discipline(discipline::DisciplineExport),
 }
 
 /// How a command failed, and so its exit code.
@@ -529,6 +538,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Restore(a) => ops::restore(a),
         Command::Audit { command } => ops::audit(command),
         Command::Export { command } => export(command),
+        Command::Reminders { command } => discipline::reminders(command),
     }
 }
 
@@ -707,6 +717,7 @@ fn import(command: ImportCommand) -> Result<(), Failure> {
 /// `export`: the registry, units, pairings or plans to a file.
 fn export(command: ExportCommand) -> Result<(), Failure> {
     match command {
+        ExportCommand::Discipline(command) => discipline::export(command),
         ExportCommand::Registry {
             year,
             area,

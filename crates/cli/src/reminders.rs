@@ -13,6 +13,13 @@ pub(crate) struct ReminderArgs {
     /// Seconds between two runs of the reminders (0: do not run them here)
     #[arg(long, default_value_t = 300)]
     reminder_interval: u64,
+    #[command(flatten)]
+    smtp: SmtpArgs,
+}
+
+/// The SMTP server that e-mails reminders (off unless `--smtp-host`).
+#[derive(Args)]
+pub(crate) struct SmtpArgs {
     /// E-mail reminders through this SMTP server (off when not given)
     #[arg(long, requires = "smtp_from")]
     smtp_host: Option<String>,
@@ -52,18 +59,26 @@ impl ReminderArgs {
                 "--reminder-interval 至少 {MIN_INTERVAL} 秒（0 为不运行）/ must be at least {MIN_INTERVAL} seconds (0: off)"
             )));
         }
+        // The lease outlasts two runs, so its holder keeps it while alive
+        // and another instance takes over soon after it stops.
+        let runner = self.smtp.runner(2 * self.reminder_interval as i64)?;
+        Ok(Some((runner, Duration::from_secs(self.reminder_interval))))
+    }
+}
+
+impl SmtpArgs {
+    /// A runner that holds the lease for `lease_seconds` and e-mails
+    /// through the configured server, if any.
+    pub(crate) fn runner(&self, lease_seconds: i64) -> Result<ReminderRunner, Failure> {
         let mailer: Option<Arc<dyn Mailer>> = match (&self.smtp_host, &self.smtp_from) {
             (Some(host), Some(from)) => Some(Arc::new(self.smtp(host, from)?)),
             _ => None,
         };
-        // The lease outlasts two runs, so its holder keeps it while alive
-        // and another instance takes over soon after it stops.
-        let runner = ReminderRunner {
+        Ok(ReminderRunner {
             holder: format!("{}-{}", std::process::id(), dingdian_core::time::now_ts()),
-            lease_seconds: 2 * self.reminder_interval as i64,
+            lease_seconds,
             mailer,
-        };
-        Ok(Some((runner, Duration::from_secs(self.reminder_interval))))
+        })
     }
 
     fn smtp(&self, host: &str, from: &str) -> Result<Smtp, Failure> {

@@ -3,6 +3,7 @@
 
 mod cli;
 mod csv_injection;
+mod discipline_cli;
 mod gen_registry;
 mod indicators_cli;
 mod ledger_cli;
