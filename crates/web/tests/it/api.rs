@@ -38,6 +38,9 @@ fn fill(path: &str, unit: i64, plan: i64, area: &str) -> String {
     } else if path.starts_with("/letters/") {
         // A letter number: refused by role before it is looked up.
         path.replace("{id}", &plan.to_string())
+    } else if path.starts_with("/households/") {
+        // The registry fixture's first household.
+        path.replace("{id}", "ZQ001")
     } else if path.starts_with("/jobs/") {
         // A job number: the tests that need a real one fill it themselves.
         path.replace("{id}", &plan.to_string())
@@ -305,6 +308,7 @@ fn openapi_lists_exactly_the_route_table_and_every_route_answers(db: &TestDb) {
     let u = unit(&web.app, "路由测试单位");
     let plan = full_plan(&web.app, "路由测试方案", u);
     let (ap, pj, att) = assistance_fixture(&web, plan, u);
+    registry_fixture(&web.app);
     user(&web.app, "office1", "office", None, None);
     let token = web.direct_token("office1", PASSWORD);
     let job = web
@@ -372,6 +376,7 @@ fn lists_have_items_and_total_and_honour_paging(db: &TestDb) {
     let (_, project, _) = assistance_fixture(&web, plan, units[0]);
     records_fixture(&web, units[0], units[1]);
     registry_fixture(&web.app);
+    helped(&web);
     // The funds ledger's lists need an entry: a receipt of units[0] in Zhouqu.
     user(&web.app, "unit1", "unit", Some(units[0]), None);
     let receipt = dingdian_core::ledger::LedgerEntryInput {
@@ -1289,4 +1294,25 @@ fn logout_ends_the_token_and_is_audited(db: &TestDb) {
     let r = web.get("/audit?action=logout&username=office1", &auditor);
     r.expect(200);
     assert_eq!(r.json()["total"], 2, "{}", r.text());
+}
+
+/// A poor village of Zhouqu and a helper of ZQ001 (the registry
+/// fixture's), never visited: the villages and households lists have
+/// something to list.
+fn helped(web: &Web) {
+    user(&web.app, "zq_county", "county", None, Some(ZHOUQU));
+    let county = actor(web, "zq_county");
+    web.app
+        .set_poor_village(&county, MIAOGOU, true)
+        .expect("a poor village");
+    let helper = dingdian_core::household_help::HelperInput {
+        household_id: "ZQ001".into(),
+        person_name: "赵强".into(),
+        post: "村会计".into(),
+        from_date: "2024-01-01".into(),
+        ..Default::default()
+    };
+    web.app
+        .assign_helper(&county, &helper, dingdian_core::time::today())
+        .expect("a helper");
 }

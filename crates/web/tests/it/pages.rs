@@ -836,6 +836,7 @@ fn office_menu_and_unit_views_on_the_demo_data(db: &TestDb) {
         "/records/labour",
         "/records/consumption",
         "/letters",
+        "/villages",
     ];
     assert_eq!(menu, expected, "the office's menu");
     let mut pages: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
