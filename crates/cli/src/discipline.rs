@@ -97,7 +97,10 @@ pub(crate) fn export(command: DisciplineExport) -> Result<(), Failure> {
                 county_code: by.county,
                 ..Default::default()
             };
-            (open(&by.db)?.export_rectifications(&cli, &f, today)?, by.out)
+            (
+                open(&by.db)?.export_rectifications(&cli, &f, today)?,
+                by.out,
+            )
         }
         DisciplineExport::LeaderVisits { by } => {
             let f = VisitFilter {

@@ -48,14 +48,21 @@ fn the_discipline_lists_export_and_a_second_reminders_run_waits_for_the_lease(db
         assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK"), "{list}");
     }
     let bad = dingdian(db, &["export", "reports", "--out", "reports.pdf"]);
-    assert_eq!(bad.status.code(), Some(1), "an unknown file type is invalid input");
+    assert_eq!(
+        bad.status.code(),
+        Some(1),
+        "an unknown file type is invalid input"
+    );
 
     let run = |db: &TestDb| -> serde_json::Value {
         serde_json::from_str(ok(&dingdian(db, &["reminders", "run"])).trim()).expect("json")
     };
     let first = run(db);
     assert_eq!(first["ran"], true, "{first}");
-    assert!(first["created"].as_i64().unwrap() > 0, "the demo has overdue work: {first}");
+    assert!(
+        first["created"].as_i64().unwrap() > 0,
+        "the demo has overdue work: {first}"
+    );
     assert_eq!(first["emailed"], 0, "no SMTP server was given: {first}");
     // Another process a moment later: the first run's lease (a minute) has
     // not run out, so this one leaves the work to its holder.

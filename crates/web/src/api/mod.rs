@@ -19,8 +19,8 @@ mod plans;
 mod query;
 mod records;
 mod registry;
-mod secondments;
 mod reports;
+mod secondments;
 mod session;
 mod units;
 
