@@ -61,9 +61,11 @@ impl App {
         let (mut reports, _) =
             self.list_reports(&cli, &ReportFilter::default(), today, Page::all())?;
         reports.sort_by_key(|r| (r.due, r.id));
+        // The seed team's latest report already past due is the returned
+        // one (so the demo shows a return and an overdue report on any day).
         let latest_seed = reports
             .iter()
-            .filter(|r| seed_team(r) && r.kind.is_team_report())
+            .filter(|r| seed_team(r) && r.kind.is_team_report() && r.due < today)
             .map(|r| r.id)
             .next_back();
         for (i, r) in reports.iter().enumerate() {

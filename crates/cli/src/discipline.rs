@@ -66,6 +66,7 @@ pub(crate) fn export(command: DisciplineExport) -> Result<(), Failure> {
     let (cli, today) = (Actor::cli(), dingdian_core::time::today());
     let (bytes, out) = match command {
         DisciplineExport::Secondments { by } => {
+            no_year(&by, "secondments")?;
             let f = SecondmentFilter {
                 unit_id: by.unit,
                 county_code: by.county,
@@ -92,6 +93,7 @@ pub(crate) fn export(command: DisciplineExport) -> Result<(), Failure> {
             (open(&by.db)?.export_inspections(&cli, &f, today)?, by.out)
         }
         DisciplineExport::Rectifications { by } => {
+            no_year(&by, "rectifications")?;
             let f = RectificationFilter {
                 unit_id: by.unit,
                 county_code: by.county,
@@ -113,6 +115,17 @@ pub(crate) fn export(command: DisciplineExport) -> Result<(), Failure> {
         }
     };
     write_out(&out, bytes)
+}
+
+/// Secondments span years and rectification items run to deadlines: a
+/// year would be ambiguous, so it is refused rather than ignored.
+fn no_year(by: &By, list: &str) -> Result<(), Failure> {
+    match by.year {
+        Some(_) => Err(Failure::Invalid(format!(
+            "--year 不适用于此列表 / --year does not apply to {list}"
+        ))),
+        None => Ok(()),
+    }
 }
 
 #[derive(Subcommand)]

@@ -83,7 +83,16 @@ fn table() -> OpenApiRouter<AppState> {
         .routes(routes!(accounts::reset_second_factor))
         .routes(routes!(audit::list_audit))
         .routes(routes!(audit::verify_audit))
-        // issue 11: assistance plans and projects
+        // issue 11: the assistance work
+        .merge(assistance_work())
+        // issue 12: the discipline of designated assistance
+        .merge(discipline())
+        .routes(routes!(openapi::openapi_json))
+}
+
+/// Issue 11's routes: assistance plans and projects, the funds ledger.
+fn assistance_work() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .routes(routes!(
             assistance::list_assistance_plans,
             assistance::create_assistance_plan
@@ -102,11 +111,29 @@ fn table() -> OpenApiRouter<AppState> {
             assistance::upload_attachment
         ))
         .routes(routes!(assistance::download_attachment))
-        // issue 11: the funds ledger
         .routes(routes!(ledger::list_entries, ledger::post_entry))
         .routes(routes!(ledger::balances))
-        // issue 12: secondments, inspections and rectification
-        .merge(discipline())
+}
+
+/// Issue 12's routes: secondments, inspections and rectification, reports
+/// and their calendar, villages and households, leader visits, the inbox.
+fn discipline() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(
+            secondments::list_secondments,
+            secondments::create_secondment
+        ))
+        .routes(routes!(secondments::continuity))
+        .routes(routes!(secondments::get_secondment))
+        .routes(routes!(secondments::transition_secondment))
+        .routes(routes!(
+            inspections::list_inspections,
+            inspections::create_inspection
+        ))
+        .routes(routes!(inspections::frequency))
+        .routes(routes!(inspections::get_inspection))
+        .routes(routes!(inspections::list_rectifications))
+        .routes(routes!(inspections::transition_rectification))
         // issue 12: the reporting calendar and reports
         .routes(routes!(reports::list_reports, reports::start_report))
         .routes(routes!(reports::punctuality))
@@ -134,27 +161,6 @@ fn table() -> OpenApiRouter<AppState> {
         .routes(routes!(leader_visits::get_visit))
         .routes(routes!(inbox::inbox))
         .routes(routes!(inbox::mark_read))
-        .routes(routes!(openapi::openapi_json))
-}
-
-/// Issue 12's routes: secondments, inspections and rectification.
-fn discipline() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(
-            secondments::list_secondments,
-            secondments::create_secondment
-        ))
-        .routes(routes!(secondments::continuity))
-        .routes(routes!(secondments::get_secondment))
-        .routes(routes!(secondments::transition_secondment))
-        .routes(routes!(
-            inspections::list_inspections,
-            inspections::create_inspection
-        ))
-        .routes(routes!(inspections::frequency))
-        .routes(routes!(inspections::get_inspection))
-        .routes(routes!(inspections::list_rectifications))
-        .routes(routes!(inspections::transition_rectification))
 }
 
 pub fn routes() -> Router<AppState> {

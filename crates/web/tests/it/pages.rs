@@ -836,6 +836,14 @@ fn office_menu_and_unit_views_on_the_demo_data(db: &TestDb) {
         "/records/labour",
         "/records/consumption",
         "/letters",
+        "/reports",
+        "/reports/calendar",
+        "/reports/punctuality",
+        "/secondments",
+        "/inspections",
+        "/rectifications",
+        "/leader-visits",
+        "/leader-visits/missing",
         "/villages",
     ];
     assert_eq!(menu, expected, "the office's menu");
