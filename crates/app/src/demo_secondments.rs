@@ -122,8 +122,11 @@ const SEED_CADRES: [Cadre; 10] = [
     ),
 ];
 
+/// The demo loader acting for a unit; a secondment's history names it
+/// "演示数据" (demo data), as no person of that unit took the step.
 fn unit_actor(unit: i64) -> Actor {
     Actor {
+        username: "演示数据".into(),
         role: Role::Unit,
         scope: Scope::Unit(unit),
         ..Actor::cli()

@@ -26,7 +26,7 @@ const PATH: &str = "/leader-visits";
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route(PATH, get(list).post(create))
+        .route("/leader-visits", get(list).post(create))
         .route("/leader-visits/new", get(new_form))
         .route("/leader-visits/missing", get(missing))
 }

@@ -323,9 +323,26 @@ fn openapi_lists_exactly_the_route_table_and_every_route_answers(db: &TestDb) {
             },
         )
         .expect("start a job");
+    let (inbox_token, reminder) = reminded(&web, u, "unit_r");
+    let owner = actor(&web, "unit_r").user_id.expect("an account");
+    let [secondment, inspection, item, visit, report] = discipline_records(&web, u, owner);
     for r in &routes {
         let path = if r.path.starts_with("/jobs/") {
             r.path.replace("{id}", &job.to_string())
+        } else if r.path.starts_with("/inbox/") {
+            r.path.replace("{id}", &reminder.to_string())
+        } else if r.path.starts_with("/secondments/") {
+            r.path.replace("{id}", &secondment.to_string())
+        } else if r.path.starts_with("/inspections/") {
+            r.path.replace("{id}", &inspection.to_string())
+        } else if r.path.starts_with("/rectifications/") {
+            r.path.replace("{id}", &item.to_string())
+        } else if r.path.starts_with("/leader-visits/") {
+            r.path.replace("{id}", &visit.to_string())
+        } else if r.path.starts_with("/reports/") {
+            r.path.replace("{id}", &report.to_string())
+        } else if r.path.starts_with("/report-calendars/") {
+            r.path.replace("{year}", "2024")
         } else if r.path.starts_with("/assistance-plans/") {
             r.path.replace("{id}", &ap.to_string())
         } else if r.path.starts_with("/projects/") {
@@ -336,7 +353,13 @@ fn openapi_lists_exactly_the_route_table_and_every_route_answers(db: &TestDb) {
             fill(&r.path, u, plan, ZHOUQU)
         };
         let body = r.body.as_ref().map(|_| json!({}));
-        let res = web.api(&r.method, &path, Some(&token), body);
+        // A reminder is its reader's own: the inbox is read by the unit.
+        let caller = if r.path.starts_with("/inbox") {
+            &inbox_token
+        } else {
+            &token
+        };
+        let res = web.api(&r.method, &path, Some(caller), body);
         let s = res.status.as_u16();
         assert!(
             s != 404 && s != 405 && s < 500,
@@ -364,6 +387,92 @@ fn openapi_lists_exactly_the_route_table_and_every_route_answers(db: &TestDb) {
             .as_u16(),
         405
     );
+}
+
+/// The discipline's records of unit `u` in Zhouqu, as plain SQL (their use
+/// cases' own tests cover the rules): a serving secondment, an inspection
+/// with a finding and an item owned by `owner`, a leader visit, and a
+/// quarterly report of 2024. Their ids: secondment, inspection, item,
+/// visit, report.
+fn discipline_records(web: &Web, u: i64, owner: i64) -> [i64; 5] {
+    let store = dingdian_testkit::beneath(&web.url);
+    let one = |sql: &str, params: &[i64]| -> i64 {
+        let params: Vec<_> = params.iter().map(|&v| v.into()).collect();
+        store.write(|c| c.query_i64(sql, &params)).expect(sql)
+    };
+    let secondment = one(
+        "INSERT INTO secondments (unit_id, county_code, person_name, person_rank, contact, post, role, batch, \
+         start_date, planned_end, status, created_at, updated_at) \
+         VALUES (?, '623023', '接口干部', '处级', '0941-1', '副县长', 'leader', 1, '2024-01-01', '2026-12-31', 'serving', 0, 0) RETURNING id",
+        &[u],
+    );
+    let inspection = one(
+        "INSERT INTO inspections (unit_id, inspected_by, inspected_on, team, summary, created_at) \
+         VALUES (?, 'office', '2024-05-01', '督查组', '', 0) RETURNING id",
+        &[u],
+    );
+    one(
+        "INSERT INTO inspection_counties (inspection_id, county_code) VALUES (?, '623023') RETURNING inspection_id",
+        &[inspection],
+    );
+    let finding = one(
+        "INSERT INTO inspection_findings (inspection_id, county_code, position, finding) \
+         VALUES (?, '623023', 1, '进度慢') RETURNING id",
+        &[inspection],
+    );
+    let item = one(
+        "INSERT INTO rectifications (unit_id, finding_id, county_code, action, owner_id, deadline, status, created_at, updated_at) \
+         VALUES (?, ?, '623023', '加快进度', ?, '2024-08-01', 'open', 0, 0) RETURNING id",
+        &[u, finding, owner],
+    );
+    let visit = one(
+        "INSERT INTO leader_visits (unit_id, county_code, leader_name, leader_level, visited_on, places, purpose, created_at) \
+         VALUES (?, '623023', '王部长', 'principal', '2024-05-01', '县城', '调研', 0) RETURNING id",
+        &[u],
+    );
+    one(
+        "INSERT INTO report_calendars (year, quarterly_due_days, year_end_due, annual_summary_due, set_at) \
+         VALUES (2024, 15, '2025-01-15', '2025-01-31', 0) RETURNING year",
+        &[],
+    );
+    let report = one(
+        "INSERT INTO reports (kind, period, unit_id, county_code, due, status, created_at, updated_at) \
+         VALUES ('quarterly', '2024-Q2', ?, '623023', '2024-07-15', 'draft', 0, 0) RETURNING id",
+        &[u],
+    );
+    [secondment, inspection, item, visit, report]
+}
+
+/// A unit account with a reminder of its own (the unit's letter of this
+/// year is set and not signed, and the reminders have run): the inbox's
+/// reader. Its token and the reminder's id.
+fn reminded(web: &Web, unit_id: i64, username: &str) -> (String, i64) {
+    use chrono::Datelike;
+    user(&web.app, username, "unit", Some(unit_id), None);
+    let year = i64::from(dingdian_core::time::today().year());
+    dingdian_testkit::beneath(&web.url)
+        .write(|c| {
+            c.execute(
+                "INSERT INTO letters (unit_id, county_code, year, status, set_at) VALUES (?, NULL, ?, 'set', 0)",
+                &[unit_id.into(), year.into()],
+            )
+        })
+        .expect("a letter to sign");
+    let runner = dingdian_app::reminders::ReminderRunner {
+        holder: "api-test".into(),
+        lease_seconds: 60,
+        mailer: None,
+    };
+    web.app
+        .run_reminders(dingdian_core::time::now_ts(), &runner)
+        .expect("the reminders run");
+    let token = web.direct_token(username, PASSWORD);
+    let inbox = web.get("/inbox", &token);
+    inbox.expect(200);
+    let id = inbox.json()["items"][0]["id"]
+        .as_i64()
+        .expect("the unit's reminder");
+    (token, id)
 }
 
 fn lists_have_items_and_total_and_honour_paging(db: &TestDb) {
@@ -395,6 +504,9 @@ fn lists_have_items_and_total_and_honour_paging(db: &TestDb) {
     user(&web.app, "admin1", "admin", None, None);
     user(&web.app, "auditor1", "auditor", None, None);
     let token = web.direct_token("office1", PASSWORD);
+    let (inbox_token, _) = reminded(&web, units[0], "unit_r");
+    let owner = actor(&web, "unit_r").user_id.expect("an account");
+    discipline_records(&web, units[0], owner);
     // Accounts and the audit log are the separated duties' lists.
     let admin = web.direct_token("admin1", PASSWORD);
     let auditor = web.direct_token("auditor1", PASSWORD);
@@ -409,6 +521,7 @@ fn lists_have_items_and_total_and_honour_paging(db: &TestDb) {
         };
         let who = match r.path.as_str() {
             "/users" => &admin,
+            "/inbox" => &inbox_token,
             _ if r.path.starts_with("/audit") => &auditor,
             _ => &token,
         };
@@ -422,7 +535,17 @@ fn lists_have_items_and_total_and_honour_paging(db: &TestDb) {
             .as_i64()
             .unwrap_or_else(|| panic!("{path}: total"));
         assert!(total >= items.len() as i64, "{path}");
-        assert!(total > 0, "{path} lists something");
+        // These three list the pairings in force today, and the fixture's
+        // plans ended in 2025: their content is tested in discipline_pages
+        // and visits_pages and the app's tests, on fixed days.
+        let of_today = [
+            "/secondments/continuity",
+            "/inspections/frequency",
+            "/leader-visits/missing",
+        ];
+        if !of_today.contains(&r.path.as_str()) {
+            assert!(total > 0, "{path} lists something");
+        }
     }
 
     let ids = |r: &Resp| -> Vec<i64> {
