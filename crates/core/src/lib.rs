@@ -47,3 +47,7 @@ pub use year::Year;
 
 // issue 12: the reporting calendar and reports
 pub mod report;
+
+// issue 13: assessment and return-risk monitoring
+pub mod assessment;
+pub mod monitoring;

@@ -163,6 +163,17 @@ impl Role {
             RecordLeaderVisits => matches!(self, Unit),
             AssignHelpers => matches!(self, County),
             RecordHomeVisits => matches!(self, County | Cadre),
+            SetAssessmentRules => matches!(self, Office),
+            SelfReportAssessment => matches!(self, Unit),
+            AssessUnits => matches!(self, Office | Inspector),
+            ReviewAssessments => matches!(self, Reviewer),
+            PublishAssessments => matches!(self, Office),
+            SetMonitoringThresholds => matches!(self, Office),
+            FlagHouseholds => matches!(self, County | Cadre),
+            VerifyMonitoring => matches!(self, County | Cadre),
+            ReviewMonitoring => matches!(self, County),
+            ImportAlerts => matches!(self, County),
+            PublishAggregates => matches!(self, Office),
         }
     }
 }
@@ -240,6 +251,31 @@ pub enum Action {
     AssignHelpers,
     /// A helper's home visit to a household.
     RecordHomeVisits,
+    /// Set a year's assessment weights and grade thresholds: the office.
+    SetAssessmentRules,
+    /// Write the unit's self-report for its assessment.
+    SelfReportAssessment,
+    /// Score a unit (the entered indicators with their evidence) and
+    /// assess it: the office and its inspectors (assessors).
+    AssessUnits,
+    /// Review an assessment, or return it to the assessors: the reviewer.
+    ReviewAssessments,
+    /// Publish a year's reviewed assessments: the office.
+    PublishAssessments,
+    /// Set the monitoring income threshold per province and year.
+    SetMonitoringThresholds,
+    /// Flag a household for return-risk monitoring (found by a cadre, the
+    /// household's application, or the registry data).
+    FlagHouseholds,
+    /// Verify a flagged household by a home visit.
+    VerifyMonitoring,
+    /// Review a verified case, assign measures, clear a risk: the county.
+    ReviewMonitoring,
+    /// Import the alert files other departments send, and work the
+    /// correction tasks they raise: the county.
+    ImportAlerts,
+    /// Publish a year's county aggregates on the public page: the office.
+    PublishAggregates,
 }
 
 /// Which records a user may see. The store filters every scoped read by it.

@@ -20,7 +20,7 @@ pub const PLAN_AHEAD_MONTHS: u32 = 24;
 
 macro_rules! coded {
     ($name:ident { $($v:ident = $code:literal, $zh:literal, $en:literal;)* }) => {
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($v),* }
 

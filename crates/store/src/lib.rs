@@ -48,3 +48,6 @@ pub use row::{FromRow, FromValue, Row};
 // issue 12: the reporting calendar and reports
 pub mod report_figures;
 pub mod reports;
+
+// issue 13: assessment and return-risk monitoring
+pub mod monitoring;

@@ -41,6 +41,10 @@ const SQLITE: &[(i64, &str)] = &[
         include_str!("../migrations/sqlite/0016_villages_households.sql"),
     ),
     (17, include_str!("../migrations/sqlite/0017_reminders.sql")),
+    (
+        18,
+        include_str!("../migrations/sqlite/0018_assessment_monitoring.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (
@@ -97,6 +101,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         17,
         include_str!("../migrations/postgres/0017_reminders.sql"),
+    ),
+    (
+        18,
+        include_str!("../migrations/postgres/0018_assessment_monitoring.sql"),
     ),
 ];
 

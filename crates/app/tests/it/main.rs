@@ -32,3 +32,6 @@ mod secondments;
 // issue 12: leader visits and reminders
 mod leader_visits;
 mod reminders;
+
+// issue 13: return-risk monitoring (the shared flag write)
+mod monitoring_flag;
