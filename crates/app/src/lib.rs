@@ -56,6 +56,8 @@ mod demo_households;
 pub mod household_help;
 pub mod village_teams;
 // issue 12: leader visits and reminders
+mod assessment_facts;
+pub mod assessments;
 mod demo_visits;
 pub mod leader_visits;
 pub mod mail;

@@ -50,4 +50,5 @@ pub mod report;
 
 // issue 13: assessment and return-risk monitoring
 pub mod assessment;
+pub mod assessment_score;
 pub mod monitoring;

@@ -50,4 +50,5 @@ pub mod report_figures;
 pub mod reports;
 
 // issue 13: assessment and return-risk monitoring
+pub mod assessments;
 pub mod monitoring;

@@ -34,4 +34,5 @@ mod leader_visits;
 mod reminders;
 
 // issue 13: return-risk monitoring (the shared flag write)
+mod assessments;
 mod monitoring_flag;
