@@ -360,7 +360,7 @@ impl App {
         Ok((b.total, b.grade, json))
     }
 
-    fn compute_breakdown(
+    pub(crate) fn compute_breakdown(
         &self,
         a: &Assessment,
         entries: &[Entry],

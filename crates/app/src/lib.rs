@@ -58,6 +58,7 @@ pub mod village_teams;
 // issue 12: leader visits and reminders
 mod assessment_facts;
 pub mod assessments;
+mod demo_assessments;
 mod demo_visits;
 pub mod leader_visits;
 pub mod mail;

@@ -119,6 +119,14 @@ pub const ACTIONS: &[&str] = &[
     "reminder.create",
     "reminder.read",
     "account.email",
+    // issue 13: the annual assessment
+    "assessment.rules",
+    "assessment.open",
+    "assessment.self_report",
+    "assessment.entry",
+    "assessment.transition",
+    "assessment.publish",
+    "assessment.export",
 ];
 
 /// The action's words, or `None` when the catalogue has none.
@@ -163,6 +171,8 @@ const DETAILS: &[(&str, &str, &str)] = &[
     ),
     ("secondment.transition", "{} -> {}", "audit_d_transition"),
     ("rectification.transition", "{} -> {}", "audit_d_transition"),
+    // issue 13: the annual assessment
+    ("assessment.transition", "{} -> {}", "audit_d_transition"),
     ("user.role", "role {} -> {}", "audit_d_role_change"),
     ("plan.coverage_exception", "{}: {}", "audit_d_county_reason"),
     ("", "role={}", "audit_d_role"),

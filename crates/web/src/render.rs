@@ -182,6 +182,19 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/leader_visits_missing.html"),
     ),
     ("inbox.html", include_str!("../templates/inbox.html")),
+    // issue 13: the annual assessment
+    (
+        "assessments.html",
+        include_str!("../templates/assessments.html"),
+    ),
+    (
+        "assessment.html",
+        include_str!("../templates/assessment.html"),
+    ),
+    (
+        "assessment_rules.html",
+        include_str!("../templates/assessment_rules.html"),
+    ),
 ];
 
 fn lang_of(state: &State) -> String {
@@ -398,6 +411,18 @@ const MENU: &[(&str, &[MenuItem])] = &[
             }),
             ("/helpers/unvisited", "nav_unvisited", |r| {
                 r.may(Action::AssignHelpers)
+            }),
+        ],
+    ),
+    // issue 13: the annual assessment
+    (
+        "nav_assessment_group",
+        &[
+            ("/assessments", "nav_assessments", |r| {
+                r.may(Action::ReadAssistance)
+            }),
+            ("/assessments/rules", "nav_assessment_rules", |r| {
+                r.may(Action::ReadAssistance)
             }),
         ],
     ),

@@ -21,6 +21,7 @@ both_backends!(
     entered_scores_and_the_rules_are_checked,
     the_workflow_is_taken_by_the_roles_and_nothing_changes_after_publication,
     a_unit_sees_only_its_own_assessment_until_published,
+    the_demo_publishes_the_year_with_all_four_grades,
 );
 
 struct Setup {
@@ -449,4 +450,43 @@ fn a_unit_sees_only_its_own_assessment_until_published(db: &TestDb) {
     );
     let total: i64 = ranks[0].grades.iter().map(|(_, n)| n).sum();
     assert_eq!(total, 1);
+}
+
+fn the_demo_publishes_the_year_with_all_four_grades(db: &TestDb) {
+    use chrono::Datelike;
+    let app = open(db);
+    app.load_demo().unwrap();
+    let year = dingdian_core::time::today().year();
+    let f = AssessmentFilter {
+        year: Some(year),
+        status: Some(AssessmentStatus::Published),
+        ..Default::default()
+    };
+    let (published, _) = app.assessments(&office(), &f, Page::all()).unwrap();
+    let mut grades: Vec<&str> = published
+        .iter()
+        .filter_map(|a| a.grade.map(|g| g.code()))
+        .collect();
+    grades.sort();
+    grades.dedup();
+    assert_eq!(
+        grades,
+        ["average", "fairly_good", "good", "poor"],
+        "{published:#?}"
+    );
+    // Computed from the records: the letters of the year are evidence.
+    for a in &published {
+        let letter = a
+            .dimensions
+            .iter()
+            .flat_map(|d| d.evidence.iter())
+            .find(|e| e.indicator == Indicator::LetterCompletion)
+            .unwrap();
+        assert!(
+            letter.score.is_some(),
+            "{}: {}",
+            a.unit_name,
+            letter.evidence_zh
+        );
+    }
 }

@@ -28,6 +28,9 @@ mod units;
 mod inbox;
 mod leader_visits;
 
+// issue 13: the annual assessment
+mod assessments;
+
 pub(crate) use answers::ErrorAnswer;
 pub(crate) use assistance::attachment_response;
 
@@ -87,6 +90,8 @@ fn table() -> OpenApiRouter<AppState> {
         .merge(assistance_work())
         // issue 12: the discipline of designated assistance
         .merge(discipline())
+        // issue 13: the annual assessment
+        .merge(assessment_routes())
         .routes(routes!(openapi::openapi_json))
 }
 
@@ -161,6 +166,20 @@ fn discipline() -> OpenApiRouter<AppState> {
         .routes(routes!(leader_visits::get_visit))
         .routes(routes!(inbox::inbox))
         .routes(routes!(inbox::mark_read))
+}
+
+/// Issue 13's routes of the annual assessment.
+fn assessment_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(assessments::list_assessments))
+        .routes(routes!(assessments::open_year))
+        .routes(routes!(assessments::publish_year))
+        .routes(routes!(assessments::rankings))
+        .routes(routes!(assessments::get_assessment))
+        .routes(routes!(assessments::transition_assessment))
+        .routes(routes!(assessments::enter_score))
+        .routes(routes!(assessments::self_report))
+        .routes(routes!(assessments::get_rules, assessments::put_rules))
 }
 
 pub fn routes() -> Router<AppState> {

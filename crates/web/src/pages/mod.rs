@@ -23,6 +23,8 @@ mod registry;
 mod report_calendar;
 mod reports;
 mod secondments;
+// issue 13: the annual assessment
+mod assessments;
 mod session;
 mod units;
 mod villages;
@@ -69,6 +71,8 @@ pub fn routes() -> Router<AppState> {
         // issue 12: leader visits and reminders
         .merge(leader_visits::routes())
         .merge(inbox::routes())
+        // issue 13: the annual assessment
+        .merge(assessments::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(crate::error::frame_errors))
 }

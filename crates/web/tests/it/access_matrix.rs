@@ -341,6 +341,24 @@ const MATRIX: &[Row] = &[
     row("post", "/reports/{id}/attachments", OtherUnit,     [F,   F,   F,   F,   F,   N,   F,   N,   F,   U]),
     row("get",  "/report-calendars/{year}", None,           [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
     row("put",  "/report-calendars/{year}", None,           [F,   F,   F,   A,   F,   F,   F,   F,   F,   U]),
+    // issue 13: the annual assessment. U1's of 2024 is published, U2's is
+    // with its unit: a unit or county sees another unit's only once
+    // published (and a county only those of units paired with it).
+    row("get",  "/assessments",        None,                [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
+    row("get",  "/assessments",        OtherUnit,           [F,   F,   F,   A,   A,   E,   E,   E,   A,   U]),
+    row("get",  "/assessments/rankings", None,              [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
+    row("get",  "/assessments/{id}",   OwnUnit,             [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
+    row("get",  "/assessments/{id}",   OtherUnit,           [F,   F,   F,   A,   A,   N,   N,   N,   A,   U]),
+    row("post", "/assessments/open",   None,                [F,   F,   F,   A,   F,   F,   F,   F,   F,   U]),
+    row("post", "/assessments/publish", None,               [F,   F,   F,   A,   F,   F,   F,   F,   F,   U]),
+    row("post", "/assessments/{id}/transition", OwnUnit,    [F,   F,   F,   F,   A,   F,   N,   F,   F,   U]),
+    row("post", "/assessments/{id}/transition", OtherUnit,  [F,   F,   F,   F,   A,   N,   N,   N,   F,   U]),
+    row("post", "/assessments/{id}/entries", OwnUnit,       [F,   F,   F,   A,   F,   F,   F,   F,   A,   U]),
+    row("post", "/assessments/{id}/entries", OtherUnit,     [F,   F,   F,   A,   F,   F,   F,   F,   A,   U]),
+    row("put",  "/assessments/{id}/self-report", OwnUnit,   [F,   F,   F,   F,   F,   A,   F,   F,   F,   U]),
+    row("put",  "/assessments/{id}/self-report", OtherUnit, [F,   F,   F,   F,   F,   N,   F,   F,   F,   U]),
+    row("get",  "/assessment-rules/{year}", None,           [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
+    row("put",  "/assessment-rules/{year}", None,           [F,   F,   F,   A,   F,   F,   F,   F,   F,   U]),
     // Everyone may sign out (each caller a token of its own, see below).
     row("post", "/logout",             None,                [A,   A,   A,   A,   A,   A,   A,   A,   A,   U]),
     // Everyone changes their own password. Last: it changes the password
@@ -432,6 +450,7 @@ fn world(web: &Web) -> (World, Vec<Option<String>>) {
     reports_fixture(web, u1, u2);
     let helpers = help_fixture(web);
     visits_fixture(web);
+    assessments_fixture(web, u1, u2);
     let dry = dingdian_app::registry::ImportOptions {
         dry_run: true,
         ..Default::default()
@@ -575,6 +594,7 @@ fn request(web: &Web, w: &World, r: &Row, n: usize) -> (String, Option<Value>) {
             discipline_request(web, &w.disc, r, n)
         }
         (_, path) if path.starts_with("/report") => report_request(web, w, r, n),
+        (_, path) if path.starts_with("/assessment") => assessment_request(web, w, r, n),
         ("post", "/login") => (
             r.path.into(),
             // An account without a second factor: the same code cannot be
@@ -1463,4 +1483,82 @@ fn help_fixture(web: &Web) -> [i64; 2] {
     let zq1 = helper(&c1, "ZQ001");
     helper(&c1, "ZQ002");
     [zq1, helper(&c2, "XT001")]
+}
+
+/// An assessment written beneath the app in a given state; its id.
+fn fresh_assessment(web: &Web, unit: i64, year: i64, status: &str) -> i64 {
+    dingdian_testkit::beneath(&web.url)
+        .write(|c| {
+            c.query_i64(
+                "INSERT INTO assessments (unit_id, year, status, score, grade, dimensions, created_at, updated_at) \
+                 VALUES (?, ?, ?, 8000, 'fairly_good', '[]', 0, 0) RETURNING id",
+                &[unit.into(), year.into(), status.into()],
+            )
+        })
+        .expect("an assessment")
+}
+
+/// U1's assessment of 2024, published; U2's, with its unit.
+fn assessments_fixture(web: &Web, u1: i64, u2: i64) {
+    fresh_assessment(web, u1, 2024, "published");
+    fresh_assessment(web, u2, 2024, "self_report");
+}
+
+/// The request of an assessment row: writes act on a fresh assessment of
+/// a year of their own, so every caller finds it in the same state.
+fn assessment_request(web: &Web, w: &World, r: &Row, n: usize) -> (String, Option<Value>) {
+    let unit = if r.target == OtherUnit { w.u2 } else { w.u1 };
+    let year = 3000 + n as i64;
+    let fresh = |status: &str| fresh_assessment(web, unit, year, status);
+    match (r.method, r.path) {
+        ("get", "/assessments") => {
+            let f = if r.target == OtherUnit {
+                format!("&unit={unit}")
+            } else {
+                String::new()
+            };
+            (format!("/assessments?year=2024{f}"), Option::None)
+        }
+        ("get", "/assessments/rankings") => {
+            ("/assessments/rankings?year=2024".into(), Option::None)
+        }
+        ("get", "/assessments/{id}") => {
+            let id = dingdian_testkit::beneath(&web.url)
+                .read(|c| {
+                    c.query_i64(
+                        "SELECT id FROM assessments WHERE unit_id = ? AND year = 2024",
+                        &[unit.into()],
+                    )
+                })
+                .expect("the fixture");
+            (format!("/assessments/{id}"), Option::None)
+        }
+        ("post", "/assessments/open") => (r.path.into(), Some(json!({ "year": 2024 }))),
+        ("post", "/assessments/publish") => {
+            fresh("reviewed");
+            (r.path.into(), Some(json!({ "year": year })))
+        }
+        ("post", "/assessments/{id}/transition") => (
+            format!("/assessments/{}/transition", fresh("assessed")),
+            Some(json!({ "to": "reviewed" })),
+        ),
+        ("post", "/assessments/{id}/entries") => (
+            format!("/assessments/{}/entries", fresh("self_report")),
+            Some(json!({ "indicator": "satisfaction_survey", "score": 88.5, "evidence": "问卷" })),
+        ),
+        ("put", "/assessments/{id}/self-report") => (
+            format!("/assessments/{}/self-report", fresh("self_report")),
+            Some(json!({ "text": "自评" })),
+        ),
+        ("get", "/assessment-rules/{year}") => ("/assessment-rules/2024".into(), Option::None),
+        ("put", "/assessment-rules/{year}") => (
+            "/assessment-rules/2025".into(),
+            Some(json!({ "weights": [
+                { "dimension": "results", "weight": 40 }, { "dimension": "organisation", "weight": 15 },
+                { "dimension": "cadres", "weight": 15 }, { "dimension": "supervision", "weight": 10 },
+                { "dimension": "satisfaction", "weight": 10 }, { "dimension": "innovation", "weight": 10 }],
+                "good_min": 90, "fairly_good_min": 80, "average_min": 60 })),
+        ),
+        _ => panic!("no request for {} {}", r.method, r.path),
+    }
 }

@@ -28,4 +28,5 @@ mod scope_api;
 // issue 12: secondments, inspections and rectification
 mod discipline_pages;
 // issue 12: leader visits and reminders
+mod assessment_pages;
 mod visits_pages;
