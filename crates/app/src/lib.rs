@@ -61,6 +61,7 @@ pub mod leader_visits;
 pub mod mail;
 pub mod reminders;
 // issue 13: part B
+mod demo_monitoring;
 pub mod monitoring;
 
 pub use dingdian_core::Page;

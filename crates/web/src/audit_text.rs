@@ -119,6 +119,13 @@ pub const ACTIONS: &[&str] = &[
     "reminder.create",
     "reminder.read",
     "account.email",
+    // issue 13: return-risk monitoring
+    "monitoring.threshold",
+    "monitoring.scan",
+    "monitoring.flag",
+    "monitoring.transition",
+    "monitoring.measure",
+    "monitoring.export",
 ];
 
 /// The action's words, or `None` when the catalogue has none.
@@ -162,6 +169,11 @@ const DETAILS: &[(&str, &str, &str)] = &[
         "audit_d_transition",
     ),
     ("secondment.transition", "{} -> {}", "audit_d_transition"),
+    (
+        "monitoring.transition",
+        "{} -> {} on {}",
+        "audit_d_transition_on",
+    ),
     ("rectification.transition", "{} -> {}", "audit_d_transition"),
     ("user.role", "role {} -> {}", "audit_d_role_change"),
     ("plan.coverage_exception", "{}: {}", "audit_d_county_reason"),

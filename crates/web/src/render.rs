@@ -182,6 +182,23 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/leader_visits_missing.html"),
     ),
     ("inbox.html", include_str!("../templates/inbox.html")),
+    // issue 13: return-risk monitoring
+    (
+        "monitoring.html",
+        include_str!("../templates/monitoring.html"),
+    ),
+    (
+        "monitoring_case.html",
+        include_str!("../templates/monitoring_case.html"),
+    ),
+    (
+        "monitoring_flag.html",
+        include_str!("../templates/monitoring_flag.html"),
+    ),
+    (
+        "monitoring_thresholds.html",
+        include_str!("../templates/monitoring_thresholds.html"),
+    ),
 ];
 
 fn lang_of(state: &State) -> String {
@@ -398,6 +415,21 @@ const MENU: &[(&str, &[MenuItem])] = &[
             }),
             ("/helpers/unvisited", "nav_unvisited", |r| {
                 r.may(Action::AssignHelpers)
+            }),
+        ],
+    ),
+    // issue 13: return-risk monitoring (part C adds its alert pages here)
+    (
+        "nav_monitoring_group",
+        &[
+            ("/monitoring", "nav_monitoring", |r| {
+                r.may(Action::ReadRegistry)
+            }),
+            ("/monitoring/new", "mo_flag", |r| {
+                r.may(Action::FlagHouseholds)
+            }),
+            ("/monitoring/thresholds", "mo_thresholds", |r| {
+                r.may(Action::SetMonitoringThresholds)
             }),
         ],
     ),

@@ -27,6 +27,8 @@ mod units;
 // issue 12: leader visits and reminders
 mod inbox;
 mod leader_visits;
+// issue 13: part B, return-risk monitoring
+mod monitoring;
 
 pub(crate) use answers::ErrorAnswer;
 pub(crate) use assistance::attachment_response;
@@ -161,6 +163,17 @@ fn discipline() -> OpenApiRouter<AppState> {
         .routes(routes!(leader_visits::get_visit))
         .routes(routes!(inbox::inbox))
         .routes(routes!(inbox::mark_read))
+        // issue 13: return-risk monitoring
+        .routes(routes!(monitoring::list_monitoring, monitoring::flag))
+        .routes(routes!(monitoring::counts))
+        .routes(routes!(monitoring::scan))
+        .routes(routes!(monitoring::get_case))
+        .routes(routes!(monitoring::transition))
+        .routes(routes!(monitoring::add_measure))
+        .routes(routes!(
+            monitoring::get_threshold,
+            monitoring::put_threshold
+        ))
 }
 
 pub fn routes() -> Router<AppState> {

@@ -26,6 +26,8 @@ mod secondments;
 mod session;
 mod units;
 mod villages;
+// issue 13: part B, return-risk monitoring
+mod monitoring;
 
 use crate::AppState;
 use axum::Router;
@@ -69,6 +71,8 @@ pub fn routes() -> Router<AppState> {
         // issue 12: leader visits and reminders
         .merge(leader_visits::routes())
         .merge(inbox::routes())
+        // issue 13: return-risk monitoring
+        .merge(monitoring::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(crate::error::frame_errors))
 }

@@ -29,3 +29,5 @@ mod scope_api;
 mod discipline_pages;
 // issue 12: leader visits and reminders
 mod visits_pages;
+// issue 13: part B, return-risk monitoring
+mod monitoring_web;
