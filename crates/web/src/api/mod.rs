@@ -164,15 +164,18 @@ fn discipline() -> OpenApiRouter<AppState> {
         .routes(routes!(inbox::inbox))
         .routes(routes!(inbox::mark_read))
         // issue 13: return-risk monitoring
-        .routes(routes!(monitoring::list_monitoring, monitoring::flag))
-        .routes(routes!(monitoring::counts))
-        .routes(routes!(monitoring::scan))
-        .routes(routes!(monitoring::get_case))
-        .routes(routes!(monitoring::transition))
-        .routes(routes!(monitoring::add_measure))
         .routes(routes!(
-            monitoring::get_threshold,
-            monitoring::put_threshold
+            monitoring::list_monitoring,
+            monitoring::flag_household
+        ))
+        .routes(routes!(monitoring::monitoring_counts))
+        .routes(routes!(monitoring::scan_registry))
+        .routes(routes!(monitoring::get_monitored))
+        .routes(routes!(monitoring::transition_monitored))
+        .routes(routes!(monitoring::add_monitoring_measure))
+        .routes(routes!(
+            monitoring::get_monitoring_threshold,
+            monitoring::put_monitoring_threshold
         ))
 }
 

@@ -61,7 +61,7 @@ pub(super) async fn list_monitoring(
         ("year" = Option<i32>, Query, description = "the registry year"),
     ),
     responses((status = 200, body = List<MonitoringCount>)))]
-pub(super) async fn counts(
+pub(super) async fn monitoring_counts(
     State(state): State<AppState>,
     c: ApiCtx,
     Query(q): Query<Q>,
@@ -96,7 +96,11 @@ pub(super) struct NewFlag {
 /// Flag a household (county, cadre); the same risk on its open case is 409.
 #[utoipa::path(post, path = "/monitoring", tag = "monitoring", request_body = NewFlag,
     responses((status = 201, body = MonitoringView)))]
-pub(super) async fn flag(State(state): State<AppState>, c: ApiCtx, bytes: Bytes) -> ApiResult {
+pub(super) async fn flag_household(
+    State(state): State<AppState>,
+    c: ApiCtx,
+    bytes: Bytes,
+) -> ApiResult {
     let n: NewFlag = body_for(&c, Action::FlagHouseholds, &bytes)?;
     let today = time::today();
     let input = FlagInput {
@@ -120,7 +124,11 @@ pub(super) async fn flag(State(state): State<AppState>, c: ApiCtx, bytes: Bytes)
 /// One case with its risks, measures and steps, and the steps the caller may take.
 #[utoipa::path(get, path = "/monitoring/{id}", tag = "monitoring", params(("id" = i64, Path)),
     responses((status = 200, body = MonitoringView)))]
-pub(super) async fn get_case(State(state): State<AppState>, c: ApiCtx, Id(id): Id) -> ApiResult {
+pub(super) async fn get_monitored(
+    State(state): State<AppState>,
+    c: ApiCtx,
+    Id(id): Id,
+) -> ApiResult {
     let (app, actor) = (state.app.clone(), c.actor.clone());
     ok(run(&c, move || app.get_monitoring(&actor, id)).await?)
 }
@@ -130,7 +138,7 @@ pub(super) async fn get_case(State(state): State<AppState>, c: ApiCtx, Id(id): I
 /// assistance or natural). `date` is today if absent.
 #[utoipa::path(post, path = "/monitoring/{id}/transition", tag = "monitoring", params(("id" = i64, Path)),
     request_body = StepInput, responses((status = 200, body = MonitoringView)))]
-pub(super) async fn transition(
+pub(super) async fn transition_monitored(
     State(state): State<AppState>,
     c: ApiCtx,
     Id(id): Id,
@@ -152,7 +160,7 @@ pub(super) async fn transition(
 /// Assign an assistance measure to a verified or monitored case (county).
 #[utoipa::path(post, path = "/monitoring/{id}/measures", tag = "monitoring", params(("id" = i64, Path)),
     request_body = MeasureInput, responses((status = 201, body = MonitoringView)))]
-pub(super) async fn add_measure(
+pub(super) async fn add_monitoring_measure(
     State(state): State<AppState>,
     c: ApiCtx,
     Id(id): Id,
@@ -183,7 +191,11 @@ pub(super) struct ScanBody {
 /// households below the threshold or with a large drop are flagged once.
 #[utoipa::path(post, path = "/monitoring/scan", tag = "monitoring", request_body = ScanBody,
     responses((status = 200, body = ScanResult)))]
-pub(super) async fn scan(State(state): State<AppState>, c: ApiCtx, bytes: Bytes) -> ApiResult {
+pub(super) async fn scan_registry(
+    State(state): State<AppState>,
+    c: ApiCtx,
+    bytes: Bytes,
+) -> ApiResult {
     let b: ScanBody = body(&bytes, &c.lang)?;
     let (app, actor) = (state.app.clone(), c.actor.clone());
     ok(run(&c, move || {
@@ -197,7 +209,7 @@ pub(super) async fn scan(State(state): State<AppState>, c: ApiCtx, bytes: Bytes)
 #[utoipa::path(get, path = "/monitoring-thresholds/{year}", tag = "monitoring",
     params(("year" = i32, Path), ("province" = String, Query, description = "two digits, e.g. 62")),
     responses((status = 200, body = Threshold)))]
-pub(super) async fn get_threshold(
+pub(super) async fn get_monitoring_threshold(
     State(state): State<AppState>,
     c: ApiCtx,
     Id(year): Id,
@@ -232,7 +244,7 @@ pub(super) struct ThresholdBody {
 /// Set a province's threshold for a year (office).
 #[utoipa::path(put, path = "/monitoring-thresholds/{year}", tag = "monitoring", params(("year" = i32, Path)),
     request_body = ThresholdBody, responses((status = 200, body = Threshold)))]
-pub(super) async fn put_threshold(
+pub(super) async fn put_monitoring_threshold(
     State(state): State<AppState>,
     c: ApiCtx,
     Id(year): Id,
