@@ -239,6 +239,7 @@ impl App {
         self.demo_households()?;
         self.demo_visits(seed)?;
         self.demo_assessments()?;
+        self.demo_monitoring()?;
         Ok(true)
     }
 

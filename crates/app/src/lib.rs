@@ -63,6 +63,9 @@ mod demo_visits;
 pub mod leader_visits;
 pub mod mail;
 pub mod reminders;
+// issue 13: part B
+mod demo_monitoring;
+pub mod monitoring;
 
 pub use dingdian_core::Page;
 pub use error::{AppError, Result, describe_field_error as error_line};

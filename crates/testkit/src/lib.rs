@@ -570,3 +570,45 @@ pub fn insert_secondment(
         })
         .expect("insert a secondment")
 }
+
+// issue 13: part B, return-risk monitoring
+
+/// A monitoring case written beneath the app (the pages and the API need
+/// cases in a given status without walking the workflow), with one risk
+/// (`low_income`, source data) and one step into its status.
+pub fn insert_monitoring_case(
+    url: &str,
+    (household_id, county, year): (&str, &str, i32),
+    status: &str,
+) -> i64 {
+    let now = dingdian_core::time::now_ts();
+    beneath(url)
+        .write(|c| {
+            let id = c.query_i64(
+                "INSERT INTO monitored_households (household_id, county_code, year, kind, status, source, \
+                 flagged_on, verified_on, created_at, updated_at) \
+                 VALUES (?, ?, ?, 'marginal', ?, 'data', '2016-05-01', ?, ?, ?) RETURNING id",
+                &[
+                    household_id.into(),
+                    county.into(),
+                    year.into(),
+                    status.into(),
+                    (if status == "flagged" { dingdian_store::Value::Null } else { "2016-05-10".into() }),
+                    now.into(),
+                    now.into(),
+                ],
+            )?;
+            c.execute(
+                "INSERT INTO monitoring_risks (monitored_id, risk, source, flagged_on, created_at) \
+                 VALUES (?, 'low_income', 'data', '2016-05-01', ?)",
+                &[id.into(), now.into()],
+            )?;
+            c.execute(
+                "INSERT INTO monitoring_transitions (monitored_id, from_status, to_status, on_date, at) \
+                 VALUES (?, NULL, ?, '2016-05-01', ?)",
+                &[id.into(), status.into(), now.into()],
+            )?;
+            Ok::<_, dingdian_store::StoreError>(id)
+        })
+        .expect("insert a monitoring case")
+}

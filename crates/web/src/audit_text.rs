@@ -127,6 +127,13 @@ pub const ACTIONS: &[&str] = &[
     "assessment.transition",
     "assessment.publish",
     "assessment.export",
+    // issue 13: return-risk monitoring
+    "monitoring.threshold",
+    "monitoring.scan",
+    "monitoring.flag",
+    "monitoring.transition",
+    "monitoring.measure",
+    "monitoring.export",
 ];
 
 /// The action's words, or `None` when the catalogue has none.
@@ -170,6 +177,11 @@ const DETAILS: &[(&str, &str, &str)] = &[
         "audit_d_transition",
     ),
     ("secondment.transition", "{} -> {}", "audit_d_transition"),
+    (
+        "monitoring.transition",
+        "{} -> {} on {}",
+        "audit_d_transition_on",
+    ),
     ("rectification.transition", "{} -> {}", "audit_d_transition"),
     // issue 13: the annual assessment
     ("assessment.transition", "{} -> {}", "audit_d_transition"),

@@ -195,6 +195,23 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "assessment_rules.html",
         include_str!("../templates/assessment_rules.html"),
     ),
+    // issue 13: return-risk monitoring
+    (
+        "monitoring.html",
+        include_str!("../templates/monitoring.html"),
+    ),
+    (
+        "monitoring_case.html",
+        include_str!("../templates/monitoring_case.html"),
+    ),
+    (
+        "monitoring_flag.html",
+        include_str!("../templates/monitoring_flag.html"),
+    ),
+    (
+        "monitoring_thresholds.html",
+        include_str!("../templates/monitoring_thresholds.html"),
+    ),
 ];
 
 fn lang_of(state: &State) -> String {
@@ -423,6 +440,21 @@ const MENU: &[(&str, &[MenuItem])] = &[
             }),
             ("/assessments/rules", "nav_assessment_rules", |r| {
                 r.may(Action::ReadAssistance)
+            }),
+        ],
+    ),
+    // issue 13: return-risk monitoring (part C adds its alert pages here)
+    (
+        "nav_monitoring_group",
+        &[
+            ("/monitoring", "nav_monitoring", |r| {
+                r.may(Action::ReadRegistry)
+            }),
+            ("/monitoring/new", "mo_flag", |r| {
+                r.may(Action::FlagHouseholds)
+            }),
+            ("/monitoring/thresholds", "mo_thresholds", |r| {
+                r.may(Action::SetMonitoringThresholds)
             }),
         ],
     ),

@@ -36,3 +36,5 @@ mod reminders;
 // issue 13: return-risk monitoring (the shared flag write)
 mod assessments;
 mod monitoring_flag;
+// issue 13: part B, return-risk monitoring
+mod monitoring;

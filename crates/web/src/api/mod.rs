@@ -27,6 +27,8 @@ mod units;
 // issue 12: leader visits and reminders
 mod inbox;
 mod leader_visits;
+// issue 13: part B, return-risk monitoring
+mod monitoring;
 
 // issue 13: the annual assessment
 mod assessments;
@@ -166,6 +168,20 @@ fn discipline() -> OpenApiRouter<AppState> {
         .routes(routes!(leader_visits::get_visit))
         .routes(routes!(inbox::inbox))
         .routes(routes!(inbox::mark_read))
+        // issue 13: return-risk monitoring
+        .routes(routes!(
+            monitoring::list_monitoring,
+            monitoring::flag_household
+        ))
+        .routes(routes!(monitoring::monitoring_counts))
+        .routes(routes!(monitoring::scan_registry))
+        .routes(routes!(monitoring::get_monitored))
+        .routes(routes!(monitoring::transition_monitored))
+        .routes(routes!(monitoring::add_monitoring_measure))
+        .routes(routes!(
+            monitoring::get_monitoring_threshold,
+            monitoring::put_monitoring_threshold
+        ))
 }
 
 /// Issue 13's routes of the annual assessment.

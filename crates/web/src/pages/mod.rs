@@ -28,6 +28,8 @@ mod assessments;
 mod session;
 mod units;
 mod villages;
+// issue 13: part B, return-risk monitoring
+mod monitoring;
 
 use crate::AppState;
 use axum::Router;
@@ -73,6 +75,8 @@ pub fn routes() -> Router<AppState> {
         .merge(inbox::routes())
         // issue 13: the annual assessment
         .merge(assessments::routes())
+        // issue 13: return-risk monitoring
+        .merge(monitoring::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(crate::error::frame_errors))
 }

@@ -359,6 +359,28 @@ const MATRIX: &[Row] = &[
     row("put",  "/assessments/{id}/self-report", OtherUnit, [F,   F,   F,   F,   F,   N,   F,   F,   F,   U]),
     row("get",  "/assessment-rules/{year}", None,           [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
     row("put",  "/assessment-rules/{year}", None,           [F,   F,   F,   A,   F,   F,   F,   F,   F,   U]),
+    // issue 13: return-risk monitoring. Monitored households are personal
+    // data: read like the registry (office and inspector all, county and
+    // cadre their county, others nothing); county and cadre flag and
+    // verify, the county reviews (measures), the office sets thresholds;
+    // the scan is the county's or the office's.
+    row("get",  "/monitoring",         None,                [F,   F,   F,   A,   F,   F,   A,   A,   A,   U]),
+    row("get",  "/monitoring",         OwnCounty,           [F,   F,   F,   A,   F,   F,   A,   A,   A,   U]),
+    row("get",  "/monitoring",         OtherCounty,         [F,   F,   F,   A,   F,   F,   E,   E,   A,   U]),
+    row("post", "/monitoring",         OwnCounty,           [F,   F,   F,   F,   F,   F,   A,   A,   F,   U]),
+    row("post", "/monitoring",         OtherCounty,         [F,   F,   F,   F,   F,   F,   N,   N,   F,   U]),
+    row("get",  "/monitoring/counts",  None,                [F,   F,   F,   A,   F,   F,   A,   A,   A,   U]),
+    row("get",  "/monitoring/counts",  OtherCounty,         [F,   F,   F,   A,   F,   F,   E,   E,   A,   U]),
+    row("post", "/monitoring/scan",    OwnCounty,           [F,   F,   F,   A,   F,   F,   A,   F,   F,   U]),
+    row("post", "/monitoring/scan",    OtherCounty,         [F,   F,   F,   A,   F,   F,   F,   F,   F,   U]),
+    row("get",  "/monitoring/{id}",    OwnCounty,           [F,   F,   F,   A,   F,   F,   A,   A,   A,   U]),
+    row("get",  "/monitoring/{id}",    OtherCounty,         [F,   F,   F,   A,   F,   F,   N,   N,   A,   U]),
+    row("post", "/monitoring/{id}/transition", OwnCounty,   [F,   F,   F,   F,   F,   F,   A,   A,   F,   U]),
+    row("post", "/monitoring/{id}/transition", OtherCounty, [F,   F,   F,   F,   F,   F,   N,   N,   F,   U]),
+    row("post", "/monitoring/{id}/measures", OwnCounty,     [F,   F,   F,   F,   F,   F,   A,   F,   F,   U]),
+    row("post", "/monitoring/{id}/measures", OtherCounty,   [F,   F,   F,   F,   F,   F,   N,   F,   F,   U]),
+    row("get",  "/monitoring-thresholds/{year}", None,      [F,   F,   F,   A,   F,   F,   A,   A,   A,   U]),
+    row("put",  "/monitoring-thresholds/{year}", None,      [F,   F,   F,   A,   F,   F,   F,   F,   F,   U]),
     // Everyone may sign out (each caller a token of its own, see below).
     row("post", "/logout",             None,                [A,   A,   A,   A,   A,   A,   A,   A,   A,   U]),
     // Everyone changes their own password. Last: it changes the password
@@ -415,6 +437,8 @@ struct World {
     disc: Disc,
     /// The helpers of ZQ001 (C1) and XT001 (C2).
     helpers: [i64; 2],
+    /// The monitoring cases of ZQ001 (C1) and XT001 (C2).
+    cases: [i64; 2],
 }
 
 fn world(web: &Web) -> (World, Vec<Option<String>>) {
@@ -451,6 +475,8 @@ fn world(web: &Web) -> (World, Vec<Option<String>>) {
     let helpers = help_fixture(web);
     visits_fixture(web);
     assessments_fixture(web, u1, u2);
+    let cases = [("ZQ001", C1), ("XT001", C2)]
+        .map(|(h, c)| dingdian_testkit::insert_monitoring_case(&web.url, (h, c, 2014), "flagged"));
     let dry = dingdian_app::registry::ImportOptions {
         dry_run: true,
         ..Default::default()
@@ -475,6 +501,7 @@ fn world(web: &Web) -> (World, Vec<Option<String>>) {
             assist,
             disc,
             helpers,
+            cases,
         },
         tokens,
     )
@@ -595,6 +622,7 @@ fn request(web: &Web, w: &World, r: &Row, n: usize) -> (String, Option<Value>) {
         }
         (_, path) if path.starts_with("/report") => report_request(web, w, r, n),
         (_, path) if path.starts_with("/assessment") => assessment_request(web, w, r, n),
+        (_, path) if path.starts_with("/monitoring") => monitoring_request(web, w, r, n),
         ("post", "/login") => (
             r.path.into(),
             // An account without a second factor: the same code cannot be
@@ -1236,6 +1264,76 @@ fn report_request(web: &Web, w: &World, r: &Row, n: usize) -> (String, Option<Va
             Some(json!({ "quarterly_due_days": 15 })),
         ),
         (_, path) => (path.replace("{year}", "2024"), Option::None),
+    }
+}
+
+/// The request of a monitoring row: the world's case of the target's
+/// county, or a fresh one in the status the step starts from.
+fn monitoring_request(web: &Web, w: &World, r: &Row, n: usize) -> (String, Option<Value>) {
+    const SHOCKS: [&str; 9] = [
+        "illness",
+        "disability",
+        "schooling",
+        "disaster",
+        "accident",
+        "business_failure",
+        "unstable_employment",
+        "housing_safety",
+        "water_safety",
+    ];
+    let other = r.target == OtherCounty;
+    let county = if other { C2 } else { C1 };
+    let fresh = |status: &str| {
+        dingdian_testkit::insert_monitoring_case(
+            &web.url,
+            (&format!("MX{n}"), county, 2014),
+            status,
+        )
+    };
+    match (r.method, r.path) {
+        ("get", "/monitoring" | "/monitoring/counts") => {
+            let q = if r.target == None {
+                String::new()
+            } else {
+                format!("?county={county}")
+            };
+            (format!("{}{q}", r.path), Option::None)
+        }
+        ("post", "/monitoring") => (
+            r.path.into(),
+            Some(
+                json!({ "household_id": if other { "XT001" } else { "ZQ001" }, "year": 2014,
+                         "risk": SHOCKS[n % 9], "source": "cadre", "date": "2016-06-01" }),
+            ),
+        ),
+        ("post", "/monitoring/scan") => (
+            r.path.into(),
+            Some(json!({ "county_code": county, "year": 2014 })),
+        ),
+        ("get", "/monitoring/{id}") => (
+            format!("/monitoring/{}", w.cases[usize::from(other)]),
+            Option::None,
+        ),
+        ("post", "/monitoring/{id}/transition") => (
+            format!("/monitoring/{}/transition", fresh("flagged")),
+            Some(
+                json!({ "to": "verified", "date": "2016-06-01", "visitor": "矩阵干部", "note": "属实" }),
+            ),
+        ),
+        ("post", "/monitoring/{id}/measures") => (
+            format!("/monitoring/{}/measures", fresh("verified")),
+            Some(json!({ "category": "health", "description": "医疗救助", "date": "2016-06-02" })),
+        ),
+        ("get", _) => (
+            "/monitoring-thresholds/2014?province=62".into(),
+            Option::None,
+        ),
+        (_, _) => (
+            "/monitoring-thresholds/2014".into(),
+            Some(
+                json!({ "province_code": "62", "income_fen": 420_000 + n as i64, "drop_percent": 30 }),
+            ),
+        ),
     }
 }
 

@@ -486,6 +486,8 @@ fn lists_have_items_and_total_and_honour_paging(db: &TestDb) {
     records_fixture(&web, units[0], units[1]);
     registry_fixture(&web.app);
     helped(&web);
+    // issue 13: the monitoring lists need a case.
+    dingdian_testkit::insert_monitoring_case(&web.url, ("ZQ001", ZHOUQU, 2014), "flagged");
     // The funds ledger's lists need an entry: a receipt of units[0] in Zhouqu.
     user(&web.app, "unit1", "unit", Some(units[0]), None);
     let receipt = dingdian_core::ledger::LedgerEntryInput {

@@ -30,3 +30,5 @@ mod discipline_pages;
 // issue 12: leader visits and reminders
 mod assessment_pages;
 mod visits_pages;
+// issue 13: part B, return-risk monitoring
+mod monitoring_web;

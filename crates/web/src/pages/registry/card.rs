@@ -270,6 +270,7 @@ async fn card_page(
         may_reveal => card.may_reveal,
         href => card_href(h.year, &h.household_id),
         help => super::assistance::view(&help, h.year, lang),
+        may_flag => pc.actor.role.may(dingdian_core::role::Action::FlagHouseholds),
     };
     render::page(&state, &pc, "household.html", &title, crumbs, ctx).await
 }
