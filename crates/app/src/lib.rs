@@ -60,6 +60,10 @@ mod demo_visits;
 pub mod leader_visits;
 pub mod mail;
 pub mod reminders;
+// issue 13: printed reports and the public page
+mod demo_public;
+pub mod print;
+pub mod public_aggregates;
 
 pub use dingdian_core::Page;
 pub use error::{AppError, Result, describe_field_error as error_line};

@@ -51,3 +51,5 @@ pub mod report;
 // issue 13: assessment and return-risk monitoring
 pub mod assessment;
 pub mod monitoring;
+// issue 13: printed reports and the public page
+pub mod public_aggregate;

@@ -35,3 +35,5 @@ mod reminders;
 
 // issue 13: return-risk monitoring (the shared flag write)
 mod monitoring_flag;
+// issue 13: printed reports and the public page
+mod printed_reports;
