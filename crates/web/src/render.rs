@@ -182,6 +182,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/leader_visits_missing.html"),
     ),
     ("inbox.html", include_str!("../templates/inbox.html")),
+    // issue 13: printed reports and the public page
+    ("print.html", include_str!("../templates/print.html")),
+    ("public.html", include_str!("../templates/public.html")),
+    ("publish.html", include_str!("../templates/publish.html")),
 ];
 
 fn lang_of(state: &State) -> String {
@@ -399,6 +403,19 @@ const MENU: &[(&str, &[MenuItem])] = &[
             ("/helpers/unvisited", "nav_unvisited", |r| {
                 r.may(Action::AssignHelpers)
             }),
+        ],
+    ),
+    // issue 13: printed reports and the public page
+    (
+        "nav_reports_print",
+        &[
+            ("/print/national", "nav_print_national", |r| {
+                matches!(r, Role::Office | Role::Reviewer | Role::Inspector)
+            }),
+            ("/publish", "nav_publish", |r| {
+                r.may(Action::PublishAggregates)
+            }),
+            ("/public", "nav_public", |r| r.may(Action::ReadIndicators)),
         ],
     ),
     (

@@ -27,6 +27,8 @@ mod units;
 // issue 12: leader visits and reminders
 mod inbox;
 mod leader_visits;
+// issue 13: the public page
+mod public;
 
 pub(crate) use answers::ErrorAnswer;
 pub(crate) use assistance::attachment_response;
@@ -87,6 +89,8 @@ fn table() -> OpenApiRouter<AppState> {
         .merge(assistance_work())
         // issue 12: the discipline of designated assistance
         .merge(discipline())
+        // issue 13: the published aggregates (no token)
+        .routes(routes!(public::aggregates))
         .routes(routes!(openapi::openapi_json))
 }
 

@@ -16,8 +16,11 @@ mod letters;
 mod inbox;
 mod leader_visits;
 mod overview;
+// issue 13: printed reports and the public page
 mod plans;
+mod print;
 mod projects;
+mod public;
 mod records;
 mod registry;
 mod report_calendar;
@@ -69,6 +72,9 @@ pub fn routes() -> Router<AppState> {
         // issue 12: leader visits and reminders
         .merge(leader_visits::routes())
         .merge(inbox::routes())
+        // issue 13: printed reports and the public page
+        .merge(print::routes())
+        .merge(public::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(crate::error::frame_errors))
 }

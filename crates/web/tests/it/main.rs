@@ -29,3 +29,6 @@ mod scope_api;
 mod discipline_pages;
 // issue 12: leader visits and reminders
 mod visits_pages;
+// issue 13: printed reports and the public page
+mod print_pages;
+mod report_pdf;
