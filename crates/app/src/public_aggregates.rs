@@ -5,7 +5,7 @@
 
 use crate::error::{AppError, Result};
 use crate::indicators::IndicatorQuery;
-use crate::print::served_in;
+use crate::print::{Poverty, poverty_cells, served_in};
 use crate::tabular::{Cell, write_xlsx};
 use crate::{Actor, App, audit};
 use chrono::{Datelike, NaiveDate};
@@ -244,10 +244,6 @@ impl App {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        let pct = |r: Option<f64>| {
-            r.map(|r| Cell::Number((r * 100.0).round() / 100.0))
-                .unwrap_or(Cell::Empty)
-        };
         let rows: Vec<Vec<Cell>> = items
             .iter()
             .map(|a| {
@@ -256,23 +252,26 @@ impl App {
                     Some(n) => Cell::Int(n),
                     None => Cell::Text("<5".into()),
                 };
-                vec![
+                let mut row: Vec<Cell> = vec![
                     i64::from(a.year).into(),
                     a.county_code.clone().into(),
                     a.county_name.clone().into(),
-                    (f.poor_population as i64).into(),
-                    pct(f.poverty_incidence),
-                    (f.exited_population as i64).into(),
-                    pct(f.return_rate),
-                    f.rural_income_per_capita
-                        .map(Cell::Number)
-                        .unwrap_or(Cell::Empty),
+                ];
+                row.extend(poverty_cells(Poverty {
+                    poor: f.poor_population,
+                    incidence: f.poverty_incidence,
+                    exited: f.exited_population,
+                    return_rate: f.return_rate,
+                    income: f.rural_income_per_capita,
+                }));
+                row.extend([
                     Cell::Number(Fen::new(f.funds_received_fen).yuan()),
                     f.projects_completed.into(),
                     f.cadres_serving.into(),
                     f.paired_units.join("、").into(),
                     monitored,
-                ]
+                ]);
+                row
             })
             .collect();
         self.store.write(|c| {

@@ -112,19 +112,33 @@ fn count_rows(lang: &str, items: &[Count], money: bool) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// The five poverty figures a report and the public page both show:
+/// (poor, incidence), (exited, return rate), rural income per capita.
+pub(crate) fn poverty_texts(
+    (poor, incidence): (u64, Option<f64>),
+    (exited, return_rate): (u64, Option<f64>),
+    income: Option<f64>,
+) -> [String; 5] {
+    [
+        thousands(poor as i64),
+        percent(incidence),
+        thousands(exited as i64),
+        percent(return_rate),
+        yuan(income),
+    ]
+}
+
 fn indicator_rows(rows: &[IndicatorRow]) -> Vec<Vec<String>> {
     rows.iter()
         .map(|r| {
             let i = &r.indicators;
-            vec![
-                r.year.to_string(),
-                r.area_name.clone(),
-                thousands(i.poor_population as i64),
-                percent(i.poverty_incidence),
-                thousands(i.exited_population as i64),
-                percent(i.return_rate),
-                yuan(i.rural_income_per_capita),
-            ]
+            let mut row = vec![r.year.to_string(), r.area_name.clone()];
+            row.extend(poverty_texts(
+                (i.poor_population, i.poverty_incidence),
+                (i.exited_population, i.return_rate),
+                i.rural_income_per_capita,
+            ));
+            row
         })
         .collect()
 }
@@ -139,7 +153,7 @@ const INDICATOR_COLUMNS: [&str; 7] = [
     "pr_col_income",
 ];
 
-fn county_doc(p: &CountyProfile, lang: &str, printed: &str) -> Doc {
+fn incidence_section(p: &CountyProfile, lang: &str, printed: &str) -> Section {
     let points: Vec<Point> = p
         .history
         .iter()
@@ -150,9 +164,12 @@ fn county_doc(p: &CountyProfile, lang: &str, printed: &str) -> Doc {
         })
         .collect();
     let chart = line_chart(&t(lang, "pr_chart_incidence"), &points, "%", "");
-    let indicators = Section::new(lang, "pr_s_indicators")
+    Section::new(lang, "pr_s_indicators")
         .table(lang, (&INDICATOR_COLUMNS, 2), indicator_rows(&p.history))
-        .chart(chart, caption(lang, "pr_source_registry", printed));
+        .chart(chart, caption(lang, "pr_source_registry", printed))
+}
+
+fn pairing_section(p: &CountyProfile, lang: &str) -> Section {
     let yes_no = |b: bool| t(lang, if b { "pr_yes" } else { "pr_no" });
     let units = p
         .units
@@ -166,7 +183,7 @@ fn county_doc(p: &CountyProfile, lang: &str, printed: &str) -> Doc {
             ]
         })
         .collect();
-    let pairing = Section::new(lang, "pr_s_pairing").table(
+    Section::new(lang, "pr_s_pairing").table(
         lang,
         (
             &[
@@ -178,9 +195,11 @@ fn county_doc(p: &CountyProfile, lang: &str, printed: &str) -> Doc {
             2,
         ),
         units,
-    );
-    let monitoring = p
-        .monitoring
+    )
+}
+
+fn monitoring_rows(p: &CountyProfile, lang: &str) -> Vec<Vec<String>> {
+    p.monitoring
         .iter()
         .map(|k| {
             let kind = if lang == "en" { k.en } else { k.zh };
@@ -192,7 +211,13 @@ fn county_doc(p: &CountyProfile, lang: &str, printed: &str) -> Doc {
                     row
                 })
         })
-        .collect();
+        .collect()
+}
+
+fn county_doc(p: &CountyProfile, lang: &str, printed: &str) -> Doc {
+    let indicators = incidence_section(p, lang, printed);
+    let pairing = pairing_section(p, lang);
+    let monitoring = monitoring_rows(p, lang);
     let inspections = p
         .inspections
         .iter()
@@ -296,9 +321,8 @@ fn assessment_section(r: &UnitReport, lang: &str) -> Section {
         )
 }
 
-fn unit_doc(r: &UnitReport, lang: &str, printed: &str) -> Doc {
-    let letters = r
-        .letters
+fn letter_rows(r: &UnitReport, lang: &str) -> Vec<Vec<String>> {
+    r.letters
         .iter()
         .map(|l| {
             let fig = |v: i64| if l.money { fen(v) } else { thousands(v) };
@@ -315,7 +339,10 @@ fn unit_doc(r: &UnitReport, lang: &str, printed: &str) -> Doc {
                 format!("{:.1}%", l.completion),
             ]
         })
-        .collect();
+        .collect()
+}
+
+fn counties_section(r: &UnitReport, lang: &str, printed: &str) -> Section {
     let counties: Vec<Vec<String>> = r
         .counties
         .iter()
@@ -362,6 +389,12 @@ fn unit_doc(r: &UnitReport, lang: &str, printed: &str) -> Doc {
         );
         by_county = by_county.chart(chart, caption(lang, "pr_source_ledger", printed));
     }
+    by_county
+}
+
+fn unit_doc(r: &UnitReport, lang: &str, printed: &str) -> Doc {
+    let letters = letter_rows(r, lang);
+    let by_county = counties_section(r, lang, printed);
     let tally = &r.reports;
     let reports = vec![vec![
         thousands(tally.due),

@@ -12,6 +12,8 @@ mod national;
 mod unit;
 mod xlsx;
 
+pub(crate) use xlsx::{Poverty, poverty_cells};
+
 pub use county::{CountyProfile, CountyUnit, InspectionLine, KindRow};
 pub use national::NationalOverview;
 pub use unit::{AssessmentView, CountyFigures, DimensionLine, LetterLine, UnitReport};

@@ -50,22 +50,40 @@ fn counts(name: &'static str, what: &str, items: &[Count], money: bool) -> Sheet
     )
 }
 
+/// The five poverty figures a report and the public page both show.
+pub(crate) struct Poverty {
+    pub poor: u64,
+    pub incidence: Option<f64>,
+    pub exited: u64,
+    pub return_rate: Option<f64>,
+    pub income: Option<f64>,
+}
+
+/// The poverty figures as cells: people as integers, rates in per cent.
+pub(crate) fn poverty_cells(p: Poverty) -> [Cell; 5] {
+    [
+        (p.poor as i64).into(),
+        percent(p.incidence),
+        (p.exited as i64).into(),
+        percent(p.return_rate),
+        p.income.map(Cell::Number).unwrap_or(Cell::Empty),
+    ]
+}
+
 fn indicator_rows(rows: &[IndicatorRow]) -> Sheet {
     let rows = rows
         .iter()
         .map(|r| {
             let i = &r.indicators;
-            vec![
-                i64::from(r.year).into(),
-                r.area_name.clone().into(),
-                (i.poor_population as i64).into(),
-                percent(i.poverty_incidence),
-                (i.exited_population as i64).into(),
-                percent(i.return_rate),
-                i.rural_income_per_capita
-                    .map(Cell::Number)
-                    .unwrap_or(Cell::Empty),
-            ]
+            let mut row = vec![i64::from(r.year).into(), r.area_name.clone().into()];
+            row.extend(poverty_cells(Poverty {
+                poor: i.poor_population,
+                incidence: i.poverty_incidence,
+                exited: i.exited_population,
+                return_rate: i.return_rate,
+                income: i.rural_income_per_capita,
+            }));
+            row
         })
         .collect();
     let headers = [
@@ -143,9 +161,32 @@ fn county_sheets(p: &CountyProfile) -> Vec<Sheet> {
     ]
 }
 
-fn unit_sheets(r: &UnitReport) -> Vec<Sheet> {
-    let letters = r
-        .letters
+/// The assessment as rows: the total, then each dimension.
+fn assessment_rows(r: &UnitReport) -> Vec<Vec<Cell>> {
+    match &r.assessment {
+        None => vec![vec!["尚无考核结果".into()]],
+        Some(a) => {
+            let mut rows = vec![vec![
+                "总分".into(),
+                a.score.map(Cell::Number).unwrap_or(Cell::Empty),
+                a.grade.as_ref().map(|g| g.zh).into(),
+                a.status.zh.into(),
+            ]];
+            rows.extend(a.dimensions.iter().map(|d| {
+                vec![
+                    d.dimension.zh.into(),
+                    d.score.map(Cell::Number).unwrap_or(Cell::Empty),
+                    d.weight.into(),
+                    Cell::Empty,
+                ]
+            }));
+            rows
+        }
+    }
+}
+
+fn letter_rows(r: &UnitReport) -> Vec<Vec<Cell>> {
+    r.letters
         .iter()
         .map(|l| {
             let fig = |v: i64| if l.money { yuan(v) } else { v.into() };
@@ -162,7 +203,11 @@ fn unit_sheets(r: &UnitReport) -> Vec<Sheet> {
                 Cell::Number(l.completion),
             ]
         })
-        .collect();
+        .collect()
+}
+
+fn unit_sheets(r: &UnitReport) -> Vec<Sheet> {
+    let letters = letter_rows(r);
     let counties = r
         .counties
         .iter()
@@ -183,26 +228,7 @@ fn unit_sheets(r: &UnitReport) -> Vec<Sheet> {
         t.late.into(),
         t.missing.into(),
     ]];
-    let assessment = match &r.assessment {
-        None => vec![vec!["尚无考核结果".into()]],
-        Some(a) => {
-            let mut rows = vec![vec![
-                "总分".into(),
-                a.score.map(Cell::Number).unwrap_or(Cell::Empty),
-                a.grade.as_ref().map(|g| g.zh).into(),
-                a.status.zh.into(),
-            ]];
-            rows.extend(a.dimensions.iter().map(|d| {
-                vec![
-                    d.dimension.zh.into(),
-                    d.score.map(Cell::Number).unwrap_or(Cell::Empty),
-                    d.weight.into(),
-                    Cell::Empty,
-                ]
-            }));
-            rows
-        }
-    };
+    let assessment = assessment_rows(r);
     let summary = vec![vec![
         r.unit_name.clone().into(),
         r.unit_kind.zh.into(),

@@ -9,8 +9,9 @@ use crate::charts::{ValueBar, value_bars};
 use crate::csrf::CsrfForm;
 use crate::ctx::{PageCtx, address, blocking, guest_lang};
 use crate::error::PageError;
-use crate::format::{fen, percent, thousands, yuan};
+use crate::format::{fen, thousands};
 use crate::i18n::t;
+use crate::print::poverty_texts;
 use crate::render;
 use axum::Router;
 use axum::extract::{Path, Request, State};
@@ -59,20 +60,21 @@ fn row(lang: &str, a: &PublicAggregate, link: bool) -> Row {
     let sep = if lang == "en" { ", " } else { "、" };
     Row {
         href: link.then(|| format!("/public/{}", a.county_code)),
-        cells: vec![
-            a.county_name.clone(),
-            a.year.to_string(),
-            thousands(f.poor_population as i64),
-            percent(f.poverty_incidence),
-            thousands(f.exited_population as i64),
-            percent(f.return_rate),
-            yuan(f.rural_income_per_capita),
-            fen(f.funds_received_fen),
-            thousands(f.projects_completed),
-            thousands(f.cadres_serving),
-            f.paired_units.join(sep),
-            monitored,
-        ],
+        cells: [a.county_name.clone(), a.year.to_string()]
+            .into_iter()
+            .chain(poverty_texts(
+                (f.poor_population, f.poverty_incidence),
+                (f.exited_population, f.return_rate),
+                f.rural_income_per_capita,
+            ))
+            .chain([
+                fen(f.funds_received_fen),
+                thousands(f.projects_completed),
+                thousands(f.cadres_serving),
+                f.paired_units.join(sep),
+                monitored,
+            ])
+            .collect(),
     }
 }
 
