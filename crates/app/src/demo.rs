@@ -240,6 +240,7 @@ impl App {
         self.demo_visits(seed)?;
         self.demo_assessments()?;
         self.demo_monitoring()?;
+        self.demo_public(&cli)?;
         Ok(true)
     }
 

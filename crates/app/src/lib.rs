@@ -66,6 +66,10 @@ pub mod reminders;
 // issue 13: part B
 mod demo_monitoring;
 pub mod monitoring;
+// issue 13: printed reports and the public page
+mod demo_public;
+pub mod print;
+pub mod public_aggregates;
 
 pub use dingdian_core::Page;
 pub use error::{AppError, Result, describe_field_error as error_line};

@@ -13,6 +13,8 @@ mod registry;
 // run of the reminders
 mod discipline;
 mod reminders;
+// issue 13: printed reports
+mod report;
 
 use clap::{Args, Parser, Subcommand};
 use dingdian_app::tabular::Encoding;
@@ -108,6 +110,11 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: ops::AuditCommand,
+    },
+    /// Write a printed report: county, unit or national (.html or .xlsx)
+    Report {
+        #[command(subcommand)]
+        command: report::ReportCommand,
     },
 }
 
@@ -356,6 +363,8 @@ enum ExportCommand {
 enum Failure {
     Invalid(String),
     System(String),
+    /// The command line itself is wrong (exit 2, as clap's own errors).
+    Usage(String),
 }
 
 impl From<AppError> for Failure {
@@ -539,6 +548,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Audit { command } => ops::audit(command),
         Command::Export { command } => export(command),
         Command::Reminders { command } => discipline::reminders(command),
+        Command::Report { command } => report::run(command),
     }
 }
 
@@ -784,6 +794,10 @@ fn main() -> ExitCode {
         Err(Failure::System(m)) => {
             eprintln!("系统错误 / system failure: {m}");
             ExitCode::from(3)
+        }
+        Err(Failure::Usage(m)) => {
+            eprintln!("{m}");
+            ExitCode::from(2)
         }
     }
 }

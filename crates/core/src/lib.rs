@@ -52,3 +52,5 @@ pub mod report;
 pub mod assessment;
 pub mod assessment_score;
 pub mod monitoring;
+// issue 13: printed reports and the public page
+pub mod public_aggregate;

@@ -612,3 +612,11 @@ pub fn insert_monitoring_case(
         })
         .expect("insert a monitoring case")
 }
+
+// issue 13: printed reports
+/// The id of the unit with this name (the CLI's tests name a unit by id).
+pub fn unit_id(url: &str, name: &str) -> Option<i64> {
+    beneath(url)
+        .read(|c| dingdian_store::units::find_by_name(c, name))
+        .expect("read the unit")
+}

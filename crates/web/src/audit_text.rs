@@ -134,6 +134,10 @@ pub const ACTIONS: &[&str] = &[
     "monitoring.transition",
     "monitoring.measure",
     "monitoring.export",
+    // issue 13: printed reports and the public page
+    "printed_report.export",
+    "public.publish",
+    "public.export",
 ];
 
 /// The action's words, or `None` when the catalogue has none.
@@ -214,6 +218,8 @@ const DETAILS: &[(&str, &str, &str)] = &[
     ("", "created {}, updated {}", "audit_d_created_updated"),
     ("", "{} added of {}", "audit_d_added_of"),
     ("", "restricted: {}", "audit_d_restricted"),
+    ("", "{} counties; {} replaced", "audit_d_published"),
+    ("", "{} sheets", "audit_d_sheets"),
     ("", "{} rows", "audit_d_rows"),
     ("", "{} members", "audit_d_members"),
     ("", "{} bytes", "audit_d_bytes"),
@@ -517,6 +523,9 @@ mod tests {
             "letter",
             "village",
             "household",
+            // issue 13: printed reports and the public page
+            "printed_report",
+            "public",
         ];
         let mut found = std::collections::BTreeSet::new();
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src");

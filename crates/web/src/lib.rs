@@ -16,6 +16,8 @@ mod pages;
 mod render;
 // issue 12: reminders
 mod scheduler;
+// issue 13: printed reports
+pub mod print;
 mod shipped_text;
 
 use axum::Router;

@@ -212,6 +212,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "monitoring_thresholds.html",
         include_str!("../templates/monitoring_thresholds.html"),
     ),
+    // issue 13: printed reports and the public page
+    ("print.html", include_str!("../templates/print.html")),
+    ("public.html", include_str!("../templates/public.html")),
+    ("publish.html", include_str!("../templates/publish.html")),
 ];
 
 fn lang_of(state: &State) -> String {
@@ -456,6 +460,19 @@ const MENU: &[(&str, &[MenuItem])] = &[
             ("/monitoring/thresholds", "mo_thresholds", |r| {
                 r.may(Action::SetMonitoringThresholds)
             }),
+        ],
+    ),
+    // issue 13: printed reports and the public page
+    (
+        "nav_reports_print",
+        &[
+            ("/print/national", "nav_print_national", |r| {
+                matches!(r, Role::Office | Role::Reviewer | Role::Inspector)
+            }),
+            ("/publish", "nav_publish", |r| {
+                r.may(Action::PublishAggregates)
+            }),
+            ("/public", "nav_public", |r| r.may(Action::ReadIndicators)),
         ],
     ),
     (

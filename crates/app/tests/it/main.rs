@@ -38,3 +38,5 @@ mod assessments;
 mod monitoring_flag;
 // issue 13: part B, return-risk monitoring
 mod monitoring;
+// issue 13: printed reports and the public page
+mod printed_reports;

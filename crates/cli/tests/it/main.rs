@@ -10,3 +10,5 @@ mod ledger_cli;
 mod ops;
 mod records_cli;
 mod registry_cli;
+// issue 13: printed reports
+mod report_cli;

@@ -32,6 +32,8 @@ mod monitoring;
 
 // issue 13: the annual assessment
 mod assessments;
+// issue 13: the public page
+mod public;
 
 pub(crate) use answers::ErrorAnswer;
 pub(crate) use assistance::attachment_response;
@@ -94,6 +96,8 @@ fn table() -> OpenApiRouter<AppState> {
         .merge(discipline())
         // issue 13: the annual assessment
         .merge(assessment_routes())
+        // issue 13: the published aggregates (no token)
+        .routes(routes!(public::aggregates))
         .routes(routes!(openapi::openapi_json))
 }
 

@@ -16,8 +16,11 @@ mod letters;
 mod inbox;
 mod leader_visits;
 mod overview;
+// issue 13: printed reports and the public page
 mod plans;
+mod print;
 mod projects;
+mod public;
 mod records;
 mod registry;
 mod report_calendar;
@@ -77,6 +80,9 @@ pub fn routes() -> Router<AppState> {
         .merge(assessments::routes())
         // issue 13: return-risk monitoring
         .merge(monitoring::routes())
+        // issue 13: printed reports and the public page
+        .merge(print::routes())
+        .merge(public::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(crate::error::frame_errors))
 }

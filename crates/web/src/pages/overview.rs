@@ -15,6 +15,7 @@ use axum::routing::get;
 use dingdian_core::Year;
 use dingdian_core::area::CountyCode;
 use dingdian_core::pairing_work::{ALL_RANKINGS, WorkFilter, WorkRanking};
+use dingdian_core::role::Role;
 use minijinja::context;
 
 pub fn routes() -> Router<AppState> {
@@ -51,6 +52,7 @@ async fn overview(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>
             let ctx = context! {
                 items,
                 offset => page.offset(),
+                can_print_national => matches!(pc.actor.role, Role::Office | Role::Reviewer | Role::Inspector),
                 rankings => ALL_RANKINGS.iter().map(|r| r.code()).collect::<Vec<_>>(),
                 list => list_nav("/overview", &query, page, total, true),
                 f => context! {

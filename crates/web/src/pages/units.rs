@@ -19,7 +19,7 @@ use dingdian_app::tabular::{self, Encoding};
 use dingdian_app::units::UNIT_COLUMNS;
 use dingdian_app::{AppError, Page};
 use dingdian_core::query::{PairingFilter, UnitFilter};
-use dingdian_core::role::Action;
+use dingdian_core::role::{Action, Role};
 use dingdian_core::unit::{ALL_UNIT_KINDS, UnitInput, UnitKind, may_edit_unit};
 use minijinja::context;
 
@@ -96,6 +96,11 @@ async fn show(State(state): State<AppState>, pc: PageCtx, Path(id): Path<i64>) -
     match result {
         Ok((unit, pairings)) => {
             let can_edit = may_edit_unit(pc.actor.role, &pc.actor.scope, unit.id);
+            // Who may read the unit's annual report (the app decides; this only offers the link).
+            let can_print = matches!(
+                pc.actor.role,
+                Role::Office | Role::Reviewer | Role::Inspector | Role::Unit
+            );
             let title = unit.name.clone();
             let crumbs = vec![
                 ("/units".into(), t(&pc.lang, "nav_units")),
@@ -107,7 +112,7 @@ async fn show(State(state): State<AppState>, pc: PageCtx, Path(id): Path<i64>) -
                 "unit.html",
                 &title,
                 crumbs,
-                context! { unit, pairings, can_edit },
+                context! { unit, pairings, can_edit, can_print },
             )
             .await
         }

@@ -113,6 +113,8 @@ const MATRIX: &[Row] = &[
     row("post", "/login",              None,                [A,   A,   A,   A,   A,   A,   A,   A,   A,   A]),
     row("get",  "/health",             None,                [A,   A,   A,   A,   A,   A,   A,   A,   A,   A]),
     row("get",  "/openapi.json",       None,                [A,   A,   A,   A,   A,   A,   A,   A,   A,   A]),
+    // issue 13: the published aggregates are public; nothing is published here.
+    row("get",  "/public/aggregates",  None,                [E,   E,   E,   E,   E,   E,   E,   E,   E,   E]),
     // Areas are public reference data: every role but the auditor reads them.
     row("get",  "/areas",              None,                [A,   A,   F,   A,   A,   A,   A,   A,   A,   U]),
     row("get",  "/areas/{code}",       OwnCounty,           [A,   A,   F,   A,   A,   A,   A,   A,   A,   U]),

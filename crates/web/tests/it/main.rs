@@ -32,3 +32,6 @@ mod assessment_pages;
 mod visits_pages;
 // issue 13: part B, return-risk monitoring
 mod monitoring_web;
+// issue 13: printed reports and the public page
+mod print_pages;
+mod report_pdf;
