@@ -128,7 +128,7 @@ impl App {
         }
         self.gather_assistance(actor, year, today, &mut out)?;
         let mut monitored: BTreeMap<String, i64> = BTreeMap::new();
-        for m in self.monitoring_counts(year, None)? {
+        for m in self.monitoring_aggregates(year, None)? {
             *monitored.entry(m.county_code).or_default() += m.count;
         }
         for (code, f) in out.iter_mut() {

@@ -119,7 +119,7 @@ impl App {
             units: self.county_units(actor, code, year, today)?,
             projects: self.county_projects(actor, code)?,
             cadres: self.county_cadres(actor, code, year)?,
-            monitoring: kind_rows(&self.monitoring_counts(year, Some(code))?),
+            monitoring: kind_rows(&self.monitoring_aggregates(year, Some(code))?),
             inspections: self.county_inspections(actor, code, year, today)?,
             county_code: code.to_string(),
             county_name,

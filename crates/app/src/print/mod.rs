@@ -124,7 +124,7 @@ fn check_year(year: i32, today: chrono::NaiveDate) -> Result<()> {
 impl App {
     /// The assessment and monitoring facts go through here (the scope of
     /// assessments is applied in SQL).
-    pub(crate) fn monitoring_counts(
+    pub(crate) fn monitoring_aggregates(
         &self,
         year: i32,
         county: Option<&str>,

@@ -86,7 +86,7 @@ impl App {
                     count: grades.iter().filter(|(x, _)| x == g).map(|(_, n)| n).sum(),
                 })
                 .collect(),
-            monitored: monitored_by_kind(&self.monitoring_counts(year, None)?),
+            monitored: monitored_by_kind(&self.monitoring_aggregates(year, None)?),
         })
     }
 
