@@ -457,12 +457,12 @@ pub fn set_threshold(c: &mut dyn Conn, t: &Threshold, by: Option<i64>, now: i64)
 
 /// The poverty line of a year, if known.
 pub fn line_of(c: &mut dyn Conn, year: i32) -> Result<Option<i64>> {
-    Ok(c.query_one(
+    c.query_one(
         "SELECT line_fen FROM poverty_lines WHERE year = ?",
         params![year],
     )?
     .map(|r| r.get::<i64>("line_fen"))
-    .transpose()?)
+    .transpose()
 }
 
 /// Each household of a county and registry year with its per-capita

@@ -848,6 +848,9 @@ fn office_menu_and_unit_views_on_the_demo_data(db: &TestDb) {
         // issue 13: the annual assessment
         "/assessments",
         "/assessments/rules",
+        // issue 13: return-risk monitoring
+        "/monitoring",
+        "/monitoring/thresholds",
     ];
     assert_eq!(menu, expected, "the office's menu");
     let mut pages: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
