@@ -61,6 +61,11 @@ pub mod leader_visits;
 pub mod mail;
 pub mod reminders;
 
+// issue 13: departmental cross-checks and the household exit check
+pub mod alerts;
+pub mod corrections;
+pub mod exit_check;
+
 pub use dingdian_core::Page;
 pub use error::{AppError, Result, describe_field_error as error_line};
 

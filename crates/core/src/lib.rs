@@ -51,3 +51,6 @@ pub mod report;
 // issue 13: assessment and return-risk monitoring
 pub mod assessment;
 pub mod monitoring;
+// issue 13: departmental cross-checks and the household exit check
+pub mod alerts;
+pub mod exit_check;

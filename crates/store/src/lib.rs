@@ -51,3 +51,6 @@ pub mod reports;
 
 // issue 13: assessment and return-risk monitoring
 pub mod monitoring;
+// issue 13: departmental cross-checks and the household exit check
+pub mod alerts;
+pub mod exit_check;

@@ -53,6 +53,10 @@ pub struct ImportReport {
     /// Counties whose year the import left much smaller than their latest
     /// earlier year (a warning; the import is done).
     pub smaller_than_before: Vec<crate::shrink::SmallerThanBefore>,
+    /// Households marked exited that fail the exit check (a warning: they
+    /// are imported), and the first of them with their reasons.
+    pub exit_warnings: usize,
+    pub exit_warning_list: Vec<crate::exit_check::ExitWarning>,
 }
 
 /// One problem of an import in the shape of interfaces.md, shared by the

@@ -35,3 +35,6 @@ mod reminders;
 
 // issue 13: return-risk monitoring (the shared flag write)
 mod monitoring_flag;
+
+// issue 13: departmental cross-checks and the exit check
+mod alerts;
