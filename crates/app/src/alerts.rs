@@ -15,7 +15,7 @@ use dingdian_core::alerts::{
     AlertSource, Consequence, MAX_ALERT_ROWS, RawAlert,
 };
 use dingdian_core::attachment::sha256_hex;
-use dingdian_core::monitoring::FlagSource;
+use dingdian_core::monitoring::{FlagSource, MonitoredKind, Risk};
 use dingdian_core::role::Action;
 use dingdian_core::{FieldError, Msg, time};
 use dingdian_store::alerts::{self as store, NewAlertFile, NewAlertRow, NewCorrection};
@@ -432,72 +432,81 @@ fn match_row(
         return Ok(());
     };
     out.matched += 1;
-    let matched = Some((found.year, found.household_id.as_str()));
+    let matched = NewAlertRow {
+        matched: Some((found.year, found.household_id.as_str())),
+        ..base
+    };
     match rules::consequence(row.event, row.amount_fen, found.status) {
-        Consequence::Correct => {
-            let outcome = AlertOutcome::Correction;
-            let row_id = store::insert_row(
-                c,
-                &NewAlertRow {
-                    outcome,
-                    matched,
-                    ..base
-                },
-            )?;
-            store::insert_correction(
-                c,
-                &NewCorrection {
-                    county_code: run.county,
-                    household_id: &found.household_id,
-                    year: found.year,
-                    alert_row_id: row_id,
-                    source: run.source,
-                    task: row.event,
-                    now: run.now,
-                },
-            )?;
-            out.corrections += 1;
-        }
+        Consequence::Correct => correct(c, run, row, found, matched, out),
         Consequence::Flag { risk, kind } => {
-            let outcome = AlertOutcome::Flagged;
-            let row_id = store::insert_row(
-                c,
-                &NewAlertRow {
-                    outcome,
-                    matched,
-                    ..base
-                },
-            )?;
-            let detail = flag_detail(run.source, row);
-            let flagged = monitoring::flag(
-                c,
-                &NewFlag {
-                    household_id: &found.household_id,
-                    county_code: run.county,
-                    year: found.year,
-                    kind,
-                    risk,
-                    source: FlagSource::Alert,
-                    detail: Some(&detail),
-                    on: row.date.unwrap_or(run.today),
-                    by: run.actor.user_id,
-                    alert_row_id: Some(row_id),
-                    now: run.now,
-                },
-            )?;
-            let (case, reason) = match flagged {
-                Flagged::Opened(id) | Flagged::Added(id) => {
-                    out.flagged += 1;
-                    (id, None)
-                }
-                Flagged::AlreadyFlagged(id) => {
-                    out.already_flagged += 1;
-                    (id, Some("already_flagged"))
-                }
-            };
-            store::set_row_case(c, row_id, case, reason)?;
+            let flag = (risk, kind);
+            flag_row(c, run, row, found, matched, flag, out)
         }
     }
+}
+
+/// A death or a move: the row and its correction task.
+fn correct(
+    c: &mut dyn Conn,
+    run: &Run,
+    row: &rules::AlertRow,
+    found: &store::IndexMatch,
+    base: NewAlertRow,
+    out: &mut AlertImport,
+) -> Result<()> {
+    let outcome = AlertOutcome::Correction;
+    let row_id = store::insert_row(c, &NewAlertRow { outcome, ..base })?;
+    let task = NewCorrection {
+        county_code: run.county,
+        household_id: &found.household_id,
+        year: found.year,
+        alert_row_id: row_id,
+        source: run.source,
+        task: row.event,
+        now: run.now,
+    };
+    store::insert_correction(c, &task)?;
+    out.corrections += 1;
+    Ok(())
+}
+
+/// A risk: the row, the flag (with the row named) and the case it found.
+fn flag_row(
+    c: &mut dyn Conn,
+    run: &Run,
+    row: &rules::AlertRow,
+    found: &store::IndexMatch,
+    base: NewAlertRow,
+    (risk, kind): (Risk, MonitoredKind),
+    out: &mut AlertImport,
+) -> Result<()> {
+    let outcome = AlertOutcome::Flagged;
+    let row_id = store::insert_row(c, &NewAlertRow { outcome, ..base })?;
+    let detail = flag_detail(run.source, row);
+    let flag = NewFlag {
+        household_id: &found.household_id,
+        county_code: run.county,
+        year: found.year,
+        kind,
+        risk,
+        source: FlagSource::Alert,
+        detail: Some(&detail),
+        on: row.date.unwrap_or(run.today),
+        by: run.actor.user_id,
+        alert_row_id: Some(row_id),
+        now: run.now,
+    };
+    let (case, reason) = match monitoring::flag(c, &flag)? {
+        Flagged::Opened(id) | Flagged::Added(id) => {
+            out.flagged += 1;
+            (id, None)
+        }
+        Flagged::AlreadyFlagged(id) => {
+            out.already_flagged += 1;
+            (id, Some("already_flagged"))
+        }
+    };
+    store::set_row_case(c, row_id, case, reason)?;
     Ok(())
 }
 

@@ -238,6 +238,7 @@ impl App {
         self.demo_reports()?;
         self.demo_households()?;
         self.demo_visits(seed)?;
+        self.demo_alerts()?;
         Ok(true)
     }
 

@@ -64,6 +64,7 @@ pub mod reminders;
 // issue 13: departmental cross-checks and the household exit check
 pub mod alerts;
 pub mod corrections;
+mod demo_alerts;
 pub mod exit_check;
 
 pub use dingdian_core::Page;

@@ -182,6 +182,17 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/leader_visits_missing.html"),
     ),
     ("inbox.html", include_str!("../templates/inbox.html")),
+    // issue 13: departmental cross-checks and the exit check
+    ("alerts.html", include_str!("../templates/alerts.html")),
+    ("alert.html", include_str!("../templates/alert.html")),
+    (
+        "corrections.html",
+        include_str!("../templates/corrections.html"),
+    ),
+    (
+        "exit_check.html",
+        include_str!("../templates/exit_check.html"),
+    ),
 ];
 
 fn lang_of(state: &State) -> String {
@@ -315,6 +326,10 @@ const MENU: &[(&str, &[MenuItem])] = &[
             ("/poverty-lines", "nav_poverty_lines", |r| {
                 r.may(Action::ReadRegistry) || r.may(Action::ReadIndicators)
             }),
+            // issue 13: the household exit check
+            ("/registry/exit-check", "nav_exit_check", |r| {
+                r.may(Action::ReadRegistry)
+            }),
         ],
     ),
     // issue 11: the funds ledger
@@ -398,6 +413,17 @@ const MENU: &[(&str, &[MenuItem])] = &[
             }),
             ("/helpers/unvisited", "nav_unvisited", |r| {
                 r.may(Action::AssignHelpers)
+            }),
+        ],
+    ),
+    // issue 13 (part C): departmental cross-checks, in part B's group
+    // 监测预警 (the lead merges the two blocks into one group).
+    (
+        "nav_monitoring_group",
+        &[
+            ("/alerts", "nav_alerts", |r| r.may(Action::ReadRegistry)),
+            ("/corrections", "nav_corrections", |r| {
+                r.may(Action::ReadRegistry)
             }),
         ],
     ),

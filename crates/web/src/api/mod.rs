@@ -28,6 +28,9 @@ mod units;
 mod inbox;
 mod leader_visits;
 
+// issue 13: departmental cross-checks and the exit check
+mod alerts;
+
 pub(crate) use answers::ErrorAnswer;
 pub(crate) use assistance::attachment_response;
 
@@ -87,6 +90,8 @@ fn table() -> OpenApiRouter<AppState> {
         .merge(assistance_work())
         // issue 12: the discipline of designated assistance
         .merge(discipline())
+        // issue 13: departmental cross-checks and the exit check
+        .merge(cross_checks())
         .routes(routes!(openapi::openapi_json))
 }
 
@@ -161,6 +166,16 @@ fn discipline() -> OpenApiRouter<AppState> {
         .routes(routes!(leader_visits::get_visit))
         .routes(routes!(inbox::inbox))
         .routes(routes!(inbox::mark_read))
+}
+
+/// Issue 13's departmental cross-checks, correction tasks and exit check.
+fn cross_checks() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(alerts::list_alert_files, alerts::import_alerts))
+        .routes(routes!(alerts::get_alert_file))
+        .routes(routes!(alerts::list_corrections))
+        .routes(routes!(alerts::transition_correction))
+        .routes(routes!(alerts::exit_check))
 }
 
 pub fn routes() -> Router<AppState> {

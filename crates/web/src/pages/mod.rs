@@ -27,6 +27,9 @@ mod session;
 mod units;
 mod villages;
 
+// issue 13: departmental cross-checks and the exit check
+mod alerts;
+
 use crate::AppState;
 use axum::Router;
 use axum::http::{StatusCode, header};
@@ -69,6 +72,8 @@ pub fn routes() -> Router<AppState> {
         // issue 12: leader visits and reminders
         .merge(leader_visits::routes())
         .merge(inbox::routes())
+        // issue 13: departmental cross-checks and the exit check
+        .merge(alerts::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(crate::error::frame_errors))
 }

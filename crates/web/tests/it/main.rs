@@ -29,3 +29,6 @@ mod scope_api;
 mod discipline_pages;
 // issue 12: leader visits and reminders
 mod visits_pages;
+
+// issue 13: departmental cross-checks and the exit check
+mod alerts_pages;
