@@ -26,34 +26,18 @@ use std::collections::HashSet;
 /// An alert file is at most 10 MiB (a county's file is far smaller).
 pub const MAX_ALERT_BYTES: usize = 10 * 1024 * 1024;
 
+/// One column of an alert file (only the ID number is required).
+const fn column(k: usize) -> Column {
+    Column {
+        en: rules::ALERT_COLUMNS[k].0,
+        zh: rules::ALERT_COLUMNS[k].1,
+        required: k == 0,
+    }
+}
+
 /// The columns of an alert file, by English or Chinese name.
-pub static ALERT_FILE_COLUMNS: [Column; 5] = [
-    Column {
-        en: rules::ALERT_COLUMNS[0].0,
-        zh: rules::ALERT_COLUMNS[0].1,
-        required: true,
-    },
-    Column {
-        en: rules::ALERT_COLUMNS[1].0,
-        zh: rules::ALERT_COLUMNS[1].1,
-        required: false,
-    },
-    Column {
-        en: rules::ALERT_COLUMNS[2].0,
-        zh: rules::ALERT_COLUMNS[2].1,
-        required: false,
-    },
-    Column {
-        en: rules::ALERT_COLUMNS[3].0,
-        zh: rules::ALERT_COLUMNS[3].1,
-        required: false,
-    },
-    Column {
-        en: rules::ALERT_COLUMNS[4].0,
-        zh: rules::ALERT_COLUMNS[4].1,
-        required: false,
-    },
-];
+pub static ALERT_FILE_COLUMNS: [Column; 5] =
+    [column(0), column(1), column(2), column(3), column(4)];
 
 /// What an import did.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]

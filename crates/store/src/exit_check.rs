@@ -5,7 +5,7 @@
 
 use crate::db::{Conn, Page, Result, Value};
 use crate::registry::scope_condition;
-use dingdian_core::registry::PovertyStatus;
+use dingdian_core::registry::{GUARANTEE_COLUMNS, PovertyStatus};
 use dingdian_core::role::Scope;
 
 /// A household marked exited whose figures fail the check.
@@ -23,22 +23,14 @@ pub struct ExitCandidate {
     pub guarantees: [Option<bool>; 6],
 }
 
-const GUARANTEES: [&str; 6] = [
-    "food_secure",
-    "clothing_secure",
-    "education_secure",
-    "medical_secure",
-    "housing_secure",
-    "water_secure",
-];
-
 /// Exited, and income at or below the line (or no line), or a guarantee
 /// not recorded as held (1).
 fn failing(p: &mut Vec<Value>) -> String {
     p.push(i64::from(PovertyStatus::Exited.code()).into());
-    let guarantees = GUARANTEES
+    // The columns are named as the registry file's English columns.
+    let guarantees = GUARANTEE_COLUMNS
         .iter()
-        .map(|g| format!(" OR h.{g} IS NULL OR h.{g} <> 1"))
+        .map(|(g, _)| format!(" OR h.{g} IS NULL OR h.{g} <> 1"))
         .collect::<String>();
     format!(" AND h.status = ? AND (l.line_fen IS NULL OR h.income_fen <= l.line_fen{guarantees})")
 }
@@ -68,7 +60,7 @@ pub fn failing_exits(
         &format!(
             "SELECT h.year, h.household_id, h.county_code, ca.name AS county_name, h.village_code, va.name AS village_name, \
              h.income_fen, l.line_fen, {} {from}{w} ORDER BY h.household_id LIMIT ? OFFSET ?",
-            GUARANTEES.iter().map(|g| format!("h.{g}")).collect::<Vec<_>>().join(", ")
+            GUARANTEE_COLUMNS.iter().map(|(g, _)| format!("h.{g}")).collect::<Vec<_>>().join(", ")
         ),
         &p,
     )?;
@@ -76,7 +68,7 @@ pub fn failing_exits(
         .iter()
         .map(|r| {
             let mut guarantees = [None; 6];
-            for (k, g) in GUARANTEES.iter().enumerate() {
+            for (k, (g, _)) in GUARANTEE_COLUMNS.iter().enumerate() {
                 guarantees[k] = r.get::<Option<i64>>(g)?.map(|v| v == 1);
             }
             Ok(ExitCandidate {
