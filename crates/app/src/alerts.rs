@@ -63,7 +63,7 @@ pub struct AlertImport {
 struct Read {
     row_no: i64,
     masked: String,
-    row: std::result::Result<(rules::AlertRow, Vec<Vec<u8>>), FieldError>,
+    row: std::result::Result<(rules::AlertRow, Vec<Vec<u8>>), rules::RowError>,
 }
 
 /// One file's matching: the county, its department, the day, who.

@@ -65,7 +65,7 @@ impl App {
                 "success",
                 Some(to.code().into()),
             )?;
-            Ok(store::correction(c, &actor.scope, id)?.ok_or_else(not_found)?)
+            store::correction(c, &actor.scope, id)?.ok_or_else(not_found)
         });
         r.map_err(|e| match e {
             AppError::NotFound(_) => e,

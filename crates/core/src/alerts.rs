@@ -163,14 +163,18 @@ pub fn mask_raw(s: &str) -> String {
     format!("{head}********{}", tail.to_uppercase())
 }
 
-fn err(field: &str, value: &str, code: &str, zh: String, en: String) -> FieldError {
+/// A row's problem (boxed: a row read is mostly valid, and the error is
+/// large).
+pub type RowError = Box<FieldError>;
+
+fn err(field: &str, value: &str, code: &str, zh: String, en: String) -> RowError {
     let shown: String = value.chars().take(MAX_ALERT_CELL).collect();
-    FieldError::new(field, shown, Msg::new(code, zh, en))
+    Box::new(FieldError::new(field, shown, Msg::new(code, zh, en)))
 }
 
 /// The event of a row: the cell, or the department's only event when the
 /// cell is empty; an event of another department is refused.
-fn event_of(source: AlertSource, cell: &str) -> Result<AlertEvent, FieldError> {
+fn event_of(source: AlertSource, cell: &str) -> Result<AlertEvent, RowError> {
     let events = source.events();
     if cell.trim().is_empty() && events.len() == 1 {
         return Ok(events[0]);
@@ -198,7 +202,7 @@ fn event_of(source: AlertSource, cell: &str) -> Result<AlertEvent, FieldError> {
 
 /// The date of the event: optional, `YYYY-MM-DD`, not after `today` (it
 /// has happened).
-fn date_of(cell: &str, today: NaiveDate) -> Result<Option<NaiveDate>, FieldError> {
+fn date_of(cell: &str, today: NaiveDate) -> Result<Option<NaiveDate>, RowError> {
     if cell.trim().is_empty() {
         return Ok(None);
     }
@@ -228,7 +232,7 @@ pub fn parse_row(
     raw: &RawAlert,
     excel: bool,
     today: NaiveDate,
-) -> Result<AlertRow, FieldError> {
+) -> Result<AlertRow, RowError> {
     if let Some((field, v)) = [
         ("id_number", raw.id_number),
         ("event", raw.event),
@@ -248,7 +252,7 @@ pub fn parse_row(
         ));
     }
     let id_number = IdNumber::parse(raw.id_number)
-        .map_err(|m| FieldError::new("id_number", mask_raw(raw.id_number), m))?;
+        .map_err(|m| Box::new(FieldError::new("id_number", mask_raw(raw.id_number), m)))?;
     let event = event_of(source, raw.event)?;
     let date = date_of(raw.date, today)?;
     let amount_fen = match raw.amount.trim() {
