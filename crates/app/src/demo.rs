@@ -240,6 +240,8 @@ impl App {
         self.demo_visits(seed)?;
         self.demo_assessments()?;
         self.demo_monitoring()?;
+        self.demo_alerts()?;
+        // Last: it publishes aggregates of what the steps above recorded.
         self.demo_public(&cli)?;
         Ok(true)
     }

@@ -45,7 +45,7 @@ enum Story {
 }
 
 /// The households of Zhouqu with their stories.
-fn zhouqu_plans(villages: &[String]) -> Vec<HouseholdPlan> {
+pub(crate) fn zhouqu_plans(villages: &[String]) -> Vec<HouseholdPlan> {
     let mut maker = PeopleMaker::new(ZHOUQU, 2010);
     let sizes = household_sizes(&mut maker);
     let stories = stories(&sizes);

@@ -71,6 +71,12 @@ mod demo_public;
 pub mod print;
 pub mod public_aggregates;
 
+// issue 13: departmental cross-checks and the household exit check
+pub mod alerts;
+pub mod corrections;
+mod demo_alerts;
+pub mod exit_check;
+
 pub use dingdian_core::Page;
 pub use error::{AppError, Result, describe_field_error as error_line};
 

@@ -103,6 +103,7 @@ fn print_report(file: &Path, report: &ImportReport, format: &str) -> Result<(), 
         write_rejects(file, rejects)?;
     }
     warn_identity_changes(&report.identity_changes);
+    warn_exits(report);
     if format == "json" {
         let mut v = report.json("zh");
         if let Some(o) = v.as_object_mut() {
@@ -138,6 +139,33 @@ fn print_report(file: &Path, report: &ImportReport, format: &str) -> Result<(), 
         );
     }
     Ok(())
+}
+
+/// Households marked exited that fail the exit check, on standard error
+/// (the first of them with their reasons, all counted).
+fn warn_exits(report: &ImportReport) {
+    if report.exit_warnings == 0 {
+        return;
+    }
+    eprintln!(
+        "警告 / warning: {} 户标为已脱贫但未通过退出核查（已导入，请核对） / {} households marked exited fail the exit check (imported, please check):",
+        report.exit_warnings, report.exit_warnings
+    );
+    for w in &report.exit_warning_list {
+        let zh: Vec<&str> = w.reasons.iter().map(|r| r.message.as_str()).collect();
+        let en: Vec<&str> = w.reasons.iter().map(|r| r.message_en.as_str()).collect();
+        let row = w
+            .row
+            .map(|r| format!("第 {r} 行 row {r} "))
+            .unwrap_or_default();
+        eprintln!(
+            "  {row}{} {}: {} / {}",
+            w.year,
+            w.household_id,
+            zh.join("；"),
+            en.join("; ")
+        );
+    }
 }
 
 /// The household numbers that named another village or head the year

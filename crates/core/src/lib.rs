@@ -52,5 +52,8 @@ pub mod report;
 pub mod assessment;
 pub mod assessment_score;
 pub mod monitoring;
+// issue 13: departmental cross-checks and the household exit check
+pub mod alerts;
+pub mod exit_check;
 // issue 13: printed reports and the public page
 pub mod public_aggregate;

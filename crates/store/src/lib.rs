@@ -52,6 +52,9 @@ pub mod reports;
 // issue 13: assessment and return-risk monitoring
 pub mod assessments;
 pub mod monitoring;
+// issue 13: departmental cross-checks and the household exit check
+pub mod alerts;
+pub mod exit_check;
 // issue 13: printed reports and the public page
 pub mod printed_reports;
 pub mod public_aggregates;

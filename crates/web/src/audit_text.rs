@@ -138,6 +138,12 @@ pub const ACTIONS: &[&str] = &[
     "printed_report.export",
     "public.publish",
     "public.export",
+    // issue 13: departmental cross-checks and the exit check
+    "alert.import",
+    "alert.export",
+    "correction.close",
+    "correction.export",
+    "exit_check.export",
 ];
 
 /// The action's words, or `None` when the catalogue has none.
@@ -224,6 +230,12 @@ const DETAILS: &[(&str, &str, &str)] = &[
     ("", "{} members", "audit_d_members"),
     ("", "{} bytes", "audit_d_bytes"),
     ("", "{} fen", "audit_d_fen"),
+    // issue 13: departmental cross-checks
+    (
+        "alert.import",
+        "{} rows, {} matched, {} refused",
+        "audit_d_alert_rows",
+    ),
 ];
 
 /// Whole parts that are words of their own: (stored, catalogue key).

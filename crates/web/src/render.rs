@@ -216,6 +216,17 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("print.html", include_str!("../templates/print.html")),
     ("public.html", include_str!("../templates/public.html")),
     ("publish.html", include_str!("../templates/publish.html")),
+    // issue 13: departmental cross-checks and the exit check
+    ("alerts.html", include_str!("../templates/alerts.html")),
+    ("alert.html", include_str!("../templates/alert.html")),
+    (
+        "corrections.html",
+        include_str!("../templates/corrections.html"),
+    ),
+    (
+        "exit_check.html",
+        include_str!("../templates/exit_check.html"),
+    ),
 ];
 
 fn lang_of(state: &State) -> String {
@@ -349,6 +360,10 @@ const MENU: &[(&str, &[MenuItem])] = &[
             ("/poverty-lines", "nav_poverty_lines", |r| {
                 r.may(Action::ReadRegistry) || r.may(Action::ReadIndicators)
             }),
+            // issue 13: the household exit check
+            ("/registry/exit-check", "nav_exit_check", |r| {
+                r.may(Action::ReadRegistry)
+            }),
         ],
     ),
     // issue 11: the funds ledger
@@ -447,7 +462,7 @@ const MENU: &[(&str, &[MenuItem])] = &[
             }),
         ],
     ),
-    // issue 13: return-risk monitoring (part C adds its alert pages here)
+    // issue 13: return-risk monitoring and the departmental cross-checks
     (
         "nav_monitoring_group",
         &[
@@ -459,6 +474,10 @@ const MENU: &[(&str, &[MenuItem])] = &[
             }),
             ("/monitoring/thresholds", "mo_thresholds", |r| {
                 r.may(Action::SetMonitoringThresholds)
+            }),
+            ("/alerts", "nav_alerts", |r| r.may(Action::ReadRegistry)),
+            ("/corrections", "nav_corrections", |r| {
+                r.may(Action::ReadRegistry)
             }),
         ],
     ),

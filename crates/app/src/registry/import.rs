@@ -489,7 +489,9 @@ impl Write<'_> {
         let own_county = self.req.actor.scope.county();
         let identity_changes = identity::identity_changes(c, self.ring, own_county, &heads)?;
         let households = self.replace_households(c, &kept, &years)?;
-        self.report(c, &households, kept.len(), v, attempt, identity_changes)
+        let mut report = self.report(c, &households, kept.len(), v, attempt, identity_changes)?;
+        (report.exit_warnings, report.exit_warning_list) = exit_warnings(c, &kept, &households, v)?;
+        Ok(report)
     }
 
     /// A household number is the household's key in the year: one already
@@ -642,6 +644,8 @@ impl Write<'_> {
             duplicates_elsewhere: attempt.elsewhere,
             flagged: attempt.flagged(),
             smaller_than_before: crate::shrink::smaller_than_before(c, &parts)?,
+            exit_warnings: 0,
+            exit_warning_list: Vec::new(),
         };
         if report.rejected > 0 {
             // The rejected rows as they were read: the file is read once
@@ -683,6 +687,36 @@ impl Write<'_> {
         }
         Ok(report)
     }
+}
+
+/// The exit warnings of the imported households, each at the household's
+/// first row in the file.
+fn exit_warnings(
+    c: &mut dyn dingdian_store::Conn,
+    kept: &[&Sealed],
+    households: &[HouseholdRow],
+    v: &Verdicts,
+) -> Result<(usize, Vec<crate::exit_check::ExitWarning>)> {
+    let lines: std::collections::BTreeMap<i32, i64> = reg::poverty_lines(c)?
+        .into_iter()
+        .map(|l| (l.year, l.line_fen))
+        .collect();
+    let mut first_row: HashMap<(i32, &str), usize> = HashMap::new();
+    for s in kept {
+        first_row
+            .entry((s.row.year.get(), s.row.household_id.as_str()))
+            .or_insert(v.row_numbers[s.at]);
+    }
+    let rows: Vec<(Option<usize>, &HouseholdRow)> = households
+        .iter()
+        .map(|h| {
+            (
+                first_row.get(&(h.year, h.household_id.as_str())).copied(),
+                h,
+            )
+        })
+        .collect();
+    Ok(crate::exit_check::import_warnings(&lines, &rows))
 }
 
 /// The household fields of a row, as stored.

@@ -53,6 +53,10 @@ pub struct ImportReport {
     /// Counties whose year the import left much smaller than their latest
     /// earlier year (a warning; the import is done).
     pub smaller_than_before: Vec<crate::shrink::SmallerThanBefore>,
+    /// Households marked exited that fail the exit check (a warning: they
+    /// are imported), and the first of them with their reasons.
+    pub exit_warnings: usize,
+    pub exit_warning_list: Vec<crate::exit_check::ExitWarning>,
 }
 
 /// One problem of an import in the shape of interfaces.md, shared by the
@@ -95,7 +99,9 @@ impl ImportError {
 impl ImportReport {
     /// The report as interfaces.md prints it: `households`, `members`,
     /// `rejected`, `errors` (each an [`ImportError`]), and `dry_run`.
-    /// Also `duplicates_elsewhere`, `flagged` and `errors_omitted` (0).
+    /// Also `duplicates_elsewhere`, `flagged`, `errors_omitted` (0), and
+    /// `exit_warnings` (the first households marked exited that fail the
+    /// exit check, with their reasons) with `exit_warnings_total`.
     pub fn json(&self, lang: &str) -> serde_json::Value {
         self.json_with(lang, usize::MAX, |e| e)
     }
@@ -125,6 +131,8 @@ impl ImportReport {
             "duplicates_elsewhere": self.duplicates_elsewhere,
             "flagged": self.flagged,
             "smaller_than_before": self.smaller_than_before,
+            "exit_warnings": self.exit_warning_list,
+            "exit_warnings_total": self.exit_warnings,
         })
     }
 }

@@ -40,3 +40,6 @@ mod monitoring_flag;
 mod monitoring;
 // issue 13: printed reports and the public page
 mod printed_reports;
+
+// issue 13: departmental cross-checks and the exit check
+mod alerts;

@@ -35,6 +35,9 @@ mod assessments;
 // issue 13: the public page
 mod public;
 
+// issue 13: departmental cross-checks and the exit check
+mod alerts;
+
 pub(crate) use answers::ErrorAnswer;
 pub(crate) use assistance::attachment_response;
 
@@ -98,6 +101,8 @@ fn table() -> OpenApiRouter<AppState> {
         .merge(assessment_routes())
         // issue 13: the published aggregates (no token)
         .routes(routes!(public::aggregates))
+        // issue 13: departmental cross-checks and the exit check
+        .merge(cross_checks())
         .routes(routes!(openapi::openapi_json))
 }
 
@@ -200,6 +205,16 @@ fn assessment_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(assessments::enter_score))
         .routes(routes!(assessments::self_report))
         .routes(routes!(assessments::get_rules, assessments::put_rules))
+}
+
+/// Issue 13's departmental cross-checks, correction tasks and exit check.
+fn cross_checks() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(alerts::list_alert_files, alerts::import_alerts))
+        .routes(routes!(alerts::get_alert_file))
+        .routes(routes!(alerts::list_corrections))
+        .routes(routes!(alerts::transition_correction))
+        .routes(routes!(alerts::exit_check))
 }
 
 pub fn routes() -> Router<AppState> {

@@ -34,6 +34,9 @@ mod villages;
 // issue 13: part B, return-risk monitoring
 mod monitoring;
 
+// issue 13: departmental cross-checks and the exit check
+mod alerts;
+
 use crate::AppState;
 use axum::Router;
 use axum::http::{StatusCode, header};
@@ -83,6 +86,8 @@ pub fn routes() -> Router<AppState> {
         // issue 13: printed reports and the public page
         .merge(print::routes())
         .merge(public::routes())
+        // issue 13: departmental cross-checks and the exit check
+        .merge(alerts::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(crate::error::frame_errors))
 }

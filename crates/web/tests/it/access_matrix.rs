@@ -383,6 +383,23 @@ const MATRIX: &[Row] = &[
     row("post", "/monitoring/{id}/measures", OtherCounty,   [F,   F,   F,   F,   F,   F,   N,   F,   F,   U]),
     row("get",  "/monitoring-thresholds/{year}", None,      [F,   F,   F,   A,   F,   F,   A,   A,   A,   U]),
     row("put",  "/monitoring-thresholds/{year}", None,      [F,   F,   F,   A,   F,   F,   F,   F,   F,   U]),
+    // issue 13: departmental cross-checks read with the registry's scope;
+    // the county imports its own files and closes its own tasks.
+    row("get",  "/alerts",             None,                [F,   F,   F,   A,   F,   F,   A,   A,   A,   U]),
+    row("get",  "/alerts",             OwnCounty,           [F,   F,   F,   A,   F,   F,   A,   A,   A,   U]),
+    row("get",  "/alerts",             OtherCounty,         [F,   F,   F,   A,   F,   F,   E,   E,   A,   U]),
+    row("post", "/alerts",             OwnCounty,           [F,   F,   F,   F,   F,   F,   A,   F,   F,   U]),
+    row("post", "/alerts",             OtherCounty,         [F,   F,   F,   F,   F,   F,   F,   F,   F,   U]),
+    row("get",  "/alerts/{id}",        OwnCounty,           [F,   F,   F,   A,   F,   F,   A,   A,   A,   U]),
+    row("get",  "/alerts/{id}",        OtherCounty,         [F,   F,   F,   A,   F,   F,   N,   N,   A,   U]),
+    row("get",  "/corrections",        None,                [F,   F,   F,   A,   F,   F,   A,   A,   A,   U]),
+    row("get",  "/corrections",        OtherCounty,         [F,   F,   F,   A,   F,   F,   E,   E,   A,   U]),
+    row("post", "/corrections/{id}/transition", OwnCounty,  [F,   F,   F,   F,   F,   F,   A,   F,   F,   U]),
+    row("post", "/corrections/{id}/transition", OtherCounty, [F,  F,   F,   F,   F,   F,   N,   F,   F,   U]),
+    // The exit check: 2014's exited ZQ002 has no guarantees recorded.
+    row("get",  "/exit-check",         None,                [F,   F,   F,   A,   F,   F,   A,   A,   A,   U]),
+    row("get",  "/exit-check",         OwnCounty,           [F,   F,   F,   A,   F,   F,   A,   A,   A,   U]),
+    row("get",  "/exit-check",         OtherCounty,         [F,   F,   F,   E,   F,   F,   N,   N,   E,   U]),
     // Everyone may sign out (each caller a token of its own, see below).
     row("post", "/logout",             None,                [A,   A,   A,   A,   A,   A,   A,   A,   A,   U]),
     // Everyone changes their own password. Last: it changes the password
@@ -441,6 +458,8 @@ struct World {
     helpers: [i64; 2],
     /// The monitoring cases of ZQ001 (C1) and XT001 (C2).
     cases: [i64; 2],
+    /// An alert file of C1 (by the county account) and of C2.
+    alerts: [i64; 2],
 }
 
 fn world(web: &Web) -> (World, Vec<Option<String>>) {
@@ -479,6 +498,10 @@ fn world(web: &Web) -> (World, Vec<Option<String>>) {
     assessments_fixture(web, u1, u2);
     let cases = [("ZQ001", C1), ("XT001", C2)]
         .map(|(h, c)| dingdian_testkit::insert_monitoring_case(&web.url, (h, c, 2014), "flagged"));
+    let alerts = [
+        alert_file(web, "m_county", 0),
+        alert_file(web, "m_county2", 0),
+    ];
     let dry = dingdian_app::registry::ImportOptions {
         dry_run: true,
         ..Default::default()
@@ -504,9 +527,85 @@ fn world(web: &Web) -> (World, Vec<Option<String>>) {
             disc,
             helpers,
             cases,
+            alerts,
         },
         tokens,
     )
+}
+
+/// The head of ZQ001 (C1) or XT001 (C2), reported moved out by public
+/// security (the file differs by `n`): a file with a correction task.
+fn alert_file(web: &Web, county_account: &str, n: usize) -> i64 {
+    let (county, id) = if county_account == "m_county" {
+        (C1, fixture_people()[0].2.clone())
+    } else {
+        let first = format!("130125{}{:03}", "19800101", 11);
+        let d = dingdian_core::registry::check_digit(&first).unwrap();
+        (C2, format!("{first}{d}"))
+    };
+    let csv = format!("证件号码,事件,备注\n{id},户籍迁出,{n}\n");
+    let a = actor(web, county_account);
+    let today = chrono::NaiveDate::from_ymd_opt(2024, 6, 1).unwrap();
+    let source = dingdian_core::alerts::AlertSource::PublicSecurity;
+    web.app
+        .import_alerts(&a, county, source, "ga.csv", csv.as_bytes(), today)
+        .expect("an alert file")
+        .file_id
+}
+
+/// The open correction task of a fresh alert file of the county.
+fn open_correction(web: &Web, county_account: &str, n: usize) -> i64 {
+    let file = alert_file(web, county_account, n);
+    dingdian_testkit::beneath(&web.url)
+        .read(|c| {
+            c.query_i64(
+                "SELECT t.id FROM correction_tasks t JOIN alert_rows r ON r.id = t.alert_row_id WHERE r.file_id = ?",
+                &[file.into()],
+            )
+        })
+        .expect("the file's correction task")
+}
+
+/// The requests of the cross-checks and the exit check.
+fn alerts_request(web: &Web, w: &World, r: &Row, n: usize) -> (String, Option<Value>) {
+    let county = if r.target == OtherCounty { C2 } else { C1 };
+    let account = if r.target == OtherCounty {
+        "m_county2"
+    } else {
+        "m_county"
+    };
+    match (r.method, r.path) {
+        ("get", "/alerts") | ("get", "/corrections") => match r.target {
+            None => (r.path.into(), Option::None),
+            _ => (format!("{}?county={county}", r.path), Option::None),
+        },
+        ("post", "/alerts") => {
+            let id = fixture_people()[1].2.clone();
+            let csv = format!("证件号码,金额,备注\n{id},100,{n}\n");
+            (
+                format!("/alerts?source=medical&county={county}&name=yb.csv"),
+                Some(Value::String(csv)),
+            )
+        }
+        ("get", "/alerts/{id}") => {
+            let id = w.alerts[usize::from(r.target == OtherCounty)];
+            (format!("/alerts/{id}"), Option::None)
+        }
+        ("post", "/corrections/{id}/transition") => (
+            format!(
+                "/corrections/{}/transition",
+                open_correction(web, account, n)
+            ),
+            Some(json!({ "to": "done", "note": "已核实" })),
+        ),
+        _ => match r.target {
+            None => ("/exit-check?year=2014".into(), Option::None),
+            _ => (
+                format!("/exit-check?year=2014&county={county}"),
+                Option::None,
+            ),
+        },
+    }
 }
 
 /// A receipt in each pairing's ledger (U1–C1 by the unit account, U2–C2
@@ -625,6 +724,13 @@ fn request(web: &Web, w: &World, r: &Row, n: usize) -> (String, Option<Value>) {
         (_, path) if path.starts_with("/report") => report_request(web, w, r, n),
         (_, path) if path.starts_with("/assessment") => assessment_request(web, w, r, n),
         (_, path) if path.starts_with("/monitoring") => monitoring_request(web, w, r, n),
+        (_, path)
+            if ["/alerts", "/corrections", "/exit-check"]
+                .iter()
+                .any(|p| path.starts_with(p)) =>
+        {
+            alerts_request(web, w, r, n)
+        }
         ("post", "/login") => (
             r.path.into(),
             // An account without a second factor: the same code cannot be

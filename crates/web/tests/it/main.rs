@@ -35,3 +35,6 @@ mod monitoring_web;
 // issue 13: printed reports and the public page
 mod print_pages;
 mod report_pdf;
+
+// issue 13: departmental cross-checks and the exit check
+mod alerts_pages;

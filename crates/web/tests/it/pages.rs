@@ -826,6 +826,7 @@ fn office_menu_and_unit_views_on_the_demo_data(db: &TestDb) {
         "/registry",
         "/registry/import",
         "/poverty-lines",
+        "/registry/exit-check",
         "/ledger",
         "/ledger/balances",
         "/indicators",
@@ -851,6 +852,8 @@ fn office_menu_and_unit_views_on_the_demo_data(db: &TestDb) {
         // issue 13: return-risk monitoring
         "/monitoring",
         "/monitoring/thresholds",
+        "/alerts",
+        "/corrections",
     ];
     assert_eq!(menu, expected, "the office's menu");
     let mut pages: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
