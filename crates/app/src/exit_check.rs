@@ -81,7 +81,11 @@ fn row_of(h: ExitCandidate) -> ExitCheckRow {
 
 /// The exit warnings of imported households (`rows`: each household's
 /// first row in the file) under the stored lines: (count, the first
-/// [`MAX_EXIT_WARNINGS`]).
+/// [`MAX_EXIT_WARNINGS`]). A household with no guarantee recorded at all
+/// (a file in the contract's eleven columns carries none) is warned of
+/// only for its income: a warning on every exited household of such a file
+/// would bury the real ones. The exit-check page still lists it as not
+/// confirmable.
 pub(crate) fn import_warnings(
     lines: &BTreeMap<i32, i64>,
     households: &[(Option<usize>, &HouseholdRow)],
@@ -93,7 +97,10 @@ pub(crate) fn import_warnings(
             continue;
         }
         let line = lines.get(&h.year).copied();
-        let failures = exit_failures(h.income_fen, line, &h.extras.guarantees);
+        let mut failures = exit_failures(h.income_fen, line, &h.extras.guarantees);
+        if h.extras.guarantees.iter().all(Option::is_none) {
+            failures.retain(|f| !matches!(f, ExitFailure::GuaranteeNotRecorded(_)));
+        }
         if failures.is_empty() {
             continue;
         }

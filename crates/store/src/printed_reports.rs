@@ -1,41 +1,14 @@
 //! The few facts the printed reports read from the assessment and the
-//! monitoring tables (migration 0018) directly: a unit's assessment of a
-//! year, the grades of a year, and the monitored households counted by
-//! county, kind and status. Read-only; the capabilities that write these
+//! monitoring tables (migration 0018) directly: the grades of a year and
+//! the monitored households counted by county, kind and status (a unit's
+//! own assessment comes through `App::assessments`). Read-only; the capabilities that write these
 //! tables own their full reads.
 
 use crate::db::{Conn, Result, Value};
 use crate::row::{FromRow, Row};
-use dingdian_core::assessment::{AssessmentStatus, Grade};
+use dingdian_core::assessment::Grade;
 use dingdian_core::monitoring::{MonitoredKind, MonitoringStatus};
 use dingdian_core::role::Scope;
-
-/// A unit's assessment of a year as a report shows it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AssessmentFacts {
-    pub unit_id: i64,
-    pub year: i32,
-    pub status: AssessmentStatus,
-    /// Hundredths of a point (0..=10000), once assessed.
-    pub score: Option<i64>,
-    pub grade: Option<Grade>,
-    /// The frozen JSON of the dimensions (score, weight, evidence).
-    pub dimensions: Option<String>,
-}
-
-impl FromRow for AssessmentFacts {
-    const TABLE: &'static str = "assessments";
-    fn from_row(r: &Row) -> Result<AssessmentFacts> {
-        Ok(AssessmentFacts {
-            unit_id: r.get("unit_id")?,
-            year: r.get("year")?,
-            status: r.decode("status", |s: String| AssessmentStatus::from_code(&s))?,
-            score: r.get("score")?,
-            grade: r.decode_opt("grade", |s: String| Grade::from_code(&s))?,
-            dimensions: r.get("dimensions")?,
-        })
-    }
-}
 
 /// The scope's condition on assessments: a unit (or its cadre) sees its
 /// own at every step and others' only once published; a county only
@@ -49,24 +22,6 @@ fn on_assessment(scope: &Scope, p: &mut Vec<Value>) -> String {
         }
         Scope::County(_) => " AND a.status = 'published'".into(),
     }
-}
-
-/// The unit's assessment of the year, if there is one the scope may see.
-pub fn assessment_of(
-    c: &mut dyn Conn,
-    scope: &Scope,
-    unit_id: i64,
-    year: i32,
-) -> Result<Option<AssessmentFacts>> {
-    let mut p = vec![Value::from(unit_id), Value::from(year)];
-    let w = on_assessment(scope, &mut p);
-    c.query_one_as(
-        &format!(
-            "SELECT a.unit_id, a.year, a.status, a.score, a.grade, a.dimensions \
-             FROM assessments a WHERE a.unit_id = ? AND a.year = ?{w}"
-        ),
-        &p,
-    )
 }
 
 /// Assessments of the year with a grade, counted per grade (the scope's

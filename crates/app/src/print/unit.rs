@@ -10,7 +10,8 @@ use crate::report_punctuality::Tally;
 use crate::{Actor, App};
 use chrono::NaiveDate;
 use dingdian_core::Page;
-use dingdian_core::assessment::{Dimension, SCORE_SCALE};
+use dingdian_core::assessment::AssessmentFilter;
+use dingdian_core::assessment_score::DimensionScore;
 use dingdian_core::inspection::{InspectionFilter, RectificationFilter, RectificationStatus};
 use dingdian_core::ledger::LedgerFilter;
 use dingdian_core::letter::LetterFilter;
@@ -78,42 +79,17 @@ pub struct UnitReport {
     pub assessment: Option<AssessmentView>,
 }
 
-/// The dimensions of the frozen JSON, read leniently: the assessment
-/// capability writes either a list of objects naming their `dimension`
-/// or an object keyed by dimension, each with `score` (hundredths) and
-/// `weight` (per cent). What cannot be read is left out, never guessed.
-pub fn dimension_lines(json: Option<&str>) -> Vec<DimensionLine> {
-    let Some(v) = json.and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok()) else {
-        return Vec::new();
-    };
-    let entries: Vec<(String, &serde_json::Value)> = match &v {
-        serde_json::Value::Array(items) => items
-            .iter()
-            .filter_map(|i| Some((i.get("dimension")?.as_str()?.to_string(), i)))
-            .collect(),
-        serde_json::Value::Object(map) => map.iter().map(|(k, v)| (k.clone(), v)).collect(),
-        _ => Vec::new(),
-    };
-    Dimension::ALL
+/// The dimensions as the assessment froze them: score in points, weight
+/// in per cent.
+fn dimension_lines(dimensions: &[DimensionScore]) -> Vec<DimensionLine> {
+    dimensions
         .iter()
-        .filter_map(|d| {
-            let (_, e) = entries.iter().find(|(k, _)| k == d.code())?;
-            Some(DimensionLine {
-                dimension: Count {
-                    code: d.code(),
-                    zh: d.zh(),
-                    en: d.en(),
-                    count: 0,
-                },
-                score: e.get("score").and_then(|s| s.as_i64()).map(points),
-                weight: e.get("weight").and_then(|w| w.as_i64()),
-            })
+        .map(|d| DimensionLine {
+            dimension: label(d.dimension, |d| d.code(), |d| d.zh(), |d| d.en()),
+            score: d.score,
+            weight: Some(d.weight),
         })
         .collect()
-}
-
-fn points(hundredths: i64) -> f64 {
-    hundredths as f64 / SCORE_SCALE as f64
 }
 
 fn label<T: Copy>(
@@ -150,17 +126,26 @@ impl App {
             .find(|u| u.unit_id == unit_id)
             .map(|u| u.tally)
             .unwrap_or_default();
-        let facts = self.store.read(|c| {
-            dingdian_store::printed_reports::assessment_of(c, &actor.scope, unit_id, year)
-        })?;
-        let assessment = facts.map(|a| AssessmentView {
-            status: label(a.status, |s| s.code(), |s| s.zh(), |s| s.en()),
-            score: a.score.map(points),
-            grade: a
-                .grade
-                .map(|g| label(g, |g| g.code(), |g| g.zh(), |g| g.en())),
-            dimensions: dimension_lines(a.dimensions.as_deref()),
-        });
+        // The assessment capability's own read, with its scope: a unit sees
+        // its own at every step, others' once published.
+        let of_year = AssessmentFilter {
+            year: Some(year),
+            unit_id: Some(unit_id),
+            ..Default::default()
+        };
+        let assessment = self
+            .assessments(actor, &of_year, Page::all())?
+            .0
+            .into_iter()
+            .next()
+            .map(|a| AssessmentView {
+                status: label(a.status, |s| s.code(), |s| s.zh(), |s| s.en()),
+                score: a.score,
+                grade: a
+                    .grade
+                    .map(|g| label(g, |g| g.code(), |g| g.zh(), |g| g.en())),
+                dimensions: dimension_lines(&a.dimensions),
+            });
         let f = InspectionFilter {
             unit_id: Some(unit_id),
             year: Some(year),

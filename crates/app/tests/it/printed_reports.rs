@@ -66,7 +66,7 @@ fn unit_id(app: &App, name: &str) -> i64 {
 }
 
 fn assess(app: &App, unit: i64, year: i32, status: &str, score: i64, grade: &str) {
-    let dims = r#"[{"dimension":"results","score":9000,"weight":40},{"dimension":"satisfaction","score":8000,"weight":10}]"#;
+    let dims = r#"[{"dimension":"results","score":90.0,"weight":40,"evidence":[]},{"dimension":"satisfaction","score":80.0,"weight":10,"evidence":[]}]"#;
     app.store()
         .write(|c| {
             c.execute(

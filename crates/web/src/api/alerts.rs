@@ -200,10 +200,10 @@ pub(super) async fn transition_correction(
 
 /// Households marked exited in a year that fail the exit check (income
 /// not above the line, a basic guarantee failing or not recorded), with
-/// every reason.
+/// every reason. Without a year: the latest the registry holds.
 #[utoipa::path(get, path = "/exit-check", tag = "registry",
     params(
-        ("year" = i32, Query, description = "the registry year"),
+        ("year" = Option<i32>, Query, description = "the registry year (default: the latest)"),
         ("county" = Option<String>, Query, description = "a county's 6 digits"),
         PageParams),
     responses((status = 200, body = List<ExitCheckRow>)))]
@@ -213,13 +213,19 @@ pub(super) async fn exit_check(
     Query(q): Query<Q>,
 ) -> ApiResult {
     c.require(Action::ReadRegistry)?;
-    let year = parsed(&q, "year", |v| v.parse::<i32>().ok(), &c.lang)?
-        .ok_or_else(|| required("year", &c.lang))?;
+    let asked = parsed(&q, "year", |v| v.parse::<i32>().ok(), &c.lang)?;
     let county = qv(&q, "county").map(str::to_string);
     let p = page(&q, &c.lang)?;
     let (app, actor) = (state.app.clone(), c.actor.clone());
     let (items, total) = run(&c, move || {
-        app.exit_check(&actor, county.as_deref(), year, p)
+        let year = match asked {
+            Some(y) => Some(y),
+            None => app.registry_years(&actor)?.into_iter().max(),
+        };
+        match year {
+            Some(y) => app.exit_check(&actor, county.as_deref(), y, p),
+            None => Ok((Vec::new(), 0)),
+        }
     })
     .await?;
     list(items, total)

@@ -328,6 +328,7 @@ fn openapi_lists_exactly_the_route_table_and_every_route_answers(db: &TestDb) {
     let (inbox_token, reminder) = reminded(&web, u, "unit_r");
     let owner = actor(&web, "unit_r").user_id.expect("an account");
     let [secondment, inspection, item, visit, report] = discipline_records(&web, u, owner);
+    let [assessment, alerts, correction, case] = closing_loop_records(&web, u);
     for r in &routes {
         let path = if r.path.starts_with("/jobs/") {
             r.path.replace("{id}", &job.to_string())
@@ -343,8 +344,19 @@ fn openapi_lists_exactly_the_route_table_and_every_route_answers(db: &TestDb) {
             r.path.replace("{id}", &visit.to_string())
         } else if r.path.starts_with("/reports/") {
             r.path.replace("{id}", &report.to_string())
-        } else if r.path.starts_with("/report-calendars/") {
+        } else if r.path.starts_with("/report-calendars/")
+            || r.path.starts_with("/assessment-rules/")
+            || r.path.starts_with("/monitoring-thresholds/")
+        {
             r.path.replace("{year}", "2024")
+        } else if r.path.starts_with("/assessments/") {
+            r.path.replace("{id}", &assessment.to_string())
+        } else if r.path.starts_with("/alerts/") {
+            r.path.replace("{id}", &alerts.to_string())
+        } else if r.path.starts_with("/corrections/") {
+            r.path.replace("{id}", &correction.to_string())
+        } else if r.path.starts_with("/monitoring/") {
+            r.path.replace("{id}", &case.to_string())
         } else if r.path.starts_with("/assistance-plans/") {
             r.path.replace("{id}", &ap.to_string())
         } else if r.path.starts_with("/projects/") {
@@ -389,6 +401,50 @@ fn openapi_lists_exactly_the_route_table_and_every_route_answers(db: &TestDb) {
             .as_u16(),
         405
     );
+}
+
+/// Issue 13's records for the generic list and route tests (after
+/// `registry_fixture`): an assessment of `u` for 2024, published; a public
+/// security alert file of Zhouqu naming a registry member (a correction
+/// task); a monitoring case of ZQ001; the office's publication of 2014.
+/// Their ids: assessment, alert file, correction task, monitoring case.
+fn closing_loop_records(web: &Web, u: i64) -> [i64; 4] {
+    let store = dingdian_testkit::beneath(&web.url);
+    let assessment = store
+        .write(|c| {
+            c.query_i64(
+                "INSERT INTO assessments (unit_id, year, status, score, grade, dimensions, created_at, updated_at) \
+                 VALUES (?, 2024, 'published', 8000, 'fairly_good', '[]', 0, 0) RETURNING id",
+                &[u.into()],
+            )
+        })
+        .expect("an assessment");
+    let case =
+        dingdian_testkit::insert_monitoring_case(&web.url, ("ZQ001", ZHOUQU, 2014), "flagged");
+    user(&web.app, "zq_alerts", "county", None, Some(ZHOUQU));
+    let today = chrono::NaiveDate::from_ymd_opt(2024, 6, 1).unwrap();
+    let member = fixture_people()[0].2.clone();
+    let csv = format!("证件号码,事件\n{member},户籍迁出\n");
+    let file = web
+        .app
+        .import_alerts(
+            &actor(web, "zq_alerts"),
+            ZHOUQU,
+            dingdian_core::alerts::AlertSource::PublicSecurity,
+            "ga.csv",
+            csv.as_bytes(),
+            today,
+        )
+        .expect("an alert file")
+        .file_id;
+    let task = store
+        .read(|c| c.query_i64("SELECT MAX(id) FROM correction_tasks", &[]))
+        .expect("a correction task");
+    user(&web.app, "office_pub", "office", None, None);
+    web.app
+        .publish_aggregates(&actor(web, "office_pub"), 2014, today)
+        .expect("publish 2014");
+    [assessment, file, task, case]
 }
 
 /// The discipline's records of unit `u` in Zhouqu, as plain SQL (their use
@@ -488,8 +544,8 @@ fn lists_have_items_and_total_and_honour_paging(db: &TestDb) {
     records_fixture(&web, units[0], units[1]);
     registry_fixture(&web.app);
     helped(&web);
-    // issue 13: the monitoring lists need a case.
-    dingdian_testkit::insert_monitoring_case(&web.url, ("ZQ001", ZHOUQU, 2014), "flagged");
+    // issue 13: an assessment, an alert file, a monitoring case, 2014 published.
+    closing_loop_records(&web, units[0]);
     // The funds ledger's lists need an entry: a receipt of units[0] in Zhouqu.
     user(&web.app, "unit1", "unit", Some(units[0]), None);
     let receipt = dingdian_core::ledger::LedgerEntryInput {
@@ -1166,7 +1222,11 @@ fn paging_outside_its_range_is_422_on_every_list_route(db: &TestDb) {
         .map(|r| r.path.as_str())
         .collect();
     assert!(paged.len() >= 8, "{paged:?}");
+    // The one paged list under a record: an alert file's rows.
+    registry_fixture(&web.app);
+    let [_, alerts, _, _] = closing_loop_records(&web, unit(&web.app, "分页测试单位"));
     for path in paged {
+        let path = &path.replace("{id}", &alerts.to_string());
         let token = list_caller(path, &tokens);
         web.get(&format!("{path}?page=1&per_page=500"), token)
             .expect(200);

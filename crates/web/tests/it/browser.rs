@@ -438,12 +438,12 @@ const DEMO_ROLES: [&str; 9] = [
 ];
 
 /// Latin words a Chinese page may carry: names that have no Chinese word
-/// in use — file formats (Excel, CSV and its extension, xlsx), TOTP, API,
+/// in use — file formats (Excel, CSV and its extension, xlsx, PDF), TOTP, API,
 /// the two text encodings a file may be saved in (UTF-8, GBK), the
 /// national cryptographic standards' names (SM3, SM4) and the aid
 /// transparency standard the ledger exports to (IATI, as XML).
-const LATIN_ALLOWED: [&str; 11] = [
-    "Excel", "CSV", "csv", "xlsx", "TOTP", "API", "UTF", "GBK", "SM", "IATI", "XML",
+const LATIN_ALLOWED: [&str; 12] = [
+    "Excel", "CSV", "csv", "xlsx", "PDF", "TOTP", "API", "UTF", "GBK", "SM", "IATI", "XML",
 ];
 
 /// The page's readable text, leaving out code (`<code>`, `.code`), hidden

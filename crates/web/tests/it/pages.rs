@@ -854,6 +854,10 @@ fn office_menu_and_unit_views_on_the_demo_data(db: &TestDb) {
         "/monitoring/thresholds",
         "/alerts",
         "/corrections",
+        // issue 13: printed reports and the public page
+        "/print/national",
+        "/publish",
+        "/public",
     ];
     assert_eq!(menu, expected, "the office's menu");
     let mut pages: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
