@@ -294,7 +294,8 @@ fn captures(pattern: &str, text: &str) -> Option<Vec<String>> {
 }
 
 /// A stored value in the reader's words when it is a code the system
-/// knows (a plan status, a role, a pairing role); otherwise as stored.
+/// knows (a plan status, a role, a pairing role, a monitoring case's or an
+/// assessment's status); otherwise as stored.
 fn value_text(lang: &str, v: &str) -> String {
     let en = lang == "en";
     if let Some(s) = PairingPlanStatus::parse(v) {
@@ -305,6 +306,13 @@ fn value_text(lang: &str, v: &str) -> String {
     }
     if let Some(r) = Role::parse(v) {
         return if en { r.en() } else { r.zh() }.to_string();
+    }
+    // issue 13: the steps of a monitoring case and of an assessment.
+    if let Some(s) = dingdian_core::monitoring::MonitoringStatus::from_code(v) {
+        return if en { s.en() } else { s.zh() }.to_string();
+    }
+    if let Some(s) = dingdian_core::assessment::AssessmentStatus::from_code(v) {
+        return if en { s.en() } else { s.zh() }.to_string();
     }
     match v {
         "lead" => t(lang, "role_lead"),

@@ -545,7 +545,7 @@ fn lists_have_items_and_total_and_honour_paging(db: &TestDb) {
     registry_fixture(&web.app);
     helped(&web);
     // issue 13: an assessment, an alert file, a monitoring case, 2014 published.
-    closing_loop_records(&web, units[0]);
+    let [_, alerts, _, _] = closing_loop_records(&web, units[0]);
     // The funds ledger's lists need an entry: a receipt of units[0] in Zhouqu.
     user(&web.app, "unit1", "unit", Some(units[0]), None);
     let receipt = dingdian_core::ledger::LedgerEntryInput {
@@ -576,6 +576,8 @@ fn lists_have_items_and_total_and_honour_paging(db: &TestDb) {
     for r in dingdian_web::api_routes().iter().filter(|r| r.list) {
         let path = if r.path.starts_with("/projects/") {
             r.path.replace("{id}", &project.to_string())
+        } else if r.path.starts_with("/alerts/") {
+            r.path.replace("{id}", &alerts.to_string())
         } else {
             fill(&r.path, units[0], plan, ZHOUQU)
         };
