@@ -381,7 +381,7 @@ fn ranking_doc(k: KindRanking) -> RankingDoc {
 /// Rankings and grade distributions per unit kind of a year: published
 /// assessments (office, reviewer, inspector: every assessed one).
 #[utoipa::path(get, path = "/assessments/rankings", tag = "assessments",
-    params(("year" = i32, Query, description = "the assessed year")),
+    params(("year" = Option<i32>, Query, description = "the assessed year (default: last year)")),
     responses((status = 200, body = List<RankingDoc>)))]
 pub(super) async fn rankings(
     State(state): State<AppState>,

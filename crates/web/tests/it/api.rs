@@ -404,18 +404,20 @@ fn openapi_lists_exactly_the_route_table_and_every_route_answers(db: &TestDb) {
 }
 
 /// Issue 13's records for the generic list and route tests (after
-/// `registry_fixture`): an assessment of `u` for 2024, published; a public
+/// `registry_fixture`): an assessment of `u` for last year, published; a public
 /// security alert file of Zhouqu naming a registry member (a correction
 /// task); a monitoring case of ZQ001; the office's publication of 2014.
 /// Their ids: assessment, alert file, correction task, monitoring case.
 fn closing_loop_records(web: &Web, u: i64) -> [i64; 4] {
     let store = dingdian_testkit::beneath(&web.url);
+    // Of last year: the rankings list without a year shows last year's.
+    let year = i64::from(chrono::Datelike::year(&dingdian_core::time::today())) - 1;
     let assessment = store
         .write(|c| {
             c.query_i64(
                 "INSERT INTO assessments (unit_id, year, status, score, grade, dimensions, created_at, updated_at) \
-                 VALUES (?, 2024, 'published', 8000, 'fairly_good', '[]', 0, 0) RETURNING id",
-                &[u.into()],
+                 VALUES (?, ?, 'published', 8000, 'fairly_good', '[]', 0, 0) RETURNING id",
+                &[u.into(), year.into()],
             )
         })
         .expect("an assessment");
