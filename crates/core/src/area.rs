@@ -544,6 +544,8 @@ pub struct Area {
 pub const KEY_2012: &str = "key-2012";
 /// The list of poor counties of 2014 (832).
 pub const POOR_2014: &str = "poor-2014";
+/// The national key counties for rural-revitalisation assistance (2021, 160).
+pub const KEY_ASSIST_2021: &str = "key-assist-2021";
 
 /// A named list of counties (key counties of 2012, poor counties of 2014,
 /// or one an office made) with its member count.
