@@ -1,0 +1,123 @@
+//! Simplifies the matched shapes to the size budget and writes the files.
+
+use crate::Outcome;
+use crate::divisions::Divisions;
+use crate::matching::Way;
+use crate::simplify::{Point, simplify_county};
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// The shipped file must stay under this (it is compiled into the binary).
+const LIMIT_BYTES: usize = 3 * 1024 * 1024;
+/// Simplification coarsens until the file fits this.
+const TARGET_BYTES: usize = 2_400_000;
+/// Rings smaller than this (square thousandths of a degree, about
+/// 0.04 km²) are slivers and rocks, dropped unless a county's last ring.
+const MIN_AREA: f64 = 4.0;
+
+pub fn write_all(o: &Outcome, d: &Divisions, source: &str, data: &Path) -> Result<(), String> {
+    let (tolerance, shapes) = fit(o);
+    let text = shapes_file(&shapes, source, tolerance);
+    if text.len() >= LIMIT_BYTES {
+        return Err(format!(
+            "{} bytes is over the limit {LIMIT_BYTES}",
+            text.len()
+        ));
+    }
+    // The product's own parser must read what was written.
+    let parsed = dingdian_core::map::shapes::parse(&text)?;
+    if parsed.len() != shapes.len() {
+        return Err("the written file does not read back".into());
+    }
+    write(&data.join("county-shapes.tsv"), &text)?;
+    let mut dropped = String::from(
+        "# Features of the package not shipped (tools/map-convert)\nprefecture\tfeature\treason\n",
+    );
+    for (area, name, why) in &o.dropped {
+        writeln!(dropped, "{area}\t{name}\t{why}").ok();
+    }
+    write(&data.join("county-shapes.dropped.tsv"), &dropped)?;
+    let shipped: std::collections::BTreeSet<&str> = shapes.iter().map(|s| s.0).collect();
+    let missing: Vec<_> = d
+        .counties
+        .iter()
+        .filter(|c| !shipped.contains(c.code.as_str()))
+        .collect();
+    let mut unshaped = String::from(
+        "# 2023 counties with no shape in the package (tools/map-convert)\ncode\tname\n",
+    );
+    for c in &missing {
+        writeln!(unshaped, "{}\t{}", c.code, c.name).ok();
+    }
+    write(&data.join("county-shapes.unshaped.tsv"), &unshaped)?;
+    let way = |w| o.by_way.get(&w).copied().unwrap_or(0);
+    println!(
+        "features read {}; matched exactly {}, by the rename table {}, by the suffix rule {}; \
+         dropped {}; 2023 counties without shape {}; shapes {}; tolerance {tolerance:.2}; output {} bytes",
+        o.features,
+        way(Way::Exact),
+        way(Way::Renamed),
+        way(Way::Suffix),
+        o.dropped.len(),
+        missing.len(),
+        shapes.len(),
+        text.len()
+    );
+    Ok(())
+}
+
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+type Shape<'a> = (&'a str, &'a str, Vec<Vec<Point>>);
+
+/// The finest tolerance (from a quarter unit, in steps of a fifth) whose
+/// file fits the target.
+fn fit<'a>(o: &'a Outcome) -> (f64, Vec<Shape<'a>>) {
+    let mut tolerance = 0.25;
+    loop {
+        let shapes: Vec<Shape> = o
+            .matched
+            .values()
+            .map(|m| {
+                let rings = simplify_county(&m.rings, tolerance, MIN_AREA);
+                (m.county.code.as_str(), m.county.name.as_str(), rings)
+            })
+            .filter(|s| !s.2.is_empty())
+            .collect();
+        if shapes_file(&shapes, "", tolerance).len() <= TARGET_BYTES {
+            return (tolerance, shapes);
+        }
+        tolerance *= 1.2;
+    }
+}
+
+/// The format of `crates/core/src/map/shapes.rs`: `code<TAB>name<TAB>rings`,
+/// a ring its first point then differences, rings joined by `;`.
+fn shapes_file(shapes: &[Shape], source: &str, tolerance: f64) -> String {
+    let rings: usize = shapes.iter().map(|s| s.2.len()).sum();
+    let points: usize = shapes.iter().flat_map(|s| &s.2).map(Vec::len).sum();
+    let mut out = format!(
+        "# County shapes of dingdian's map, made by tools/map-convert (see its README.md).\n\
+         # Source: npm package {source}, js/shape-with-internal-borders; MIT licence, see county-shapes.LICENSE.\n\
+         # Matched to the 2023 codes of counties.csv by prefecture and name; Douglas-Peucker \
+         tolerance {tolerance:.2} thousandths of a degree; rings under {MIN_AREA} square thousandths dropped.\n\
+         # {} counties, {rings} rings, {points} points. Format: crates/core/src/map/shapes.rs.\n",
+        shapes.len()
+    );
+    for (code, name, county_rings) in shapes {
+        write!(out, "{code}\t{name}\t").ok();
+        for (i, ring) in county_rings.iter().enumerate() {
+            if i > 0 {
+                out.push(';');
+            }
+            write!(out, "{},{}", ring[0].0, ring[0].1).ok();
+            for w in ring.windows(2) {
+                write!(out, ",{},{}", w[1].0 - w[0].0, w[1].1 - w[0].1).ok();
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
