@@ -216,6 +216,22 @@ mod tests {
     }
 
     #[test]
+    fn the_package_ring_of_yingjiang_decodes_to_its_geojson_points() {
+        // The first steps of 迎江区 (安庆) in js/…/an1_hui1_an1_qing4.js, and
+        // the first points the package's geojson/ copy gives for it.
+        let ring = decode_ring("@@A@I@BL", (119851, 31227));
+        assert_eq!(
+            ring,
+            vec![
+                (117.0419921875, 30.4951171875),
+                (117.041015625, 30.4951171875),
+                (117.0361328125, 30.4951171875),
+                (117.037109375, 30.5009765625)
+            ]
+        );
+    }
+
+    #[test]
     fn a_minified_literal_becomes_json() {
         let json = to_json(r#"{type:"F",a:[.5,-.25,26e3],b:!0,c:"x\"y"},tail"#).unwrap();
         assert_eq!(
