@@ -3,7 +3,7 @@
 use crate::Outcome;
 use crate::divisions::Divisions;
 use crate::matching::Way;
-use crate::simplify::{Point, simplify_county};
+use crate::simplify::{Borders, Point, Prepared, simplify_county};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -72,24 +72,29 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
 
 type Shape<'a> = (&'a str, &'a str, Vec<Vec<Point>>);
 
-/// The finest tolerance (from a quarter unit, in steps of a fifth) whose
-/// file fits the target.
+/// The finest tolerance whose file fits the target, in steps of a tenth
+/// from one unit (the source's own resolution is 1/1024 of a degree).
 fn fit<'a>(o: &'a Outcome) -> (f64, Vec<Shape<'a>>) {
-    let mut tolerance = 0.25;
+    let borders = Borders::of(o.matched.values().flat_map(|m| &m.rings));
+    let prepared: Vec<(&str, &str, Vec<Prepared>)> = o
+        .matched
+        .values()
+        .map(|m| {
+            let rings = m.rings.iter().map(|r| borders.prepare(r)).collect();
+            (m.county.code.as_str(), m.county.name.as_str(), rings)
+        })
+        .collect();
+    let mut tolerance = 1.0;
     loop {
-        let shapes: Vec<Shape> = o
-            .matched
-            .values()
-            .map(|m| {
-                let rings = simplify_county(&m.rings, tolerance, MIN_AREA);
-                (m.county.code.as_str(), m.county.name.as_str(), rings)
-            })
+        let shapes: Vec<Shape> = prepared
+            .iter()
+            .map(|(code, name, rings)| (*code, *name, simplify_county(rings, tolerance, MIN_AREA)))
             .filter(|s| !s.2.is_empty())
             .collect();
         if shapes_file(&shapes, "", tolerance).len() <= TARGET_BYTES {
             return (tolerance, shapes);
         }
-        tolerance *= 1.2;
+        tolerance *= 1.1;
     }
 }
 
@@ -100,9 +105,11 @@ fn shapes_file(shapes: &[Shape], source: &str, tolerance: f64) -> String {
     let points: usize = shapes.iter().flat_map(|s| &s.2).map(Vec::len).sum();
     let mut out = format!(
         "# County shapes of dingdian's map, made by tools/map-convert (see its README.md).\n\
-         # Source: npm package {source}, js/shape-with-internal-borders; MIT licence, see county-shapes.LICENSE.\n\
+         # Source: npm package {source}, js/shape-with-internal-borders and tianjin-fix/; MIT licence, \
+         see county-shapes.LICENSE.\n\
          # Matched to the 2023 codes of counties.csv by prefecture and name; Douglas-Peucker \
-         tolerance {tolerance:.2} thousandths of a degree; rings under {MIN_AREA} square thousandths dropped.\n\
+         tolerance {tolerance:.2} thousandths of a degree, borders of neighbours simplified alike; \
+         rings under {MIN_AREA} square thousandths dropped.\n\
          # {} counties, {rings} rings, {points} points. Format: crates/core/src/map/shapes.rs.\n",
         shapes.len()
     );

@@ -1,5 +1,7 @@
 //! Ring simplification in thousandths of a degree (Douglas–Peucker).
 
+use std::collections::HashMap;
+
 pub type Point = (i32, i32);
 
 /// Degrees to thousandths of a degree, the unit of the shapes file.
@@ -24,30 +26,98 @@ fn close(mut ring: Vec<Point>) -> Vec<Point> {
     ring
 }
 
-/// Douglas–Peucker of a closed ring: the first point and the point
-/// farthest from it are kept, each half simplified to `tolerance`. The
-/// result is closed; it may have fewer than three distinct points, which
-/// the caller treats as a ring too small to keep.
-pub fn simplify_ring(ring: &[Point], tolerance: f64) -> Vec<Point> {
-    let ring = close(ring.to_vec());
-    if ring.len() < 4 {
-        return ring;
+/// How many rings pass through each point: a point of the border of two
+/// counties is in both their rings, a junction in three or more.
+#[derive(Debug, Default)]
+pub struct Borders(HashMap<Point, u32>);
+
+impl Borders {
+    pub fn of<'a>(rings: impl IntoIterator<Item = &'a Vec<Point>>) -> Borders {
+        let mut counts = HashMap::new();
+        for ring in rings {
+            let mut points = ring.clone();
+            points.sort_unstable();
+            points.dedup();
+            for p in points {
+                *counts.entry(p).or_insert(0) += 1;
+            }
+        }
+        Borders(counts)
     }
-    let first = ring[0];
-    let far = (1..ring.len() - 1)
-        .max_by_key(|&i| dist2(ring[i], first))
-        .unwrap_or(1);
-    let mut keep = vec![false; ring.len()];
-    keep[0] = true;
-    keep[far] = true;
-    keep[ring.len() - 1] = true;
-    mark(&ring, 0, far, tolerance, &mut keep);
-    mark(&ring, far, ring.len() - 1, tolerance, &mut keep);
-    ring.iter()
-        .zip(keep)
-        .filter(|(_, k)| *k)
-        .map(|(p, _)| *p)
-        .collect()
+
+    fn count(&self, p: Point) -> u32 {
+        self.0.get(&p).copied().unwrap_or(0)
+    }
+
+    /// The points of a closed ring that must stay so that neighbours
+    /// simplify their common border alike (no slivers or gaps between
+    /// them): junctions, and the ends of every stretch shared or not.
+    fn pinned(&self, ring: &[Point]) -> Vec<bool> {
+        let n = ring.len();
+        (0..n)
+            .map(|i| {
+                let c = self.count(ring[i]);
+                let prev = self.count(ring[if i == 0 { n - 2 } else { i - 1 }]);
+                let next = self.count(ring[if i + 1 == n { 1 } else { i + 1 }]);
+                c >= 3 || c != prev || c != next
+            })
+            .collect()
+    }
+}
+
+/// A closed ring turned to start at one of its pinned points (see
+/// `Borders`), with the points any simplification keeps: what does not
+/// depend on the tolerance, worked out once.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    ring: Vec<Point>,
+    keep: Vec<bool>,
+}
+
+impl Borders {
+    pub fn prepare(&self, ring: &[Point]) -> Prepared {
+        let ring = close(ring.to_vec());
+        if ring.len() < 4 {
+            let keep = vec![true; ring.len()];
+            return Prepared { ring, keep };
+        }
+        let ring = match self.pinned(&ring).iter().position(|p| *p) {
+            Some(start) => close([&ring[start..ring.len() - 1], &ring[..start]].concat()),
+            None => ring,
+        };
+        let mut keep = self.pinned(&ring);
+        let last = ring.len() - 1;
+        keep[0] = true;
+        keep[last] = true;
+        // A ring with no pinned point (an island) keeps the point farthest
+        // from its first, so that it is never a single line.
+        if !keep[1..last].contains(&true) {
+            let far = (1..last)
+                .max_by_key(|&i| dist2(ring[i], ring[0]))
+                .unwrap_or(1);
+            keep[far] = true;
+        }
+        Prepared { ring, keep }
+    }
+}
+
+impl Prepared {
+    /// Douglas–Peucker between the kept points. The result is closed; it
+    /// may have fewer than three distinct points, which the caller treats
+    /// as a ring too small to keep.
+    pub fn simplify(&self, tolerance: f64) -> Vec<Point> {
+        let mut keep = self.keep.clone();
+        let ends: Vec<usize> = (0..keep.len()).filter(|&i| keep[i]).collect();
+        for w in ends.windows(2) {
+            mark(&self.ring, w[0], w[1], tolerance, &mut keep);
+        }
+        self.ring
+            .iter()
+            .zip(keep)
+            .filter(|(_, k)| *k)
+            .map(|(p, _)| *p)
+            .collect()
+    }
 }
 
 /// Keeps the farthest point between `a` and `b` if it lies farther than
@@ -60,7 +130,15 @@ fn mark(ring: &[Point], a: usize, b: usize, tolerance: f64, keep: &mut [bool]) {
         }
         let (i, d) = (a + 1..b)
             .map(|i| (i, off_chord(ring[i], ring[a], ring[b])))
-            .fold((a, -1.0), |m, x| if x.1 > m.1 { x } else { m });
+            // Ties go to the smaller point, not the earlier one, so that a
+            // border walked the other way by the neighbour keeps the same.
+            .fold((a, -1.0), |m, x| {
+                if x.1 > m.1 || (x.1 == m.1 && ring[x.0] < ring[m.0]) {
+                    x
+                } else {
+                    m
+                }
+            });
         if d > tolerance {
             keep[i] = true;
             stack.push((a, i));
@@ -113,10 +191,10 @@ pub fn distinct(ring: &[Point]) -> usize {
 /// A county's rings simplified: slivers (fewer than three distinct points
 /// or under `min_area`) dropped, but never all of them — a county whose
 /// every ring vanishes keeps its largest ring unsimplified.
-pub fn simplify_county(rings: &[Vec<Point>], tolerance: f64, min_area: f64) -> Vec<Vec<Point>> {
+pub fn simplify_county(rings: &[Prepared], tolerance: f64, min_area: f64) -> Vec<Vec<Point>> {
     let kept: Vec<Vec<Point>> = rings
         .iter()
-        .map(|r| simplify_ring(r, tolerance))
+        .map(|r| r.simplify(tolerance))
         .filter(|r| distinct(r) >= 3 && area(r) >= min_area)
         .collect();
     if !kept.is_empty() {
@@ -124,9 +202,10 @@ pub fn simplify_county(rings: &[Vec<Point>], tolerance: f64, min_area: f64) -> V
     }
     rings
         .iter()
+        .map(|r| &r.ring)
         .filter(|r| distinct(r) >= 3)
         .max_by(|a, b| area(a).total_cmp(&area(b)))
-        .map(|r| vec![close(r.clone())])
+        .map(|r| vec![r.clone()])
         .unwrap_or_default()
 }
 
@@ -157,19 +236,21 @@ mod tests {
     #[test]
     fn simplification_keeps_the_ends_and_closure_and_drops_points() {
         let ring = wobbly_square();
-        let s = simplify_ring(&ring, 3.0);
+        let s = Borders::default().prepare(&ring).simplify(3.0);
         assert_eq!(s.first(), Some(&(0, 0)));
         assert_eq!(s.last(), Some(&(0, 0)));
         assert!(s.len() <= 6, "{s:?}");
         assert_eq!(distinct(&s), 4);
         assert!((area(&s) - 1_000_000.0).abs() < 5_000.0);
         // No tolerance: every corner of the wobble stays.
-        assert!(simplify_ring(&ring, 0.0).len() > 300);
+        assert!(Borders::default().prepare(&ring).simplify(0.0).len() > 300);
     }
 
     #[test]
     fn an_open_ring_comes_back_closed() {
-        let s = simplify_ring(&[(0, 0), (10, 0), (10, 10), (0, 10)], 1.0);
+        let s = Borders::default()
+            .prepare(&[(0, 0), (10, 0), (10, 10), (0, 10)])
+            .simplify(1.0);
         assert_eq!(s, vec![(0, 0), (10, 0), (10, 10), (0, 10), (0, 0)]);
         assert_eq!(
             quantize(&[(1.0, 2.0), (1.0004, 2.0), (1.5, 2.5)]),
@@ -178,15 +259,46 @@ mod tests {
     }
 
     #[test]
+    fn neighbours_simplify_their_common_border_alike() {
+        // A wobbly border x = 1000 shared by A (west, walking it north) and
+        // B (east, walking it south and starting halfway along it).
+        let border: Vec<Point> = (0..=100).map(|i| (1000 + i % 2, i * 10)).collect();
+        let mut a = vec![(0, 0)];
+        a.extend(&border);
+        a.extend([(0, 1000), (0, 0)]);
+        let mut b: Vec<Point> = border[..=50].iter().rev().copied().collect();
+        b.extend([(2000, 0), (2000, 1000)]);
+        b.extend(border[50..].iter().rev());
+        let borders = Borders::of([&a, &b]);
+        let on_border = |r: Vec<Point>| {
+            let mut v: Vec<Point> = r
+                .into_iter()
+                .filter(|p| (999..=1001).contains(&p.0))
+                .collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        let sa = on_border(borders.prepare(&a).simplify(3.0));
+        let sb = on_border(borders.prepare(&b).simplify(3.0));
+        assert_eq!(sa, vec![(1000, 0), (1000, 1000)]);
+        assert_eq!(sa, sb);
+        // Without knowing the border, B keeps its starting point halfway.
+        let alone = on_border(Borders::default().prepare(&b).simplify(3.0));
+        assert!(alone.contains(&(1000, 500)), "{alone:?}");
+    }
+
+    #[test]
     fn slivers_go_but_a_county_keeps_its_last_ring() {
         let big = wobbly_square();
         let islet = vec![(5000, 5000), (5001, 5000), (5001, 5001), (5000, 5000)];
-        let kept = simplify_county(&[big, islet.clone()], 3.0, 10.0);
+        let none = Borders::default();
+        let kept = simplify_county(&[none.prepare(&big), none.prepare(&islet)], 3.0, 10.0);
         assert_eq!(kept.len(), 1);
         assert_eq!(distinct(&kept[0]), 4);
         // Alone, the islet is kept as it is rather than leaving no shape.
         assert_eq!(
-            simplify_county(std::slice::from_ref(&islet), 3.0, 10.0),
+            simplify_county(&[none.prepare(&islet)], 3.0, 10.0),
             vec![islet]
         );
     }
