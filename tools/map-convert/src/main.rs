@@ -2,6 +2,7 @@
 //! the product ships (`data/county-shapes.tsv`). Run by hand, see README.md:
 //! `cargo run -p map-convert --release -- /path/to/package data/`.
 
+mod context;
 mod decode;
 mod divisions;
 mod matching;
@@ -63,6 +64,7 @@ fn run(package: &Path, data: &Path) -> Result<(), String> {
     let renames = Renames::parse(include_str!("../renames.tsv"))?;
     check_renames(&renames, &divisions)?;
     let files = read_package(package)?;
+    let context = context::read(package)?;
     let outcome = convert(&files, &divisions, &renames);
     let unused: Vec<_> = renames
         .0
@@ -75,7 +77,7 @@ fn run(package: &Path, data: &Path) -> Result<(), String> {
         ));
     }
     let source = package_label(package)?;
-    output::write_all(&outcome, &divisions, &source, data)
+    output::write_all(&outcome, &context, &divisions, &source, data)
 }
 
 /// Every code the table names must be a 2023 county.

@@ -1,9 +1,10 @@
 //! Simplifies the matched shapes to the size budget and writes the files.
 
 use crate::Outcome;
+use crate::context::Region;
 use crate::divisions::Divisions;
 use crate::matching::Way;
-use crate::simplify::{Borders, Point, Prepared, simplify_county};
+use crate::simplify::{Borders, Point, Prepared, simplify_county, simplify_keeping_islands};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -14,9 +15,18 @@ const TARGET_BYTES: usize = 2_400_000;
 /// Rings smaller than this (square thousandths of a degree, about
 /// 0.04 km²) are slivers and rocks, dropped unless a county's last ring.
 const MIN_AREA: f64 = 4.0;
+/// The context shapes are compiled in too; the core test allows 200 KB.
+const CONTEXT_LIMIT_BYTES: usize = 150 * 1024;
 
-pub fn write_all(o: &Outcome, d: &Divisions, source: &str, data: &Path) -> Result<(), String> {
+pub fn write_all(
+    o: &Outcome,
+    context: &[Region],
+    d: &Divisions,
+    source: &str,
+    data: &Path,
+) -> Result<(), String> {
     let (tolerance, shapes) = fit(o);
+    write_context(o, context, source, tolerance, data)?;
     let text = shapes_file(&shapes, source, tolerance);
     if text.len() >= LIMIT_BYTES {
         return Err(format!(
@@ -113,6 +123,11 @@ fn shapes_file(shapes: &[Shape], source: &str, tolerance: f64) -> String {
          # {} counties, {rings} rings, {points} points. Format: crates/core/src/map/shapes.rs.\n",
         shapes.len()
     );
+    push_lines(&mut out, shapes);
+    out
+}
+
+fn push_lines(out: &mut String, shapes: &[Shape]) {
     for (code, name, county_rings) in shapes {
         write!(out, "{code}\t{name}\t").ok();
         for (i, ring) in county_rings.iter().enumerate() {
@@ -126,5 +141,108 @@ fn shapes_file(shapes: &[Shape], source: &str, tolerance: f64) -> String {
         }
         out.push('\n');
     }
+}
+
+/// `data/context-shapes.tsv`: the context regions at the counties'
+/// tolerance. Their borders are counted together with the counties', so
+/// Hong Kong and Macao start and pin their rings where the neighbouring
+/// districts' borders do.
+fn write_context(
+    o: &Outcome,
+    context: &[Region],
+    source: &str,
+    tolerance: f64,
+    data: &Path,
+) -> Result<(), String> {
+    let county_rings = o.matched.values().flat_map(|m| &m.rings);
+    let borders = Borders::of(county_rings.chain(context.iter().flat_map(|r| &r.rings)));
+    let shapes: Vec<Shape> = context
+        .iter()
+        .map(|r| {
+            let prepared: Vec<Prepared> = r.rings.iter().map(|x| borders.prepare(x)).collect();
+            (
+                r.code,
+                r.name,
+                simplify_keeping_islands(&prepared, tolerance),
+            )
+        })
+        .collect();
+    let text = context_file(&shapes, context, source, tolerance);
+    if text.len() >= CONTEXT_LIMIT_BYTES {
+        return Err(format!(
+            "context shapes: {} bytes is over the limit {CONTEXT_LIMIT_BYTES}",
+            text.len()
+        ));
+    }
+    let parsed = dingdian_core::map::shapes::parse(&text)?;
+    if parsed.len() != context.len() || shapes.iter().any(|s| s.2.is_empty()) {
+        return Err("the context shapes do not read back, or a region has no ring".into());
+    }
+    write(&data.join("context-shapes.tsv"), &text)?;
+    for (s, r) in shapes.iter().zip(context) {
+        println!(
+            "context {} {}: {} files, {} rings read, {} written",
+            s.0,
+            s.1,
+            r.files.len(),
+            r.rings.len(),
+            s.2.len()
+        );
+    }
+    println!("context shapes {} bytes", text.len());
+    Ok(())
+}
+
+/// The header says where the regions come from and what they are for.
+fn context_file(shapes: &[Shape], context: &[Region], source: &str, tolerance: f64) -> String {
+    let mut out = format!(
+        "# Context shapes of dingdian's national map, made by tools/map-convert (see its README.md).\n\
+         # Source: npm package {source}, js/shape-only/ (files listed below); MIT licence, \
+         see county-shapes.LICENSE.\n\
+         # One line per region of China that the 2023 division table (counties.csv) has no \
+         county for: drawn grey around the counties, not clickable, no data, never counted \
+         as counties.\n\
+         # Douglas-Peucker tolerance {tolerance:.2} thousandths of a degree, as the counties; \
+         no island dropped: one too small to simplify keeps its points, a rock under \
+         a thousandth of a degree is a triangle of one unit, identical rings are written once. \
+         Format: crates/core/src/map/shapes.rs.\n\
+         # Not in this file: the South China Sea's dashed boundary line (not in the source); \
+         the map has no review number (审图号).\n"
+    );
+    for r in context {
+        writeln!(out, "# {} {}: {}", r.code, r.name, r.files.join(" ")).ok();
+    }
+    push_lines(&mut out, shapes);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn context_lines_read_back_with_the_products_parser() {
+        let ring = vec![
+            (121000, 25000),
+            (121010, 25000),
+            (121000, 25010),
+            (121000, 25000),
+        ];
+        let region = Region {
+            code: "710000",
+            name: "台湾省",
+            files: vec!["tai2_wan1_tai2_bei3.js".into()],
+            rings: vec![ring.clone()],
+        };
+        let shapes = vec![("710000", "台湾省", vec![ring.clone(), ring.clone()])];
+        let text = context_file(&shapes, &[region], "pkg 1.0", 4.5);
+        assert!(
+            text.contains("# 710000 台湾省: tai2_wan1_tai2_bei3.js\n"),
+            "{text}"
+        );
+        assert!(text.lines().filter(|l| !l.starts_with('#')).count() == 1);
+        let parsed = dingdian_core::map::shapes::parse(&text).unwrap();
+        assert_eq!(parsed[0].code, "710000");
+        assert_eq!(parsed[0].rings, vec![ring.clone(), ring]);
+    }
 }

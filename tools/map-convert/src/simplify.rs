@@ -1,6 +1,6 @@
 //! Ring simplification in thousandths of a degree (Douglas–Peucker).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 pub type Point = (i32, i32);
 
@@ -209,6 +209,30 @@ pub fn simplify_county(rings: &[Prepared], tolerance: f64, min_area: f64) -> Vec
         .unwrap_or_default()
 }
 
+/// A context region's rings (Taiwan, the islands…) simplified without
+/// losing any: every island is territory, however small, so where a county
+/// drops a sliver a ring here falls back to the source's resolution, then
+/// to no simplification, and a rock under the file's resolution (fewer
+/// than three distinct thousandths of a degree) becomes a dot: a triangle
+/// of one unit at its place. Identical rings are kept once, as drawing a
+/// ring twice would cancel it (even-odd).
+pub fn simplify_keeping_islands(rings: &[Prepared], tolerance: f64) -> Vec<Vec<Point>> {
+    let mut seen = HashSet::new();
+    rings
+        .iter()
+        .filter_map(|r| {
+            let &(x, y) = r.ring.first()?;
+            let dot = vec![(x, y), (x + 1, y), (x, y + 1), (x, y)];
+            let kept = [tolerance, 1.0, 0.0]
+                .into_iter()
+                .map(|t| r.simplify(t))
+                .find(|s| distinct(s) >= 3);
+            Some(kept.unwrap_or(dot))
+        })
+        .filter(|r| seen.insert(r.clone()))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,6 +324,33 @@ mod tests {
         assert_eq!(
             simplify_county(&[none.prepare(&islet)], 3.0, 10.0),
             vec![islet]
+        );
+    }
+
+    #[test]
+    fn context_regions_keep_every_island_and_rocks_become_dots() {
+        let big = wobbly_square();
+        // A thin islet the county rule would drop (area 2 < 10).
+        let islet = vec![(5000, 5000), (5004, 5000), (5004, 5001), (5000, 5000)];
+        // A rock under the resolution: two distinct points, given twice.
+        let rock = vec![(7000, 7000), (7001, 7000), (7000, 7000)];
+        let none = Borders::default();
+        let rings: Vec<Prepared> = [&big, &islet, &rock, &rock]
+            .iter()
+            .map(|r| none.prepare(r))
+            .collect();
+        assert_eq!(simplify_county(&rings, 3.0, 10.0).len(), 1);
+        let kept = simplify_keeping_islands(&rings, 3.0);
+        assert_eq!(kept.len(), 3, "{kept:?}");
+        assert_eq!(distinct(&kept[0]), 4);
+        assert_eq!(kept[1], islet);
+        assert_eq!(
+            kept[2],
+            vec![(7000, 7000), (7001, 7000), (7000, 7001), (7000, 7000)]
+        );
+        assert!(
+            kept.iter()
+                .all(|r| distinct(r) >= 3 && r.first() == r.last())
         );
     }
 }
