@@ -1,6 +1,7 @@
 //! The regions drawn around the counties on a national map (context):
-//! territory of China that the 2023 division table gives no county codes
-//! for, or whose islands no county of it holds. Each is one line of
+//! territory of China no county shape covers — Taiwan, Hong Kong and
+//! Macao, which the 2023 division table has no codes for, and 三沙市's
+//! islands, which the package draws as no county. Each is one line of
 //! `data/context-shapes.tsv`, in the format of the county shapes.
 
 use crate::decode;

