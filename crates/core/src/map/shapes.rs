@@ -121,6 +121,74 @@ mod tests {
         assert!(parse("623023\t舟曲县").is_err());
     }
 
+    /// The codes (first column) of a shipped CSV file under `data/`.
+    fn codes(csv_text: &str) -> Vec<String> {
+        csv::Reader::from_reader(csv_text.as_bytes())
+            .records()
+            .map(|r| r.expect("a well-formed CSV row")[0].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn every_county_of_every_shipped_county_list_has_a_shape_on_the_map() {
+        let lists = [
+            (
+                "key-counties-2012",
+                include_str!("../../../../data/key-counties-2012.csv"),
+            ),
+            (
+                "key-assistance-counties-2021",
+                include_str!("../../../../data/key-assistance-counties-2021.csv"),
+            ),
+        ];
+        let shapes = parse(SHAPES).expect("the shipped shapes parse");
+        let has = |code: &str| shapes.iter().any(|s| s.code == code);
+        for (list, text) in lists {
+            let codes = codes(text);
+            assert!(!codes.is_empty(), "{list} is empty");
+            let missing: Vec<_> = codes.iter().filter(|c| !has(c)).collect();
+            assert!(missing.is_empty(), "{list}: no shape for {missing:?}");
+        }
+        assert!(has("623023"), "no shape for Zhouqu (the demo county)");
+    }
+
+    #[test]
+    fn every_shape_is_one_2023_county_under_its_2023_name() {
+        let mut names = std::collections::HashMap::new();
+        let table = include_str!("../../../../data/counties.csv");
+        for r in csv::Reader::from_reader(table.as_bytes()).records() {
+            let r = r.expect("a well-formed CSV row");
+            names.insert(r[0].to_string(), r[1].to_string());
+        }
+        let shapes = parse(SHAPES).expect("the shipped shapes parse");
+        let mut seen = std::collections::HashSet::new();
+        for s in &shapes {
+            assert_eq!(names.get(&s.code), Some(&s.name), "{} {}", s.code, s.name);
+            assert!(seen.insert(&s.code), "{} appears twice", s.code);
+        }
+    }
+
+    #[test]
+    fn the_shipped_shapes_stay_small_and_every_ring_is_a_real_polygon() {
+        // The file is compiled into the binary and sent to browsers in pieces.
+        assert!(SHAPES.len() < 3 * 1024 * 1024, "{} bytes", SHAPES.len());
+        for s in parse(SHAPES).expect("the shipped shapes parse") {
+            assert!(!s.rings.is_empty(), "{} has no ring", s.code);
+            for ring in &s.rings {
+                let mut points = ring.clone();
+                points.sort_unstable();
+                points.dedup();
+                assert!(
+                    points.len() >= 3,
+                    "{} has a ring of {} points",
+                    s.code,
+                    points.len()
+                );
+                assert_eq!(ring.first(), ring.last(), "{} has an open ring", s.code);
+            }
+        }
+    }
+
     #[test]
     fn the_shipped_file_parses_and_has_zhouqu() {
         assert!(parse(SHAPES).is_ok());
