@@ -2,3 +2,9 @@
 //! what is drawn from them.
 
 pub mod shapes;
+
+// Drawing: what a map shows, its classes, projection and SVG.
+pub mod classes;
+pub mod figure;
+pub mod projection;
+pub mod svg;
