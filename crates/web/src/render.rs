@@ -378,9 +378,13 @@ const MENU: &[(&str, &[MenuItem])] = &[
     ),
     (
         "nav_stats",
-        &[("/indicators", "nav_indicators", |r| {
-            r.may(Action::ReadIndicators)
-        })],
+        &[
+            ("/indicators", "nav_indicators", |r| {
+                r.may(Action::ReadIndicators)
+            }),
+            // issue 14: the county map
+            ("/map", "nav_map", |r| r.may(Action::ReadIndicators)),
+        ],
     ),
     (
         "nav_base",
