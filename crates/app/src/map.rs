@@ -387,6 +387,29 @@ fn build_view(
     }
 }
 
+/// What hovering over a county shows: name, code, value with its unit,
+/// and the units paired with it.
+fn hover(p: &MapParts, c: &MapCountyValue) -> String {
+    let en = p.lang == "en";
+    let unit = p.c.figure.unit(p.lang);
+    let value = match c.value {
+        Some(v) => format!("{} {unit}", format_value(v)),
+        None if en => "no data".to_string(),
+        None => "无数据".to_string(),
+    };
+    let mut title = format!("{} {}: {value}", c.name, c.code);
+    if let Some(units) = p.units.get(&c.code) {
+        let names: Vec<&str> = units.iter().map(String::as_str).collect();
+        title.push_str(if en {
+            "\nPaired units: "
+        } else {
+            "\n定点单位："
+        });
+        title.push_str(&names.join(if en { ", " } else { "、" }));
+    }
+    title
+}
+
 /// The SVG with its legend and without.
 fn draw(
     p: &MapParts,
@@ -399,34 +422,12 @@ fn draw(
     let unit = p.c.figure.unit(p.lang);
     let drawn = counties
         .iter()
-        .map(|c| {
-            let value = c.value.map_or_else(
-                || {
-                    if en {
-                        "no data".to_string()
-                    } else {
-                        "无数据".to_string()
-                    }
-                },
-                |v| format!("{} {unit}", format_value(v)),
-            );
-            let mut title = format!("{} {}: {value}", c.name, c.code);
-            if let Some(units) = p.units.get(&c.code) {
-                let names: Vec<&str> = units.iter().map(String::as_str).collect();
-                title.push_str(if en {
-                    "\nPaired units: "
-                } else {
-                    "\n定点单位："
-                });
-                title.push_str(&names.join(if en { ", " } else { "、" }));
-            }
-            svg::MapCounty {
-                code: c.code.clone(),
-                class: c.class,
-                href: format!("/indicators?area={}&year={}", c.code, p.year),
-                title,
-                outlined: p.outline == Some(c.code.as_str()),
-            }
+        .map(|c| svg::MapCounty {
+            code: c.code.clone(),
+            class: c.class,
+            href: format!("/indicators?area={}&year={}", c.code, p.year),
+            title: hover(p, c),
+            outlined: p.outline == Some(c.code.as_str()),
         })
         .collect();
     let area = if en && p.c.area.is_none() {

@@ -227,6 +227,8 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "exit_check.html",
         include_str!("../templates/exit_check.html"),
     ),
+    // issue 14: the county map
+    ("map.html", include_str!("../templates/map.html")),
 ];
 
 fn lang_of(state: &State) -> String {
