@@ -234,7 +234,7 @@ fn draw_legend(out: &mut String, l: &Legend, classes: usize, top: f64) {
     let rows = l
         .classes
         .iter()
-        .zip(fills.iter().map(|f| *f))
+        .zip(fills.iter().copied())
         .chain(std::iter::once((&l.no_data, "url(#nodata)")));
     for (i, (row, fill)) in rows.enumerate() {
         let y = top + i as f64 * LEGEND_ROW;
