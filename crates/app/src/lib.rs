@@ -77,6 +77,10 @@ pub mod corrections;
 mod demo_alerts;
 pub mod exit_check;
 
+// issue 14: the county map
+pub mod map;
+mod map_values;
+
 pub use dingdian_core::Page;
 pub use error::{AppError, Result, describe_field_error as error_line};
 

@@ -144,6 +144,8 @@ pub const ACTIONS: &[&str] = &[
     "correction.close",
     "correction.export",
     "exit_check.export",
+    // issue 14: the county map
+    "map.export",
 ];
 
 /// The action's words, or `None` when the catalogue has none.

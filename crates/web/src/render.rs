@@ -227,6 +227,8 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "exit_check.html",
         include_str!("../templates/exit_check.html"),
     ),
+    // issue 14: the county map
+    ("map.html", include_str!("../templates/map.html")),
 ];
 
 fn lang_of(state: &State) -> String {
@@ -378,9 +380,13 @@ const MENU: &[(&str, &[MenuItem])] = &[
     ),
     (
         "nav_stats",
-        &[("/indicators", "nav_indicators", |r| {
-            r.may(Action::ReadIndicators)
-        })],
+        &[
+            ("/indicators", "nav_indicators", |r| {
+                r.may(Action::ReadIndicators)
+            }),
+            // issue 14: the county map
+            ("/map", "nav_map", |r| r.may(Action::ReadIndicators)),
+        ],
     ),
     (
         "nav_base",

@@ -43,3 +43,6 @@ mod printed_reports;
 
 // issue 13: departmental cross-checks and the exit check
 mod alerts;
+
+// issue 14: the county map
+mod county_map;

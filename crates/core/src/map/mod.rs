@@ -3,3 +3,9 @@
 
 pub mod context;
 pub mod shapes;
+
+// Drawing: what a map shows, its classes, projection and SVG.
+pub mod classes;
+pub mod figure;
+pub mod projection;
+pub mod svg;

@@ -38,6 +38,9 @@ mod public;
 // issue 13: departmental cross-checks and the exit check
 mod alerts;
 
+// issue 14: the county map
+pub(crate) mod map;
+
 pub(crate) use answers::ErrorAnswer;
 pub(crate) use assistance::attachment_response;
 
@@ -103,6 +106,8 @@ fn table() -> OpenApiRouter<AppState> {
         .routes(routes!(public::aggregates))
         // issue 13: departmental cross-checks and the exit check
         .merge(cross_checks())
+        // issue 14: the county map
+        .routes(routes!(map::county_map))
         .routes(routes!(openapi::openapi_json))
 }
 

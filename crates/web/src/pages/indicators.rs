@@ -17,6 +17,7 @@ use axum::routing::get;
 use dingdian_app::AppError;
 use dingdian_app::dashboard::{Dashboard, DashboardQuery};
 use dingdian_app::indicators::IndicatorRow;
+use dingdian_app::map::MapQuery;
 use dingdian_app::tabular::{self, Cell};
 use dingdian_core::area::{Level, is_western_province, short_area_name};
 use dingdian_core::indicators::{Indicators, Shortfall};
@@ -681,6 +682,40 @@ fn page_context(d: &Dashboard, lang: &str, query: &Query) -> minijinja::Value {
     context! { ..page, ..filters(lang, query) }
 }
 
+/// The map of the dashboard's area and year (poverty incidence): a
+/// province's or prefecture's own, a county's prefecture with the county
+/// outlined. The nation's dashboard links to the national map instead of
+/// drawing its 2 800 counties on every visit. A map that cannot be drawn
+/// leaves the dashboard as it is.
+async fn dashboard_map(state: &AppState, pc: &PageCtx, d: &Dashboard) -> Option<minijinja::Value> {
+    let area = d.area.as_deref()?;
+    let (level, view, outline) = match d.level {
+        Level::Province => ("province", area, None),
+        Level::Prefecture => ("prefecture", area, None),
+        Level::County => ("prefecture", &area[..4], Some(area.to_string())),
+        _ => return None,
+    };
+    let mq = MapQuery {
+        figure: Some("poverty_incidence".into()),
+        level: Some(level.into()),
+        area: Some(view.to_string()),
+        year: d.year,
+        outline: outline.clone(),
+        lang: pc.lang.clone(),
+        ..Default::default()
+    };
+    let (app, actor) = (state.app.clone(), pc.actor.clone());
+    let m = blocking(move || app.county_map(&actor, &mq)).await.ok()?;
+    let mut href = format!(
+        "/map?figure=poverty_incidence&level={level}&area={view}&year={}",
+        m.year
+    );
+    if let Some(o) = outline {
+        href.push_str(&format!("&outline={o}"));
+    }
+    Some(context! { svg => m.svg_bare, href })
+}
+
 async fn dashboard(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) -> Response {
     // A county officer starts at the own county; everyone else at the nation.
     let area = match q(&query, "area") {
@@ -709,7 +744,8 @@ async fn dashboard(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query
         };
     }
     let title = format!("{} · {}", t(lang, "nav_indicators"), area_name(&d, lang));
-    let ctx = page_context(&d, lang, &query);
+    let dash_map = dashboard_map(&state, &pc, &d).await;
+    let ctx = context! { ..page_context(&d, lang, &query), ..context! { dash_map } };
     let crumbs = crumbs(&d, lang, &query);
     render::page(&state, &pc, "indicators.html", &title, crumbs, ctx).await
 }

@@ -37,6 +37,9 @@ mod monitoring;
 // issue 13: departmental cross-checks and the exit check
 mod alerts;
 
+// issue 14: the county map
+pub(crate) mod map;
+
 use crate::AppState;
 use axum::Router;
 use axum::http::{StatusCode, header};
@@ -88,6 +91,8 @@ pub fn routes() -> Router<AppState> {
         .merge(public::routes())
         // issue 13: departmental cross-checks and the exit check
         .merge(alerts::routes())
+        // issue 14: the county map
+        .merge(map::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(crate::error::frame_errors))
 }

@@ -173,6 +173,8 @@ const MATRIX: &[Row] = &[
     row("get",  "/indicators",         None,                [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
     row("get",  "/indicators",         OwnCounty,           [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
     row("get",  "/indicators",         OtherCounty,         [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
+    // issue 14: the county map — aggregates as on the dashboard.
+    row("get",  "/map",                None,                [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
     row("get",  "/poverty-lines",      None,                [F,   F,   F,   A,   A,   A,   A,   A,   A,   U]),
     // Personal data: the registry roles, each within its scope.
     row("get",  "/households",         None,                [F,   F,   F,   A,   F,   F,   A,   A,   A,   U]),

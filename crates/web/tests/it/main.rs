@@ -38,3 +38,6 @@ mod report_pdf;
 
 // issue 13: departmental cross-checks and the exit check
 mod alerts_pages;
+
+// issue 14: the county map
+mod map_web;
