@@ -43,3 +43,6 @@ mod printed_reports;
 
 // issue 13: departmental cross-checks and the exit check
 mod alerts;
+
+// issue 14: part C, the county lists of each period
+mod county_lists;
