@@ -334,10 +334,9 @@ pub fn refresh_partial(c: &mut dyn Conn, code: &str) -> Result<()> {
 }
 
 pub fn is_list_member(c: &mut dyn Conn, list: &str, county: &str) -> Result<bool> {
-    Ok(c
-        .query_one(
-            "SELECT 1 FROM county_list_members WHERE list_code = ? AND county_code = ?",
-            params![list, county],
-        )?
-        .is_some())
+    Ok(c.query_one(
+        "SELECT 1 FROM county_list_members WHERE list_code = ? AND county_code = ?",
+        params![list, county],
+    )?
+    .is_some())
 }

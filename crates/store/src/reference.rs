@@ -129,10 +129,26 @@ const SHIPPED_LISTS: &[ShippedList] = &[
         members: Some(KEY_COUNTIES_2012),
         // The sources name 21 provinces without a count for each.
         provinces: &[
-            ("13", None), ("14", None), ("15", None), ("22", None), ("23", None),
-            ("34", None), ("36", None), ("41", None), ("42", None), ("43", None),
-            ("45", None), ("46", None), ("50", None), ("51", None), ("52", None),
-            ("53", None), ("61", None), ("62", None), ("63", None), ("64", None),
+            ("13", None),
+            ("14", None),
+            ("15", None),
+            ("22", None),
+            ("23", None),
+            ("34", None),
+            ("36", None),
+            ("41", None),
+            ("42", None),
+            ("43", None),
+            ("45", None),
+            ("46", None),
+            ("50", None),
+            ("51", None),
+            ("52", None),
+            ("53", None),
+            ("61", None),
+            ("62", None),
+            ("63", None),
+            ("64", None),
             ("65", None),
         ],
     },
@@ -158,9 +174,16 @@ const SHIPPED_LISTS: &[ShippedList] = &[
         note: "随产品提供的名单含 160 个县中的 90 个（云南 27 个中的 11 个，陕西、甘肃、青海、宁夏尚缺），请导入完整名单。 The shipped list holds 90 of the 160 counties (Yunnan 11 of 27; none yet of Shaanxi, Gansu, Qinghai, Ningxia); import the full list.",
         members: Some(KEY_ASSIST_COUNTIES_2021),
         provinces: &[
-            ("15", Some(10)), ("45", Some(20)), ("50", Some(4)), ("51", Some(25)),
-            ("52", Some(20)), ("53", Some(27)), ("61", None), ("62", None),
-            ("63", None), ("64", None),
+            ("15", Some(10)),
+            ("45", Some(20)),
+            ("50", Some(4)),
+            ("51", Some(25)),
+            ("52", Some(20)),
+            ("53", Some(27)),
+            ("61", None),
+            ("62", None),
+            ("63", None),
+            ("64", None),
         ],
     },
 ];
@@ -185,7 +208,11 @@ fn load_missing_lists(c: &mut dyn Conn) -> Result<()> {
                     .into_iter()
                     .map(|r| vec![Value::from(l.code), Value::from(&r[0])])
                     .collect();
-                c.insert_rows("county_list_members", &["list_code", "county_code"], &members)?;
+                c.insert_rows(
+                    "county_list_members",
+                    &["list_code", "county_code"],
+                    &members,
+                )?;
             }
         }
         c.execute(
@@ -200,9 +227,19 @@ fn load_missing_lists(c: &mut dyn Conn) -> Result<()> {
             let rows: Vec<Vec<Value>> = l
                 .provinces
                 .iter()
-                .map(|(p, n)| vec![Value::from(l.code), Value::from(*p), n.map_or(Value::Null, Value::from)])
+                .map(|(p, n)| {
+                    vec![
+                        Value::from(l.code),
+                        Value::from(*p),
+                        n.map_or(Value::Null, Value::from),
+                    ]
+                })
                 .collect();
-            c.insert_rows("county_list_provinces", &["list_code", "province_code", "declared"], &rows)?;
+            c.insert_rows(
+                "county_list_provinces",
+                &["list_code", "province_code", "declared"],
+                &rows,
+            )?;
         }
     }
     Ok(())

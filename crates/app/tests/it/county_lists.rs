@@ -153,7 +153,10 @@ fn an_import_of_the_missing_counties_completes_the_list(db: &TestDb) {
         .unwrap();
     let list = the_2021_list(&app);
     assert_eq!(list.members, 160);
-    assert!(!list.partial, "a list holding its declared total is complete");
+    assert!(
+        !list.partial,
+        "a list holding its declared total is complete"
+    );
     assert_eq!(list.note, None);
     let c = app.list_completeness(&office(), KEY_ASSIST_2021).unwrap();
     assert_eq!(c.missing(), Some(0));

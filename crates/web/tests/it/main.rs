@@ -38,3 +38,6 @@ mod report_pdf;
 
 // issue 13: departmental cross-checks and the exit check
 mod alerts_pages;
+
+// issue 14: part C, periods and county lists
+mod era_pages;
