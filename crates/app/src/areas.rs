@@ -8,7 +8,7 @@ use dingdian_core::area::{Area, CountyAttributes, Level};
 use dingdian_core::role::Action;
 use dingdian_core::{FieldError, Msg};
 use dingdian_store::Page;
-use dingdian_store::areas::{self, AreaFilter, CountyList};
+use dingdian_store::areas::{self, AreaFilter, CountyList, ListCompleteness};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -24,6 +24,14 @@ pub struct ListOrigin {
     pub added: Vec<(String, String)>,
     /// Counties of the shipped list no longer in the list here.
     pub removed: Vec<(String, String)>,
+}
+
+/// A county against the key list of a year's period: whether it is a
+/// member, and how complete that list is here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KeyListStanding {
+    pub member: bool,
+    pub list: ListCompleteness,
 }
 
 impl App {
@@ -63,6 +71,57 @@ impl App {
     pub fn county_lists(&self, actor: &Actor) -> Result<Vec<CountyList>> {
         actor.require(Action::ReadAreas)?;
         Ok(self.store.read(areas::county_lists)?)
+    }
+
+    /// How complete a county list is here (declared total, members, by
+    /// province), for every page that depends on the list.
+    pub fn list_completeness(&self, actor: &Actor, code: &str) -> Result<ListCompleteness> {
+        actor.require(Action::ReadAreas)?;
+        self.store
+            .read(|c| areas::list_completeness(c, code))?
+            .ok_or_else(|| AppError::not_found("县名单", "county list"))
+    }
+
+    /// Whether `county` is on the key list of `year`'s period (the 2012
+    /// key counties up to 2020, the 2021 key assistance counties after),
+    /// with that list's completeness: a "no" from a partial list may only
+    /// mean the county is not shipped yet.
+    pub fn key_list_standing(
+        &self,
+        actor: &Actor,
+        county: &str,
+        year: i32,
+    ) -> Result<KeyListStanding> {
+        actor.require(Action::ReadAreas)?;
+        self.key_list_of(county, year)
+    }
+
+    /// [`App::key_list_standing`] for a caller that has checked its reader
+    /// (a printed county profile).
+    pub(crate) fn key_list_of(&self, county: &str, year: i32) -> Result<KeyListStanding> {
+        let code = dingdian_core::area::key_list_of(dingdian_core::period::Period::of_year(year));
+        self.store
+            .read(|c| {
+                let Some(list) = areas::list_completeness(c, code)? else {
+                    return Ok(None);
+                };
+                let member = areas::is_list_member(c, code, county)?;
+                Ok::<_, dingdian_store::StoreError>(Some(KeyListStanding { member, list }))
+            })?
+            .ok_or_else(|| AppError::not_found("县名单", "county list"))
+    }
+
+    /// The completeness of every county list, in the order of
+    /// [`App::county_lists`].
+    pub fn lists_completeness(&self, actor: &Actor) -> Result<Vec<ListCompleteness>> {
+        actor.require(Action::ReadAreas)?;
+        Ok(self.store.read(|c| {
+            let mut out = Vec::new();
+            for l in areas::county_lists(c)? {
+                out.extend(areas::list_completeness(c, &l.code)?);
+            }
+            Ok::<_, dingdian_store::StoreError>(out)
+        })?)
     }
 
     /// The key-county list of this database against the list shipped in
@@ -293,6 +352,7 @@ impl App {
                 return Err(AppError::Invalid(errors));
             }
             let added = areas::add_list_members(c, list, &codes)?;
+            areas::refresh_partial(c, list)?;
             audit(
                 c,
                 actor,

@@ -15,7 +15,7 @@ use dingdian_core::area::CountyAttributes;
 use dingdian_core::role::{Role, Scope};
 use dingdian_core::totp;
 use dingdian_core::unit::{UnitInput, UnitKind};
-use dingdian_store::{Page, areas, reference::KEY_2012, units, users};
+use dingdian_store::{Page, areas, reference::KEY_2012, reference::KEY_ASSIST_2021, units, users};
 
 /// The password of every demo account. Demo accounts are marked in the
 /// database and refused unless the server runs with `--demo`.
@@ -156,28 +156,45 @@ const UNITS: &[(&str, UnitKind)] = &[
 ];
 
 /// The periods of the overall plans: history, then the active one.
-const PERIODS: &[(&str, &str, &str)] = &[
+/// The overall plans of the demo: (name, start, end, the county list it
+/// covers). The 2021–2025 plan covers the key assistance counties of 2021
+/// (the shipped 90 of 160); the plan after it keeps the 2012 counties that
+/// the demo's registry, records and letters are spread over.
+const PERIODS: &[(&str, &str, &str, &str)] = &[
     (
         "中央单位定点扶贫结对方案（2010—2015年）",
         "2010-01-01",
         "2015-12-31",
+        KEY_2012,
     ),
     (
         "中央单位定点扶贫结对方案（2016—2020年）",
         "2016-01-01",
         "2020-12-31",
+        KEY_2012,
     ),
     (
         "中央单位定点帮扶结对方案（2021—2025年）",
         "2021-01-01",
         "2025-12-31",
+        KEY_ASSIST_2021,
     ),
     (
         "中央单位定点帮扶结对方案（2026—2030年）",
         "2026-01-01",
         "2030-12-31",
+        KEY_2012,
     ),
 ];
+
+/// Who approved an overall plan starting on `start`: the leading group of
+/// its period.
+fn approved_by(start: &str) -> &'static str {
+    match start.parse().map(dingdian_core::period::Period::of_date) {
+        Ok(dingdian_core::period::Period::RuralRevitalisation) => "经中央农村工作领导小组审定",
+        _ => "经国务院扶贫开发领导小组审定",
+    }
+}
 
 /// The pairing file of one period: every key county gets a lead unit, and
 /// every third county a second, member unit. `shift` varies the pairing
@@ -322,12 +339,6 @@ impl App {
     fn demo_overall_plans(&self, cli: &Actor, office: &Actor) -> Result<i64> {
         let reviewer = self.demo_actor("reviewer")?;
         let zzb = self.demo_actor("zzb")?;
-        let counties: Vec<String> = self
-            .store
-            .read(|c| areas::list_members(c, KEY_2012))?
-            .into_iter()
-            .map(|k| k.code)
-            .collect();
         let unit_names: Vec<String> = self
             .list_units(cli, &Default::default(), Page::all())?
             .0
@@ -335,16 +346,27 @@ impl App {
             .map(|u| u.name)
             .collect();
         let mut last = None;
-        for (i, (name, start, end)) in PERIODS.iter().enumerate() {
+        for (i, (name, start, end, list)) in PERIODS.iter().enumerate() {
+            // Zhouqu (Gansu, not in the shipped 2021 list) stays paired
+            // with the seed unit in every period.
+            let mut counties: Vec<String> = self
+                .store
+                .read(|c| areas::list_members(c, list))?
+                .into_iter()
+                .map(|k| k.code)
+                .collect();
+            if !counties.iter().any(|c| c == ZHOUQU) {
+                counties.push(ZHOUQU.to_string());
+            }
             let id = self.create_plan(
                 office,
                 &PairingPlanInput {
                     name: name.to_string(),
                     kind: "overall".into(),
-                    county_list: KEY_2012.into(),
+                    county_list: list.to_string(),
                     period_start: start.to_string(),
                     period_end: end.to_string(),
-                    note: "经国务院扶贫开发领导小组审定".into(),
+                    note: approved_by(start).into(),
                     ..Default::default()
                 },
             )?;

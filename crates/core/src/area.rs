@@ -560,3 +560,111 @@ pub struct CountyList {
     pub note: Option<String>,
     pub members: i64,
 }
+
+/// How complete a county list is: the total its source declares, the
+/// members held here, and per province what the source says of it. The
+/// shipped lists are partial (see `data/README` of the sources); every page
+/// that depends on a list shows these numbers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ListCompleteness {
+    pub code: String,
+    /// The list's name in the page's language is chosen by the page.
+    pub name_zh: String,
+    pub name_en: String,
+    /// What the source declares (592, 832, 160); None for a list an office
+    /// made without one.
+    pub declared_total: Option<i64>,
+    pub members: i64,
+    /// The provinces the source names or the members lie in, by code.
+    pub provinces: Vec<ProvinceCompleteness>,
+}
+
+/// One province of a list: the count its source declares (None where the
+/// source gives none) and the members held here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProvinceCompleteness {
+    pub code: String,
+    pub name: String,
+    pub declared: Option<i64>,
+    pub members: i64,
+}
+
+impl ListCompleteness {
+    /// Counties the source declares that are not held here (None without
+    /// a declared total).
+    pub fn missing(&self) -> Option<i64> {
+        self.declared_total.map(|t| (t - self.members).max(0))
+    }
+
+    /// The rule for "partial": a list with a declared total is complete
+    /// once it holds at least that many members; one without a declared
+    /// total keeps the flag its maker set.
+    pub fn partial(declared_total: Option<i64>, members: i64, flag: bool) -> bool {
+        match declared_total {
+            Some(t) => members < t,
+            None => flag,
+        }
+    }
+
+    /// Whether a province holds fewer members than its source declares,
+    /// or none while the source gives no count for it.
+    pub fn short(p: &ProvinceCompleteness) -> bool {
+        match p.declared {
+            Some(d) => p.members < d,
+            None => p.members == 0,
+        }
+    }
+}
+
+#[cfg(test)]
+mod completeness_tests {
+    use super::*;
+
+    fn list(declared: Option<i64>, members: i64) -> ListCompleteness {
+        ListCompleteness {
+            code: "l".into(),
+            name_zh: String::new(),
+            name_en: String::new(),
+            declared_total: declared,
+            members,
+            provinces: vec![],
+        }
+    }
+
+    #[test]
+    fn a_list_is_partial_until_it_holds_its_declared_total() {
+        assert!(ListCompleteness::partial(Some(160), 90, false));
+        assert!(!ListCompleteness::partial(Some(160), 160, true));
+        assert!(!ListCompleteness::partial(Some(160), 161, true));
+        // Without a declared total the maker's flag stands.
+        assert!(ListCompleteness::partial(None, 4, true));
+        assert!(!ListCompleteness::partial(None, 4, false));
+        assert_eq!(list(Some(160), 90).missing(), Some(70));
+        assert_eq!(list(Some(160), 170).missing(), Some(0));
+        assert_eq!(list(None, 4).missing(), None);
+    }
+
+    #[test]
+    fn a_province_is_short_below_its_count_or_empty_without_one() {
+        let p = |declared, members| ProvinceCompleteness {
+            code: "53".into(),
+            name: "云南省".into(),
+            declared,
+            members,
+        };
+        assert!(ListCompleteness::short(&p(Some(27), 11)));
+        assert!(!ListCompleteness::short(&p(Some(20), 20)));
+        assert!(ListCompleteness::short(&p(None, 0)));
+        assert!(!ListCompleteness::short(&p(None, 39)));
+    }
+}
+
+/// The national list designated assistance concentrates on in a period:
+/// the key counties of 2012 up to 2020, the key assistance counties of
+/// 2021 from then on.
+pub fn key_list_of(period: crate::period::Period) -> &'static str {
+    match period {
+        crate::period::Period::PovertyAlleviation => KEY_2012,
+        crate::period::Period::RuralRevitalisation => KEY_ASSIST_2021,
+    }
+}

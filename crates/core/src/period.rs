@@ -84,6 +84,32 @@ pub struct Vocabulary {
     pub letter: &'static str,
     /// 定点扶贫单位 / 定点帮扶单位
     pub unit: &'static str,
+    /// 建档立卡人口 / 脱贫人口与监测对象: the people the registry counts.
+    pub people: &'static str,
+}
+
+impl Vocabulary {
+    /// Fills the placeholders `{era.programme}`, `{era.households}`, … of a
+    /// message with these words: the one way messages take era words.
+    pub fn fill(&self, text: &str) -> String {
+        if !text.contains("{era.") {
+            return text.to_string();
+        }
+        [
+            ("{era.programme}", self.programme),
+            ("{era.office}", self.office),
+            ("{era.county_kind}", self.county_kind),
+            ("{era.key_county_list}", self.key_county_list),
+            ("{era.households}", self.households),
+            ("{era.areas}", self.areas),
+            ("{era.consumption}", self.consumption),
+            ("{era.letter}", self.letter),
+            ("{era.unit}", self.unit),
+            ("{era.people}", self.people),
+        ]
+        .iter()
+        .fold(text.to_string(), |s, (k, v)| s.replace(k, v))
+    }
 }
 
 const ALLEVIATION_ZH: Vocabulary = Vocabulary {
@@ -96,6 +122,7 @@ const ALLEVIATION_ZH: Vocabulary = Vocabulary {
     consumption: "消费扶贫",
     letter: "定点扶贫责任书",
     unit: "定点扶贫单位",
+    people: "建档立卡人口",
 };
 
 const ALLEVIATION_EN: Vocabulary = Vocabulary {
@@ -108,6 +135,7 @@ const ALLEVIATION_EN: Vocabulary = Vocabulary {
     consumption: "Consumption poverty alleviation",
     letter: "Designated poverty-assistance letter",
     unit: "Designated poverty-assistance unit",
+    people: "Registered poor population",
 };
 
 const REVITALISATION_ZH: Vocabulary = Vocabulary {
@@ -120,6 +148,7 @@ const REVITALISATION_ZH: Vocabulary = Vocabulary {
     consumption: "消费帮扶",
     letter: "定点帮扶责任书",
     unit: "定点帮扶单位",
+    people: "脱贫人口与监测对象",
 };
 
 const REVITALISATION_EN: Vocabulary = Vocabulary {
@@ -132,6 +161,7 @@ const REVITALISATION_EN: Vocabulary = Vocabulary {
     consumption: "Consumption assistance",
     letter: "Designated assistance letter",
     unit: "Designated assistance unit",
+    people: "Exited and monitored population",
 };
 
 #[cfg(test)]
@@ -164,6 +194,23 @@ mod tests {
         assert_eq!(old.words("en").programme, "Designated poverty assistance");
         // Anything but English is Chinese, the default.
         assert_eq!(new.words("fr"), new.words("zh"));
+    }
+
+    #[test]
+    fn a_message_takes_the_words_of_its_period() {
+        let text = "{era.programme}：{era.county_kind}的{era.households}";
+        assert_eq!(
+            Period::of_year(2016).words("zh").fill(text),
+            "定点扶贫：贫困县的建档立卡贫困户"
+        );
+        assert_eq!(
+            Period::of_year(2022).words("zh").fill(text),
+            "定点帮扶：重点帮扶县的脱贫户与监测对象"
+        );
+        assert_eq!(
+            Period::of_year(2022).words("en").fill("{era.people} {n}"),
+            "Exited and monitored population {n}"
+        );
     }
 
     #[test]

@@ -251,3 +251,92 @@ pub fn names(
     }
     Ok(out)
 }
+
+pub use dingdian_core::area::{ListCompleteness, ProvinceCompleteness};
+
+/// How complete a list is here: its declared total and members, and per
+/// province (those its source names and those its members lie in) the
+/// declared count and the members held. None for an unknown list.
+pub fn list_completeness(c: &mut dyn Conn, code: &str) -> Result<Option<ListCompleteness>> {
+    let Some(head) = c.query_one(
+        "SELECT l.name_zh, l.name_en, l.declared_total, \
+         (SELECT COUNT(*) FROM county_list_members m WHERE m.list_code = l.code) AS members \
+         FROM county_lists l WHERE l.code = ?",
+        params![code],
+    )?
+    else {
+        return Ok(None);
+    };
+    let mut provinces: std::collections::BTreeMap<String, ProvinceCompleteness> = c
+        .query(
+            "SELECT p.province_code, p.declared, a.name FROM county_list_provinces p \
+             LEFT JOIN areas a ON a.code = p.province_code WHERE p.list_code = ?",
+            params![code],
+        )?
+        .iter()
+        .map(|r| {
+            let code: String = r.get("province_code")?;
+            let name: Option<String> = r.get("name")?;
+            Ok((
+                code.clone(),
+                ProvinceCompleteness {
+                    name: name.unwrap_or_else(|| code.clone()),
+                    code,
+                    declared: r.get("declared")?,
+                    members: 0,
+                },
+            ))
+        })
+        .collect::<Result<_>>()?;
+    let held = c.query(
+        "SELECT SUBSTR(m.county_code, 1, 2) AS province_code, a.name, COUNT(*) AS n \
+         FROM county_list_members m LEFT JOIN areas a ON a.code = SUBSTR(m.county_code, 1, 2) \
+         WHERE m.list_code = ? GROUP BY SUBSTR(m.county_code, 1, 2), a.name",
+        params![code],
+    )?;
+    for r in &held {
+        let pcode: String = r.get("province_code")?;
+        let name: Option<String> = r.get("name")?;
+        provinces
+            .entry(pcode.clone())
+            .or_insert_with(|| ProvinceCompleteness {
+                name: name.unwrap_or_else(|| pcode.clone()),
+                code: pcode,
+                declared: None,
+                members: 0,
+            })
+            .members = r.get("n")?;
+    }
+    Ok(Some(ListCompleteness {
+        code: code.to_string(),
+        name_zh: head.get("name_zh")?,
+        name_en: head.get("name_en")?,
+        declared_total: head.get("declared_total")?,
+        members: head.get("members")?,
+        provinces: provinces.into_values().collect(),
+    }))
+}
+
+/// After an import: a list with a declared total is partial exactly while
+/// it holds fewer members; once complete, its note on what was missing goes.
+pub fn refresh_partial(c: &mut dyn Conn, code: &str) -> Result<()> {
+    let Some(l) = list_completeness(c, code)? else {
+        return Ok(());
+    };
+    if l.declared_total.is_some() {
+        let partial = ListCompleteness::partial(l.declared_total, l.members, true);
+        c.execute(
+            "UPDATE county_lists SET partial = ?, note = CASE WHEN ? THEN note ELSE NULL END WHERE code = ?",
+            params![partial, partial, code],
+        )?;
+    }
+    Ok(())
+}
+
+pub fn is_list_member(c: &mut dyn Conn, list: &str, county: &str) -> Result<bool> {
+    Ok(c.query_one(
+        "SELECT 1 FROM county_list_members WHERE list_code = ? AND county_code = ?",
+        params![list, county],
+    )?
+    .is_some())
+}

@@ -7,8 +7,11 @@
 use crate::charts::{Point, ValueBar, line_chart, value_bars};
 use crate::format::{fen, percent, thousands, yuan};
 use crate::i18n::t;
+use dingdian_app::areas::KeyListStanding;
 use dingdian_app::indicators::IndicatorRow;
 use dingdian_app::print::{Count, CountyProfile, NationalOverview, UnitReport};
+use dingdian_core::area::ListCompleteness;
+use dingdian_core::period::{Period, Vocabulary};
 use minijinja::{Environment, context};
 use serde::Serialize;
 
@@ -39,6 +42,9 @@ struct Section {
     empty: Option<String>,
     chart: Option<String>,
     caption: Option<String>,
+    /// A note under the title (how complete a list is that the section
+    /// rests on).
+    note: Option<String>,
 }
 
 impl Section {
@@ -84,6 +90,69 @@ struct Doc {
     /// (label key, value) lines of the title block.
     subject: Vec<(String, String)>,
     sections: Vec<Section>,
+    /// The year reported on: its period decides the words.
+    year: i32,
+}
+
+impl Doc {
+    /// Fills every `{era.…}` placeholder with the words of the year's period.
+    fn in_words_of(mut self, era: &Vocabulary) -> Doc {
+        let fill = |s: &mut String| *s = era.fill(s);
+        fill(&mut self.title);
+        for (k, v) in &mut self.subject {
+            fill(k);
+            fill(v);
+        }
+        for sec in &mut self.sections {
+            fill(&mut sec.title);
+            sec.figures.iter_mut().for_each(|(k, _)| fill(k));
+            sec.headers.iter_mut().for_each(fill);
+            sec.caption.iter_mut().for_each(fill);
+            sec.empty.iter_mut().for_each(fill);
+        }
+        self
+    }
+}
+
+/// How complete a list is, in a sentence (the `list_completeness` macro's
+/// words, for a printed page).
+fn list_summary(l: &ListCompleteness, lang: &str) -> String {
+    let name = if lang == "en" { &l.name_en } else { &l.name_zh };
+    let key = match l.missing() {
+        None => "lc_undeclared",
+        Some(0) => "lc_complete",
+        Some(_) => "lc_partial",
+    };
+    t(lang, key)
+        .replace("{name}", name)
+        .replace("{n}", &thousands(l.members))
+        .replace(
+            "{total}",
+            &l.declared_total.map(thousands).unwrap_or_default(),
+        )
+        .replace("{missing}", &l.missing().map(thousands).unwrap_or_default())
+}
+
+/// The county's line on the key list of the year's period.
+fn key_list_line(k: &KeyListStanding, lang: &str) -> (String, String) {
+    let name = if lang == "en" {
+        &k.list.name_en
+    } else {
+        &k.list.name_zh
+    };
+    let key = if k.member {
+        "era_in_list"
+    } else {
+        "era_not_in_list"
+    };
+    (
+        t(lang, "pr_key_list"),
+        format!(
+            "{} · {}",
+            t(lang, key).replace("{name}", name),
+            list_summary(&k.list, lang)
+        ),
+    )
 }
 
 fn name(lang: &str, c: &Count) -> String {
@@ -240,7 +309,9 @@ fn county_doc(p: &CountyProfile, lang: &str, printed: &str) -> Doc {
                 t(lang, "pr_period"),
                 t(lang, "pr_year_value").replace("{year}", &p.year.to_string()),
             ),
+            key_list_line(&p.key_list, lang),
         ],
+        year: p.year,
         sections: vec![
             indicators,
             pairing,
@@ -412,6 +483,7 @@ fn unit_doc(r: &UnitReport, lang: &str, printed: &str) -> Doc {
                 t(lang, "pr_year_value").replace("{year}", &r.year.to_string()),
             ),
         ],
+        year: r.year,
         sections: vec![
             Section::new(lang, "pr_s_letters").table(
                 lang,
@@ -491,11 +563,15 @@ fn national_doc(o: &NationalOverview, lang: &str, printed: &str) -> Doc {
             t(lang, "pr_period"),
             t(lang, "pr_year_value").replace("{year}", &o.year.to_string()),
         )],
+        year: o.year,
         sections: vec![
-            Section::new(lang, "pr_s_coverage")
-                .figure(lang, "pr_fig_covered", thousands(o.counties_covered))
-                .figure(lang, "pr_fig_key", thousands(o.key_counties))
-                .figure(lang, "pr_fig_key_covered", thousands(o.key_covered)),
+            Section {
+                note: Some(list_summary(&o.key_list, lang)),
+                ..Section::new(lang, "pr_s_coverage")
+            }
+            .figure(lang, "pr_fig_covered", thousands(o.counties_covered))
+            .figure(lang, "pr_fig_key", thousands(o.key_counties))
+            .figure(lang, "pr_fig_key_covered", thousands(o.key_covered)),
             provinces,
             Section::new(lang, "pr_s_funds_kind").table(
                 lang,
@@ -531,8 +607,11 @@ fn render(
     links: Links,
 ) -> Result<String, String> {
     let printed = dingdian_core::time::show_ts(dingdian_core::time::now_ts());
+    let period = Period::of_year(doc.year);
+    let doc = doc.in_words_of(period.words(lang));
     let ctx = context! {
         lang,
+        era_period => period.as_str(),
         title => doc.title,
         subject => doc.subject,
         sections => doc.sections,

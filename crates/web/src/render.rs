@@ -7,6 +7,7 @@ use crate::i18n;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use dingdian_core::assistance::AssistancePlanStatus;
+use dingdian_core::period::Period;
 use dingdian_core::plan::PairingPlanStatus;
 use dingdian_core::role::{Action, Role, Scope};
 use dingdian_core::unit::UnitKind;
@@ -238,9 +239,34 @@ fn lang_of(state: &State) -> String {
         .unwrap_or_else(|| "zh".into())
 }
 
-/// `t("key", n=3)`: the message in the page's language, `{n}` filled in.
+/// The period of the page: the one its `era_period` names (see [`era`]),
+/// else today's.
+fn period_of(state: &State) -> Period {
+    state
+        .lookup("era_period")
+        .and_then(|v| v.as_str().and_then(Period::parse))
+        .unwrap_or_else(|| Period::of_date(dingdian_core::time::today()))
+}
+
+/// The words of a page's period: `era` (read as `{{ era.programme }}`)
+/// and `era_period` (which `t` fills `{era.…}` placeholders from), for
+/// the year in view; a page without one speaks in today's words.
+pub fn era(year: Option<i32>, lang: &str) -> Value {
+    let period = year.map_or_else(
+        || Period::of_date(dingdian_core::time::today()),
+        Period::of_year,
+    );
+    context! {
+        era => Value::from_serialize(period.words(lang)),
+        era_period => period.as_str(),
+    }
+}
+
+/// `t("key", n=3)`: the message in the page's language, `{n}` and the
+/// period's words (`{era.programme}`, …) filled in.
 fn t(state: &State, key: &str, kwargs: Kwargs) -> Result<String, minijinja::Error> {
-    let mut s = i18n::t(&lang_of(state), key);
+    let lang = lang_of(state);
+    let mut s = period_of(state).words(&lang).fill(&i18n::t(&lang, key));
     for k in kwargs.args() {
         let v: Value = kwargs.get(k)?;
         s = s.replace(&format!("{{{k}}}"), &v.to_string());
@@ -621,7 +647,8 @@ pub async fn page_with_status(
         nav => nav(pc.actor.role, lang, &pc.path),
         crumbs => crumbs,
         flash => flash,
-        ..extra
+        // A later map wins: a page's own `era` over today's.
+        ..minijinja::value::merge_maps([era(None, lang), extra])
     };
     render(state, status, template, ctx)
 }

@@ -25,6 +25,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "产品未附带此名单，请导入。 Not shipped with the product: import it.",
         "cl_note_poor_2014",
     ),
+    (
+        "随产品提供的名单含 160 个县中的 90 个（云南 27 个中的 11 个，陕西、甘肃、青海、宁夏尚缺），请导入完整名单。 The shipped list holds 90 of the 160 counties (Yunnan 11 of 27; none yet of Shaanxi, Gansu, Qinghai, Ningxia); import the full list.",
+        "cl_note_key_assist_2021",
+    ),
 ];
 
 /// A stored note in the reader's language when the product shipped it.

@@ -65,6 +65,9 @@ pub struct CountyProfile {
     pub cadres: i64,
     pub monitoring: Vec<KindRow>,
     pub inspections: Vec<InspectionLine>,
+    /// The county on the key list of the year's period, and how complete
+    /// that list is (a partial list's "no" may mean "not shipped yet").
+    pub key_list: crate::areas::KeyListStanding,
 }
 
 /// Posted on some day of the year (a proposal never was).
@@ -115,7 +118,9 @@ impl App {
             .map(|(_, n)| n.clone())
             .collect();
         let own = d.own.filter(|o| o.year == year);
+        let key_list = self.key_list_of(code, year)?;
         Ok(CountyProfile {
+            key_list,
             units: self.county_units(actor, code, year, today)?,
             projects: self.county_projects(actor, code)?,
             cadres: self.county_cadres(actor, code, year)?,

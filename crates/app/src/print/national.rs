@@ -14,6 +14,7 @@ use dingdian_core::assessment::Grade;
 use dingdian_core::ledger::LedgerFilter;
 use dingdian_core::query::{AreaFilter, UnitFilter};
 use dingdian_core::unit::UnitKind;
+use dingdian_store::areas::ListCompleteness;
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 
@@ -22,9 +23,12 @@ pub struct NationalOverview {
     pub year: i32,
     /// Counties with a pairing in force on some day of the year.
     pub counties_covered: i64,
-    /// National key counties, and how many of them are covered.
+    /// The key counties of the year's period (the 2012 list up to 2020,
+    /// the 2021 list after), and how many of them are covered.
     pub key_counties: i64,
     pub key_covered: i64,
+    /// How complete that list is here.
+    pub key_list: ListCompleteness,
     pub nation: Option<IndicatorRow>,
     pub provinces: Vec<IndicatorRow>,
     /// Funds the units' ledgers received in the year (fen), by unit kind.
@@ -49,9 +53,11 @@ impl App {
             .into_iter()
             .map(|p| p.pairing.county_code)
             .collect();
+        let list = dingdian_core::area::key_list_of(dingdian_core::period::Period::of_year(year));
+        let key_list = self.list_completeness(actor, list)?;
         let key = AreaFilter {
             level: Some(Level::County),
-            key: Some(true),
+            list: Some(list.to_string()),
             ..Default::default()
         };
         let (keys, key_counties) = self.list_areas(actor, &key, Page::all())?;
@@ -74,6 +80,7 @@ impl App {
             counties_covered: covered.len() as i64,
             key_counties,
             key_covered,
+            key_list,
             nation,
             provinces,
             funds_by_kind: self.funds_by_kind(actor, year)?,

@@ -9,6 +9,7 @@ use crate::tabular::{Cell, write_xlsx_sheets};
 use crate::{Actor, App, audit};
 use chrono::NaiveDate;
 use dingdian_core::Fen;
+use dingdian_core::period::Period;
 
 struct Sheet {
     name: &'static str,
@@ -137,18 +138,36 @@ fn county_sheets(p: &CountyProfile) -> Vec<Sheet> {
             ]
         })
         .collect();
+    // The headings speak the words of the year's period.
+    let era = Period::of_year(p.year).words("zh");
+    let member = if p.key_list.member { "是" } else { "否" };
     let summary = vec![vec![
         p.county_code.clone().into(),
         p.county_name.clone().into(),
         i64::from(p.year).into(),
+        era.programme.into(),
+        member.into(),
+        p.key_list.list.name_zh.clone().into(),
         p.cadres.into(),
     ]];
     vec![
-        sheet("概况", &["县代码", "县", "年度", "在岗挂职干部"], summary),
+        sheet(
+            "概况",
+            &[
+                "县代码",
+                "县",
+                "年度",
+                "时期",
+                era.county_kind,
+                "名单",
+                "在岗挂职干部",
+            ],
+            summary,
+        ),
         indicator_rows(&p.history),
         sheet(
             "结对单位与资金",
-            &["单位", "本年结对", "到位资金（元）", "支出（元）"],
+            &[era.unit, "本年结对", "到位资金（元）", "支出（元）"],
             units,
         ),
         counts("项目", "状态", &p.projects, false),
@@ -265,9 +284,13 @@ fn unit_sheets(r: &UnitReport) -> Vec<Sheet> {
 }
 
 fn national_sheets(o: &NationalOverview) -> Vec<Sheet> {
+    let era = Period::of_year(o.year).words("zh");
+    let covered = format!("已覆盖{}", era.county_kind);
     let summary = vec![vec![
         i64::from(o.year).into(),
         o.counties_covered.into(),
+        o.key_list.name_zh.clone().into(),
+        o.key_list.declared_total.map_or(Cell::Empty, Cell::from),
         o.key_counties.into(),
         o.key_covered.into(),
     ]];
@@ -276,7 +299,14 @@ fn national_sheets(o: &NationalOverview) -> Vec<Sheet> {
     vec![
         sheet(
             "概况",
-            &["年度", "结对覆盖县", "重点县", "已覆盖重点县"],
+            &[
+                "年度",
+                "结对覆盖县",
+                "名单",
+                "名单应有县数",
+                era.county_kind,
+                covered.as_str(),
+            ],
             summary,
         ),
         indicator_rows(&areas),

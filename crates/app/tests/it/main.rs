@@ -46,3 +46,5 @@ mod alerts;
 
 // issue 14: the county map
 mod county_map;
+// issue 14: part C, the county lists of each period
+mod county_lists;

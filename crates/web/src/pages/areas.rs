@@ -125,10 +125,18 @@ async fn list(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) ->
         } else {
             None
         };
-        Ok((items, total, provinces, origin))
+        // The list the page is filtered by says how complete it is.
+        let list = f2.list.clone().or(partial.then(|| KEY_2012.to_string()));
+        let completeness = match list {
+            Some(code) if !xlsx && app.county_lists(&actor)?.iter().any(|l| l.code == code) => {
+                Some(app.list_completeness(&actor, &code)?)
+            }
+            _ => None,
+        };
+        Ok((items, total, provinces, (origin, completeness)))
     })
     .await;
-    let (items, total, provinces, origin) = match result {
+    let (items, total, provinces, (origin, completeness)) = match result {
         Ok(r) => r,
         Err(e) => return PageError(e).into_response(),
     };
@@ -141,7 +149,7 @@ async fn list(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>) ->
         items,
         provinces,
         list => list_nav("/areas", &query, page, total, true),
-        partial_warning => origin.is_some(),
+        completeness => completeness.as_ref().map(|l| super::list_view(l, &pc.lang)),
         list_origin => origin.as_ref().map(|o| super::key_list_origin_text(&pc.lang, o)),
         f => context! {
             level => f.level.map(|l| l.as_str()),
@@ -321,14 +329,25 @@ async fn county_lists_page(
 ) -> Response {
     let app = state.app.clone();
     let actor = pc.actor.clone();
-    match blocking(move || Ok((app.county_lists(&actor)?, app.key_list_origin(&actor)?))).await {
-        Ok((lists, origin)) => {
+    let fetched = blocking(move || {
+        Ok((
+            app.county_lists(&actor)?,
+            app.key_list_origin(&actor)?,
+            app.lists_completeness(&actor)?,
+        ))
+    });
+    match fetched.await {
+        Ok((lists, origin, completeness)) => {
             let origin = super::key_list_origin_text(&pc.lang, &origin);
             let lists: Vec<_> = lists
                 .into_iter()
                 .map(|l| {
                     let origin = (l.code == KEY_2012).then(|| origin.clone());
-                    context! { code => l.code, name_zh => l.name_zh, name_en => l.name_en, start_year => l.start_year, end_year => l.end_year, partial => l.partial, note => l.note.as_deref().map(|n| crate::shipped_text::note_text(&pc.lang, n)), members => l.members, origin }
+                    let completeness = completeness
+                        .iter()
+                        .find(|c| c.code == l.code)
+                        .map(|c| super::list_view(c, &pc.lang));
+                    context! { code => l.code, name_zh => l.name_zh, name_en => l.name_en, start_year => l.start_year, end_year => l.end_year, partial => l.partial, note => l.note.as_deref().map(|n| crate::shipped_text::note_text(&pc.lang, n)), members => l.members, origin, completeness }
                 })
                 .collect();
             let ctx = context! {

@@ -15,16 +15,19 @@ use axum::extract::{Query as Q, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use dingdian_app::AppError;
+use dingdian_app::areas::KeyListStanding;
 use dingdian_app::dashboard::{Dashboard, DashboardQuery};
 use dingdian_app::indicators::IndicatorRow;
 use dingdian_app::map::MapQuery;
 use dingdian_app::tabular::{self, Cell};
 use dingdian_core::area::{Level, is_western_province, short_area_name};
 use dingdian_core::indicators::{Indicators, Shortfall};
+use dingdian_core::period::{Period, Vocabulary};
 use dingdian_core::query::Slice;
 use dingdian_core::registry::{
     ALL_CAUSES, ALL_HOUSEHOLD_TYPES, ALL_STATUSES, Cause, HouseholdType, PovertyStatus,
 };
+use dingdian_core::role::Action;
 use minijinja::context;
 use serde::Serialize;
 
@@ -272,6 +275,11 @@ fn figures(d: &Dashboard, lang: &str) -> Vec<Figure> {
     if d.level == Level::County {
         out.push(exit_figure(own, lang));
     }
+    let era = era_of(d, lang);
+    for f in &mut out {
+        f.label = era.fill(&f.label);
+        f.note = f.note.as_deref().map(|n| era.fill(n));
+    }
     out
 }
 
@@ -364,8 +372,22 @@ fn incomplete_notice(d: &Dashboard, lang: &str) -> Option<minijinja::Value> {
     })
 }
 
-fn caption(lang: &str) -> String {
-    t(lang, "chart_caption").replace("{date}", &dingdian_core::time::today().to_string())
+fn caption(d: &Dashboard, lang: &str) -> String {
+    era_of(d, lang)
+        .fill(&t(lang, "chart_caption"))
+        .replace("{date}", &dingdian_core::time::today().to_string())
+}
+
+/// The words of the dashboard's year (today's when it shows none).
+fn era_of(d: &Dashboard, lang: &str) -> &'static Vocabulary {
+    period_of(d).words(lang)
+}
+
+fn period_of(d: &Dashboard) -> Period {
+    d.year.map_or_else(
+        || Period::of_date(dingdian_core::time::today()),
+        Period::of_year,
+    )
 }
 
 fn year_text(d: &Dashboard) -> String {
@@ -373,7 +395,7 @@ fn year_text(d: &Dashboard) -> String {
 }
 
 fn charts_of(d: &Dashboard, lang: &str, query: &Query) -> Vec<String> {
-    let caption = caption(lang);
+    let caption = caption(d, lang);
     [
         years_chart(d, lang, &caption),
         children_chart(d, lang, query, &caption),
@@ -542,15 +564,19 @@ fn columns(d: &Dashboard) -> Vec<&'static str> {
         .collect()
 }
 
-fn headers(names: &[&str], lang: &str) -> Vec<String> {
-    names.iter().map(|c| t(lang, &format!("ind_{c}"))).collect()
+fn headers(d: &Dashboard, names: &[&str], lang: &str) -> Vec<String> {
+    let era = era_of(d, lang);
+    names
+        .iter()
+        .map(|c| era.fill(&t(lang, &format!("ind_{c}"))))
+        .collect()
 }
 
 /// The children table as an xlsx file.
 fn export_xlsx(d: &Dashboard, lang: &str) -> Result<Response, AppError> {
     let names = columns(d);
     let mut h = vec![t(lang, "area_code"), t(lang, "area_name"), t(lang, "year")];
-    h.extend(headers(&names, lang));
+    h.extend(headers(d, &names, lang));
     let rows: Vec<Vec<Cell>> = d
         .children
         .iter()
@@ -673,7 +699,7 @@ fn page_context(d: &Dashboard, lang: &str, query: &Query) -> minijinja::Value {
         figures => figures(d, lang),
         charts => charts_of(d, lang, query),
         child_level => d.child_level.map(|l| l.as_str()),
-        headers => headers(&columns(d), lang),
+        headers => headers(d, &columns(d), lang),
         table => table(d, lang, query),
         has_data => d.own.is_some(),
         registry_href,
@@ -732,10 +758,17 @@ async fn dashboard(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query
     };
     let app = state.app.clone();
     let actor = pc.actor.clone();
-    let d = match blocking(move || app.dashboard(&actor, &dq)).await {
+    let d = match blocking(move || {
+        let d = app.dashboard(&actor, &dq)?;
+        let standing = key_list_standing(&app, &actor, &d)?;
+        Ok((d, standing))
+    })
+    .await
+    {
         Ok(d) => d,
         Err(e) => return PageError(e).into_response(),
     };
+    let (d, standing) = d;
     let lang = pc.lang.as_str();
     if xlsx {
         return match export_xlsx(&d, lang) {
@@ -745,9 +778,37 @@ async fn dashboard(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query
     }
     let title = format!("{} · {}", t(lang, "nav_indicators"), area_name(&d, lang));
     let dash_map = dashboard_map(&state, &pc, &d).await;
-    let ctx = context! { ..page_context(&d, lang, &query), ..context! { dash_map } };
+    let standing = standing.map(|s| {
+        context! { member => s.member, list => super::list_view(&s.list, lang) }
+    });
+    let ctx = context! {
+        key_list => standing,
+        dash_map,
+        ..minijinja::value::merge_maps([
+            page_context(&d, lang, &query),
+            render::era(d.year, lang),
+        ])
+    };
     let crumbs = crumbs(&d, lang, &query);
     render::page(&state, &pc, "indicators.html", &title, crumbs, ctx).await
+}
+
+/// A county's place on the key list of the year's period, for readers
+/// of areas (a county page shows whether it is a 贫困县 or 重点帮扶县 and
+/// how complete the list is that says so).
+fn key_list_standing(
+    app: &dingdian_app::App,
+    actor: &dingdian_app::Actor,
+    d: &Dashboard,
+) -> Result<Option<KeyListStanding>, AppError> {
+    match (&d.area, d.year) {
+        (Some(county), Some(year))
+            if d.level == Level::County && actor.role.may(Action::ReadAreas) =>
+        {
+            Ok(Some(app.key_list_standing(actor, county, year)?))
+        }
+        _ => Ok(None),
+    }
 }
 
 #[cfg(test)]

@@ -264,6 +264,34 @@ pub fn area_crumbs(lang: &str, lineage: &[(String, String)]) -> Vec<(String, Str
     crumbs
 }
 
+/// A county list's completeness as the `list_completeness` macro shows
+/// it: the name in the page's language, members against the declared
+/// total, and each province marked when it falls short.
+pub fn list_view(l: &dingdian_core::area::ListCompleteness, lang: &str) -> minijinja::Value {
+    use dingdian_core::area::ListCompleteness;
+    let provinces: Vec<minijinja::Value> = l
+        .provinces
+        .iter()
+        .map(|p| {
+            minijinja::context! {
+                name => p.name.clone(),
+                declared => p.declared,
+                members => p.members,
+                short => ListCompleteness::short(p),
+            }
+        })
+        .collect();
+    minijinja::context! {
+        code => l.code.clone(),
+        name => if lang == "en" { l.name_en.clone() } else { l.name_zh.clone() },
+        members => l.members,
+        declared_total => l.declared_total,
+        missing => l.missing(),
+        partial => ListCompleteness::partial(l.declared_total, l.members, false),
+        provinces,
+    }
+}
+
 /// Where the key-county list here differs from the shipped one, in the
 /// reader's language: both counts, then the counties added or removed
 /// (up to ten names each), so that a page counting 192 and a note saying

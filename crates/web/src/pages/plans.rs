@@ -198,6 +198,7 @@ type PlanData = (
     Vec<dingdian_core::unit::Unit>,
     Option<(dingdian_core::coverage::Coverage, bool)>,
     Vec<dingdian_core::area::CountyList>,
+    Option<dingdian_core::area::ListCompleteness>,
 );
 
 fn plan_data(
@@ -223,7 +224,13 @@ fn plan_data(
     } else {
         None
     };
-    Ok((d, units, coverage, lists))
+    // How complete the plan's county list is, for those who read areas.
+    let completeness = if actor.role.may(Action::ReadAreas) {
+        Some(app.list_completeness(actor, &d.plan.county_list)?)
+    } else {
+        None
+    };
+    Ok((d, units, coverage, lists, completeness))
 }
 
 /// The workflow buttons, the coverage exceptions by county and the units
@@ -267,7 +274,7 @@ async fn show_page(
     let app = state.app.clone();
     let actor = pc.actor.clone();
     let result = blocking(move || plan_data(&app, &actor, id)).await;
-    let (d, units, coverage, lists) = match result {
+    let (d, units, coverage, lists, completeness) = match result {
         Ok(r) => r,
         Err(e) => return PageError(e).into_response(),
     };
@@ -290,6 +297,7 @@ async fn show_page(
     let ctx = context! {
         plan => d.plan.clone(),
         county_list_name => super::list_name(&lists, &d.plan.county_list, lang),
+        completeness => completeness.as_ref().map(|l| super::list_view(l, lang)),
         pairings,
         pairings_total,
         pairings_nav => list_nav(&format!("/plans/{id}"), query, page, pairings_total, false),
@@ -889,17 +897,21 @@ async fn coverage(State(state): State<AppState>, pc: PageCtx, Q(query): Q<Query>
             ),
             _ => None,
         };
-        Ok((plans, plan, data, origin))
+        let completeness = match &plan {
+            Some(p) => Some(app.list_completeness(&actor, &p.county_list)?),
+            None => None,
+        };
+        Ok((plans, plan, data, (origin, completeness)))
     })
     .await;
     match result {
-        Ok((plans, plan, data, origin)) => {
+        Ok((plans, plan, data, (origin, completeness))) => {
             let (coverage, chart) = data
                 .map(|(c, s)| (Some(c), Some(s)))
                 .unwrap_or((None, None));
             let ctx = context! {
                 plans, plan, coverage, chart,
-                partial_warning => origin.is_some(),
+                completeness => completeness.as_ref().map(|l| super::list_view(l, &pc.lang)),
                 list_origin => origin,
                 on => on.unwrap_or_else(dingdian_core::time::today).to_string(),
             };

@@ -158,6 +158,8 @@ async fn list(State(state): State<AppState>, req: Request) -> Response {
         rows => items.iter().map(|a| row(&lang, a, true)).collect::<Vec<_>>(),
         list => list_nav("/public", &query, page, total, true),
     };
+    // The words of the year shown (the office of 2016 was the 扶贫办).
+    let ctx = minijinja::value::merge_maps([ctx, render::era(year, &lang)]);
     render::render(&state, StatusCode::OK, "public.html", ctx)
 }
 

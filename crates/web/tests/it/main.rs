@@ -41,3 +41,5 @@ mod alerts_pages;
 
 // issue 14: the county map
 mod map_web;
+// issue 14: part C, periods and county lists
+mod era_pages;

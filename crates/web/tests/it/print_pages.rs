@@ -88,7 +88,7 @@ fn each_report_is_a_standalone_print_document_and_a_workbook(db: &TestDb) {
 
     let national = office.get("/print/national?year=2016");
     national.expect(200);
-    assert!(national.text().contains("全国定点帮扶概况"));
+    assert!(national.text().contains("全国定点扶贫概况"));
     is_xlsx(&office.get("/print/national?year=2016&format=xlsx"));
 
     let mut zzb = web.browser();
