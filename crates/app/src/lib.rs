@@ -76,6 +76,8 @@ pub mod alerts;
 pub mod corrections;
 mod demo_alerts;
 pub mod exit_check;
+// issue 14: part D, monitoring of all rural households
+pub mod rural;
 
 pub use dingdian_core::Page;
 pub use error::{AppError, Result, describe_field_error as error_line};

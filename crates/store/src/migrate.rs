@@ -45,6 +45,10 @@ const SQLITE: &[(i64, &str)] = &[
         18,
         include_str!("../migrations/sqlite/0018_assessment_monitoring.sql"),
     ),
+    (
+        19,
+        include_str!("../migrations/sqlite/0019_rural_monitoring.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (
@@ -105,6 +109,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         18,
         include_str!("../migrations/postgres/0018_assessment_monitoring.sql"),
+    ),
+    (
+        19,
+        include_str!("../migrations/postgres/0019_rural_monitoring.sql"),
     ),
 ];
 

@@ -144,6 +144,8 @@ pub const ACTIONS: &[&str] = &[
     "correction.close",
     "correction.export",
     "exit_check.export",
+    // issue 14: part D, monitoring of all rural households
+    "rural_household.create",
 ];
 
 /// The action's words, or `None` when the catalogue has none.
