@@ -28,7 +28,7 @@ fn id_of(county: &str, n: u32) -> String {
     format!("{first}{}", check_digit(&first).unwrap())
 }
 
-fn household(county: &str, year: &str, ids: &[String]) -> RuralHouseholdInput {
+fn household(county: &str, year: &str, ids: &[&str]) -> RuralHouseholdInput {
     RuralHouseholdInput {
         county_code: county.into(),
         village: "城关镇东街村".into(),
@@ -39,7 +39,7 @@ fn household(county: &str, year: &str, ids: &[String]) -> RuralHouseholdInput {
             .enumerate()
             .map(|(i, id)| RuralMemberInput {
                 name: format!("测试{i}"),
-                id_number: id.clone(),
+                id_number: id.to_string(),
                 relation: if i == 0 { "户主" } else { "子女" }.into(),
             })
             .collect(),
@@ -54,16 +54,16 @@ fn a_household_outside_the_registry_is_sealed_scoped_and_never_twice(db: &TestDb
     let before = audit_rows(&app);
     expect_forbidden(app.enter_rural_household(
         &xingtang,
-        &household(ZHOUQU, "2022", &[a.clone()]),
+        &household(ZHOUQU, "2022", &[&a]),
         today(),
     ));
     assert_eq!(audit_rows(&app), before + 1, "the refusal is audited");
     expect_invalid(
-        app.enter_rural_household(&zhouqu, &household(ZHOUQU, "2020", &[a.clone()]), today()),
+        app.enter_rural_household(&zhouqu, &household(ZHOUQU, "2020", &[&a]), today()),
         "year",
         "before_rural_monitoring",
     );
-    let mut bad = household(ZHOUQU, "2022", &[a.clone()]);
+    let mut bad = household(ZHOUQU, "2022", &[&a]);
     let wrong = if a.ends_with('1') { "2" } else { "1" };
     bad.members[0].id_number.replace_range(17.., wrong);
     expect_invalid(
@@ -72,11 +72,7 @@ fn a_household_outside_the_registry_is_sealed_scoped_and_never_twice(db: &TestDb
         "id_check_digit",
     );
     let id = app
-        .enter_rural_household(
-            &zhouqu,
-            &household(ZHOUQU, "2022", &[a.clone(), b.clone()]),
-            today(),
-        )
+        .enter_rural_household(&zhouqu, &household(ZHOUQU, "2022", &[&a, &b]), today())
         .unwrap();
     assert_eq!(id, "R623023-00001");
     assert_eq!(Origin::of_household_id(&id), Origin::Rural);
@@ -114,17 +110,13 @@ fn a_household_outside_the_registry_is_sealed_scoped_and_never_twice(db: &TestDb
     // The same person again: in the own county the household is named …
     let again = app.enter_rural_household(
         &zhouqu,
-        &household(ZHOUQU, "2023", &[id_of(ZHOUQU, 9), b.clone()]),
+        &household(ZHOUQU, "2023", &[&id_of(ZHOUQU, 9), &b]),
         today(),
     );
     let msg = conflict_text(again);
     assert!(msg.contains("第 2 名成员") && msg.contains(&id), "{msg}");
     // … from another county nothing is named.
-    let there = app.enter_rural_household(
-        &xingtang,
-        &household(XINGTANG, "2023", &[a.clone()]),
-        today(),
-    );
+    let there = app.enter_rural_household(&xingtang, &household(XINGTANG, "2023", &[&a]), today());
     let msg = conflict_text(there);
     assert!(!msg.contains("R623023") && !msg.contains(ZHOUQU), "{msg}");
     assert_eq!(last_audit_action(&app), "rural_household.create");
@@ -133,11 +125,11 @@ fn a_household_outside_the_registry_is_sealed_scoped_and_never_twice(db: &TestDb
     registry_member(&app, XINGTANG, 2023, &reg);
     let msg = conflict_text(app.enter_rural_household(
         &xingtang,
-        &household(XINGTANG, "2023", &[reg.clone()]),
+        &household(XINGTANG, "2023", &[&reg]),
         today(),
     ));
     assert!(msg.contains("REG1"), "{msg}");
-    app.enter_rural_household(&xingtang, &household(XINGTANG, "2022", &[reg]), today())
+    app.enter_rural_household(&xingtang, &household(XINGTANG, "2022", &[&reg]), today())
         .expect("another year of the registry does not hold the person");
 }
 
@@ -200,7 +192,7 @@ fn it_is_flagged_and_counted_with_the_registry_cases(db: &TestDb) {
     let id = app
         .enter_rural_household(
             &zhouqu,
-            &household(ZHOUQU, "2022", &[id_of(ZHOUQU, 1)]),
+            &household(ZHOUQU, "2022", &[&id_of(ZHOUQU, 1)]),
             today(),
         )
         .unwrap();
