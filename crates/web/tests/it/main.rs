@@ -39,3 +39,4 @@ mod report_pdf;
 // issue 13: departmental cross-checks and the exit check
 mod alerts_pages;
 mod letters_eras;
+mod rural_web;
