@@ -77,6 +77,7 @@ pub mod corrections;
 mod demo_alerts;
 pub mod exit_check;
 // issue 14: part D, monitoring of all rural households
+mod demo_rural;
 pub mod rural;
 
 pub use dingdian_core::Page;
