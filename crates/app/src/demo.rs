@@ -258,6 +258,7 @@ impl App {
         self.demo_assessments()?;
         self.demo_monitoring()?;
         self.demo_alerts()?;
+        self.demo_rural()?;
         // Last: it publishes aggregates of what the steps above recorded.
         self.demo_public(&cli)?;
         Ok(true)

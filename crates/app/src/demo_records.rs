@@ -5,7 +5,8 @@
 //! and Changzhou (Jiangsu), earning 2.9 billion yuan, with 20 600 jobs
 //! offered through that labour cooperation. For the current year, letters
 //! for some paired units, with records that put some on track and some
-//! behind. The seed letter's funds are met by the demo ledger
+//! behind (from 2021 with a target of rural-revitalisation leaders trained,
+//! met by trainings of leaders). The seed letter's funds are met by the demo ledger
 //! (`demo_ledger`).
 
 use crate::demo::{SEED_UNIT, ZHOUQU};
@@ -14,7 +15,8 @@ use crate::records::{Checked, pairing_problem};
 use crate::{Actor, App, AppError, audit};
 use chrono::{Datelike, Duration, NaiveDate};
 use dingdian_core::area::CountyCode;
-use dingdian_core::letter::LetterInput;
+use dingdian_core::letter::{LetterIndicator, LetterInput};
+use dingdian_core::period::Period;
 use dingdian_core::plan::PairingPlanStatus;
 use dingdian_core::query::PairingFilter;
 use dingdian_core::records::{
@@ -193,6 +195,8 @@ struct ThisYear {
 
 const CADRES_TARGET: i64 = 1_200;
 const TECHNICIANS_TARGET: i64 = 800;
+/// Rural-revitalisation leaders: an indicator of letters from 2021.
+const LEADERS_TARGET: i64 = 150;
 const BOUGHT_TARGET_FEN: i64 = 300_000_000;
 const SOLD_TARGET_FEN: i64 = 800_000_000;
 
@@ -209,10 +213,15 @@ impl ThisYear {
         let mut trainings = Vec::new();
         let mut bought = Vec::new();
         for d in &dates {
+            let leaders = new_era(today.year())
+                .then_some((TrainingKind::RevitalisationLeaders, LEADERS_TARGET));
             for (kind, target) in [
                 (TrainingKind::Cadres, CADRES_TARGET),
                 (TrainingKind::Technicians, TECHNICIANS_TARGET),
-            ] {
+            ]
+            .into_iter()
+            .chain(leaders)
+            {
                 trainings.push(TrainingFields {
                     county_code: self.county.clone(),
                     kind,
@@ -249,6 +258,9 @@ impl ThisYear {
             ("products_bought", BOUGHT_TARGET_FEN),
             ("products_sold", SOLD_TARGET_FEN),
         ];
+        if new_era(year) {
+            targets.push(("leaders_trained", LEADERS_TARGET));
+        }
         if self.with_funds {
             targets.extend([
                 ("direct_funds", crate::demo_ledger::DIRECT_TARGET * 100),
@@ -268,6 +280,11 @@ impl ThisYear {
                 .collect(),
         }
     }
+}
+
+/// Whether a letter of `year` has the indicator of leaders trained.
+fn new_era(year: i32) -> bool {
+    LetterIndicator::of_period(Period::of_year(year)).contains(&LetterIndicator::LeadersTrained)
 }
 
 impl App {

@@ -10,9 +10,10 @@ use crate::tabular::Cell;
 use crate::{Actor, App, audit};
 use chrono::NaiveDate;
 use dingdian_core::letter::{
-    ALL_INDICATORS, Letter, LetterFields, LetterFilter, LetterInput, LetterStatus, Progress,
+    Letter, LetterFields, LetterFilter, LetterIndicator, LetterInput, LetterStatus, Progress,
     letter_behind_by, year_share,
 };
+use dingdian_core::period::Period;
 use dingdian_core::records::{SummaryFilter, record_date};
 use dingdian_core::role::{Action, Scope};
 use dingdian_core::{FieldError, Msg, time};
@@ -27,7 +28,8 @@ pub const BEHIND_MARGIN: f64 = 0.05;
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct LetterView {
     pub letter: Letter,
-    /// Every indicator with a target, in the order of the contract.
+    /// Every indicator of the letter's period with a target, in the order
+    /// of the contract.
     pub progress: Vec<Progress>,
     /// The share of the letter's year gone today (0–1).
     pub year_share: f64,
@@ -153,7 +155,7 @@ impl App {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        let figure = |ind: dingdian_core::letter::LetterIndicator, v: i64| match ind.is_money() {
+        let figure = |ind: LetterIndicator, v: i64| match ind.is_money() {
             true => Cell::Number(dingdian_core::Fen::new(v).yuan()),
             false => Cell::Int(v),
         };
@@ -170,7 +172,7 @@ impl App {
                             .into(),
                         i64::from(v.letter.year).into(),
                         v.letter.status.as_str().into(),
-                        p.indicator.zh().into(),
+                        p.indicator.zh_in(Period::of_year(v.letter.year)).into(),
                         figure(p.indicator, p.target),
                         figure(p.indicator, p.actual),
                         Cell::Number((p.completion() * 1000.0).round() / 10.0),
@@ -212,8 +214,9 @@ fn view(c: &mut dyn Conn, actor: &Actor, letter: Letter, today: NaiveDate) -> Re
         to: Some(letter.year),
     };
     let summary = record_store::summary(c, &Scope::All, &range)?;
-    let progress: Vec<Progress> = ALL_INDICATORS
-        .into_iter()
+    let progress: Vec<Progress> = LetterIndicator::of_period(Period::of_year(letter.year))
+        .iter()
+        .copied()
         .filter_map(|ind| {
             let target = letter.targets.iter().find(|(i, _)| *i == ind)?.1;
             Some(Progress {

@@ -76,6 +76,9 @@ pub mod alerts;
 pub mod corrections;
 mod demo_alerts;
 pub mod exit_check;
+// issue 14: part D, monitoring of all rural households
+mod demo_rural;
+pub mod rural;
 
 // issue 14: the county map
 pub mod map;

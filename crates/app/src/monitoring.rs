@@ -8,13 +8,15 @@ use crate::error::{AppError, Result};
 use crate::tabular::Cell;
 use crate::{Actor, App, audit};
 use chrono::NaiveDate;
+use dingdian_core::monitoring::FlagFields;
 use dingdian_core::monitoring::{
     CaseRisk, CaseStep, FlagInput, MeasureInput, MonitoredHousehold, MonitoredKind,
     MonitoringCount, MonitoringFilter, MonitoringStatus, StepFields, StepInput, Threshold,
     ThresholdInput, clear_refusal, data_risks, kind_of, monitoring_step, monitoring_steps_for,
 };
 use dingdian_core::monitoring::{FlagSource, RegistryIncome};
-use dingdian_core::role::Action;
+use dingdian_core::role::{Action, Scope};
+use dingdian_core::rural::Origin;
 use dingdian_core::{Msg, time};
 use dingdian_store::monitoring::{self as store, Flagged, NewFlag, StepTaken, flag};
 use dingdian_store::{Conn, Page};
@@ -204,9 +206,10 @@ impl App {
         })
     }
 
-    /// A cadre or the county flags a household of a registry year for a
-    /// risk (a shock found, or the household's application). The same
-    /// risk on the household's open case is refused (409).
+    /// A cadre or the county flags a household of a registry year — or,
+    /// from 2021, one outside the registry (`crate::rural`) — for a risk
+    /// (a shock found, or the household's application). The same risk on
+    /// the household's open case is refused (409).
     pub fn flag_household(
         &self,
         actor: &Actor,
@@ -223,14 +226,7 @@ impl App {
         }
         let f = input.parse(today).map_err(AppError::Invalid)?;
         let out = self.store.write(|c| {
-            let (county, status) =
-                store::registered_household(c, &actor.scope, f.year, &f.household_id)?
-                    .ok_or_else(|| AppError::not_found("建档立卡户", "household"))?;
-            let kind = if f.severe {
-                MonitoredKind::Sudden
-            } else {
-                kind_of(status)
-            };
+            let (county, kind) = flagged_household(c, &actor.scope, &f)?;
             let new = NewFlag {
                 household_id: &f.household_id,
                 county_code: &county,
@@ -594,4 +590,30 @@ fn cells(m: MonitoredHousehold) -> Vec<Cell> {
         m.clear_reason.map(|r| r.zh()).unwrap_or("").into(),
         measures.join("；").into(),
     ]
+}
+
+/// The county of the household a flag names and the kind its new case
+/// gets: a registry household's by its status (unstable once exited); one
+/// outside the registry is never "unstable" (that is for exited registry
+/// households) but marginal. A severe shock makes either sudden.
+fn flagged_household(
+    c: &mut dyn Conn,
+    scope: &Scope,
+    f: &FlagFields,
+) -> Result<(String, MonitoredKind)> {
+    let (county, kind) = match Origin::of_household_id(&f.household_id) {
+        Origin::Rural => store::rural_household_county(c, scope, &f.household_id)?
+            .map(|county| (county, MonitoredKind::Marginal)),
+        Origin::Registry => store::registered_household(c, scope, f.year, &f.household_id)?
+            .map(|(county, status)| (county, kind_of(status))),
+    }
+    .ok_or_else(|| AppError::not_found("农户", "household"))?;
+    Ok((
+        county,
+        if f.severe {
+            MonitoredKind::Sudden
+        } else {
+            kind
+        },
+    ))
 }

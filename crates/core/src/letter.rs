@@ -3,6 +3,7 @@
 //! from the records and the ledger) have come against the targets and
 //! against the share of the year gone.
 
+use crate::period::Period;
 use crate::records::RecordsSummary;
 use crate::registry::parse_yuan;
 use crate::{FieldError, Msg, Year};
@@ -31,15 +32,19 @@ pub enum LetterIndicator {
     TechniciansTrained,
     ProductsBought,
     ProductsSold,
+    /// From 2021: rural-revitalisation leaders trained (乡村振兴带头人).
+    LeadersTrained,
 }
 
-pub const ALL_INDICATORS: [LetterIndicator; 6] = [
+/// Every indicator of either period, in the order of the contract.
+pub const ALL_INDICATORS: [LetterIndicator; 7] = [
     LetterIndicator::DirectFunds,
     LetterIndicator::IntroducedFunds,
     LetterIndicator::CadresTrained,
     LetterIndicator::TechniciansTrained,
     LetterIndicator::ProductsBought,
     LetterIndicator::ProductsSold,
+    LetterIndicator::LeadersTrained,
 ];
 
 impl LetterIndicator {
@@ -55,28 +60,62 @@ impl LetterIndicator {
             LetterIndicator::TechniciansTrained => "technicians_trained",
             LetterIndicator::ProductsBought => "products_bought",
             LetterIndicator::ProductsSold => "products_sold",
+            LetterIndicator::LeadersTrained => "leaders_trained",
         }
     }
 
-    pub fn zh(self) -> &'static str {
+    /// The indicators a letter of period `p` may set: the contract's six
+    /// in both periods (the products of 贫困地区 then, of 脱贫地区 now, are
+    /// the same figure), and leaders trained only from 2021.
+    pub fn of_period(p: Period) -> &'static [LetterIndicator] {
+        match p {
+            Period::PovertyAlleviation => &ALL_INDICATORS[..6],
+            Period::RuralRevitalisation => &ALL_INDICATORS,
+        }
+    }
+
+    /// The indicator's name in a letter of period `p`, in Chinese.
+    pub fn zh_in(self, p: Period) -> &'static str {
+        let poor = p == Period::PovertyAlleviation;
         match self {
             LetterIndicator::DirectFunds => "投入帮扶资金",
             LetterIndicator::IntroducedFunds => "引进帮扶资金",
             LetterIndicator::CadresTrained => "培训基层干部",
             LetterIndicator::TechniciansTrained => "培训技术人员",
+            LetterIndicator::ProductsBought if poor => "购买贫困地区农产品",
             LetterIndicator::ProductsBought => "购买脱贫地区农产品",
+            LetterIndicator::ProductsSold if poor => "帮助销售贫困地区农产品",
             LetterIndicator::ProductsSold => "帮助销售脱贫地区农产品",
+            LetterIndicator::LeadersTrained => "培训乡村振兴带头人",
         }
     }
 
-    pub fn en(self) -> &'static str {
+    /// The indicator's name in a letter of period `p`, in English.
+    pub fn en_in(self, p: Period) -> &'static str {
+        let poor = p == Period::PovertyAlleviation;
         match self {
             LetterIndicator::DirectFunds => "Direct funds",
             LetterIndicator::IntroducedFunds => "Introduced funds",
             LetterIndicator::CadresTrained => "Grassroots cadres trained",
             LetterIndicator::TechniciansTrained => "Technical personnel trained",
-            LetterIndicator::ProductsBought => "Products of poor areas bought",
-            LetterIndicator::ProductsSold => "Products sold with the unit's help",
+            LetterIndicator::ProductsBought if poor => "Products of poor areas bought",
+            LetterIndicator::ProductsBought => "Products of areas lifted out of poverty bought",
+            LetterIndicator::ProductsSold if poor => {
+                "Products of poor areas sold with the unit's help"
+            }
+            LetterIndicator::ProductsSold => {
+                "Products of areas lifted out of poverty sold with the unit's help"
+            }
+            LetterIndicator::LeadersTrained => "Rural-revitalisation leaders trained",
+        }
+    }
+
+    /// The name in the page's language (`en`, otherwise Chinese).
+    pub fn name_in(self, p: Period, lang: &str) -> &'static str {
+        if lang == "en" {
+            self.en_in(p)
+        } else {
+            self.zh_in(p)
         }
     }
 
@@ -100,6 +139,7 @@ impl LetterIndicator {
             LetterIndicator::TechniciansTrained => s.technicians_trained,
             LetterIndicator::ProductsBought => s.products_bought.get(),
             LetterIndicator::ProductsSold => s.products_sold.get(),
+            LetterIndicator::LeadersTrained => s.leaders_trained,
         }
     }
 }
@@ -254,9 +294,39 @@ fn target_value(
     }
 }
 
+/// An indicator a letter of its year's period does not have: named in
+/// both languages with the years it applies to.
+fn outside_period(ind: LetterIndicator, v: &str, p: Period) -> FieldError {
+    let (zh, en) = (
+        ind.zh_in(Period::RuralRevitalisation),
+        ind.en_in(Period::RuralRevitalisation),
+    );
+    let first = crate::period::FIRST_REVITALISATION_YEAR;
+    let msg = match p {
+        Period::PovertyAlleviation => Msg::new(
+            "indicator_not_in_period",
+            format!(
+                "“{zh}”是{first}年起定点帮扶责任书的指标，{}年及以前的定点扶贫责任书没有这一指标",
+                first - 1
+            ),
+            format!(
+                "“{en}” is an indicator of designated-assistance letters from {first}; a letter of {} or earlier has no such indicator",
+                first - 1
+            ),
+        ),
+        Period::RuralRevitalisation => Msg::new(
+            "indicator_not_in_period",
+            format!("“{zh}”不是{first}年起定点帮扶责任书的指标"),
+            format!("“{en}” is not an indicator of designated-assistance letters from {first}"),
+        ),
+    };
+    FieldError::new(ind.as_str(), v, msg)
+}
+
 impl LetterInput {
     /// Checks the unit, year and targets: every indicator named must be
-    /// known and its target a whole amount; at least one target above zero.
+    /// known, belong to the letter's period (`LetterIndicator::of_period`)
+    /// and its target be a whole amount; at least one target above zero.
     pub fn parse(&self, money_in_yuan: bool) -> Result<LetterFields, Vec<FieldError>> {
         let mut e = Vec::new();
         if self.unit_id.is_none() {
@@ -277,6 +347,7 @@ impl LetterInput {
         let year = Year::parse(&self.year)
             .map_err(|m| e.push(FieldError::new("year", self.year.trim(), m)))
             .ok();
+        let period = year.map(|y| Period::of_year(y.get()));
         let mut targets = Vec::new();
         for (name, value) in &self.targets {
             let v = value.trim();
@@ -291,6 +362,11 @@ impl LetterInput {
                     ),
                 )),
                 Some(_) if v.is_empty() => {}
+                Some(ind)
+                    if period.is_some_and(|p| !LetterIndicator::of_period(p).contains(&ind)) =>
+                {
+                    e.push(outside_period(ind, v, period.expect("checked above")));
+                }
                 Some(ind) => {
                     if let Some(t) = target_value(ind, v, money_in_yuan, &mut e) {
                         targets.push((ind, t));
@@ -356,6 +432,75 @@ mod tests {
         let worst = letter_behind_by(&[p(100, 300), p(100, 10), p(100, 40)], 0.5);
         assert!((worst - 0.4).abs() < 1e-12);
         assert_eq!(letter_behind_by(&[], 0.9), 0.0);
+    }
+
+    #[test]
+    fn each_period_has_its_indicators_and_words() {
+        use LetterIndicator::*;
+        let old = LetterIndicator::of_period(Period::PovertyAlleviation);
+        let new = LetterIndicator::of_period(Period::RuralRevitalisation);
+        assert_eq!(old.len(), 6);
+        assert!(!old.contains(&LeadersTrained));
+        assert_eq!(new, ALL_INDICATORS);
+        assert_eq!(
+            ProductsBought.zh_in(Period::of_year(2019)),
+            "购买贫困地区农产品"
+        );
+        assert_eq!(
+            ProductsBought.zh_in(Period::of_year(2022)),
+            "购买脱贫地区农产品"
+        );
+        assert_eq!(
+            ProductsSold.zh_in(Period::of_year(2020)),
+            "帮助销售贫困地区农产品"
+        );
+        assert_eq!(
+            ProductsSold.name_in(Period::of_year(2021), "en"),
+            "Products of areas lifted out of poverty sold with the unit's help"
+        );
+        // The area word is the period's own.
+        for p in [Period::PovertyAlleviation, Period::RuralRevitalisation] {
+            assert!(ProductsBought.zh_in(p).contains(p.words("zh").areas));
+            assert!(ProductsBought.en_in(p).contains(p.words("en").areas));
+        }
+    }
+
+    #[test]
+    fn a_letter_up_to_2020_has_no_leaders_trained() {
+        let input = |year: &str| LetterInput {
+            unit_id: Some(1),
+            county_code: String::new(),
+            year: year.into(),
+            targets: vec![
+                ("leaders_trained".into(), "30".into()),
+                ("cadres_trained".into(), "10".into()),
+            ],
+        };
+        let e = input("2019").parse(false).unwrap_err();
+        assert_eq!(e.len(), 1);
+        assert_eq!(
+            (e[0].field.as_str(), e[0].msg.code.as_str()),
+            ("leaders_trained", "indicator_not_in_period")
+        );
+        assert!(e[0].msg.zh.contains("2020年及以前"), "{}", e[0].msg.zh);
+        assert!(e[0].msg.en.contains("2020 or earlier"), "{}", e[0].msg.en);
+        let f = input("2021").parse(false).unwrap();
+        assert_eq!(
+            f.targets,
+            vec![
+                (LetterIndicator::CadresTrained, 10),
+                (LetterIndicator::LeadersTrained, 30)
+            ]
+        );
+        // An empty value is no target, so an old letter's form may carry the field.
+        let blank = LetterInput {
+            targets: vec![
+                ("leaders_trained".into(), " ".into()),
+                ("cadres_trained".into(), "1".into()),
+            ],
+            ..input("2019")
+        };
+        assert!(blank.parse(false).is_ok());
     }
 
     #[test]

@@ -59,3 +59,5 @@ pub mod alerts;
 pub mod exit_check;
 // issue 13: printed reports and the public page
 pub mod public_aggregate;
+// issue 14: part D
+pub mod rural;

@@ -529,6 +529,8 @@ pub struct MonitoringFilter {
 pub struct MonitoredHousehold {
     pub id: i64,
     pub household_id: String,
+    /// A registry household or one outside the registry (from 2021).
+    pub origin: crate::rural::Origin,
     pub county_code: String,
     pub county_name: String,
     /// The registry year the case was opened on.

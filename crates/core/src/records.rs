@@ -650,6 +650,8 @@ pub struct RecordsSummary {
     pub trainees: i64,
     pub cadres_trained: i64,
     pub technicians_trained: i64,
+    /// Person-times of trainings of rural-revitalisation leaders.
+    pub leaders_trained: i64,
     /// Person-times placed.
     pub labour_transferred: i64,
     #[schema(value_type = i64)]

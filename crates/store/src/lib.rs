@@ -58,3 +58,5 @@ pub mod exit_check;
 // issue 13: printed reports and the public page
 pub mod printed_reports;
 pub mod public_aggregates;
+// issue 14: part D, monitoring of all rural households
+pub mod rural;

@@ -46,6 +46,10 @@ const SQLITE: &[(i64, &str)] = &[
         include_str!("../migrations/sqlite/0018_assessment_monitoring.sql"),
     ),
     (
+        19,
+        include_str!("../migrations/sqlite/0019_rural_monitoring.sql"),
+    ),
+    (
         20,
         include_str!("../migrations/sqlite/0020_county_list_completeness.sql"),
     ),
@@ -109,6 +113,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         18,
         include_str!("../migrations/postgres/0018_assessment_monitoring.sql"),
+    ),
+    (
+        19,
+        include_str!("../migrations/postgres/0019_rural_monitoring.sql"),
     ),
     (
         20,

@@ -13,6 +13,7 @@ use dingdian_core::monitoring::{
 };
 use dingdian_core::registry::PovertyStatus;
 use dingdian_core::role::Scope;
+use dingdian_core::rural::Origin;
 use std::collections::HashMap;
 
 /// A risk to flag a household for: by registry data, a cadre, the
@@ -91,7 +92,8 @@ fn open_case(c: &mut dyn Conn, f: &NewFlag) -> Result<i64> {
     let flagged = MonitoringStatus::Flagged.code();
     let case = c.query_i64(
         "INSERT INTO monitored_households (household_id, county_code, year, kind, status, source, \
-         flagged_on, flagged_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         flagged_on, flagged_by, created_at, updated_at, origin) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         params![
             f.household_id,
             f.county_code,
@@ -102,7 +104,8 @@ fn open_case(c: &mut dyn Conn, f: &NewFlag) -> Result<i64> {
             f.on,
             f.by,
             f.now,
-            f.now
+            f.now,
+            Origin::of_household_id(f.household_id).code()
         ],
     )?;
     c.execute(
@@ -124,6 +127,7 @@ impl FromRow for MonitoredHousehold {
         Ok(MonitoredHousehold {
             id: r.get("id")?,
             household_id: r.get("household_id")?,
+            origin: r.decode("origin", |s: String| Origin::from_code(&s))?,
             county_code: r.get("county_code")?,
             county_name: r.get("county_name")?,
             year: r.get("year")?,
@@ -488,6 +492,22 @@ pub fn registry_incomes(c: &mut dyn Conn, county: &str, year: i32) -> Result<Vec
 }
 
 /// A household of a registry year in the scope: its county and status.
+/// A household outside the registry in the scope, by its id: its county.
+pub fn rural_household_county(
+    c: &mut dyn Conn,
+    scope: &Scope,
+    household_id: &str,
+) -> Result<Option<String>> {
+    let mut p: Vec<Value> = vec![household_id.into()];
+    let w = scope_condition(scope, "h.county_code", &mut p);
+    c.query_one(
+        &format!("SELECT h.county_code FROM rural_households h WHERE h.household_id = ?{w}"),
+        &p,
+    )?
+    .map(|r| r.get("county_code"))
+    .transpose()
+}
+
 pub fn registered_household(
     c: &mut dyn Conn,
     scope: &Scope,

@@ -364,21 +364,23 @@ fn sum(expr: &str) -> String {
 /// The totals of the records (and the ledger's receipts) the scope and
 /// the filter reach.
 pub fn summary(c: &mut dyn Conn, scope: &Scope, f: &SummaryFilter) -> Result<RecordsSummary> {
+    let of_kind = |k: TrainingKind| {
+        sum(&format!(
+            "CASE WHEN t.kind = '{}' THEN t.trainees END",
+            k.as_str()
+        ))
+    };
     let mut p = Vec::new();
     let w = summary_where(scope, f, "start_date", &mut p);
     let r = c
         .query_one(
             &format!(
-                "SELECT {} AS trainees, {} AS cadres, {} AS technicians FROM trainings t{w}",
+                "SELECT {} AS trainees, {} AS cadres, {} AS technicians, {} AS leaders \
+                 FROM trainings t{w}",
                 sum("t.trainees"),
-                sum(&format!(
-                    "CASE WHEN t.kind = '{}' THEN t.trainees END",
-                    TrainingKind::Cadres.as_str()
-                )),
-                sum(&format!(
-                    "CASE WHEN t.kind = '{}' THEN t.trainees END",
-                    TrainingKind::Technicians.as_str()
-                )),
+                of_kind(TrainingKind::Cadres),
+                of_kind(TrainingKind::Technicians),
+                of_kind(TrainingKind::RevitalisationLeaders),
             ),
             &p,
         )?
@@ -387,6 +389,7 @@ pub fn summary(c: &mut dyn Conn, scope: &Scope, f: &SummaryFilter) -> Result<Rec
         trainees: r.get("trainees")?,
         cadres_trained: r.get("cadres")?,
         technicians_trained: r.get("technicians")?,
+        leaders_trained: r.get("leaders")?,
         ..Default::default()
     };
     let mut p = Vec::new();

@@ -146,6 +146,8 @@ pub const ACTIONS: &[&str] = &[
     "exit_check.export",
     // issue 14: the county map
     "map.export",
+    // issue 14: part D, monitoring of all rural households
+    "rural_household.create",
 ];
 
 /// The action's words, or `None` when the catalogue has none.

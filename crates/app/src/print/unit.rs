@@ -15,6 +15,7 @@ use dingdian_core::assessment_score::DimensionScore;
 use dingdian_core::inspection::{InspectionFilter, RectificationFilter, RectificationStatus};
 use dingdian_core::ledger::LedgerFilter;
 use dingdian_core::letter::LetterFilter;
+use dingdian_core::period::Period;
 use dingdian_core::project::ProjectFilter;
 use dingdian_core::secondment::SecondmentFilter;
 use serde::Serialize;
@@ -178,9 +179,15 @@ impl App {
         Ok(letters
             .iter()
             .flat_map(|v| {
-                v.progress.iter().map(|p| LetterLine {
+                let period = Period::of_year(v.letter.year);
+                v.progress.iter().map(move |p| LetterLine {
                     county_name: v.letter.county_name.clone().unwrap_or_default(),
-                    indicator: label(p.indicator, |i| i.as_str(), |i| i.zh(), |i| i.en()),
+                    indicator: Count {
+                        code: p.indicator.as_str(),
+                        zh: p.indicator.zh_in(period),
+                        en: p.indicator.en_in(period),
+                        count: 0,
+                    },
                     money: p.indicator.is_money(),
                     target: p.target,
                     actual: p.actual,

@@ -14,6 +14,7 @@ both_backends!(
     the_office_sets_targets_and_the_unit_signs_them_fixed,
     actuals_come_from_the_records_and_the_ledger,
     the_office_sees_the_letters_behind_furthest_first,
+    leaders_trained_is_a_new_era_indicator_counted_from_trainings,
 );
 
 /// A letter for 2025 (a year of the test pairings, and over: all of it gone).
@@ -241,5 +242,61 @@ fn the_office_sees_the_letters_behind_furthest_first(db: &TestDb) {
     assert_eq!(
         mine.iter().map(|v| v.letter.id).collect::<Vec<_>>(),
         vec![ids[1]]
+    );
+}
+
+/// From 2021 a letter may set leaders trained, whose actual is the
+/// person-times of trainings of rural-revitalisation leaders; a letter up
+/// to 2020 may not (refused before anything is written, and audited as no
+/// write).
+fn leaders_trained_is_a_new_era_indicator_counted_from_trainings(db: &TestDb) {
+    let s = setup(db);
+    let u0 = s.units[0];
+    let mut old = letter(
+        u0,
+        XINGTANG,
+        &[("leaders_trained", 10), ("cadres_trained", 5)],
+    );
+    old.year = "2019".into();
+    expect_invalid(
+        s.app.set_letter(&office(), &old, false),
+        "leaders_trained",
+        "indicator_not_in_period",
+    );
+    let id = s
+        .app
+        .set_letter(
+            &office(),
+            &letter(
+                u0,
+                XINGTANG,
+                &[("leaders_trained", 40), ("cadres_trained", 100)],
+            ),
+            false,
+        )
+        .unwrap();
+    let app = &s.app;
+    for (kind, date, n) in [
+        ("revitalisation_leaders", "2025-04-01", 12),
+        ("revitalisation_leaders", "2025-09-01", 8),
+        ("revitalisation_leaders", "2024-09-01", 500),
+        ("cadres", "2025-04-01", 30),
+    ] {
+        app.create_training(&s.unit0, &training(XINGTANG, kind, date, n))
+            .unwrap();
+    }
+    let got: Vec<(LetterIndicator, i64, i64)> = app
+        .letter(&office(), id)
+        .unwrap()
+        .progress
+        .into_iter()
+        .map(|p| (p.indicator, p.target, p.actual))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (LetterIndicator::CadresTrained, 100, 30),
+            (LetterIndicator::LeadersTrained, 40, 20),
+        ]
     );
 }

@@ -36,6 +36,7 @@ mod reminders;
 // issue 13: return-risk monitoring (the shared flag write)
 mod assessments;
 mod monitoring_flag;
+mod rural;
 // issue 13: part B, return-risk monitoring
 mod monitoring;
 // issue 13: printed reports and the public page

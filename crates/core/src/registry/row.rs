@@ -193,7 +193,11 @@ fn village_code_cell(
 
 /// The `id_number` cell: a valid number whose birth date is not after
 /// `today`.
-fn id_number_cell(value: &str, today: NaiveDate, e: &mut Vec<FieldError>) -> Option<IdNumber> {
+pub(crate) fn id_number_cell(
+    value: &str,
+    today: NaiveDate,
+    e: &mut Vec<FieldError>,
+) -> Option<IdNumber> {
     if value.is_empty() {
         e.push(FieldError::required("id_number"));
         return None;
@@ -216,7 +220,7 @@ fn id_number_cell(value: &str, today: NaiveDate, e: &mut Vec<FieldError>) -> Opt
 }
 
 /// The `income_per_capita` cell: yuan, not negative, into fen.
-fn income_cell(value: &str, excel: bool, e: &mut Vec<FieldError>) -> Option<Fen> {
+pub(crate) fn income_cell(value: &str, excel: bool, e: &mut Vec<FieldError>) -> Option<Fen> {
     let field = "income_per_capita";
     if value.is_empty() {
         e.push(FieldError::required(field));
@@ -336,6 +340,26 @@ fn exit_range_words(low: Option<i32>, year: Option<i32>) -> (String, String) {
         ),
         (None, None) => unreachable!("a bound was crossed"),
     }
+}
+
+/// A person's cells as the registry checks them (ID number, name of at
+/// most 50 characters, relation to the head): the same rules for a
+/// household outside the registry (`crate::rural`).
+pub(crate) fn person_cells(
+    (id_number, name, relation): (&str, &str, &str),
+    today: NaiveDate,
+    e: &mut Vec<FieldError>,
+) -> Option<(IdNumber, String, Relation)> {
+    let id = id_number_cell(id_number, today, e);
+    let name = text_cell("name", name, 50, e);
+    let relation = enum_cell(
+        "relation",
+        relation,
+        Relation::parse,
+        Relation::unknown_msg,
+        e,
+    );
+    Some((id?, name?, relation?))
 }
 
 /// A required text cell of 1 to `max` characters.

@@ -15,7 +15,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
-/// A figure per indicator; an indicator without a target is left out.
+/// A figure per indicator; an indicator without a target, or outside the
+/// letter's period, is left out.
 #[derive(Serialize, ToSchema, Default)]
 pub(super) struct LetterFigures {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -30,6 +31,9 @@ pub(super) struct LetterFigures {
     products_bought: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     products_sold: Option<i64>,
+    /// Letters from 2021 only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    leaders_trained: Option<i64>,
 }
 
 impl LetterFigures {
@@ -41,6 +45,7 @@ impl LetterFigures {
             LetterIndicator::TechniciansTrained => &mut self.technicians_trained,
             LetterIndicator::ProductsBought => &mut self.products_bought,
             LetterIndicator::ProductsSold => &mut self.products_sold,
+            LetterIndicator::LeadersTrained => &mut self.leaders_trained,
         };
         *slot = Some(v);
     }
@@ -124,8 +129,9 @@ pub(super) struct NewLetter {
     county_code: Option<String>,
     year: i32,
     /// By indicator (direct_funds, introduced_funds, cadres_trained,
-    /// technicians_trained, products_bought, products_sold): person-times
-    /// or fen. Setting again replaces the targets until the unit signs.
+    /// technicians_trained, products_bought, products_sold; from 2021 also
+    /// leaders_trained): person-times or fen. Setting again replaces the
+    /// targets until the unit signs.
     targets: BTreeMap<String, i64>,
 }
 

@@ -29,6 +29,8 @@ mod inbox;
 mod leader_visits;
 // issue 13: part B, return-risk monitoring
 mod monitoring;
+// issue 14: part D, monitoring of all rural households
+mod rural;
 
 // issue 13: the annual assessment
 mod assessments;
@@ -108,6 +110,9 @@ fn table() -> OpenApiRouter<AppState> {
         .merge(cross_checks())
         // issue 14: the county map
         .routes(routes!(map::county_map))
+        // issue 14: part D, monitoring of all rural households
+        .routes(routes!(rural::create_rural_household))
+        .routes(routes!(rural::get_rural_household))
         .routes(routes!(openapi::openapi_json))
 }
 

@@ -22,6 +22,7 @@ use dingdian_app::letters::{BEHIND_MARGIN, LetterView};
 use dingdian_app::{AppError, Page};
 use dingdian_core::Fen;
 use dingdian_core::letter::{ALL_INDICATORS, LetterFilter, LetterIndicator, LetterInput};
+use dingdian_core::period::Period;
 use dingdian_core::query::UnitFilter;
 use dingdian_core::role::Action;
 use minijinja::context;
@@ -46,6 +47,7 @@ pub struct LetterForm {
     technicians_trained: String,
     products_bought: String,
     products_sold: String,
+    leaders_trained: String,
 }
 
 impl LetterForm {
@@ -57,6 +59,7 @@ impl LetterForm {
             LetterIndicator::TechniciansTrained => &self.technicians_trained,
             LetterIndicator::ProductsBought => &self.products_bought,
             LetterIndicator::ProductsSold => &self.products_sold,
+            LetterIndicator::LeadersTrained => &self.leaders_trained,
         };
         LetterInput {
             unit_id: self.unit_id.trim().parse().ok(),
@@ -78,6 +81,29 @@ fn figure(i: LetterIndicator, v: i64) -> String {
     }
 }
 
+/// The form's indicators: those of the period of the year it names (of
+/// this year while it names none), in that period's words, and any other
+/// the form was sent with, so that its refusal shows beside it.
+fn form_indicators(form: &LetterForm, lang: &str) -> Vec<(&'static str, &'static str, bool)> {
+    let year = form
+        .year
+        .trim()
+        .parse()
+        .unwrap_or_else(|_| dingdian_core::time::today().year());
+    let period = Period::of_year(year);
+    let sent = form.input().targets;
+    ALL_INDICATORS
+        .into_iter()
+        .filter(|i| {
+            LetterIndicator::of_period(period).contains(i)
+                || sent
+                    .iter()
+                    .any(|(k, v)| k == i.as_str() && !v.trim().is_empty())
+        })
+        .map(|i| (i.as_str(), i.name_in(period, lang), i.is_money()))
+        .collect()
+}
+
 /// A letter as the page shows it.
 #[derive(Serialize)]
 struct Shown {
@@ -95,15 +121,12 @@ struct Shown {
 }
 
 fn shown(lang: &str, v: LetterView) -> Shown {
+    let period = Period::of_year(v.letter.year);
     let bars = v
         .progress
         .iter()
         .map(|p| {
-            let label = if lang == "en" {
-                p.indicator.en()
-            } else {
-                p.indicator.zh()
-            };
+            let label = p.indicator.name_in(period, lang);
             let text = format!(
                 "{} / {} ({:.0}%)",
                 figure(p.indicator, p.actual),
@@ -222,7 +245,7 @@ async fn letters_page(
         behind => behind.into_iter().map(|v| shown(lang, v)).collect::<Vec<_>>(),
         units,
         can_set => pc.actor.role.may(Action::SetLetterTargets),
-        indicators => ALL_INDICATORS.iter().map(|i| (i.as_str(), if lang == "en" { i.en() } else { i.zh() }, i.is_money())).collect::<Vec<_>>(),
+        indicators => form_indicators(&form, lang),
         form => minijinja::Value::from_serialize(&form),
         errors,
         today => dingdian_core::time::today().to_string(),

@@ -74,6 +74,7 @@ fn row(m: &MonitoredHousehold, lang: &str) -> Value {
     context! {
         m => m,
         kind_text => words(lang, m.kind.zh(), m.kind.en()),
+        origin_text => words(lang, m.origin.zh(), m.origin.en()),
         status_text => words(lang, m.status.zh(), m.status.en()),
         source_text => words(lang, m.source.zh(), m.source.en()),
         risk_texts => m.risks.iter().map(|r| words(lang, r.zh(), r.en())).collect::<Vec<_>>(),

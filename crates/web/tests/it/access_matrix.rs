@@ -385,6 +385,11 @@ const MATRIX: &[Row] = &[
     row("post", "/monitoring/{id}/measures", OtherCounty,   [F,   F,   F,   F,   F,   F,   N,   F,   F,   U]),
     row("get",  "/monitoring-thresholds/{year}", None,      [F,   F,   F,   A,   F,   F,   A,   A,   A,   U]),
     row("put",  "/monitoring-thresholds/{year}", None,      [F,   F,   F,   A,   F,   F,   F,   F,   F,   U]),
+    // issue 14: households outside the registry, entered by their own county
+    row("post", "/monitoring/rural-households", OwnCounty,   [F,   F,   F,   F,   F,   F,   A,   A,   F,   U]),
+    row("post", "/monitoring/rural-households", OtherCounty, [F,   F,   F,   F,   F,   F,   F,   F,   F,   U]),
+    row("get",  "/monitoring/rural-households/{id}", OwnCounty,   [F, F, F, A, F, F, A, A, A, U]),
+    row("get",  "/monitoring/rural-households/{id}", OtherCounty, [F, F, F, A, F, F, N, N, A, U]),
     // issue 13: departmental cross-checks read with the registry's scope;
     // the county imports its own files and closes its own tasks.
     row("get",  "/alerts",             None,                [F,   F,   F,   A,   F,   F,   A,   A,   A,   U]),
@@ -1420,6 +1425,28 @@ fn monitoring_request(web: &Web, w: &World, r: &Row, n: usize) -> (String, Optio
             r.path.into(),
             Some(json!({ "county_code": county, "year": 2014 })),
         ),
+        ("post", "/monitoring/rural-households") => {
+            (r.path.into(), Some(rural_household(county, n)))
+        }
+        ("get", "/monitoring/rural-households/{id}") => {
+            let by = actor(web, if other { "m_county2" } else { "m_county" });
+            let input = dingdian_core::rural::RuralHouseholdInput {
+                county_code: county.into(),
+                village: "矩阵村".into(),
+                year: "2022".into(),
+                income_per_capita: "5000".into(),
+                members: vec![dingdian_core::rural::RuralMemberInput {
+                    name: "矩阵户主".into(),
+                    id_number: person(county, n),
+                    relation: "户主".into(),
+                }],
+            };
+            let id = web
+                .app
+                .enter_rural_household(&by, &input, dingdian_core::time::today())
+                .expect("a household outside the registry");
+            (format!("/monitoring/rural-households/{id}"), Option::None)
+        }
         ("get", "/monitoring/{id}") => (
             format!("/monitoring/{}", w.cases[usize::from(other)]),
             Option::None,
@@ -1445,6 +1472,22 @@ fn monitoring_request(web: &Web, w: &World, r: &Row, n: usize) -> (String, Optio
             ),
         ),
     }
+}
+
+/// A household outside the registry of `county` whose one member is the
+/// `n`-th of the table (so no two requests name the same person).
+fn rural_household(county: &str, n: usize) -> Value {
+    json!({ "county_code": county, "village": "矩阵村", "year": 2022, "income_per_capita_fen": 500_000,
+            "members": [{ "name": "矩阵户主", "id_number": person(county, n), "relation": "户主" }] })
+}
+
+/// The ID number of the table's `n`-th person of `county`.
+fn person(county: &str, n: usize) -> String {
+    let first = format!("{county}198001{:02}{:03}", 1 + n / 1000, n % 1000);
+    format!(
+        "{first}{}",
+        dingdian_core::registry::check_digit(&first).unwrap()
+    )
 }
 
 /// What the answer was, in the table's terms.

@@ -43,3 +43,5 @@ mod alerts_pages;
 mod map_web;
 // issue 14: part C, periods and county lists
 mod era_pages;
+mod letters_eras;
+mod rural_web;

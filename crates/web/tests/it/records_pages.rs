@@ -263,7 +263,7 @@ fn the_api_answers_as_the_document_declares(db: &TestDb) {
     );
     let s = s.expect(200).json();
     let keys: Vec<&str> = s.as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(keys.len(), 10, "{s}");
+    assert_eq!(keys.len(), 11, "{s}");
     assert_eq!(
         (s["trainees"].as_i64(), s["technicians_trained"].as_i64()),
         (Some(30), Some(30))
