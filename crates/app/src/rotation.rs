@@ -11,6 +11,7 @@ use dingdian_core::registry::IdNumber;
 use dingdian_core::totp;
 use dingdian_core::{FieldError, Msg};
 use dingdian_store::registry::{self as reg, MemberRow};
+use dingdian_store::rural::{self, RuralMemberRow};
 use dingdian_store::users;
 use std::path::PathBuf;
 
@@ -65,7 +66,7 @@ impl App {
             )
         })?;
         std::thread::sleep(keys::SETTLE);
-        let resealed = self.reseal_personal_data(progress)?;
+        let resealed = self.reseal_personal_data(progress)? + self.reseal_rural_members()?;
         let secrets = self.reseal_totp_secrets()?;
         let rejects = self.reseal_rejects()?;
         let retired_files = keys::finish_rotation(&path)?;
@@ -121,6 +122,34 @@ impl App {
                     users::reseal_secrets(c, id, secret, pending)?;
                     changed += 1;
                 }
+            }
+            Ok(changed)
+        })
+    }
+
+    /// Re-seals the members of households outside the registry that the
+    /// current key did not seal, in one transaction (they are few beside
+    /// the registry). Returns the members changed.
+    pub fn reseal_rural_members(&self) -> Result<u64> {
+        let current = self.key();
+        let current_id = current.key_id();
+        self.store.write(|c| -> Result<u64> {
+            let mut changed = 0;
+            for (id, m) in rural::members_sealed_otherwise(c, &current_id)? {
+                let old = sealed_by(self.keys(), &m.key_id)?;
+                let number = open_text(&old, AAD_ID, &m.id_cipher)?;
+                let name = open_text(&old, AAD_NAME, &m.name_cipher)?;
+                let parsed = IdNumber::parse(&number)
+                    .map_err(|e| AppError::internal("a sealed ID number does not parse", &e.en))?;
+                let new = RuralMemberRow {
+                    id_index: id_index(&current, &parsed),
+                    id_cipher: seal(&current, AAD_ID, &number),
+                    name_cipher: seal(&current, AAD_NAME, &name),
+                    name_index: name_index(&current, &name),
+                    key_id: current_id.clone(),
+                    ..m
+                };
+                changed += rural::reseal_member(c, id, &new)?;
             }
             Ok(changed)
         })

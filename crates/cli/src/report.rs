@@ -124,7 +124,8 @@ pub(crate) fn run(command: ReportCommand) -> Result<(), Failure> {
                 &out,
                 |app, actor, lang| {
                     let p = app.county_profile(actor, &code, y, today)?;
-                    Ok(render_county(&p, lang, Style::Inline))
+                    let map = app.report_map(actor, Some(&code), y, lang, today)?;
+                    Ok(render_county(&p, Some(map), lang, Style::Inline))
                 },
                 |app, actor| app.export_county_profile(actor, &c2, y, today),
             )
@@ -147,7 +148,8 @@ pub(crate) fn run(command: ReportCommand) -> Result<(), Failure> {
                 &out,
                 |app, actor, lang| {
                     let o = app.national_overview(actor, y, today)?;
-                    Ok(render_national(&o, lang, Style::Inline))
+                    let map = app.report_map(actor, None, y, lang, today)?;
+                    Ok(render_national(&o, Some(map), lang, Style::Inline))
                 },
                 |app, actor| app.export_national_overview(actor, y, today),
             )

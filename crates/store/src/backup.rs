@@ -35,6 +35,7 @@ const PRESET: &[&str] = &[
     "areas",
     "county_lists",
     "county_list_members",
+    "county_list_provinces",
     "poverty_lines",
     "registry_version",
     "schema_migrations",

@@ -170,3 +170,42 @@ pub fn get(
     )?;
     Ok(Some((h, members)))
 }
+
+/// Members of households outside the registry sealed under another key
+/// than `key_id`, as (row id, sealed row): key rotation re-seals them.
+pub fn members_sealed_otherwise(
+    c: &mut dyn Conn,
+    key_id: &str,
+) -> Result<Vec<(i64, RuralMemberRow)>> {
+    let ids: Vec<i64> = c
+        .query(
+            "SELECT id FROM rural_members WHERE key_id <> ? ORDER BY id",
+            params![key_id],
+        )?
+        .iter()
+        .map(|r| r.get("id"))
+        .collect::<Result<_>>()?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let row =
+            c.query_as::<RuralMemberRow>("SELECT * FROM rural_members WHERE id = ?", params![id])?;
+        out.extend(row.into_iter().map(|m| (id, m)));
+    }
+    Ok(out)
+}
+
+/// Replaces a member's sealed fields and blind indexes (key rotation).
+pub fn reseal_member(c: &mut dyn Conn, id: i64, m: &RuralMemberRow) -> Result<u64> {
+    c.execute(
+        "UPDATE rural_members SET id_index = ?, id_cipher = ?, name_cipher = ?, name_index = ?, \
+         key_id = ? WHERE id = ?",
+        params![
+            Value::Blob(m.id_index.clone()),
+            Value::Blob(m.id_cipher.clone()),
+            Value::Blob(m.name_cipher.clone()),
+            Value::Blob(m.name_index.clone()),
+            m.key_id.clone(),
+            id
+        ],
+    )
+}

@@ -249,8 +249,11 @@ mod tests {
         }
         for k in &keys {
             let (zh, en) = (t("zh", k), t("en", k));
+            // A row that is only a period's word ({era.people}) is the
+            // same placeholder in both languages and filled per language.
+            let era_word = zh == en && zh.starts_with("{era.");
             assert!(
-                zh != *k && en != *k && zh != en || k == "ind_fgt0",
+                zh != *k && en != *k && (zh != en || era_word) || k == "ind_fgt0",
                 "{k} in both languages"
             );
         }

@@ -628,14 +628,29 @@ fn today_text() -> String {
     dingdian_core::time::today().to_string()
 }
 
+/// The map a report shows (drawn by `App::report_map`), as a section
+/// after the first.
+fn with_map(mut doc: Doc, map: Option<String>, lang: &str, printed: &str) -> Doc {
+    if let Some(svg) = map {
+        let at = doc.sections.len().min(1);
+        let section =
+            Section::new(lang, "pr_s_map").chart(svg, caption(lang, "pr_source_registry", printed));
+        doc.sections.insert(at, section);
+    }
+    doc
+}
+
 pub(crate) fn county_with(
     env: &Environment,
     p: &CountyProfile,
+    map: Option<String>,
     lang: &str,
     style: Style,
     links: Links,
 ) -> Result<String, String> {
-    render(env, county_doc(p, lang, &today_text()), lang, style, links)
+    let printed = today_text();
+    let doc = with_map(county_doc(p, lang, &printed), map, lang, &printed);
+    render(env, doc, lang, style, links)
 }
 
 pub(crate) fn unit_with(
@@ -651,24 +666,28 @@ pub(crate) fn unit_with(
 pub(crate) fn national_with(
     env: &Environment,
     o: &NationalOverview,
+    map: Option<String>,
     lang: &str,
     style: Style,
     links: Links,
 ) -> Result<String, String> {
-    render(
-        env,
-        national_doc(o, lang, &today_text()),
-        lang,
-        style,
-        links,
-    )
+    let printed = today_text();
+    let doc = with_map(national_doc(o, lang, &printed), map, lang, &printed);
+    render(env, doc, lang, style, links)
 }
 
-/// The county profile as a standalone HTML document (the CLI's file).
-pub fn render_county(p: &CountyProfile, lang: &str, style: Style) -> Result<String, String> {
+/// The county profile as a standalone HTML document (the CLI's file),
+/// with the map `App::report_map` drew.
+pub fn render_county(
+    p: &CountyProfile,
+    map: Option<String>,
+    lang: &str,
+    style: Style,
+) -> Result<String, String> {
     county_with(
         &crate::render::environment(),
         p,
+        map,
         lang,
         style,
         Links::default(),
@@ -686,11 +705,18 @@ pub fn render_unit(r: &UnitReport, lang: &str, style: Style) -> Result<String, S
     )
 }
 
-/// The national overview as a standalone HTML document.
-pub fn render_national(o: &NationalOverview, lang: &str, style: Style) -> Result<String, String> {
+/// The national overview as a standalone HTML document, with the map
+/// `App::report_map` drew.
+pub fn render_national(
+    o: &NationalOverview,
+    map: Option<String>,
+    lang: &str,
+    style: Style,
+) -> Result<String, String> {
     national_with(
         &crate::render::environment(),
         o,
+        map,
         lang,
         style,
         Links::default(),

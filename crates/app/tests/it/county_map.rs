@@ -46,12 +46,7 @@ fn value(m: &MapView, code: &str) -> Option<f64> {
 fn assert_key_counties_drawn(m: &MapView) {
     let members: Vec<&String> = m.lists.iter().flat_map(|l| &l.members_in_view).collect();
     assert!(!members.is_empty(), "the view holds key counties");
-    let shaped: Vec<&String> = members
-        .into_iter()
-        .filter(|c| dingdian_core::map::shapes::of(c).is_some())
-        .collect();
-    assert!(!shaped.is_empty());
-    for code in shaped {
+    for code in members {
         assert!(
             m.svg.contains(&format!("id=\"c{code}\"")),
             "{code} is drawn"
@@ -131,11 +126,12 @@ fn the_nation_is_drawn_with_every_key_county_of_its_lists(db: &TestDb) {
         let m = map(&app, &office(), "poverty_incidence", "nation", None, year);
         assert_eq!(m.area_name, "全国");
         assert_eq!(m.counties.len(), dingdian_core::map::shapes::all().len());
-        // The 2021 list is checked once it ships (part of issue 14's lists).
-        if year == 2016 || m.lists.iter().any(|l| !l.members_in_view.is_empty()) {
-            assert_key_counties_drawn(&m);
-        }
+        // 2016: the 2012 list; 2022: the 2021 list.
+        assert_key_counties_drawn(&m);
         assert!(m.svg.len() < 1_500_000, "{} bytes", m.svg.len());
+        // The whole territory: Taiwan, Hong Kong, Macao as context and the
+        // South China Sea islands in their inset.
+        assert!(m.svg.contains("class=\"context\"") && m.svg.contains("南海诸岛"));
     }
 }
 

@@ -288,6 +288,46 @@ fn a_key_from_the_environment_cannot_be_rotated_online(db: &TestDb) {
 
 both_backends!(
     rotation_reseals_every_member_while_a_server_keeps_reading,
+    rotation_reseals_the_members_of_households_outside_the_registry,
     mid_rotation_imports_find_people_sealed_under_the_old_key,
     a_key_from_the_environment_cannot_be_rotated_online,
 );
+
+fn rotation_reseals_the_members_of_households_outside_the_registry(db: &TestDb) {
+    use dingdian_core::rural::{RuralHouseholdInput, RuralMemberInput};
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("personal.key");
+    let app = app_with_key_file(db, &key_file);
+    let zhouqu = user(&app, "zhouqu", "county", None, Some("623023"));
+    let first = "62302319800101001";
+    let number = format!("{first}{}", check_digit(first).unwrap());
+    let input = RuralHouseholdInput {
+        county_code: "623023".into(),
+        village: "城关镇东街村".into(),
+        year: "2022".into(),
+        income_per_capita: "6800".into(),
+        members: vec![RuralMemberInput {
+            name: "轮换农户".into(),
+            id_number: number,
+            relation: "户主".into(),
+        }],
+    };
+    let id = app
+        .enter_rural_household(&zhouqu, &input, "2023-03-01".parse().unwrap())
+        .expect("entered");
+    let old_id = app.key().key_id();
+    app.rotate_key(&office(), &|_, _| {}).expect("rotation");
+    let stale = app
+        .store()
+        .read(|c| {
+            c.query_i64(
+                "SELECT COUNT(*) FROM rural_members WHERE key_id = ?",
+                dingdian_store::params![old_id],
+            )
+        })
+        .unwrap();
+    assert_eq!(stale, 0, "no member is left under the retired key");
+    // Readable under the new key alone: the old one is retired.
+    let view = app.rural_household(&zhouqu, &id).expect("readable");
+    assert_eq!(view.members[0].name, "轮换农户");
+}

@@ -39,6 +39,9 @@ pub struct Geometry {
     pub height: f64,
     /// Path data per shape, in the order given.
     pub paths: Vec<String>,
+    /// What is drawn beneath the counties and is no county (the nation's
+    /// context regions and its South China Sea inset), as SVG.
+    pub context: String,
 }
 
 /// Projects the shapes of a view fitted to [`WIDTH`]. `min_step`: points
@@ -52,11 +55,96 @@ pub fn geometry(shapes: &[&CountyShape], min_step: i32) -> Geometry {
                 .iter()
                 .map(|s| path_data(&fit, s, min_step))
                 .collect(),
+            context: String::new(),
         },
         None => Geometry {
             height: 40.0,
             paths: vec![String::new(); shapes.len()],
+            context: String::new(),
         },
+    }
+}
+
+/// The code of 三沙市's islands among the context regions.
+const ISLANDS: &str = "460300";
+/// The width of the South China Sea inset, in pixels.
+const INSET_WIDTH: f64 = 96.0;
+
+/// The nation's geometry: the counties with the context regions around
+/// them (Taiwan, Hong Kong, Macao: grey, no data, no link) and 三沙's
+/// islands in an inset at the lower right labelled `inset_label`, as maps
+/// of China show the South China Sea islands.
+pub fn nation_geometry(
+    shapes: &[&CountyShape],
+    min_step: i32,
+    context: &[CountyShape],
+    inset_label: &str,
+) -> Geometry {
+    let (islands, around): (Vec<&CountyShape>, Vec<&CountyShape>) =
+        context.iter().partition(|s| s.code == ISLANDS);
+    let Some(fit) = Fit::to(shapes.iter().chain(&around).copied(), WIDTH, MARGIN) else {
+        return geometry(shapes, min_step);
+    };
+    let mut out = String::from(
+        "<g class=\"context\" fill=\"#e4e4e4\" stroke=\"#999\" stroke-width=\"0.4\" \
+         fill-rule=\"evenodd\">",
+    );
+    for s in &around {
+        let _ = write!(out, "<path d=\"{}\"/>", path_data(&fit, s, min_step));
+        islets(&mut out, &fit, s, min_step);
+    }
+    if let Some(inset) = Fit::to(islands.iter().copied(), INSET_WIDTH, 6.0) {
+        let (x, y) = (WIDTH - MARGIN - INSET_WIDTH, fit.height - inset.height);
+        let _ = write!(
+            out,
+            "<g transform=\"translate({x} {y})\"><rect width=\"{INSET_WIDTH}\" height=\"{}\" \
+             fill=\"#fff\" stroke=\"#666\" stroke-width=\"0.6\"/>",
+            inset.height
+        );
+        for s in &islands {
+            islets(&mut out, &inset, s, i32::MAX);
+        }
+        let _ = write!(
+            out,
+            "<text x=\"4\" y=\"{}\" font-size=\"10\" fill=\"#444\" stroke=\"none\">{}</text></g>",
+            inset.height - 4.0,
+            escape(inset_label)
+        );
+    }
+    out.push_str("</g>");
+    Geometry {
+        height: fit.height,
+        paths: shapes
+            .iter()
+            .map(|s| path_data(&fit, s, min_step))
+            .collect(),
+        context: out,
+    }
+}
+
+/// Rings too small to draw at this scale (islands) as dots, so they stay
+/// visible; `min_step` as for [`path_data`] (`i32::MAX`: every ring a dot).
+fn islets(out: &mut String, fit: &Fit, shape: &CountyShape, min_step: i32) {
+    let mut seen = std::collections::BTreeSet::new();
+    for ring in &shape.rings {
+        let pts: Vec<(i32, i32)> = ring.iter().map(|p| fit.point(*p)).collect();
+        let (Some(x0), Some(x1), Some(y0), Some(y1)) = (
+            pts.iter().map(|p| p.0).min(),
+            pts.iter().map(|p| p.0).max(),
+            pts.iter().map(|p| p.1).min(),
+            pts.iter().map(|p| p.1).max(),
+        ) else {
+            continue;
+        };
+        let small = (x1 - x0).max(y1 - y0) < min_step.saturating_mul(3).max(1);
+        // One dot per pixel: a reef of many rings is one dot.
+        if small && seen.insert(((x0 + x1) / 20, (y0 + y1) / 20)) {
+            out.push_str("<circle cx=\"");
+            tenths(out, (x0 + x1) / 2);
+            out.push_str("\" cy=\"");
+            tenths(out, (y0 + y1) / 2);
+            out.push_str("\" r=\"0.9\"/>");
+        }
     }
 }
 
@@ -65,7 +153,7 @@ pub struct MapCounty {
     pub code: String,
     /// `None`: no data (hatched).
     pub class: Option<usize>,
-    /// A relative link on the same server.
+    /// A relative link on the same server; empty: not linked.
     pub href: String,
     /// What hovering shows: name, value with unit, paired units.
     pub title: String,
@@ -198,8 +286,9 @@ fn draw_counties(out: &mut String, m: &SvgMap, g: &Geometry) {
     let fills = palette(m.classes);
     let _ = write!(
         out,
-        "<g transform=\"translate(0 {TITLE_BAND})\"><g fill-rule=\"evenodd\" stroke=\"#666\" \
-         stroke-width=\"0.3\" stroke-linejoin=\"round\">"
+        "<g transform=\"translate(0 {TITLE_BAND})\">{}<g fill-rule=\"evenodd\" stroke=\"#666\" \
+         stroke-width=\"0.3\" stroke-linejoin=\"round\">",
+        g.context
     );
     let mut outlined = Vec::new();
     for (c, d) in m.counties.iter().zip(&g.paths) {
@@ -207,10 +296,15 @@ fn draw_counties(out: &mut String, m: &SvgMap, g: &Geometry) {
             .class
             .and_then(|i| fills.get(i))
             .map_or("url(#nodata)", |f| f);
+        // Without a link (a printed map) the county is a plain group.
+        let (open, close) = if c.href.is_empty() {
+            ("<g".to_string(), "</g>")
+        } else {
+            (format!("<a href=\"{}\"", escape(&c.href)), "</a>")
+        };
         let _ = write!(
             out,
-            "<a href=\"{}\" id=\"c{}\"><title>{}</title><path d=\"{d}\" fill=\"{fill}\"/></a>",
-            escape(&c.href),
+            "{open} id=\"c{}\"><title>{}</title><path d=\"{d}\" fill=\"{fill}\"/>{close}",
             escape(&c.code),
             escape(&c.title),
         );

@@ -50,6 +50,7 @@ pub fn map_query(query: &Query, lang: &str) -> MapQuery {
         breaks: text("breaks"),
         outline: text("outline").filter(|c| c.len() == 6),
         lang: lang.to_string(),
+        unlinked: false,
     }
 }
 
@@ -139,7 +140,7 @@ fn page_context(
         .iter()
         .map(|l| {
             let name = if lang == "en" { &l.name_en } else { &l.name_zh };
-            context! { name, partial => l.partial, note => l.note.clone(), members => l.members_in_view.len() }
+            context! { name, partial => l.partial, members => l.members_in_view.len() }
         })
         .collect();
     let fixed = q(query, "breaks").is_some() || q(query, "classes") == Some("fixed");

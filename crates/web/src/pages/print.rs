@@ -86,13 +86,19 @@ async fn county(
         let bytes = blocking(move || app.export_county_profile(&actor, &code, year, today)).await?;
         return Ok(xlsx_response("county_profile", bytes));
     }
-    let c = code.clone();
-    let p = blocking(move || app.county_profile(&actor, &c, year, today)).await?;
+    let (c, lang) = (code.clone(), pc.lang.clone());
+    let (p, map) = blocking(move || {
+        let p = app.county_profile(&actor, &c, year, today)?;
+        let map = app.report_map(&actor, Some(&c), year, &lang, today)?;
+        Ok((p, map))
+    })
+    .await?;
     let path = format!("/print/county/{code}");
     let back = format!("/indicators?area={code}&year={year}");
     Ok(html(county_with(
         &state.templates,
         &p,
+        Some(map),
         &pc.lang,
         Style::Linked,
         links(&path, year, &back),
@@ -134,10 +140,17 @@ async fn national(
         let bytes = blocking(move || app.export_national_overview(&actor, year, today)).await?;
         return Ok(xlsx_response("national_overview", bytes));
     }
-    let o = blocking(move || app.national_overview(&actor, year, today)).await?;
+    let lang = pc.lang.clone();
+    let (o, map) = blocking(move || {
+        let o = app.national_overview(&actor, year, today)?;
+        let map = app.report_map(&actor, None, year, &lang, today)?;
+        Ok((o, map))
+    })
+    .await?;
     Ok(html(national_with(
         &state.templates,
         &o,
+        Some(map),
         &pc.lang,
         Style::Linked,
         links("/print/national", year, "/overview"),

@@ -78,7 +78,9 @@ fn row(lang: &str, a: &PublicAggregate, link: bool) -> Row {
     }
 }
 
-fn chart(lang: &str, items: &[PublicAggregate]) -> Option<String> {
+/// The poor population of the listed counties; the source line in the
+/// words of the year's period.
+fn chart(lang: &str, year: i32, items: &[PublicAggregate]) -> Option<String> {
     let bars: Vec<ValueBar> = items
         .iter()
         .map(|a| ValueBar {
@@ -88,7 +90,10 @@ fn chart(lang: &str, items: &[PublicAggregate]) -> Option<String> {
             text: thousands(a.figures.poor_population as i64),
         })
         .collect();
-    let caption = format!("{} · {}", t(lang, "pr_source_registry"), time::today());
+    let source = dingdian_core::period::Period::of_year(year)
+        .words(lang)
+        .fill(&t(lang, "pr_source_registry"));
+    let caption = format!("{source} · {}", time::today());
     (!bars.is_empty()).then(|| {
         value_bars(
             &t(lang, "pub_chart_poor"),
@@ -153,7 +158,7 @@ async fn list(State(state): State<AppState>, req: Request) -> Response {
         published_at,
         county => false,
         q => f.q.unwrap_or_default(),
-        chart => chart(&lang, &items),
+        chart => chart(&lang, year.unwrap_or_default(), &items),
         headers => HEADERS.iter().map(|k| t(&lang, k)).collect::<Vec<_>>(),
         rows => items.iter().map(|a| row(&lang, a, true)).collect::<Vec<_>>(),
         list => list_nav("/public", &query, page, total, true),

@@ -442,8 +442,9 @@ const DEMO_ROLES: [&str; 9] = [
 /// the two text encodings a file may be saved in (UTF-8, GBK), the
 /// national cryptographic standards' names (SM3, SM4) and the aid
 /// transparency standard the ledger exports to (IATI, as XML).
-const LATIN_ALLOWED: [&str; 12] = [
-    "Excel", "CSV", "csv", "xlsx", "PDF", "TOTP", "API", "UTF", "GBK", "SM", "IATI", "XML",
+const LATIN_ALLOWED: [&str; 14] = [
+    "Excel", "CSV", "csv", "xlsx", "PDF", "TOTP", "API", "UTF", "GBK", "SM", "IATI", "XML", "SVG",
+    "MIT",
 ];
 
 /// The page's readable text, leaving out code (`<code>`, `.code`), hidden

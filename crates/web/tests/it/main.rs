@@ -40,6 +40,7 @@ mod report_pdf;
 mod alerts_pages;
 
 // issue 14: the county map
+mod map_browser;
 mod map_web;
 // issue 14: part C, periods and county lists
 mod era_pages;

@@ -830,6 +830,8 @@ fn office_menu_and_unit_views_on_the_demo_data(db: &TestDb) {
         "/ledger",
         "/ledger/balances",
         "/indicators",
+        // issue 14: the county map
+        "/map",
         "/units",
         "/areas",
         "/county-lists",

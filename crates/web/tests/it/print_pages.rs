@@ -77,6 +77,9 @@ fn each_report_is_a_standalone_print_document_and_a_workbook(db: &TestDb) {
         assert!(html.contains(must), "{must} on the county profile");
     }
     assert!(!html.contains("class=\"menu\""), "no app frame");
+    // The province's map with the county outlined, not linked on paper.
+    assert!(html.contains("一张图") && html.contains("id=\"c623023\""));
+    assert!(html.contains("class=\"outlined\"") && !html.contains("<a href=\"/indicators"));
     assert!(
         !html.contains("<style"),
         "the served page links its CSS (CSP)"
@@ -89,6 +92,8 @@ fn each_report_is_a_standalone_print_document_and_a_workbook(db: &TestDb) {
     let national = office.get("/print/national?year=2016");
     national.expect(200);
     assert!(national.text().contains("全国定点扶贫概况"));
+    // The nation's map: every shipped county drawn, Zhouqu among them.
+    assert!(national.text().contains("一张图") && national.text().contains("id=\"c623023\""));
     is_xlsx(&office.get("/print/national?year=2016&format=xlsx"));
 
     let mut zzb = web.browser();

@@ -185,8 +185,10 @@ fn dashboard_shows_the_figures_drills_down_and_exports(db: &TestDb) {
         children.contains("—"),
         "townships have no rural population: a dash, never 0"
     );
-    // Charts: incidence over the years, poor by township, poor by cause.
-    assert_eq!(html.matches("<svg").count(), 3, "three charts");
+    // Charts: incidence over the years, poor by township, poor by cause;
+    // and the prefecture's map with the county outlined.
+    assert_eq!(html.matches("<svg").count(), 4, "three charts and the map");
+    assert!(html.contains("class=\"county-map\"") && html.contains("class=\"outlined\""));
     assert!(html.contains("历年贫困发生率") && html.contains("单位：%"));
     assert!(html.contains("按主要致贫原因分的贫困人口") && html.contains("因灾"));
     assert!(html.contains("来源："), "the source under each chart");

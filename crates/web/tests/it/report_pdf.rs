@@ -38,10 +38,15 @@ fn the_county_profile_prints_to_pdf_with_its_chinese_text() {
         .county_profile(&Actor::cli(), "623023", 2016, today)
         .unwrap();
     let poor = p.own.as_ref().expect("2016").indicators.poor_population as i64;
-    // The file the CLI writes: the stylesheet inline, nothing external.
-    let html = render_county(&p, "zh", Style::Inline).unwrap();
+    let map = app
+        .report_map(&Actor::cli(), Some("623023"), 2016, "zh", today)
+        .unwrap();
+    // The file the CLI writes: the stylesheet inline, the map drawn in
+    // it, nothing external and no link that only works on the server.
+    let html = render_county(&p, Some(map), "zh", Style::Inline).unwrap();
+    assert!(html.contains("<svg") && html.contains("id=\"c623023\""));
     assert!(
-        !html.contains("href=\"/") && !html.contains("src="),
+        !html.contains("href=\"/") && !html.contains("src=") && !html.contains("<a "),
         "no external reference"
     );
     let dir = tempfile::tempdir().unwrap();
@@ -76,7 +81,7 @@ fn the_county_profile_prints_to_pdf_with_its_chinese_text() {
         .expect("pdftotext");
     let text = String::from_utf8(text.stdout).unwrap();
     let figure = dingdian_web_thousands(poor);
-    for must in ["县情报告", "舟曲县", "减贫指标", figure.as_str()] {
+    for must in ["县情报告", "舟曲县", "减贫指标", "一张图", figure.as_str()] {
         assert!(text.contains(must), "{must} in the PDF:\n{text}");
     }
 }
